@@ -1,0 +1,327 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.28;
+
+import {ISemaphoreVerifier} from "@semaphore-protocol/contracts/interfaces/ISemaphoreVerifier.sol";
+import {MIN_DEPTH, MAX_DEPTH} from "@semaphore-protocol/contracts/base/Constants.sol";
+import {InternalLeanIMT, LeanIMTData} from "@zk-kit/lean-imt.sol/InternalLeanIMT.sol";
+import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol";
+import {IZone} from "../interfaces/IZone.sol";
+import {ZoneScopes} from "../libraries/ZoneScopes.sol";
+import {ZoneMembership} from "./ZoneMembership.sol";
+
+/// @title Anonymous proposals, anonymous votes, timelocked execution.
+/// @dev The shape of OpenZeppelin Governor (propose -> vote -> queue -> execute) with votes keyed by
+/// Semaphore nullifiers instead of accounts. Counting is behind three hooks a zone may override:
+/// {_quorumReached}, {_voteSucceeded} and {_winningOption}.
+abstract contract ZoneGovernance is ZoneMembership, ReentrancyGuard {
+    using InternalLeanIMT for LeanIMTData;
+
+    /// @notice The most options a proposal may offer.
+    uint256 public constant MAX_OPTIONS = 16;
+    /// @notice Options of a For/Against/Abstain proposal.
+    uint256 public constant AGAINST = 0;
+    uint256 public constant FOR = 1;
+    uint256 public constant ABSTAIN = 2;
+
+    uint256 private constant BPS = 10_000;
+
+    struct Proposal {
+        uint256 snapshotRoot;
+        uint48 voteStart;
+        uint48 voteEnd;
+        uint48 eta;
+        uint32 eligibleCount;
+        uint8 snapshotDepth;
+        uint8 optionCount;
+        bool multipleChoice;
+        bool executed;
+        bool canceled;
+        // The rules a proposal is decided by are those in force when it was created.
+        uint16 quorumBps;
+        uint16 approvalBps;
+        uint32 executionDelay;
+        uint32 executionWindow;
+        bytes32 descriptionHash;
+    }
+
+    /// @notice Verifies Groth16 proofs with the official Semaphore v4 ceremony keys.
+    ISemaphoreVerifier public immutable VERIFIER;
+
+    Rules internal _rules;
+    uint256 public proposalCount;
+    mapping(uint256 proposalId => Proposal) internal _proposals;
+    // keccak256(abi.encode(actions)) of each option; execution must present the same actions.
+    mapping(uint256 proposalId => mapping(uint256 option => bytes32 actionsHash)) internal _actionsHashes;
+    mapping(uint256 proposalId => mapping(uint256 option => uint256 votes)) internal _tally;
+    // One slot per vote: Semaphore nullifiers differ per scope, so one map serves votes and proposals.
+    mapping(uint256 nullifier => bool used) internal _nullifierUsed;
+
+    constructor(ISemaphoreVerifier verifier) {
+        VERIFIER = verifier;
+    }
+
+    /// @inheritdoc IZone
+    function propose(
+        Action[][] calldata options,
+        string calldata description,
+        ProposalProof calldata proof
+    ) external returns (uint256 proposalId) {
+        if (options.length == 0 || options.length > MAX_OPTIONS) revert ZoneInvalidOptionCount(options.length);
+        if (_memberCount == 0) revert ZoneGroupIsEmpty();
+        Rules memory zoneRules = _rules;
+        uint256 epoch = currentProposalEpoch();
+        if (proof.epoch != epoch) revert ZoneWrongProposalEpoch(proof.epoch, epoch);
+        if (proof.slot >= zoneRules.proposalsPerEpoch) revert ZoneProposalSlotOutOfRange(proof.slot, zoneRules.proposalsPerEpoch);
+        if (proof.merkleTreeDepth < MIN_DEPTH || proof.merkleTreeDepth > MAX_DEPTH) {
+            revert ZoneUnsupportedTreeDepth(proof.merkleTreeDepth);
+        }
+        _requireRecentRoot(proof.merkleTreeRoot);
+        _useNullifier(
+            proof.merkleTreeRoot,
+            proof.merkleTreeDepth,
+            proof.nullifier,
+            uint256(ZoneScopes.proposalContentHash(options, description)),
+            ZoneScopes.proposalScope(block.chainid, address(this), proof.epoch, proof.slot),
+            proof.points
+        );
+
+        proposalId = ++proposalCount;
+        Proposal storage proposal = _proposals[proposalId];
+        proposal.snapshotRoot = _group._root();
+        proposal.snapshotDepth = uint8(_group.depth == 0 ? MIN_DEPTH : _group.depth);
+        proposal.eligibleCount = uint32(_memberCount);
+        proposal.voteStart = uint48(block.timestamp + zoneRules.votingDelay);
+        proposal.voteEnd = uint48(block.timestamp + zoneRules.votingDelay + zoneRules.votingPeriod);
+        proposal.multipleChoice = options.length > 1;
+        proposal.optionCount = uint8(options.length > 1 ? options.length : 3);
+        proposal.quorumBps = zoneRules.quorumBps;
+        proposal.approvalBps = zoneRules.approvalBps;
+        proposal.executionDelay = zoneRules.executionDelay;
+        proposal.executionWindow = zoneRules.executionWindow;
+        proposal.descriptionHash = keccak256(bytes(description));
+        if (options.length == 1) {
+            _actionsHashes[proposalId][FOR] = keccak256(abi.encode(options[0]));
+        } else {
+            for (uint256 option = 0; option < options.length; ++option) {
+                _actionsHashes[proposalId][option] = keccak256(abi.encode(options[option]));
+            }
+        }
+
+        emit ProposalCreated(
+            proposalId,
+            options,
+            description,
+            proposal.snapshotRoot,
+            proposal.snapshotDepth,
+            proposal.eligibleCount,
+            proposal.voteStart,
+            proposal.voteEnd,
+            proof.nullifier
+        );
+    }
+
+    /// @inheritdoc IZone
+    function castVote(
+        uint256 proposalId,
+        uint256 option,
+        uint256 nullifier,
+        uint256[8] calldata points
+    ) external {
+        _requireState(proposalId, ProposalState.Active);
+        Proposal storage proposal = _proposals[proposalId];
+        if (option >= proposal.optionCount) revert ZoneInvalidOption(proposalId, option);
+        _useNullifier(
+            proposal.snapshotRoot,
+            proposal.snapshotDepth,
+            nullifier,
+            option,
+            ZoneScopes.voteScope(block.chainid, address(this), proposalId),
+            points
+        );
+        ++_tally[proposalId][option];
+        emit VoteCast(proposalId, option, nullifier);
+    }
+
+    /// @inheritdoc IZone
+    function queue(uint256 proposalId) external {
+        _requireState(proposalId, ProposalState.Succeeded);
+        Proposal storage proposal = _proposals[proposalId];
+        uint256 eta = block.timestamp + proposal.executionDelay;
+        proposal.eta = uint48(eta);
+        emit ProposalQueued(proposalId, eta);
+    }
+
+    /// @inheritdoc IZone
+    function execute(uint256 proposalId, Action[] calldata actions) external nonReentrant {
+        _requireState(proposalId, ProposalState.Queued);
+        Proposal storage proposal = _proposals[proposalId];
+        if (block.timestamp < proposal.eta) revert ZoneTimelockNotOver(proposalId, proposal.eta);
+        (uint256 option, ) = _winningOption(proposalId);
+        if (keccak256(abi.encode(actions)) != _actionsHashes[proposalId][option]) {
+            revert ZoneActionsMismatch(proposalId);
+        }
+        // Effects before interactions: a re-entrant call finds the proposal already executed.
+        proposal.executed = true;
+        emit ProposalExecuted(proposalId, option);
+        for (uint256 i = 0; i < actions.length; ++i) {
+            (bool success, bytes memory returnData) = actions[i].target.call{value: actions[i].value}(
+                actions[i].data
+            );
+            if (!success) revert ZoneActionFailed(i, returnData);
+        }
+    }
+
+    /// @inheritdoc IZone
+    function cancel(uint256 proposalId) external onlySelf {
+        ProposalState current = state(proposalId);
+        if (
+            current == ProposalState.Canceled ||
+            current == ProposalState.Executed ||
+            current == ProposalState.Expired ||
+            current == ProposalState.Defeated
+        ) revert ZoneUnexpectedProposalState(proposalId, current);
+        _proposals[proposalId].canceled = true;
+        emit ProposalCanceled(proposalId);
+    }
+
+    /// @inheritdoc IZone
+    function state(uint256 proposalId) public view returns (ProposalState) {
+        Proposal storage proposal = _proposals[proposalId];
+        if (proposal.voteEnd == 0) revert ZoneUnknownProposal(proposalId);
+        if (proposal.executed) return ProposalState.Executed;
+        if (proposal.canceled) return ProposalState.Canceled;
+        if (block.timestamp < proposal.voteStart) return ProposalState.Pending;
+        if (block.timestamp < proposal.voteEnd) return ProposalState.Active;
+        (, bool succeeded) = _winningOption(proposalId);
+        if (!succeeded) return ProposalState.Defeated;
+        if (proposal.eta == 0) return ProposalState.Succeeded;
+        if (block.timestamp > uint256(proposal.eta) + proposal.executionWindow) return ProposalState.Expired;
+        return ProposalState.Queued;
+    }
+
+    /// @inheritdoc IZone
+    function getProposal(uint256 proposalId) external view returns (ProposalView memory view_) {
+        ProposalState current = state(proposalId);
+        Proposal storage proposal = _proposals[proposalId];
+        view_.snapshotRoot = proposal.snapshotRoot;
+        view_.snapshotDepth = proposal.snapshotDepth;
+        view_.eligibleCount = proposal.eligibleCount;
+        view_.scope = ZoneScopes.voteScope(block.chainid, address(this), proposalId);
+        view_.optionCount = proposal.optionCount;
+        view_.multipleChoice = proposal.multipleChoice;
+        view_.voteStart = proposal.voteStart;
+        view_.voteEnd = proposal.voteEnd;
+        view_.eta = proposal.eta;
+        view_.state = current;
+        view_.descriptionHash = proposal.descriptionHash;
+        view_.tally = new uint256[](proposal.optionCount);
+        for (uint256 option = 0; option < proposal.optionCount; ++option) {
+            view_.tally[option] = _tally[proposalId][option];
+        }
+    }
+
+    /// @inheritdoc IZone
+    function winningOption(uint256 proposalId) external view returns (uint256 option, bool succeeded) {
+        state(proposalId); // reverts for an unknown proposal
+        return _winningOption(proposalId);
+    }
+
+    /// @inheritdoc IZone
+    function voteScope(uint256 proposalId) external view returns (uint256) {
+        return ZoneScopes.voteScope(block.chainid, address(this), proposalId);
+    }
+
+    /// @inheritdoc IZone
+    function proposalScope(uint256 epoch, uint256 slot) external view returns (uint256) {
+        return ZoneScopes.proposalScope(block.chainid, address(this), epoch, slot);
+    }
+
+    /// @inheritdoc IZone
+    function currentProposalEpoch() public view returns (uint256) {
+        return block.timestamp / _rules.proposalEpoch;
+    }
+
+    /// @inheritdoc IZone
+    function isNullifierUsed(uint256 nullifier) external view returns (bool) {
+        return _nullifierUsed[nullifier];
+    }
+
+    /// @notice The zone's current rules.
+    function rules() external view returns (Rules memory) {
+        return _rules;
+    }
+
+    /// @dev Counting hook: whether enough of the snapshot's citizens voted (any option counts).
+    function _quorumReached(uint256 proposalId) internal view virtual returns (bool) {
+        Proposal storage proposal = _proposals[proposalId];
+        return _totalVotes(proposalId) * BPS >= uint256(proposal.quorumBps) * proposal.eligibleCount;
+    }
+
+    /// @dev Counting hook: whether `option`, with `votes`, carries the proposal. For/Against/Abstain:
+    /// For must exceed approvalBps of For + Against (abstentions count for quorum only). Multiple
+    /// choice: the option must exceed approvalBps of all votes.
+    function _voteSucceeded(uint256 proposalId, uint256 option, uint256 votes) internal view virtual returns (bool) {
+        Proposal storage proposal = _proposals[proposalId];
+        if (!proposal.multipleChoice) {
+            if (option != FOR) return false;
+            uint256 decisive = votes + _tally[proposalId][AGAINST];
+            return votes * BPS > uint256(proposal.approvalBps) * decisive;
+        }
+        return votes * BPS > uint256(proposal.approvalBps) * _totalVotes(proposalId);
+    }
+
+    /// @dev Counting hook: the option whose actions run, and whether the proposal passed. For/Against/
+    /// Abstain proposals run For; multiple choice runs the option with strictly the most votes (a tie
+    /// for first place passes nothing).
+    function _winningOption(uint256 proposalId) internal view virtual returns (uint256 option, bool succeeded) {
+        Proposal storage proposal = _proposals[proposalId];
+        if (!_quorumReached(proposalId)) return (FOR, false);
+        if (!proposal.multipleChoice) return (FOR, _voteSucceeded(proposalId, FOR, _tally[proposalId][FOR]));
+        uint256 best;
+        bool tie;
+        for (uint256 candidate = 0; candidate < proposal.optionCount; ++candidate) {
+            uint256 votes = _tally[proposalId][candidate];
+            if (votes > best) {
+                (option, best, tie) = (candidate, votes, false);
+            } else if (votes == best) {
+                tie = true;
+            }
+        }
+        return (option, !tie && _voteSucceeded(proposalId, option, best));
+    }
+
+    function _totalVotes(uint256 proposalId) internal view returns (uint256 total) {
+        uint256 optionCount = _proposals[proposalId].optionCount;
+        for (uint256 option = 0; option < optionCount; ++option) {
+            total += _tally[proposalId][option];
+        }
+    }
+
+    function _requireState(uint256 proposalId, ProposalState expected) internal view {
+        ProposalState current = state(proposalId);
+        if (current != expected) revert ZoneUnexpectedProposalState(proposalId, current);
+    }
+
+    /// @dev Semaphore's order: nullifier canonical and unused -> proof valid -> nullifier stored.
+    function _useNullifier(
+        uint256 root,
+        uint256 depth,
+        uint256 nullifier,
+        uint256 message,
+        uint256 scope,
+        uint256[8] calldata points
+    ) private {
+        // A nullifier + r would pass the pairing check yet be a different storage key: a second vote.
+        if (nullifier >= ZoneScopes.SNARK_SCALAR_FIELD) revert ZoneFieldElementOutOfRange(nullifier);
+        if (_nullifierUsed[nullifier]) revert ZoneNullifierAlreadyUsed(nullifier);
+        bool valid = VERIFIER.verifyProof(
+            [points[0], points[1]],
+            [[points[2], points[3]], [points[4], points[5]]],
+            [points[6], points[7]],
+            [root, nullifier, ZoneScopes.semaphoreHash(message), ZoneScopes.semaphoreHash(scope)],
+            depth
+        );
+        if (!valid) revert ZoneInvalidProof();
+        _nullifierUsed[nullifier] = true;
+    }
+}

@@ -1,0 +1,218 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.28;
+
+/// @title ZoneDAO zone interface
+/// @notice A zone is a DAO owned by its citizens: a Semaphore v4 group of anonymous identities, a
+/// treasury and the rules by which citizens decide, anonymously, what the zone does.
+/// @dev Errors, events and structs live here; logic lives in the abstract bases under base/.
+interface IZone {
+    /// @notice How a zone decides. Only a passed proposal can change them (see {setRules}).
+    struct Rules {
+        // Seconds between a proposal's creation and the start of its vote.
+        uint32 votingDelay;
+        // Seconds a vote stays open.
+        uint32 votingPeriod;
+        // Timelock: seconds between queueing a passed proposal and the earliest execution.
+        uint32 executionDelay;
+        // Seconds after the timelock during which a queued proposal can still execute.
+        uint32 executionWindow;
+        // Share, in basis points, of the snapshot's citizens who must vote (any option).
+        uint16 quorumBps;
+        // Share, in basis points, of the counted votes that the winning option must exceed.
+        uint16 approvalBps;
+        // Length in seconds of the epoch that bounds anonymous proposals.
+        uint32 proposalEpoch;
+        // How many proposals each citizen may make per epoch.
+        uint8 proposalsPerEpoch;
+    }
+
+    /// @notice One call a passed proposal makes from the zone: the zone's treasury pays `value`.
+    struct Action {
+        address target;
+        uint256 value;
+        bytes data;
+    }
+
+    /// @notice A Semaphore v4 proof of membership that authorises an anonymous proposal.
+    /// @dev The proof's message is {proposalContentHash} of the proposal, its scope
+    /// {ZoneScopes.proposalScope} of (chain, zone, epoch, slot): a citizen has one nullifier per
+    /// slot, hence at most `proposalsPerEpoch` proposals per epoch.
+    struct ProposalProof {
+        uint256 merkleTreeRoot;
+        uint256 merkleTreeDepth;
+        uint256 epoch;
+        uint256 slot;
+        uint256 nullifier;
+        uint256[8] points;
+    }
+
+    /// @notice What a client needs to vote on a proposal without any ZoneDAO library.
+    struct ProposalView {
+        uint256 snapshotRoot;
+        uint256 snapshotDepth;
+        uint256 eligibleCount;
+        uint256 scope;
+        uint256 optionCount;
+        bool multipleChoice;
+        uint256 voteStart;
+        uint256 voteEnd;
+        uint256 eta;
+        ProposalState state;
+        bytes32 descriptionHash;
+        uint256[] tally;
+    }
+
+    /// @notice Lifecycle of a proposal, in the order of OpenZeppelin Governor's states.
+    enum ProposalState {
+        Pending,
+        Active,
+        Canceled,
+        Defeated,
+        Succeeded,
+        Queued,
+        Expired,
+        Executed
+    }
+
+    error ZoneCallerIsNotTheZone(address caller);
+    error ZoneCallerIsNotTheRegistrar(address caller);
+    error ZoneInvalidRules(string reason);
+    error ZoneInvalidAddress();
+    error ZoneInvalidOptionCount(uint256 count);
+    error ZoneInvalidOption(uint256 proposalId, uint256 option);
+    error ZoneUnknownProposal(uint256 proposalId);
+    error ZoneUnexpectedProposalState(uint256 proposalId, ProposalState current);
+    error ZoneFieldElementOutOfRange(uint256 value);
+    error ZoneNullifierAlreadyUsed(uint256 nullifier);
+    error ZoneInvalidProof();
+    error ZoneUnsupportedTreeDepth(uint256 depth);
+    error ZoneUnknownMerkleRoot(uint256 root);
+    error ZoneWrongProposalEpoch(uint256 epoch, uint256 currentEpoch);
+    error ZoneProposalSlotOutOfRange(uint256 slot, uint256 proposalsPerEpoch);
+    error ZoneGroupIsEmpty();
+    error ZoneTimelockNotOver(uint256 proposalId, uint256 eta);
+    error ZoneActionsMismatch(uint256 proposalId);
+    error ZoneActionFailed(uint256 index, bytes returnData);
+
+    /// @notice Emitted when an identity commitment joins the group.
+    event MemberAdded(uint256 index, uint256 identityCommitment, uint256 merkleTreeRoot);
+    /// @notice Emitted when several identity commitments join the group, from `startIndex` on.
+    event MembersAdded(uint256 startIndex, uint256[] identityCommitments, uint256 merkleTreeRoot);
+    /// @notice Emitted when a member's identity commitment is replaced.
+    event MemberUpdated(
+        uint256 index,
+        uint256 identityCommitment,
+        uint256 newIdentityCommitment,
+        uint256 merkleTreeRoot
+    );
+    /// @notice Emitted when a member leaves the group; its leaf becomes 0.
+    event MemberRemoved(uint256 index, uint256 identityCommitment, uint256 merkleTreeRoot);
+    /// @notice Emitted when the address that admits citizens changes.
+    event RegistrarChanged(address previousRegistrar, address newRegistrar);
+    /// @notice Emitted when the zone's rules change.
+    event RulesChanged(Rules rules);
+    /// @notice Emitted when a citizen proposes; `options[i]` are the actions of option i (for a
+    /// For/Against/Abstain proposal, `options` has one entry: the actions run if For wins).
+    event ProposalCreated(
+        uint256 indexed proposalId,
+        Action[][] options,
+        string description,
+        uint256 snapshotRoot,
+        uint256 snapshotDepth,
+        uint256 eligibleCount,
+        uint256 voteStart,
+        uint256 voteEnd,
+        uint256 nullifier
+    );
+    /// @notice Emitted when an anonymous vote is counted.
+    event VoteCast(uint256 indexed proposalId, uint256 option, uint256 nullifier);
+    /// @notice Emitted when a passed proposal enters the timelock.
+    event ProposalQueued(uint256 indexed proposalId, uint256 eta);
+    /// @notice Emitted when a proposal's winning option has been executed.
+    event ProposalExecuted(uint256 indexed proposalId, uint256 option);
+    /// @notice Emitted when a passed proposal cancels another proposal.
+    event ProposalCanceled(uint256 indexed proposalId);
+    /// @notice Emitted when the treasury receives ether.
+    event EtherReceived(address indexed sender, uint256 amount);
+
+    /// @notice Adds a citizen's identity commitment. Registrar or a passed proposal only.
+    function addMember(uint256 identityCommitment) external;
+
+    /// @notice Adds several identity commitments. Registrar or a passed proposal only.
+    function addMembers(uint256[] calldata identityCommitments) external;
+
+    /// @notice Replaces a member's identity commitment. Passed proposal only.
+    /// @param siblings The member's Merkle proof siblings in the current tree.
+    function updateMember(
+        uint256 identityCommitment,
+        uint256 newIdentityCommitment,
+        uint256[] calldata siblings
+    ) external;
+
+    /// @notice Removes a member. Passed proposal only.
+    /// @param siblings The member's Merkle proof siblings in the current tree.
+    function removeMember(uint256 identityCommitment, uint256[] calldata siblings) external;
+
+    /// @notice Changes the registrar (address(0) leaves admission to proposals). Passed proposal only.
+    function setRegistrar(address newRegistrar) external;
+
+    /// @notice Changes the rules for proposals created from now on. Passed proposal only.
+    function setRules(Rules calldata newRules) external;
+
+    /// @notice Cancels a proposal that has not been executed. Passed proposal only.
+    function cancel(uint256 proposalId) external;
+
+    /// @notice Creates a proposal on behalf of an anonymous citizen.
+    /// @param options One action list (For/Against/Abstain vote) or 2 or more (choose one).
+    /// @param description Human-readable text; only its hash is stored.
+    /// @param proof Membership proof binding the content (message) and the epoch slot (scope).
+    /// @return proposalId The new proposal's id (sequential from 1).
+    function propose(
+        Action[][] calldata options,
+        string calldata description,
+        ProposalProof calldata proof
+    ) external returns (uint256 proposalId);
+
+    /// @notice Counts an anonymous vote. Anyone may submit it (a relayer or the citizen).
+    /// @param option 0 Against, 1 For, 2 Abstain; or the chosen option's index.
+    /// @param nullifier The proof's nullifier: one per citizen and proposal.
+    /// @param points The packed Groth16 proof, as @semaphore-protocol/proof produces it.
+    function castVote(uint256 proposalId, uint256 option, uint256 nullifier, uint256[8] calldata points) external;
+
+    /// @notice Starts the timelock of a succeeded proposal. Anyone may call it.
+    function queue(uint256 proposalId) external;
+
+    /// @notice Runs the winning option's actions once the timelock is over. Anyone may call it.
+    /// @param actions The winning option's actions, exactly as proposed.
+    function execute(uint256 proposalId, Action[] calldata actions) external;
+
+    /// @notice The state of a proposal.
+    function state(uint256 proposalId) external view returns (ProposalState);
+
+    /// @notice Everything needed to vote on and follow a proposal.
+    function getProposal(uint256 proposalId) external view returns (ProposalView memory);
+
+    /// @notice The option whose actions run if the proposal passes, and whether it passed.
+    function winningOption(uint256 proposalId) external view returns (uint256 option, bool succeeded);
+
+    /// @notice The Semaphore scope of votes on `proposalId`.
+    function voteScope(uint256 proposalId) external view returns (uint256);
+
+    /// @notice The Semaphore scope of proposals in `epoch`, `slot`.
+    function proposalScope(uint256 epoch, uint256 slot) external view returns (uint256);
+
+    /// @notice The epoch anonymous proposals are counted in now.
+    function currentProposalEpoch() external view returns (uint256);
+
+    /// @notice Whether a nullifier has been used for a vote or proposal in this zone.
+    function isNullifierUsed(uint256 nullifier) external view returns (bool);
+
+    /// @notice The group's current root, depth and number of leaves (removed members stay as 0).
+    function merkleTree() external view returns (uint256 root, uint256 depth, uint256 size);
+
+    /// @notice The number of current citizens.
+    function memberCount() external view returns (uint256);
+
+    /// @notice Whether `identityCommitment` is a current member.
+    function isMember(uint256 identityCommitment) external view returns (bool);
+}

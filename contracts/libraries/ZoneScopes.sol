@@ -1,0 +1,46 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.28;
+
+import {IZone} from "../interfaces/IZone.sol";
+
+/// @title The one definition of ZoneDAO's Semaphore scopes and hashes (mirrored by sdk/scope.ts).
+/// @dev A Semaphore nullifier is Poseidon(scope, secret): binding chain id, zone and proposal into
+/// the scope makes a vote useless on any other chain, zone or proposal, and gives each citizen
+/// exactly one nullifier per proposal.
+library ZoneScopes {
+    /// @dev The BN254 scalar field order: every Groth16 public input is below it.
+    uint256 internal constant SNARK_SCALAR_FIELD =
+        21888242871839275222246405745257275088548364400416034343698204186575808495617;
+
+    bytes32 internal constant VOTE_TAG = keccak256("zonedao.vote.v1");
+    bytes32 internal constant PROPOSAL_TAG = keccak256("zonedao.propose.v1");
+
+    /// @notice Scope of a vote: keccak256(abi.encode(VOTE_TAG, chainId, zone, proposalId)).
+    function voteScope(uint256 chainId, address zone, uint256 proposalId) internal pure returns (uint256) {
+        return uint256(keccak256(abi.encode(VOTE_TAG, chainId, zone, proposalId)));
+    }
+
+    /// @notice Scope of an anonymous proposal: keccak256(abi.encode(PROPOSAL_TAG, chainId, zone, epoch, slot)).
+    function proposalScope(
+        uint256 chainId,
+        address zone,
+        uint256 epoch,
+        uint256 slot
+    ) internal pure returns (uint256) {
+        return uint256(keccak256(abi.encode(PROPOSAL_TAG, chainId, zone, epoch, slot)));
+    }
+
+    /// @notice Semaphore v4's hash of a message or scope into a public input: keccak256 >> 8.
+    function semaphoreHash(uint256 value) internal pure returns (uint256) {
+        return uint256(keccak256(abi.encodePacked(value))) >> 8;
+    }
+
+    /// @notice What an anonymous proposal's proof binds as its message, so a relayer cannot alter
+    /// the proposal: keccak256(abi.encode(options, keccak256(bytes(description)))).
+    function proposalContentHash(
+        IZone.Action[][] calldata options,
+        string calldata description
+    ) internal pure returns (bytes32) {
+        return keccak256(abi.encode(options, keccak256(bytes(description))));
+    }
+}

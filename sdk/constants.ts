@@ -1,0 +1,30 @@
+/**
+ * Protocol constants, each mirrored from one place on chain (the test in sdk/test/constants.test.ts
+ * checks that they agree with the deployed contracts).
+ */
+
+/** Order of the BN254 scalar field: every Groth16 public input must be below it. */
+export const SNARK_SCALAR_FIELD = 21888242871839275222246405745257275088548364400416034343698204186575808495617n;
+
+/** Tree depths the official Semaphore v4 ceremony has keys for. */
+export const MIN_TREE_DEPTH = 1;
+export const MAX_TREE_DEPTH = 32;
+
+/** The most options a proposal may offer (ZoneGovernance.MAX_OPTIONS). */
+export const MAX_OPTIONS = 16;
+
+/** Options of a For/Against/Abstain proposal, in OpenZeppelin Governor's order. */
+export const VoteOption = { Against: 0, For: 1, Abstain: 2 } as const;
+
+/** IZone.ProposalState, by index. */
+export const PROPOSAL_STATES = [
+  "Pending",
+  "Active",
+  "Canceled",
+  "Defeated",
+  "Succeeded",
+  "Queued",
+  "Expired",
+  "Executed",
+] as const;
+export type ProposalStateName = (typeof PROPOSAL_STATES)[number];

@@ -1,0 +1,10 @@
+/** ZoneDAO sdk: the one library the relayer, the web app, the CLI and the tests use. */
+export * from "./constants.js";
+export * from "./types.js";
+export * from "./scope.js";
+export * from "./artifacts.js";
+export * from "./proof.js";
+export * from "./group.js";
+export * from "./contracts.js";
+export { Group } from "@semaphore-protocol/group";
+export { Identity } from "@semaphore-protocol/identity";

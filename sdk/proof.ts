@@ -1,0 +1,116 @@
+/**
+ * Proofs for votes and anonymous proposals, made with the stock @semaphore-protocol/proof and the
+ * official ceremony artifacts, and checked off chain with the official verification keys.
+ */
+import type { Group } from "@semaphore-protocol/group";
+import type { Identity } from "@semaphore-protocol/identity";
+import { generateProof, verifyProof } from "@semaphore-protocol/proof";
+import { MIN_TREE_DEPTH, SNARK_SCALAR_FIELD } from "./constants.js";
+import { semaphoreArtifacts } from "./artifacts.js";
+import { proposalContentHash, proposalScope, voteScope } from "./scope.js";
+import type { PackedProof, ZoneAction } from "./types.js";
+
+/** What castVote takes, plus what an off-chain checker needs. */
+export interface VoteProof {
+  proposalId: bigint;
+  option: number;
+  nullifier: bigint;
+  merkleTreeRoot: bigint;
+  merkleTreeDepth: number;
+  points: PackedProof;
+}
+
+/** IZone.ProposalProof. */
+export interface ProposalProof {
+  merkleTreeRoot: bigint;
+  merkleTreeDepth: number;
+  epoch: bigint;
+  slot: bigint;
+  nullifier: bigint;
+  points: PackedProof;
+}
+
+/** Where a proof is meant to count. */
+export interface ZoneContext {
+  chainId: bigint;
+  zone: string;
+}
+
+/** The depth a proof for `group` uses: the group's own, but at least the circuit's minimum of 1. */
+export function proofDepth(group: Group): number {
+  return Math.max(MIN_TREE_DEPTH, group.depth);
+}
+
+/**
+ * Proves a vote. `snapshotGroup` must be the group as it was when the proposal was created (its root
+ * is the proposal's snapshotRoot); see rebuildGroup's `untilProposal`.
+ */
+export async function proveVote(
+  identity: Identity,
+  snapshotGroup: Group,
+  context: ZoneContext & { proposalId: bigint; option: number },
+): Promise<VoteProof> {
+  const depth = proofDepth(snapshotGroup);
+  const scope = voteScope(context.chainId, context.zone, context.proposalId);
+  const proof = await generateProof(identity, snapshotGroup, context.option, scope, depth, semaphoreArtifacts(depth));
+  return {
+    proposalId: context.proposalId,
+    option: context.option,
+    nullifier: BigInt(proof.nullifier),
+    merkleTreeRoot: BigInt(proof.merkleTreeRoot),
+    merkleTreeDepth: depth,
+    points: toPackedProof(proof.points),
+  };
+}
+
+/** Proves membership for an anonymous proposal in `epoch`, using one of the citizen's `slot`s. */
+export async function proveProposal(
+  identity: Identity,
+  group: Group,
+  context: ZoneContext & {
+    epoch: bigint;
+    slot: bigint;
+    options: readonly (readonly ZoneAction[])[];
+    description: string;
+  },
+): Promise<ProposalProof> {
+  const depth = proofDepth(group);
+  const scope = proposalScope(context.chainId, context.zone, context.epoch, context.slot);
+  const message = proposalContentHash(context.options, context.description);
+  const proof = await generateProof(identity, group, message, scope, depth, semaphoreArtifacts(depth));
+  return {
+    merkleTreeRoot: BigInt(proof.merkleTreeRoot),
+    merkleTreeDepth: depth,
+    epoch: context.epoch,
+    slot: context.slot,
+    nullifier: BigInt(proof.nullifier),
+    points: toPackedProof(proof.points),
+  };
+}
+
+/**
+ * Checks a vote off chain exactly as the zone would: canonical field elements, then the Groth16
+ * proof against the official key for the snapshot depth, with the snapshot root and the vote scope.
+ */
+export async function verifyVote(
+  vote: VoteProof,
+  snapshot: ZoneContext & { snapshotRoot: bigint; snapshotDepth: number },
+): Promise<boolean> {
+  // A nullifier + r would pass the pairing check yet count as a different nullifier.
+  if (vote.nullifier < 0n || vote.nullifier >= SNARK_SCALAR_FIELD) return false;
+  return verifyProof({
+    merkleTreeDepth: snapshot.snapshotDepth,
+    merkleTreeRoot: snapshot.snapshotRoot.toString(),
+    nullifier: vote.nullifier.toString(),
+    message: BigInt(vote.option).toString(),
+    scope: voteScope(snapshot.chainId, snapshot.zone, vote.proposalId).toString(),
+    points: vote.points.map(String) as SemaphorePoints,
+  });
+}
+
+type SemaphorePoints = Parameters<typeof verifyProof>[0]["points"];
+
+function toPackedProof(points: readonly (string | bigint)[]): PackedProof {
+  if (points.length !== 8) throw new Error(`a packed Groth16 proof has 8 values, got ${points.length}`);
+  return points.map((point) => BigInt(point)) as PackedProof;
+}

@@ -1,0 +1,56 @@
+/**
+ * ZoneDAO's Semaphore scopes and message hashes: the TypeScript mirror of
+ * contracts/libraries/ZoneScopes.sol, and the only place the sdk computes them.
+ */
+import { AbiCoder, keccak256, toBeHex, toUtf8Bytes, id } from "ethers";
+import type { ZoneAction } from "./types.js";
+
+const abi = AbiCoder.defaultAbiCoder();
+const VOTE_TAG = id("zonedao.vote.v1");
+const PROPOSAL_TAG = id("zonedao.propose.v1");
+const ACTION_LIST = "tuple(address target, uint256 value, bytes data)[]";
+
+/** Scope of a vote: binds chain, zone and proposal, so a vote counts nowhere else. */
+export function voteScope(chainId: bigint, zone: string, proposalId: bigint): bigint {
+  return BigInt(
+    keccak256(abi.encode(["bytes32", "uint256", "address", "uint256"], [VOTE_TAG, chainId, zone, proposalId])),
+  );
+}
+
+/** Scope of an anonymous proposal: one nullifier per citizen, epoch and slot. */
+export function proposalScope(chainId: bigint, zone: string, epoch: bigint, slot: bigint): bigint {
+  return BigInt(
+    keccak256(
+      abi.encode(
+        ["bytes32", "uint256", "address", "uint256", "uint256"],
+        [PROPOSAL_TAG, chainId, zone, epoch, slot],
+      ),
+    ),
+  );
+}
+
+/** Semaphore v4's hash of a message or scope into a circuit input: keccak256 >> 8. */
+export function semaphoreHash(value: bigint): bigint {
+  return BigInt(keccak256(toBeHex(value, 32))) >> 8n;
+}
+
+/** keccak256 of an option's actions, as the zone stores it to check execution. */
+export function actionsHash(actions: readonly ZoneAction[]): string {
+  return keccak256(abi.encode([ACTION_LIST], [actions.map(toTuple)]));
+}
+
+/** The message an anonymous proposal's proof binds, so no relayer can alter the proposal. */
+export function proposalContentHash(options: readonly (readonly ZoneAction[])[], description: string): bigint {
+  return BigInt(
+    keccak256(
+      abi.encode(
+        [`${ACTION_LIST}[]`, "bytes32"],
+        [options.map((actions) => actions.map(toTuple)), keccak256(toUtf8Bytes(description))],
+      ),
+    ),
+  );
+}
+
+function toTuple(action: ZoneAction): [string, bigint, string] {
+  return [action.target, action.value, action.data];
+}

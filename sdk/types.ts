@@ -1,0 +1,22 @@
+/** One call a passed proposal makes from the zone (IZone.Action). */
+export interface ZoneAction {
+  target: string;
+  value: bigint;
+  /** ABI-encoded calldata, 0x-prefixed ("0x" for a plain ether transfer). */
+  data: string;
+}
+
+/** IZone.Rules. */
+export interface ZoneRules {
+  votingDelay: number;
+  votingPeriod: number;
+  executionDelay: number;
+  executionWindow: number;
+  quorumBps: number;
+  approvalBps: number;
+  proposalEpoch: number;
+  proposalsPerEpoch: number;
+}
+
+/** The 8 values of a packed Groth16 proof, in @semaphore-protocol/proof's order. */
+export type PackedProof = [bigint, bigint, bigint, bigint, bigint, bigint, bigint, bigint];
