@@ -13,6 +13,12 @@ const solc = {
   path: require.resolve("solc/soljson.js"),
 };
 
+async function releaseSnarkjsWorkers(): Promise<void> {
+  const cached = globalThis as { curve_bn128?: { terminate(): Promise<void> } };
+  await cached.curve_bn128?.terminate();
+  delete cached.curve_bn128;
+}
+
 const config: HardhatUserConfig = {
   plugins: [hardhatEthers, hardhatEthersChaiMatchers, hardhatMocha, hardhatNetworkHelpers],
   solidity: {
@@ -29,7 +35,13 @@ const config: HardhatUserConfig = {
     },
   },
   paths: { sources: "contracts", tests: { mocha: "test" } },
-  test: { mocha: { timeout: 120_000 } },
+  test: {
+    mocha: {
+      timeout: 120_000,
+      // snarkjs keeps a bn128 curve with worker threads alive; without this the run never exits.
+      rootHooks: { afterAll: releaseSnarkjsWorkers },
+    },
+  },
 };
 
 export default config;

@@ -19,7 +19,11 @@ contract Zone is ZoneGovernance, Initializable {
     }
 
     /// @notice Sets up a new clone. Called once, by the factory, in the transaction that creates it.
-    function initialize(string calldata zoneName, address zoneRegistrar, Rules calldata zoneRules) external initializer {
+    function initialize(
+        string calldata zoneName,
+        address zoneRegistrar,
+        Rules calldata zoneRules
+    ) external initializer {
         name = zoneName;
         _setRegistrar(zoneRegistrar);
         _setRules(zoneRules);

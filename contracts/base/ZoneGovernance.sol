@@ -66,12 +66,14 @@ abstract contract ZoneGovernance is ZoneMembership, ReentrancyGuard {
         string calldata description,
         ProposalProof calldata proof
     ) external returns (uint256 proposalId) {
-        if (options.length == 0 || options.length > MAX_OPTIONS) revert ZoneInvalidOptionCount(options.length);
+        if (options.length == 0 || options.length > MAX_OPTIONS)
+            revert ZoneInvalidOptionCount(options.length);
         if (_memberCount == 0) revert ZoneGroupIsEmpty();
         Rules memory zoneRules = _rules;
         uint256 epoch = currentProposalEpoch();
         if (proof.epoch != epoch) revert ZoneWrongProposalEpoch(proof.epoch, epoch);
-        if (proof.slot >= zoneRules.proposalsPerEpoch) revert ZoneProposalSlotOutOfRange(proof.slot, zoneRules.proposalsPerEpoch);
+        if (proof.slot >= zoneRules.proposalsPerEpoch)
+            revert ZoneProposalSlotOutOfRange(proof.slot, zoneRules.proposalsPerEpoch);
         if (proof.merkleTreeDepth < MIN_DEPTH || proof.merkleTreeDepth > MAX_DEPTH) {
             revert ZoneUnsupportedTreeDepth(proof.merkleTreeDepth);
         }
@@ -85,39 +87,7 @@ abstract contract ZoneGovernance is ZoneMembership, ReentrancyGuard {
             proof.points
         );
 
-        proposalId = ++proposalCount;
-        Proposal storage proposal = _proposals[proposalId];
-        proposal.snapshotRoot = _group._root();
-        proposal.snapshotDepth = uint8(_group.depth == 0 ? MIN_DEPTH : _group.depth);
-        proposal.eligibleCount = uint32(_memberCount);
-        proposal.voteStart = uint48(block.timestamp + zoneRules.votingDelay);
-        proposal.voteEnd = uint48(block.timestamp + zoneRules.votingDelay + zoneRules.votingPeriod);
-        proposal.multipleChoice = options.length > 1;
-        proposal.optionCount = uint8(options.length > 1 ? options.length : 3);
-        proposal.quorumBps = zoneRules.quorumBps;
-        proposal.approvalBps = zoneRules.approvalBps;
-        proposal.executionDelay = zoneRules.executionDelay;
-        proposal.executionWindow = zoneRules.executionWindow;
-        proposal.descriptionHash = keccak256(bytes(description));
-        if (options.length == 1) {
-            _actionsHashes[proposalId][FOR] = keccak256(abi.encode(options[0]));
-        } else {
-            for (uint256 option = 0; option < options.length; ++option) {
-                _actionsHashes[proposalId][option] = keccak256(abi.encode(options[option]));
-            }
-        }
-
-        emit ProposalCreated(
-            proposalId,
-            options,
-            description,
-            proposal.snapshotRoot,
-            proposal.snapshotDepth,
-            proposal.eligibleCount,
-            proposal.voteStart,
-            proposal.voteEnd,
-            proof.nullifier
-        );
+        proposalId = _createProposal(options, description, zoneRules, proof.nullifier);
     }
 
     /// @inheritdoc IZone
@@ -260,7 +230,11 @@ abstract contract ZoneGovernance is ZoneMembership, ReentrancyGuard {
     /// @dev Counting hook: whether `option`, with `votes`, carries the proposal. For/Against/Abstain:
     /// For must exceed approvalBps of For + Against (abstentions count for quorum only). Multiple
     /// choice: the option must exceed approvalBps of all votes.
-    function _voteSucceeded(uint256 proposalId, uint256 option, uint256 votes) internal view virtual returns (bool) {
+    function _voteSucceeded(
+        uint256 proposalId,
+        uint256 option,
+        uint256 votes
+    ) internal view virtual returns (bool) {
         Proposal storage proposal = _proposals[proposalId];
         if (!proposal.multipleChoice) {
             if (option != FOR) return false;
@@ -273,7 +247,9 @@ abstract contract ZoneGovernance is ZoneMembership, ReentrancyGuard {
     /// @dev Counting hook: the option whose actions run, and whether the proposal passed. For/Against/
     /// Abstain proposals run For; multiple choice runs the option with strictly the most votes (a tie
     /// for first place passes nothing).
-    function _winningOption(uint256 proposalId) internal view virtual returns (uint256 option, bool succeeded) {
+    function _winningOption(
+        uint256 proposalId
+    ) internal view virtual returns (uint256 option, bool succeeded) {
         Proposal storage proposal = _proposals[proposalId];
         if (!_quorumReached(proposalId)) return (FOR, false);
         if (!proposal.multipleChoice) return (FOR, _voteSucceeded(proposalId, FOR, _tally[proposalId][FOR]));
@@ -288,6 +264,47 @@ abstract contract ZoneGovernance is ZoneMembership, ReentrancyGuard {
             }
         }
         return (option, !tie && _voteSucceeded(proposalId, option, best));
+    }
+
+    function _createProposal(
+        Action[][] calldata options,
+        string calldata description,
+        Rules memory zoneRules,
+        uint256 nullifier
+    ) private returns (uint256 proposalId) {
+        proposalId = ++proposalCount;
+        Proposal storage proposal = _proposals[proposalId];
+        proposal.snapshotRoot = _group._root();
+        proposal.snapshotDepth = uint8(_group.depth == 0 ? MIN_DEPTH : _group.depth);
+        proposal.eligibleCount = uint32(_memberCount);
+        proposal.voteStart = uint48(block.timestamp + zoneRules.votingDelay);
+        proposal.voteEnd = uint48(block.timestamp + zoneRules.votingDelay + zoneRules.votingPeriod);
+        proposal.multipleChoice = options.length > 1;
+        proposal.optionCount = uint8(options.length > 1 ? options.length : 3);
+        proposal.quorumBps = zoneRules.quorumBps;
+        proposal.approvalBps = zoneRules.approvalBps;
+        proposal.executionDelay = zoneRules.executionDelay;
+        proposal.executionWindow = zoneRules.executionWindow;
+        proposal.descriptionHash = keccak256(bytes(description));
+        if (options.length == 1) {
+            _actionsHashes[proposalId][FOR] = keccak256(abi.encode(options[0]));
+        } else {
+            for (uint256 option = 0; option < options.length; ++option) {
+                _actionsHashes[proposalId][option] = keccak256(abi.encode(options[option]));
+            }
+        }
+
+        emit ProposalCreated(
+            proposalId,
+            options,
+            description,
+            proposal.snapshotRoot,
+            proposal.snapshotDepth,
+            proposal.eligibleCount,
+            proposal.voteStart,
+            proposal.voteEnd,
+            nullifier
+        );
     }
 
     function _totalVotes(uint256 proposalId) internal view returns (uint256 total) {

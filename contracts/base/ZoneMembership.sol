@@ -25,7 +25,8 @@ abstract contract ZoneMembership is IZone {
     }
 
     modifier onlyRegistrarOrSelf() {
-        if (msg.sender != registrar && msg.sender != address(this)) revert ZoneCallerIsNotTheRegistrar(msg.sender);
+        if (msg.sender != registrar && msg.sender != address(this))
+            revert ZoneCallerIsNotTheRegistrar(msg.sender);
         _;
     }
 

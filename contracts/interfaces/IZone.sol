@@ -125,7 +125,7 @@ interface IZone {
         uint256 nullifier
     );
     /// @notice Emitted when an anonymous vote is counted.
-    event VoteCast(uint256 indexed proposalId, uint256 option, uint256 nullifier);
+    event VoteCast(uint256 indexed proposalId, uint256 option, uint256 indexed nullifier);
     /// @notice Emitted when a passed proposal enters the timelock.
     event ProposalQueued(uint256 indexed proposalId, uint256 eta);
     /// @notice Emitted when a proposal's winning option has been executed.
@@ -177,7 +177,12 @@ interface IZone {
     /// @param option 0 Against, 1 For, 2 Abstain; or the chosen option's index.
     /// @param nullifier The proof's nullifier: one per citizen and proposal.
     /// @param points The packed Groth16 proof, as @semaphore-protocol/proof produces it.
-    function castVote(uint256 proposalId, uint256 option, uint256 nullifier, uint256[8] calldata points) external;
+    function castVote(
+        uint256 proposalId,
+        uint256 option,
+        uint256 nullifier,
+        uint256[8] calldata points
+    ) external;
 
     /// @notice Starts the timelock of a succeeded proposal. Anyone may call it.
     function queue(uint256 proposalId) external;

@@ -1,0 +1,182 @@
+/**
+ * Compiles the Semaphore v4 circuit, exactly as published in @semaphore-protocol/circuits, once per
+ * tree depth. The project proves with the official ceremony keys (@zk-kit/semaphore-artifacts);
+ * this build exists so that a test can check those keys against the circuit source
+ * (circuits/test/official-keys.test.ts).
+ *
+ * CLI: `npx tsx circuits/build.ts [depth...]` (no depths: all of CIRCUIT_DEPTHS).
+ */
+import { execFile } from "node:child_process";
+import { createHash } from "node:crypto";
+import { mkdir, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { createRequire } from "node:module";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+
+/** The tree depths the project uses. */
+export const CIRCUIT_DEPTHS = [10, 16, 20] as const;
+
+// Semaphore supports depths 1..32 (MIN_DEPTH/MAX_DEPTH in @semaphore-protocol/utils); the official
+// ceremony keys exist for exactly these.
+const MIN_DEPTH = 1;
+const MAX_DEPTH = 32;
+
+const ROOT = fileURLToPath(new URL("..", import.meta.url));
+const BUILD_DIR = path.join(ROOT, "circuits", "build");
+
+// circom includes are bare file names, so every folder that holds an included file is passed with -l.
+const INCLUDE_DIRS = [
+  "node_modules/@semaphore-protocol/circuits/src",
+  "node_modules/circomlib/circuits",
+  "node_modules/@zk-kit/binary-merkle-root.circom/src",
+];
+// --O2 is what the official artifacts were built with: only then do the wire counts match theirs.
+const FLAGS = ["--r1cs", "--wasm", "--sym", "--O2"];
+
+// circom2 is the circom compiler built to WebAssembly: no native binary, no download.
+// Running its cli.js with our own Node avoids depending on PATH.
+const CIRCOM2_CLI = createRequire(import.meta.url).resolve("circom2/cli.js");
+
+const CACHE_KEY_FILE = "cache-key";
+
+const run = promisify(execFile);
+
+export interface CircuitBuild {
+  depth: number;
+  /** circuits/build/semaphore-<depth>/ */
+  outputDir: string;
+  wasmPath: string;
+  r1csPath: string;
+  symPath: string;
+  /** From the r1cs header. */
+  constraints: number;
+  /** From the r1cs header; the zkey calls this nVars. */
+  wires: number;
+  cacheHit: boolean;
+}
+
+/** Builds the circuit for one depth into circuits/build/semaphore-<depth>/, or reuses a cached build. */
+export async function buildCircuit(depth: number): Promise<CircuitBuild> {
+  if (!Number.isInteger(depth) || depth < MIN_DEPTH || depth > MAX_DEPTH) {
+    throw new RangeError(`depth must be an integer in ${MIN_DEPTH}..${MAX_DEPTH}, got ${depth}`);
+  }
+
+  const name = `semaphore-${depth}`;
+  const outputDir = path.join(BUILD_DIR, name);
+  const mainPath = path.join(outputDir, `${name}.circom`);
+  const wasmPath = path.join(outputDir, `${name}_js`, `${name}.wasm`);
+  const r1csPath = path.join(outputDir, `${name}.r1cs`);
+  const symPath = path.join(outputDir, `${name}.sym`);
+  const log = (text: string) => console.log(`[circuits] depth ${depth}: ${text}`);
+
+  const mainCircuit = [
+    // Same pragma as semaphore.circom itself.
+    "pragma circom 2.1.5;",
+    "",
+    'include "semaphore.circom";',
+    "",
+    // message and scope are public inputs; the outputs merkleRoot and nullifier are public anyway.
+    `component main {public [message, scope]} = Semaphore(${depth});`,
+    "",
+  ].join("\n");
+  const includeArgs = INCLUDE_DIRS.flatMap((dir) => ["-l", path.join(ROOT, dir)]);
+  const cacheKey = await computeCacheKey(mainCircuit);
+
+  const storedKey = await readFile(path.join(outputDir, CACHE_KEY_FILE), "utf8").catch(() => undefined);
+  const outputsExist = await Promise.all([wasmPath, r1csPath, symPath].map(exists));
+  if (storedKey === cacheKey && outputsExist.every(Boolean)) {
+    const { constraints, wires } = await readR1csHeader(r1csPath);
+    log(`cache hit (key ${cacheKey.slice(0, 12)}), ${constraints} constraints, ${wires} wires`);
+    return { depth, outputDir, wasmPath, r1csPath, symPath, constraints, wires, cacheHit: true };
+  }
+
+  log("compiling (cache miss) ...");
+  const started = performance.now();
+  // Start from an empty folder so no output of an older build survives.
+  await rm(outputDir, { recursive: true, force: true });
+  await mkdir(outputDir, { recursive: true });
+  await writeFile(mainPath, mainCircuit);
+  try {
+    await run(process.execPath, [CIRCOM2_CLI, mainPath, ...FLAGS, ...includeArgs, "-o", outputDir], {
+      // circom2's cli.js gives the compiler access to the current folder and its parents only.
+      cwd: ROOT,
+      maxBuffer: 64 * 1024 * 1024,
+    });
+  } catch (error) {
+    // circom reports compile errors on stdout; execFile's error carries both streams.
+    const { stdout = "", stderr = "" } = error as { stdout?: string; stderr?: string };
+    throw new Error(`circom2 failed for depth ${depth}:\n${stdout}${stderr}`, { cause: error });
+  }
+  const { constraints, wires } = await readR1csHeader(r1csPath);
+  // Written last: an interrupted build leaves no key and is rebuilt next time.
+  await writeFile(path.join(outputDir, CACHE_KEY_FILE), cacheKey);
+  const seconds = ((performance.now() - started) / 1000).toFixed(1);
+  log(`done in ${seconds} s, ${constraints} constraints, ${wires} wires`);
+  return { depth, outputDir, wasmPath, r1csPath, symPath, constraints, wires, cacheHit: false };
+}
+
+/**
+ * sha256 over everything that decides the output: the compiler version, the flags, the main file
+ * and every .circom file in the include folders (all of them, not only the included ones: simpler,
+ * and a change to an unused file only costs one rebuild).
+ */
+async function computeCacheKey(mainCircuit: string): Promise<string> {
+  const { stdout: compilerVersion } = await run(process.execPath, [CIRCOM2_CLI, "--version"]);
+  const lines = [
+    `compiler ${compilerVersion.trim().replace(/\s+/g, " ")}`,
+    `flags ${FLAGS.join(" ")} ${INCLUDE_DIRS.map((dir) => `-l ${dir}`).join(" ")}`,
+    `main ${sha256(mainCircuit)}`,
+  ];
+  for (const dir of INCLUDE_DIRS) {
+    const files = (await readdir(path.join(ROOT, dir), { recursive: true }))
+      .filter((file) => file.endsWith(".circom"))
+      .sort();
+    for (const file of files) {
+      lines.push(`${dir}/${file} ${sha256(await readFile(path.join(ROOT, dir, file)))}`);
+    }
+  }
+  return sha256(lines.join("\n"));
+}
+
+/**
+ * Reads the wire and constraint counts from an .r1cs file's header section (iden3 r1cs format:
+ * "r1cs", version, section count, then sections of type u32, size u64, body).
+ */
+async function readR1csHeader(r1csPath: string): Promise<{ constraints: number; wires: number }> {
+  const file = await readFile(r1csPath);
+  if (file.toString("ascii", 0, 4) !== "r1cs") throw new Error(`${r1csPath} is not an r1cs file`);
+  const sectionCount = file.readUInt32LE(8);
+  let offset = 12;
+  for (let section = 0; section < sectionCount; section++) {
+    const type = file.readUInt32LE(offset);
+    const size = Number(file.readBigUInt64LE(offset + 4));
+    offset += 12;
+    if (type === 1) {
+      // Header body: field size n8 (u32), prime (n8 bytes), nWires, nPubOut, nPubIn, nPrvIn (u32 each),
+      // nLabels (u64), nConstraints (u32).
+      const counts = offset + 4 + file.readUInt32LE(offset);
+      return { wires: file.readUInt32LE(counts), constraints: file.readUInt32LE(counts + 24) };
+    }
+    offset += size;
+  }
+  throw new Error(`${r1csPath} has no header section`);
+}
+
+function sha256(data: string | Buffer): string {
+  return createHash("sha256").update(data).digest("hex");
+}
+
+async function exists(file: string): Promise<boolean> {
+  return stat(file).then(
+    () => true,
+    () => false,
+  );
+}
+
+// Run as a script (not when imported by a test): build the depths given, or all of them.
+if (process.argv[1] !== undefined && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const depths = process.argv.length > 2 ? process.argv.slice(2).map(Number) : [...CIRCUIT_DEPTHS];
+  // One depth after the other: circom2 already keeps more than one core busy.
+  for (const depth of depths) await buildCircuit(depth);
+}
