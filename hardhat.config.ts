@@ -4,6 +4,8 @@ import hardhatEthers from "@nomicfoundation/hardhat-ethers";
 import hardhatEthersChaiMatchers from "@nomicfoundation/hardhat-ethers-chai-matchers";
 import hardhatMocha from "@nomicfoundation/hardhat-mocha";
 import hardhatNetworkHelpers from "@nomicfoundation/hardhat-network-helpers";
+import hardhatTypechain from "@nomicfoundation/hardhat-typechain";
+import { stopProverThreads } from "./sdk/prover-threads.js";
 
 const require = createRequire(import.meta.url);
 
@@ -13,14 +15,8 @@ const solc = {
   path: require.resolve("solc/soljson.js"),
 };
 
-async function releaseSnarkjsWorkers(): Promise<void> {
-  const cached = globalThis as { curve_bn128?: { terminate(): Promise<void> } };
-  await cached.curve_bn128?.terminate();
-  delete cached.curve_bn128;
-}
-
 const config: HardhatUserConfig = {
-  plugins: [hardhatEthers, hardhatEthersChaiMatchers, hardhatMocha, hardhatNetworkHelpers],
+  plugins: [hardhatEthers, hardhatEthersChaiMatchers, hardhatMocha, hardhatNetworkHelpers, hardhatTypechain],
   solidity: {
     compilers: [{ ...solc, settings: { optimizer: { enabled: true, runs: 200 }, viaIR: true } }],
     // Dependencies deployed on their own need artifacts of their own.
@@ -38,8 +34,8 @@ const config: HardhatUserConfig = {
   test: {
     mocha: {
       timeout: 120_000,
-      // snarkjs keeps a bn128 curve with worker threads alive; without this the run never exits.
-      rootHooks: { afterAll: releaseSnarkjsWorkers },
+      // snarkjs keeps worker threads alive; without this the test run never exits.
+      rootHooks: { afterAll: stopProverThreads },
     },
   },
 };

@@ -19,7 +19,9 @@ export interface SnarkArtifactPaths {
 /** The official wasm, zkey and verification key for a tree depth. */
 export function semaphoreArtifacts(depth: number): SnarkArtifactPaths {
   if (!Number.isInteger(depth) || depth < MIN_TREE_DEPTH || depth > MAX_TREE_DEPTH) {
-    throw new RangeError(`tree depth must be an integer from ${MIN_TREE_DEPTH} to ${MAX_TREE_DEPTH}, got ${depth}`);
+    throw new RangeError(
+      `tree depth must be an integer from ${MIN_TREE_DEPTH} to ${MAX_TREE_DEPTH}, got ${depth}`,
+    );
   }
   const base = join(ARTIFACTS_DIR, `semaphore-${depth}`);
   const paths = { wasm: `${base}.wasm`, zkey: `${base}.zkey`, verificationKey: `${base}.json` };

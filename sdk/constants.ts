@@ -4,7 +4,8 @@
  */
 
 /** Order of the BN254 scalar field: every Groth16 public input must be below it. */
-export const SNARK_SCALAR_FIELD = 21888242871839275222246405745257275088548364400416034343698204186575808495617n;
+export const SNARK_SCALAR_FIELD =
+  21888242871839275222246405745257275088548364400416034343698204186575808495617n;
 
 /** Tree depths the official Semaphore v4 ceremony has keys for. */
 export const MIN_TREE_DEPTH = 1;

@@ -3,55 +3,55 @@
  * membership against the current root or against a proposal's snapshot root.
  */
 import { Group } from "@semaphore-protocol/group";
-import type { Contract, EventLog, Log } from "ethers";
+import type { Zone } from "./contracts.js";
 
-const MEMBERSHIP_EVENTS = ["MemberAdded", "MembersAdded", "MemberUpdated", "MemberRemoved"] as const;
+interface MembershipChange {
+  blockNumber: number;
+  index: number;
+  apply(group: Group): void;
+}
 
 /**
  * The zone's group from its events. With `untilProposal`, the group as it was when that proposal
  * was created: the one whose root is the proposal's snapshot root, which its voters prove against.
  */
-export async function rebuildGroup(zone: Contract, options: { untilProposal?: bigint } = {}): Promise<Group> {
-  const logs = (await Promise.all(MEMBERSHIP_EVENTS.map((name) => zone.queryFilter(name)))).flat();
-  let membershipLogs = logs.filter(isEventLog).sort(byChainOrder);
+export async function rebuildGroup(zone: Zone, options: { untilProposal?: bigint } = {}): Promise<Group> {
+  const [added, addedMany, updated, removed] = await Promise.all([
+    zone.queryFilter(zone.filters.MemberAdded()),
+    zone.queryFilter(zone.filters.MembersAdded()),
+    zone.queryFilter(zone.filters.MemberUpdated()),
+    zone.queryFilter(zone.filters.MemberRemoved()),
+  ]);
+  let changes: MembershipChange[] = [
+    ...added.map((log) => change(log, (group) => group.addMember(log.args.identityCommitment))),
+    ...addedMany.map((log) => change(log, (group) => group.addMembers([...log.args.identityCommitments]))),
+    ...updated.map((log) =>
+      change(log, (group) => group.updateMember(Number(log.args.index), log.args.newIdentityCommitment)),
+    ),
+    ...removed.map((log) => change(log, (group) => group.removeMember(Number(log.args.index)))),
+  ].sort(byChainOrder);
 
   if (options.untilProposal !== undefined) {
-    const [created] = (await zone.queryFilter(zone.filters.ProposalCreated!(options.untilProposal))).filter(
-      isEventLog,
-    );
+    const [created] = await zone.queryFilter(zone.filters.ProposalCreated(options.untilProposal));
     if (!created) throw new Error(`proposal ${options.untilProposal} does not exist in this zone`);
-    membershipLogs = membershipLogs.filter((log) => byChainOrder(log, created) < 0);
+    changes = changes.filter((membershipChange) => byChainOrder(membershipChange, created) < 0);
   }
 
   const group = new Group();
-  for (const log of membershipLogs) applyMembershipEvent(group, log);
+  for (const membershipChange of changes) membershipChange.apply(group);
   return group;
 }
 
-function applyMembershipEvent(group: Group, log: EventLog): void {
-  const args = log.args;
-  switch (log.eventName) {
-    case "MemberAdded":
-      group.addMember(args.getValue("identityCommitment") as bigint);
-      break;
-    case "MembersAdded":
-      group.addMembers([...(args.getValue("identityCommitments") as bigint[])]);
-      break;
-    case "MemberUpdated":
-      group.updateMember(Number(args.getValue("index")), args.getValue("newIdentityCommitment") as bigint);
-      break;
-    case "MemberRemoved":
-      group.removeMember(Number(args.getValue("index")));
-      break;
-    default:
-      throw new Error(`unexpected membership event ${log.eventName}`);
-  }
+function change(
+  log: { blockNumber: number; index: number },
+  apply: (group: Group) => void,
+): MembershipChange {
+  return { blockNumber: log.blockNumber, index: log.index, apply };
 }
 
-function isEventLog(log: Log): log is EventLog {
-  return "eventName" in log;
-}
-
-function byChainOrder(a: Log, b: Log): number {
+function byChainOrder(
+  a: { blockNumber: number; index: number },
+  b: { blockNumber: number; index: number },
+): number {
   return a.blockNumber - b.blockNumber || a.index - b.index;
 }

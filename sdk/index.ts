@@ -6,5 +6,8 @@ export * from "./artifacts.js";
 export * from "./proof.js";
 export * from "./group.js";
 export * from "./contracts.js";
+export * from "./prover-threads.js";
+export * from "./identity.js";
+export * from "./actions.js";
 export { Group } from "@semaphore-protocol/group";
 export { Identity } from "@semaphore-protocol/identity";

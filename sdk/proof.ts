@@ -4,11 +4,38 @@
  */
 import type { Group } from "@semaphore-protocol/group";
 import type { Identity } from "@semaphore-protocol/identity";
-import { generateProof, verifyProof } from "@semaphore-protocol/proof";
+import {
+  generateProof as untypedGenerateProof,
+  verifyProof as untypedVerifyProof,
+} from "@semaphore-protocol/proof";
+export { stopProverThreads } from "./prover-threads.js";
 import { MIN_TREE_DEPTH, SNARK_SCALAR_FIELD } from "./constants.js";
 import { semaphoreArtifacts } from "./artifacts.js";
 import { proposalContentHash, proposalScope, voteScope } from "./scope.js";
 import type { PackedProof, ZoneAction } from "./types.js";
+
+/** A proof as @semaphore-protocol/proof makes and checks it (its SemaphoreProof type). */
+interface SemaphoreProof {
+  merkleTreeDepth: number;
+  merkleTreeRoot: string;
+  message: string;
+  nullifier: string;
+  scope: string;
+  points: [string, string, string, string, string, string, string, string];
+}
+
+// @semaphore-protocol/proof's declaration files import each other without file extensions, which
+// NodeNext module resolution cannot follow, so its functions arrive typed `any`. These are the
+// signatures it declares, narrowed to how the sdk calls them.
+const generateProof = untypedGenerateProof as (
+  identity: Identity,
+  group: Group,
+  message: bigint | number,
+  scope: bigint,
+  merkleTreeDepth: number,
+  snarkArtifacts: { wasm: string; zkey: string },
+) => Promise<SemaphoreProof>;
+const verifyProof = untypedVerifyProof as (proof: SemaphoreProof) => Promise<boolean>;
 
 /** What castVote takes, plus what an off-chain checker needs. */
 export interface VoteProof {
@@ -52,7 +79,14 @@ export async function proveVote(
 ): Promise<VoteProof> {
   const depth = proofDepth(snapshotGroup);
   const scope = voteScope(context.chainId, context.zone, context.proposalId);
-  const proof = await generateProof(identity, snapshotGroup, context.option, scope, depth, semaphoreArtifacts(depth));
+  const proof = await generateProof(
+    identity,
+    snapshotGroup,
+    context.option,
+    scope,
+    depth,
+    semaphoreArtifacts(depth),
+  );
   return {
     proposalId: context.proposalId,
     option: context.option,
@@ -104,11 +138,9 @@ export async function verifyVote(
     nullifier: vote.nullifier.toString(),
     message: BigInt(vote.option).toString(),
     scope: voteScope(snapshot.chainId, snapshot.zone, vote.proposalId).toString(),
-    points: vote.points.map(String) as SemaphorePoints,
+    points: vote.points.map(String) as SemaphoreProof["points"],
   });
 }
-
-type SemaphorePoints = Parameters<typeof verifyProof>[0]["points"];
 
 function toPackedProof(points: readonly (string | bigint)[]): PackedProof {
   if (points.length !== 8) throw new Error(`a packed Groth16 proof has 8 values, got ${points.length}`);

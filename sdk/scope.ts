@@ -13,7 +13,9 @@ const ACTION_LIST = "tuple(address target, uint256 value, bytes data)[]";
 /** Scope of a vote: binds chain, zone and proposal, so a vote counts nowhere else. */
 export function voteScope(chainId: bigint, zone: string, proposalId: bigint): bigint {
   return BigInt(
-    keccak256(abi.encode(["bytes32", "uint256", "address", "uint256"], [VOTE_TAG, chainId, zone, proposalId])),
+    keccak256(
+      abi.encode(["bytes32", "uint256", "address", "uint256"], [VOTE_TAG, chainId, zone, proposalId]),
+    ),
   );
 }
 
@@ -40,7 +42,10 @@ export function actionsHash(actions: readonly ZoneAction[]): string {
 }
 
 /** The message an anonymous proposal's proof binds, so no relayer can alter the proposal. */
-export function proposalContentHash(options: readonly (readonly ZoneAction[])[], description: string): bigint {
+export function proposalContentHash(
+  options: readonly (readonly ZoneAction[])[],
+  description: string,
+): bigint {
   return BigInt(
     keccak256(
       abi.encode(

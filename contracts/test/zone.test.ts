@@ -1,5 +1,4 @@
 import { expect } from "chai";
-import type { Contract } from "ethers";
 import {
   SNARK_SCALAR_FIELD,
   VoteOption,
@@ -7,6 +6,7 @@ import {
   proveVote,
   rebuildGroup,
   type VoteProof,
+  type Zone,
   type ZoneAction,
 } from "../../sdk/index.js";
 import {
@@ -14,15 +14,15 @@ import {
   citizens,
   deployZoneWithCitizens,
   ethers,
-  networkHelpers,
+  loadFixture,
   outsider,
   proposeAs,
+  time,
   Group,
   Identity,
   type ZoneWorld,
 } from "../../test/zone-fixture.js";
 
-const { loadFixture, time } = networkHelpers;
 const [alice, bob, carol, dave] = citizens as [Identity, Identity, Identity, Identity];
 const PAYEE = "0x000000000000000000000000000000000000bEEF";
 const PAYMENT = ethers.parseEther("1.5");
@@ -57,9 +57,9 @@ async function vote(
   });
 }
 
-function castVote(zone: Contract, proof: VoteProof, overrides: Partial<VoteProof> = {}) {
+function castVote(zone: Zone, proof: VoteProof, overrides: Partial<VoteProof> = {}) {
   const sent = { ...proof, ...overrides };
-  return zone.getFunction("castVote")(sent.proposalId, sent.option, sent.nullifier, sent.points);
+  return zone.castVote(sent.proposalId, sent.option, sent.nullifier, sent.points);
 }
 
 describe("Zone", function () {
@@ -72,10 +72,10 @@ describe("Zone", function () {
         .to.emit(world.zone, "VoteCast")
         .withArgs(world.proposalId, VoteOption.For, proof.nullifier);
       const receipt = await tx.wait();
-      console.log(`      gas: castVote ${receipt.gasUsed} (depth ${proof.merkleTreeDepth})`);
-      const view = await world.zone.getFunction("getProposal")(world.proposalId);
+      console.log(`      gas: castVote ${receipt?.gasUsed} (depth ${proof.merkleTreeDepth})`);
+      const view = await world.zone.getProposal(world.proposalId);
       expect(view.tally).to.deep.equal([0n, 1n, 0n]);
-      expect(await world.zone.getFunction("isNullifierUsed")(proof.nullifier)).to.equal(true);
+      expect(await world.zone.isNullifierUsed(proof.nullifier)).to.equal(true);
     });
 
     it("rejects a nullifier used twice", async function () {
@@ -142,7 +142,7 @@ describe("Zone", function () {
 
     it("rejects a member added after the snapshot", async function () {
       const world = await loadFixture(zoneWithOpenProposal);
-      await (await world.zone.connect(world.registrar).getFunction("addMember")(outsider.commitment)).wait();
+      await (await world.zone.connect(world.registrar).addMember(outsider.commitment)).wait();
       const currentGroup = await rebuildGroup(world.zone);
       const proof = await proveVote(outsider, currentGroup, {
         chainId: world.chainId,
@@ -177,9 +177,7 @@ describe("Zone", function () {
         .to.be.revertedWithCustomError(world.zone, "ZoneFieldElementOutOfRange")
         .withArgs(shifted);
       const shiftedOption = BigInt(VoteOption.For) + SNARK_SCALAR_FIELD;
-      await expect(
-        world.zone.getFunction("castVote")(world.proposalId, shiftedOption, proof.nullifier, proof.points),
-      )
+      await expect(world.zone.castVote(world.proposalId, shiftedOption, proof.nullifier, proof.points))
         .to.be.revertedWithCustomError(world.zone, "ZoneInvalidOption")
         .withArgs(world.proposalId, shiftedOption);
       await expect(castVote(world.zone, proof, { option: 3 }))
@@ -203,8 +201,8 @@ describe("Zone", function () {
       await castVote(world.zone, await vote(world, bob, world.proposalId, VoteOption.For));
       await time.increase(TEST_RULES.votingPeriod);
       // 1 vote of 4 citizens is below the 50% quorum.
-      expect(await world.zone.getFunction("state")(world.proposalId)).to.equal(3n);
-      await expect(world.zone.getFunction("queue")(world.proposalId)).to.be.revertedWithCustomError(
+      expect(await world.zone.state(world.proposalId)).to.equal(3n);
+      await expect(world.zone.queue(world.proposalId)).to.be.revertedWithCustomError(
         world.zone,
         "ZoneUnexpectedProposalState",
       );
@@ -215,7 +213,7 @@ describe("Zone", function () {
       await castVote(world.zone, await vote(world, bob, world.proposalId, VoteOption.Against));
       await castVote(world.zone, await vote(world, carol, world.proposalId, VoteOption.Abstain));
       await time.increase(TEST_RULES.votingPeriod);
-      expect(await world.zone.getFunction("state")(world.proposalId)).to.equal(3n);
+      expect(await world.zone.state(world.proposalId)).to.equal(3n);
     });
 
     it("queues a passed proposal and executes its treasury transfer after the delay, not before", async function () {
@@ -223,12 +221,12 @@ describe("Zone", function () {
       for (const citizen of [alice, bob, carol]) {
         await castVote(world.zone, await vote(world, citizen, world.proposalId, VoteOption.For));
       }
-      await expect(world.zone.getFunction("queue")(world.proposalId))
+      await expect(world.zone.queue(world.proposalId))
         .to.be.revertedWithCustomError(world.zone, "ZoneUnexpectedProposalState")
         .withArgs(world.proposalId, 1); // still Active
       await time.increase(TEST_RULES.votingPeriod);
-      expect(await world.zone.getFunction("state")(world.proposalId)).to.equal(4n); // Succeeded
-      await expect(world.zone.getFunction("queue")(world.proposalId)).to.emit(world.zone, "ProposalQueued");
+      expect(await world.zone.state(world.proposalId)).to.equal(4n); // Succeeded
+      await expect(world.zone.queue(world.proposalId)).to.emit(world.zone, "ProposalQueued");
       const execute = world.zone.getFunction("execute");
       await expect(execute(world.proposalId, world.actions)).to.be.revertedWithCustomError(
         world.zone,
@@ -244,7 +242,7 @@ describe("Zone", function () {
         [PAYEE, world.zoneAddress],
         [PAYMENT, -PAYMENT],
       );
-      expect(await world.zone.getFunction("state")(world.proposalId)).to.equal(7n); // Executed
+      expect(await world.zone.state(world.proposalId)).to.equal(7n); // Executed
       await expect(execute(world.proposalId, world.actions))
         .to.be.revertedWithCustomError(world.zone, "ZoneUnexpectedProposalState")
         .withArgs(world.proposalId, 7);
@@ -256,9 +254,9 @@ describe("Zone", function () {
         await castVote(world.zone, await vote(world, citizen, world.proposalId, VoteOption.For));
       }
       await time.increase(TEST_RULES.votingPeriod);
-      await world.zone.getFunction("queue")(world.proposalId);
+      await world.zone.queue(world.proposalId);
       await time.increase(TEST_RULES.executionDelay + TEST_RULES.executionWindow + 1);
-      expect(await world.zone.getFunction("state")(world.proposalId)).to.equal(6n); // Expired
+      expect(await world.zone.state(world.proposalId)).to.equal(6n); // Expired
     });
 
     it("runs the winning option of a multiple-choice proposal", async function () {
@@ -270,7 +268,7 @@ describe("Zone", function () {
       ].map((provider) => [{ target: provider, value: ethers.parseEther("1"), data: "0x" }]);
       const proposalId = await proposeAs(world, bob, bids, "Choose the clinic's provider");
       const snapshotGroup = await rebuildGroup(world.zone, { untilProposal: proposalId });
-      const view = await world.zone.getFunction("getProposal")(proposalId);
+      const view = await world.zone.getProposal(proposalId);
       expect(view.multipleChoice).to.equal(true);
       expect(view.optionCount).to.equal(3n);
       for (const [citizen, option] of [
@@ -290,14 +288,14 @@ describe("Zone", function () {
         );
       }
       await time.increase(TEST_RULES.votingPeriod);
-      expect(await world.zone.getFunction("winningOption")(proposalId)).to.deep.equal([2n, true]);
-      await world.zone.getFunction("queue")(proposalId);
+      expect(await world.zone.winningOption(proposalId)).to.deep.equal([2n, true]);
+      await world.zone.queue(proposalId);
       await time.increase(TEST_RULES.executionDelay);
-      await expect(world.zone.getFunction("execute")(proposalId, bids[0])).to.be.revertedWithCustomError(
+      await expect(world.zone.execute(proposalId, bids[0]!)).to.be.revertedWithCustomError(
         world.zone,
         "ZoneActionsMismatch",
       );
-      await expect(world.zone.getFunction("execute")(proposalId, bids[2]))
+      await expect(world.zone.execute(proposalId, bids[2]!))
         .to.emit(world.zone, "ProposalExecuted")
         .withArgs(proposalId, 2);
     });
@@ -314,7 +312,7 @@ describe("Zone", function () {
       ];
       const proposalId = await proposeAs(world, bob, [attack], "Looks harmless");
       const snapshotGroup = await rebuildGroup(world.zone, { untilProposal: proposalId });
-      await attacker.getFunction("arm")(proposalId, attack);
+      await attacker.arm(proposalId, attack);
       for (const citizen of [alice, bob]) {
         await castVote(
           world.zone,
@@ -327,14 +325,14 @@ describe("Zone", function () {
         );
       }
       await time.increase(TEST_RULES.votingPeriod);
-      await world.zone.getFunction("queue")(proposalId);
+      await world.zone.queue(proposalId);
       await time.increase(TEST_RULES.executionDelay);
       // The inner execute fails on the reentrancy guard, so the outer action fails and nothing runs.
-      await expect(world.zone.getFunction("execute")(proposalId, attack)).to.be.revertedWithCustomError(
+      await expect(world.zone.execute(proposalId, attack)).to.be.revertedWithCustomError(
         world.zone,
         "ZoneActionFailed",
       );
-      expect(await world.zone.getFunction("state")(proposalId)).to.equal(5n); // still Queued
+      expect(await world.zone.state(proposalId)).to.equal(5n); // still Queued
     });
   });
 
@@ -346,15 +344,15 @@ describe("Zone", function () {
       const proof = await proveProposal(carol, group, {
         chainId: world.chainId,
         zone: world.zoneAddress,
-        epoch: (await world.zone.getFunction("currentProposalEpoch")()) as bigint,
+        epoch: await world.zone.currentProposalEpoch(),
         slot: 0n,
         options,
         description: "Plant an orchard",
       });
-      const tx = await world.zone.getFunction("propose")(options, "Plant an orchard", proof);
+      const tx = await world.zone.propose(options, "Plant an orchard", proof);
       await expect(tx).to.emit(world.zone, "ProposalCreated");
-      console.log(`      gas: propose ${(await tx.wait()).gasUsed}`);
-      const view = await world.zone.getFunction("getProposal")(1n);
+      console.log(`      gas: propose ${(await tx.wait())?.gasUsed}`);
+      const view = await world.zone.getProposal(1n);
       expect(view.snapshotRoot).to.equal(group.root);
       expect(view.eligibleCount).to.equal(BigInt(citizens.length));
       expect(view.state).to.equal(1n); // Active (no voting delay)
@@ -379,7 +377,7 @@ describe("Zone", function () {
     it("rejects altered content, a stale epoch, an unknown root and a non-member", async function () {
       const world = await loadFixture(zoneWithCitizens);
       const group = await rebuildGroup(world.zone);
-      const epoch = (await world.zone.getFunction("currentProposalEpoch")()) as bigint;
+      const epoch = await world.zone.currentProposalEpoch();
       const context = {
         chainId: world.chainId,
         zone: world.zoneAddress,
@@ -416,7 +414,7 @@ describe("Zone", function () {
     it("accepts a proof made just before a registration changed the root", async function () {
       const world = await loadFixture(zoneWithCitizens);
       const group = await rebuildGroup(world.zone);
-      const epoch = (await world.zone.getFunction("currentProposalEpoch")()) as bigint;
+      const epoch = await world.zone.currentProposalEpoch();
       const context = {
         chainId: world.chainId,
         zone: world.zoneAddress,
@@ -426,18 +424,15 @@ describe("Zone", function () {
         description: "Race",
       };
       const proof = await proveProposal(alice, group, context);
-      await world.zone.connect(world.registrar).getFunction("addMember")(outsider.commitment);
-      await expect(world.zone.getFunction("propose")([[]], "Race", proof)).to.emit(
-        world.zone,
-        "ProposalCreated",
-      );
+      await world.zone.connect(world.registrar).addMember(outsider.commitment);
+      await expect(world.zone.propose([[]], "Race", proof)).to.emit(world.zone, "ProposalCreated");
     });
   });
 
   describe("membership and rules", function () {
     it("lets only the registrar or a passed proposal add members", async function () {
       const world = await loadFixture(zoneWithCitizens);
-      await expect(world.zone.getFunction("addMember")(outsider.commitment))
+      await expect(world.zone.addMember(outsider.commitment))
         .to.be.revertedWithCustomError(world.zone, "ZoneCallerIsNotTheRegistrar")
         .withArgs(await world.relayer.getAddress());
       for (const name of ["setRegistrar", "setRules", "removeMember"] as const) {
@@ -494,25 +489,23 @@ describe("Zone", function () {
         );
       }
       await time.increase(TEST_RULES.votingPeriod);
-      await zone.getFunction("queue")(proposalId);
+      await zone.queue(proposalId);
       await time.increase(TEST_RULES.executionDelay);
-      await expect(zone.getFunction("execute")(proposalId, actions))
+      await expect(zone.execute(proposalId, actions))
         .to.emit(zone, "MemberRemoved")
         .and.to.emit(zone, "RegistrarChanged")
         .withArgs(await world.registrar.getAddress(), PAYEE);
-      expect(await zone.getFunction("isMember")(dave.commitment)).to.equal(false);
-      expect(await zone.getFunction("isMember")(outsider.commitment)).to.equal(true);
-      expect(await zone.getFunction("memberCount")()).to.equal(4n);
-      expect((await zone.getFunction("rules")()).quorumBps).to.equal(2500n);
-      const [root] = (await zone.getFunction("merkleTree")()) as [bigint];
+      expect(await zone.isMember(dave.commitment)).to.equal(false);
+      expect(await zone.isMember(outsider.commitment)).to.equal(true);
+      expect(await zone.memberCount()).to.equal(4n);
+      expect((await zone.rules()).quorumBps).to.equal(2500n);
+      const { root } = await zone.merkleTree();
       expect((await rebuildGroup(zone)).root).to.equal(root);
     });
 
     it("refuses invalid rules at creation", async function () {
       const world = await loadFixture(zoneWithCitizens);
-      await expect(
-        world.factory.getFunction("createZone")("Broken", PAYEE, { ...TEST_RULES, quorumBps: 10_001 }),
-      )
+      await expect(world.factory.createZone("Broken", PAYEE, { ...TEST_RULES, quorumBps: 10_001 }))
         .to.be.revertedWithCustomError(world.zone, "ZoneInvalidRules")
         .withArgs("quorumBps above 10000");
     });

@@ -1,0 +1,127 @@
+import { expect } from "chai";
+import { Identity } from "@semaphore-protocol/identity";
+import type { Group } from "@semaphore-protocol/group";
+import { removeMember, updateMember } from "../actions.js";
+import { VoteOption } from "../constants.js";
+import type { Zone } from "../contracts.js";
+import { rebuildGroup } from "../group.js";
+import { proveVote } from "../proof.js";
+import {
+  TEST_RULES,
+  alice,
+  bob,
+  carol,
+  dave,
+  deployEmptyZone,
+  loadFixture,
+  time,
+  proposeAs,
+  type ZoneWorld,
+} from "../../test/zone-fixture.js";
+
+/** A newcomer beyond the fixture's four citizens, admitted after a proposal's snapshot. */
+const erin = new Identity("zonedao-sdk-test-erin");
+
+/** Quorum low enough that one vote of three citizens passes a proposal. */
+const RULES = { ...TEST_RULES, quorumBps: 2000 };
+
+async function emptyZone(): Promise<ZoneWorld> {
+  return deployEmptyZone(RULES);
+}
+
+/** A zone whose registrar admitted alice alone, then bob and carol together. */
+async function zoneWithThreeCitizens(): Promise<ZoneWorld> {
+  const world = await emptyZone();
+  const registrar = world.zone.connect(world.registrar);
+  await (await registrar.addMember(alice.commitment)).wait();
+  await (await registrar.addMembers([bob.commitment, carol.commitment])).wait();
+  return world;
+}
+
+async function expectSameTree(group: Group, zone: Zone): Promise<void> {
+  const { root, depth, size } = await zone.merkleTree();
+  expect(group.root).to.equal(root);
+  expect(BigInt(group.depth)).to.equal(depth);
+  expect(BigInt(group.size)).to.equal(size);
+}
+
+describe("rebuildGroup", function () {
+  it("gives an empty group, root 0, for a zone without citizens", async function () {
+    const { zone } = await loadFixture(emptyZone);
+    const group = await rebuildGroup(zone);
+    expect(group.size).to.equal(0);
+    await expectSameTree(group, zone);
+  });
+
+  it("gives the zone's tree after addMember and addMembers", async function () {
+    const { zone } = await loadFixture(zoneWithThreeCitizens);
+    const group = await rebuildGroup(zone);
+    expect(group.members).to.deep.equal([alice.commitment, bob.commitment, carol.commitment]);
+    await expectSameTree(group, zone);
+  });
+
+  describe("with untilProposal", function () {
+    it("gives the snapshot the proposal's voters prove against, without later citizens", async function () {
+      const world = await loadFixture(zoneWithThreeCitizens);
+      const proposalId = await proposeAs(world, alice, [[]], "Plant trees");
+      const registrar = world.zone.connect(world.registrar);
+      await (await registrar.addMember(dave.commitment)).wait();
+      await (await registrar.addMembers([erin.commitment])).wait();
+
+      const snapshot = await rebuildGroup(world.zone, { untilProposal: proposalId });
+      const proposal = await world.zone.getProposal(proposalId);
+      expect(snapshot.root).to.equal(proposal.snapshotRoot);
+      expect(BigInt(snapshot.size)).to.equal(proposal.eligibleCount);
+      expect(snapshot.indexOf(dave.commitment)).to.equal(-1);
+      expect(snapshot.indexOf(erin.commitment)).to.equal(-1);
+
+      const current = await rebuildGroup(world.zone);
+      expect(current.members).to.include(erin.commitment);
+      await expectSameTree(current, world.zone);
+    });
+
+    it("rejects a proposal the zone does not have", async function () {
+      const { zone } = await loadFixture(zoneWithThreeCitizens);
+      try {
+        await rebuildGroup(zone, { untilProposal: 7n });
+        expect.fail("rebuildGroup should have thrown");
+      } catch (error) {
+        expect((error as Error).message).to.equal("proposal 7 does not exist in this zone");
+      }
+    });
+  });
+
+  it("follows updateMember and removeMember made by a passed proposal", async function () {
+    const world = await loadFixture(zoneWithThreeCitizens);
+    const newBob = new Identity("zonedao-sdk-test-bob-recovered");
+    // Each action's siblings are those of the tree as it will be when the action runs.
+    const planned = await rebuildGroup(world.zone);
+    const bobSiblings = planned.generateMerkleProof(planned.indexOf(bob.commitment)).siblings;
+    planned.updateMember(planned.indexOf(bob.commitment), newBob.commitment);
+    const carolSiblings = planned.generateMerkleProof(planned.indexOf(carol.commitment)).siblings;
+    planned.removeMember(planned.indexOf(carol.commitment));
+    const actions = [
+      updateMember(world.zoneAddress, bob.commitment, newBob.commitment, bobSiblings),
+      removeMember(world.zoneAddress, carol.commitment, carolSiblings),
+    ];
+
+    const proposalId = await proposeAs(world, alice, [actions], "Recover bob's identity; carol moved away");
+    const vote = await proveVote(alice, await rebuildGroup(world.zone, { untilProposal: proposalId }), {
+      chainId: world.chainId,
+      zone: world.zoneAddress,
+      proposalId,
+      option: VoteOption.For,
+    });
+    await (await world.zone.castVote(proposalId, vote.option, vote.nullifier, vote.points)).wait();
+    await time.increase(RULES.votingPeriod);
+    await (await world.zone.queue(proposalId)).wait();
+    await time.increase(RULES.executionDelay);
+    await (await world.zone.execute(proposalId, actions)).wait();
+
+    const group = await rebuildGroup(world.zone);
+    expect(group.members).to.deep.equal([alice.commitment, newBob.commitment, 0n]);
+    expect(group.root).to.equal(planned.root);
+    await expectSameTree(group, world.zone);
+    expect(await world.zone.memberCount()).to.equal(2n);
+  });
+});
