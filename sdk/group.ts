@@ -12,10 +12,14 @@ interface MembershipChange {
 }
 
 /**
- * The zone's group from its events. With `untilProposal`, the group as it was when that proposal
- * was created: the one whose root is the proposal's snapshot root, which its voters prove against.
+ * The zone's group from its events. With `untilProposal` (or `untilDividendRound`), the group as it
+ * was when that proposal was created (or that round opened): the one whose root is its snapshot
+ * root, which its voters (or claimants) prove against.
  */
-export async function rebuildGroup(zone: Zone, options: { untilProposal?: bigint } = {}): Promise<Group> {
+export async function rebuildGroup(
+  zone: Zone,
+  options: { untilProposal?: bigint; untilDividendRound?: bigint } = {},
+): Promise<Group> {
   const [added, addedMany, updated, removed] = await Promise.all([
     zone.queryFilter(zone.filters.MemberAdded()),
     zone.queryFilter(zone.filters.MembersAdded()),
@@ -35,6 +39,11 @@ export async function rebuildGroup(zone: Zone, options: { untilProposal?: bigint
     const [created] = await zone.queryFilter(zone.filters.ProposalCreated(options.untilProposal));
     if (!created) throw new Error(`proposal ${options.untilProposal} does not exist in this zone`);
     changes = changes.filter((membershipChange) => byChainOrder(membershipChange, created) < 0);
+  }
+  if (options.untilDividendRound !== undefined) {
+    const [opened] = await zone.queryFilter(zone.filters.DividendRoundOpened(options.untilDividendRound));
+    if (!opened) throw new Error(`dividend round ${options.untilDividendRound} does not exist in this zone`);
+    changes = changes.filter((membershipChange) => byChainOrder(membershipChange, opened) < 0);
   }
 
   const group = new Group();

@@ -11,7 +11,8 @@ import {
 export { stopProverThreads } from "./prover-threads.js";
 import { MIN_TREE_DEPTH, SNARK_SCALAR_FIELD } from "./constants.js";
 import { semaphoreArtifacts } from "./artifacts.js";
-import { proposalContentHash, proposalScope, voteScope } from "./scope.js";
+import { poseidon2 } from "poseidon-lite";
+import { dividendScope, proposalContentHash, proposalScope, semaphoreHash, voteScope } from "./scope.js";
 import type { PackedProof, ZoneAction } from "./types.js";
 
 /** A proof as @semaphore-protocol/proof makes and checks it (its SemaphoreProof type). */
@@ -61,6 +62,14 @@ export interface ProposalProof {
 export interface ZoneContext {
   chainId: bigint;
   zone: string;
+}
+
+/**
+ * The nullifier `identity` would have in `scope`, computed without a proof (as the circuit does:
+ * Poseidon(hash(scope), secret)), so a client can tell if it already voted before proving.
+ */
+export function nullifierOf(identity: Identity, scope: bigint): bigint {
+  return poseidon2([semaphoreHash(scope), identity.secretScalar]);
 }
 
 /** The depth a proof for `group` uses: the group's own, but at least the circuit's minimum of 1. */
@@ -117,6 +126,41 @@ export async function proveProposal(
     merkleTreeDepth: depth,
     epoch: context.epoch,
     slot: context.slot,
+    nullifier: BigInt(proof.nullifier),
+    points: toPackedProof(proof.points),
+  };
+}
+
+/** A dividend claim: the payee is the proof's message, so no relayer can redirect the payment. */
+export interface DividendClaim {
+  roundId: bigint;
+  recipient: string;
+  nullifier: bigint;
+  points: PackedProof;
+}
+
+/**
+ * Proves a citizen's claim on dividend round `roundId`, paid to `recipient`. `snapshotGroup` is the
+ * group when the round opened (rebuildGroup's `untilDividendRound`).
+ */
+export async function proveDividendClaim(
+  identity: Identity,
+  snapshotGroup: Group,
+  context: ZoneContext & { roundId: bigint; recipient: string },
+): Promise<DividendClaim> {
+  const depth = proofDepth(snapshotGroup);
+  const scope = dividendScope(context.chainId, context.zone, context.roundId);
+  const proof = await generateProof(
+    identity,
+    snapshotGroup,
+    BigInt(context.recipient),
+    scope,
+    depth,
+    semaphoreArtifacts(depth),
+  );
+  return {
+    roundId: context.roundId,
+    recipient: context.recipient,
     nullifier: BigInt(proof.nullifier),
     points: toPackedProof(proof.points),
   };

@@ -8,6 +8,7 @@ import type { ZoneAction } from "./types.js";
 const abi = AbiCoder.defaultAbiCoder();
 const VOTE_TAG = id("zonedao.vote.v1");
 const PROPOSAL_TAG = id("zonedao.propose.v1");
+const DIVIDEND_TAG = id("zonedao.dividend.v1");
 const ACTION_LIST = "tuple(address target, uint256 value, bytes data)[]";
 
 /** Scope of a vote: binds chain, zone and proposal, so a vote counts nowhere else. */
@@ -27,6 +28,15 @@ export function proposalScope(chainId: bigint, zone: string, epoch: bigint, slot
         ["bytes32", "uint256", "address", "uint256", "uint256"],
         [PROPOSAL_TAG, chainId, zone, epoch, slot],
       ),
+    ),
+  );
+}
+
+/** Scope of a dividend claim: one nullifier per citizen and dividend round. */
+export function dividendScope(chainId: bigint, zone: string, roundId: bigint): bigint {
+  return BigInt(
+    keccak256(
+      abi.encode(["bytes32", "uint256", "address", "uint256"], [DIVIDEND_TAG, chainId, zone, roundId]),
     ),
   );
 }

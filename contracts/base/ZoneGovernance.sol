@@ -55,6 +55,8 @@ abstract contract ZoneGovernance is ZoneMembership, ReentrancyGuard {
     mapping(uint256 proposalId => mapping(uint256 option => uint256 votes)) internal _tally;
     // One slot per vote: Semaphore nullifiers differ per scope, so one map serves votes and proposals.
     mapping(uint256 nullifier => bool used) internal _nullifierUsed;
+    // The proposal whose actions are running, so that every payment on the ledger names it.
+    uint256 internal _executingProposal;
 
     constructor(ISemaphoreVerifier verifier) {
         VERIFIER = verifier;
@@ -133,12 +135,21 @@ abstract contract ZoneGovernance is ZoneMembership, ReentrancyGuard {
         // Effects before interactions: a re-entrant call finds the proposal already executed.
         proposal.executed = true;
         emit ProposalExecuted(proposalId, option);
+        _executingProposal = proposalId;
         for (uint256 i = 0; i < actions.length; ++i) {
+            if (actions[i].value != 0)
+                emit TreasuryPaid(proposalId, address(0), actions[i].target, actions[i].value);
             (bool success, bytes memory returnData) = actions[i].target.call{value: actions[i].value}(
                 actions[i].data
             );
             if (!success) revert ZoneActionFailed(i, returnData);
         }
+        _executingProposal = 0;
+    }
+
+    /// @inheritdoc IZone
+    function executingProposal() external view returns (uint256) {
+        return _executingProposal;
     }
 
     /// @inheritdoc IZone
@@ -327,7 +338,7 @@ abstract contract ZoneGovernance is ZoneMembership, ReentrancyGuard {
         uint256 message,
         uint256 scope,
         uint256[8] calldata points
-    ) private {
+    ) internal {
         // A nullifier + r would pass the pairing check yet be a different storage key: a second vote.
         if (nullifier >= ZoneScopes.SNARK_SCALAR_FIELD) revert ZoneFieldElementOutOfRange(nullifier);
         if (_nullifierUsed[nullifier]) revert ZoneNullifierAlreadyUsed(nullifier);

@@ -25,10 +25,14 @@ abstract contract ZoneMembership is IZone {
     }
 
     modifier onlyRegistrarOrSelf() {
-        if (msg.sender != registrar && msg.sender != address(this))
+        if (msg.sender != registrar && msg.sender != address(this) && !_isParentAuthority(msg.sender)) {
             revert ZoneCallerIsNotTheRegistrar(msg.sender);
+        }
         _;
     }
+
+    /// @dev Hook: whether `caller` may admit members on behalf of a parent zone (internal DAOs).
+    function _isParentAuthority(address caller) internal view virtual returns (bool);
 
     /// @inheritdoc IZone
     function addMember(uint256 identityCommitment) external onlyRegistrarOrSelf {

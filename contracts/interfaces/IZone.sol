@@ -93,6 +93,12 @@ interface IZone {
     error ZoneTimelockNotOver(uint256 proposalId, uint256 eta);
     error ZoneActionsMismatch(uint256 proposalId);
     error ZoneActionFailed(uint256 index, bytes returnData);
+    error ZoneCallerIsNotAModule(address caller);
+    error ZoneInsufficientTreasury(address token, uint256 needed, uint256 available);
+    error ZoneTransferFailed(address token, address to, uint256 amount);
+    error ZoneUnknownDividendRound(uint256 roundId);
+    error ZoneDividendRoundExhausted(uint256 roundId);
+    error ZoneNotAnInternalDao();
 
     /// @notice Emitted when an identity commitment joins the group.
     event MemberAdded(uint256 index, uint256 identityCommitment, uint256 merkleTreeRoot);
@@ -132,8 +138,35 @@ interface IZone {
     event ProposalExecuted(uint256 indexed proposalId, uint256 option);
     /// @notice Emitted when a passed proposal cancels another proposal.
     event ProposalCanceled(uint256 indexed proposalId);
-    /// @notice Emitted when the treasury receives ether.
-    event EtherReceived(address indexed sender, uint256 amount);
+    /// @notice Ledger: the treasury received `amount` of `token` (address(0) for ether) from `from`.
+    event TreasuryReceived(address indexed from, address indexed token, uint256 amount);
+    /// @notice Ledger: the treasury paid `amount` of `token` to `to`, as proposal `proposalId` decided.
+    event TreasuryPaid(uint256 indexed proposalId, address indexed token, address indexed to, uint256 amount);
+    /// @notice An internal DAO returned its charter's share of an income to its parent.
+    event IncomeShared(address indexed parent, address indexed token, uint256 amount);
+    /// @notice Citizens voted to share `amountPerCitizen` of `token` with each citizen of the snapshot.
+    event DividendRoundOpened(
+        uint256 indexed roundId,
+        uint256 indexed proposalId,
+        address token,
+        uint256 amountPerCitizen,
+        uint256 snapshotRoot,
+        uint256 snapshotDepth,
+        uint256 eligibleCount
+    );
+    /// @notice An anonymous citizen claimed a dividend, paid to `recipient`.
+    event DividendClaimed(
+        uint256 indexed roundId,
+        uint256 indexed nullifier,
+        address recipient,
+        uint256 amount
+    );
+    /// @notice The zone created an internal DAO (itself a zone) whose parent it is.
+    event InternalDaoCreated(address indexed dao, string name, uint256 incomeShareBps);
+    /// @notice The share of income an internal DAO returns to its parent changed.
+    event CharterChanged(uint256 incomeShareBps);
+    /// @notice Citizens set the domestic reserve of a good: what must stay home.
+    event ReserveSet(uint256 indexed goodsId, uint256 amount);
 
     /// @notice Adds a citizen's identity commitment. Registrar or a passed proposal only.
     function addMember(uint256 identityCommitment) external;
@@ -214,6 +247,55 @@ interface IZone {
 
     /// @notice The group's current root, depth and number of leaves (removed members stay as 0).
     function merkleTree() external view returns (uint256 root, uint256 depth, uint256 size);
+
+    /// @notice The proposal being executed now (0 outside execution): what authorises a payment.
+    function executingProposal() external view returns (uint256);
+
+    /// @notice Pays from the treasury (`token` address(0) is ether). Passed proposal only.
+    function pay(address token, address to, uint256 amount) external;
+
+    /// @notice Pays for a system module (services) on the authority of an earlier proposal.
+    function payFromModule(address token, address to, uint256 amount, uint256 authorizingProposal) external;
+
+    /// @notice Takes `amount` of an ERC-20 from the caller into the treasury, on the ledger.
+    function deposit(address token, uint256 amount) external;
+
+    /// @notice Records `amount` of `token` that a system module (trade) has just paid in.
+    function notifyIncome(address from, address token, uint256 amount) external;
+
+    /// @notice Opens a dividend round for the current citizens. Passed proposal only.
+    function openDividendRound(address token, uint256 amountPerCitizen) external returns (uint256 roundId);
+
+    /// @notice Pays a citizen's dividend to `recipient`, bound in the proof's message.
+    function claimDividend(
+        uint256 roundId,
+        address recipient,
+        uint256 nullifier,
+        uint256[8] calldata points
+    ) external;
+
+    /// @notice Creates an internal DAO with its own group, treasury and rules. Passed proposal only.
+    function createInternalDao(
+        string calldata name,
+        address daoRegistrar,
+        Rules calldata daoRules,
+        uint16 incomeShareBps
+    ) external returns (address dao);
+
+    /// @notice Changes the share of income returned to the parent. The internal DAO's own vote only.
+    function setCharter(uint16 incomeShareBps) external;
+
+    /// @notice Sets the domestic reserve of a good. Passed proposal only.
+    function setReserve(uint256 goodsId, uint256 amount) external;
+
+    /// @notice The domestic reserve of a good, which exports may not cut into.
+    function reserveOf(uint256 goodsId) external view returns (uint256);
+
+    /// @notice The zone this internal DAO belongs to (address(0) for a top-level zone).
+    function parentZone() external view returns (address);
+
+    /// @notice The current registrar.
+    function registrar() external view returns (address);
 
     /// @notice The number of current citizens.
     function memberCount() external view returns (uint256);

@@ -14,6 +14,7 @@ library ZoneScopes {
 
     bytes32 internal constant VOTE_TAG = keccak256("zonedao.vote.v1");
     bytes32 internal constant PROPOSAL_TAG = keccak256("zonedao.propose.v1");
+    bytes32 internal constant DIVIDEND_TAG = keccak256("zonedao.dividend.v1");
 
     /// @notice Scope of a vote: keccak256(abi.encode(VOTE_TAG, chainId, zone, proposalId)).
     function voteScope(uint256 chainId, address zone, uint256 proposalId) internal pure returns (uint256) {
@@ -28,6 +29,11 @@ library ZoneScopes {
         uint256 slot
     ) internal pure returns (uint256) {
         return uint256(keccak256(abi.encode(PROPOSAL_TAG, chainId, zone, epoch, slot)));
+    }
+
+    /// @notice Scope of a dividend claim: keccak256(abi.encode(DIVIDEND_TAG, chainId, zone, roundId)).
+    function dividendScope(uint256 chainId, address zone, uint256 roundId) internal pure returns (uint256) {
+        return uint256(keccak256(abi.encode(DIVIDEND_TAG, chainId, zone, roundId)));
     }
 
     /// @notice Semaphore v4's hash of a message or scope into a public input: keccak256 >> 8.
