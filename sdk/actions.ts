@@ -1,9 +1,11 @@
 /**
  * Proposal actions: typed builders, so no one writes calldata by hand, and the reverse, a readable
- * description of any action, so citizens see what they vote on rather than hex. Zone calls are
- * encoded and decoded with the Zone ABI from the build (see contracts.ts).
+ * description of any action, so citizens see what they vote on rather than hex. Calls to the zone
+ * and to the economy modules (services, goods, trade) are encoded and decoded with the ABIs from the
+ * build (see contracts.ts); ERC-20 calls with the two standard functions below.
  */
 import {
+  AbiCoder,
   Interface,
   type Result,
   ZeroAddress,
@@ -12,14 +14,23 @@ import {
   formatUnits,
   getAddress,
   hexlify,
+  keccak256,
+  toBeHex,
 } from "ethers";
-import { Zone__factory } from "./contracts.js";
+import { Zone__factory, ZoneGoods__factory, ZoneServices__factory, ZoneTrade__factory } from "./contracts.js";
 import type { ZoneAction, ZoneRules } from "./types.js";
 
-const ERC20 = new Interface(["function transfer(address to, uint256 amount) returns (bool)"]);
+const ERC20 = new Interface([
+  "function transfer(address to, uint256 amount) returns (bool)",
+  "function approve(address spender, uint256 amount) returns (bool)",
+]);
 const ETHER_DECIMALS = 18;
+const BPS = 10_000;
 
 const ZONE = Zone__factory.createInterface();
+const SERVICES = ZoneServices__factory.createInterface();
+const GOODS = ZoneGoods__factory.createInterface();
+const TRADE = ZoneTrade__factory.createInterface();
 
 /** A call from the zone to itself. Callers encode `data` with ZONE, whose typings check the arguments. */
 function zoneCall(zone: string, data: string): ZoneAction {
@@ -30,16 +41,38 @@ function requirePositive(amount: bigint, what: string): void {
   if (amount <= 0n) throw new RangeError(`${what} must be positive, got ${amount}`);
 }
 
+function requireBps(bps: number, what: string): void {
+  if (!Number.isInteger(bps) || bps < 0 || bps > BPS) {
+    throw new RangeError(`${what} must be an integer from 0 to ${BPS} basis points, got ${bps}`);
+  }
+}
+
+function requireAddress(address: string, what: string): string {
+  const checksummed = getAddress(address);
+  if (checksummed === ZeroAddress) throw new RangeError(`${what} must not be the zero address`);
+  return checksummed;
+}
+
 /** Pays `amountWei` of the treasury's ether to `to`. */
 export function payEther(to: string, amountWei: bigint): ZoneAction {
   requirePositive(amountWei, "amountWei");
   return { target: getAddress(to), value: amountWei, data: "0x" };
 }
 
-/** Pays `amount` (in the token's smallest unit) of the ERC-20 `token` held by the treasury to `to`. */
-export function payToken(token: string, to: string, amount: bigint): ZoneAction {
+/**
+ * Pays `amount` (in the token's smallest unit) of the ERC-20 `token` held by the treasury to `to`,
+ * through the zone's own `pay`, so the payment is on the ledger (TreasuryPaid names the proposal).
+ */
+export function payToken(zone: string, token: string, to: string, amount: bigint): ZoneAction {
   requirePositive(amount, "amount");
-  return { target: getAddress(token), value: 0n, data: ERC20.encodeFunctionData("transfer", [to, amount]) };
+  const tokenAddress = requireAddress(token, "token (use payEther for ether)");
+  return zoneCall(zone, ZONE.encodeFunctionData("pay", [tokenAddress, getAddress(to), amount]));
+}
+
+/** Opens a dividend round: each citizen of the zone now may claim `amountPerCitizen` of `token`. */
+export function openDividendRound(zone: string, token: string, amountPerCitizen: bigint): ZoneAction {
+  requirePositive(amountPerCitizen, "amountPerCitizen");
+  return zoneCall(zone, ZONE.encodeFunctionData("openDividendRound", [getAddress(token), amountPerCitizen]));
 }
 
 /** Admits a citizen. */
@@ -88,12 +121,234 @@ export function cancelProposal(zone: string, proposalId: bigint): ZoneAction {
   return zoneCall(zone, ZONE.encodeFunctionData("cancel", [proposalId]));
 }
 
+/** A public service: its provider may claim `budgetPerPeriod` of `token` once per period. */
+export interface ServiceTerms {
+  /** What kind of service: "healthcare", "education", ... */
+  kind: string;
+  description: string;
+  provider: string;
+  token: string;
+  budgetPerPeriod: bigint;
+  /** Seconds. */
+  periodLength: bigint | number;
+}
+
+/** Creates a service in the registry at `services` (the factory's SERVICES()). */
+export function createService(services: string, terms: ServiceTerms): ZoneAction {
+  const periodLength = BigInt(terms.periodLength);
+  requirePositive(periodLength, "periodLength");
+  return {
+    target: getAddress(services),
+    value: 0n,
+    data: SERVICES.encodeFunctionData("createService", [
+      terms.kind,
+      terms.description,
+      requireAddress(terms.provider, "provider"),
+      getAddress(terms.token),
+      terms.budgetPerPeriod,
+      periodLength,
+    ]),
+  };
+}
+
+/** Gives service `serviceId` a new provider and budget per period. */
+export function updateService(
+  services: string,
+  serviceId: bigint,
+  provider: string,
+  budgetPerPeriod: bigint,
+): ZoneAction {
+  return {
+    target: getAddress(services),
+    value: 0n,
+    data: SERVICES.encodeFunctionData("updateService", [
+      serviceId,
+      requireAddress(provider, "provider"),
+      budgetPerPeriod,
+    ]),
+  };
+}
+
+/** Ends service `serviceId`: its provider can claim no more. */
+export function endService(services: string, serviceId: bigint): ZoneAction {
+  return {
+    target: getAddress(services),
+    value: 0n,
+    data: SERVICES.encodeFunctionData("endService", [serviceId]),
+  };
+}
+
+/** An internal DAO: a zone of its own whose parent this zone is. */
+export interface InternalDaoTerms {
+  name: string;
+  /** Admits the internal DAO's members (the zero address: only proposals do). */
+  registrar: string;
+  rules: ZoneRules;
+  /** Share of each of its incomes, in basis points, the internal DAO returns to this zone. */
+  incomeShareBps: number;
+}
+
+/** Creates an internal DAO of the zone. */
+export function createInternalDao(zone: string, terms: InternalDaoTerms): ZoneAction {
+  requireBps(terms.incomeShareBps, "incomeShareBps");
+  return zoneCall(
+    zone,
+    ZONE.encodeFunctionData("createInternalDao", [
+      terms.name,
+      getAddress(terms.registrar),
+      terms.rules,
+      terms.incomeShareBps,
+    ]),
+  );
+}
+
+/** Changes the share of its income an internal DAO returns to its parent. The internal DAO's own vote. */
+export function setCharter(zone: string, incomeShareBps: number): ZoneAction {
+  requireBps(incomeShareBps, "incomeShareBps");
+  return zoneCall(zone, ZONE.encodeFunctionData("setCharter", [incomeShareBps]));
+}
+
+/**
+ * Produces `amount` of `product`, minted to the parent zone. An internal DAO's action, sent to the
+ * goods contract (the factory's GOODS()); the good's id is goodsId(internal DAO, product).
+ */
+export function produceGoods(goods: string, product: string, amount: bigint): ZoneAction {
+  if (product.length === 0) throw new RangeError("product must not be empty");
+  requirePositive(amount, "amount");
+  return {
+    target: getAddress(goods),
+    value: 0n,
+    data: GOODS.encodeFunctionData("produce", [product, amount]),
+  };
+}
+
+/** Keeps `amount` of good `id` at home: trade offers may not cut into it (0 removes the reserve). */
+export function setReserve(zone: string, id: bigint, amount: bigint): ZoneAction {
+  return zoneCall(zone, ZONE.encodeFunctionData("setReserve", [id, amount]));
+}
+
+/** The id of `producer`'s `product`, as ZoneGoods.goodsId computes it. */
+export function goodsId(producer: string, product: string): bigint {
+  return BigInt(keccak256(AbiCoder.defaultAbiCoder().encode(["address", "string"], [producer, product])));
+}
+
+/** What every trade offer states. Prices are in the payment token's smallest unit. */
+interface OfferBase {
+  /** The offering zone. */
+  zone: string;
+  /** The trade contract (the factory's TRADE()). */
+  trade: string;
+  quantity: bigint;
+  /** The ERC-20 the buyer pays in. */
+  paymentToken: string;
+  pricePerUnit: bigint;
+  /** The one zone that may accept; anyone if omitted. */
+  buyer?: string;
+  /** Unix time, in seconds, from which the offer can no longer be accepted. */
+  expiry: bigint | number;
+}
+
+/** Zone goods for sale: `quantity` units of good `goodsId`, each at `pricePerUnit`. */
+export interface GoodsOffer extends OfferBase {
+  /** The goods contract (the factory's GOODS()). */
+  goods: string;
+  goodsId: bigint;
+}
+
+/** Tokens for sale: `quantity` of `token`'s smallest unit, each at `pricePerUnit`. */
+export interface TokenOffer extends OfferBase {
+  token: string;
+}
+
+/** Offers goods above the zone's reserve: lets the trade contract take them, then posts the offer. */
+export function offerGoods(offer: GoodsOffer): ZoneAction[] {
+  const trade = getAddress(offer.trade);
+  const goods = getAddress(offer.goods);
+  return [
+    { target: goods, value: 0n, data: GOODS.encodeFunctionData("setApprovalForAll", [trade, true]) },
+    postOffer(offer, { isGoods: true, asset: goods, goodsId: offer.goodsId }),
+  ];
+}
+
+/** Offers treasury tokens: approves the trade contract for exactly `quantity`, then posts the offer. */
+export function offerTokens(offer: TokenOffer): ZoneAction[] {
+  const token = requireAddress(offer.token, "token");
+  return [
+    {
+      target: token,
+      value: 0n,
+      data: ERC20.encodeFunctionData("approve", [getAddress(offer.trade), offer.quantity]),
+    },
+    postOffer(offer, { isGoods: false, asset: token, goodsId: 0n }),
+  ];
+}
+
+function postOffer(
+  offer: OfferBase,
+  asset: { isGoods: boolean; asset: string; goodsId: bigint },
+): ZoneAction {
+  requirePositive(offer.quantity, "quantity");
+  const expiry = BigInt(offer.expiry);
+  requirePositive(expiry, "expiry");
+  const buyer = getAddress(offer.buyer ?? ZeroAddress);
+  if (buyer === getAddress(offer.zone)) throw new RangeError("a zone cannot buy its own offer");
+  const terms = {
+    ...asset,
+    quantity: offer.quantity,
+    paymentToken: requireAddress(offer.paymentToken, "paymentToken"),
+    pricePerUnit: offer.pricePerUnit,
+    buyer,
+    expiry,
+  };
+  return { target: getAddress(offer.trade), value: 0n, data: TRADE.encodeFunctionData("postOffer", [terms]) };
+}
+
+/** Accepts offer `offerId`: approves the trade contract for exactly the price, `total`, then accepts. */
+export function acceptOffer(params: {
+  trade: string;
+  paymentToken: string;
+  /** The offer's quantity times its price per unit. */
+  total: bigint;
+  offerId: bigint;
+}): ZoneAction[] {
+  const trade = getAddress(params.trade);
+  return [
+    {
+      target: requireAddress(params.paymentToken, "paymentToken"),
+      value: 0n,
+      data: ERC20.encodeFunctionData("approve", [trade, params.total]),
+    },
+    { target: trade, value: 0n, data: TRADE.encodeFunctionData("acceptOffer", [params.offerId]) },
+  ];
+}
+
+/** Cancels the zone's open offer `offerId`; what it offered comes back. */
+export function cancelOffer(trade: string, offerId: bigint): ZoneAction {
+  return { target: getAddress(trade), value: 0n, data: TRADE.encodeFunctionData("cancelOffer", [offerId]) };
+}
+
+/** An ERC-20 as the reader knows it. */
+export interface TokenInfo {
+  symbol: string;
+  decimals: number;
+}
+
 /** What describeAction needs to know beyond the action itself. */
 export interface DescribeContext {
   /** The zone whose proposal this is: calls to it are the zone's own governance. */
   zone: string;
   /** ERC-20 tokens the reader knows, by address, so transfers read as amounts. */
-  tokens?: Record<string, { symbol: string; decimals: number }>;
+  tokens?: Record<string, TokenInfo>;
+  /** The services registry (the factory's SERVICES()): calls to it read as services. */
+  services?: string;
+  /** The trade contract (the factory's TRADE()): calls to it read as trade offers. */
+  trade?: string;
+  /** The goods contract (the factory's GOODS()): calls to it read as goods. */
+  goods?: string;
+  /** Product names by goods id (decimal or 0x hex), so goods read as "wheat". */
+  products?: Record<string, string>;
+  /** The token of each of the zone's services, by service id, so budget changes read as amounts. */
+  serviceTokens?: Record<string, string>;
 }
 
 /**
@@ -106,18 +361,13 @@ export function describeAction(action: ZoneAction, context: DescribeContext): st
   if (dataLength(data) === 0) return `pay ${formatEther(action.value)} to ${target}`;
   const withValue = action.value > 0n ? ` with ${formatEther(action.value)}` : "";
 
-  if (target === getAddress(context.zone)) {
-    const described = describeZoneCall(data);
-    if (described) return described + withValue;
-  }
-
-  const transfer = decodeExactly(ERC20, data);
-  if (transfer) {
-    const [to, amount] = [getAddress(transfer.args[0] as string), transfer.args[1] as bigint];
-    const token = knownToken(context.tokens, target);
-    if (token) return `pay ${formatAmount(amount, token.decimals)} ${token.symbol} to ${to}${withValue}`;
-    return `call transfer(${to}, ${amount}) on token ${target}${withValue}`;
-  }
+  const described =
+    (sameAddress(target, context.zone) ? describeZoneCall(data, context) : undefined) ??
+    (sameAddress(target, context.services) ? describeServicesCall(target, data, context) : undefined) ??
+    (sameAddress(target, context.goods) ? describeGoodsCall(target, data, context) : undefined) ??
+    (sameAddress(target, context.trade) ? describeTradeCall(target, data, context) : undefined) ??
+    describeTokenCall(target, data, context);
+  if (described) return described + withValue;
 
   if (dataLength(data) < 4) {
     return `call ${target} with ${dataLength(data)} bytes of data ${data}${withValue}`;
@@ -155,7 +405,7 @@ export function describeProposal(
   return options.map((actions, option) => `option ${option}: ${describeActions(actions, context)}`);
 }
 
-function describeZoneCall(data: string): string | undefined {
+function describeZoneCall(data: string, context: DescribeContext): string | undefined {
   const call = decodeExactly(ZONE, data);
   if (!call) return undefined;
   const args = call.args;
@@ -176,13 +426,140 @@ function describeZoneCall(data: string): string | undefined {
       return `make ${registrar} the zone's registrar`;
     }
     case "setRules":
-      return `change the zone's rules: ${describeRules((args[0] as Result).toObject() as Record<keyof ZoneRules, bigint>)}`;
+      return `change the zone's rules: ${describeRules(rulesOf(args[0]))}`;
     case "cancel":
       return `cancel proposal ${String(args[0])}`;
+    case "pay":
+      return `pay ${formatTokenAmount(args[2] as bigint, args[0] as string, context)} to ${getAddress(args[1] as string)}`;
+    case "openDividendRound":
+      return `open a dividend round: ${formatTokenAmount(args[1] as bigint, args[0] as string, context)} per citizen`;
+    case "createInternalDao": {
+      const registrar = getAddress(args[1] as string);
+      return (
+        `create internal DAO ${quote(args[0] as string)} returning ${formatBps(args[3] as bigint)} of its income, ` +
+        `${registrar === ZeroAddress ? "with no registrar" : `with registrar ${registrar}`} ` +
+        `and rules: ${describeRules(rulesOf(args[2]))}`
+      );
+    }
+    case "setCharter":
+      return `return ${formatBps(args[0] as bigint)} of this internal DAO's income to its parent zone`;
+    case "setReserve": {
+      const [id, amount] = [args[0] as bigint, args[1] as bigint];
+      if (amount === 0n) return `keep no domestic reserve of ${formatGoods(id, context)}`;
+      return `keep a domestic reserve of ${plural(amount, "unit")} of ${formatGoods(id, context)}`;
+    }
     default:
       // Any other zone function (queue, execute, ...): name and arguments, as decoded.
       return `call ${call.name}(${args.map(formatArg).join(", ")}) on the zone`;
   }
+}
+
+function describeServicesCall(target: string, data: string, context: DescribeContext): string | undefined {
+  const call = decodeExactly(SERVICES, data);
+  if (!call) return undefined;
+  const args = call.args;
+  switch (call.name) {
+    case "createService": {
+      const budget = formatTokenAmount(args[4] as bigint, args[3] as string, context);
+      return (
+        `pay ${budget} every ${formatDuration(args[5] as bigint)} to provider ${getAddress(args[2] as string)} ` +
+        `for ${word(args[0] as string)} (new service: ${quote(args[1] as string)})`
+      );
+    }
+    case "updateService": {
+      const serviceId = args[0] as bigint;
+      const token = lookup(context.serviceTokens, (key) => BigInt(key) === serviceId);
+      const budget =
+        token === undefined
+          ? `${String(args[2])} base units of its token`
+          : formatTokenAmount(args[2] as bigint, token, context);
+      return `change service #${serviceId}: pay ${budget} per period to provider ${getAddress(args[1] as string)}`;
+    }
+    case "endService":
+      return `end service #${String(args[0])}`;
+    default:
+      return `call ${call.name}(${args.map(formatArg).join(", ")}) on the services registry ${target}`;
+  }
+}
+
+function describeGoodsCall(target: string, data: string, context: DescribeContext): string | undefined {
+  const call = decodeExactly(GOODS, data);
+  if (!call) return undefined;
+  const args = call.args;
+  switch (call.name) {
+    case "produce":
+      return `produce ${plural(args[1] as bigint, "unit")} of ${word(args[0] as string)}`;
+    case "setApprovalForAll": {
+      const operator = formatModule(getAddress(args[0] as string), context);
+      return args[1]
+        ? `let ${operator} move the zone's goods`
+        : `stop ${operator} from moving the zone's goods`;
+    }
+    default:
+      return `call ${call.name}(${args.map(formatArg).join(", ")}) on the goods contract ${target}`;
+  }
+}
+
+function describeTradeCall(target: string, data: string, context: DescribeContext): string | undefined {
+  const call = decodeExactly(TRADE, data);
+  if (!call) return undefined;
+  const args = call.args;
+  switch (call.name) {
+    case "postOffer":
+      return describeOffer((args[0] as Result).toObject() as OfferTermsOutput, context);
+    case "acceptOffer":
+      return `accept trade offer #${String(args[0])}`;
+    case "cancelOffer":
+      return `cancel trade offer #${String(args[0])}`;
+    default:
+      return `call ${call.name}(${args.map(formatArg).join(", ")}) on the trade contract ${target}`;
+  }
+}
+
+interface OfferTermsOutput {
+  isGoods: boolean;
+  asset: string;
+  goodsId: bigint;
+  quantity: bigint;
+  paymentToken: string;
+  pricePerUnit: bigint;
+  buyer: string;
+  expiry: bigint;
+}
+
+function describeOffer(terms: OfferTermsOutput, context: DescribeContext): string | undefined {
+  const asset = getAddress(terms.asset);
+  const buyer = getAddress(terms.buyer);
+  const to = buyer === ZeroAddress ? "any zone" : `zone ${buyer}`;
+  const until = `until ${formatTime(terms.expiry)}`;
+  if (terms.isGoods) {
+    const contract = sameAddress(asset, context.goods) ? "" : ` of contract ${asset}`;
+    const each = formatTokenAmount(terms.pricePerUnit, terms.paymentToken, context);
+    return (
+      `offer ${plural(terms.quantity, "unit")} of ${formatGoods(terms.goodsId, context)}${contract} ` +
+      `to ${to} at ${each} each, ${until}`
+    );
+  }
+  // A token offer has no goods id: one would be bytes this sentence does not account for.
+  if (terms.goodsId !== 0n) return undefined;
+  const total = formatTokenAmount(terms.quantity * terms.pricePerUnit, terms.paymentToken, context);
+  return `offer ${formatTokenAmount(terms.quantity, asset, context)} to ${to} for ${total} in total, ${until}`;
+}
+
+/** ERC-20 transfer and approve, on any target. */
+function describeTokenCall(target: string, data: string, context: DescribeContext): string | undefined {
+  const call = decodeExactly(ERC20, data);
+  if (!call) return undefined;
+  const [account, amount] = [getAddress(call.args[0] as string), call.args[1] as bigint];
+  const token = knownToken(context.tokens, target);
+  if (!token) return `call ${call.name}(${account}, ${amount}) on token ${target}`;
+  const formatted = `${formatAmount(amount, token.decimals)} ${token.symbol}`;
+  if (call.name === "transfer") return `pay ${formatted} to ${account}`;
+  return `allow ${formatModule(account, context)} to take up to ${formatted} from the treasury`;
+}
+
+function rulesOf(value: unknown): Record<keyof ZoneRules, bigint> {
+  return (value as Result).toObject() as Record<keyof ZoneRules, bigint>;
 }
 
 function describeRules(rules: Record<keyof ZoneRules, bigint>): string {
@@ -208,11 +585,66 @@ function decodeExactly(abi: Interface, data: string) {
   return undefined;
 }
 
-function knownToken(tokens: DescribeContext["tokens"], address: string) {
-  for (const [tokenAddress, token] of Object.entries(tokens ?? {})) {
-    if (getAddress(tokenAddress) === address) return token;
+function knownToken(tokens: DescribeContext["tokens"], address: string): TokenInfo | undefined {
+  return lookup(tokens, (key) => getAddress(key) === getAddress(address));
+}
+
+/** The value whose key matches, in a record whose keys may be written several ways. */
+function lookup<T>(record: Record<string, T> | undefined, matches: (key: string) => boolean): T | undefined {
+  for (const [key, value] of Object.entries(record ?? {})) {
+    try {
+      if (matches(key)) return value;
+    } catch {
+      // A key that is not an address or a number matches nothing.
+    }
   }
   return undefined;
+}
+
+function sameAddress(address: string, known: string | undefined): boolean {
+  return known !== undefined && getAddress(known) === address;
+}
+
+/** `amount` of `token`: "5,000 USDz" if the reader knows the token, "1.5 ETH" for address(0). */
+function formatTokenAmount(amount: bigint, token: string, context: DescribeContext): string {
+  const address = getAddress(token);
+  if (address === ZeroAddress) return formatEther(amount);
+  const known = knownToken(context.tokens, address);
+  if (known) return `${formatAmount(amount, known.decimals)} ${known.symbol}`;
+  return `${amount} base units of token ${address}`;
+}
+
+/** A good by its id: "wheat (goods 0x…)" if the reader knows its product, else "goods 0x…". */
+function formatGoods(id: bigint, context: DescribeContext): string {
+  const label = `goods ${toBeHex(id, 32)}`;
+  const product = lookup(context.products, (key) => BigInt(key) === id);
+  return product === undefined ? label : `${word(product)} (${label})`;
+}
+
+/** An address, named if it is one of the economy modules of the context. */
+function formatModule(address: string, context: DescribeContext): string {
+  if (sameAddress(address, context.trade)) return `the trade contract ${address}`;
+  if (sameAddress(address, context.services)) return `the services registry ${address}`;
+  return address;
+}
+
+/** Unix seconds as an ISO date, "2030-01-01T00:00:00Z" (raw if beyond what a Date holds). */
+function formatTime(seconds: bigint): string {
+  if (seconds > 8_640_000_000_000n) return `unix time ${seconds}`;
+  return new Date(Number(seconds) * 1000).toISOString().replace(".000Z", "Z");
+}
+
+/** Text a proposer chose, quoted and escaped, so it cannot pass for part of the sentence. */
+function quote(text: string): string {
+  return JSON.stringify(text).replace(
+    /[\p{C}\p{Zl}\p{Zp}]/gu,
+    (char) => `\\u{${(char.codePointAt(0) ?? 0).toString(16)}}`,
+  );
+}
+
+/** A name that is one plain word ("wheat") as it is, anything else quoted. */
+function word(text: string): string {
+  return /^[\p{L}\p{N}_-]+$/u.test(text) ? text : quote(text);
 }
 
 function formatEther(wei: bigint): string {
@@ -250,8 +682,9 @@ function formatDuration(seconds: bigint): string {
   return parts.length === 0 ? "none" : parts.join(" ");
 }
 
-function plural(count: number, noun: string): string {
-  return `${count} ${noun}${count === 1 ? "" : "s"}`;
+function plural(count: number | bigint, noun: string): string {
+  const grouped = count.toString().replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+  return `${grouped} ${noun}${count.toString() === "1" ? "" : "s"}`;
 }
 
 function formatArg(value: unknown): string {

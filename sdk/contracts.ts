@@ -7,15 +7,31 @@ import type { ContractRunner, Signer } from "ethers";
 import {
   PoseidonT3__factory,
   SemaphoreVerifier__factory,
+  TestStablecoin__factory,
   Zone__factory,
   ZoneFactory__factory,
+  ZoneGoods__factory,
+  ZoneServices__factory,
+  ZoneTrade__factory,
+  type TestStablecoin,
   type Zone,
   type ZoneFactory,
+  type ZoneGoods,
+  type ZoneServices,
+  type ZoneTrade,
 } from "../types/ethers-contracts/index.js";
 import type { ZoneRules } from "./types.js";
 
-export type { Zone, ZoneFactory };
-export { SemaphoreVerifier__factory, Zone__factory, ZoneFactory__factory };
+export type { TestStablecoin, Zone, ZoneFactory, ZoneGoods, ZoneServices, ZoneTrade };
+export {
+  SemaphoreVerifier__factory,
+  TestStablecoin__factory,
+  Zone__factory,
+  ZoneFactory__factory,
+  ZoneGoods__factory,
+  ZoneServices__factory,
+  ZoneTrade__factory,
+};
 
 /** The addresses a ZoneDAO deployment consists of. */
 export interface ZoneDaoDeployment {

@@ -9,5 +9,6 @@ export * from "./contracts.js";
 export * from "./prover-threads.js";
 export * from "./identity.js";
 export * from "./actions.js";
+export * from "./ledger.js";
 export { Group } from "@semaphore-protocol/group";
 export { Identity } from "@semaphore-protocol/identity";

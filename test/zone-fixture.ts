@@ -10,6 +10,8 @@ import {
   createZone,
   deployZoneDao,
   proveProposal,
+  nullifierOf,
+  proveVote,
   rebuildGroup,
   zoneAt,
   zoneFactoryAt,
@@ -100,6 +102,109 @@ export async function proposeAs(
   });
   await (await world.zone.propose(options, description, proof)).wait();
   return world.zone.proposalCount();
+}
+
+/**
+ * Takes a decision through the whole path with real proofs: `author` proposes anonymously, the
+ * `voters` (every test citizen by default) vote for `winningOption` (For, unless multiple choice),
+ * then the proposal is queued and, after the timelock, executed. Returns the proposal id and the
+ * execution transaction's receipt.
+ */
+export async function passProposal(
+  world: ZoneWorld,
+  options: ZoneAction[][],
+  description: string,
+  voting: Voting = {},
+) {
+  const { proposalId, actions } = await queuePassedProposal(world, options, description, voting);
+  const receipt = await (await world.zone.execute(proposalId, actions)).wait();
+  return { proposalId, receipt };
+}
+
+/** Who votes in passProposal and queuePassedProposal, and for which option. */
+export interface Voting {
+  /** The citizens who vote, and among whom the author is chosen; every test citizen by default. */
+  voters?: Identity[];
+  /** The option they vote for: For, or option 0 of a multiple-choice proposal, by default. */
+  winningOption?: number;
+}
+
+/**
+ * Everything passProposal does but the execution: proposes, votes, queues and waits out the
+ * timelock. Returns the proposal id and the winning option's actions, which execute takes, so a test
+ * can watch the execution itself (its events, or its revert).
+ */
+export async function queuePassedProposal(
+  world: ZoneWorld,
+  options: ZoneAction[][],
+  description: string,
+  { voters = citizens, winningOption }: Voting = {},
+): Promise<{ proposalId: bigint; actions: ZoneAction[] }> {
+  const [author, slot] = await freeProposalSlot(world, voters);
+  const proposalId = await proposeAs(world, author, options, description, slot);
+  const option = winningOption ?? (options.length > 1 ? 0 : 1);
+  const snapshotGroup = await rebuildGroup(world.zone, { untilProposal: proposalId });
+  for (const voter of voters) {
+    const vote = await proveVote(voter, snapshotGroup, {
+      chainId: world.chainId,
+      zone: world.zoneAddress,
+      proposalId,
+      option,
+    });
+    await (await world.zone.castVote(proposalId, option, vote.nullifier, vote.points)).wait();
+  }
+  const { voteEnd } = await world.zone.getProposal(proposalId);
+  await time.increaseTo(voteEnd);
+  await (await world.zone.queue(proposalId)).wait();
+  const { eta } = await world.zone.getProposal(proposalId);
+  await time.increaseTo(eta);
+  const executedOption = options.length > 1 ? option : 0;
+  return { proposalId, actions: options[executedOption] ?? [] };
+}
+
+/**
+ * The same deployment seen from another of its zones (a second top-level zone, an internal DAO):
+ * the zone at `zoneAddress`, connected to the relayer, with `registrar` as the signer who admits
+ * its citizens (for an internal DAO, its parent's registrar may).
+ */
+export function zoneWorldAt(world: ZoneWorld, zoneAddress: string, registrar = world.registrar): ZoneWorld {
+  return { ...world, registrar, zoneAddress, zone: zoneAt(zoneAddress, world.relayer) };
+}
+
+/**
+ * Another top-level zone created through the same factory (so the two can trade), whose registrar
+ * (`world`'s unless given) has admitted `members` (the test citizens unless given).
+ */
+export async function createSecondZone(
+  world: ZoneWorld,
+  {
+    name = "Hillside",
+    registrar = world.registrar,
+    members = citizens,
+    rules = TEST_RULES,
+  }: { name?: string; registrar?: Signer; members?: Identity[]; rules?: ZoneRules } = {},
+): Promise<ZoneWorld> {
+  const zoneAddress = await createZone(world.factory, {
+    name,
+    registrar: await registrar.getAddress(),
+    rules,
+  });
+  const second = zoneWorldAt(world, zoneAddress, registrar);
+  await (await second.zone.connect(registrar).addMembers(members.map((member) => member.commitment))).wait();
+  return second;
+}
+
+/** A citizen among `authors` with a proposal slot left in the current epoch, and that slot. */
+async function freeProposalSlot(world: ZoneWorld, authors: Identity[]): Promise<[Identity, bigint]> {
+  const epoch = await world.zone.currentProposalEpoch();
+  const { proposalsPerEpoch } = await world.zone.rules();
+  for (let slot = 0n; slot < proposalsPerEpoch; slot++) {
+    const scope = await world.zone.proposalScope(epoch, slot);
+    for (const author of authors) {
+      if (!(await world.zone.isNullifierUsed(nullifierOf(author, scope)))) return [author, slot];
+    }
+  }
+  throw new Error("every author has used every proposal slot of this epoch");
 }
 
 export { Group, Identity };

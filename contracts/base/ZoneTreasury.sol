@@ -43,6 +43,13 @@ abstract contract ZoneTreasury is ZoneGovernance, ERC1155Holder {
     mapping(uint256 roundId => DividendRound) public dividendRounds;
     mapping(uint256 goodsId => uint256 amount) public reserveOf;
 
+    /// @dev The trade module moves the zone's tokens itself (escrow, settlement) and reports each
+    /// movement here, so the zone's own events stay a complete ledger.
+    modifier onlyTrade() {
+        if (msg.sender != factory.TRADE()) revert ZoneCallerIsNotAModule(msg.sender);
+        _;
+    }
+
     /// @notice The treasury accepts ether from anyone, on the ledger.
     receive() external payable {
         _recordIncome(msg.sender, address(0), msg.value);
@@ -71,9 +78,22 @@ abstract contract ZoneTreasury is ZoneGovernance, ERC1155Holder {
     }
 
     /// @inheritdoc IZone
-    function notifyIncome(address from, address token, uint256 amount) external {
-        if (msg.sender != factory.TRADE()) revert ZoneCallerIsNotAModule(msg.sender);
+    function notifyIncome(address from, address token, uint256 amount) external onlyTrade {
         _recordIncome(from, token, amount);
+    }
+
+    /// @inheritdoc IZone
+    function notifyTransfer(
+        bool incoming,
+        address counterparty,
+        address token,
+        uint256 amount
+    ) external onlyTrade {
+        if (incoming) {
+            emit TreasuryReceived(counterparty, token, amount);
+        } else {
+            emit TreasuryPaid(_executingProposal, token, counterparty, amount);
+        }
     }
 
     /// @inheritdoc IZone
@@ -135,7 +155,14 @@ abstract contract ZoneTreasury is ZoneGovernance, ERC1155Holder {
             token == address(0) ? address(this).balance : IERC20(token).balanceOf(address(this));
         if (available < amount) revert ZoneInsufficientTreasury(token, amount, available);
         emit TreasuryPaid(authorizingProposal, token, to, amount);
-        _transfer(token, to, amount);
+        if (token != address(0) && factory.isZone(to)) {
+            // Paying another zone (an internal DAO, a parent) goes through its deposit, so the
+            // receiving ledger records the inflow too. Ether does so through receive().
+            IERC20(token).forceApprove(to, amount);
+            IZone(to).deposit(token, amount);
+        } else {
+            _transfer(token, to, amount);
+        }
     }
 
     /// @dev Every inflow goes through here: the ledger entry, then the parent's share of an income.

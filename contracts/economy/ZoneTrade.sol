@@ -61,6 +61,7 @@ contract ZoneTrade is ERC1155Holder, ReentrancyGuard {
     error TradeOfferNotExpired(uint256 offerId, uint256 expiry);
     error TradeNotTheNamedBuyer(uint256 offerId, address buyer);
     error TradeNotTheSeller(uint256 offerId, address caller);
+    error TradeSellerCannotBuy(uint256 offerId);
 
     event OfferPosted(uint256 indexed offerId, address indexed seller, address indexed buyer, Offer offer);
     event OfferAccepted(
@@ -125,11 +126,12 @@ contract ZoneTrade is ERC1155Holder, ReentrancyGuard {
         if (block.timestamp >= offer.expiry) revert TradeOfferExpired(offerId, offer.expiry);
         if (offer.buyer != address(0) && offer.buyer != msg.sender)
             revert TradeNotTheNamedBuyer(offerId, msg.sender);
-        if (offer.seller == msg.sender) revert TradeNotTheNamedBuyer(offerId, msg.sender);
+        if (offer.seller == msg.sender) revert TradeSellerCannotBuy(offerId);
         uint256 total = offer.quantity * offer.pricePerUnit;
         offer.status = OfferStatus.Settled;
         emit OfferAccepted(offerId, offer.seller, msg.sender, offer.paymentToken, total, proposalId);
         IERC20(offer.paymentToken).safeTransferFrom(msg.sender, offer.seller, total);
+        IZone(msg.sender).notifyTransfer(false, offer.seller, offer.paymentToken, total);
         IZone(offer.seller).notifyIncome(msg.sender, offer.paymentToken, total);
         _moveAsset(offer, address(this), msg.sender);
     }
@@ -158,13 +160,17 @@ contract ZoneTrade is ERC1155Holder, ReentrancyGuard {
         return _offers[offerId];
     }
 
+    /// @dev Moves the offered asset between a zone and escrow. Token movements are reported to the
+    /// zone so that its ledger shows them; goods are not money and stay off the ledger.
     function _moveAsset(Offer storage offer, address from, address to) private {
         if (offer.isGoods) {
             IERC1155(offer.asset).safeTransferFrom(from, to, offer.goodsId, offer.quantity, "");
         } else if (from == address(this)) {
             IERC20(offer.asset).safeTransfer(to, offer.quantity);
+            IZone(to).notifyTransfer(true, address(this), offer.asset, offer.quantity);
         } else {
             IERC20(offer.asset).safeTransferFrom(from, to, offer.quantity);
+            IZone(from).notifyTransfer(false, address(this), offer.asset, offer.quantity);
         }
     }
 

@@ -263,6 +263,10 @@ interface IZone {
     /// @notice Records `amount` of `token` that a system module (trade) has just paid in.
     function notifyIncome(address from, address token, uint256 amount) external;
 
+    /// @notice Records a token movement the trade module made for the zone that is not income: escrow
+    /// of an offer, its return, a purchase's payment or delivery.
+    function notifyTransfer(bool incoming, address counterparty, address token, uint256 amount) external;
+
     /// @notice Opens a dividend round for the current citizens. Passed proposal only.
     function openDividendRound(address token, uint256 amountPerCitizen) external returns (uint256 roundId);
 

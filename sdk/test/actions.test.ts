@@ -1,32 +1,79 @@
 import { expect } from "chai";
-import { ZeroAddress, concat, parseEther } from "ethers";
+import { Interface, ZeroAddress, concat, parseEther, toBeHex } from "ethers";
 import {
+  acceptOffer,
   addMember,
   addMembers,
+  cancelOffer,
   cancelProposal,
+  createInternalDao,
+  createService,
   describeAction,
   describeProposal,
+  endService,
+  goodsId,
+  offerGoods,
+  offerTokens,
+  openDividendRound,
   payEther,
   payToken,
+  produceGoods,
   removeMember,
+  setCharter,
   setRegistrar,
+  setReserve,
   setRules,
   updateMember,
+  updateService,
 } from "../actions.js";
 import { createIdentity, exportIdentity, importIdentity } from "../identity.js";
-import { Zone__factory } from "../contracts.js";
+import {
+  Zone__factory,
+  ZoneGoods__factory,
+  ZoneServices__factory,
+  ZoneTrade__factory,
+} from "../contracts.js";
 import type { ZoneAction, ZoneRules } from "../types.js";
+import { ethers } from "../../test/zone-fixture.js";
 
 const ZONE = "0x5FbDB2315678afecb367f032d93F642f64180aa3";
 const OTHER_ZONE = "0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512";
 const PAYEE = "0x000000000000000000000000000000000000bEEF";
 const USDZ = "0x9fE46736679d2D9a65F0992F2272dE9f3c7fa6e0";
+const GRAIN = "0xCf7Ed3AccA5a467e9e704C703E8D87F634fB0Fc9";
+const SERVICES = "0xDc64a140Aa3E981100a9becA4E685f962f0cF6C9";
+const GOODS = "0x5FC8d32690cc91D4c39d9d3abcBD16989F875707";
+const TRADE = "0x0165878A594ca255338adfa4d48449f69242Eb8F";
+const CLINIC = "0xa513E6E4b8f2a923D98304ec87F64353C4D5C853";
+const ERC20 = new Interface(["function transfer(address to, uint256 amount) returns (bool)"]);
+/** An ERC-20 transfer sent straight to the token, as proposals built without the sdk may do. */
+const rawTransfer = (token: string, to: string, amount: bigint): ZoneAction => ({
+  target: token,
+  value: 0n,
+  data: ERC20.encodeFunctionData("transfer", [to, amount]),
+});
 const COMMITMENT = 8_765_432_109_876_543_210_987_654_321n;
 const OTHER_COMMITMENT = 1_234_567_890n;
 const SIBLINGS = [11n, 22n];
 
-const context = { zone: ZONE, tokens: { [USDZ.toLowerCase()]: { symbol: "USDz", decimals: 6 } } };
+const WHEAT = goodsId(CLINIC, "wheat");
+const EXPIRY = 1_893_456_000n; // 2030-01-01T00:00:00Z
+const context = {
+  zone: ZONE,
+  tokens: {
+    [USDZ.toLowerCase()]: { symbol: "USDz", decimals: 6 },
+    [GRAIN]: { symbol: "GRAIN", decimals: 18 },
+  },
+  services: SERVICES,
+  goods: GOODS.toLowerCase(),
+  trade: TRADE,
+  products: { [WHEAT.toString()]: "wheat" },
+};
 const describe_ = (action: ZoneAction) => describeAction(action, context);
+/** Without the economy modules' addresses, their calls read as unknown calls. */
+const describeBare = (action: ZoneAction) => describeAction(action, { zone: ZONE, tokens: context.tokens });
+const raw = (action: ZoneAction) =>
+  `call ${action.data.slice(0, 10)} (${(action.data.length - 2) / 2} bytes of calldata) on ${action.target}`;
 
 const RULES: ZoneRules = {
   votingDelay: 0,
@@ -56,19 +103,329 @@ describe("actions", function () {
   });
 
   describe("payToken", function () {
-    it("calls transfer on the token, described as an amount of a known token", function () {
-      const action = payToken(USDZ, PAYEE, 5_000_000_000n);
-      expect(action.target).to.equal(USDZ);
-      expect(action.value).to.equal(0n);
-      expect(action.data.slice(0, 10)).to.equal("0xa9059cbb"); // transfer(address,uint256)
+    it("calls the zone's own pay, described as an amount of a known token", function () {
+      const action = payToken(ZONE, USDZ, PAYEE, 5_000_000_000n);
+      expect(action).to.deep.equal({
+        target: ZONE,
+        value: 0n,
+        data: Zone__factory.createInterface().encodeFunctionData("pay", [USDZ, PAYEE, 5_000_000_000n]),
+      });
       expect(describe_(action)).to.equal(`pay 5,000 USDz to ${PAYEE}`);
-      expect(describe_(payToken(USDZ, PAYEE, 1_500_000n))).to.equal(`pay 1.5 USDz to ${PAYEE}`);
+      expect(describe_(payToken(ZONE, USDZ, PAYEE, 1_500_000n))).to.equal(`pay 1.5 USDz to ${PAYEE}`);
     });
 
-    it("is described as a raw transfer on an unknown token", function () {
-      const action = payToken(USDZ, PAYEE, 5_000_000n);
-      expect(describeAction(action, { zone: ZONE })).to.equal(
+    it("gives base units of an unknown token", function () {
+      expect(describeAction(payToken(ZONE, USDZ, PAYEE, 5_000_000n), { zone: ZONE })).to.equal(
+        `pay 5000000 base units of token ${USDZ} to ${PAYEE}`,
+      );
+    });
+
+    it("rejects a zero amount and ether", function () {
+      expect(() => payToken(ZONE, USDZ, PAYEE, 0n)).to.throw(RangeError, "amount must be positive");
+      expect(() => payToken(ZONE, ZeroAddress, PAYEE, 1n)).to.throw(RangeError, "use payEther for ether");
+    });
+
+    it("reads the zone's pay of ether in ETH", function () {
+      const data = Zone__factory.createInterface().encodeFunctionData("pay", [
+        ZeroAddress,
+        PAYEE,
+        parseEther("2"),
+      ]);
+      expect(describe_({ target: ZONE, value: 0n, data })).to.equal(`pay 2 ETH to ${PAYEE}`);
+    });
+
+    it("still reads a transfer sent straight to a token, known or not", function () {
+      expect(describe_(rawTransfer(USDZ, PAYEE, 5_000_000n))).to.equal(`pay 5 USDz to ${PAYEE}`);
+      expect(describeAction(rawTransfer(USDZ, PAYEE, 5_000_000n), { zone: ZONE })).to.equal(
         `call transfer(${PAYEE}, 5000000) on token ${USDZ}`,
+      );
+    });
+  });
+
+  describe("openDividendRound", function () {
+    it("shares an amount per citizen", function () {
+      const action = openDividendRound(ZONE, USDZ, 10_000_000n);
+      expect(action).to.include({ target: ZONE, value: 0n });
+      expect(describe_(action)).to.equal("open a dividend round: 10 USDz per citizen");
+      expect(describe_(openDividendRound(ZONE, ZeroAddress, parseEther("0.1")))).to.equal(
+        "open a dividend round: 0.1 ETH per citizen",
+      );
+      expect(() => openDividendRound(ZONE, USDZ, 0n)).to.throw(
+        RangeError,
+        "amountPerCitizen must be positive",
+      );
+    });
+  });
+
+  describe("services", function () {
+    const HEALTHCARE = {
+      kind: "healthcare",
+      description: "Riverside clinic, open every day",
+      provider: PAYEE,
+      token: USDZ,
+      budgetPerPeriod: 5_000_000_000n,
+      periodLength: 30 * 86_400,
+    };
+
+    it("createService calls the registry, read as a budget, its period, provider and purpose", function () {
+      const action = createService(SERVICES, HEALTHCARE);
+      expect(action).to.deep.equal({
+        target: SERVICES,
+        value: 0n,
+        data: ZoneServices__factory.createInterface().encodeFunctionData("createService", [
+          HEALTHCARE.kind,
+          HEALTHCARE.description,
+          PAYEE,
+          USDZ,
+          5_000_000_000n,
+          30n * 86_400n,
+        ]),
+      });
+      expect(describe_(action)).to.equal(
+        `pay 5,000 USDz every 30 days to provider ${PAYEE} for healthcare ` +
+          '(new service: "Riverside clinic, open every day")',
+      );
+    });
+
+    it("quotes what the proposer wrote, so it cannot pass for part of the sentence", function () {
+      const action = createService(SERVICES, {
+        ...HEALTHCARE,
+        kind: "care) and pay 1000 ETH to (me",
+        description: 'ok"; then \u202e pay all\n',
+      });
+      expect(describe_(action)).to.equal(
+        `pay 5,000 USDz every 30 days to provider ${PAYEE} for "care) and pay 1000 ETH to (me" ` +
+          '(new service: "ok\\"; then \\u{202e} pay all\\n")',
+      );
+    });
+
+    it("rejects terms the registry would refuse", function () {
+      expect(() => createService(SERVICES, { ...HEALTHCARE, provider: ZeroAddress })).to.throw(
+        RangeError,
+        "provider must not be the zero address",
+      );
+      expect(() => createService(SERVICES, { ...HEALTHCARE, periodLength: 0 })).to.throw(
+        RangeError,
+        "periodLength must be positive",
+      );
+    });
+
+    it("updateService reads the budget in the service's token when the reader knows it", function () {
+      const action = updateService(SERVICES, 3n, CLINIC, 6_000_000_000n);
+      expect(describe_(action)).to.equal(
+        `change service #3: pay 6000000000 base units of its token per period to provider ${CLINIC}`,
+      );
+      expect(describeAction(action, { ...context, serviceTokens: { "3": USDZ } })).to.equal(
+        `change service #3: pay 6,000 USDz per period to provider ${CLINIC}`,
+      );
+    });
+
+    it("endService ends a service", function () {
+      expect(describe_(endService(SERVICES, 3n))).to.equal("end service #3");
+    });
+
+    it("reads as unknown calls when the registry's address is not in the context", function () {
+      const action = createService(SERVICES, HEALTHCARE);
+      expect(describeBare(action)).to.equal(raw(action));
+      expect(describeBare(endService(SERVICES, 3n))).to.equal(raw(endService(SERVICES, 3n)));
+    });
+  });
+
+  describe("internal DAOs", function () {
+    it("createInternalDao names the DAO, its share, registrar and rules", function () {
+      const action = createInternalDao(ZONE, {
+        name: "Clinic",
+        registrar: PAYEE,
+        rules: RULES,
+        incomeShareBps: 1000,
+      });
+      expect(action).to.include({ target: ZONE, value: 0n });
+      expect(describe_(action)).to.equal(
+        `create internal DAO "Clinic" returning 10% of its income, with registrar ${PAYEE} and rules: ` +
+          "voting delay none, voting period 1 hour, timelock 1 minute, execution window 1 day, " +
+          "quorum 20%, approval above 50%, 2 proposals per citizen every 1 day",
+      );
+      const noRegistrar = createInternalDao(ZONE, {
+        name: "Farm",
+        registrar: ZeroAddress,
+        rules: RULES,
+        incomeShareBps: 250,
+      });
+      expect(describe_(noRegistrar)).to.match(
+        /^create internal DAO "Farm" returning 2\.5% of its income, with no registrar and rules: /,
+      );
+    });
+
+    it("setCharter changes the share returned to the parent", function () {
+      // Sent to another zone (here, from the parent's proposal), it is no call of this zone's own.
+      expect(describe_(setCharter(CLINIC, 1000))).to.equal(raw(setCharter(CLINIC, 1000)));
+      expect(describeAction(setCharter(CLINIC, 1000), { zone: CLINIC })).to.equal(
+        "return 10% of this internal DAO's income to its parent zone",
+      );
+      expect(describeAction(setCharter(CLINIC, 0), { zone: CLINIC })).to.equal(
+        "return 0% of this internal DAO's income to its parent zone",
+      );
+    });
+
+    it("rejects a share above 100%", function () {
+      expect(() => setCharter(CLINIC, 10_001)).to.throw(RangeError, "incomeShareBps must be an integer");
+      expect(() =>
+        createInternalDao(ZONE, { name: "Clinic", registrar: PAYEE, rules: RULES, incomeShareBps: 1.5 }),
+      ).to.throw(RangeError, "incomeShareBps must be an integer");
+    });
+  });
+
+  describe("goods", function () {
+    it("produceGoods calls the goods contract", function () {
+      const action = produceGoods(GOODS, "wheat", 50n);
+      expect(action).to.deep.equal({
+        target: GOODS,
+        value: 0n,
+        data: ZoneGoods__factory.createInterface().encodeFunctionData("produce", ["wheat", 50n]),
+      });
+      expect(describeAction(action, { ...context, zone: CLINIC })).to.equal("produce 50 units of wheat");
+      expect(describe_(produceGoods(GOODS, "fresh milk", 1n))).to.equal('produce 1 unit of "fresh milk"');
+      expect(describeBare(action)).to.equal(raw(action));
+      expect(() => produceGoods(GOODS, "", 1n)).to.throw(RangeError, "product must not be empty");
+      expect(() => produceGoods(GOODS, "wheat", 0n)).to.throw(RangeError, "amount must be positive");
+    });
+
+    it("goodsId is ZoneGoods.goodsId", async function () {
+      const goods = await ethers.deployContract("ZoneGoods", [ZONE]);
+      for (const product of ["wheat", "", "fresh milk 🥛"]) {
+        expect(goodsId(CLINIC, product)).to.equal(await goods.goodsId(CLINIC, product));
+      }
+      expect(goodsId(CLINIC, "wheat")).not.to.equal(goodsId(ZONE, "wheat"));
+    });
+
+    it("setReserve keeps units of a good at home", function () {
+      const other = goodsId(CLINIC, "barley");
+      expect(describe_(setReserve(ZONE, other, 100n))).to.equal(
+        `keep a domestic reserve of 100 units of goods ${toBeHex(other, 32)}`,
+      );
+      expect(describe_(setReserve(ZONE, WHEAT, 2500n))).to.equal(
+        `keep a domestic reserve of 2,500 units of wheat (goods ${toBeHex(WHEAT, 32)})`,
+      );
+      expect(describe_(setReserve(ZONE, WHEAT, 0n))).to.equal(
+        `keep no domestic reserve of wheat (goods ${toBeHex(WHEAT, 32)})`,
+      );
+    });
+  });
+
+  describe("trade", function () {
+    const WHEAT_OFFER = {
+      zone: ZONE,
+      trade: TRADE,
+      goods: GOODS,
+      goodsId: WHEAT,
+      quantity: 200n,
+      paymentToken: USDZ,
+      pricePerUnit: 3_000_000n,
+      buyer: OTHER_ZONE,
+      expiry: EXPIRY,
+    };
+
+    it("offerGoods lets the trade contract take the goods, then posts the offer", function () {
+      const actions = offerGoods(WHEAT_OFFER);
+      expect(actions).to.deep.equal([
+        {
+          target: GOODS,
+          value: 0n,
+          data: ZoneGoods__factory.createInterface().encodeFunctionData("setApprovalForAll", [TRADE, true]),
+        },
+        {
+          target: TRADE,
+          value: 0n,
+          data: ZoneTrade__factory.createInterface().encodeFunctionData("postOffer", [
+            {
+              isGoods: true,
+              asset: GOODS,
+              goodsId: WHEAT,
+              quantity: 200n,
+              paymentToken: USDZ,
+              pricePerUnit: 3_000_000n,
+              buyer: OTHER_ZONE,
+              expiry: EXPIRY,
+            },
+          ]),
+        },
+      ]);
+      expect(actions.map(describe_)).to.deep.equal([
+        `let the trade contract ${TRADE} move the zone's goods`,
+        `offer 200 units of wheat (goods ${toBeHex(WHEAT, 32)}) to zone ${OTHER_ZONE} at 3 USDz each, ` +
+          "until 2030-01-01T00:00:00Z",
+      ]);
+      const [, toAnyone] = offerGoods({ ...WHEAT_OFFER, buyer: undefined, goodsId: 7n, quantity: 1n });
+      expect(describe_(toAnyone!)).to.equal(
+        `offer 1 unit of goods ${toBeHex(7n, 32)} to any zone at 3 USDz each, until 2030-01-01T00:00:00Z`,
+      );
+    });
+
+    it("offerTokens approves exactly the quantity, then posts the offer", function () {
+      const actions = offerTokens({
+        zone: ZONE,
+        trade: TRADE,
+        token: USDZ,
+        quantity: 1_000_000_000n,
+        paymentToken: GRAIN,
+        pricePerUnit: 2_000_000_000_000n,
+        expiry: Number(EXPIRY),
+      });
+      expect(actions.map(describe_)).to.deep.equal([
+        `allow the trade contract ${TRADE} to take up to 1,000 USDz from the treasury`,
+        "offer 1,000 USDz to any zone for 2,000 GRAIN in total, until 2030-01-01T00:00:00Z",
+      ]);
+    });
+
+    it("acceptOffer approves exactly the price, then accepts", function () {
+      const actions = acceptOffer({ trade: TRADE, paymentToken: USDZ, total: 600_000_000n, offerId: 4n });
+      expect(actions.map(describe_)).to.deep.equal([
+        `allow the trade contract ${TRADE} to take up to 600 USDz from the treasury`,
+        "accept trade offer #4",
+      ]);
+      expect(actions[1]).to.deep.equal({
+        target: TRADE,
+        value: 0n,
+        data: ZoneTrade__factory.createInterface().encodeFunctionData("acceptOffer", [4n]),
+      });
+    });
+
+    it("cancelOffer cancels an offer", function () {
+      expect(describe_(cancelOffer(TRADE, 4n))).to.equal("cancel trade offer #4");
+    });
+
+    it("reads as unknown calls when the trade and goods addresses are not in the context", function () {
+      for (const action of [...offerGoods(WHEAT_OFFER), cancelOffer(TRADE, 4n)]) {
+        expect(describeBare(action)).to.equal(raw(action));
+      }
+      expect(
+        describeAction(acceptOffer({ trade: TRADE, paymentToken: USDZ, total: 1n, offerId: 4n })[0]!, {
+          zone: ZONE,
+        }),
+      ).to.equal(`call approve(${TRADE}, 1) on token ${USDZ}`);
+    });
+
+    it("shows a token offer that carries a goods id raw", function () {
+      const [, post] = offerTokens({ ...WHEAT_OFFER, token: USDZ });
+      const data = ZoneTrade__factory.createInterface().encodeFunctionData("postOffer", [
+        { ...WHEAT_OFFER, isGoods: false, asset: USDZ, goodsId: 1n },
+      ]);
+      expect(describe_(post!)).to.match(/^offer 0\.0002 USDz to zone/);
+      expect(describe_({ target: TRADE, value: 0n, data })).to.equal(raw({ target: TRADE, value: 0n, data }));
+    });
+
+    it("rejects offers the trade contract would refuse", function () {
+      expect(() => offerGoods({ ...WHEAT_OFFER, buyer: ZONE })).to.throw(
+        RangeError,
+        "cannot buy its own offer",
+      );
+      expect(() => offerGoods({ ...WHEAT_OFFER, quantity: 0n })).to.throw(
+        RangeError,
+        "quantity must be positive",
+      );
+      expect(() => offerGoods({ ...WHEAT_OFFER, paymentToken: ZeroAddress })).to.throw(
+        RangeError,
+        "paymentToken must not be the zero address",
       );
     });
   });
@@ -156,10 +513,26 @@ describe("actions", function () {
 
     it("never half-explains calldata with bytes beyond what it decodes to", function () {
       const padded = {
-        ...payToken(USDZ, PAYEE, 5_000_000n),
-        data: concat([payToken(USDZ, PAYEE, 5_000_000n).data, "0x01"]),
+        ...rawTransfer(USDZ, PAYEE, 5_000_000n),
+        data: concat([rawTransfer(USDZ, PAYEE, 5_000_000n).data, "0x01"]),
       };
       expect(describe_(padded)).to.equal(`call 0xa9059cbb (69 bytes of calldata) on ${USDZ}`);
+      for (const action of [
+        payToken(ZONE, USDZ, PAYEE, 1n),
+        createService(SERVICES, {
+          kind: "education",
+          description: "",
+          provider: PAYEE,
+          token: USDZ,
+          budgetPerPeriod: 1n,
+          periodLength: 1,
+        }),
+        produceGoods(GOODS, "wheat", 1n),
+        cancelOffer(TRADE, 1n),
+      ]) {
+        const extra = { ...action, data: concat([action.data, "0x00"]) };
+        expect(describe_(extra)).to.equal(raw(extra));
+      }
       const zoneCall = addMember(ZONE, COMMITMENT);
       expect(describe_({ ...zoneCall, data: concat([zoneCall.data, "0x00"]) })).to.match(
         /^call 0x[0-9a-f]{8} \(37 bytes/,
@@ -181,10 +554,13 @@ describe("actions", function () {
     });
 
     it("gives one line per option of a multiple-choice proposal, numbered as castVote numbers them", function () {
-      const lines = describeProposal([[payToken(USDZ, PAYEE, 1_000_000n)], [], [cancelProposal(ZONE, 2n)]], {
-        ...context,
-        multipleChoice: true,
-      });
+      const lines = describeProposal(
+        [[payToken(ZONE, USDZ, PAYEE, 1_000_000n)], [], [cancelProposal(ZONE, 2n)]],
+        {
+          ...context,
+          multipleChoice: true,
+        },
+      );
       expect(lines).to.deep.equal([
         `option 0: pay 1 USDz to ${PAYEE}`,
         "option 1: nothing happens",

@@ -1,0 +1,1003 @@
+/**
+ * The zone economy, end to end with real Semaphore proofs: the treasury's public ledger, dividends,
+ * public services, internal DAOs, goods with their domestic reserve, and trade between zones.
+ */
+import { expect } from "chai";
+import { anyValue } from "@nomicfoundation/hardhat-ethers-chai-matchers/withArgs";
+import type { Interface } from "ethers";
+import {
+  proveDividendClaim,
+  rebuildGroup,
+  type DividendClaim,
+  type Zone,
+  type ZoneAction,
+} from "../../sdk/index.js";
+import {
+  TestStablecoin__factory,
+  ReentrantToken__factory,
+  ZoneGoods__factory,
+  ZoneServices__factory,
+  ZoneTrade__factory,
+  Zone__factory,
+  type ZoneTrade,
+} from "../../types/ethers-contracts/index.js";
+import {
+  TEST_RULES,
+  citizens,
+  createSecondZone,
+  deployZoneWithCitizens,
+  ethers,
+  loadFixture,
+  outsider,
+  passProposal,
+  queuePassedProposal,
+  time,
+  zoneWorldAt,
+  Identity,
+  type ZoneWorld,
+} from "../../test/zone-fixture.js";
+
+const [alice, bob] = citizens as [Identity, Identity, Identity, Identity];
+/** Two of the four citizens: exactly the 50% quorum, and unanimous, so every proposal passes. */
+const VOTERS = [alice, bob];
+/** The members of the internal DAO (a farm cooperative) and the two of them who vote. */
+const FARMERS = [0, 1, 2].map((i) => new Identity(`zonedao-test-farmer-${i}`));
+const FARM_VOTERS = FARMERS.slice(0, 2);
+
+const DAY = 86_400;
+const ETHER = ethers.ZeroAddress;
+// An address no other test file pays: the chain is shared by every test file.
+const PAYEE = "0x00000000000000000000000000000000000Ec001";
+/** USDz has 18 decimals. */
+const dollars = (amount: number) => ethers.parseEther(String(amount));
+
+const TREASURY_DOLLARS = dollars(2_500);
+const TREASURY_ETHER = ethers.parseEther("10");
+const DIVIDEND = dollars(100);
+const HEALTHCARE_BUDGET = dollars(1_000);
+const SERVICE_PERIOD = 30 * DAY;
+/** The farm returns 20% of its outside income to its parent zone. */
+const FARM_SHARE_BPS = 2_000n;
+const GRAIN = "grain";
+const HARVEST = 100n;
+const GRAIN_RESERVE = 60n;
+const SURPLUS = HARVEST - GRAIN_RESERVE;
+const GRAIN_PRICE = dollars(5);
+const OFFER_LIFETIME = 7 * DAY;
+const priceOf = (quantity: bigint) => quantity * GRAIN_PRICE;
+/** ZoneTrade.OfferStatus. */
+const OFFER = { Open: 1n, Settled: 2n, Cancelled: 3n, Expired: 4n };
+/** IZone.ProposalState.Queued. */
+const QUEUED = 5n;
+
+const zoneInterface = Zone__factory.createInterface();
+const servicesInterface = ZoneServices__factory.createInterface();
+const goodsInterface = ZoneGoods__factory.createInterface();
+const tradeInterface = ZoneTrade__factory.createInterface();
+const tokenInterface = TestStablecoin__factory.createInterface();
+
+function call(target: string, data: string, value = 0n): ZoneAction {
+  return { target, value, data };
+}
+
+/** The action by which a zone's vote pays from its treasury (`token` ETHER for ether). */
+function payAction(zone: string, token: string, to: string, amount: bigint): ZoneAction {
+  return call(zone, zoneInterface.encodeFunctionData("pay", [token, to, amount]));
+}
+
+/** The revert data of a failed action: what execute wraps in ZoneActionFailed. */
+function errorData(contractInterface: Interface, error: string, args: unknown[]): string {
+  return contractInterface.encodeErrorResult(error, args);
+}
+
+/** Expects execute to fail because action `index` reverted with `error`. */
+async function expectActionFailure(
+  execution: Promise<unknown>,
+  zone: Zone,
+  index: number,
+  [contractInterface, error, args]: [Interface, string, unknown[]],
+) {
+  await expect(execution)
+    .to.be.revertedWithCustomError(zone, "ZoneActionFailed")
+    .withArgs(index, errorData(contractInterface, error, args));
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Fixtures. Each builds on the one before by calling it (never loadFixture inside a fixture).
+// ---------------------------------------------------------------------------------------------------
+
+/** Zone Riverside with four citizens, 10 ETH and 2,500 USDz in its treasury, and the modules. */
+async function economy() {
+  const world = await deployZoneWithCitizens();
+  const [, , , stranger, provider, rivalProvider, thirdProvider] = await ethers.getSigners();
+  if (!stranger || !provider || !rivalProvider || !thirdProvider) throw new Error("need 7 signers");
+  const stablecoin = await (await new TestStablecoin__factory(world.deployer).deploy()).waitForDeployment();
+  const services = ZoneServices__factory.connect(await world.factory.SERVICES(), world.relayer);
+  const goods = ZoneGoods__factory.connect(await world.factory.GOODS(), world.relayer);
+  const trade = ZoneTrade__factory.connect(await world.factory.TRADE(), world.relayer);
+  await (await world.deployer.sendTransaction({ to: world.zoneAddress, value: TREASURY_ETHER })).wait();
+  const economyWorld = {
+    ...world,
+    stablecoin,
+    stablecoinAddress: await stablecoin.getAddress(),
+    services,
+    servicesAddress: await services.getAddress(),
+    goods,
+    goodsAddress: await goods.getAddress(),
+    trade,
+    tradeAddress: await trade.getAddress(),
+    stranger,
+    provider,
+    rivalProvider,
+    thirdProvider,
+  };
+  await depositDollars(economyWorld, world, TREASURY_DOLLARS);
+  return economyWorld;
+}
+type Economy = Awaited<ReturnType<typeof economy>>;
+
+/** Mints USDz to the deployer and deposits it into `into`'s treasury, on its ledger. */
+async function depositDollars(world: Economy, into: ZoneWorld, amount: bigint) {
+  const stablecoin = world.stablecoin.connect(world.deployer);
+  await (await stablecoin.mint(await world.deployer.getAddress(), amount)).wait();
+  await (await stablecoin.approve(into.zoneAddress, amount)).wait();
+  await (await into.zone.connect(world.deployer).deposit(world.stablecoinAddress, amount)).wait();
+}
+
+/** Riverside after its citizens voted a 100 USDz dividend each. */
+async function withDividendRound() {
+  const world = await economy();
+  const opening = await passProposal(
+    world,
+    [
+      [
+        call(
+          world.zoneAddress,
+          zoneInterface.encodeFunctionData("openDividendRound", [world.stablecoinAddress, DIVIDEND]),
+        ),
+      ],
+    ],
+    "Share 100 USDz with every citizen",
+    { voters: VOTERS },
+  );
+  const roundId = await world.zone.dividendRoundCount();
+  const snapshotGroup = await rebuildGroup(world.zone, { untilDividendRound: roundId });
+  return { ...world, roundId, snapshotGroup, openingProposal: opening.proposalId };
+}
+
+function createServiceAction(world: Economy, provider: string, kind = "healthcare"): ZoneAction {
+  return call(
+    world.servicesAddress,
+    servicesInterface.encodeFunctionData("createService", [
+      kind,
+      `The ${kind} service of ${provider}`,
+      provider,
+      world.stablecoinAddress,
+      HEALTHCARE_BUDGET,
+      SERVICE_PERIOD,
+    ]),
+  );
+}
+
+/** Riverside after its citizens voted a healthcare service: 1,000 USDz every 30 days to the provider. */
+async function withHealthcareService() {
+  const world = await economy();
+  const creation = await passProposal(
+    world,
+    [[createServiceAction(world, world.provider.address)]],
+    "Fund the clinic",
+    { voters: VOTERS },
+  );
+  return { ...world, serviceId: 0n, creation };
+}
+
+/** Riverside after its citizens voted to found a farm cooperative, whose farmers its registrar admitted. */
+async function withFarm() {
+  const world = await economy();
+  const creation = await passProposal(
+    world,
+    [
+      [
+        call(
+          world.zoneAddress,
+          zoneInterface.encodeFunctionData("createInternalDao", [
+            "Riverside Farm",
+            ethers.ZeroAddress,
+            TEST_RULES,
+            FARM_SHARE_BPS,
+          ]),
+        ),
+      ],
+    ],
+    "Found the farm cooperative",
+    { voters: VOTERS },
+  );
+  const [created] = await world.zone.queryFilter(world.zone.filters.InternalDaoCreated());
+  if (!created) throw new Error("no InternalDaoCreated event");
+  const farm = zoneWorldAt(world, created.args.dao);
+  await (
+    await farm.zone.connect(world.registrar).addMembers(FARMERS.map((farmer) => farmer.commitment))
+  ).wait();
+  return { ...world, farm, creation };
+}
+
+/**
+ * The farm has voted its harvest of 100 grain, held by Riverside, whose citizens keep 60 at home.
+ * Hillside (with 2,500 USDz) and Lakeside are other zones of the same factory.
+ */
+async function withHarvest() {
+  const world = await withFarm();
+  const hillside = await createSecondZone(world, { name: "Hillside" });
+  const lakeside = await createSecondZone(world, { name: "Lakeside" });
+  await depositDollars(world, hillside, TREASURY_DOLLARS);
+  const production = await passProposal(
+    world.farm,
+    [[produceAction(world, GRAIN, HARVEST)]],
+    "Record the harvest",
+    { voters: FARM_VOTERS },
+  );
+  const grainId = await world.goods.goodsId(world.farm.zoneAddress, GRAIN);
+  const reserve = await passProposal(
+    world,
+    [[call(world.zoneAddress, zoneInterface.encodeFunctionData("setReserve", [grainId, GRAIN_RESERVE]))]],
+    "Keep 60 grain for our own citizens",
+    { voters: VOTERS },
+  );
+  return { ...world, hillside, lakeside, grainId, production, reserve };
+}
+type WithHarvest = Awaited<ReturnType<typeof withHarvest>>;
+
+/** Riverside has offered its 40 grain of surplus at 5 USDz each, to any zone, for 7 days. */
+async function withSurplusOffer() {
+  const world = await withHarvest();
+  const offer = await offerGrain(world, { quantity: SURPLUS });
+  return { ...world, ...offer };
+}
+
+function produceAction(world: Economy, product: string, amount: bigint): ZoneAction {
+  return call(world.goodsAddress, goodsInterface.encodeFunctionData("produce", [product, amount]));
+}
+
+/** The actions that post an offer of Riverside's grain: approve the trade contract, then post. */
+async function offerActions(
+  world: WithHarvest,
+  terms: Partial<ZoneTrade.OfferTermsStruct> & { quantity: bigint },
+): Promise<ZoneAction[]> {
+  const fullTerms: ZoneTrade.OfferTermsStruct = {
+    isGoods: true,
+    asset: world.goodsAddress,
+    goodsId: world.grainId,
+    paymentToken: world.stablecoinAddress,
+    pricePerUnit: GRAIN_PRICE,
+    buyer: ethers.ZeroAddress,
+    expiry: (await time.latest()) + OFFER_LIFETIME,
+    ...terms,
+  };
+  return [
+    call(
+      world.goodsAddress,
+      goodsInterface.encodeFunctionData("setApprovalForAll", [world.tradeAddress, true]),
+    ),
+    call(world.tradeAddress, tradeInterface.encodeFunctionData("postOffer", [fullTerms])),
+  ];
+}
+
+/** Riverside's vote posts an offer of its grain; returns the offer's id and expiry. */
+async function offerGrain(world: WithHarvest, terms: Parameters<typeof offerActions>[1]) {
+  const posting = await passProposal(world, [await offerActions(world, terms)], "Sell grain", {
+    voters: VOTERS,
+  });
+  const offerId = await world.trade.offerCount();
+  const { expiry } = await world.trade.getOffer(offerId);
+  return { offerId, expiry, posting };
+}
+
+/** The actions with which a zone accepts an offer: approve the payment, then accept. */
+function acceptActions(
+  world: Economy,
+  offerId: bigint,
+  total: bigint,
+  paymentToken = world.stablecoinAddress,
+) {
+  return [
+    call(paymentToken, tokenInterface.encodeFunctionData("approve", [world.tradeAddress, total])),
+    call(world.tradeAddress, tradeInterface.encodeFunctionData("acceptOffer", [offerId])),
+  ];
+}
+
+/** Queues `buyer`'s vote to accept `offerId` (its execution is left to the test). */
+async function queueAcceptance(world: Economy, buyer: ZoneWorld, offerId: bigint, total: bigint) {
+  return queuePassedProposal(buyer, [acceptActions(world, offerId, total)], `Buy offer ${offerId}`, {
+    voters: VOTERS,
+  });
+}
+
+async function grainOf(world: WithHarvest, holder: string) {
+  return world.goods.balanceOf(holder, world.grainId);
+}
+
+// ---------------------------------------------------------------------------------------------------
+
+describe("Zone economy", function () {
+  describe("treasury ledger", function () {
+    it("records ether received and token deposits as TreasuryReceived", async function () {
+      const world = await loadFixture(economy);
+      const amount = ethers.parseEther("2");
+      await expect(world.stranger.sendTransaction({ to: world.zoneAddress, value: amount }))
+        .to.emit(world.zone, "TreasuryReceived")
+        .withArgs(world.stranger.address, ETHER, amount);
+      await world.stablecoin.connect(world.stranger).mint(world.stranger.address, DIVIDEND);
+      await world.stablecoin.connect(world.stranger).approve(world.zoneAddress, DIVIDEND);
+      const deposit = world.zone.connect(world.stranger).deposit(world.stablecoinAddress, DIVIDEND);
+      await expect(deposit)
+        .to.emit(world.zone, "TreasuryReceived")
+        .withArgs(world.stranger.address, world.stablecoinAddress, DIVIDEND);
+      expect(await world.stablecoin.balanceOf(world.zoneAddress)).to.equal(TREASURY_DOLLARS + DIVIDEND);
+    });
+
+    it("names the deciding proposal on every payment, token or ether", async function () {
+      const world = await loadFixture(economy);
+      const tokenPayment = dollars(250);
+      const etherPayment = ethers.parseEther("1");
+      const { proposalId, actions } = await queuePassedProposal(
+        world,
+        [
+          [
+            payAction(world.zoneAddress, world.stablecoinAddress, PAYEE, tokenPayment),
+            call(PAYEE, "0x", etherPayment),
+          ],
+        ],
+        "Pay the bridge builders",
+        { voters: VOTERS },
+      );
+      await expect(world.zone.execute(proposalId, actions))
+        .to.emit(world.zone, "TreasuryPaid")
+        .withArgs(proposalId, world.stablecoinAddress, PAYEE, tokenPayment)
+        .and.to.emit(world.zone, "TreasuryPaid")
+        .withArgs(proposalId, ETHER, PAYEE, etherPayment);
+      expect(await world.stablecoin.balanceOf(PAYEE)).to.equal(tokenPayment);
+      expect(await ethers.provider.getBalance(PAYEE)).to.equal(etherPayment);
+    });
+
+    it("refuses pay called directly, not by a vote", async function () {
+      const world = await loadFixture(economy);
+      for (const caller of [world.stranger, world.registrar]) {
+        await expect(world.zone.connect(caller).pay(world.stablecoinAddress, PAYEE, 1n))
+          .to.be.revertedWithCustomError(world.zone, "ZoneCallerIsNotTheZone")
+          .withArgs(await caller.getAddress());
+      }
+    });
+
+    it("fails the execution of a payment above what the treasury holds", async function () {
+      const world = await loadFixture(economy);
+      const tooMuch = TREASURY_DOLLARS + 1n;
+      const { proposalId, actions } = await queuePassedProposal(
+        world,
+        [[payAction(world.zoneAddress, world.stablecoinAddress, PAYEE, tooMuch)]],
+        "Pay more than we have",
+        { voters: VOTERS },
+      );
+      await expectActionFailure(world.zone.execute(proposalId, actions), world.zone, 0, [
+        zoneInterface,
+        "ZoneInsufficientTreasury",
+        [world.stablecoinAddress, tooMuch, TREASURY_DOLLARS],
+      ]);
+      expect(await world.zone.state(proposalId)).to.equal(QUEUED);
+      expect(await world.stablecoin.balanceOf(world.zoneAddress)).to.equal(TREASURY_DOLLARS);
+    });
+  });
+
+  describe("dividends", function () {
+    type Round = Awaited<ReturnType<typeof withDividendRound>>;
+    const proveClaim = (world: Round, identity: Identity, recipient: string) =>
+      proveDividendClaim(identity, world.snapshotGroup, {
+        chainId: world.chainId,
+        zone: world.zoneAddress,
+        roundId: world.roundId,
+        recipient,
+      });
+    const claim = (zone: Zone, proof: DividendClaim, overrides: Partial<DividendClaim> = {}) => {
+      const sent = { ...proof, ...overrides };
+      return zone.claimDividend(sent.roundId, sent.recipient, sent.nullifier, sent.points);
+    };
+    const recipientOf = (index: number) =>
+      ethers.getAddress(`0x${(0xd1 + index).toString(16).padStart(40, "0")}`);
+
+    it("pays each citizen once, to the address they name, on the ledger of the deciding vote", async function () {
+      const world = await loadFixture(withDividendRound);
+      for (const [index, citizen] of citizens.entries()) {
+        const recipient = recipientOf(index);
+        const proof = await proveClaim(world, citizen, recipient);
+        await expect(claim(world.zone, proof))
+          .to.emit(world.zone, "DividendClaimed")
+          .withArgs(world.roundId, proof.nullifier, recipient, DIVIDEND)
+          .and.to.emit(world.zone, "TreasuryPaid")
+          .withArgs(world.openingProposal, world.stablecoinAddress, recipient, DIVIDEND);
+        expect(await world.stablecoin.balanceOf(recipient)).to.equal(DIVIDEND);
+      }
+      const round = await world.zone.dividendRounds(world.roundId);
+      expect(round.claimedCount).to.equal(BigInt(citizens.length));
+      expect(await world.stablecoin.balanceOf(world.zoneAddress)).to.equal(
+        TREASURY_DOLLARS - DIVIDEND * BigInt(citizens.length),
+      );
+    });
+
+    it("refuses a recipient changed by the relayer", async function () {
+      const world = await loadFixture(withDividendRound);
+      const proof = await proveClaim(world, alice, recipientOf(0));
+      await expect(
+        claim(world.zone, proof, { recipient: await world.relayer.getAddress() }),
+      ).to.be.revertedWithCustomError(world.zone, "ZoneInvalidProof");
+      await expect(claim(world.zone, proof)).to.emit(world.zone, "DividendClaimed");
+    });
+
+    it("refuses a second claim by the same citizen in the same round", async function () {
+      const world = await loadFixture(withDividendRound);
+      const first = await proveClaim(world, alice, recipientOf(0));
+      await claim(world.zone, first);
+      const second = await proveClaim(world, alice, recipientOf(1));
+      expect(second.nullifier).to.equal(first.nullifier);
+      await expect(claim(world.zone, second))
+        .to.be.revertedWithCustomError(world.zone, "ZoneNullifierAlreadyUsed")
+        .withArgs(first.nullifier);
+    });
+
+    it("refuses a member admitted after the round opened", async function () {
+      const world = await loadFixture(withDividendRound);
+      await world.zone.connect(world.registrar).addMember(outsider.commitment);
+      const proof = await proveDividendClaim(outsider, await rebuildGroup(world.zone), {
+        chainId: world.chainId,
+        zone: world.zoneAddress,
+        roundId: world.roundId,
+        recipient: recipientOf(9),
+      });
+      await expect(claim(world.zone, proof)).to.be.revertedWithCustomError(world.zone, "ZoneInvalidProof");
+    });
+
+    it("refuses an unknown round", async function () {
+      const world = await loadFixture(withDividendRound);
+      const proof = await proveClaim(world, alice, recipientOf(0));
+      const unknownRound = world.roundId + 1n;
+      await expect(claim(world.zone, proof, { roundId: unknownRound }))
+        .to.be.revertedWithCustomError(world.zone, "ZoneUnknownDividendRound")
+        .withArgs(unknownRound);
+    });
+  });
+
+  describe("public services", function () {
+    type Service = Awaited<ReturnType<typeof withHealthcareService>>;
+    const claimBudget = (world: Service, claimer = world.provider) =>
+      world.services.connect(claimer).claimBudget(world.zoneAddress, world.serviceId);
+
+    it("creates a service by vote with its provider, budget and period", async function () {
+      const world = await loadFixture(withHealthcareService);
+      await expect(world.creation.receipt)
+        .to.emit(world.services, "ServiceCreated")
+        .withArgs(world.zoneAddress, world.serviceId, anyValue);
+      const service = await world.services.getService(world.zoneAddress, world.serviceId);
+      expect(service.kind).to.equal("healthcare");
+      expect(service.provider).to.equal(world.provider.address);
+      expect(service.token).to.equal(world.stablecoinAddress);
+      expect(service.budgetPerPeriod).to.equal(HEALTHCARE_BUDGET);
+      expect(service.periodLength).to.equal(BigInt(SERVICE_PERIOD));
+      expect(service.active).to.equal(true);
+      expect(service.authorizingProposal).to.equal(world.creation.proposalId);
+    });
+
+    it("pays the provider once per period, naming the creating proposal", async function () {
+      const world = await loadFixture(withHealthcareService);
+      const provider = world.provider.address;
+      await expect(claimBudget(world))
+        .to.emit(world.services, "ServiceBudgetClaimed")
+        .withArgs(world.zoneAddress, world.serviceId, 0n, provider, HEALTHCARE_BUDGET)
+        .and.to.emit(world.zone, "TreasuryPaid")
+        .withArgs(world.creation.proposalId, world.stablecoinAddress, provider, HEALTHCARE_BUDGET);
+      await expect(claimBudget(world))
+        .to.be.revertedWithCustomError(world.services, "ServicesAlreadyClaimed")
+        .withArgs(world.zoneAddress, world.serviceId, 0n);
+      await time.increase(SERVICE_PERIOD);
+      await expect(claimBudget(world))
+        .to.emit(world.services, "ServiceBudgetClaimed")
+        .withArgs(world.zoneAddress, world.serviceId, 1n, provider, HEALTHCARE_BUDGET);
+      expect(await world.stablecoin.balanceOf(provider)).to.equal(2n * HEALTHCARE_BUDGET);
+    });
+
+    it("refuses a claim by anyone but the provider", async function () {
+      const world = await loadFixture(withHealthcareService);
+      await expect(claimBudget(world, world.stranger))
+        .to.be.revertedWithCustomError(world.services, "ServicesCallerIsNotTheProvider")
+        .withArgs(world.stranger.address, world.provider.address);
+    });
+
+    it("refuses a claim the treasury cannot pay, and pays it once the treasury is refilled", async function () {
+      const world = await loadFixture(withHealthcareService);
+      await claimBudget(world);
+      await time.increase(SERVICE_PERIOD);
+      await claimBudget(world);
+      await time.increase(SERVICE_PERIOD);
+      const left = TREASURY_DOLLARS - 2n * HEALTHCARE_BUDGET;
+      await expect(claimBudget(world))
+        .to.be.revertedWithCustomError(world.zone, "ZoneInsufficientTreasury")
+        .withArgs(world.stablecoinAddress, HEALTHCARE_BUDGET, left);
+      await depositDollars(world, world, HEALTHCARE_BUDGET);
+      await expect(claimBudget(world)).to.emit(world.services, "ServiceBudgetClaimed");
+    });
+
+    it("changes the provider and budget, then ends the service, by vote", async function () {
+      const world = await loadFixture(withHealthcareService);
+      const newBudget = dollars(400);
+      const update = await passProposal(
+        world,
+        [
+          [
+            call(
+              world.servicesAddress,
+              servicesInterface.encodeFunctionData("updateService", [
+                world.serviceId,
+                world.rivalProvider.address,
+                newBudget,
+              ]),
+            ),
+          ],
+        ],
+        "Move the clinic to a cheaper provider",
+        { voters: VOTERS },
+      );
+      await expect(update.receipt)
+        .to.emit(world.services, "ServiceUpdated")
+        .withArgs(
+          world.zoneAddress,
+          world.serviceId,
+          world.rivalProvider.address,
+          newBudget,
+          update.proposalId,
+        );
+      await expect(claimBudget(world)).to.be.revertedWithCustomError(
+        world.services,
+        "ServicesCallerIsNotTheProvider",
+      );
+      await expect(claimBudget(world, world.rivalProvider))
+        .to.emit(world.zone, "TreasuryPaid")
+        .withArgs(update.proposalId, world.stablecoinAddress, world.rivalProvider.address, newBudget);
+
+      const ending = await passProposal(
+        world,
+        [
+          [
+            call(
+              world.servicesAddress,
+              servicesInterface.encodeFunctionData("endService", [world.serviceId]),
+            ),
+          ],
+        ],
+        "Close the clinic",
+        { voters: VOTERS },
+      );
+      await expect(ending.receipt)
+        .to.emit(world.services, "ServiceEnded")
+        .withArgs(world.zoneAddress, world.serviceId, ending.proposalId);
+      await time.increase(SERVICE_PERIOD);
+      await expect(claimBudget(world, world.rivalProvider))
+        .to.be.revertedWithCustomError(world.services, "ServicesServiceEnded")
+        .withArgs(world.zoneAddress, world.serviceId);
+    });
+
+    it("refuses createService called directly by an account", async function () {
+      const world = await loadFixture(economy);
+      await expect(
+        world.services
+          .connect(world.stranger)
+          .createService(
+            "healthcare",
+            "Self-appointed",
+            world.stranger.address,
+            world.stablecoinAddress,
+            1n,
+            1n,
+          ),
+      )
+        .to.be.revertedWithCustomError(world.services, "ServicesCallerIsNotAZone")
+        .withArgs(world.stranger.address);
+    });
+
+    it("creates only the winning bid of a multiple-choice vote between three providers", async function () {
+      const world = await loadFixture(economy);
+      const bidders = [world.provider, world.rivalProvider, world.thirdProvider].map(
+        (signer) => signer.address,
+      );
+      const bids = bidders.map((bidder) => [createServiceAction(world, bidder)]);
+      const { proposalId, receipt } = await passProposal(world, bids, "Choose the clinic's provider", {
+        voters: VOTERS,
+        winningOption: 1,
+      });
+      expect(await world.zone.winningOption(proposalId)).to.deep.equal([1n, true]);
+      await expect(receipt).to.emit(world.services, "ServiceCreated");
+      expect(await world.services.serviceCount(world.zoneAddress)).to.equal(1n);
+      const service = await world.services.getService(world.zoneAddress, 0n);
+      expect(service.provider).to.equal(bidders[1]);
+      expect(service.authorizingProposal).to.equal(proposalId);
+    });
+  });
+
+  describe("internal DAOs", function () {
+    const share = (amount: bigint, shareBps: bigint) => (amount * shareBps) / 10_000n;
+
+    it("is created by the parent's vote, linked to its parent, with its charter", async function () {
+      const world = await loadFixture(withFarm);
+      const farm = world.farm.zone;
+      await expect(world.creation.receipt)
+        .to.emit(world.zone, "InternalDaoCreated")
+        .withArgs(world.farm.zoneAddress, "Riverside Farm", FARM_SHARE_BPS)
+        .and.to.emit(world.factory, "ZoneCreated")
+        .withArgs(world.farm.zoneAddress, world.zoneAddress, "Riverside Farm", ethers.ZeroAddress);
+      expect(await world.factory.isZone(world.farm.zoneAddress)).to.equal(true);
+      expect(await farm.parentZone()).to.equal(world.zoneAddress);
+      expect(await farm.incomeShareBps()).to.equal(FARM_SHARE_BPS);
+      expect(await farm.name()).to.equal("Riverside Farm");
+      expect(await world.zone.parentZone()).to.equal(ethers.ZeroAddress);
+    });
+
+    it("admits members through the parent's registrar, never a stranger", async function () {
+      const world = await loadFixture(withFarm);
+      const farm = world.farm.zone;
+      for (const farmer of FARMERS) expect(await farm.isMember(farmer.commitment)).to.equal(true);
+      await expect(farm.connect(world.stranger).addMember(outsider.commitment))
+        .to.be.revertedWithCustomError(farm, "ZoneCallerIsNotTheRegistrar")
+        .withArgs(world.stranger.address);
+      await expect(farm.connect(world.registrar).addMember(outsider.commitment)).to.emit(farm, "MemberAdded");
+      expect(await farm.memberCount()).to.equal(BigInt(FARMERS.length + 1));
+    });
+
+    it("receives funding in ether or tokens from its parent's vote, on both ledgers, and returns none of it", async function () {
+      const world = await loadFixture(withFarm);
+      const etherFunding = ethers.parseEther("3");
+      const tokenFunding = dollars(500);
+      const farmAddress = world.farm.zoneAddress;
+      const { proposalId, receipt } = await passProposal(
+        world,
+        [
+          [
+            payAction(world.zoneAddress, ETHER, farmAddress, etherFunding),
+            payAction(world.zoneAddress, world.stablecoinAddress, farmAddress, tokenFunding),
+          ],
+        ],
+        "Fund the farm's seeds and tools",
+        { voters: VOTERS },
+      );
+      await expect(receipt)
+        .to.emit(world.zone, "TreasuryPaid")
+        .withArgs(proposalId, ETHER, farmAddress, etherFunding)
+        .and.to.emit(world.farm.zone, "TreasuryReceived")
+        .withArgs(world.zoneAddress, ETHER, etherFunding);
+      await expect(receipt)
+        .to.emit(world.zone, "TreasuryPaid")
+        .withArgs(proposalId, world.stablecoinAddress, farmAddress, tokenFunding)
+        .and.to.emit(world.farm.zone, "TreasuryReceived")
+        .withArgs(world.zoneAddress, world.stablecoinAddress, tokenFunding);
+      await expect(receipt).not.to.emit(world.farm.zone, "IncomeShared");
+      expect(await ethers.provider.getBalance(farmAddress)).to.equal(etherFunding);
+      expect(await ethers.provider.getBalance(world.zoneAddress)).to.equal(TREASURY_ETHER - etherFunding);
+      expect(await world.stablecoin.balanceOf(farmAddress)).to.equal(tokenFunding);
+      expect(await world.stablecoin.balanceOf(world.zoneAddress)).to.equal(TREASURY_DOLLARS - tokenFunding);
+    });
+
+    it("returns its charter's share of outside income, in ether or tokens, to its parent", async function () {
+      const world = await loadFixture(withFarm);
+      const farm = world.farm.zone;
+      const income = ethers.parseEther("1");
+      const toParent = share(income, FARM_SHARE_BPS);
+      const sale = world.stranger.sendTransaction({ to: world.farm.zoneAddress, value: income });
+      await expect(sale)
+        .to.emit(farm, "TreasuryReceived")
+        .withArgs(world.stranger.address, ETHER, income)
+        .and.to.emit(farm, "IncomeShared")
+        .withArgs(world.zoneAddress, ETHER, toParent)
+        .and.to.emit(world.zone, "TreasuryReceived")
+        .withArgs(world.farm.zoneAddress, ETHER, toParent);
+      await expect(sale).to.changeEtherBalances(
+        ethers,
+        [world.farm.zoneAddress, world.zoneAddress],
+        [income - toParent, toParent],
+      );
+
+      const tokenIncome = dollars(50);
+      const tokenShare = share(tokenIncome, FARM_SHARE_BPS);
+      await world.stablecoin.connect(world.stranger).mint(world.stranger.address, tokenIncome);
+      await world.stablecoin.connect(world.stranger).approve(world.farm.zoneAddress, tokenIncome);
+      const deposit = farm.connect(world.stranger).deposit(world.stablecoinAddress, tokenIncome);
+      await expect(deposit)
+        .to.emit(farm, "IncomeShared")
+        .withArgs(world.zoneAddress, world.stablecoinAddress, tokenShare)
+        .and.to.emit(world.zone, "TreasuryReceived")
+        .withArgs(world.farm.zoneAddress, world.stablecoinAddress, tokenShare);
+      expect(await world.stablecoin.balanceOf(world.farm.zoneAddress)).to.equal(tokenIncome - tokenShare);
+      expect(await world.stablecoin.balanceOf(world.zoneAddress)).to.equal(TREASURY_DOLLARS + tokenShare);
+    });
+
+    it("changes its charter only by its own vote", async function () {
+      const world = await loadFixture(withFarm);
+      const farm = world.farm.zone;
+      const newShareBps = 5_000n;
+      for (const caller of [world.stranger, world.registrar]) {
+        await expect(farm.connect(caller).setCharter(newShareBps))
+          .to.be.revertedWithCustomError(farm, "ZoneCallerIsNotTheZone")
+          .withArgs(await caller.getAddress());
+      }
+      const { receipt } = await passProposal(
+        world.farm,
+        [[call(world.farm.zoneAddress, zoneInterface.encodeFunctionData("setCharter", [newShareBps]))]],
+        "Give half of our income to Riverside",
+        { voters: FARM_VOTERS },
+      );
+      await expect(receipt).to.emit(farm, "CharterChanged").withArgs(newShareBps);
+      expect(await farm.incomeShareBps()).to.equal(newShareBps);
+      const income = ethers.parseEther("1");
+      await expect(world.stranger.sendTransaction({ to: world.farm.zoneAddress, value: income }))
+        .to.emit(farm, "IncomeShared")
+        .withArgs(world.zoneAddress, ETHER, share(income, newShareBps));
+    });
+  });
+
+  describe("goods, reserve and trade", function () {
+    it("lets an internal DAO's vote produce goods, held by its parent zone", async function () {
+      const world = await loadFixture(withHarvest);
+      await expect(world.production.receipt)
+        .to.emit(world.goods, "GoodsProduced")
+        .withArgs(
+          world.farm.zoneAddress,
+          world.zoneAddress,
+          world.grainId,
+          GRAIN,
+          HARVEST,
+          world.production.proposalId,
+        );
+      expect(await grainOf(world, world.zoneAddress)).to.equal(HARVEST);
+      expect(await world.goods.producerOf(world.grainId)).to.equal(world.farm.zoneAddress);
+      expect(await world.goods.productOf(world.grainId)).to.equal(GRAIN);
+    });
+
+    it("mints only to the producer's own parent: an internal DAO cannot mint for another zone", async function () {
+      const world = await loadFixture(withHarvest);
+      // produce names no recipient: the goods go to the caller's parent, under an id bound to the caller.
+      const inputs = world.goods.interface.getFunction("produce").inputs.map((input) => input.name);
+      expect(inputs).to.deep.equal(["product", "amount"]);
+      for (const holder of [world.farm.zoneAddress, world.hillside.zoneAddress, world.lakeside.zoneAddress]) {
+        expect(await grainOf(world, holder)).to.equal(0n);
+      }
+      expect(await world.goods.goodsId(world.hillside.zoneAddress, GRAIN)).not.to.equal(world.grainId);
+    });
+
+    it("refuses production by an account or by a top-level zone", async function () {
+      const world = await loadFixture(withHarvest);
+      await expect(world.goods.connect(world.stranger).produce(GRAIN, 1n))
+        .to.be.revertedWithCustomError(world.goods, "GoodsProducerIsNotAnInternalDao")
+        .withArgs(world.stranger.address);
+      const { proposalId, actions } = await queuePassedProposal(
+        world.hillside,
+        [[produceAction(world, GRAIN, 1_000n)]],
+        "Print ourselves some grain",
+        { voters: VOTERS },
+      );
+      await expectActionFailure(world.hillside.zone.execute(proposalId, actions), world.hillside.zone, 0, [
+        goodsInterface,
+        "GoodsProducerIsNotAnInternalDao",
+        [world.hillside.zoneAddress],
+      ]);
+    });
+
+    it("keeps the domestic reserve voted by the parent out of any export offer", async function () {
+      const world = await loadFixture(withHarvest);
+      await expect(world.reserve.receipt)
+        .to.emit(world.zone, "ReserveSet")
+        .withArgs(world.grainId, GRAIN_RESERVE);
+      expect(await world.zone.reserveOf(world.grainId)).to.equal(GRAIN_RESERVE);
+      const tooMuch = SURPLUS + 10n;
+      const { proposalId, actions } = await queuePassedProposal(
+        world,
+        [await offerActions(world, { quantity: tooMuch })],
+        "Export into the reserve",
+        { voters: VOTERS },
+      );
+      await expectActionFailure(world.zone.execute(proposalId, actions), world.zone, 1, [
+        tradeInterface,
+        "TradeReserveBreached",
+        [world.grainId, HARVEST, tooMuch, GRAIN_RESERVE],
+      ]);
+      expect(await grainOf(world, world.zoneAddress)).to.equal(HARVEST);
+    });
+
+    it("refuses every zone but the counterparty an offer names", async function () {
+      const world = await loadFixture(withHarvest);
+      const { offerId } = await offerGrain(world, { quantity: SURPLUS, buyer: world.lakeside.zoneAddress });
+      const acceptance = await queueAcceptance(world, world.hillside, offerId, priceOf(SURPLUS));
+      await expectActionFailure(
+        world.hillside.zone.execute(acceptance.proposalId, acceptance.actions),
+        world.hillside.zone,
+        1,
+        [tradeInterface, "TradeNotTheNamedBuyer", [offerId, world.hillside.zoneAddress]],
+      );
+      expect((await world.trade.getOffer(offerId)).status).to.equal(OFFER.Open);
+    });
+
+    it("escrows an offer of the surplus", async function () {
+      const world = await loadFixture(withSurplusOffer);
+      await expect(world.posting.receipt)
+        .to.emit(world.trade, "OfferPosted")
+        .withArgs(world.offerId, world.zoneAddress, ethers.ZeroAddress, anyValue);
+      const offer = await world.trade.getOffer(world.offerId);
+      expect(offer.status).to.equal(OFFER.Open);
+      expect(offer.quantity).to.equal(SURPLUS);
+      expect(offer.sellerProposal).to.equal(world.posting.proposalId);
+      expect(await grainOf(world, world.zoneAddress)).to.equal(GRAIN_RESERVE);
+      expect(await grainOf(world, world.tradeAddress)).to.equal(SURPLUS);
+    });
+
+    it("settles an accepted offer atomically, once", async function () {
+      const world = await loadFixture(withSurplusOffer);
+      const price = priceOf(SURPLUS);
+      const acceptance = await queueAcceptance(world, world.hillside, world.offerId, price);
+      const settlement = world.hillside.zone.execute(acceptance.proposalId, acceptance.actions);
+      await expect(settlement)
+        .to.emit(world.trade, "OfferAccepted")
+        .withArgs(
+          world.offerId,
+          world.zoneAddress,
+          world.hillside.zoneAddress,
+          world.stablecoinAddress,
+          price,
+          acceptance.proposalId,
+        )
+        .and.to.emit(world.stablecoin, "Transfer")
+        .withArgs(world.hillside.zoneAddress, world.zoneAddress, price)
+        .and.to.emit(world.goods, "TransferSingle")
+        .withArgs(world.tradeAddress, world.tradeAddress, world.hillside.zoneAddress, world.grainId, SURPLUS)
+        .and.to.emit(world.zone, "TreasuryReceived")
+        .withArgs(world.hillside.zoneAddress, world.stablecoinAddress, price);
+      expect(await world.stablecoin.balanceOf(world.zoneAddress)).to.equal(TREASURY_DOLLARS + price);
+      expect(await world.stablecoin.balanceOf(world.hillside.zoneAddress)).to.equal(TREASURY_DOLLARS - price);
+      expect(await grainOf(world, world.hillside.zoneAddress)).to.equal(SURPLUS);
+      expect(await grainOf(world, world.tradeAddress)).to.equal(0n);
+      expect((await world.trade.getOffer(world.offerId)).status).to.equal(OFFER.Settled);
+
+      const again = await queueAcceptance(world, world.hillside, world.offerId, price);
+      await expectActionFailure(
+        world.hillside.zone.execute(again.proposalId, again.actions),
+        world.hillside.zone,
+        1,
+        [tradeInterface, "TradeOfferNotOpen", [world.offerId, OFFER.Settled]],
+      );
+      expect(await grainOf(world, world.hillside.zoneAddress)).to.equal(SURPLUS);
+    });
+
+    it("refuses an expired offer, whose goods anyone can then return to the seller", async function () {
+      const world = await loadFixture(withSurplusOffer);
+      await time.increaseTo(world.expiry);
+      const acceptance = await queueAcceptance(world, world.hillside, world.offerId, priceOf(SURPLUS));
+      await expectActionFailure(
+        world.hillside.zone.execute(acceptance.proposalId, acceptance.actions),
+        world.hillside.zone,
+        1,
+        [tradeInterface, "TradeOfferExpired", [world.offerId, world.expiry]],
+      );
+      await expect(world.trade.connect(world.stranger).reclaimExpired(world.offerId))
+        .to.emit(world.trade, "OfferExpired")
+        .withArgs(world.offerId, world.zoneAddress);
+      expect(await grainOf(world, world.zoneAddress)).to.equal(HARVEST);
+      expect((await world.trade.getOffer(world.offerId)).status).to.equal(OFFER.Expired);
+    });
+
+    it("refuses an offer the seller's vote cancelled", async function () {
+      const world = await loadFixture(withSurplusOffer);
+      const cancellation = await passProposal(
+        world,
+        [[call(world.tradeAddress, tradeInterface.encodeFunctionData("cancelOffer", [world.offerId]))]],
+        "Keep the grain after all",
+        { voters: VOTERS },
+      );
+      await expect(cancellation.receipt)
+        .to.emit(world.trade, "OfferCancelled")
+        .withArgs(world.offerId, world.zoneAddress, cancellation.proposalId);
+      expect(await grainOf(world, world.zoneAddress)).to.equal(HARVEST);
+      const acceptance = await queueAcceptance(world, world.hillside, world.offerId, priceOf(SURPLUS));
+      await expectActionFailure(
+        world.hillside.zone.execute(acceptance.proposalId, acceptance.actions),
+        world.hillside.zone,
+        1,
+        [tradeInterface, "TradeOfferNotOpen", [world.offerId, OFFER.Cancelled]],
+      );
+    });
+
+    it("refuses postOffer and acceptOffer called directly by an account", async function () {
+      const world = await loadFixture(withSurplusOffer);
+      const trade = world.trade.connect(world.stranger);
+      await expect(
+        trade.postOffer({
+          isGoods: false,
+          asset: world.stablecoinAddress,
+          goodsId: 0n,
+          quantity: 1n,
+          paymentToken: world.stablecoinAddress,
+          pricePerUnit: 1n,
+          buyer: ethers.ZeroAddress,
+          expiry: world.expiry,
+        }),
+      )
+        .to.be.revertedWithCustomError(trade, "TradeCallerIsNotAZone")
+        .withArgs(world.stranger.address);
+      await expect(trade.acceptOffer(world.offerId))
+        .to.be.revertedWithCustomError(trade, "TradeCallerIsNotAZone")
+        .withArgs(world.stranger.address);
+    });
+  });
+
+  describe("re-entrancy", function () {
+    it("settles an offer once when its payment token re-enters acceptOffer", async function () {
+      const world = await loadFixture(withHarvest);
+      const hostile = await (await new ReentrantToken__factory(world.deployer).deploy()).waitForDeployment();
+      const hostileAddress = await hostile.getAddress();
+      const quantity = 10n;
+      const price = priceOf(quantity);
+      await (await hostile.mint(world.hillside.zoneAddress, price)).wait();
+      const { offerId } = await offerGrain(world, { quantity, paymentToken: hostileAddress });
+      await (
+        await hostile.arm(world.tradeAddress, tradeInterface.encodeFunctionData("acceptOffer", [offerId]))
+      ).wait();
+
+      const { proposalId, actions } = await queuePassedProposal(
+        world.hillside,
+        [acceptActions(world, offerId, price, hostileAddress)],
+        "Buy grain with our own token",
+        { voters: VOTERS },
+      );
+      await expect(world.hillside.zone.execute(proposalId, actions))
+        .to.emit(world.trade, "OfferAccepted")
+        .withArgs(offerId, world.zoneAddress, world.hillside.zoneAddress, hostileAddress, price, proposalId);
+      expect(await hostile.reentered()).to.equal(true);
+      expect(await hostile.reentrySucceeded()).to.equal(false);
+      expect((await world.trade.getOffer(offerId)).status).to.equal(OFFER.Settled);
+      expect(await grainOf(world, world.hillside.zoneAddress)).to.equal(quantity);
+      expect(await hostile.balanceOf(world.zoneAddress)).to.equal(price);
+    });
+
+    it("blocks a token paid out by zone.pay from re-entering execute", async function () {
+      const world = await loadFixture(economy);
+      const hostile = await (await new ReentrantToken__factory(world.deployer).deploy()).waitForDeployment();
+      const hostileAddress = await hostile.getAddress();
+      const hostilePayment = dollars(10);
+      await (await hostile.mint(world.zoneAddress, hostilePayment)).wait();
+      // Two passed proposals, both ready to execute: the token's payout tries to run the second one
+      // from inside the first one's execution.
+      const payout = await queuePassedProposal(
+        world,
+        [[payAction(world.zoneAddress, hostileAddress, PAYEE, hostilePayment)]],
+        "Pay in the new token",
+        { voters: VOTERS },
+      );
+      const next = await queuePassedProposal(
+        world,
+        [[call(PAYEE, "0x", ethers.parseEther("1"))]],
+        "Pay in ether",
+        {
+          voters: VOTERS,
+        },
+      );
+      await (
+        await hostile.arm(
+          world.zoneAddress,
+          zoneInterface.encodeFunctionData("execute", [next.proposalId, next.actions]),
+        )
+      ).wait();
+
+      await expect(world.zone.execute(payout.proposalId, payout.actions))
+        .to.emit(world.zone, "TreasuryPaid")
+        .withArgs(payout.proposalId, hostileAddress, PAYEE, hostilePayment);
+      expect(await hostile.reentered()).to.equal(true);
+      expect(await hostile.reentrySucceeded()).to.equal(false);
+      expect(await world.zone.state(next.proposalId)).to.equal(QUEUED);
+      // Nothing but the guard stood in the way: the second proposal still executes on its own.
+      await expect(world.zone.execute(next.proposalId, next.actions))
+        .to.emit(world.zone, "ProposalExecuted")
+        .withArgs(next.proposalId, 1n);
+    });
+  });
+});
