@@ -7,6 +7,7 @@ import {IZone} from "./interfaces/IZone.sol";
 import {IZoneFactory} from "./interfaces/IZoneFactory.sol";
 import {ZoneGovernance} from "./base/ZoneGovernance.sol";
 import {ZoneTreasury} from "./base/ZoneTreasury.sol";
+import {SemaphoreBatchVerifier} from "./verifier/SemaphoreBatchVerifier.sol";
 
 /// @title A zone: a community DAO owned by its citizens through anonymous votes.
 /// @notice Holds the treasury (ether, ERC-20 and zone goods); only a passed proposal moves it.
@@ -18,7 +19,11 @@ contract Zone is ZoneTreasury, Initializable {
     string public name;
 
     /// @param verifier The Semaphore v4 verifier shared by every zone (immutable, so clones share it).
-    constructor(ISemaphoreVerifier verifier) ZoneGovernance(verifier) {
+    /// @param batchVerifier The batch verifier with the same keys, for {castVotes}.
+    constructor(
+        ISemaphoreVerifier verifier,
+        SemaphoreBatchVerifier batchVerifier
+    ) ZoneGovernance(verifier, batchVerifier) {
         _disableInitializers();
     }
 

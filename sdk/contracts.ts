@@ -6,6 +6,7 @@
 import type { ContractRunner, Signer } from "ethers";
 import {
   PoseidonT3__factory,
+  SemaphoreBatchVerifier__factory,
   SemaphoreVerifier__factory,
   TestStablecoin__factory,
   Zone__factory,
@@ -37,6 +38,7 @@ export {
 export interface ZoneDaoDeployment {
   poseidonT3: string;
   semaphoreVerifier: string;
+  batchVerifier: string;
   zoneImplementation: string;
   zoneFactory: string;
 }
@@ -53,12 +55,18 @@ export async function deployZoneDao(
   const poseidon = await (await new PoseidonT3__factory(signer).deploy()).waitForDeployment();
   onProgress("deploying SemaphoreVerifier (official Semaphore v4 keys)");
   const verifier = await (await new SemaphoreVerifier__factory(signer).deploy()).waitForDeployment();
+  onProgress("deploying SemaphoreBatchVerifier (same keys, batched)");
+  const batchVerifier = await (
+    await new SemaphoreBatchVerifier__factory(signer).deploy()
+  ).waitForDeployment();
   onProgress("deploying Zone implementation");
   const zoneFactory = new Zone__factory(
     { "npm/poseidon-solidity@0.0.5/PoseidonT3.sol:PoseidonT3": await poseidon.getAddress() },
     signer,
   );
-  const implementation = await (await zoneFactory.deploy(await verifier.getAddress())).waitForDeployment();
+  const implementation = await (
+    await zoneFactory.deploy(await verifier.getAddress(), await batchVerifier.getAddress())
+  ).waitForDeployment();
   onProgress("deploying ZoneFactory");
   const factory = await (
     await new ZoneFactory__factory(signer).deploy(await implementation.getAddress())
@@ -66,6 +74,7 @@ export async function deployZoneDao(
   return {
     poseidonT3: await poseidon.getAddress(),
     semaphoreVerifier: await verifier.getAddress(),
+    batchVerifier: await batchVerifier.getAddress(),
     zoneImplementation: await implementation.getAddress(),
     zoneFactory: await factory.getAddress(),
   };

@@ -8,6 +8,7 @@ import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol
 import {IZone} from "../interfaces/IZone.sol";
 import {ZoneScopes} from "../libraries/ZoneScopes.sol";
 import {ZoneMembership} from "./ZoneMembership.sol";
+import {SemaphoreBatchVerifier, WORDS_PER_PROOF} from "../verifier/SemaphoreBatchVerifier.sol";
 
 /// @title Anonymous proposals, anonymous votes, timelocked execution.
 /// @dev The shape of OpenZeppelin Governor (propose -> vote -> queue -> execute) with votes keyed by
@@ -46,6 +47,8 @@ abstract contract ZoneGovernance is ZoneMembership, ReentrancyGuard {
 
     /// @notice Verifies Groth16 proofs with the official Semaphore v4 ceremony keys.
     ISemaphoreVerifier public immutable VERIFIER;
+    /// @notice Verifies batches of proofs with the same official keys (see {castVotes}).
+    SemaphoreBatchVerifier public immutable BATCH_VERIFIER;
 
     Rules internal _rules;
     uint256 public proposalCount;
@@ -58,8 +61,9 @@ abstract contract ZoneGovernance is ZoneMembership, ReentrancyGuard {
     // The proposal whose actions are running, so that every payment on the ledger names it.
     uint256 internal _executingProposal;
 
-    constructor(ISemaphoreVerifier verifier) {
+    constructor(ISemaphoreVerifier verifier, SemaphoreBatchVerifier batchVerifier) {
         VERIFIER = verifier;
+        BATCH_VERIFIER = batchVerifier;
     }
 
     /// @inheritdoc IZone
@@ -112,6 +116,48 @@ abstract contract ZoneGovernance is ZoneMembership, ReentrancyGuard {
         );
         ++_tally[proposalId][option];
         emit VoteCast(proposalId, option, nullifier);
+    }
+
+    /// @inheritdoc IZone
+    function castVotes(Vote[] calldata votes) external returns (uint256 counted) {
+        uint256[] memory packed = new uint256[](votes.length * WORDS_PER_PROOF);
+        uint256[] memory voteIndex = new uint256[](votes.length);
+        uint256 proofCount;
+        // Votes in a batch mostly share a proposal: read and check each proposal once.
+        ProposalCache memory cache;
+        for (uint256 i = 0; i < votes.length; ++i) {
+            Vote calldata vote = votes[i];
+            if (vote.proposalId != cache.proposalId) _loadProposal(cache, vote.proposalId);
+            (bool eligible, VoteRejection reason) = _precheckVote(vote, cache);
+            if (!eligible) {
+                emit VoteRejected(vote.proposalId, vote.nullifier, reason);
+                continue;
+            }
+            _markInBatch(vote.nullifier, true);
+            _packProof(packed, proofCount, vote, cache);
+            voteIndex[proofCount++] = i;
+        }
+        uint256 packedLength = proofCount * WORDS_PER_PROOF;
+        assembly ("memory-safe") {
+            mstore(packed, packedLength)
+        }
+        // One bad proof must not sink the honest ones: if the batch fails, check each alone.
+        bool[] memory valid;
+        if (proofCount != 0 && !BATCH_VERIFIER.verifyBatch(packed)) valid = BATCH_VERIFIER.verifyEach(packed);
+        for (uint256 k = 0; k < proofCount; ++k) {
+            Vote calldata vote = votes[voteIndex[k]];
+            if (valid.length != 0 && !valid[k]) {
+                // Free the nullifier again, so a corrected vote later in the same transaction counts.
+                // A counted vote's mark can stay: its nullifier is now used in storage anyway.
+                _markInBatch(vote.nullifier, false);
+                emit VoteRejected(vote.proposalId, vote.nullifier, VoteRejection.InvalidProof);
+                continue;
+            }
+            _nullifierUsed[vote.nullifier] = true;
+            ++_tally[vote.proposalId][vote.option];
+            emit VoteCast(vote.proposalId, vote.option, vote.nullifier);
+            ++counted;
+        }
     }
 
     /// @inheritdoc IZone
@@ -316,6 +362,86 @@ abstract contract ZoneGovernance is ZoneMembership, ReentrancyGuard {
             proposal.voteEnd,
             nullifier
         );
+    }
+
+    /// @dev What {castVotes} needs of the proposal a run of votes is for.
+    struct ProposalCache {
+        uint256 proposalId;
+        bool exists;
+        bool active;
+        uint256 optionCount;
+        uint256 snapshotRoot;
+        uint256 snapshotDepth;
+        uint256 scopeHash;
+    }
+
+    function _loadProposal(ProposalCache memory cache, uint256 proposalId) private view {
+        Proposal storage proposal = _proposals[proposalId];
+        cache.proposalId = proposalId;
+        cache.exists = proposal.voteEnd != 0;
+        cache.active = cache.exists && state(proposalId) == ProposalState.Active;
+        cache.optionCount = proposal.optionCount;
+        cache.snapshotRoot = proposal.snapshotRoot;
+        cache.snapshotDepth = proposal.snapshotDepth;
+        cache.scopeHash = ZoneScopes.semaphoreHash(
+            ZoneScopes.voteScope(block.chainid, address(this), proposalId)
+        );
+    }
+
+    /// @dev The checks of {castVote} before the proof, as a verdict instead of a revert.
+    function _precheckVote(
+        Vote calldata vote,
+        ProposalCache memory cache
+    ) private view returns (bool eligible, VoteRejection reason) {
+        if (!cache.exists) return (false, VoteRejection.UnknownProposal);
+        if (!cache.active) return (false, VoteRejection.NotActive);
+        if (vote.option >= cache.optionCount) return (false, VoteRejection.InvalidOption);
+        if (vote.nullifier >= ZoneScopes.SNARK_SCALAR_FIELD)
+            return (false, VoteRejection.NullifierOutOfRange);
+        if (_nullifierUsed[vote.nullifier] || _isInBatch(vote.nullifier))
+            return (false, VoteRejection.NullifierUsed);
+        return (true, VoteRejection.UnknownProposal);
+    }
+
+    /// @dev Writes proof `index` in the batch verifier's layout: 8 points, root, nullifier,
+    /// hash(option), hash(scope), depth.
+    function _packProof(
+        uint256[] memory packed,
+        uint256 index,
+        Vote calldata vote,
+        ProposalCache memory cache
+    ) private pure {
+        uint256 optionHash = ZoneScopes.semaphoreHash(vote.option);
+        (uint256 root, uint256 nullifier, uint256 scopeHash, uint256 depth) = (
+            cache.snapshotRoot,
+            vote.nullifier,
+            cache.scopeHash,
+            cache.snapshotDepth
+        );
+        assembly ("memory-safe") {
+            let at := add(add(packed, 32), mul(index, mul(WORDS_PER_PROOF, 32)))
+            calldatacopy(at, add(vote, 96), 256)
+            mstore(add(at, 256), root)
+            mstore(add(at, 288), nullifier)
+            mstore(add(at, 320), optionHash)
+            mstore(add(at, 352), scopeHash)
+            mstore(add(at, 384), depth)
+        }
+    }
+
+    /// @dev Nullifiers already taken by the batch being counted live in transient storage, keyed by
+    /// the nullifier itself (nothing else here uses transient storage), so a duplicate inside one
+    /// batch costs ~200 gas to catch instead of a storage write.
+    function _markInBatch(uint256 nullifier, bool taken) private {
+        assembly {
+            tstore(nullifier, taken)
+        }
+    }
+
+    function _isInBatch(uint256 nullifier) private view returns (bool taken) {
+        assembly {
+            taken := tload(nullifier)
+        }
     }
 
     function _totalVotes(uint256 proposalId) internal view returns (uint256 total) {

@@ -46,6 +46,24 @@ interface IZone {
         uint256[8] points;
     }
 
+    /// @notice One anonymous vote in a batch (see {castVotes}).
+    struct Vote {
+        uint256 proposalId;
+        uint256 option;
+        uint256 nullifier;
+        uint256[8] points;
+    }
+
+    /// @notice Why {castVotes} skipped a vote.
+    enum VoteRejection {
+        UnknownProposal,
+        NotActive,
+        InvalidOption,
+        NullifierOutOfRange,
+        NullifierUsed,
+        InvalidProof
+    }
+
     /// @notice What a client needs to vote on a proposal without any ZoneDAO library.
     struct ProposalView {
         uint256 snapshotRoot;
@@ -132,6 +150,8 @@ interface IZone {
     );
     /// @notice Emitted when an anonymous vote is counted.
     event VoteCast(uint256 indexed proposalId, uint256 option, uint256 indexed nullifier);
+    /// @notice Emitted when {castVotes} skips a vote, and why; the rest of the batch still counts.
+    event VoteRejected(uint256 indexed proposalId, uint256 indexed nullifier, VoteRejection reason);
     /// @notice Emitted when a passed proposal enters the timelock.
     event ProposalQueued(uint256 indexed proposalId, uint256 eta);
     /// @notice Emitted when a proposal's winning option has been executed.
@@ -216,6 +236,12 @@ interface IZone {
         uint256 nullifier,
         uint256[8] calldata points
     ) external;
+
+    /// @notice Counts a batch of anonymous votes, for any proposals of this zone, verifying all their
+    /// proofs at once. Votes that cannot count are skipped with a {VoteRejected} event, never
+    /// reverting the batch. Anyone may submit it.
+    /// @return counted How many votes were counted.
+    function castVotes(Vote[] calldata votes) external returns (uint256 counted);
 
     /// @notice Starts the timelock of a succeeded proposal. Anyone may call it.
     function queue(uint256 proposalId) external;

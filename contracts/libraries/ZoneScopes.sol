@@ -37,8 +37,13 @@ library ZoneScopes {
     }
 
     /// @notice Semaphore v4's hash of a message or scope into a public input: keccak256 >> 8.
-    function semaphoreHash(uint256 value) internal pure returns (uint256) {
-        return uint256(keccak256(abi.encodePacked(value))) >> 8;
+    function semaphoreHash(uint256 value) internal pure returns (uint256 hashed) {
+        // uint256(keccak256(abi.encodePacked(value))) >> 8, hashed in scratch space: castVotes calls
+        // this for every vote and should not grow memory each time.
+        assembly ("memory-safe") {
+            mstore(0, value)
+            hashed := shr(8, keccak256(0, 32))
+        }
     }
 
     /// @notice What an anonymous proposal's proof binds as its message, so a relayer cannot alter
