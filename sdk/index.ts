@@ -10,5 +10,12 @@ export * from "./prover-threads.js";
 export * from "./identity.js";
 export * from "./actions.js";
 export * from "./ledger.js";
+export {
+  createVoteVerifier,
+  verifyVote,
+  type VoteSnapshot,
+  type VoteToVerify,
+  type VoteVerifier,
+} from "./verify.js";
 export { Group } from "@semaphore-protocol/group";
 export { Identity } from "@semaphore-protocol/identity";

@@ -1,21 +1,18 @@
 /**
- * Proofs for votes and anonymous proposals, made with the stock @semaphore-protocol/proof and the
- * official ceremony artifacts, and checked off chain with the official verification keys.
+ * Proofs for votes, anonymous proposals and dividend claims, made with the stock
+ * @semaphore-protocol/proof and the official ceremony artifacts (checking them is verify.ts).
  */
 import type { Group } from "@semaphore-protocol/group";
 import type { Identity } from "@semaphore-protocol/identity";
-import {
-  generateProof as untypedGenerateProof,
-  verifyProof as untypedVerifyProof,
-} from "@semaphore-protocol/proof";
+import { generateProof as untypedGenerateProof } from "@semaphore-protocol/proof";
 export { stopProverThreads } from "./prover-threads.js";
-import { MIN_TREE_DEPTH, SNARK_SCALAR_FIELD } from "./constants.js";
+import { MIN_TREE_DEPTH } from "./constants.js";
 import { semaphoreArtifacts } from "./artifacts.js";
 import { poseidon2 } from "poseidon-lite";
 import { dividendScope, proposalContentHash, proposalScope, semaphoreHash, voteScope } from "./scope.js";
 import type { PackedProof, ZoneAction } from "./types.js";
 
-/** A proof as @semaphore-protocol/proof makes and checks it (its SemaphoreProof type). */
+/** A proof as @semaphore-protocol/proof makes it (its SemaphoreProof type). */
 interface SemaphoreProof {
   merkleTreeDepth: number;
   merkleTreeRoot: string;
@@ -36,7 +33,6 @@ const generateProof = untypedGenerateProof as (
   merkleTreeDepth: number,
   snarkArtifacts: { wasm: string; zkey: string },
 ) => Promise<SemaphoreProof>;
-const verifyProof = untypedVerifyProof as (proof: SemaphoreProof) => Promise<boolean>;
 
 /** What castVote takes, plus what an off-chain checker needs. */
 export interface VoteProof {
@@ -164,26 +160,6 @@ export async function proveDividendClaim(
     nullifier: BigInt(proof.nullifier),
     points: toPackedProof(proof.points),
   };
-}
-
-/**
- * Checks a vote off chain exactly as the zone would: canonical field elements, then the Groth16
- * proof against the official key for the snapshot depth, with the snapshot root and the vote scope.
- */
-export async function verifyVote(
-  vote: VoteProof,
-  snapshot: ZoneContext & { snapshotRoot: bigint; snapshotDepth: number },
-): Promise<boolean> {
-  // A nullifier + r would pass the pairing check yet count as a different nullifier.
-  if (vote.nullifier < 0n || vote.nullifier >= SNARK_SCALAR_FIELD) return false;
-  return verifyProof({
-    merkleTreeDepth: snapshot.snapshotDepth,
-    merkleTreeRoot: snapshot.snapshotRoot.toString(),
-    nullifier: vote.nullifier.toString(),
-    message: BigInt(vote.option).toString(),
-    scope: voteScope(snapshot.chainId, snapshot.zone, vote.proposalId).toString(),
-    points: vote.points.map(String) as SemaphoreProof["points"],
-  });
 }
 
 function toPackedProof(points: readonly (string | bigint)[]): PackedProof {

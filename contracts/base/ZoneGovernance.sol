@@ -468,6 +468,11 @@ abstract contract ZoneGovernance is ZoneMembership, ReentrancyGuard {
         // A nullifier + r would pass the pairing check yet be a different storage key: a second vote.
         if (nullifier >= ZoneScopes.SNARK_SCALAR_FIELD) revert ZoneFieldElementOutOfRange(nullifier);
         if (_nullifierUsed[nullifier]) revert ZoneNullifierAlreadyUsed(nullifier);
+        // Semaphore's verifier reduces some coordinates mod q, so A.y + q would also pass; only the
+        // canonical proof counts, as in castVotes.
+        for (uint256 i = 0; i < 8; ++i) {
+            if (points[i] >= ZoneScopes.BASE_FIELD) revert ZoneInvalidProof();
+        }
         bool valid = VERIFIER.verifyProof(
             [points[0], points[1]],
             [[points[2], points[3]], [points[4], points[5]]],

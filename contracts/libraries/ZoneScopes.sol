@@ -12,6 +12,10 @@ library ZoneScopes {
     uint256 internal constant SNARK_SCALAR_FIELD =
         21888242871839275222246405745257275088548364400416034343698204186575808495617;
 
+    /// @dev The BN254 base field order: every proof coordinate is below it.
+    uint256 internal constant BASE_FIELD =
+        21888242871839275222246405745257275088696311157297823662689037894645226208583;
+
     bytes32 internal constant VOTE_TAG = keccak256("zonedao.vote.v1");
     bytes32 internal constant PROPOSAL_TAG = keccak256("zonedao.propose.v1");
     bytes32 internal constant DIVIDEND_TAG = keccak256("zonedao.dividend.v1");

@@ -185,6 +185,20 @@ describe("Zone", function () {
         .withArgs(world.proposalId, 3);
     });
 
+    it("rejects a proof coordinate outside the base field, which Semaphore's verifier alone accepts", async function () {
+      const world = await loadFixture(zoneWithOpenProposal);
+      const proof = await vote(world, bob, world.proposalId, VoteOption.For);
+      const BASE_FIELD = 21888242871839275222246405745257275088696311157297823662689037894645226208583n;
+      const malleated = [...proof.points] as VoteProof["points"];
+      // A.y + 2^256 - q wraps to A.y when the verifier negates A in 256-bit arithmetic.
+      malleated[1] = malleated[1] + (1n << 256n) - BASE_FIELD;
+      await expect(castVote(world.zone, proof, { points: malleated })).to.be.revertedWithCustomError(
+        world.zone,
+        "ZoneInvalidProof",
+      );
+      await expect(castVote(world.zone, proof)).to.emit(world.zone, "VoteCast");
+    });
+
     it("rejects votes after the voting period", async function () {
       const world = await loadFixture(zoneWithOpenProposal);
       const proof = await vote(world, bob, world.proposalId, VoteOption.For);

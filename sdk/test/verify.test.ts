@@ -1,0 +1,407 @@
+import { expect } from "chai";
+import { readFileSync } from "node:fs";
+import * as snarkjs from "snarkjs";
+import { Group } from "@semaphore-protocol/group";
+import { Identity } from "@semaphore-protocol/identity";
+import { semaphoreArtifacts } from "../artifacts.js";
+import { MAX_OPTIONS, SNARK_SCALAR_FIELD } from "../constants.js";
+import { SemaphoreVerifier__factory } from "../contracts.js";
+import { SemaphoreBatchVerifier__factory } from "../../types/ethers-contracts/index.js";
+import { proveVote } from "../proof.js";
+import { semaphoreHash, voteScope } from "../scope.js";
+import type { PackedProof } from "../types.js";
+import {
+  createVoteVerifier,
+  g2MembershipTest,
+  verifyVote,
+  type Bn128,
+  type VoteToVerify,
+  type VoteVerifier,
+} from "../verify.js";
+import { ethers } from "../../test/zone-fixture.js";
+
+const CHAIN_ID = 31337n;
+const ZONE = "0x0000000000000000000000000000000000005a5a";
+const R = SNARK_SCALAR_FIELD;
+const Q = 21888242871839275222246405745257275088696311157297823662689037894645226208583n;
+/** The twist curve has r·h points; h's prime factors (the smallest is 10069). */
+const TWIST_COFACTOR = 2n * Q - R;
+const COFACTOR_PRIMES = [
+  10069n,
+  5864401n,
+  1875725156269n,
+  197620364512881247228717050342013327560683201906968909n,
+];
+
+// The test builds its own single-thread curve, with the few engine calls it needs beyond Bn128's.
+type Bytes = Uint8Array;
+interface TestCurve extends Bn128 {
+  G1: Bn128["G1"] & {
+    g: Bytes;
+    zero: Bytes;
+    toAffine(point: Bytes): Bytes;
+    toObject(point: Bytes): bigint[];
+  };
+  G2: Bn128["G2"] & { g: Bytes; b: Bytes; toAffine(point: Bytes): Bytes; toObject(point: Bytes): bigint[][] };
+  F2: Bn128["F2"] & {
+    add(a: Bytes, b: Bytes): Bytes;
+    square(a: Bytes): Bytes;
+    isSquare(a: Bytes): boolean;
+    sqrt(a: Bytes): Bytes;
+  };
+}
+const { curves } = snarkjs as unknown as {
+  curves: { getCurveFromName(name: string, options: { singleThread: boolean }): Promise<TestCurve> };
+};
+
+/** Little-endian bytes, as the engine takes scalars. */
+function scalar(value: bigint, length = 64): Bytes {
+  return Uint8Array.from({ length }, (_, k) => Number((value >> BigInt(8 * k)) & 0xffn));
+}
+
+const withPoints = (item: VoteToVerify, change: (points: PackedProof) => void): VoteToVerify => {
+  const points = [...item.vote.points] as PackedProof;
+  change(points);
+  return { ...item, vote: { ...item.vote, points } };
+};
+
+describe("createVoteVerifier", function () {
+  let curve: TestCurve;
+  let verifier: VoteVerifier;
+  /** Votes of all 8 citizens of an 8-member group (depth 3) on proposal 1. */
+  let eight: VoteToVerify[];
+  /** Votes of all 3 citizens of a 3-member group (depth 2) on proposal 2. */
+  let three: VoteToVerify[];
+
+  /** `point` + [k]G, for a packed G1 point at `at` (A at 0, C at 6). */
+  const moveG1 = (item: VoteToVerify, at: 0 | 6, k: bigint) =>
+    withPoints(item, (points) => {
+      const moved = curve.G1.add(
+        curve.G1.fromObject([points[at], points[at + 1]!]),
+        curve.G1.timesScalar(curve.G1.g, scalar(k < 0n ? R + k : k)),
+      );
+      const [x, y] = curve.G1.toObject(curve.G1.toAffine(moved));
+      [points[at], points[at + 1]] = [x!, y!];
+    });
+
+  /** B + `twist`, with `twist` an affine point of the twist curve. */
+  const addToB = (item: VoteToVerify, twist: Bytes) =>
+    withPoints(item, (points) => {
+      const b = curve.G2.fromObject([
+        [points[3], points[2]],
+        [points[5], points[4]],
+      ]);
+      const [[x0, x1], [y0, y1]] = curve.G2.toObject(curve.G2.toAffine(curve.G2.add(b, twist))) as [
+        bigint[],
+        bigint[],
+      ];
+      [points[2], points[3], points[4], points[5]] = [x1!, x0!, y1!, y0!];
+    });
+
+  /** A point of the twist curve with x = k + u, for the first k >= `from` that has one. */
+  function twistPoint(from: bigint): Bytes {
+    for (let k = from; ; k++) {
+      const x = curve.F2.fromObject([k, 1n]);
+      const ySquared = curve.F2.add(curve.F2.mul(curve.F2.square(x), x), curve.G2.b);
+      if (curve.F2.isSquare(ySquared)) {
+        const point = new Uint8Array(128);
+        point.set(x);
+        point.set(curve.F2.sqrt(ySquared), 64);
+        return point;
+      }
+    }
+  }
+
+  /** A twist point of prime order `prime` (a factor of the cofactor): none of it is in G2. */
+  function torsionPoint(prime: bigint): Bytes {
+    for (let from = 1n; ; from++) {
+      const point = curve.G2.timesScalar(twistPoint(from), scalar((R * TWIST_COFACTOR) / prime));
+      if (!curve.G2.isZero(point)) return curve.G2.toAffine(point);
+    }
+  }
+
+  before(async function () {
+    const citizens = Array.from({ length: 8 }, (_, i) => new Identity(`zonedao-verify-citizen-${i}`));
+    const neighbours = Array.from({ length: 3 }, (_, i) => new Identity(`zonedao-verify-neighbour-${i}`));
+    const groupOfEight = new Group(citizens.map((citizen) => citizen.commitment));
+    const groupOfThree = new Group(neighbours.map((neighbour) => neighbour.commitment));
+    const vote = async (voter: Identity, group: Group, proposalId: bigint, option: number) => {
+      const proof = await proveVote(voter, group, { chainId: CHAIN_ID, zone: ZONE, proposalId, option });
+      const snapshot = {
+        chainId: CHAIN_ID,
+        zone: ZONE,
+        snapshotRoot: group.root,
+        snapshotDepth: group.depth,
+      };
+      return { vote: proof, snapshot };
+    };
+    eight = [];
+    for (const [i, citizen] of citizens.entries()) {
+      eight.push(await vote(citizen, groupOfEight, 1n, i % 3));
+    }
+    three = [];
+    for (const [i, neighbour] of neighbours.entries()) {
+      three.push(await vote(neighbour, groupOfThree, 2n, i % 2));
+    }
+    expect([groupOfEight.depth, groupOfThree.depth]).to.deep.equal([3, 2]);
+    curve = await curves.getCurveFromName("bn128", { singleThread: true });
+    verifier = await createVoteVerifier();
+  });
+
+  after(async function () {
+    await verifier?.terminate();
+    await curve?.terminate();
+  });
+
+  /** Each kind of bad vote, made from a valid one; every one fails on chain. */
+  const TAMPERS: Record<string, (item: VoteToVerify) => VoteToVerify> = {
+    "C moved along the curve": (item) => moveG1(item, 6, 7n),
+    "A moved along the curve": (item) => moveG1(item, 0, -1n),
+    "a changed option": (item) => ({ ...item, vote: { ...item.vote, option: (item.vote.option + 1) % 3 } }),
+    "the nullifier + r": (item) => ({ ...item, vote: { ...item.vote, nullifier: item.vote.nullifier + R } }),
+    "a wrong snapshot root": (item) => ({ ...item, snapshot: { ...item.snapshot, snapshotRoot: 12345n } }),
+    "another proposal's id": (item) => ({ ...item, vote: { ...item.vote, proposalId: 3n } }),
+    "A.y + q (a coordinate that is not a field element)": (item) =>
+      withPoints(item, (points) => (points[1] += Q)),
+    "B.x + q": (item) => withPoints(item, (points) => (points[3] += Q)),
+    "C off the curve": (item) => withPoints(item, (points) => (points[7] = (points[7] + 1n) % Q)),
+    "A at infinity": (item) => withPoints(item, (points) => (points[0] = points[1] = 0n)),
+    "B at infinity": (item) => withPoints(item, (points) => points.fill(0n, 2, 6)),
+    "B + a point of order 10069 (on the twist, outside G2)": (item) => addToB(item, torsionPoint(10069n)),
+  };
+
+  describe("verifyVotes", function () {
+    it("accepts a batch of valid votes, as verifyVote does", async function () {
+      const verdicts = await verifier.verifyVotes(eight);
+      expect(verdicts).to.deep.equal(eight.map(() => true));
+      const oneByOne = await Promise.all(eight.map(({ vote, snapshot }) => verifyVote(vote, snapshot)));
+      expect(verdicts).to.deep.equal(oneByOne);
+    });
+
+    it("accepts votes of different depths and proposals in one batch", async function () {
+      const mixed = [eight[0]!, three[0]!, eight[1]!, eight[2]!, three[1]!, eight[3]!, three[2]!];
+      expect(await verifier.verifyVotes(mixed)).to.deep.equal(mixed.map(() => true));
+    });
+
+    it("returns nothing for no votes", async function () {
+      expect(await verifier.verifyVotes([])).to.deep.equal([]);
+    });
+
+    for (const [name, tamper] of Object.entries(TAMPERS)) {
+      it(`rejects exactly the vote with ${name} in a batch of 8`, async function () {
+        const batch = eight.map((item, i) => (i === 5 ? tamper(item) : item));
+        expect(await verifier.verifyVotes(batch)).to.deep.equal(batch.map((_, i) => i !== 5));
+      });
+    }
+
+    it("finds every bad vote in a mixed batch with many", async function () {
+      const tampers = Object.values(TAMPERS);
+      const batch: VoteToVerify[] = [];
+      const expected: boolean[] = [];
+      tampers.forEach((tamper, i) => {
+        const valid = i % 2 === 0 ? eight[i % 8]! : three[i % 3]!;
+        batch.push(valid, tamper(valid));
+        expected.push(true, false);
+      });
+      expect(await verifier.verifyVotes(batch)).to.deep.equal(expected);
+      const oneByOne = await Promise.all(batch.map((item) => verifier.verifyVotes([item])));
+      expect(oneByOne.flat()).to.deep.equal(expected);
+    });
+
+    it("agrees with the zone's verifiers (castVote and castVotes) on every bad vote", async function () {
+      const [signer] = await ethers.getSigners();
+      const single = await (await new SemaphoreVerifier__factory(signer).deploy()).waitForDeployment();
+      const batch = await (await new SemaphoreBatchVerifier__factory(signer).deploy()).waitForDeployment();
+      // What the zone passes to the verifiers (castVote also rejects a nullifier >= r and any
+      // coordinate >= q itself, before Semaphore's verifier).
+      const publicInputs = ({ vote, snapshot }: VoteToVerify): [bigint, bigint, bigint, bigint] => [
+        snapshot.snapshotRoot,
+        vote.nullifier,
+        semaphoreHash(BigInt(vote.option)),
+        semaphoreHash(voteScope(snapshot.chainId, snapshot.zone, vote.proposalId)),
+      ];
+      const castVote = (items: readonly VoteToVerify[]) =>
+        Promise.all(
+          items.map(async (item) => {
+            const p = item.vote.points;
+            const pB: [[bigint, bigint], [bigint, bigint]] = [
+              [p[2], p[3]],
+              [p[4], p[5]],
+            ];
+            const depth = item.snapshot.snapshotDepth;
+            return (
+              item.vote.nullifier < R &&
+              p.every((coordinate) => coordinate < Q) &&
+              (await single.verifyProof([p[0], p[1]], pB, [p[6], p[7]], publicInputs(item), depth))
+            );
+          }),
+        );
+      const castVotes = (items: readonly VoteToVerify[]) =>
+        batch.verifyEach(
+          items.flatMap((item) => [
+            ...item.vote.points,
+            ...publicInputs(item),
+            BigInt(item.snapshot.snapshotDepth),
+          ]),
+        );
+
+      const items = [...eight, ...three, ...Object.values(TAMPERS).map((tamper) => tamper(eight[4]!))];
+      const verdicts = await verifier.verifyVotes(items);
+      expect(verdicts).to.deep.equal(await castVote(items));
+      expect(verdicts).to.deep.equal(await castVotes(items));
+      expect(verdicts.filter(Boolean)).to.have.length(eight.length + three.length);
+
+      // Semaphore's verifier alone negates A.y in 256-bit arithmetic, so it reads A.y + 2^256 - q
+      // (not a field element) as A.y; the zone's coordinate check and the batch path reject it.
+      const malleated = [withPoints(eight[0]!, (points) => (points[1] += (1n << 256n) - Q))];
+      const [p0, p1, p2, p3, p4, p5, p6, p7] = malleated[0]!.vote.points;
+      expect(
+        await single.verifyProof(
+          [p0, p1],
+          [
+            [p2, p3],
+            [p4, p5],
+          ],
+          [p6, p7],
+          publicInputs(malleated[0]!),
+          3,
+        ),
+      ).to.equal(true);
+      expect(await castVote(malleated)).to.deep.equal([false]);
+      expect(await castVotes(malleated)).to.deep.equal([false]);
+      expect(await verifier.verifyVotes(malleated)).to.deep.equal([false]);
+    });
+
+    it("rejects two forged proofs whose errors cancel when all weights are 1", async function () {
+      // C1 + D and C2 - D: with unit weights the batch sums C1 + C2 and cannot tell.
+      const forged = [moveG1(eight[0]!, 6, 4242n), moveG1(eight[1]!, 6, -4242n)];
+      expect(await unitWeightBatchHolds(curve, forged)).to.equal(true);
+      expect(await unitWeightBatchHolds(curve, [forged[0]!])).to.equal(false);
+      const batch = [...forged, ...eight.slice(2)];
+      expect(await verifier.verifyVotes(batch)).to.deep.equal(batch.map((_, i) => i >= 2));
+      expect(await verifyVote(forged[0]!.vote, forged[0]!.snapshot)).to.equal(false);
+    });
+
+    it("rejects what the zone rejects before any proof check", async function () {
+      const valid = eight[2]!;
+      const withVote = (change: Partial<VoteToVerify["vote"]>) => ({
+        ...valid,
+        vote: { ...valid.vote, ...change },
+      });
+      const withSnapshot = (change: Partial<VoteToVerify["snapshot"]>) => ({
+        ...valid,
+        snapshot: { ...valid.snapshot, ...change },
+      });
+      const bad = [
+        withVote({ option: MAX_OPTIONS }),
+        withVote({ option: -1 }),
+        withVote({ option: 1.5 }),
+        withVote({ nullifier: -1n }),
+        withVote({ proposalId: 1n << 256n }),
+        withVote({ points: valid.vote.points.slice(0, 7) as unknown as PackedProof }),
+        withSnapshot({ snapshotDepth: 0 }),
+        withSnapshot({ snapshotDepth: 33 }),
+        withSnapshot({ snapshotDepth: 2.5 }),
+        withSnapshot({ snapshotRoot: valid.snapshot.snapshotRoot + R }),
+      ];
+      expect(await verifier.verifyVotes([valid, ...bad])).to.deep.equal([true, ...bad.map(() => false)]);
+    });
+
+    it("ignores the vote's own root and depth, as the zone does", async function () {
+      const item = eight[3]!;
+      const relabelled = { ...item, vote: { ...item.vote, merkleTreeRoot: 1n, merkleTreeDepth: 32 } };
+      expect(await verifier.verifyVotes([relabelled])).to.deep.equal([true]);
+    });
+  });
+
+  describe("G2 membership", function () {
+    it("agrees with [r]P = 0 on G2 points, proofs' B and twist points outside G2", function () {
+      const inG2 = g2MembershipTest(curve);
+      const byOrder = (point: Bytes) => curve.G2.isZero(curve.G2.timesScalar(point, scalar(R)));
+      expect(COFACTOR_PRIMES.reduce((product, prime) => product * prime)).to.equal(TWIST_COFACTOR);
+      const members = [
+        curve.G2.g,
+        curve.G2.toAffine(curve.G2.timesScalar(curve.G2.g, scalar(123456789n))),
+        ...[...eight, ...three].map(({ vote: { points: p } }) =>
+          curve.G2.fromObject([
+            [p[3], p[2]],
+            [p[5], p[4]],
+          ]),
+        ),
+      ];
+      const outsiders = [twistPoint(1n), twistPoint(100n), twistPoint(10_000n)];
+      for (const prime of COFACTOR_PRIMES) {
+        const torsion = torsionPoint(prime);
+        outsiders.push(torsion, curve.G2.toAffine(curve.G2.add(members[1]!, torsion)));
+      }
+      // The point at infinity, as (0, 0, 0, 0) encodes it (the engine cannot multiply it by r).
+      expect(
+        inG2(
+          curve.G2.fromObject([
+            [0n, 0n],
+            [0n, 0n],
+          ]),
+        ),
+      ).to.equal(true);
+      for (const point of members) expect([inG2(point), byOrder(point)]).to.deep.equal([true, true]);
+      for (const point of outsiders) expect([inG2(point), byOrder(point)]).to.deep.equal([false, false]);
+    });
+  });
+
+  it("cannot be used once terminated", async function () {
+    const stopped = await createVoteVerifier();
+    await stopped.terminate();
+    const outcome = await stopped.verifyVotes(eight).then(
+      () => "resolved",
+      (error: Error) => error.message,
+    );
+    expect(outcome).to.match(/terminated/);
+  });
+});
+
+/**
+ * The batch check with every weight 1, which verifyVotes must never use: the product over
+ * `items` (one depth) of e(-A, B) · e(alpha, beta) · e(L, gamma) · e(C, delta) is 1.
+ */
+async function unitWeightBatchHolds(curve: TestCurve, items: readonly VoteToVerify[]): Promise<boolean> {
+  const key = JSON.parse(
+    readFileSync(semaphoreArtifacts(items[0]!.snapshot.snapshotDepth).verificationKey, "utf8"),
+  ) as {
+    vk_alpha_1: string[];
+    vk_beta_2: string[][];
+    vk_gamma_2: string[][];
+    vk_delta_2: string[][];
+    IC: string[][];
+  };
+  const g1 = (point: readonly string[]) => curve.G1.fromObject([BigInt(point[0]!), BigInt(point[1]!)]);
+  const g2 = (point: readonly (readonly string[])[]) =>
+    curve.G2.fromObject(point.slice(0, 2).map((coordinate) => coordinate.map(BigInt)));
+  const pairs: Bytes[] = [];
+  // Jacobian 0: the engine's sums go wrong from its affine 0.
+  let l = curve.G1.zero;
+  let c = l;
+  for (const { vote, snapshot } of items) {
+    const p = vote.points;
+    pairs.push(
+      curve.G1.neg(curve.G1.fromObject([p[0], p[1]])),
+      curve.G2.fromObject([
+        [p[3], p[2]],
+        [p[5], p[4]],
+      ]),
+    );
+    c = curve.G1.add(c, curve.G1.fromObject([p[6], p[7]]));
+    const inputs = [
+      snapshot.snapshotRoot,
+      vote.nullifier,
+      semaphoreHash(BigInt(vote.option)),
+      semaphoreHash(voteScope(snapshot.chainId, snapshot.zone, vote.proposalId)),
+    ];
+    l = curve.G1.add(l, g1(key.IC[0]!));
+    inputs.forEach(
+      (input, j) => (l = curve.G1.add(l, curve.G1.timesScalar(g1(key.IC[j + 1]!), scalar(input)))),
+    );
+  }
+  const alphas = curve.G1.timesScalar(g1(key.vk_alpha_1), scalar(BigInt(items.length)));
+  pairs.push(alphas, g2(key.vk_beta_2), l, g2(key.vk_gamma_2), c, g2(key.vk_delta_2));
+  return curve.pairingEq(...pairs);
+}

@@ -1,0 +1,441 @@
+/**
+ * Fast off-chain verification of many votes at once: what a relayer runs before it spends gas on
+ * castVotes, or an observer runs to recount a proposal.
+ *
+ * Each verdict is the one the zone would reach for the proof: the same checks on encodings and
+ * public inputs, the same official Semaphore v4 keys, and a point is accepted only where the EVM's
+ * BN254 precompiles accept it. The proofs are then checked together, with one random linear
+ * combination of their Groth16 equations: about one Miller loop per proof instead of four, and one
+ * final exponentiation per batch.
+ *
+ * Groth16, for proof i of tree depth d (keys from @zk-kit/semaphore-artifacts; every depth shares
+ * alpha, beta and gamma, and has its own delta_d and IC_d):
+ *
+ *   e(A_i, B_i) = e(alpha, beta) · e(L_i, gamma) · e(C_i, delta_d),
+ *   L_i = IC_d[0] + x_i1 IC_d[1] + x_i2 IC_d[2] + x_i3 IC_d[3] + x_i4 IC_d[4],
+ *   x_i = [snapshotRoot, nullifier, hash(option), hash(voteScope)].
+ *
+ * The batch, with secret random weights w_i:
+ *
+ *   prod_i e(-w_i A_i, B_i) · e((sum_i w_i) alpha, beta) · e(sum_i w_i L_i, gamma)
+ *     · prod_d e(sum_{i of depth d} w_i C_i, delta_d) = 1,
+ *
+ * where the public inputs fold into one multi-exponentiation with 5 bases per depth:
+ *
+ *   sum_i w_i L_i = sum_d [ (sum_{i of d} w_i) IC_d[0] + sum_j (sum_{i of d} w_i x_ij) IC_d[j] ].
+ *
+ * Why it is sound: with every point in its order-r group, proof i's own product E_i (left side
+ * over right side) lies in the order-r subgroup of GT, and the batch product is prod_i E_i^w_i. If
+ * E_j is not 1, then for any fixed other weights a single value of w_j mod r makes the product 1,
+ * so a batch holding an invalid proof passes with probability at most 2^-128 for uniform 128-bit
+ * weights, as long as whoever made the proofs cannot know the weights: they come from the
+ * platform's secure random source, fresh for every batch. (With all weights 1, two forged proofs
+ * whose errors cancel, C_1 + D and C_2 - D, would pass together.)
+ *
+ * A failed batch does not say which proof is bad: it is split in halves, recursively, until every
+ * invalid proof is isolated, so a forged vote cannot sink the honest ones.
+ */
+import { readFile } from "node:fs/promises";
+import * as snarkjs from "snarkjs";
+import { MAX_OPTIONS, MAX_TREE_DEPTH, MIN_TREE_DEPTH, SNARK_SCALAR_FIELD } from "./constants.js";
+import { semaphoreArtifacts } from "./artifacts.js";
+import type { VoteProof, ZoneContext } from "./proof.js";
+import { semaphoreHash, voteScope } from "./scope.js";
+
+/** The proposal a vote is for, as the zone stores it: the group's root and depth at its creation. */
+export interface VoteSnapshot extends ZoneContext {
+  snapshotRoot: bigint;
+  snapshotDepth: number;
+}
+
+/** One vote to check, with the snapshot of the proposal it is for. */
+export interface VoteToVerify {
+  vote: VoteProof;
+  snapshot: VoteSnapshot;
+}
+
+export interface VoteVerifier {
+  /**
+   * One verdict per vote, in order: true exactly when the zone would accept the vote's proof.
+   * Left to the caller, because they depend on chain state: that the proposal is active, that
+   * `option` is below its option count (only `option < MAX_OPTIONS` is checked here) and that the
+   * nullifier is unused (also within `items`). Like the zone, it ignores `vote.merkleTreeRoot` and
+   * `vote.merkleTreeDepth` and uses the snapshot's. Runs on the calling thread, without yielding
+   * during the curve arithmetic (about 2 ms per vote).
+   */
+  verifyVotes(items: readonly VoteToVerify[]): Promise<boolean[]>;
+  /** Releases the curve and the keys; the verifier cannot be used afterwards. */
+  terminate(): Promise<void>;
+}
+
+/**
+ * The part of ffjavascript's BN254 engine used here. Points are Uint8Arrays in the engine's own
+ * (Montgomery) form: 64 bytes affine or 96 bytes Jacobian for G1, 128 or 192 for G2. Scalars are
+ * plain little-endian bytes of any length (not Fr elements, which are in Montgomery form).
+ * Exported for the tests only.
+ */
+export interface Bn128 {
+  /** Order of the base field. */
+  q: bigint;
+  /** Order of G1, G2 and the scalar field. */
+  r: bigint;
+  F1: Field;
+  F2: Field;
+  G1: CurveGroup;
+  G2: CurveGroup;
+  /** Whether the product of e(g1_k, g2_k) over the argument pairs is 1. Wrong if a g2_k is 0. */
+  pairingEq(...points: Point[]): Promise<boolean>;
+  terminate(): Promise<void>;
+}
+type Point = Uint8Array;
+interface Field {
+  fromObject(value: bigint | readonly bigint[]): Uint8Array;
+  neg(element: Uint8Array): Uint8Array;
+  mul(a: Uint8Array, b: Uint8Array): Uint8Array;
+  exp(base: Uint8Array, exponent: Uint8Array): Uint8Array;
+}
+interface CurveGroup {
+  /** From affine coordinates as bigints (an Fq2 coordinate as [real, imaginary]); (0, 0) is 0. */
+  fromObject(coordinates: readonly (bigint | readonly bigint[])[]): Point;
+  neg(point: Point): Point;
+  add(a: Point, b: Point): Point;
+  double(point: Point): Point;
+  eq(a: Point, b: Point): boolean;
+  isZero(point: Point): boolean;
+  /** Whether the point is on the curve (the point at infinity is). */
+  isValid(point: Point): boolean;
+  timesScalar(point: Point, scalar: Uint8Array): Point;
+  /** sum_k s_k P_k over 64-byte affine (G1) bases and equally long scalars. */
+  multiExpAffine(bases: Uint8Array, scalars: Uint8Array): Promise<Point>;
+}
+// snarkjs exports the curve builder of the ffjavascript copy it uses (so no second copy is loaded,
+// whose import would reset snarkjs's cached curve), but @types/snarkjs does not declare it.
+const { curves } = snarkjs as unknown as {
+  curves: { getCurveFromName(name: string, options: { singleThread: boolean }): Promise<Bn128> };
+};
+
+/** The key of one depth, as curve points. */
+interface DepthKey {
+  delta: Point;
+  /** IC[0..4], 64-byte affine points back to back: bases for a multi-exponentiation. */
+  ic: Uint8Array;
+}
+/** The key parts every depth shares. */
+interface SharedKey {
+  alpha: Point;
+  beta: Point;
+  gamma: Point;
+  /** alpha, beta and gamma as JSON, to compare with each key loaded later. */
+  json: string;
+}
+interface VerificationKeyJson {
+  vk_alpha_1: string[];
+  vk_beta_2: string[][];
+  vk_gamma_2: string[][];
+  vk_delta_2: string[][];
+  IC: string[][];
+}
+
+/** A vote that passed every check but the pairing one. */
+interface PreparedProof {
+  depth: number;
+  a: Point;
+  b: Point;
+  c: Point;
+  /** [snapshotRoot, nullifier, hash(option), hash(scope)], each below r. */
+  inputs: readonly bigint[];
+  /** Its position in verifyVotes's argument. */
+  index: number;
+}
+
+const PUBLIC_INPUTS = 4;
+const WEIGHT_BYTES = 16;
+const UINT256_BOUND = 1n << 256n;
+
+/**
+ * Builds a vote verifier: one single-thread BN254 curve (for many small operations faster than
+ * snarkjs's default worker threads, and it keeps no thread alive) and the official verification
+ * keys, each loaded once, when a vote first needs it.
+ */
+export async function createVoteVerifier(): Promise<VoteVerifier> {
+  let curve: Bn128 | undefined = await curves.getCurveFromName("bn128", { singleThread: true });
+  if (curve.r !== SNARK_SCALAR_FIELD) throw new Error("the bn128 curve's group order is not r");
+  const inG2 = g2MembershipTest(curve);
+  const keys = new Map<number, Promise<DepthKey>>();
+  let shared: SharedKey | undefined;
+
+  function activeCurve(): Bn128 {
+    if (curve === undefined) throw new Error("the vote verifier was terminated");
+    return curve;
+  }
+
+  function keyFor(depth: number): Promise<DepthKey> {
+    let key = keys.get(depth);
+    if (key === undefined) {
+      key = loadKey(activeCurve(), depth);
+      keys.set(depth, key);
+      // A failed read is not cached, so that a later call tries again.
+      void key.catch(() => keys.delete(depth));
+    }
+    return key;
+  }
+
+  async function loadKey(bn128: Bn128, depth: number): Promise<DepthKey> {
+    const path = semaphoreArtifacts(depth).verificationKey;
+    const json = JSON.parse(await readFile(path, "utf8")) as VerificationKeyJson;
+    // The batch pairs alpha, beta and gamma once for all depths, which needs them to be the same.
+    const sharedJson = JSON.stringify([json.vk_alpha_1, json.vk_beta_2, json.vk_gamma_2]);
+    shared ??= {
+      alpha: g1FromJson(bn128, json.vk_alpha_1),
+      beta: g2FromJson(bn128, json.vk_beta_2),
+      gamma: g2FromJson(bn128, json.vk_gamma_2),
+      json: sharedJson,
+    };
+    if (shared.json !== sharedJson) throw new Error(`${path} has an alpha, beta or gamma of its own`);
+    if (json.IC.length !== PUBLIC_INPUTS + 1) throw new Error(`${path} is not a Semaphore v4 key`);
+    return {
+      delta: g2FromJson(bn128, json.vk_delta_2),
+      ic: concat(json.IC.map((point) => g1FromJson(bn128, point))),
+    };
+  }
+
+  /** Every check of a vote but the pairing one; undefined if the zone would reject the vote. */
+  function prepare(
+    bn128: Bn128,
+    { vote, snapshot }: VoteToVerify,
+    index: number,
+    scopeHashes: Map<string, bigint>,
+  ): PreparedProof | undefined {
+    const { q, r } = bn128;
+    const depth = snapshot.snapshotDepth;
+    if (!Number.isInteger(depth) || depth < MIN_TREE_DEPTH || depth > MAX_TREE_DEPTH) return undefined;
+    // castVote takes only options below the proposal's option count, which is at most MAX_OPTIONS.
+    if (!Number.isSafeInteger(vote.option) || vote.option < 0 || vote.option >= MAX_OPTIONS) return undefined;
+    // Outside uint256 it cannot be a castVote argument (nor be ABI encoded into the scope).
+    if (!isBelow(vote.proposalId, UINT256_BOUND)) return undefined;
+    // Public inputs must be canonical field elements: x + r passes the pairing check exactly as x
+    // does, and a nullifier + r would be a second, distinct nullifier for the same citizen. The
+    // zone checks the nullifier, SemaphoreVerifier every input; hash(option) and hash(scope) are
+    // below r by construction (keccak256 >> 8).
+    if (!isBelow(vote.nullifier, r) || !isBelow(snapshot.snapshotRoot, r)) return undefined;
+    // Coordinates must be base field elements: the precompiles reject one >= q rather than reduce
+    // it. (The official single-proof verifier negates A.y as (q - y) mod q in 256-bit arithmetic,
+    // so castVote alone lets some A.y >= q through; castVotes's batch verifier does not. An honest
+    // prover never makes one.)
+    if (!Array.isArray(vote.points) || vote.points.length !== 8) return undefined;
+    if (!vote.points.every((coordinate) => isBelow(coordinate, q))) return undefined;
+    const [ax, ay, bx1, bx0, by1, by0, cx, cy] = vote.points;
+    // (0, 0) encodes the point at infinity, for the precompiles and for ffjavascript alike.
+    const a = bn128.G1.fromObject([ax, ay]);
+    // Semaphore packs B as the EVM takes it: each Fq2 coordinate with its imaginary part first.
+    const b = bn128.G2.fromObject([
+      [bx0, bx1],
+      [by0, by1],
+    ]);
+    const c = bn128.G1.fromObject([cx, cy]);
+    // The precompiles reject points off the curve, and arithmetic on them would mean nothing.
+    // G1 is the whole curve (cofactor 1), so A and C need no subgroup check.
+    if (!bn128.G1.isValid(a) || !bn128.G1.isValid(c) || !bn128.G2.isValid(b)) return undefined;
+    // The twist curve also has points outside G2, its order-r subgroup. snarkjs does not check
+    // this; the pairing precompile rejects such a B, and the batch's soundness needs order r.
+    if (!inG2(b)) return undefined;
+
+    const scopeKey = `${snapshot.chainId}:${snapshot.zone}:${vote.proposalId}`;
+    let scopeHash = scopeHashes.get(scopeKey);
+    if (scopeHash === undefined) {
+      scopeHash = semaphoreHash(voteScope(snapshot.chainId, snapshot.zone, vote.proposalId));
+      scopeHashes.set(scopeKey, scopeHash);
+    }
+    const inputs = [snapshot.snapshotRoot, vote.nullifier, semaphoreHash(BigInt(vote.option)), scopeHash];
+    return { depth, a, b, c, inputs, index };
+  }
+
+  /** Whether the weighted product of the proofs' equations is 1 (see the top of this file). */
+  async function batchHolds(bn128: Bn128, proofs: readonly PreparedProof[]): Promise<boolean> {
+    if (shared === undefined) throw new Error("no verification key is loaded");
+    const { G1, G2, r } = bn128;
+    const pairs: Point[] = [];
+    let weightSum = 0n;
+    const depths = new Map<number, { cs: Point[]; weights: Uint8Array[]; icScalars: bigint[] }>();
+    for (const proof of proofs) {
+      const weight = randomWeight();
+      const weightBytes = scalarBytes(weight, WEIGHT_BYTES);
+      weightSum += weight;
+      // A term with the point at infinity is 1, and is left out: the engine gets arithmetic on its
+      // affine 0 wrong ([w]0 is not 0), and its Miller loop gets a zero G2 point wrong.
+      if (!G1.isZero(proof.a) && !G2.isZero(proof.b)) {
+        pairs.push(G1.neg(G1.timesScalar(proof.a, weightBytes)), proof.b);
+      }
+      let sums = depths.get(proof.depth);
+      if (sums === undefined) {
+        sums = { cs: [], weights: [], icScalars: new Array<bigint>(PUBLIC_INPUTS + 1).fill(0n) };
+        depths.set(proof.depth, sums);
+      }
+      if (!G1.isZero(proof.c)) {
+        sums.cs.push(proof.c);
+        sums.weights.push(weightBytes);
+      }
+      sums.icScalars[0]! += weight;
+      for (let j = 0; j < PUBLIC_INPUTS; j++) sums.icScalars[j + 1]! += weight * proof.inputs[j]!;
+    }
+    const icBases: Uint8Array[] = [];
+    const icScalars: Uint8Array[] = [];
+    for (const [depth, sums] of depths) {
+      const key = await keyFor(depth);
+      pairs.push(await G1.multiExpAffine(concat(sums.cs), concat(sums.weights)), key.delta);
+      icBases.push(key.ic);
+      icScalars.push(...sums.icScalars.map((sum) => scalarBytes(sum % r, 32)));
+    }
+    pairs.push(G1.timesScalar(shared.alpha, scalarBytes(weightSum % r, 32)), shared.beta);
+    pairs.push(await G1.multiExpAffine(concat(icBases), concat(icScalars)), shared.gamma);
+    // Sums that came out as 0 (as a Jacobian point, which the engine does handle) are left out too.
+    const nonTrivial: Point[] = [];
+    for (let k = 0; k < pairs.length; k += 2) {
+      const [g1, g2] = [pairs[k]!, pairs[k + 1]!];
+      if (!G1.isZero(g1) && !G2.isZero(g2)) nonTrivial.push(g1, g2);
+    }
+    return bn128.pairingEq(...nonTrivial);
+  }
+
+  /**
+   * The valid ones among `proofs`: all of them if their batch holds, else those of each half.
+   * `knownToFail` skips the batch check when its outcome is known (the parent batch failed and
+   * its other half held).
+   */
+  async function validAmong(
+    bn128: Bn128,
+    proofs: readonly PreparedProof[],
+    knownToFail = false,
+  ): Promise<readonly PreparedProof[]> {
+    if (proofs.length === 0) return proofs;
+    if (!knownToFail && (await batchHolds(bn128, proofs))) return proofs;
+    if (proofs.length === 1) return [];
+    const middle = proofs.length >> 1;
+    const firstHalf = proofs.slice(0, middle);
+    const validFirst = await validAmong(bn128, firstHalf);
+    const validSecond = await validAmong(bn128, proofs.slice(middle), validFirst.length === firstHalf.length);
+    return [...validFirst, ...validSecond];
+  }
+
+  return {
+    async verifyVotes(items) {
+      const bn128 = activeCurve();
+      const scopeHashes = new Map<string, bigint>();
+      const prepared: PreparedProof[] = [];
+      items.forEach((item, index) => {
+        const proof = prepare(bn128, item, index, scopeHashes);
+        if (proof !== undefined) prepared.push(proof);
+      });
+      // Load the keys first, so that a missing artifact throws rather than reads as a bad proof.
+      await Promise.all([...new Set(prepared.map((proof) => proof.depth))].map(keyFor));
+      const verdicts = new Array<boolean>(items.length).fill(false);
+      for (const proof of await validAmong(bn128, prepared)) verdicts[proof.index] = true;
+      return verdicts;
+    },
+    async terminate() {
+      const released = curve;
+      curve = undefined;
+      keys.clear();
+      shared = undefined;
+      await released?.terminate();
+    },
+  };
+}
+
+/**
+ * Whether a point of the twist curve is in G2, its order-r subgroup, for the price of one 63-bit
+ * scalar multiplication instead of the 254-bit one of [r]P = 0. (The twist's order is r times a
+ * cofactor with factors as small as 10069, so neither check can be batched with random weights.)
+ *
+ * psi is the untwist-Frobenius-twist endomorphism, psi(x, y) = (conj(x) xi^((q-1)/3),
+ * conj(y) xi^((q-1)/2)) with xi = 9 + u, the twist's non-residue; on G2 it acts as [q]. For BN254,
+ * whose seed z = 4965661367192848881 has z mod 13 != 4 and z mod 97 != 92, a point P of the twist
+ * is in G2 exactly when
+ *
+ *   [z+1]P + psi([z]P) + psi^2([z]P) = psi^3([2z]P)
+ *
+ * (Dai, Lin, Zhao, Zhou, "Fast subgroup membership testings for G1, G2 and GT on pairing-friendly
+ * curves", eprint 2022/348). verify.test.ts compares it with [r]P = 0. Exported for the tests only.
+ */
+export function g2MembershipTest(bn128: Bn128): (point: Point) => boolean {
+  const { F1, F2, G2, q } = bn128;
+  const seed = scalarBytes(4965661367192848881n, 8);
+  const xi = F2.fromObject([9n, 1n]);
+  const psiX = F2.exp(xi, scalarBytes((q - 1n) / 3n, 32));
+  const psiY = F2.exp(xi, scalarBytes((q - 1n) / 2n, 32));
+  const FQ2_BYTES = 64;
+  const conjugate = (element: Uint8Array) =>
+    concat([element.slice(0, FQ2_BYTES / 2), F1.neg(element.slice(FQ2_BYTES / 2))]);
+  // On Jacobian coordinates, x = X/Z^2 and y = Y/Z^3, so conjugating Z as well maps them alike.
+  const psi = (jacobian: Point) =>
+    concat([
+      F2.mul(conjugate(jacobian.slice(0, FQ2_BYTES)), psiX),
+      F2.mul(conjugate(jacobian.slice(FQ2_BYTES, 2 * FQ2_BYTES)), psiY),
+      conjugate(jacobian.slice(2 * FQ2_BYTES)),
+    ]);
+  return (point) => {
+    // (0 is in G2; the engine mishandles its affine 0 in the sums below.)
+    if (G2.isZero(point)) return true;
+    const zP = G2.timesScalar(point, seed); // Jacobian, as are the sums below
+    const left = G2.add(G2.add(G2.add(zP, point), psi(zP)), psi(psi(zP)));
+    return G2.eq(left, psi(psi(psi(G2.double(zP)))));
+  };
+}
+
+function isBelow(value: unknown, bound: bigint): value is bigint {
+  return typeof value === "bigint" && value >= 0n && value < bound;
+}
+
+/** A uniformly random nonzero 128-bit weight, from the platform's secure random source. */
+function randomWeight(): bigint {
+  const bytes = new Uint8Array(WEIGHT_BYTES);
+  let weight = 0n;
+  while (weight === 0n) {
+    crypto.getRandomValues(bytes);
+    weight = bytes.reduceRight((sum, byte) => (sum << 8n) | BigInt(byte), 0n);
+  }
+  return weight;
+}
+
+/** `value` (below 2^(8 length)) as `length` little-endian bytes, as the engine takes scalars. */
+function scalarBytes(value: bigint, length: number): Uint8Array {
+  const bytes = new Uint8Array(length);
+  for (let k = 0; k < length; k++) bytes[k] = Number((value >> BigInt(8 * k)) & 0xffn);
+  return bytes;
+}
+
+function concat(parts: readonly Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((length, part) => length + part.length, 0));
+  let offset = 0;
+  for (const part of parts) {
+    out.set(part, offset);
+    offset += part.length;
+  }
+  return out;
+}
+
+function g1FromJson(bn128: Bn128, point: readonly string[]): Point {
+  const [x, y, z] = point.map(BigInt);
+  if (x === undefined || y === undefined || z !== 1n) throw new Error("expected an affine G1 point");
+  return bn128.G1.fromObject([x, y]);
+}
+
+function g2FromJson(bn128: Bn128, point: readonly (readonly string[])[]): Point {
+  const [x, y, z] = point.map((coordinate) => coordinate.map(BigInt));
+  if (x === undefined || y === undefined || z?.[0] !== 1n || z[1] !== 0n) {
+    throw new Error("expected an affine G2 point");
+  }
+  return bn128.G2.fromObject([x, y]);
+}
+
+let sharedVerifier: Promise<VoteVerifier> | undefined;
+
+/**
+ * Checks one vote off chain exactly as the zone would (see {@link createVoteVerifier}), with a
+ * verifier shared by every call. To check many votes, give them all to one verifyVotes call.
+ */
+export async function verifyVote(vote: VoteProof, snapshot: VoteSnapshot): Promise<boolean> {
+  sharedVerifier ??= createVoteVerifier();
+  const [valid] = await (await sharedVerifier).verifyVotes([{ vote, snapshot }]);
+  return valid === true;
+}
