@@ -1,0 +1,112 @@
+/**
+ * The chain the benchmark measures gas on: Hardhat's in-process network with a ZoneDAO deployment
+ * (made by the sdk) and, next to it, the official Semaphore contract on the same verifier.
+ */
+import type { Signer } from "ethers";
+import { network } from "hardhat";
+import {
+  createZone,
+  deployZoneDao,
+  proveProposal,
+  rebuildGroup,
+  zoneAt,
+  zoneFactoryAt,
+  type Identity,
+  type Zone,
+  type ZoneDaoDeployment,
+  type ZoneFactory,
+  type ZoneRules,
+} from "../sdk/index.js";
+import { Semaphore__factory, type Semaphore } from "../types/ethers-contracts/index.js";
+
+/** Long enough a voting period for every proof of a run to be made while the proposal is open. */
+const BENCH_RULES: ZoneRules = {
+  votingDelay: 0,
+  votingPeriod: 86_400,
+  executionDelay: 600,
+  executionWindow: 86_400,
+  quorumBps: 5000,
+  approvalBps: 5000,
+  proposalEpoch: 86_400,
+  proposalsPerEpoch: 2,
+};
+
+export interface BenchChain {
+  chainId: bigint;
+  deployment: ZoneDaoDeployment;
+  factory: ZoneFactory;
+  /** The registrar of every zone the benchmark creates. */
+  registrar: Signer;
+  /** Submits votes and proposals (anyone may). */
+  relayer: Signer;
+  /** The official Semaphore contract, using the deployment's SemaphoreVerifier and PoseidonT3. */
+  semaphore: Semaphore;
+}
+
+export async function deployBenchChain(onProgress: (step: string) => void): Promise<BenchChain> {
+  const { ethers } = await network.getOrCreate();
+  const [deployer, registrar, relayer] = await ethers.getSigners();
+  if (!deployer || !registrar || !relayer) throw new Error("Hardhat gives at least 3 accounts");
+  const deployment = await deployZoneDao(deployer, onProgress);
+  onProgress("deploying the official Semaphore contract (reference)");
+  // Linked to the same PoseidonT3 library as Zone (see deployZoneDao).
+  const semaphore = await (
+    await new Semaphore__factory(
+      { "npm/poseidon-solidity@0.0.5/PoseidonT3.sol:PoseidonT3": deployment.poseidonT3 },
+      deployer,
+    ).deploy(deployment.semaphoreVerifier)
+  ).waitForDeployment();
+  const { chainId } = await ethers.provider.getNetwork();
+  return {
+    chainId,
+    deployment,
+    factory: zoneFactoryAt(deployment.zoneFactory, deployer),
+    registrar,
+    relayer,
+    semaphore: semaphore.connect(registrar),
+  };
+}
+
+/** A new zone with no citizens, connected to the relayer. */
+export async function createBenchZone(chain: BenchChain, name: string): Promise<Zone> {
+  const address = await createZone(chain.factory, {
+    name,
+    registrar: await chain.registrar.getAddress(),
+    rules: BENCH_RULES,
+  });
+  return zoneAt(address, chain.relayer);
+}
+
+/** A new Semaphore group (the registrar is its admin); returns its id. */
+export async function createSemaphoreGroup(chain: BenchChain): Promise<bigint> {
+  const groupId = await chain.semaphore.groupCounter();
+  await (await chain.semaphore["createGroup()"]()).wait();
+  return groupId;
+}
+
+/** Gas used by the transaction `send` returns. */
+export async function gasOf(send: Promise<{ wait(): Promise<{ gasUsed: bigint } | null> }>): Promise<bigint> {
+  const receipt = await (await send).wait();
+  if (!receipt) throw new Error("no receipt");
+  return receipt.gasUsed;
+}
+
+/** `author` proposes anonymously (a For/Against/Abstain vote with no actions); returns its id. */
+export async function proposeAs(
+  chain: BenchChain,
+  zone: Zone,
+  author: Identity,
+  description: string,
+): Promise<bigint> {
+  const options: [][] = [[]];
+  const proof = await proveProposal(author, await rebuildGroup(zone), {
+    chainId: chain.chainId,
+    zone: await zone.getAddress(),
+    epoch: await zone.currentProposalEpoch(),
+    slot: 0n,
+    options,
+    description,
+  });
+  await (await zone.propose(options, description, proof)).wait();
+  return zone.proposalCount();
+}

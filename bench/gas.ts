@@ -1,0 +1,171 @@
+/**
+ * Gas of a vote: ZoneDAO's castVote and castVotes (per vote, batches of 1, 8, 32 and 64) next to the
+ * official Semaphore contract's validateProof, with real proofs from the official artifacts.
+ */
+import {
+  Group,
+  Identity,
+  VoteOption,
+  proveVote,
+  rebuildGroup,
+  semaphoreArtifacts,
+  type VoteProof,
+  type VoteSnapshot,
+  type Zone,
+} from "../sdk/index.js";
+import { createBenchZone, createSemaphoreGroup, gasOf, proposeAs, type BenchChain } from "./chain.js";
+import { formatNumber, formatRatio, printTable, progress } from "./report.js";
+import { generateProof } from "./semaphore.js";
+
+export const BATCH_SIZES = [1, 8, 32, 64] as const;
+
+/**
+ * Proposal A takes a warm-up vote, castVote and the batches of 1, 8 and 32 (43 voters); proposal B a
+ * warm-up vote and the batch of 64 (65 voters). The warm-up vote pays the one-time write of the
+ * proposal's tally slot, so every measured call runs in the steady state.
+ */
+const CITIZEN_COUNT = 65;
+const FIRST_PROPOSAL_VOTERS = 2 + 1 + 8 + 32;
+
+export interface GasResults {
+  members: number;
+  treeDepth: number;
+  /** Official Semaphore.validateProof (check and store the nullifier, verify, emit). */
+  semaphoreValidateProof: number;
+  castVote: number;
+  /** castVote when it is the proposal's first vote (it also creates the tally slot). */
+  castVoteFirstOfProposal: number;
+  /** Gas per vote, by batch size. */
+  castVotes: Record<string, number>;
+}
+
+/** The gas figures, and the 64 votes of the largest batch (the verify section reuses them). */
+export interface GasRun {
+  results: GasResults;
+  votes: VoteProof[];
+  snapshot: VoteSnapshot;
+}
+
+export async function benchGas(chain: BenchChain): Promise<GasRun> {
+  const log = (message: string) => progress("gas", message);
+  const citizens = Array.from(
+    { length: CITIZEN_COUNT },
+    (_, i) => new Identity(`zonedao-bench-citizen-${i}`),
+  );
+  const commitments = citizens.map((citizen) => citizen.commitment);
+
+  log(`zone with ${CITIZEN_COUNT} citizens, 2 anonymous proposals`);
+  const zone = await createBenchZone(chain, "Benchmark");
+  const zoneAddress = await zone.getAddress();
+  await (await zone.connect(chain.registrar).addMembers(commitments)).wait();
+  const first = await proposeAs(chain, zone, citizens[0]!, "Benchmark proposal A");
+  const second = await proposeAs(chain, zone, citizens[1]!, "Benchmark proposal B");
+  const snapshotGroup = await rebuildGroup(zone, { untilProposal: first });
+
+  const voters = [
+    ...citizens.slice(0, FIRST_PROPOSAL_VOTERS).map((citizen) => ({ citizen, proposalId: first })),
+    ...citizens.map((citizen) => ({ citizen, proposalId: second })),
+  ];
+  const votes: VoteProof[] = [];
+  for (const { citizen, proposalId } of voters) {
+    votes.push(
+      await proveVote(citizen, snapshotGroup, {
+        chainId: chain.chainId,
+        zone: zoneAddress,
+        proposalId,
+        option: VoteOption.For,
+      }),
+    );
+    if (votes.length % 16 === 0 || votes.length === voters.length) {
+      log(`proved ${votes.length}/${voters.length} votes (depth ${snapshotGroup.depth})`);
+    }
+  }
+  const firstVotes = votes.slice(0, FIRST_PROPOSAL_VOTERS);
+  const secondVotes = votes.slice(FIRST_PROPOSAL_VOTERS);
+
+  log("castVote and castVotes(1, 8, 32) on proposal A, castVotes(64) on proposal B");
+  const castVoteFirstOfProposal = await castVote(zone, firstVotes[0]!);
+  const castVoteGas = await castVote(zone, firstVotes[1]!);
+  const castVotes: Record<string, number> = {};
+  let next = 2;
+  for (const size of [1, 8, 32]) {
+    castVotes[size] = await castBatch(zone, firstVotes.slice(next, next + size));
+    next += size;
+  }
+  await castVote(zone, secondVotes[0]!);
+  const batchOf64 = secondVotes.slice(1);
+  castVotes[64] = await castBatch(zone, batchOf64);
+  await requireTally(zone, first, FIRST_PROPOSAL_VOTERS);
+  await requireTally(zone, second, CITIZEN_COUNT);
+
+  log("official Semaphore: a group of the same citizens, one validateProof");
+  const semaphoreValidateProof = await validateProofGas(chain, citizens[0]!, commitments);
+
+  const proposal = await zone.getProposal(second);
+  return {
+    results: {
+      members: CITIZEN_COUNT,
+      treeDepth: snapshotGroup.depth,
+      semaphoreValidateProof,
+      castVote: castVoteGas,
+      castVoteFirstOfProposal,
+      castVotes,
+    },
+    votes: batchOf64,
+    snapshot: {
+      chainId: chain.chainId,
+      zone: zoneAddress,
+      snapshotRoot: proposal.snapshotRoot,
+      snapshotDepth: Number(proposal.snapshotDepth),
+    },
+  };
+}
+
+export function printGas(results: GasResults): void {
+  const reference = results.semaphoreValidateProof;
+  const row = (call: string, gas: number) => [call, formatNumber(gas), formatRatio(gas, reference)];
+  printTable(
+    `Gas per vote (${results.members} citizens, depth ${results.treeDepth}; reference: official Semaphore validateProof)`,
+    ["call", "gas per vote", "vs validateProof"],
+    [
+      row("Semaphore `validateProof` (reference)", reference),
+      row("`castVote`", results.castVote),
+      row("`castVote`, first vote of a proposal", results.castVoteFirstOfProposal),
+      ...BATCH_SIZES.map((size) => row(`\`castVotes\`, batch of ${size}`, results.castVotes[size]!)),
+    ],
+  );
+}
+
+async function castVote(zone: Zone, vote: VoteProof): Promise<number> {
+  return Number(await gasOf(zone.castVote(vote.proposalId, vote.option, vote.nullifier, vote.points)));
+}
+
+/** Gas per vote of one castVotes call, rounded to a whole unit. */
+async function castBatch(zone: Zone, votes: VoteProof[]): Promise<number> {
+  const batch = votes.map(({ proposalId, option, nullifier, points }) => ({
+    proposalId,
+    option,
+    nullifier,
+    points,
+  }));
+  return Math.round(Number(await gasOf(zone.castVotes(batch))) / votes.length);
+}
+
+/** castVotes skips a vote it cannot count instead of reverting: make sure every vote counted. */
+async function requireTally(zone: Zone, proposalId: bigint, expectedFor: number): Promise<void> {
+  const { tally } = await zone.getProposal(proposalId);
+  if (tally[VoteOption.For] !== BigInt(expectedFor)) {
+    throw new Error(
+      `proposal ${proposalId}: ${tally[VoteOption.For]} votes counted, expected ${expectedFor}`,
+    );
+  }
+}
+
+async function validateProofGas(chain: BenchChain, prover: Identity, commitments: bigint[]): Promise<number> {
+  const groupId = await createSemaphoreGroup(chain);
+  await (await chain.semaphore.addMembers(groupId, commitments)).wait();
+  const group = new Group(commitments);
+  const depth = Math.max(1, group.depth);
+  const proof = await generateProof(prover, group, VoteOption.For, 42n, depth, semaphoreArtifacts(depth));
+  return Number(await gasOf(chain.semaphore.validateProof(groupId, proof)));
+}

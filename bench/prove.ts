@@ -1,0 +1,94 @@
+/**
+ * Proving time at tree depths 10, 16 and 20: the sdk's proveVote next to the stock
+ * @semaphore-protocol/proof generateProof, same group, same official artifacts, alternating runs.
+ */
+import { Group, Identity, VoteOption, proveVote, semaphoreArtifacts, voteScope } from "../sdk/index.js";
+import { fakeCommitments } from "./members.js";
+import { formatNumber, formatRatio, median, printTable, progress, timeMs } from "./report.js";
+import { generateProof } from "./semaphore.js";
+
+export const PROOF_DEPTHS = [10, 16, 20] as const;
+const RUNS = 5;
+
+/** A group whose tree has the depth under test, and a member who proves in it. */
+export interface ProvingGroup {
+  group: Group;
+  prover: Identity;
+  proverIndex: number;
+}
+
+export interface ProveResult {
+  members: number;
+  runs: number;
+  /** Median milliseconds of the sdk's proveVote. */
+  sdkMs: number;
+  /** Median milliseconds of @semaphore-protocol/proof's generateProof. */
+  semaphoreMs: number;
+}
+
+/** The smallest group of depth `depth` (2^(depth-1) + 1 members), the prover last. */
+export function smallestGroupOfDepth(depth: number): ProvingGroup {
+  const prover = new Identity(`zonedao-bench-prover-${depth}`);
+  const group = new Group([
+    ...fakeCommitments(2 ** (depth - 1), `zonedao-bench-depth-${depth}`),
+    prover.commitment,
+  ]);
+  return { group, prover, proverIndex: group.size - 1 };
+}
+
+/** Times both provers in each group (keyed by depth). */
+export async function benchProve(groups: Map<number, ProvingGroup>): Promise<Record<string, ProveResult>> {
+  const results: Record<string, ProveResult> = {};
+  // Any vote context: proving does not depend on it. The scope is the one proveVote computes.
+  const context = {
+    chainId: 31337n,
+    zone: "0x000000000000000000000000000000000000da0a",
+    proposalId: 1n,
+    option: VoteOption.For,
+  };
+  const scope = voteScope(context.chainId, context.zone, context.proposalId);
+  for (const depth of PROOF_DEPTHS) {
+    const provingGroup = groups.get(depth);
+    if (provingGroup?.group.depth !== depth) throw new Error(`no group of depth ${depth} to prove in`);
+    const { group, prover } = provingGroup;
+    const artifacts = semaphoreArtifacts(depth);
+    const sdkProof = () => proveVote(prover, group, context);
+    const semaphoreProof = () => generateProof(prover, group, context.option, scope, depth, artifacts);
+
+    progress(
+      "prove",
+      `depth ${depth} (${formatNumber(group.size)} members): warm-up, then ${RUNS} runs each`,
+    );
+    await sdkProof();
+    const sdkTimes: number[] = [];
+    const semaphoreTimes: number[] = [];
+    for (let run = 0; run < RUNS; run++) {
+      sdkTimes.push(await timeMs(sdkProof));
+      semaphoreTimes.push(await timeMs(semaphoreProof));
+    }
+    results[depth] = {
+      members: group.size,
+      runs: RUNS,
+      sdkMs: Math.round(median(sdkTimes)),
+      semaphoreMs: Math.round(median(semaphoreTimes)),
+    };
+  }
+  return results;
+}
+
+export function printProve(results: Record<string, ProveResult>): void {
+  printTable(
+    "Proof generation, median ms (reference: @semaphore-protocol/proof generateProof)",
+    ["depth", "members", "sdk `proveVote`", "`generateProof`", "sdk vs reference"],
+    PROOF_DEPTHS.map((depth) => {
+      const { members, sdkMs, semaphoreMs } = results[depth]!;
+      return [
+        String(depth),
+        formatNumber(members),
+        formatNumber(sdkMs),
+        formatNumber(semaphoreMs),
+        formatRatio(sdkMs, semaphoreMs),
+      ];
+    }),
+  );
+}
