@@ -42,7 +42,8 @@ contract Zone is ZoneTreasury, Initializable {
         parentZone = parent;
         _setRegistrar(zoneRegistrar);
         _setRules(zoneRules);
-        _setCharter(shareBps);
+        // Only an internal DAO has a charter; a top-level zone keeps all its income.
+        if (parent != address(0)) _setCharter(shareBps);
     }
 
     /// @inheritdoc IZone

@@ -14,17 +14,19 @@ interface MembershipChange {
 /**
  * The zone's group from its events. With `untilProposal` (or `untilDividendRound`), the group as it
  * was when that proposal was created (or that round opened): the one whose root is its snapshot
- * root, which its voters (or claimants) prove against.
+ * root, which its voters (or claimants) prove against. `fromBlock` (the zone's creation block) keeps
+ * the event queries within what public RPC providers serve.
  */
 export async function rebuildGroup(
   zone: Zone,
-  options: { untilProposal?: bigint; untilDividendRound?: bigint } = {},
+  options: { untilProposal?: bigint; untilDividendRound?: bigint; fromBlock?: number } = {},
 ): Promise<Group> {
+  const from = options.fromBlock ?? 0;
   const [added, addedMany, updated, removed] = await Promise.all([
-    zone.queryFilter(zone.filters.MemberAdded()),
-    zone.queryFilter(zone.filters.MembersAdded()),
-    zone.queryFilter(zone.filters.MemberUpdated()),
-    zone.queryFilter(zone.filters.MemberRemoved()),
+    zone.queryFilter(zone.filters.MemberAdded(), from),
+    zone.queryFilter(zone.filters.MembersAdded(), from),
+    zone.queryFilter(zone.filters.MemberUpdated(), from),
+    zone.queryFilter(zone.filters.MemberRemoved(), from),
   ]);
   let changes: MembershipChange[] = [
     ...added.map((log) => change(log, (group) => group.addMember(log.args.identityCommitment))),
@@ -36,12 +38,15 @@ export async function rebuildGroup(
   ].sort(byChainOrder);
 
   if (options.untilProposal !== undefined) {
-    const [created] = await zone.queryFilter(zone.filters.ProposalCreated(options.untilProposal));
+    const [created] = await zone.queryFilter(zone.filters.ProposalCreated(options.untilProposal), from);
     if (!created) throw new Error(`proposal ${options.untilProposal} does not exist in this zone`);
     changes = changes.filter((membershipChange) => byChainOrder(membershipChange, created) < 0);
   }
   if (options.untilDividendRound !== undefined) {
-    const [opened] = await zone.queryFilter(zone.filters.DividendRoundOpened(options.untilDividendRound));
+    const [opened] = await zone.queryFilter(
+      zone.filters.DividendRoundOpened(options.untilDividendRound),
+      from,
+    );
     if (!opened) throw new Error(`dividend round ${options.untilDividendRound} does not exist in this zone`);
     changes = changes.filter((membershipChange) => byChainOrder(membershipChange, opened) < 0);
   }

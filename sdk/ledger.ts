@@ -27,12 +27,13 @@ export interface LedgerEntry {
   source: LedgerSource;
 }
 
-/** The zone's ledger, in chain order. */
-export async function readLedger(zone: Zone): Promise<LedgerEntry[]> {
+/** The zone's ledger, in chain order; `fromBlock` (the zone's creation block) bounds the queries. */
+export async function readLedger(zone: Zone, options: { fromBlock?: number } = {}): Promise<LedgerEntry[]> {
+  const from = options.fromBlock ?? 0;
   const [received, paid, shared] = await Promise.all([
-    zone.queryFilter(zone.filters.TreasuryReceived()),
-    zone.queryFilter(zone.filters.TreasuryPaid()),
-    zone.queryFilter(zone.filters.IncomeShared()),
+    zone.queryFilter(zone.filters.TreasuryReceived(), from),
+    zone.queryFilter(zone.filters.TreasuryPaid(), from),
+    zone.queryFilter(zone.filters.IncomeShared(), from),
   ]);
   const at = (log: { blockNumber: number; transactionHash: string; index: number }) => ({
     blockNumber: log.blockNumber,

@@ -46,6 +46,18 @@ async function expectSameTree(group: Group, zone: Zone): Promise<void> {
 }
 
 describe("rebuildGroup", function () {
+  it("reads events only from fromBlock on, so a client can start at the zone's creation", async function () {
+    const world = await loadFixture(zoneWithThreeCitizens);
+    const [firstAdded] = await world.zone.queryFilter(world.zone.filters.MemberAdded());
+    const created = firstAdded!.blockNumber;
+    await expectSameTree(await rebuildGroup(world.zone, { fromBlock: created }), world.zone);
+    // Starting after alice's registration misses her: the caller must start at or before creation.
+    expect((await rebuildGroup(world.zone, { fromBlock: created + 1 })).members).to.deep.equal([
+      bob.commitment,
+      carol.commitment,
+    ]);
+  });
+
   it("gives an empty group, root 0, for a zone without citizens", async function () {
     const { zone } = await loadFixture(emptyZone);
     const group = await rebuildGroup(zone);
