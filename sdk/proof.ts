@@ -73,6 +73,30 @@ export function proofDepth(group: Group): number {
   return Math.max(MIN_TREE_DEPTH, group.depth);
 }
 
+/** What every ZoneDAO proof shares: membership of `group` at its depth, for `message` in `scope`. */
+interface MembershipProof {
+  merkleTreeRoot: bigint;
+  merkleTreeDepth: number;
+  nullifier: bigint;
+  points: PackedProof;
+}
+
+async function proveMembership(
+  identity: Identity,
+  group: Group,
+  message: bigint | number,
+  scope: bigint,
+): Promise<MembershipProof> {
+  const depth = proofDepth(group);
+  const proof = await generateProof(identity, group, message, scope, depth, semaphoreArtifacts(depth));
+  return {
+    merkleTreeRoot: BigInt(proof.merkleTreeRoot),
+    merkleTreeDepth: depth,
+    nullifier: BigInt(proof.nullifier),
+    points: toPackedProof(proof.points),
+  };
+}
+
 /**
  * Proves a vote. `snapshotGroup` must be the group as it was when the proposal was created (its root
  * is the proposal's snapshotRoot); see rebuildGroup's `untilProposal`.
@@ -82,24 +106,9 @@ export async function proveVote(
   snapshotGroup: Group,
   context: ZoneContext & { proposalId: bigint; option: number },
 ): Promise<VoteProof> {
-  const depth = proofDepth(snapshotGroup);
   const scope = voteScope(context.chainId, context.zone, context.proposalId);
-  const proof = await generateProof(
-    identity,
-    snapshotGroup,
-    context.option,
-    scope,
-    depth,
-    semaphoreArtifacts(depth),
-  );
-  return {
-    proposalId: context.proposalId,
-    option: context.option,
-    nullifier: BigInt(proof.nullifier),
-    merkleTreeRoot: BigInt(proof.merkleTreeRoot),
-    merkleTreeDepth: depth,
-    points: toPackedProof(proof.points),
-  };
+  const proof = await proveMembership(identity, snapshotGroup, context.option, scope);
+  return { proposalId: context.proposalId, option: context.option, ...proof };
 }
 
 /** Proves membership for an anonymous proposal in `epoch`, using one of the citizen's `slot`s. */
@@ -113,18 +122,10 @@ export async function proveProposal(
     description: string;
   },
 ): Promise<ProposalProof> {
-  const depth = proofDepth(group);
   const scope = proposalScope(context.chainId, context.zone, context.epoch, context.slot);
   const message = proposalContentHash(context.options, context.description);
-  const proof = await generateProof(identity, group, message, scope, depth, semaphoreArtifacts(depth));
-  return {
-    merkleTreeRoot: BigInt(proof.merkleTreeRoot),
-    merkleTreeDepth: depth,
-    epoch: context.epoch,
-    slot: context.slot,
-    nullifier: BigInt(proof.nullifier),
-    points: toPackedProof(proof.points),
-  };
+  const proof = await proveMembership(identity, group, message, scope);
+  return { ...proof, epoch: context.epoch, slot: context.slot };
 }
 
 /** A dividend claim: the payee is the proof's message, so no relayer can redirect the payment. */
@@ -144,22 +145,14 @@ export async function proveDividendClaim(
   snapshotGroup: Group,
   context: ZoneContext & { roundId: bigint; recipient: string },
 ): Promise<DividendClaim> {
-  const depth = proofDepth(snapshotGroup);
   const scope = dividendScope(context.chainId, context.zone, context.roundId);
-  const proof = await generateProof(
+  const { nullifier, points } = await proveMembership(
     identity,
     snapshotGroup,
     BigInt(context.recipient),
     scope,
-    depth,
-    semaphoreArtifacts(depth),
   );
-  return {
-    roundId: context.roundId,
-    recipient: context.recipient,
-    nullifier: BigInt(proof.nullifier),
-    points: toPackedProof(proof.points),
-  };
+  return { roundId: context.roundId, recipient: context.recipient, nullifier, points };
 }
 
 function toPackedProof(points: readonly (string | bigint)[]): PackedProof {
