@@ -8,22 +8,21 @@ import {
   PoseidonT3__factory,
   SemaphoreBatchVerifier__factory,
   SemaphoreVerifier__factory,
-  TestStablecoin__factory,
   Zone__factory,
   ZoneFactory__factory,
-  ZoneGoods__factory,
-  ZoneServices__factory,
-  ZoneTrade__factory,
-  type TestStablecoin,
   type Zone,
   type ZoneFactory,
-  type ZoneGoods,
-  type ZoneServices,
-  type ZoneTrade,
 } from "../types/ethers-contracts/index.js";
 import type { ZoneRules } from "./types.js";
 
-export type { TestStablecoin, Zone, ZoneFactory, ZoneGoods, ZoneServices, ZoneTrade };
+export type {
+  TestStablecoin,
+  Zone,
+  ZoneFactory,
+  ZoneGoods,
+  ZoneServices,
+  ZoneTrade,
+} from "../types/ethers-contracts/index.js";
 export {
   SemaphoreVerifier__factory,
   TestStablecoin__factory,
@@ -32,7 +31,7 @@ export {
   ZoneGoods__factory,
   ZoneServices__factory,
   ZoneTrade__factory,
-};
+} from "../types/ethers-contracts/index.js";
 
 /** The addresses a ZoneDAO deployment consists of. */
 export interface ZoneDaoDeployment {

@@ -43,13 +43,15 @@ async function zoneWithOpenProposal() {
   return { ...world, actions, proposalId, snapshotGroup };
 }
 
+/** `identity`'s vote in `world`'s zone, proved against `group` (the proposal's snapshot by default). */
 async function vote(
   world: ZoneWorld & { snapshotGroup: Group },
   identity: Identity,
   proposalId: bigint,
   option: number,
+  group: Group = world.snapshotGroup,
 ): Promise<VoteProof> {
-  return proveVote(identity, world.snapshotGroup, {
+  return proveVote(identity, group, {
     chainId: world.chainId,
     zone: world.zoneAddress,
     proposalId,
@@ -131,12 +133,7 @@ describe("Zone", function () {
     it("rejects a non-member's proof", async function () {
       const world = await loadFixture(zoneWithOpenProposal);
       const forgedGroup = new Group([...world.snapshotGroup.members, outsider.commitment]);
-      const proof = await proveVote(outsider, forgedGroup, {
-        chainId: world.chainId,
-        zone: world.zoneAddress,
-        proposalId: world.proposalId,
-        option: VoteOption.For,
-      });
+      const proof = await vote(world, outsider, world.proposalId, VoteOption.For, forgedGroup);
       await expect(castVote(world.zone, proof)).to.be.revertedWithCustomError(world.zone, "ZoneInvalidProof");
     });
 
@@ -144,12 +141,7 @@ describe("Zone", function () {
       const world = await loadFixture(zoneWithOpenProposal);
       await (await world.zone.connect(world.registrar).addMember(outsider.commitment)).wait();
       const currentGroup = await rebuildGroup(world.zone);
-      const proof = await proveVote(outsider, currentGroup, {
-        chainId: world.chainId,
-        zone: world.zoneAddress,
-        proposalId: world.proposalId,
-        option: VoteOption.For,
-      });
+      const proof = await vote(world, outsider, world.proposalId, VoteOption.For, currentGroup);
       await expect(castVote(world.zone, proof)).to.be.revertedWithCustomError(world.zone, "ZoneInvalidProof");
     });
 
