@@ -15,6 +15,7 @@ export {
   verifyVote,
   type VoteSnapshot,
   type VoteToVerify,
+  type ProposalToVerify,
   type VoteVerifier,
 } from "./verify.js";
 export { Group } from "@semaphore-protocol/group";

@@ -39,8 +39,9 @@ import { readFile } from "node:fs/promises";
 import * as snarkjs from "snarkjs";
 import { MAX_OPTIONS, MAX_TREE_DEPTH, MIN_TREE_DEPTH, SNARK_SCALAR_FIELD } from "./constants.js";
 import { semaphoreArtifacts } from "./artifacts.js";
-import type { VoteProof, ZoneContext } from "./proof.js";
-import { semaphoreHash, voteScope } from "./scope.js";
+import type { ProposalProof, VoteProof, ZoneContext } from "./proof.js";
+import { proposalContentHash, proposalScope, semaphoreHash, voteScope } from "./scope.js";
+import type { PackedProof, ZoneAction } from "./types.js";
 
 /** The proposal a vote is for, as the zone stores it: the group's root and depth at its creation. */
 export interface VoteSnapshot extends ZoneContext {
@@ -54,6 +55,14 @@ export interface VoteToVerify {
   snapshot: VoteSnapshot;
 }
 
+/** One anonymous proposal to check: its content and the proof that authorises it. */
+export interface ProposalToVerify {
+  proof: ProposalProof;
+  options: readonly (readonly ZoneAction[])[];
+  description: string;
+  context: ZoneContext;
+}
+
 export interface VoteVerifier {
   /**
    * One verdict per vote, in order: true exactly when the zone would accept the vote's proof.
@@ -64,6 +73,13 @@ export interface VoteVerifier {
    * during the curve arithmetic (about 2 ms per vote).
    */
   verifyVotes(items: readonly VoteToVerify[]): Promise<boolean[]>;
+  /**
+   * One verdict per anonymous proposal's proof, in order: true exactly when its proof is valid for
+   * the proposal's content (message) and epoch slot (scope) against `proof.merkleTreeRoot`. Left to
+   * the caller: that the root is the zone's current or a recent one, the epoch current, the slot
+   * below the zone's proposalsPerEpoch and the nullifier unused.
+   */
+  verifyProposals(items: readonly ProposalToVerify[]): Promise<boolean[]>;
   /** Releases the curve and the keys; the verifier cannot be used afterwards. */
   terminate(): Promise<void>;
 }
@@ -142,7 +158,7 @@ interface PreparedProof {
   a: Point;
   b: Point;
   c: Point;
-  /** [snapshotRoot, nullifier, hash(option), hash(scope)], each below r. */
+  /** [root, nullifier, hash(message), hash(scope)], each below r. */
   inputs: readonly bigint[];
   /** Its position in verifyVotes's argument. */
   index: number;
@@ -200,31 +216,81 @@ export async function createVoteVerifier(): Promise<VoteVerifier> {
   }
 
   /** Every check of a vote but the pairing one; undefined if the zone would reject the vote. */
-  function prepare(
+  function prepareVote(
     bn128: Bn128,
     { vote, snapshot }: VoteToVerify,
     index: number,
     scopeHashes: Map<string, bigint>,
   ): PreparedProof | undefined {
-    const { q, r } = bn128;
-    const depth = snapshot.snapshotDepth;
-    if (!Number.isInteger(depth) || depth < MIN_TREE_DEPTH || depth > MAX_TREE_DEPTH) return undefined;
     // castVote takes only options below the proposal's option count, which is at most MAX_OPTIONS.
     if (!Number.isSafeInteger(vote.option) || vote.option < 0 || vote.option >= MAX_OPTIONS) return undefined;
     // Outside uint256 it cannot be a castVote argument (nor be ABI encoded into the scope).
     if (!isBelow(vote.proposalId, UINT256_BOUND)) return undefined;
+    const scopeKey = `${snapshot.chainId}:${snapshot.zone}:${vote.proposalId}`;
+    let scopeHash = scopeHashes.get(scopeKey);
+    if (scopeHash === undefined) {
+      scopeHash = semaphoreHash(voteScope(snapshot.chainId, snapshot.zone, vote.proposalId));
+      scopeHashes.set(scopeKey, scopeHash);
+    }
+    return prepareStatement(bn128, index, {
+      depth: snapshot.snapshotDepth,
+      root: snapshot.snapshotRoot,
+      nullifier: vote.nullifier,
+      messageHash: semaphoreHash(BigInt(vote.option)),
+      scopeHash,
+      points: vote.points,
+    });
+  }
+
+  /** Every check of a proposal's proof but the pairing one; undefined if the zone would reject it. */
+  function prepareProposal(bn128: Bn128, item: ProposalToVerify, index: number): PreparedProof | undefined {
+    const { proof, context } = item;
+    // Outside uint256 they cannot be propose arguments (nor be ABI encoded into the scope).
+    if (!isBelow(proof.epoch, UINT256_BOUND) || !isBelow(proof.slot, UINT256_BOUND)) return undefined;
+    let messageHash: bigint;
+    try {
+      messageHash = semaphoreHash(proposalContentHash(item.options, item.description));
+    } catch {
+      return undefined; // actions the ABI cannot encode cannot be proposed either
+    }
+    return prepareStatement(bn128, index, {
+      depth: proof.merkleTreeDepth,
+      root: proof.merkleTreeRoot,
+      nullifier: proof.nullifier,
+      messageHash,
+      scopeHash: semaphoreHash(proposalScope(context.chainId, context.zone, proof.epoch, proof.slot)),
+      points: proof.points,
+    });
+  }
+
+  /** The checks every Semaphore proof gets before the pairing one (see the zone's _useNullifier). */
+  function prepareStatement(
+    bn128: Bn128,
+    index: number,
+    statement: {
+      depth: number;
+      root: bigint;
+      nullifier: bigint;
+      messageHash: bigint;
+      scopeHash: bigint;
+      points: readonly bigint[];
+    },
+  ): PreparedProof | undefined {
+    const { q, r } = bn128;
+    const { depth, root, nullifier, points } = statement;
+    if (!Number.isInteger(depth) || depth < MIN_TREE_DEPTH || depth > MAX_TREE_DEPTH) return undefined;
     // Public inputs must be canonical field elements: x + r passes the pairing check exactly as x
     // does, and a nullifier + r would be a second, distinct nullifier for the same citizen. The
-    // zone checks the nullifier, SemaphoreVerifier every input; hash(option) and hash(scope) are
+    // zone checks the nullifier, SemaphoreVerifier every input; hash(message) and hash(scope) are
     // below r by construction (keccak256 >> 8).
-    if (!isBelow(vote.nullifier, r) || !isBelow(snapshot.snapshotRoot, r)) return undefined;
+    if (!isBelow(nullifier, r) || !isBelow(root, r)) return undefined;
     // Coordinates must be base field elements: the precompiles reject one >= q rather than reduce
     // it. (The official single-proof verifier negates A.y as (q - y) mod q in 256-bit arithmetic,
     // so castVote alone lets some A.y >= q through; castVotes's batch verifier does not. An honest
     // prover never makes one.)
-    if (!Array.isArray(vote.points) || vote.points.length !== 8) return undefined;
-    if (!vote.points.every((coordinate) => isBelow(coordinate, q))) return undefined;
-    const [ax, ay, bx1, bx0, by1, by0, cx, cy] = vote.points;
+    if (!Array.isArray(points) || points.length !== 8) return undefined;
+    if (!points.every((coordinate) => isBelow(coordinate, q))) return undefined;
+    const [ax, ay, bx1, bx0, by1, by0, cx, cy] = points as PackedProof;
     // (0, 0) encodes the point at infinity, for the precompiles and for ffjavascript alike.
     const a = bn128.G1.fromObject([ax, ay]);
     // Semaphore packs B as the EVM takes it: each Fq2 coordinate with its imaginary part first.
@@ -239,14 +305,7 @@ export async function createVoteVerifier(): Promise<VoteVerifier> {
     // The twist curve also has points outside G2, its order-r subgroup. snarkjs does not check
     // this; the pairing precompile rejects such a B, and the batch's soundness needs order r.
     if (!inG2(b)) return undefined;
-
-    const scopeKey = `${snapshot.chainId}:${snapshot.zone}:${vote.proposalId}`;
-    let scopeHash = scopeHashes.get(scopeKey);
-    if (scopeHash === undefined) {
-      scopeHash = semaphoreHash(voteScope(snapshot.chainId, snapshot.zone, vote.proposalId));
-      scopeHashes.set(scopeKey, scopeHash);
-    }
-    const inputs = [snapshot.snapshotRoot, vote.nullifier, semaphoreHash(BigInt(vote.option)), scopeHash];
+    const inputs = [root, nullifier, statement.messageHash, statement.scopeHash];
     return { depth, a, b, c, inputs, index };
   }
 
@@ -317,20 +376,30 @@ export async function createVoteVerifier(): Promise<VoteVerifier> {
     return [...validFirst, ...validSecond];
   }
 
+  async function verdictsFor<Item>(
+    items: readonly Item[],
+    prepare: (bn128: Bn128, item: Item, index: number) => PreparedProof | undefined,
+  ): Promise<boolean[]> {
+    const bn128 = activeCurve();
+    const prepared: PreparedProof[] = [];
+    items.forEach((item, index) => {
+      const proof = prepare(bn128, item, index);
+      if (proof !== undefined) prepared.push(proof);
+    });
+    // Load the keys first, so that a missing artifact throws rather than reads as a bad proof.
+    await Promise.all([...new Set(prepared.map((proof) => proof.depth))].map(keyFor));
+    const verdicts = new Array<boolean>(items.length).fill(false);
+    for (const proof of await validAmong(bn128, prepared)) verdicts[proof.index] = true;
+    return verdicts;
+  }
+
   return {
     async verifyVotes(items) {
-      const bn128 = activeCurve();
       const scopeHashes = new Map<string, bigint>();
-      const prepared: PreparedProof[] = [];
-      items.forEach((item, index) => {
-        const proof = prepare(bn128, item, index, scopeHashes);
-        if (proof !== undefined) prepared.push(proof);
-      });
-      // Load the keys first, so that a missing artifact throws rather than reads as a bad proof.
-      await Promise.all([...new Set(prepared.map((proof) => proof.depth))].map(keyFor));
-      const verdicts = new Array<boolean>(items.length).fill(false);
-      for (const proof of await validAmong(bn128, prepared)) verdicts[proof.index] = true;
-      return verdicts;
+      return verdictsFor(items, (bn128, item, index) => prepareVote(bn128, item, index, scopeHashes));
+    },
+    async verifyProposals(items) {
+      return verdictsFor(items, prepareProposal);
     },
     async terminate() {
       const released = curve;

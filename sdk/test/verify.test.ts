@@ -7,7 +7,7 @@ import { semaphoreArtifacts } from "../artifacts.js";
 import { MAX_OPTIONS, SNARK_SCALAR_FIELD } from "../constants.js";
 import { SemaphoreVerifier__factory } from "../contracts.js";
 import { SemaphoreBatchVerifier__factory } from "../../types/ethers-contracts/index.js";
-import { proveVote } from "../proof.js";
+import { proveProposal, proveVote } from "../proof.js";
 import { semaphoreHash, voteScope } from "../scope.js";
 import type { PackedProof } from "../types.js";
 import {
@@ -15,6 +15,7 @@ import {
   g2MembershipTest,
   verifyVote,
   type Bn128,
+  type ProposalToVerify,
   type VoteToVerify,
   type VoteVerifier,
 } from "../verify.js";
@@ -311,6 +312,50 @@ describe("createVoteVerifier", function () {
       const item = eight[3]!;
       const relabelled = { ...item, vote: { ...item.vote, merkleTreeRoot: 1n, merkleTreeDepth: 32 } };
       expect(await verifier.verifyVotes([relabelled])).to.deep.equal([true]);
+    });
+  });
+
+  describe("verifyProposals", function () {
+    const options = [[{ target: ZONE, value: 0n, data: "0x" }]];
+    const description = "Plant an orchard";
+    const context = { chainId: CHAIN_ID, zone: ZONE };
+    let valid: ProposalToVerify;
+    let group: Group;
+
+    before(async function () {
+      const proposer = new Identity("zonedao-verify-proposer");
+      group = new Group([proposer.commitment, 1n, 2n]);
+      const proof = await proveProposal(proposer, group, {
+        ...context,
+        epoch: 7n,
+        slot: 0n,
+        options,
+        description,
+      });
+      valid = { proof, options, description, context };
+    });
+
+    it("accepts a proposal whose proof binds its content and epoch slot", async function () {
+      expect(await verifier.verifyProposals([valid])).to.deep.equal([true]);
+    });
+
+    it("rejects altered content, another slot, epoch, zone or root, and a truncated proof", async function () {
+      const bad: ProposalToVerify[] = [
+        { ...valid, description: "Plant an orchard and pay me" },
+        { ...valid, options: [[{ ...options[0]![0]!, value: 1n }]] },
+        { ...valid, proof: { ...valid.proof, slot: 1n } },
+        { ...valid, proof: { ...valid.proof, epoch: 8n } },
+        { ...valid, proof: { ...valid.proof, epoch: 1n << 256n } },
+        { ...valid, context: { ...context, zone: "0x0000000000000000000000000000000000005a5b" } },
+        { ...valid, context: { ...context, chainId: 1n } },
+        { ...valid, proof: { ...valid.proof, merkleTreeRoot: new Group([3n]).root } },
+        { ...valid, proof: { ...valid.proof, nullifier: valid.proof.nullifier + R } },
+        {
+          ...valid,
+          proof: { ...valid.proof, points: valid.proof.points.slice(0, 7) as unknown as PackedProof },
+        },
+      ];
+      expect(await verifier.verifyProposals([valid, ...bad])).to.deep.equal([true, ...bad.map(() => false)]);
     });
   });
 
