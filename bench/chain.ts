@@ -29,6 +29,7 @@ const BENCH_RULES: ZoneRules = {
   approvalBps: 5000,
   proposalEpoch: 86_400,
   proposalsPerEpoch: 2,
+  maxRelayerRefundPerVote: 0n,
 };
 
 export interface BenchChain {

@@ -16,6 +16,11 @@ export interface ZoneRules {
   approvalBps: number;
   proposalEpoch: number;
   proposalsPerEpoch: number;
+  /**
+   * Most the treasury reimburses, in wei, per counted vote to whoever submitted it; 0n for no
+   * refunds. A bigint: the contract's uint56 reaches about 7.2e16.
+   */
+  maxRelayerRefundPerVote: bigint;
 }
 
 /** The 8 values of a packed Groth16 proof, in @semaphore-protocol/proof's order. */

@@ -40,6 +40,7 @@ export const TEST_RULES: ZoneRules = {
   approvalBps: 5000,
   proposalEpoch: 86_400,
   proposalsPerEpoch: 2,
+  maxRelayerRefundPerVote: 0n,
 };
 
 /** Deterministic identities, so proofs and roots are reproducible between runs. */

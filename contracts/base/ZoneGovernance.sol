@@ -26,6 +26,22 @@ abstract contract ZoneGovernance is ZoneMembership, ReentrancyGuard {
 
     uint256 private constant BPS = 10_000;
 
+    /// @notice Gas a vote's transaction costs its sender outside what {castVote} and {castVotes} see
+    /// between their first and last `gasleft()`, besides calldata: 21,000 for any transaction, the
+    /// zone clone's delegatecall to the implementation (2,600 for the cold account), and about 3,000
+    /// for the rest (the selector, the clone's copy, the dispatch before the first `gasleft()`; the
+    /// credit's event, ~1,650, and the return after the last), calibrated against receipts in
+    /// contracts/test/relayer-refunds.test.ts.
+    uint256 public constant REFUND_BASE_GAS = 21_000 + 2_600 + 3_000;
+    /// @notice Gas of one vote's calldata, which the sender pays before the call starts, and of the
+    /// clone copying it to memory: of its 11 words, proposal id and option are small numbers (31
+    /// zero bytes at 4 gas, one at 16); the nullifier and the 8 proof coordinates are random field
+    /// elements (16 gas a byte, a zero byte is rare); the copy costs 6 gas a word.
+    uint256 public constant REFUND_GAS_PER_VOTE = 2 * (31 * 4 + 16) + 9 * 32 * 16 + 11 * 6;
+    /// @notice Gas of the two calldata words a {castVotes} batch adds (the array's offset and
+    /// length, small numbers).
+    uint256 public constant REFUND_BATCH_GAS = 2 * (31 * 4 + 16);
+
     struct Proposal {
         uint256 snapshotRoot;
         uint48 voteStart;
@@ -60,6 +76,8 @@ abstract contract ZoneGovernance is ZoneMembership, ReentrancyGuard {
     mapping(uint256 nullifier => bool used) internal _nullifierUsed;
     // The proposal whose actions are running, so that every payment on the ledger names it.
     uint256 internal _executingProposal;
+    /// @inheritdoc IZone
+    mapping(address relayer => uint256 amount) public relayerCredit;
 
     constructor(ISemaphoreVerifier verifier, SemaphoreBatchVerifier batchVerifier) {
         VERIFIER = verifier;
@@ -103,6 +121,7 @@ abstract contract ZoneGovernance is ZoneMembership, ReentrancyGuard {
         uint256 nullifier,
         uint256[8] calldata points
     ) external {
+        uint256 gasAtStart = gasleft();
         _requireState(proposalId, ProposalState.Active);
         Proposal storage proposal = _proposals[proposalId];
         if (option >= proposal.optionCount) revert ZoneInvalidOption(proposalId, option);
@@ -116,10 +135,12 @@ abstract contract ZoneGovernance is ZoneMembership, ReentrancyGuard {
         );
         ++_tally[proposalId][option];
         emit VoteCast(proposalId, option, nullifier);
+        _creditRelayer(gasAtStart, REFUND_GAS_PER_VOTE, 1);
     }
 
     /// @inheritdoc IZone
     function castVotes(Vote[] calldata votes) external returns (uint256 counted) {
+        uint256 gasAtStart = gasleft();
         uint256[] memory packed = new uint256[](votes.length * WORDS_PER_PROOF);
         uint256[] memory voteIndex = new uint256[](votes.length);
         uint256 proofCount;
@@ -158,6 +179,7 @@ abstract contract ZoneGovernance is ZoneMembership, ReentrancyGuard {
             emit VoteCast(vote.proposalId, vote.option, vote.nullifier);
             ++counted;
         }
+        _creditRelayer(gasAtStart, REFUND_BATCH_GAS + votes.length * REFUND_GAS_PER_VOTE, counted);
     }
 
     /// @inheritdoc IZone
@@ -362,6 +384,28 @@ abstract contract ZoneGovernance is ZoneMembership, ReentrancyGuard {
             proposal.voteEnd,
             nullifier
         );
+    }
+
+    /// @dev Credits the caller for the `counted` votes of a call that started with `gasAtStart` left
+    /// and whose calldata cost `calldataGas`: the transaction's gas at `tx.gasprice`, shared by the
+    /// votes that counted, at most the rule per vote. Calldata is estimated from the number of
+    /// votes, not measured, so bytes appended to the call earn nothing. The rules in force now
+    /// apply, whatever proposals the votes are for: the refund pays for submitting, a service the
+    /// zone buys at today's price. Ether is never sent here (see {claimRelayerRefund}), so a relayer
+    /// cannot re-enter or grief the vote path.
+    function _creditRelayer(uint256 gasAtStart, uint256 calldataGas, uint256 counted) private {
+        uint256 maxPerVote = _rules.maxRelayerRefundPerVote;
+        if (maxPerVote == 0 || counted == 0) return;
+        uint256 owed = relayerCredit[msg.sender];
+        // Storing the credit comes after the last gasleft(): a new slot costs 20,000, an update 2,900
+        // (the read above, which is measured, warmed the slot).
+        uint256 gasUsed =
+            gasAtStart - gasleft() + REFUND_BASE_GAS + calldataGas + (owed == 0 ? 20_000 : 2_900);
+        uint256 perVote = (gasUsed * tx.gasprice) / counted;
+        if (perVote > maxPerVote) perVote = maxPerVote;
+        uint256 amount = perVote * counted;
+        relayerCredit[msg.sender] = owed + amount;
+        emit RelayerCredited(msg.sender, counted, amount);
     }
 
     /// @dev What {castVotes} needs of the proposal a run of votes is for.

@@ -145,6 +145,18 @@ abstract contract ZoneTreasury is ZoneGovernance, ERC1155Holder {
     }
 
     /// @inheritdoc IZone
+    function claimRelayerRefund() external nonReentrant returns (uint256 amount) {
+        amount = relayerCredit[msg.sender];
+        if (amount == 0) revert ZoneNoRelayerCredit(msg.sender);
+        uint256 available = address(this).balance;
+        if (available < amount) revert ZoneInsufficientTreasury(address(0), amount, available);
+        // Effects before the transfer: a re-entrant claim finds nothing owed.
+        relayerCredit[msg.sender] = 0;
+        emit RelayerRefunded(msg.sender, amount);
+        _transfer(address(0), msg.sender, amount);
+    }
+
+    /// @inheritdoc IZone
     function setReserve(uint256 goodsId, uint256 amount) external onlySelf {
         reserveOf[goodsId] = amount;
         emit ReserveSet(goodsId, amount);

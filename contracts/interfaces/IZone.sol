@@ -24,6 +24,10 @@ interface IZone {
         uint32 proposalEpoch;
         // How many proposals each citizen may make per epoch.
         uint8 proposalsPerEpoch;
+        // Most the treasury reimburses, in wei of the native currency, for each vote that counted
+        // to whoever submitted it (see {castVotes}); 0: no refunds. 56 bits keep the rules in one
+        // storage slot and cap it at 2^56 - 1 wei, about 0.072 of the native currency per vote.
+        uint56 maxRelayerRefundPerVote;
     }
 
     /// @notice One call a passed proposal makes from the zone: the zone's treasury pays `value`.
@@ -117,6 +121,7 @@ interface IZone {
     error ZoneUnknownDividendRound(uint256 roundId);
     error ZoneDividendRoundExhausted(uint256 roundId);
     error ZoneNotAnInternalDao();
+    error ZoneNoRelayerCredit(address relayer);
 
     /// @notice Emitted when an identity commitment joins the group.
     event MemberAdded(uint256 index, uint256 identityCommitment, uint256 merkleTreeRoot);
@@ -152,6 +157,12 @@ interface IZone {
     event VoteCast(uint256 indexed proposalId, uint256 option, uint256 indexed nullifier);
     /// @notice Emitted when {castVotes} skips a vote, and why; the rest of the batch still counts.
     event VoteRejected(uint256 indexed proposalId, uint256 indexed nullifier, VoteRejection reason);
+    /// @notice Emitted when the submitter of votes is owed `amount` wei for the `votes` of its call that
+    /// counted (see {castVotes}); {claimRelayerRefund} pays it. Not a ledger entry: nothing moved yet.
+    event RelayerCredited(address indexed relayer, uint256 votes, uint256 amount);
+    /// @notice Ledger: the treasury paid `amount` wei to `relayer`, reimbursing the gas of votes it
+    /// submitted, as the rule `maxRelayerRefundPerVote` allows (no proposal decides each payment).
+    event RelayerRefunded(address indexed relayer, uint256 amount);
     /// @notice Emitted when a passed proposal enters the timelock.
     event ProposalQueued(uint256 indexed proposalId, uint256 eta);
     /// @notice Emitted when a proposal's winning option has been executed.
@@ -240,8 +251,20 @@ interface IZone {
     /// @notice Counts a batch of anonymous votes, for any proposals of this zone, verifying all their
     /// proofs at once. Votes that cannot count are skipped with a {VoteRejected} event, never
     /// reverting the batch. Anyone may submit it.
+    /// @dev If the rule `maxRelayerRefundPerVote` is not 0, the caller of {castVote} or {castVotes}
+    /// is credited, for the votes that counted, the gas the call cost it at `tx.gasprice`, at most
+    /// that rule per vote ({RelayerCredited}); nothing is paid here (see {claimRelayerRefund}).
     /// @return counted How many votes were counted.
     function castVotes(Vote[] calldata votes) external returns (uint256 counted);
+
+    /// @notice Pays the caller, in ether from the treasury, everything it is owed for submitting
+    /// votes, and zeroes its credit ({RelayerRefunded}). Reverts, keeping the credit, if the
+    /// treasury holds too little.
+    /// @return amount The wei paid.
+    function claimRelayerRefund() external returns (uint256 amount);
+
+    /// @notice What the zone owes `relayer`, in wei, for the votes it submitted (see {castVotes}).
+    function relayerCredit(address relayer) external view returns (uint256);
 
     /// @notice Starts the timelock of a succeeded proposal. Anyone may call it.
     function queue(uint256 proposalId) external;

@@ -84,6 +84,7 @@ const RULES: ZoneRules = {
   approvalBps: 5000,
   proposalEpoch: 86_400,
   proposalsPerEpoch: 2,
+  maxRelayerRefundPerVote: 0n,
 };
 
 describe("actions", function () {
