@@ -571,6 +571,9 @@ function describeRules(rules: Record<keyof ZoneRules, bigint>): string {
     `quorum ${formatBps(rules.quorumBps)}`,
     `approval above ${formatBps(rules.approvalBps)}`,
     `${plural(Number(rules.proposalsPerEpoch), "proposal")} per citizen every ${formatDuration(rules.proposalEpoch)}`,
+    rules.maxRelayerRefundPerVote === 0n
+      ? "no relayer refunds"
+      : `relayer refund up to ${formatEther(rules.maxRelayerRefundPerVote)} per vote`,
   ].join(", ");
 }
 

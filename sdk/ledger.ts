@@ -1,24 +1,28 @@
 /**
  * A zone's treasury ledger, read from the zone's own events: every unit of ether or ERC-20 that
  * entered (TreasuryReceived) or left (TreasuryPaid, naming the proposal that decided it; IncomeShared,
- * an internal DAO's charter share to its parent), in chain order. The trade module reports each
+ * an internal DAO's charter share to its parent; RelayerRefunded, ether reimbursing a relayer's gas
+ * under the rule maxRelayerRefundPerVote), in chain order. The trade module reports each
  * token movement it makes for a zone (escrow, settlement), so trades are on these events too.
  * Goods (ERC-1155) are not money and are not on it, nor tokens sent to the zone by plain transfer.
  */
-import { getAddress } from "ethers";
+import { ZeroAddress, getAddress } from "ethers";
 import type { Zone } from "./contracts.js";
 
 /** The event an entry comes from. */
-export type LedgerSource = "TreasuryReceived" | "TreasuryPaid" | "IncomeShared";
+export type LedgerSource = "TreasuryReceived" | "TreasuryPaid" | "IncomeShared" | "RelayerRefunded";
 
 export interface LedgerEntry {
   kind: "in" | "out";
   /** The ERC-20, or the zero address for ether. */
   token: string;
   amount: bigint;
-  /** The payer or payee: an account, another zone, the trade escrow. */
+  /** The payer or payee: an account, another zone, the trade escrow, a relayer. */
   counterparty: string;
-  /** The proposal that decided an outflow (0 never appears: outflows always have one). */
+  /**
+   * The proposal that decided a TreasuryPaid outflow (never 0). IncomeShared follows the charter and
+   * RelayerRefunded the rules in force when the votes were submitted, so they name none.
+   */
   proposalId?: bigint;
   blockNumber: number;
   txHash: string;
@@ -30,10 +34,11 @@ export interface LedgerEntry {
 /** The zone's ledger, in chain order; `fromBlock` (the zone's creation block) bounds the queries. */
 export async function readLedger(zone: Zone, options: { fromBlock?: number } = {}): Promise<LedgerEntry[]> {
   const from = options.fromBlock ?? 0;
-  const [received, paid, shared] = await Promise.all([
+  const [received, paid, shared, refunded] = await Promise.all([
     zone.queryFilter(zone.filters.TreasuryReceived(), from),
     zone.queryFilter(zone.filters.TreasuryPaid(), from),
     zone.queryFilter(zone.filters.IncomeShared(), from),
+    zone.queryFilter(zone.filters.RelayerRefunded(), from),
   ]);
   const at = (log: { blockNumber: number; transactionHash: string; index: number }) => ({
     blockNumber: log.blockNumber,
@@ -64,6 +69,14 @@ export async function readLedger(zone: Zone, options: { fromBlock?: number } = {
       amount: args.amount,
       counterparty: args.parent,
       source: "IncomeShared" as const,
+      ...at(log),
+    })),
+    ...refunded.map(({ args, ...log }) => ({
+      kind: "out" as const,
+      token: ZeroAddress,
+      amount: args.amount,
+      counterparty: args.relayer,
+      source: "RelayerRefunded" as const,
       ...at(log),
     })),
   ];

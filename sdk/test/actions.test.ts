@@ -244,7 +244,7 @@ describe("actions", function () {
       expect(describe_(action)).to.equal(
         `create internal DAO "Clinic" returning 10% of its income, with registrar ${PAYEE} and rules: ` +
           "voting delay none, voting period 1 hour, timelock 1 minute, execution window 1 day, " +
-          "quorum 20%, approval above 50%, 2 proposals per citizen every 1 day",
+          "quorum 20%, approval above 50%, 2 proposals per citizen every 1 day, no relayer refunds",
       );
       const noRegistrar = createInternalDao(ZONE, {
         name: "Farm",
@@ -466,7 +466,8 @@ describe("actions", function () {
     it("setRules changes every rule, each in words", function () {
       expect(describe_(setRules(ZONE, RULES))).to.equal(
         "change the zone's rules: voting delay none, voting period 1 hour, timelock 1 minute, " +
-          "execution window 1 day, quorum 20%, approval above 50%, 2 proposals per citizen every 1 day",
+          "execution window 1 day, quorum 20%, approval above 50%, 2 proposals per citizen every 1 day, " +
+          "no relayer refunds",
       );
       const unusual = {
         ...RULES,
@@ -474,10 +475,16 @@ describe("actions", function () {
         votingPeriod: 3 * 86_400 + 5400,
         quorumBps: 2550,
         proposalsPerEpoch: 1,
+        maxRelayerRefundPerVote: parseEther("0.001"),
       };
       expect(describe_(setRules(ZONE, unusual))).to.equal(
         "change the zone's rules: voting delay 1 second, voting period 3 days 1 hour 30 minutes, timelock 1 minute, " +
-          "execution window 1 day, quorum 25.5%, approval above 50%, 1 proposal per citizen every 1 day",
+          "execution window 1 day, quorum 25.5%, approval above 50%, 1 proposal per citizen every 1 day, " +
+          "relayer refund up to 0.001 ETH per vote",
+      );
+      // The largest cap the rule's uint56 holds.
+      expect(describe_(setRules(ZONE, { ...RULES, maxRelayerRefundPerVote: 2n ** 56n - 1n }))).to.match(
+        /, relayer refund up to 0\.072057594037927935 ETH per vote$/,
       );
     });
 

@@ -31,6 +31,11 @@ async function zoneWithTokens() {
   return { world, deployer, stablecoin, grain };
 }
 
+/** A zone with citizens that reimburses relayers up to 0.001 ETH per vote. */
+async function refundingZone() {
+  return deployZoneWithCitizens({ ...TEST_RULES, maxRelayerRefundPerVote: parseEther("0.001") });
+}
+
 /** Deposits `amount` of `token` into the zone at `zone`, on the ledger. */
 async function deposit(
   world: ZoneWorld,
@@ -90,6 +95,44 @@ describe("ledger", function () {
     expect(ledgerBalance(ledger, ZeroAddress)).to.equal(await ethers.provider.getBalance(world.zoneAddress));
     expect(ledgerBalance(ledger, token.toLowerCase())).to.equal(usdz("500"));
     expect(ledgerBalance(ledger, token)).to.equal(await stablecoin.balanceOf(world.zoneAddress));
+  });
+
+  it("shows a relayer's refund as an outflow under the rule, naming no proposal", async function () {
+    const world = await loadFixture(refundingZone);
+    const [deployer, relayer] = await Promise.all([world.deployer.getAddress(), world.relayer.getAddress()]);
+    await (await world.deployer.sendTransaction({ to: world.zoneAddress, value: parseEther("1") })).wait();
+    // The relayer submits every vote of the proposal, so the zone owes it their gas.
+    const { proposalId } = await passProposal(
+      world,
+      [[payEther(PAYEE, parseEther("0.5"))]],
+      "pay the gardener",
+    );
+    const credit = await world.zone.relayerCredit(relayer);
+    expect(credit).to.be.greaterThan(0n);
+    const claim = await (await world.zone.claimRelayerRefund()).wait();
+
+    const ledger = await readLedger(world.zone);
+    expect(ledger.map(what)).to.deep.equal([
+      {
+        kind: "in",
+        token: ZeroAddress,
+        amount: parseEther("1"),
+        counterparty: deployer,
+        source: "TreasuryReceived",
+      },
+      {
+        kind: "out",
+        token: ZeroAddress,
+        amount: parseEther("0.5"),
+        counterparty: PAYEE,
+        proposalId,
+        source: "TreasuryPaid",
+      },
+      { kind: "out", token: ZeroAddress, amount: credit, counterparty: relayer, source: "RelayerRefunded" },
+    ]);
+    expect(ledger.at(-1)?.txHash).to.equal(claim?.hash);
+    expect(ledgerBalance(ledger, ZeroAddress)).to.equal(parseEther("0.5") - credit);
+    expect(ledgerBalance(ledger, ZeroAddress)).to.equal(await ethers.provider.getBalance(world.zoneAddress));
   });
 
   it("shows trades, escrow and dividend claims on both zones' ledgers, balancing to the treasuries", async function () {
