@@ -87,6 +87,8 @@ describe("castVotes", function () {
       for (const vote of firstVotes.slice(0, size)) {
         expect(await world.zone.isNullifierUsed(vote.nullifier)).to.equal(true);
       }
+      // TEST_RULES refund no relayer: nothing is owed (relayer-refunds.test.ts covers refunds).
+      expect(await world.zone.relayerCredit(await world.relayer.getAddress())).to.equal(0n);
     });
   }
 
