@@ -68,12 +68,16 @@ export async function deployBenchChain(onProgress: (step: string) => void): Prom
   };
 }
 
-/** A new zone with no citizens, connected to the relayer. */
-export async function createBenchZone(chain: BenchChain, name: string): Promise<Zone> {
+/** A new zone with no citizens, connected to the relayer; `rules` change the benchmark's rules. */
+export async function createBenchZone(
+  chain: BenchChain,
+  name: string,
+  rules: Partial<ZoneRules> = {},
+): Promise<Zone> {
   const address = await createZone(chain.factory, {
     name,
     registrar: await chain.registrar.getAddress(),
-    rules: BENCH_RULES,
+    rules: { ...BENCH_RULES, ...rules },
   });
   return zoneAt(address, chain.relayer);
 }

@@ -1,6 +1,7 @@
 /**
- * Gas of a vote: ZoneDAO's castVote and castVotes (per vote, batches of 1, 8, 32 and 64) next to the
- * official Semaphore contract's validateProof, with real proofs from the official artifacts.
+ * Gas of a vote: ZoneDAO's castVote and castVotes (per vote, batches of 1, 8, 32 and 64, and 64 in a
+ * zone that reimburses relayers) next to the official Semaphore contract's validateProof, with real
+ * proofs from the official artifacts.
  */
 import {
   Group,
@@ -26,6 +27,8 @@ export const BATCH_SIZES = [1, 8, 32, 64] as const;
  */
 const CITIZEN_COUNT = 65;
 const FIRST_PROPOSAL_VOTERS = 2 + 1 + 8 + 32;
+/** The refunding zone's cap per vote: above what a vote costs here, so the relayer is paid its gas. */
+const REFUND_CAP = 10n ** 16n;
 
 export interface GasResults {
   members: number;
@@ -37,6 +40,10 @@ export interface GasResults {
   castVoteFirstOfProposal: number;
   /** Gas per vote, by batch size. */
   castVotes: Record<string, number>;
+  /** Gas per vote of a batch of 64 in a zone that reimburses relayers (a relayer already owed). */
+  castVotes64WithRefunds: number;
+  /** The gas per vote that batch credits its relayer: what the zone estimates the relayer paid. */
+  castVotes64RefundedGas: number;
 }
 
 /** The gas figures, and the 64 votes of the largest batch (the verify section reuses them). */
@@ -98,6 +105,9 @@ export async function benchGas(chain: BenchChain): Promise<GasRun> {
   await requireTally(zone, first, FIRST_PROPOSAL_VOTERS);
   await requireTally(zone, second, CITIZEN_COUNT);
 
+  log("castVotes(64) again in a zone of the same citizens that reimburses relayers");
+  const refunds = await castVotesWithRefunds(chain, citizens);
+
   log("official Semaphore: a group of the same citizens, one validateProof");
   const semaphoreValidateProof = await validateProofGas(chain, citizens[0]!, commitments);
 
@@ -110,6 +120,8 @@ export async function benchGas(chain: BenchChain): Promise<GasRun> {
       castVote: castVoteGas,
       castVoteFirstOfProposal,
       castVotes,
+      castVotes64WithRefunds: refunds.gasPerVote,
+      castVotes64RefundedGas: refunds.refundedGasPerVote,
     },
     votes: batchOf64,
     snapshot: {
@@ -132,7 +144,12 @@ export function printGas(results: GasResults): void {
       row("`castVote`", results.castVote),
       row("`castVote`, first vote of a proposal", results.castVoteFirstOfProposal),
       ...BATCH_SIZES.map((size) => row(`\`castVotes\`, batch of ${size}`, results.castVotes[size]!)),
+      row("`castVotes`, batch of 64, relayer refunds on", results.castVotes64WithRefunds),
     ],
+  );
+  console.log(
+    `With refunds on, the batch of 64 credits its relayer ${formatNumber(results.castVotes64RefundedGas)} ` +
+      `gas per vote at the transaction's gas price, for ${formatNumber(results.castVotes64WithRefunds)} used.\n`,
   );
 }
 
@@ -149,6 +166,50 @@ async function castBatch(zone: Zone, votes: VoteProof[]): Promise<number> {
     points,
   }));
   return Math.round(Number(await gasOf(zone.castVotes(batch))) / votes.length);
+}
+
+/**
+ * A batch of 64 in a zone of the same citizens that reimburses relayers: a proposal, a warm-up vote
+ * (which also gives the relayer a credit, so the batch updates it as a relayer's batches mostly do),
+ * then the batch. Returns its gas per vote and the gas per vote it credited.
+ */
+async function castVotesWithRefunds(
+  chain: BenchChain,
+  citizens: Identity[],
+): Promise<{ gasPerVote: number; refundedGasPerVote: number }> {
+  const zone = await createBenchZone(chain, "Benchmark refunds", { maxRelayerRefundPerVote: REFUND_CAP });
+  await (
+    await zone.connect(chain.registrar).addMembers(citizens.map((citizen) => citizen.commitment))
+  ).wait();
+  const proposalId = await proposeAs(chain, zone, citizens[0]!, "Benchmark proposal C");
+  const snapshotGroup = await rebuildGroup(zone, { untilProposal: proposalId });
+  const votes: VoteProof[] = [];
+  for (const citizen of citizens) {
+    votes.push(
+      await proveVote(citizen, snapshotGroup, {
+        chainId: chain.chainId,
+        zone: await zone.getAddress(),
+        proposalId,
+        option: VoteOption.For,
+      }),
+    );
+  }
+  await castVote(zone, votes[0]!);
+  const relayer = await chain.relayer.getAddress();
+  const creditBefore = await zone.relayerCredit(relayer);
+  const batch = votes.slice(1);
+  const receipt = await (
+    await zone.castVotes(
+      batch.map(({ proposalId, option, nullifier, points }) => ({ proposalId, option, nullifier, points })),
+    )
+  ).wait();
+  if (!receipt) throw new Error("no receipt");
+  await requireTally(zone, proposalId, CITIZEN_COUNT);
+  const credited = (await zone.relayerCredit(relayer)) - creditBefore;
+  return {
+    gasPerVote: Math.round(Number(receipt.gasUsed) / batch.length),
+    refundedGasPerVote: Math.round(Number(credited / receipt.gasPrice) / batch.length),
+  };
 }
 
 /** castVotes skips a vote it cannot count instead of reverting: make sure every vote counted. */
