@@ -1,0 +1,141 @@
+/**
+ * Keeps the relayer's index of each zone's events up to date: the group's leaves (for clients that
+ * build proofs), the proposals with their snapshots (to check votes before verifying their proofs)
+ * and each open proposal's state and tally as the zone reports them.
+ */
+import type { Log, Provider } from "ethers";
+import type { Logger } from "pino";
+import { PROPOSAL_STATES, Zone__factory, zoneAt, type Zone } from "../sdk/index.js";
+import type { IndexedProposal, RelayerStore } from "./store.js";
+
+/** Blocks per eth_getLogs call: what public RPC providers commonly allow. */
+const LOG_RANGE = 5_000;
+const FINAL_STATES = new Set(["Defeated", "Canceled", "Expired", "Executed"]);
+const ZONE_INTERFACE = Zone__factory.createInterface();
+
+/** A proposal's latest view from the zone, as the index stores it. */
+export interface ProposalView {
+  state: (typeof PROPOSAL_STATES)[number];
+  tally: string[];
+  eta: number;
+}
+
+export class ZoneIndexer {
+  readonly #zones: Map<string, Zone>;
+  #syncing: Promise<void> | undefined;
+  #chainTime = 0;
+  #indexedBlock = -1;
+
+  constructor(
+    private readonly store: RelayerStore,
+    private readonly provider: Provider,
+    zones: readonly string[],
+    private readonly fromBlock: number,
+    private readonly logger: Logger,
+  ) {
+    this.#zones = new Map(zones.map((zone) => [zone, zoneAt(zone, provider)]));
+  }
+
+  /** The latest block's timestamp at the last sync: the zone's clock, as far as the relayer knows. */
+  get chainTime(): number {
+    return this.#chainTime;
+  }
+
+  /** The last block whose events are in the index. */
+  get indexedBlock(): number {
+    return this.#indexedBlock;
+  }
+
+  /** Reads new events and refreshes open proposals. Concurrent calls share one run. */
+  sync(): Promise<void> {
+    this.#syncing ??= this.#sync().finally(() => (this.#syncing = undefined));
+    return this.#syncing;
+  }
+
+  proposal(zone: string, id: string): IndexedProposal | undefined {
+    return this.store.proposal(zone, id);
+  }
+
+  async #sync(): Promise<void> {
+    const latest = await this.provider.getBlock("latest");
+    if (latest === null) throw new Error("the RPC returned no latest block");
+    for (const [address, zone] of this.#zones) {
+      let from = this.store.nextBlock(address) ?? this.fromBlock;
+      while (from <= latest.number) {
+        const to = Math.min(latest.number, from + LOG_RANGE - 1);
+        const logs = await this.provider.getLogs({ address, fromBlock: from, toBlock: to });
+        this.store.transaction(() => {
+          for (const log of logs) this.#apply(address, log);
+          this.store.setNextBlock(address, to + 1);
+        });
+        from = to + 1;
+      }
+      await this.#refreshOpenProposals(address, zone);
+    }
+    this.#chainTime = latest.timestamp;
+    this.#indexedBlock = latest.number;
+  }
+
+  #apply(zone: string, log: Log): void {
+    const event = ZONE_INTERFACE.parseLog(log);
+    if (event === null) return;
+    const args = event.args;
+    switch (event.name) {
+      case "MemberAdded":
+        this.store.setMember(zone, Number(args.index), String(args.identityCommitment));
+        break;
+      case "MembersAdded": {
+        const start = Number(args.startIndex);
+        (args.identityCommitments as bigint[]).forEach((commitment, offset) =>
+          this.store.setMember(zone, start + offset, String(commitment)),
+        );
+        break;
+      }
+      case "MemberUpdated":
+        this.store.setMember(zone, Number(args.index), String(args.newIdentityCommitment));
+        break;
+      case "MemberRemoved":
+        this.store.setMember(zone, Number(args.index), "0");
+        break;
+      case "ProposalCreated": {
+        const options = (args.options as { target: string; value: bigint; data: string }[][]).map((actions) =>
+          actions.map(({ target, value, data }) => ({ target, value: value.toString(), data })),
+        );
+        this.store.saveProposal({
+          zone,
+          id: String(args.proposalId),
+          createdBlock: log.blockNumber,
+          description: args.description as string,
+          options: JSON.stringify(options),
+          multipleChoice: options.length > 1,
+          snapshotRoot: String(args.snapshotRoot),
+          snapshotDepth: Number(args.snapshotDepth),
+          eligibleCount: Number(args.eligibleCount),
+          voteStart: Number(args.voteStart),
+          voteEnd: Number(args.voteEnd),
+          view: null,
+          final: false,
+        });
+        this.logger.debug({ zone, proposalId: String(args.proposalId) }, "indexed a new proposal");
+        break;
+      }
+      default:
+        // Votes, queueing, execution and cancellation change a proposal's view, refreshed below.
+        break;
+    }
+  }
+
+  /** Asks the zone for the state, tally and eta of every proposal whose state can still change. */
+  async #refreshOpenProposals(address: string, zone: Zone): Promise<void> {
+    for (const proposal of this.store.proposals(address, { onlyOpen: true })) {
+      const view = await zone.getProposal(proposal.id);
+      const state = PROPOSAL_STATES[Number(view.state)] ?? "Pending";
+      const stored: ProposalView = {
+        state,
+        tally: view.tally.map((votes) => votes.toString()),
+        eta: Number(view.eta),
+      };
+      this.store.updateProposalView(address, proposal.id, JSON.stringify(stored), FINAL_STATES.has(state));
+    }
+  }
+}

@@ -1,0 +1,309 @@
+/**
+ * Decides whether to accept a vote or proposal, cheapest checks first (the request's shape has
+ * already been checked against its schema): the zone, the proposal and its state, the nullifier,
+ * then the proof itself on a verifier thread. An accepted submission is committed to SQLite before
+ * the 202 is sent; submissions accepted together share one commit (one fsync).
+ */
+import { getAddress } from "ethers";
+import {
+  MAX_TREE_DEPTH,
+  MIN_TREE_DEPTH,
+  SNARK_SCALAR_FIELD,
+  type PackedProof,
+  type Zone,
+} from "../sdk/index.js";
+import { RelayerError } from "./errors.js";
+import type { ZoneIndexer } from "./indexer.js";
+import type { RelayerMetrics } from "./metrics.js";
+import { proposalOptions, proposeArguments, type ProposalRequest, type VoteRequest } from "./requests.js";
+import type { RelayerStore, Submission } from "./store.js";
+import { revertReason } from "./submitter.js";
+import type { VerifierPool } from "./verifier-pool.js";
+
+/** Base field of BN254: every proof coordinate must be below it. */
+const BASE_FIELD = 21888242871839275222246405745257275088696311157297823662689037894645226208583n;
+const UINT256_BOUND = 1n << 256n;
+
+/** What the zone's custom errors mean to a proposer, and the status they get. */
+const PROPOSE_ERRORS: Record<string, { status: 409 | 422; code: string; message: string }> = {
+  ZoneNullifierAlreadyUsed: {
+    status: 409,
+    code: "duplicate_nullifier",
+    message: "this identity already used this proposal slot",
+  },
+  ZoneUnknownMerkleRoot: {
+    status: 422,
+    code: "unknown_root",
+    message:
+      "the proof's group root is neither the zone's current one nor one replaced within the hour: rebuild the group and prove again",
+  },
+  ZoneWrongProposalEpoch: {
+    status: 422,
+    code: "wrong_epoch",
+    message: "the proof is for another proposal epoch than the zone's current one",
+  },
+  ZoneProposalSlotOutOfRange: {
+    status: 422,
+    code: "slot_out_of_range",
+    message: "the slot is not below the zone's proposals per epoch",
+  },
+  ZoneInvalidProof: { status: 422, code: "invalid_proof", message: "the zone rejects the proof" },
+  ZoneGroupIsEmpty: { status: 422, code: "empty_group", message: "the zone has no citizens yet" },
+};
+
+interface PendingAccept {
+  submission: Pick<Submission, "nullifier" | "kind" | "zone" | "proposalId" | "payload">;
+  resolve(isNew: boolean): void;
+  reject(error: unknown): void;
+}
+
+export class Intake {
+  readonly #pending: PendingAccept[] = [];
+  #flushScheduled = false;
+
+  constructor(
+    private readonly store: RelayerStore,
+    private readonly zones: ReadonlyMap<string, Zone>,
+    private readonly indexer: ZoneIndexer,
+    private readonly verifier: VerifierPool,
+    private readonly metrics: RelayerMetrics,
+    private readonly chainId: bigint,
+    private readonly relayerAddress: string,
+    private readonly onAccepted: () => void,
+  ) {}
+
+  async acceptVote(request: VoteRequest): Promise<{ nullifier: string; status: "queued" }> {
+    const zoneAddress = this.#servedZone(request.zone);
+    const zone = this.zones.get(zoneAddress)!;
+    const proposalId = uint256(request.proposalId, "proposalId");
+    const nullifier = fieldElement(request.nullifier, "nullifier");
+    const option = smallInteger(request.option, "option");
+    const depth = treeDepth(request.merkleTreeDepth);
+    const points = proofPoints(request.proof);
+
+    let proposal = this.indexer.proposal(zoneAddress, proposalId.toString());
+    if (proposal === undefined) {
+      // It may have been created since the last sync.
+      await this.indexer.sync();
+      proposal = this.indexer.proposal(zoneAddress, proposalId.toString());
+    }
+    if (proposal === undefined) {
+      throw new RelayerError(404, "unknown_proposal", `zone ${zoneAddress} has no proposal ${proposalId}`);
+    }
+    const optionCount = proposal.multipleChoice ? (JSON.parse(proposal.options) as unknown[]).length : 3;
+    if (option >= optionCount) {
+      throw new RelayerError(
+        422,
+        "invalid_option",
+        `option ${option} is not one of proposal ${proposalId}'s (0 to ${optionCount - 1})`,
+      );
+    }
+    if (depth !== proposal.snapshotDepth) {
+      throw new RelayerError(
+        422,
+        "wrong_depth",
+        `votes on proposal ${proposalId} are proved at its snapshot's depth ${proposal.snapshotDepth}, not ${depth}`,
+      );
+    }
+    this.#requireActive(proposal, proposalId);
+    await this.#requireUnused(zone, request.nullifier);
+
+    const valid = await this.verifier.verifyVote({
+      vote: {
+        proposalId,
+        option,
+        nullifier,
+        merkleTreeRoot: BigInt(proposal.snapshotRoot),
+        merkleTreeDepth: depth,
+        points,
+      },
+      snapshot: {
+        chainId: this.chainId,
+        zone: zoneAddress,
+        snapshotRoot: BigInt(proposal.snapshotRoot),
+        snapshotDepth: proposal.snapshotDepth,
+      },
+    });
+    if (!valid) {
+      throw new RelayerError(
+        422,
+        "invalid_proof",
+        `the proof does not show that a citizen of proposal ${proposalId}'s snapshot chose option ${option} with this nullifier`,
+      );
+    }
+    const canonical: VoteRequest = { ...request, zone: zoneAddress };
+    await this.#commit({
+      nullifier: request.nullifier,
+      kind: "vote",
+      zone: zoneAddress,
+      proposalId: proposalId.toString(),
+      payload: JSON.stringify(canonical),
+    });
+    return { nullifier: request.nullifier, status: "queued" };
+  }
+
+  async acceptProposal(request: ProposalRequest): Promise<{ nullifier: string; status: "queued" }> {
+    const zoneAddress = this.#servedZone(request.zone);
+    const zone = this.zones.get(zoneAddress)!;
+    const merkleTreeRoot = fieldElement(request.merkleTreeRoot, "merkleTreeRoot");
+    const nullifier = fieldElement(request.nullifier, "nullifier");
+    const epoch = uint256(request.epoch, "epoch");
+    const slot = uint256(request.slot, "slot");
+    const merkleTreeDepth = treeDepth(request.merkleTreeDepth);
+    const points = proofPoints(request.proof);
+    request.options.forEach((actions) => actions.forEach(({ value }) => uint256(value, "value")));
+    await this.#requireUnused(zone, request.nullifier);
+
+    const valid = await this.verifier.verifyProposal({
+      proof: { merkleTreeRoot, merkleTreeDepth, epoch, slot, nullifier, points },
+      options: proposalOptions(request),
+      description: request.description,
+      context: { chainId: this.chainId, zone: zoneAddress },
+    });
+    if (!valid) {
+      throw new RelayerError(
+        422,
+        "invalid_proof",
+        "the proof does not bind this proposal's options and description to a citizen's slot in this epoch",
+      );
+    }
+    // The rest depends on the zone's state (its recent roots, epoch, rules): ask the zone itself.
+    try {
+      await zone.propose.staticCall(...proposeArguments(request), { from: this.relayerAddress });
+    } catch (error) {
+      const reason = revertReason(error);
+      if (reason === undefined) throw error;
+      const name = reason.slice(0, reason.indexOf("("));
+      const known = PROPOSE_ERRORS[name];
+      if (known !== undefined)
+        throw new RelayerError(known.status, known.code, `${known.message} (${reason})`);
+      throw new RelayerError(422, "proposal_refused", `the zone would refuse this proposal: ${reason}`);
+    }
+    await this.#commit({
+      nullifier: request.nullifier,
+      kind: "proposal",
+      zone: zoneAddress,
+      proposalId: null,
+      payload: JSON.stringify({ ...request, zone: zoneAddress }),
+    });
+    return { nullifier: request.nullifier, status: "queued" };
+  }
+
+  #servedZone(zone: string): string {
+    const address = getAddress(zone.toLowerCase());
+    if (!this.zones.has(address)) {
+      throw new RelayerError(404, "unknown_zone", `zone ${address} is not served by this relayer`);
+    }
+    return address;
+  }
+
+  #requireActive(
+    proposal: { voteStart: number; voteEnd: number; view: string | null },
+    proposalId: bigint,
+  ): void {
+    const state = proposal.view === null ? undefined : (JSON.parse(proposal.view) as { state: string }).state;
+    const now = this.indexer.chainTime;
+    if (state === "Canceled") {
+      throw new RelayerError(422, "proposal_not_active", `proposal ${proposalId} was canceled`, { state });
+    }
+    if (now < proposal.voteStart - 1) {
+      throw new RelayerError(
+        422,
+        "proposal_not_active",
+        `proposal ${proposalId} opens for votes at ${new Date(proposal.voteStart * 1000).toISOString()}`,
+        { state: "Pending" },
+      );
+    }
+    if (now >= proposal.voteEnd) {
+      throw new RelayerError(
+        422,
+        "proposal_not_active",
+        `proposal ${proposalId} closed for votes at ${new Date(proposal.voteEnd * 1000).toISOString()}`,
+        { state: state ?? "closed" },
+      );
+    }
+  }
+
+  async #requireUnused(zone: Zone, nullifier: string): Promise<void> {
+    const stored = this.store.submission(nullifier);
+    if (stored !== undefined) throw duplicate(stored);
+    if (await zone.isNullifierUsed(nullifier)) {
+      throw new RelayerError(409, "duplicate_nullifier", `nullifier ${nullifier} is already used on chain`, {
+        nullifier,
+        status: "confirmed",
+      });
+    }
+  }
+
+  /** Stores the submission with the others accepted in the same turn of the event loop. */
+  async #commit(submission: PendingAccept["submission"]): Promise<void> {
+    const isNew = await new Promise<boolean>((resolve, reject) => {
+      this.#pending.push({ submission, resolve, reject });
+      if (!this.#flushScheduled) {
+        this.#flushScheduled = true;
+        setImmediate(() => this.#flush());
+      }
+    });
+    if (!isNew) throw duplicate(this.store.submission(submission.nullifier)!);
+    this.metrics.accepted(submission.kind);
+    this.onAccepted();
+  }
+
+  #flush(): void {
+    this.#flushScheduled = false;
+    const batch = this.#pending.splice(0);
+    try {
+      const isNew = this.store.accept(batch.map((pending) => pending.submission));
+      batch.forEach((pending, i) => pending.resolve(isNew[i] === true));
+    } catch (error) {
+      for (const pending of batch) pending.reject(error);
+    }
+  }
+}
+
+function duplicate(stored: Submission): RelayerError {
+  return new RelayerError(
+    409,
+    "duplicate_nullifier",
+    `nullifier ${stored.nullifier} was already accepted; its ${stored.kind} is ${stored.status}`,
+    { nullifier: stored.nullifier, status: stored.status },
+  );
+}
+
+function uint256(value: string, name: string): bigint {
+  const parsed = BigInt(value);
+  if (parsed >= UINT256_BOUND) throw malformed(`${name} does not fit in a uint256`);
+  return parsed;
+}
+
+function fieldElement(value: string, name: string): bigint {
+  const parsed = BigInt(value);
+  if (parsed >= SNARK_SCALAR_FIELD) throw malformed(`${name} is not below the BN254 scalar field order`);
+  return parsed;
+}
+
+function smallInteger(value: string, name: string): number {
+  const parsed = BigInt(value);
+  if (parsed > 255n) throw new RelayerError(422, "invalid_option", `${name} ${value} is out of range`);
+  return Number(parsed);
+}
+
+function treeDepth(value: string): number {
+  const parsed = BigInt(value);
+  if (parsed < BigInt(MIN_TREE_DEPTH) || parsed > BigInt(MAX_TREE_DEPTH)) {
+    throw malformed(`merkleTreeDepth must be from ${MIN_TREE_DEPTH} to ${MAX_TREE_DEPTH}, got ${value}`);
+  }
+  return Number(parsed);
+}
+
+function proofPoints(values: readonly string[]): PackedProof {
+  const points = values.map(BigInt);
+  points.forEach((point, i) => {
+    if (point >= BASE_FIELD) throw malformed(`proof[${i}] is not below the BN254 base field order`);
+  });
+  return points as PackedProof;
+}
+
+function malformed(message: string): RelayerError {
+  return new RelayerError(400, "malformed_request", message);
+}

@@ -1,0 +1,90 @@
+/**
+ * The relayer's Prometheus metrics, kept in memory and rendered in the text exposition format
+ * (version 0.0.4). Counters restart at 0 with the process, as Prometheus expects.
+ */
+
+/** castVotes batch sizes are powers of two up to the largest batch the relayer sends. */
+const BATCH_SIZE_BUCKETS = [1, 2, 4, 8, 16, 32, 64, 128];
+
+export class RelayerMetrics {
+  readonly #accepted = new Map<string, number>();
+  readonly #rejected = new Map<string, number>();
+  readonly #outcomes = new Map<string, number>();
+  readonly #batchSizes = new Array<number>(BATCH_SIZE_BUCKETS.length).fill(0);
+  #batchCount = 0;
+  #batchVotes = 0;
+  #gasUsed = 0n;
+  #feesPaidWei = 0n;
+
+  /** A vote or proposal answered 202. */
+  accepted(kind: string): void {
+    increment(this.#accepted, kind);
+  }
+
+  /** A request refused, by its error code (malformed_request, invalid_proof, ...). */
+  rejected(code: string): void {
+    increment(this.#rejected, code);
+  }
+
+  /** What became of an accepted submission on chain (confirmed, or rejected with a reason). */
+  settled(outcome: string): void {
+    increment(this.#outcomes, outcome);
+  }
+
+  batchSent(size: number): void {
+    this.#batchCount++;
+    this.#batchVotes += size;
+    BATCH_SIZE_BUCKETS.forEach((bound, i) => {
+      if (size <= bound) this.#batchSizes[i]!++;
+    });
+  }
+
+  gasSpent(gasUsed: bigint, feeWei: bigint): void {
+    this.#gasUsed += gasUsed;
+    this.#feesPaidWei += feeWei;
+  }
+
+  /** The text Prometheus scrapes; `queue` holds the current count of submissions per status. */
+  render(queue: Record<string, number>): string {
+    const lines: string[] = [];
+    const family = (name: string, type: string, help: string) =>
+      lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
+    family("zonedao_relayer_accepted_total", "counter", "Votes and proposals accepted (HTTP 202).");
+    for (const [kind, count] of this.#accepted)
+      lines.push(`zonedao_relayer_accepted_total{kind="${kind}"} ${count}`);
+    family("zonedao_relayer_rejected_total", "counter", "Requests refused, by reason.");
+    for (const [reason, count] of this.#rejected) {
+      lines.push(`zonedao_relayer_rejected_total{reason="${reason}"} ${count}`);
+    }
+    family("zonedao_relayer_settled_total", "counter", "Accepted submissions settled on chain, by outcome.");
+    for (const [outcome, count] of this.#outcomes) {
+      lines.push(`zonedao_relayer_settled_total{outcome="${outcome}"} ${count}`);
+    }
+    family("zonedao_relayer_queue_depth", "gauge", "Accepted submissions by status.");
+    for (const [status, count] of Object.entries(queue)) {
+      lines.push(`zonedao_relayer_queue_depth{status="${status}"} ${count}`);
+    }
+    family("zonedao_relayer_batch_size", "histogram", "Submissions per transaction sent.");
+    BATCH_SIZE_BUCKETS.forEach((bound, i) =>
+      lines.push(`zonedao_relayer_batch_size_bucket{le="${bound}"} ${this.#batchSizes[i]}`),
+    );
+    lines.push(`zonedao_relayer_batch_size_bucket{le="+Inf"} ${this.#batchCount}`);
+    lines.push(
+      `zonedao_relayer_batch_size_sum ${this.#batchVotes}`,
+      `zonedao_relayer_batch_size_count ${this.#batchCount}`,
+    );
+    family("zonedao_relayer_gas_used_total", "counter", "Gas used by the relayer's mined transactions.");
+    lines.push(`zonedao_relayer_gas_used_total ${this.#gasUsed}`);
+    family(
+      "zonedao_relayer_fees_paid_wei_total",
+      "counter",
+      "Fees paid for the relayer's mined transactions, in wei.",
+    );
+    lines.push(`zonedao_relayer_fees_paid_wei_total ${this.#feesPaidWei}`);
+    return `${lines.join("\n")}\n`;
+  }
+}
+
+function increment(counts: Map<string, number>, key: string): void {
+  counts.set(key, (counts.get(key) ?? 0) + 1);
+}

@@ -1,0 +1,151 @@
+/**
+ * Puts the relayer together: chain connection, SQLite store, index, verifier threads, submitter
+ * and HTTP app. `startRelayer` checks at boot what configuration alone cannot (the RPC answers,
+ * every zone is a zone), and `close` shuts down in order: stop taking requests, finish the
+ * transaction in flight, then release threads and the database.
+ */
+import { JsonRpcProvider, Wallet, formatEther, type Provider } from "ethers";
+import { pino, type Logger } from "pino";
+import { zoneAt, type Zone } from "../sdk/index.js";
+import { buildRelayerApp, type RelayerApp } from "./app.js";
+import type { RelayerConfig } from "./config.js";
+import { ZoneIndexer } from "./indexer.js";
+import { Intake } from "./intake.js";
+import { RelayerMetrics } from "./metrics.js";
+import { RelayerStore } from "./store.js";
+import { Submitter } from "./submitter.js";
+import { VerifierPool } from "./verifier-pool.js";
+
+export interface Relayer {
+  app: RelayerApp;
+  store: RelayerStore;
+  indexer: ZoneIndexer;
+  submitter: Submitter;
+  address: string;
+  /** Starts listening on the configured host and port; resolves to the URL it listens on. */
+  listen(): Promise<string>;
+  close(): Promise<void>;
+}
+
+export class RelayerStartupError extends Error {
+  override name = "RelayerStartupError";
+}
+
+/** A pino logger that can never print the relayer's key, even if a config object is logged. */
+export function relayerLogger(level: RelayerConfig["logLevel"]): Logger {
+  return pino({
+    level,
+    redact: {
+      paths: [
+        "privateKey",
+        "*.privateKey",
+        "config.privateKey",
+        "ZONEDAO_RELAYER_KEY",
+        "*.ZONEDAO_RELAYER_KEY",
+      ],
+      censor: "[redacted]",
+    },
+  });
+}
+
+export async function startRelayer(
+  config: RelayerConfig,
+  options: { logger?: Logger; provider?: Provider } = {},
+): Promise<Relayer> {
+  const logger = options.logger ?? relayerLogger(config.logLevel);
+  const provider =
+    options.provider ??
+    new JsonRpcProvider(config.rpcUrl, undefined, {
+      staticNetwork: true,
+      // ethers reuses a result for 250 ms by default: a relayer must see each new block's time.
+      cacheTimeout: -1,
+    });
+  let chainId: bigint;
+  try {
+    chainId = (await provider.getNetwork()).chainId;
+  } catch (error) {
+    throw new RelayerStartupError(`cannot reach the chain at ${config.rpcUrl}: ${(error as Error).message}`);
+  }
+  for (const zone of config.zones) {
+    const code = await provider.getCode(zone);
+    if (code === "0x") throw new RelayerStartupError(`zone ${zone} has no contract on chain ${chainId}`);
+    try {
+      await zoneAt(zone, provider).merkleTree();
+    } catch {
+      throw new RelayerStartupError(`${zone} on chain ${chainId} is not a ZoneDAO zone`);
+    }
+  }
+  const wallet = new Wallet(config.privateKey, provider);
+  const balance = await provider.getBalance(wallet.address);
+  if (balance === 0n)
+    logger.warn({ relayer: wallet.address }, "the relayer account has no funds to pay for gas");
+
+  const zones = new Map<string, Zone>(config.zones.map((zone) => [zone, zoneAt(zone, provider)]));
+  const store = new RelayerStore(config.databasePath);
+  const metrics = new RelayerMetrics();
+  const indexer = new ZoneIndexer(store, provider, config.zones, config.fromBlock, logger);
+  await indexer.sync();
+  const verifier = await VerifierPool.start(config.verifierThreads);
+  const submitter = new Submitter(store, provider, wallet, zones, indexer, config, metrics, logger);
+  const intake = new Intake(store, zones, indexer, verifier, metrics, chainId, wallet.address, () =>
+    submitter.wake(),
+  );
+  const app = await buildRelayerApp({
+    config,
+    logger,
+    store,
+    indexer,
+    intake,
+    metrics,
+    async health() {
+      const [block, balanceWei] = await Promise.all([
+        provider.getBlockNumber(),
+        provider.getBalance(wallet.address),
+      ]);
+      return {
+        chainId: chainId.toString(),
+        relayer: wallet.address,
+        balanceWei: balanceWei.toString(),
+        block,
+      };
+    },
+  });
+
+  const indexTimer = setInterval(() => {
+    indexer.sync().catch((error: unknown) => logger.warn({ err: error }, "index sync failed; will retry"));
+  }, config.pollIntervalMs);
+  submitter.start();
+  logger.info(
+    {
+      chainId: chainId.toString(),
+      relayer: wallet.address,
+      balance: formatEther(balance),
+      zones: config.zones,
+    },
+    "relayer started",
+  );
+
+  let closing: Promise<void> | undefined;
+  return {
+    app,
+    store,
+    indexer,
+    submitter,
+    address: wallet.address,
+    async listen() {
+      return app.listen({ host: config.host, port: config.port });
+    },
+    close() {
+      closing ??= (async () => {
+        await app.close();
+        clearInterval(indexTimer);
+        await submitter.stop();
+        await verifier.close();
+        store.close();
+        if (options.provider === undefined) provider.destroy?.();
+        logger.info("relayer stopped");
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,443 @@
+/**
+ * The relayer's durable state, in one SQLite file (WAL, synchronous FULL): every accepted vote or
+ * proposal (before its 202 is sent), the transactions that carry them, and the index of the zones'
+ * events that the read endpoints serve. A process killed at any moment finds here everything it
+ * accepted and every transaction it may have sent.
+ */
+import { DatabaseSync, type SQLInputValue } from "node:sqlite";
+
+export type SubmissionKind = "vote" | "proposal";
+export type SubmissionStatus = "queued" | "submitted" | "confirmed" | "rejected";
+
+/** An accepted vote or anonymous proposal and what became of it. */
+export interface Submission {
+  nullifier: string;
+  kind: SubmissionKind;
+  zone: string;
+  /** The proposal voted on; for a proposal, the id the zone gave it once confirmed. */
+  proposalId: string | null;
+  /** The request as accepted (JSON): all the batcher needs to submit it. */
+  payload: string;
+  status: SubmissionStatus;
+  reason: string | null;
+  acceptedAt: number;
+  batchId: number | null;
+  txHash: string | null;
+  blockNumber: number | null;
+}
+
+/** One transaction the relayer signed, with each version of it (fee bumps) it broadcast. */
+export interface Batch {
+  id: number;
+  zone: string;
+  kind: SubmissionKind;
+  nonce: number;
+  status: "pending" | "mined" | "failed";
+  createdAt: number;
+  attempts: { txHash: string; rawTransaction: string; sentAt: number }[];
+}
+
+/** A proposal as the index holds it: the ProposalCreated event plus the zone's latest view of it. */
+export interface IndexedProposal {
+  zone: string;
+  id: string;
+  createdBlock: number;
+  description: string;
+  /** IZone.Action[][] as JSON, values as decimal strings. */
+  options: string;
+  multipleChoice: boolean;
+  snapshotRoot: string;
+  snapshotDepth: number;
+  eligibleCount: number;
+  voteStart: number;
+  voteEnd: number;
+  /** State name, tally and eta as the zone's getProposal last returned them (JSON). */
+  view: string | null;
+  /** Whether its state can no longer change (Defeated, Canceled, Expired, Executed). */
+  final: boolean;
+}
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS submissions (
+  nullifier TEXT PRIMARY KEY,
+  kind TEXT NOT NULL CHECK (kind IN ('vote', 'proposal')),
+  zone TEXT NOT NULL,
+  proposal_id TEXT,
+  payload TEXT NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('queued', 'submitted', 'confirmed', 'rejected')),
+  reason TEXT,
+  accepted_at INTEGER NOT NULL,
+  batch_id INTEGER,
+  tx_hash TEXT,
+  block_number INTEGER,
+  tries INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX IF NOT EXISTS submissions_by_status ON submissions (status, kind, zone, accepted_at);
+CREATE INDEX IF NOT EXISTS submissions_by_batch ON submissions (batch_id);
+CREATE TABLE IF NOT EXISTS batches (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  zone TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  nonce INTEGER NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('pending', 'mined', 'failed')),
+  created_at INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS batch_attempts (
+  tx_hash TEXT PRIMARY KEY,
+  batch_id INTEGER NOT NULL REFERENCES batches (id),
+  raw_transaction TEXT NOT NULL,
+  sent_at INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS members (
+  zone TEXT NOT NULL,
+  leaf_index INTEGER NOT NULL,
+  commitment TEXT NOT NULL,
+  PRIMARY KEY (zone, leaf_index)
+);
+CREATE TABLE IF NOT EXISTS proposals (
+  zone TEXT NOT NULL,
+  id TEXT NOT NULL,
+  created_block INTEGER NOT NULL,
+  description TEXT NOT NULL,
+  options TEXT NOT NULL,
+  multiple_choice INTEGER NOT NULL,
+  snapshot_root TEXT NOT NULL,
+  snapshot_depth INTEGER NOT NULL,
+  eligible_count INTEGER NOT NULL,
+  vote_start INTEGER NOT NULL,
+  vote_end INTEGER NOT NULL,
+  view TEXT,
+  final INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (zone, id)
+);
+CREATE TABLE IF NOT EXISTS index_cursors (
+  zone TEXT PRIMARY KEY,
+  next_block INTEGER NOT NULL
+);
+`;
+
+type Row = Record<string, SQLInputValue>;
+
+export class RelayerStore {
+  readonly #db: DatabaseSync;
+
+  constructor(path: string) {
+    this.#db = new DatabaseSync(path);
+    // WAL lets the read endpoints run while the batcher writes; FULL makes each commit (and so each
+    // 202) survive a power cut, not only a killed process.
+    this.#db.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;");
+    this.#db.exec("PRAGMA busy_timeout = 5000;");
+    this.#db.exec(SCHEMA);
+  }
+
+  close(): void {
+    if (this.#db.isOpen) this.#db.close();
+  }
+
+  /** Runs `work` in one transaction: all of it is stored, or none. */
+  transaction<T>(work: () => T): T {
+    this.#db.exec("BEGIN IMMEDIATE");
+    try {
+      const result = work();
+      this.#db.exec("COMMIT");
+      return result;
+    } catch (error) {
+      this.#db.exec("ROLLBACK");
+      throw error;
+    }
+  }
+
+  // --- submissions -------------------------------------------------------------------------------
+
+  /**
+   * Stores accepted submissions in one commit. Returns, for each, whether it was new: a nullifier
+   * already stored (a concurrent duplicate) is left as it was.
+   */
+  accept(
+    submissions: readonly Pick<Submission, "nullifier" | "kind" | "zone" | "proposalId" | "payload">[],
+  ): boolean[] {
+    const insert = this.#db.prepare(
+      `INSERT INTO submissions (nullifier, kind, zone, proposal_id, payload, status, accepted_at)
+       VALUES (?, ?, ?, ?, ?, 'queued', ?) ON CONFLICT (nullifier) DO NOTHING`,
+    );
+    const now = Date.now();
+    return this.transaction(() =>
+      submissions.map(
+        (submission) =>
+          insert.run(
+            submission.nullifier,
+            submission.kind,
+            submission.zone,
+            submission.proposalId,
+            submission.payload,
+            now,
+          ).changes === 1,
+      ),
+    );
+  }
+
+  submission(nullifier: string): Submission | undefined {
+    const row = this.#db.prepare("SELECT * FROM submissions WHERE nullifier = ?").get(nullifier);
+    return row === undefined ? undefined : toSubmission(row);
+  }
+
+  /** The oldest queued submissions of one kind, for one zone (the zone of the oldest one). */
+  nextQueued(kind: SubmissionKind, limit: number): Submission[] {
+    const oldest = this.#db
+      .prepare(
+        "SELECT zone FROM submissions WHERE status = 'queued' AND kind = ? ORDER BY accepted_at, rowid LIMIT 1",
+      )
+      .get(kind);
+    if (oldest === undefined) return [];
+    return this.#db
+      .prepare(
+        `SELECT * FROM submissions WHERE status = 'queued' AND kind = ? AND zone = ?
+         ORDER BY accepted_at, rowid LIMIT ?`,
+      )
+      .all(kind, oldest.zone as string, limit)
+      .map(toSubmission);
+  }
+
+  /** How many transactions have carried this submission. */
+  tries(nullifier: string): number {
+    const row = this.#db.prepare("SELECT tries FROM submissions WHERE nullifier = ?").get(nullifier);
+    return row === undefined ? 0 : Number(row.tries);
+  }
+
+  countByStatus(): Record<SubmissionStatus, number> {
+    const counts: Record<SubmissionStatus, number> = { queued: 0, submitted: 0, confirmed: 0, rejected: 0 };
+    for (const row of this.#db
+      .prepare("SELECT status, COUNT(*) AS count FROM submissions GROUP BY status")
+      .all()) {
+      counts[row.status as SubmissionStatus] = Number(row.count);
+    }
+    return counts;
+  }
+
+  /** Records the outcome of a submission (and, for a proposal, the id the zone gave it). */
+  settle(
+    nullifier: string,
+    outcome: {
+      status: "confirmed" | "rejected" | "queued";
+      reason?: string | null;
+      txHash?: string | null;
+      blockNumber?: number | null;
+      proposalId?: string | null;
+    },
+  ): void {
+    this.#db
+      .prepare(
+        `UPDATE submissions SET status = ?, reason = ?, tx_hash = ?, block_number = ?,
+           proposal_id = COALESCE(?, proposal_id), batch_id = CASE WHEN ? = 'queued' THEN NULL ELSE batch_id END
+         WHERE nullifier = ?`,
+      )
+      .run(
+        outcome.status,
+        outcome.reason ?? null,
+        outcome.txHash ?? null,
+        outcome.blockNumber ?? null,
+        outcome.proposalId ?? null,
+        outcome.status,
+        nullifier,
+      );
+  }
+
+  // --- batches -----------------------------------------------------------------------------------
+
+  /**
+   * Records a signed transaction and marks its submissions submitted, in one commit, before it is
+   * broadcast: after a crash, the relayer knows exactly what it may have sent.
+   */
+  createBatch(
+    batch: { zone: string; kind: SubmissionKind; nonce: number; txHash: string; rawTransaction: string },
+    nullifiers: readonly string[],
+  ): number {
+    return this.transaction(() => {
+      const now = Date.now();
+      const { lastInsertRowid } = this.#db
+        .prepare("INSERT INTO batches (zone, kind, nonce, status, created_at) VALUES (?, ?, ?, 'pending', ?)")
+        .run(batch.zone, batch.kind, batch.nonce, now);
+      const batchId = Number(lastInsertRowid);
+      this.#db
+        .prepare(
+          "INSERT INTO batch_attempts (tx_hash, batch_id, raw_transaction, sent_at) VALUES (?, ?, ?, ?)",
+        )
+        .run(batch.txHash, batchId, batch.rawTransaction, now);
+      const mark = this.#db.prepare(
+        "UPDATE submissions SET status = 'submitted', batch_id = ?, tx_hash = ?, tries = tries + 1 WHERE nullifier = ?",
+      );
+      for (const nullifier of nullifiers) mark.run(batchId, batch.txHash, nullifier);
+      return batchId;
+    });
+  }
+
+  /** Records a re-signed version of a pending batch (same nonce, higher fees). */
+  addAttempt(batchId: number, txHash: string, rawTransaction: string): void {
+    this.transaction(() => {
+      this.#db
+        .prepare(
+          "INSERT INTO batch_attempts (tx_hash, batch_id, raw_transaction, sent_at) VALUES (?, ?, ?, ?)",
+        )
+        .run(txHash, batchId, rawTransaction, Date.now());
+      this.#db
+        .prepare("UPDATE submissions SET tx_hash = ? WHERE batch_id = ? AND status = 'submitted'")
+        .run(txHash, batchId);
+    });
+  }
+
+  pendingBatches(): Batch[] {
+    return this.#db
+      .prepare("SELECT * FROM batches WHERE status = 'pending' ORDER BY id")
+      .all()
+      .map((row) => this.#toBatch(row));
+  }
+
+  batchSubmissions(batchId: number): Submission[] {
+    return this.#db
+      .prepare("SELECT * FROM submissions WHERE batch_id = ? AND status = 'submitted' ORDER BY rowid")
+      .all(batchId)
+      .map(toSubmission);
+  }
+
+  /** Ends a batch; `failed` puts its still-submitted submissions back in the queue. */
+  finishBatch(batchId: number, status: "mined" | "failed"): void {
+    this.#db.prepare("UPDATE batches SET status = ? WHERE id = ?").run(status, batchId);
+    if (status === "failed") {
+      this.#db
+        .prepare(
+          "UPDATE submissions SET status = 'queued', batch_id = NULL, tx_hash = NULL WHERE batch_id = ? AND status = 'submitted'",
+        )
+        .run(batchId);
+    }
+  }
+
+  #toBatch(row: Row): Batch {
+    const attempts = this.#db
+      .prepare(
+        "SELECT tx_hash, raw_transaction, sent_at FROM batch_attempts WHERE batch_id = ? ORDER BY sent_at, rowid",
+      )
+      .all(row.id as number)
+      .map((attempt) => ({
+        txHash: attempt.tx_hash as string,
+        rawTransaction: attempt.raw_transaction as string,
+        sentAt: Number(attempt.sent_at),
+      }));
+    return {
+      id: Number(row.id),
+      zone: row.zone as string,
+      kind: row.kind as SubmissionKind,
+      nonce: Number(row.nonce),
+      status: row.status as Batch["status"],
+      createdAt: Number(row.created_at),
+      attempts,
+    };
+  }
+
+  // --- index of chain events -----------------------------------------------------------------------
+
+  nextBlock(zone: string): number | undefined {
+    const row = this.#db.prepare("SELECT next_block FROM index_cursors WHERE zone = ?").get(zone);
+    return row === undefined ? undefined : Number(row.next_block);
+  }
+
+  setNextBlock(zone: string, block: number): void {
+    this.#db
+      .prepare(
+        "INSERT INTO index_cursors (zone, next_block) VALUES (?, ?) ON CONFLICT (zone) DO UPDATE SET next_block = excluded.next_block",
+      )
+      .run(zone, block);
+  }
+
+  setMember(zone: string, leafIndex: number, commitment: string): void {
+    this.#db
+      .prepare(
+        "INSERT INTO members (zone, leaf_index, commitment) VALUES (?, ?, ?) ON CONFLICT (zone, leaf_index) DO UPDATE SET commitment = excluded.commitment",
+      )
+      .run(zone, leafIndex, commitment);
+  }
+
+  /** The zone's leaves in order; a removed member's leaf is "0". */
+  members(zone: string): string[] {
+    return this.#db
+      .prepare("SELECT commitment FROM members WHERE zone = ? ORDER BY leaf_index")
+      .all(zone)
+      .map((row) => row.commitment as string);
+  }
+
+  saveProposal(proposal: IndexedProposal): void {
+    this.#db
+      .prepare(
+        `INSERT INTO proposals (zone, id, created_block, description, options, multiple_choice, snapshot_root,
+           snapshot_depth, eligible_count, vote_start, vote_end, view, final)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (zone, id) DO NOTHING`,
+      )
+      .run(
+        proposal.zone,
+        proposal.id,
+        proposal.createdBlock,
+        proposal.description,
+        proposal.options,
+        proposal.multipleChoice ? 1 : 0,
+        proposal.snapshotRoot,
+        proposal.snapshotDepth,
+        proposal.eligibleCount,
+        proposal.voteStart,
+        proposal.voteEnd,
+        proposal.view,
+        proposal.final ? 1 : 0,
+      );
+  }
+
+  updateProposalView(zone: string, id: string, view: string, final: boolean): void {
+    this.#db
+      .prepare("UPDATE proposals SET view = ?, final = ? WHERE zone = ? AND id = ?")
+      .run(view, final ? 1 : 0, zone, id);
+  }
+
+  proposal(zone: string, id: string): IndexedProposal | undefined {
+    const row = this.#db.prepare("SELECT * FROM proposals WHERE zone = ? AND id = ?").get(zone, id);
+    return row === undefined ? undefined : toProposal(row);
+  }
+
+  proposals(zone: string, options: { onlyOpen?: boolean } = {}): IndexedProposal[] {
+    const where = options.onlyOpen === true ? "AND final = 0" : "";
+    return this.#db
+      .prepare(`SELECT * FROM proposals WHERE zone = ? ${where} ORDER BY CAST(id AS INTEGER)`)
+      .all(zone)
+      .map(toProposal);
+  }
+}
+
+function toSubmission(row: Row): Submission {
+  return {
+    nullifier: row.nullifier as string,
+    kind: row.kind as SubmissionKind,
+    zone: row.zone as string,
+    proposalId: (row.proposal_id as string | null) ?? null,
+    payload: row.payload as string,
+    status: row.status as SubmissionStatus,
+    reason: (row.reason as string | null) ?? null,
+    acceptedAt: Number(row.accepted_at),
+    batchId: row.batch_id === null ? null : Number(row.batch_id),
+    txHash: (row.tx_hash as string | null) ?? null,
+    blockNumber: row.block_number === null ? null : Number(row.block_number),
+  };
+}
+
+function toProposal(row: Row): IndexedProposal {
+  return {
+    zone: row.zone as string,
+    id: row.id as string,
+    createdBlock: Number(row.created_block),
+    description: row.description as string,
+    options: row.options as string,
+    multipleChoice: Number(row.multiple_choice) === 1,
+    snapshotRoot: row.snapshot_root as string,
+    snapshotDepth: Number(row.snapshot_depth),
+    eligibleCount: Number(row.eligible_count),
+    voteStart: Number(row.vote_start),
+    voteEnd: Number(row.vote_end),
+    view: (row.view as string | null) ?? null,
+    final: Number(row.final) === 1,
+  };
+}

@@ -1,0 +1,423 @@
+/**
+ * Sends accepted votes (castVotes batches) and proposals (one propose each) on chain, and follows
+ * each transaction until the zone's events say what became of every submission in it.
+ *
+ * Crash safety: a transaction is signed locally and stored, with its submissions marked
+ * `submitted`, before it is broadcast. After a restart every pending batch is followed again: its
+ * receipt is read if it was mined, its stored signed transaction re-broadcast if the node never got
+ * it, and its submissions put back in the queue if its nonce went to another transaction. Sending
+ * a vote twice is harmless, since the zone counts a nullifier once (a repeat is skipped with
+ * VoteRejected(NullifierUsed)), so "at least once" here makes "exactly once" on chain.
+ *
+ * One transaction is in flight at a time: its nonce is the account's pending nonce when it is made,
+ * and re-sent versions (higher fees after `resendAfterMs`) reuse it.
+ */
+import {
+  Transaction,
+  keccak256,
+  type Provider,
+  type TransactionReceipt,
+  type TransactionRequest,
+  type Wallet,
+} from "ethers";
+import type { Logger } from "pino";
+import { Zone__factory, type Zone } from "../sdk/index.js";
+import type { RelayerConfig } from "./config.js";
+import type { ZoneIndexer } from "./indexer.js";
+import type { RelayerMetrics } from "./metrics.js";
+import type { Batch, RelayerStore, Submission } from "./store.js";
+import { proposeArguments, voteArguments, type ProposalRequest, type VoteRequest } from "./requests.js";
+
+const ZONE_INTERFACE = Zone__factory.createInterface();
+/** IZone.VoteRejection, by index, as the status endpoint reports it. */
+const VOTE_REJECTIONS = [
+  "UnknownProposal: the zone has no such proposal",
+  "NotActive: the proposal was no longer open for votes when the batch was mined",
+  "InvalidOption: the option is not one of the proposal's",
+  "NullifierOutOfRange: the nullifier is not a field element",
+  "NullifierUsed: the nullifier was already used",
+  "InvalidProof: the zone rejected the proof",
+] as const;
+/** How many transactions may carry a submission before the relayer gives up on it. */
+const MAX_TRIES = 3;
+
+export class Submitter {
+  #timer: NodeJS.Timeout | undefined;
+  #running: Promise<void> | undefined;
+  #stopping = false;
+  #chainId: bigint | undefined;
+
+  constructor(
+    private readonly store: RelayerStore,
+    private readonly provider: Provider,
+    private readonly wallet: Wallet,
+    private readonly zones: ReadonlyMap<string, Zone>,
+    private readonly indexer: ZoneIndexer,
+    private readonly config: RelayerConfig,
+    private readonly metrics: RelayerMetrics,
+    private readonly logger: Logger,
+  ) {}
+
+  start(): void {
+    this.#schedule(0);
+  }
+
+  /** A new submission is queued: send now if that fills a batch. */
+  wake(): void {
+    if (this.#running === undefined && !this.#stopping) this.#schedule(0);
+  }
+
+  /**
+   * Stops sending new transactions and waits until the one in flight is mined (or, at most,
+   * `resendAfterMs`). Queued submissions stay queued for the next start.
+   */
+  async stop(): Promise<void> {
+    this.#stopping = true;
+    clearTimeout(this.#timer);
+    await this.#running;
+    const deadline = Date.now() + this.config.resendAfterMs;
+    while (this.store.pendingBatches().length > 0 && Date.now() < deadline) {
+      try {
+        for (const batch of this.store.pendingBatches()) await this.#follow(batch, { resend: false });
+      } catch (error) {
+        this.logger.warn({ err: error }, "could not follow the pending batch while stopping");
+      }
+      if (this.store.pendingBatches().length > 0) await sleep(Math.min(200, this.config.pollIntervalMs));
+    }
+  }
+
+  /** Runs one step now (tests and shutdown use it to avoid waiting for the timer). */
+  async step(options: { flush?: boolean } = {}): Promise<void> {
+    while (this.#running !== undefined) await this.#running;
+    this.#running = this.#step(options.flush === true).finally(() => (this.#running = undefined));
+    await this.#running;
+  }
+
+  #schedule(delay: number): void {
+    clearTimeout(this.#timer);
+    this.#timer = setTimeout(() => {
+      if (this.#stopping) return;
+      this.step()
+        .catch((error: unknown) => this.logger.error({ err: error }, "submission step failed; retrying"))
+        .finally(() => {
+          if (!this.#stopping) this.#schedule(this.#nextDelay());
+        });
+    }, delay);
+  }
+
+  /** Sooner than the poll interval when a queued vote's batch age runs out before it. */
+  #nextDelay(): number {
+    const [oldest] = this.store.nextQueued("vote", 1);
+    if (oldest === undefined || this.store.pendingBatches().length > 0) return this.config.pollIntervalMs;
+    const dueIn = oldest.acceptedAt + this.config.batchMaxAgeMs - Date.now();
+    return Math.max(0, Math.min(this.config.pollIntervalMs, dueIn));
+  }
+
+  async #step(flush: boolean): Promise<void> {
+    const pending = this.store.pendingBatches();
+    if (pending.length > 0) {
+      for (const batch of pending) await this.#follow(batch, { resend: true });
+      if (this.store.pendingBatches().length > 0) return;
+    }
+    if (this.#stopping) return;
+    const [proposal] = this.store.nextQueued("proposal", 1);
+    if (proposal !== undefined) {
+      await this.#sendProposal(proposal);
+      return;
+    }
+    const votes = this.store.nextQueued("vote", this.config.batchMaxVotes);
+    const [oldest] = votes;
+    if (oldest === undefined) return;
+    const full = votes.length >= this.config.batchMaxVotes;
+    const due = Date.now() - oldest.acceptedAt >= this.config.batchMaxAgeMs;
+    if (full || due || flush) await this.#sendVotes(oldest.zone, votes);
+  }
+
+  // --- sending -------------------------------------------------------------------------------------
+
+  async #sendVotes(zoneAddress: string, votes: Submission[]): Promise<void> {
+    await this.indexer.sync();
+    const zone = this.#zone(zoneAddress);
+    const used = await Promise.all(votes.map((vote) => zone.isNullifierUsed(vote.nullifier)));
+    const sendable: Submission[] = [];
+    for (const [i, vote] of votes.entries()) {
+      const proposal = this.indexer.proposal(zoneAddress, vote.proposalId ?? "");
+      // Gas spent on a vote the zone will skip is wasted: settle the hopeless ones here.
+      if (proposal !== undefined && proposal.voteEnd <= this.indexer.chainTime) {
+        this.#settle(vote, { status: "rejected", reason: VOTE_REJECTIONS[1] });
+      } else if (used[i] === true) {
+        await this.#settleUsedNullifier(zone, vote);
+      } else {
+        sendable.push(vote);
+      }
+    }
+    if (sendable.length === 0) return;
+    const request = sendable.map((vote) => voteArguments(JSON.parse(vote.payload) as VoteRequest));
+    const data = ZONE_INTERFACE.encodeFunctionData("castVotes", [request]);
+    await this.#send(zoneAddress, "vote", sendable, data);
+  }
+
+  async #sendProposal(submission: Submission): Promise<void> {
+    const request = JSON.parse(submission.payload) as ProposalRequest;
+    const data = ZONE_INTERFACE.encodeFunctionData("propose", [...proposeArguments(request)]);
+    await this.#send(submission.zone, "proposal", [submission], data);
+  }
+
+  /** Signs, stores, then broadcasts one transaction carrying `submissions`. */
+  async #send(
+    zone: string,
+    kind: Submission["kind"],
+    submissions: Submission[],
+    data: string,
+  ): Promise<void> {
+    let gasLimit: bigint;
+    try {
+      gasLimit =
+        ((await this.provider.estimateGas({ from: this.wallet.address, to: zone, data })) * 12n) / 10n;
+    } catch (error) {
+      // castVotes skips bad votes instead of reverting; propose reverts when the chain moved on
+      // since the proposal was accepted (a new epoch, a root replaced over an hour ago).
+      const reason = revertReason(error);
+      if (reason === undefined) throw error;
+      for (const submission of submissions) this.#settle(submission, { status: "rejected", reason });
+      return;
+    }
+    const nonce = await this.provider.getTransactionCount(this.wallet.address, "pending");
+    const request: TransactionRequest = {
+      to: zone,
+      data,
+      nonce,
+      gasLimit,
+      chainId: await this.#chain(),
+      ...(await this.#fees()),
+    };
+    const rawTransaction = await this.wallet.signTransaction(request);
+    const txHash = keccak256(rawTransaction);
+    const batchId = this.store.createBatch(
+      { zone, kind, nonce, txHash, rawTransaction },
+      submissions.map((submission) => submission.nullifier),
+    );
+    this.metrics.batchSent(submissions.length);
+    this.logger.info({ batchId, kind, zone, size: submissions.length, txHash, nonce }, "sending transaction");
+    await this.#broadcast(rawTransaction);
+    await this.#follow(this.#batch(batchId), { resend: false });
+  }
+
+  async #broadcast(rawTransaction: string): Promise<void> {
+    try {
+      await this.provider.broadcastTransaction(rawTransaction);
+    } catch (error) {
+      // "already known", "nonce too low", a node that is down: the batch stays pending and the next
+      // step finds out from receipts and nonces what happened.
+      this.logger.warn({ err: error }, "broadcast failed; the pending batch will be checked again");
+    }
+  }
+
+  async #fees(): Promise<Pick<TransactionRequest, "maxFeePerGas" | "maxPriorityFeePerGas" | "gasPrice">> {
+    const fees = await this.provider.getFeeData();
+    const cap = this.config.maxFeePerGas;
+    const capped = (fee: bigint) => (cap !== undefined && fee > cap ? cap : fee);
+    if (fees.maxFeePerGas !== null && fees.maxPriorityFeePerGas !== null) {
+      const maxFeePerGas = capped(fees.maxFeePerGas);
+      const priority = fees.maxPriorityFeePerGas > maxFeePerGas ? maxFeePerGas : fees.maxPriorityFeePerGas;
+      return { maxFeePerGas, maxPriorityFeePerGas: priority };
+    }
+    if (fees.gasPrice === null) throw new Error("the RPC reports no gas price");
+    return { gasPrice: capped(fees.gasPrice) };
+  }
+
+  async #chain(): Promise<bigint> {
+    this.#chainId ??= (await this.provider.getNetwork()).chainId;
+    return this.#chainId;
+  }
+
+  // --- following ---------------------------------------------------------------------------------
+
+  async #follow(batch: Batch, options: { resend: boolean }): Promise<void> {
+    const receipt = await this.#receipt(batch);
+    if (receipt !== undefined) {
+      await this.#applyReceipt(batch, receipt);
+      return;
+    }
+    const latest = batch.attempts.at(-1);
+    if (latest === undefined) {
+      this.store.finishBatch(batch.id, "failed");
+      return;
+    }
+    const minedNonce = await this.provider.getTransactionCount(this.wallet.address, "latest");
+    if (minedNonce > batch.nonce) {
+      // The nonce is used. If by none of our versions, their submissions go back to the queue.
+      const lateReceipt = await this.#receipt(batch);
+      if (lateReceipt !== undefined) {
+        await this.#applyReceipt(batch, lateReceipt);
+      } else {
+        this.logger.warn(
+          { batchId: batch.id, nonce: batch.nonce },
+          "nonce taken by another transaction; requeueing",
+        );
+        this.store.finishBatch(batch.id, "failed");
+      }
+      return;
+    }
+    if (options.resend && Date.now() - latest.sentAt >= this.config.resendAfterMs) {
+      await this.#resend(batch, latest.rawTransaction);
+    } else if ((await this.provider.getTransaction(latest.txHash)) === null) {
+      // Dropped from the node's pool, or never sent (the process died first): send it (again).
+      await this.#broadcast(latest.rawTransaction);
+    }
+  }
+
+  async #receipt(batch: Batch): Promise<TransactionReceipt | undefined> {
+    for (const attempt of [...batch.attempts].reverse()) {
+      const receipt = await this.provider.getTransactionReceipt(attempt.txHash);
+      if (receipt !== null) return receipt;
+    }
+    return undefined;
+  }
+
+  /** Re-signs a transaction that waits too long with fees raised by a quarter (nodes ask >= 10%). */
+  async #resend(batch: Batch, rawTransaction: string): Promise<void> {
+    const previous = Transaction.from(rawTransaction);
+    const current = await this.#fees();
+    const bump = (fee: bigint | null | undefined, floor: bigint | null | undefined) => {
+      const raised = ((fee ?? 0n) * 5n) / 4n + 1n;
+      return floor !== undefined && floor !== null && floor > raised ? floor : raised;
+    };
+    const request: TransactionRequest = {
+      to: previous.to,
+      data: previous.data,
+      nonce: previous.nonce,
+      gasLimit: previous.gasLimit,
+      chainId: previous.chainId,
+      ...(previous.type === 2
+        ? {
+            maxFeePerGas: bump(previous.maxFeePerGas, current.maxFeePerGas as bigint | undefined),
+            maxPriorityFeePerGas: bump(
+              previous.maxPriorityFeePerGas,
+              current.maxPriorityFeePerGas as bigint | undefined,
+            ),
+          }
+        : { gasPrice: bump(previous.gasPrice, current.gasPrice as bigint | undefined) }),
+    };
+    const raw = await this.wallet.signTransaction(request);
+    const txHash = keccak256(raw);
+    this.store.addAttempt(batch.id, txHash, raw);
+    this.logger.warn({ batchId: batch.id, txHash, nonce: previous.nonce }, "re-sending with higher fees");
+    await this.#broadcast(raw);
+  }
+
+  /** Settles every submission of a mined batch from the zone's events, in one commit. */
+  async #applyReceipt(batch: Batch, receipt: TransactionReceipt): Promise<void> {
+    const submissions = this.store.batchSubmissions(batch.id);
+    const zone = this.#zone(batch.zone);
+    const counted = new Map<string, true>();
+    const rejected = new Map<string, number>();
+    let createdProposal: string | undefined;
+    for (const log of receipt.logs) {
+      if (log.address.toLowerCase() !== batch.zone.toLowerCase()) continue;
+      const event = ZONE_INTERFACE.parseLog(log);
+      if (event?.name === "VoteCast") counted.set(String(event.args.nullifier), true);
+      if (event?.name === "VoteRejected")
+        rejected.set(String(event.args.nullifier), Number(event.args.reason));
+      if (event?.name === "ProposalCreated") createdProposal = String(event.args.proposalId);
+    }
+    // Votes another relayer counted first: find their transaction before writing anything.
+    const countedElsewhere = new Map<string, { txHash: string; blockNumber: number } | undefined>();
+    for (const submission of submissions) {
+      if (rejected.get(submission.nullifier) === 4) {
+        countedElsewhere.set(submission.nullifier, await findVoteCast(zone, submission.nullifier));
+      }
+    }
+    const onChain = { txHash: receipt.hash, blockNumber: receipt.blockNumber };
+    this.store.transaction(() => {
+      for (const submission of submissions) {
+        if (receipt.status !== 1) {
+          this.#retryOrReject(submission, `the transaction ${receipt.hash} reverted`);
+        } else if (submission.kind === "proposal") {
+          this.#settle(submission, { status: "confirmed", ...onChain, proposalId: createdProposal });
+        } else if (counted.has(submission.nullifier)) {
+          this.#settle(submission, { status: "confirmed", ...onChain });
+        } else if (countedElsewhere.get(submission.nullifier) !== undefined) {
+          this.#settle(submission, { status: "confirmed", ...countedElsewhere.get(submission.nullifier)! });
+        } else if (rejected.has(submission.nullifier)) {
+          const reason = VOTE_REJECTIONS[rejected.get(submission.nullifier)!] ?? "rejected by the zone";
+          this.#settle(submission, { status: "rejected", reason, ...onChain });
+        } else {
+          this.#retryOrReject(
+            submission,
+            `the zone did not report vote ${submission.nullifier} in ${receipt.hash}`,
+          );
+        }
+      }
+      this.store.finishBatch(batch.id, "mined");
+    });
+    this.metrics.gasSpent(receipt.gasUsed, receipt.gasUsed * (receipt.gasPrice ?? 0n));
+    this.logger.info(
+      {
+        batchId: batch.id,
+        txHash: receipt.hash,
+        block: receipt.blockNumber,
+        gasUsed: String(receipt.gasUsed),
+      },
+      "transaction mined",
+    );
+  }
+
+  /** A vote counted by someone else (another relayer, the citizen directly) is confirmed, with their transaction. */
+  async #settleUsedNullifier(zone: Zone, vote: Submission): Promise<void> {
+    const cast = await findVoteCast(zone, vote.nullifier);
+    if (cast !== undefined) this.#settle(vote, { status: "confirmed", ...cast });
+    else this.#settle(vote, { status: "rejected", reason: VOTE_REJECTIONS[4] });
+  }
+
+  #retryOrReject(submission: Submission, reason: string): void {
+    if (this.store.tries(submission.nullifier) < MAX_TRIES) {
+      this.#settle(submission, { status: "queued" });
+    } else {
+      this.#settle(submission, { status: "rejected", reason: `${reason} (${MAX_TRIES} tries)` });
+    }
+  }
+
+  #settle(
+    submission: Submission,
+    outcome: Parameters<RelayerStore["settle"]>[1] & { status: "confirmed" | "rejected" | "queued" },
+  ): void {
+    this.store.settle(submission.nullifier, outcome);
+    if (outcome.status !== "queued") {
+      this.metrics.settled(outcome.status === "confirmed" ? "confirmed" : `rejected`);
+    }
+  }
+
+  #zone(address: string): Zone {
+    const zone = this.zones.get(address);
+    if (zone === undefined) throw new Error(`zone ${address} is not served by this relayer`);
+    return zone;
+  }
+
+  #batch(id: number): Batch {
+    const batch = this.store.pendingBatches().find((pending) => pending.id === id);
+    if (batch === undefined) throw new Error(`batch ${id} is not pending`);
+    return batch;
+  }
+}
+
+async function findVoteCast(
+  zone: Zone,
+  nullifier: string,
+): Promise<{ txHash: string; blockNumber: number } | undefined> {
+  const [cast] = await zone.queryFilter(zone.filters.VoteCast(undefined, undefined, nullifier));
+  return cast === undefined ? undefined : { txHash: cast.transactionHash, blockNumber: cast.blockNumber };
+}
+
+/** The zone's custom error behind a failed call, as "Name(arg, ...)", if the error carries one. */
+export function revertReason(error: unknown): string | undefined {
+  const data = (error as { data?: unknown }).data;
+  if (typeof data !== "string" || data.length < 10) return undefined;
+  const parsed = ZONE_INTERFACE.parseError(data);
+  if (parsed === null) return undefined;
+  return `${parsed.name}(${parsed.args.map(String).join(", ")})`;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,415 @@
+import { expect } from "chai";
+import { Wallet } from "ethers";
+import {
+  RelayerClient,
+  SNARK_SCALAR_FIELD,
+  proposalRequest,
+  proveProposal,
+  rebuildGroup,
+  type VoteRequest,
+} from "../../sdk/index.js";
+import { loadRelayerConfig, RelayerConfigError } from "../config.js";
+import type { Relayer } from "../relayer.js";
+import { alice, bob, carol, dave, outsider, connection, time } from "../../test/zone-fixture.js";
+import {
+  get,
+  payFromZone,
+  post,
+  relayerEnvironment,
+  relayerWorld,
+  spawnRelayer,
+  startTestRelayer,
+  voteBody,
+  type RelayerWorld,
+} from "./relayer-fixture.js";
+
+describe("relayer", function () {
+  let world: RelayerWorld;
+  let relayer: Relayer;
+
+  before(async function () {
+    world = await relayerWorld();
+    ({ relayer } = await startTestRelayer(world));
+  });
+
+  after(async function () {
+    await relayer?.close();
+    await world?.bridge.close();
+  });
+
+  describe("POST /v1/votes", function () {
+    it("accepts a valid vote (202), sends it with castVotes and reports it confirmed", async function () {
+      const body = await voteBody(world, alice, 1);
+      const accepted = await post(relayer, "/v1/votes", body);
+      expect(accepted.status).to.equal(202);
+      expect(accepted.body).to.deep.equal({ nullifier: body.nullifier, status: "queued" });
+      expect((await get(relayer, `/v1/votes/${body.nullifier}`)).body.status).to.equal("queued");
+
+      await relayer.submitter.step({ flush: true });
+      const status = await get(relayer, `/v1/votes/${body.nullifier}`);
+      expect(status.body).to.include({
+        status: "confirmed",
+        kind: "vote",
+        proposalId: world.proposalId.toString(),
+      });
+      expect(status.body.txHash).to.match(/^0x[0-9a-f]{64}$/);
+      const receipt = await connection.ethers.provider.getTransactionReceipt(status.body.txHash as string);
+      expect(receipt?.blockNumber).to.equal(status.body.blockNumber);
+      const { tally } = await world.zone.getProposal(world.proposalId);
+      expect(tally[1]).to.equal(1n);
+    });
+
+    it("refuses a nullifier it already accepted, with its current status (409)", async function () {
+      const body = await voteBody(world, bob, 0);
+      expect((await post(relayer, "/v1/votes", body)).status).to.equal(202);
+      const queued = await post(relayer, "/v1/votes", body);
+      expect(queued.status).to.equal(409);
+      expect(queued.body).to.include({ error: "duplicate_nullifier", status: "queued" });
+      await relayer.submitter.step({ flush: true });
+      const confirmed = await post(relayer, "/v1/votes", body);
+      expect(confirmed.status).to.equal(409);
+      expect(confirmed.body).to.include({ error: "duplicate_nullifier", status: "confirmed" });
+    });
+
+    it("refuses a nullifier already used on chain by a vote sent without it (409)", async function () {
+      const body = await voteBody(world, carol, 2);
+      await (await world.zone.castVote(body.proposalId, body.option, body.nullifier, body.proof)).wait();
+      const refused = await post(relayer, "/v1/votes", body);
+      expect(refused.status).to.equal(409);
+      expect(refused.body.message).to.match(/already used on chain/);
+    });
+
+    it("refuses an invalid proof, a changed option and a non-citizen's proof (422)", async function () {
+      const body = await voteBody(world, dave, 1);
+      const tampered = {
+        ...body,
+        proof: body.proof.map((value, i) => (i === 7 ? String(BigInt(value) ^ 1n) : value)),
+      };
+      const changedOption = { ...body, option: "0" };
+      const outsiders = await voteBody(world, outsider, 1).catch(() => undefined);
+      expect(outsiders, "an outsider cannot even make a proof for the group").to.equal(undefined);
+      for (const bad of [tampered, changedOption]) {
+        const refused = await post(relayer, "/v1/votes", bad);
+        expect(refused.status, JSON.stringify(refused.body)).to.be.oneOf([422, 400]);
+        expect(refused.body.error).to.be.oneOf(["invalid_proof", "malformed_request"]);
+      }
+      const refused = await post(relayer, "/v1/votes", changedOption);
+      expect(refused.body).to.include({ error: "invalid_proof" });
+      expect(refused.body.message).to.match(/does not show that a citizen/);
+      expect((await get(relayer, `/v1/votes/${body.nullifier}`)).status).to.equal(404);
+    });
+
+    it("refuses an option the proposal does not have and a depth other than its snapshot's (422)", async function () {
+      const body = await voteBody(world, dave, 1);
+      const badOption = await post(relayer, "/v1/votes", { ...body, option: "3" });
+      expect(badOption.status).to.equal(422);
+      expect(badOption.body).to.include({ error: "invalid_option" });
+      const badDepth = await post(relayer, "/v1/votes", { ...body, merkleTreeDepth: "5" });
+      expect(badDepth.status).to.equal(422);
+      expect(badDepth.body).to.include({ error: "wrong_depth" });
+    });
+
+    it("refuses unknown zones and proposals (404)", async function () {
+      const body = await voteBody(world, dave, 1);
+      const unknownZone = await post(relayer, "/v1/votes", { ...body, zone: Wallet.createRandom().address });
+      expect(unknownZone.status).to.equal(404);
+      expect(unknownZone.body).to.include({ error: "unknown_zone" });
+      const unknownProposal = await post(relayer, "/v1/votes", { ...body, proposalId: "999" });
+      expect(unknownProposal.status).to.equal(404);
+      expect(unknownProposal.body).to.include({ error: "unknown_proposal" });
+      expect(unknownProposal.body.message).to.match(/has no proposal 999/);
+    });
+
+    describe("malformed requests (400) say what is wrong", function () {
+      let body: VoteRequest;
+      before(async function () {
+        body = await voteBody(world, dave, 1);
+      });
+
+      const cases: [string, (body: VoteRequest) => unknown, RegExp][] = [
+        ["an unknown field", (b) => ({ ...b, extra: "1" }), /unknown field "extra"/],
+        [
+          "a missing field",
+          (b) => ({ ...b, nullifier: undefined }),
+          /must have required property 'nullifier'/,
+        ],
+        ["a number instead of a decimal string", (b) => ({ ...b, option: 1 }), /option must be string/],
+        ["a hex number", (b) => ({ ...b, nullifier: "0x12" }), /nullifier must match pattern/],
+        ["a leading zero", (b) => ({ ...b, option: "01" }), /option must match pattern/],
+        [
+          "a truncated proof",
+          (b) => ({ ...b, proof: b.proof.slice(0, 7) }),
+          /proof must NOT have fewer than 8 items/,
+        ],
+        [
+          "a nullifier outside the field",
+          (b) => ({ ...b, nullifier: SNARK_SCALAR_FIELD.toString() }),
+          /nullifier is not below/,
+        ],
+        [
+          "a proof value outside the field",
+          (b) => ({ ...b, proof: [...b.proof.slice(0, 7), (1n << 255n).toString()] }),
+          /proof\[7\] is not below/,
+        ],
+        ["a depth of 33", (b) => ({ ...b, merkleTreeDepth: "33" }), /merkleTreeDepth must be from 1 to 32/],
+        ["a zone that is not an address", (b) => ({ ...b, zone: "riverside" }), /zone must match pattern/],
+        ["an array body", () => [], /body must be object/],
+      ];
+      for (const [name, mutate, message] of cases) {
+        it(`refuses ${name}`, async function () {
+          const refused = await post(relayer, "/v1/votes", mutate(body));
+          expect(refused.status).to.equal(400);
+          expect(refused.body.error).to.equal("malformed_request");
+          expect(refused.body.message).to.match(message);
+        });
+      }
+
+      it("refuses invalid JSON, other content types and oversized bodies", async function () {
+        const invalidJson = await relayer.app.inject({
+          method: "POST",
+          url: "/v1/votes",
+          payload: "{not json",
+          headers: { "content-type": "application/json" },
+        });
+        expect(invalidJson.statusCode).to.equal(400);
+        expect(invalidJson.json()).to.include({ error: "malformed_request" });
+        const text = await relayer.app.inject({
+          method: "POST",
+          url: "/v1/votes",
+          payload: "vote",
+          headers: { "content-type": "text/plain" },
+        });
+        expect(text.statusCode).to.equal(415);
+        const huge = await post(relayer, "/v1/votes", { ...body, padding: "x".repeat(70_000) });
+        expect(huge.status).to.equal(413);
+        expect(huge.body).to.include({ error: "payload_too_large" });
+      });
+    });
+  });
+
+  describe("POST /v1/proposals", function () {
+    it("accepts an anonymous proposal and reports the id the zone gave it", async function () {
+      const options = [[payFromZone(world)]];
+      const request = await proposalBody(world, options, "Open a library");
+      const accepted = await post(relayer, "/v1/proposals", request);
+      expect(accepted.status, JSON.stringify(accepted.body)).to.equal(202);
+      await relayer.submitter.step({ flush: true });
+      const status = await get(relayer, `/v1/proposals/submissions/${request.nullifier}`);
+      expect(status.body).to.include({ status: "confirmed", kind: "proposal" });
+      expect(status.body.proposalId).to.equal((await world.zone.proposalCount()).toString());
+      const duplicate = await post(relayer, "/v1/proposals", request);
+      expect(duplicate.status).to.equal(409);
+    });
+
+    it("refuses altered content (422 invalid_proof) and a proof for another epoch (422 wrong_epoch)", async function () {
+      const options = [[payFromZone(world)]];
+      const request = await proposalBody(world, options, "Open a school", 1n);
+      const altered = await post(relayer, "/v1/proposals", { ...request, description: "Open a casino" });
+      expect(altered.status).to.equal(422);
+      expect(altered.body).to.include({ error: "invalid_proof" });
+      const epoch = await world.zone.currentProposalEpoch();
+      const nextEpoch = await proposalBody(world, options, "Open a school", 1n, epoch + 1n);
+      const wrongEpoch = await post(relayer, "/v1/proposals", nextEpoch);
+      expect(wrongEpoch.status).to.equal(422);
+      expect(wrongEpoch.body).to.include({ error: "wrong_epoch" });
+    });
+  });
+
+  describe("read endpoints", function () {
+    it("serves the group in leaf order, as rebuilt from the chain", async function () {
+      await relayer.indexer.sync();
+      const response = await get(relayer, `/v1/zones/${world.zoneAddress}/members`);
+      const group = await rebuildGroup(world.zone);
+      expect(response.body.members).to.deep.equal(group.members.map(String));
+    });
+
+    it("serves proposals with state and tally, and each proposal alone", async function () {
+      await relayer.indexer.sync();
+      const response = await get(relayer, `/v1/zones/${world.zoneAddress.toLowerCase()}/proposals`);
+      const proposals = response.body.proposals as {
+        id: string;
+        state: string;
+        tally: string[];
+        summary: string[];
+      }[];
+      const first = proposals.find((proposal) => proposal.id === world.proposalId.toString())!;
+      const { tally } = await world.zone.getProposal(world.proposalId);
+      expect(first.tally).to.deep.equal(tally.map(String));
+      expect(first.summary[1]).to.match(/^For: /);
+      const one = await get(relayer, `/v1/zones/${world.zoneAddress}/proposals/${world.proposalId}`);
+      expect(one.body).to.include({ id: world.proposalId.toString() });
+      expect((await get(relayer, `/v1/zones/${world.zoneAddress}/proposals/999`)).status).to.equal(404);
+      expect((await get(relayer, `/v1/zones/${Wallet.createRandom().address}/proposals`)).status).to.equal(
+        404,
+      );
+    });
+
+    it("reports health, Prometheus metrics and an OpenAPI document of every route", async function () {
+      const health = await get(relayer, "/v1/health");
+      expect(health.status).to.equal(200);
+      expect(health.body).to.include({
+        status: "ok",
+        chainId: world.chainId.toString(),
+        relayer: relayer.address,
+      });
+      const metrics = await get(relayer, "/metrics");
+      expect(metrics.text).to.match(/zonedao_relayer_accepted_total\{kind="vote"\} \d+/);
+      expect(metrics.text).to.match(/zonedao_relayer_rejected_total\{reason="invalid_proof"\} \d+/);
+      expect(metrics.text).to.match(/zonedao_relayer_queue_depth\{status="confirmed"\} \d+/);
+      expect(metrics.text).to.match(/zonedao_relayer_batch_size_bucket\{le="64"\} \d+/);
+      expect(metrics.text).to.match(/zonedao_relayer_gas_used_total [1-9]\d*/);
+      const openapi = await get(relayer, "/v1/openapi.json");
+      const paths = Object.keys(openapi.body.paths as object);
+      expect(paths).to.include.members([
+        "/v1/votes",
+        "/v1/votes/{nullifier}",
+        "/v1/proposals",
+        "/v1/zones/{zone}/members",
+        "/v1/zones/{zone}/proposals",
+        "/v1/health",
+        "/metrics",
+      ]);
+    });
+  });
+
+  describe("the sdk's RelayerClient", function () {
+    it("submits over HTTP and surfaces refusals with their status and code", async function () {
+      const url = await relayer.listen();
+      const client = new RelayerClient(url);
+      const body = await voteBody(world, dave, 0);
+      expect(await client.submitVote(body)).to.deep.equal({ nullifier: body.nullifier, status: "queued" });
+      const refusal = await client.submitVote(body).catch((error: unknown) => error);
+      expect(refusal).to.include({ status: 409, code: "duplicate_nullifier" });
+      await relayer.submitter.step({ flush: true });
+      expect((await client.waitForVote(body.nullifier)).status).to.equal("confirmed");
+    });
+  });
+
+  describe("closing proposals", function () {
+    it("reports a vote whose proposal closed while it was queued as rejected, with the reason", async function () {
+      const proposalId = await proposeAsCitizen(world, "Paint the bridge");
+      const body = await voteBody(world, dave, 1, proposalId);
+      expect((await post(relayer, "/v1/votes", body)).status).to.equal(202);
+      const { voteEnd } = await world.zone.getProposal(proposalId);
+      await time.increaseTo(voteEnd);
+      await relayer.submitter.step({ flush: true });
+      const status = await get(relayer, `/v1/votes/${body.nullifier}`);
+      expect(status.body).to.include({ status: "rejected" });
+      expect(status.body.reason).to.match(/NotActive/);
+      // Later votes on it are refused at the door.
+      const late = await post(relayer, "/v1/votes", await voteBody(world, carol, 1, proposalId));
+      expect(late.status).to.equal(422);
+      expect(late.body).to.include({ error: "proposal_not_active" });
+      expect(late.body.message).to.match(/closed for votes/);
+    });
+  });
+});
+
+describe("relayer hardening", function () {
+  let world: RelayerWorld;
+  before(async function () {
+    world = await relayerWorld();
+  });
+  after(async function () {
+    await world?.bridge.close();
+  });
+
+  it("answers CORS only for allowed origins and rate-limits each client", async function () {
+    const { relayer } = await startTestRelayer(world, {
+      ZONEDAO_CORS_ORIGINS: "http://localhost:5173",
+      ZONEDAO_RATE_LIMIT_PER_MINUTE: "2",
+    });
+    try {
+      const allowed = await get(relayer, "/v1/zones", { origin: "http://localhost:5173" });
+      expect(allowed.headers["access-control-allow-origin"]).to.equal("http://localhost:5173");
+      const other = await get(relayer, "/v1/zones", { origin: "http://evil.example" });
+      expect(other.headers["access-control-allow-origin"]).to.equal(undefined);
+      const limited = await get(relayer, "/v1/zones");
+      expect(limited.status).to.equal(429);
+      expect(limited.body).to.include({ error: "rate_limited" });
+    } finally {
+      await relayer.close();
+    }
+  });
+
+  it("checks its configuration at boot and names every problem, never echoing the key", function () {
+    const badKey = "0x1234-not-a-key";
+    let error: unknown;
+    try {
+      loadRelayerConfig({
+        ZONEDAO_RELAYER_KEY: badKey,
+        ZONEDAO_ZONES: "0x12,riverside",
+        ZONEDAO_RELAYER_PORT: "99999",
+        ZONEDAO_CORS_ORIGINS: "*",
+      });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).to.be.instanceOf(RelayerConfigError);
+    const message = (error as Error).message;
+    expect(message).to.match(/ZONEDAO_RPC_URL is required/);
+    expect(message).to.match(/ZONEDAO_RELAYER_KEY is not a valid private key/);
+    expect(message).to.match(/"0x12" is not an address/);
+    expect(message).to.match(/ZONEDAO_RELAYER_PORT must be a whole number from 0 to 65535/);
+    expect(message).to.match(/ZONEDAO_CORS_ORIGINS: "\*" is not an origin/);
+    expect(message).not.to.include(badKey);
+  });
+
+  it("refuses to start against an address that is not a zone", async function () {
+    const environment = await relayerEnvironment(world, { ZONEDAO_ZONES: Wallet.createRandom().address });
+    const child = spawnRelayer(environment);
+    expect(await child.exited).to.equal(2);
+    expect(child.output()).to.match(/has no contract on chain/);
+  });
+
+  it("runs as a process, never logs its key, and lands a vote accepted before SIGKILL exactly once", async function () {
+    const environment = await relayerEnvironment(world);
+    const first = spawnRelayer(environment);
+    const client = new RelayerClient(await first.url);
+    const body = await voteBody(world, alice, 1);
+    expect((await client.submitVote(body)).status).to.equal("queued");
+    first.child.kill("SIGKILL");
+    await first.exited;
+    expect((await world.zone.getProposal(world.proposalId)).tally[1]).to.equal(0n);
+
+    // Restarted with the same database, it sends what it had accepted.
+    const second = spawnRelayer({
+      ...environment,
+      ZONEDAO_BATCH_MAX_AGE_MS: "0",
+      ZONEDAO_POLL_INTERVAL_MS: "50",
+    });
+    const restarted = new RelayerClient(await second.url);
+    expect((await restarted.waitForVote(body.nullifier)).status).to.equal("confirmed");
+    expect((await world.zone.getProposal(world.proposalId)).tally[1]).to.equal(1n);
+    second.child.kill("SIGTERM");
+    expect(await second.exited).to.equal(0);
+    const logs = first.output() + second.output();
+    expect(logs).to.include("relayer started");
+    expect(logs).not.to.include(environment.ZONEDAO_RELAYER_KEY!.slice(2));
+  });
+});
+
+/** An anonymous proposal request by alice, for `epoch` (the current one by default). */
+async function proposalBody(
+  world: RelayerWorld,
+  options: ReturnType<typeof payFromZone>[][],
+  description: string,
+  slot = 0n,
+  epoch?: bigint,
+) {
+  const proof = await proveProposal(bob, await rebuildGroup(world.zone), {
+    chainId: world.chainId,
+    zone: world.zoneAddress,
+    epoch: epoch ?? (await world.zone.currentProposalEpoch()),
+    slot,
+    options,
+    description,
+  });
+  return proposalRequest(world.zoneAddress, options, description, proof);
+}
+
+/** A new proposal made directly on chain (not through the relayer). */
+async function proposeAsCitizen(world: RelayerWorld, description: string): Promise<bigint> {
+  const { proposeAs } = await import("../../test/zone-fixture.js");
+  return proposeAs(world, carol, [[payFromZone(world)]], description, 1n);
+}

@@ -1,0 +1,145 @@
+/**
+ * Verifies proofs on worker threads. Requests that arrive while every thread is busy wait and then
+ * go together, as one batch, to the next free thread: under load the sdk's random-linear-combination
+ * check verifies them for about a Miller loop each, and when idle a proof is checked at once.
+ */
+import { Worker } from "node:worker_threads";
+import type { ProposalToVerify, VoteToVerify } from "../sdk/verify.js";
+
+/** The most proofs sent to a thread at once: a batch's cost grows linearly, its latency too. */
+const MAX_BATCH = 64;
+
+export type VerifierRequest =
+  | { id: number; kind: "votes"; items: VoteToVerify[] }
+  | { id: number; kind: "proposals"; items: ProposalToVerify[] };
+export type VerifierResponse = { id: number; verdicts: boolean[] } | { id: number; error: string };
+
+interface Waiting<Item> {
+  item: Item;
+  resolve(valid: boolean): void;
+  reject(error: Error): void;
+}
+
+interface Thread {
+  worker: Worker;
+  busy: boolean;
+  /** The request it is working on, to answer or fail. */
+  current?: { id: number; waiting: Waiting<unknown>[] };
+}
+
+export class VerifierPool {
+  readonly #threads: Thread[] = [];
+  readonly #votes: Waiting<VoteToVerify>[] = [];
+  readonly #proposals: Waiting<ProposalToVerify>[] = [];
+  #nextId = 1;
+  #closed = false;
+
+  private constructor() {}
+
+  /** Starts `threads` verifier threads, each with the official keys loaded on first use. */
+  static async start(threads: number): Promise<VerifierPool> {
+    const pool = new VerifierPool();
+    await Promise.all(Array.from({ length: threads }, () => pool.#spawn()));
+    return pool;
+  }
+
+  /** Whether the zone would accept the vote's proof (see the sdk's createVoteVerifier). */
+  verifyVote(item: VoteToVerify): Promise<boolean> {
+    return this.#enqueue(this.#votes, item);
+  }
+
+  /** Whether an anonymous proposal's proof binds its content and epoch slot. */
+  verifyProposal(item: ProposalToVerify): Promise<boolean> {
+    return this.#enqueue(this.#proposals, item);
+  }
+
+  /** Proofs waiting for a free thread. */
+  get backlog(): number {
+    return this.#votes.length + this.#proposals.length;
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    const error = new Error("the verifier pool was closed");
+    for (const waiting of [...this.#votes.splice(0), ...this.#proposals.splice(0)]) waiting.reject(error);
+    await Promise.all(this.#threads.map((thread) => thread.worker.terminate()));
+  }
+
+  #enqueue<Item>(queue: Waiting<Item>[], item: Item): Promise<boolean> {
+    if (this.#closed) return Promise.reject(new Error("the verifier pool was closed"));
+    return new Promise<boolean>((resolve, reject) => {
+      queue.push({ item, resolve, reject });
+      this.#dispatch();
+    });
+  }
+
+  #dispatch(): void {
+    for (const thread of this.#threads) {
+      if (thread.busy) continue;
+      if (this.#votes.length > 0) this.#send(thread, "votes", this.#votes.splice(0, MAX_BATCH));
+      else if (this.#proposals.length > 0)
+        this.#send(thread, "proposals", this.#proposals.splice(0, MAX_BATCH));
+      else return;
+    }
+  }
+
+  #send<Item>(thread: Thread, kind: VerifierRequest["kind"], waiting: Waiting<Item>[]): void {
+    const id = this.#nextId++;
+    thread.busy = true;
+    thread.current = { id, waiting: waiting };
+    thread.worker.postMessage({ id, kind, items: waiting.map((entry) => entry.item) });
+  }
+
+  #spawn(): Promise<void> {
+    const worker = new Worker(new URL("./verifier-worker.ts", import.meta.url), {
+      // The worker is TypeScript importing the sdk: it needs the same loader as this process.
+      execArgv: ["--import", "tsx"],
+      // snarkjs's curve library imports the `web-worker` package, which, loaded off the main thread,
+      // assumes it is one of its own workers and reads the module to run from workerData. An empty
+      // module satisfies it; the verifier itself uses a single-thread curve and no workers of its own.
+      workerData: { mod: "data:text/javascript,", type: "module", name: "zonedao-verifier" },
+    });
+    const thread: Thread = { worker, busy: true };
+    this.#threads.push(thread);
+    return new Promise((ready, failed) => {
+      worker.on("message", (message: VerifierResponse | { ready: true }) => {
+        if ("ready" in message) {
+          thread.busy = false;
+          ready();
+        } else {
+          this.#answer(thread, message);
+        }
+        this.#dispatch();
+      });
+      worker.on("error", (error) => {
+        failed(error);
+        this.#failThread(thread, error);
+      });
+      worker.on("exit", (code) => {
+        if (!this.#closed) this.#failThread(thread, new Error(`a verifier thread exited with code ${code}`));
+      });
+    });
+  }
+
+  #answer(thread: Thread, response: VerifierResponse): void {
+    const current = thread.current;
+    thread.busy = false;
+    thread.current = undefined;
+    if (current === undefined || current.id !== response.id) return;
+    if ("error" in response) {
+      const error = new Error(`proof verification failed: ${response.error}`);
+      for (const waiting of current.waiting) waiting.reject(error);
+      return;
+    }
+    current.waiting.forEach((waiting, index) => waiting.resolve(response.verdicts[index] === true));
+  }
+
+  /** A thread that died fails its current request and is replaced, so the pool keeps its size. */
+  #failThread(thread: Thread, error: Error): void {
+    const index = this.#threads.indexOf(thread);
+    if (index === -1) return;
+    this.#threads.splice(index, 1);
+    for (const waiting of thread.current?.waiting ?? []) waiting.reject(error);
+    if (!this.#closed) void this.#spawn().catch(() => undefined);
+  }
+}

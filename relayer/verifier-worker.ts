@@ -1,0 +1,21 @@
+/**
+ * A verifier thread: checks the proofs the relayer's pool sends it with the sdk's batch verifier, so
+ * that a flood of proofs keeps a CPU core busy without blocking the HTTP server's event loop.
+ */
+import { parentPort } from "node:worker_threads";
+import { createVoteVerifier } from "../sdk/verify.js";
+import type { VerifierRequest, VerifierResponse } from "./verifier-pool.js";
+
+const port = parentPort;
+if (port === null) throw new Error("verifier-worker.ts runs as a worker thread of verifier-pool.ts");
+const verifier = await createVoteVerifier();
+
+port.on("message", (request: VerifierRequest) => {
+  const verdicts =
+    request.kind === "votes" ? verifier.verifyVotes(request.items) : verifier.verifyProposals(request.items);
+  verdicts.then(
+    (result) => port.postMessage({ id: request.id, verdicts: result } satisfies VerifierResponse),
+    (error: unknown) => port.postMessage({ id: request.id, error: String(error) } satisfies VerifierResponse),
+  );
+});
+port.postMessage({ ready: true });
