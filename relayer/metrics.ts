@@ -15,6 +15,7 @@ export class RelayerMetrics {
   #batchVotes = 0;
   #gasUsed = 0n;
   #feesPaidWei = 0n;
+  #refundsClaimedWei = 0n;
 
   /** A vote or proposal answered 202. */
   accepted(kind: string): void {
@@ -42,6 +43,10 @@ export class RelayerMetrics {
   gasSpent(gasUsed: bigint, feeWei: bigint): void {
     this.#gasUsed += gasUsed;
     this.#feesPaidWei += feeWei;
+  }
+
+  refundClaimed(amountWei: bigint): void {
+    this.#refundsClaimedWei += amountWei;
   }
 
   /** The text Prometheus scrapes; `queue` holds the current count of submissions per status. */
@@ -81,6 +86,12 @@ export class RelayerMetrics {
       "Fees paid for the relayer's mined transactions, in wei.",
     );
     lines.push(`zonedao_relayer_fees_paid_wei_total ${this.#feesPaidWei}`);
+    family(
+      "zonedao_relayer_refunds_claimed_wei_total",
+      "counter",
+      "Relayer refunds claimed from zones, in wei.",
+    );
+    lines.push(`zonedao_relayer_refunds_claimed_wei_total ${this.#refundsClaimedWei}`);
     return `${lines.join("\n")}\n`;
   }
 }

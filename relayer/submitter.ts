@@ -361,6 +361,28 @@ export class Submitter {
       },
       "transaction mined",
     );
+    if (batch.kind === "vote" && receipt.status === 1) await this.#claimRefund(zone);
+  }
+
+  /**
+   * Claims the zone's relayer refund once the credit reaches the configured threshold. Not queued:
+   * a claim that fails (an empty treasury) keeps the credit, and the next mined batch tries again.
+   */
+  async #claimRefund(zone: Zone): Promise<void> {
+    if (this.config.claimRefundAboveWei === 0n) return;
+    try {
+      const credit = await zone.relayerCredit(this.wallet.address);
+      if (credit < this.config.claimRefundAboveWei) return;
+      const receipt = await (await zone.connect(this.wallet).claimRelayerRefund()).wait();
+      if (receipt !== null) this.metrics.gasSpent(receipt.gasUsed, receipt.gasUsed * receipt.gasPrice);
+      this.metrics.refundClaimed(credit);
+      this.logger.info(
+        { zone: await zone.getAddress(), amountWei: String(credit) },
+        "claimed relayer refund",
+      );
+    } catch (error) {
+      this.logger.warn({ err: error }, "could not claim the relayer refund; will retry after the next batch");
+    }
   }
 
   /** A vote counted by someone else (another relayer, the citizen directly) is confirmed, with their transaction. */

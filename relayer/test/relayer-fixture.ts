@@ -15,11 +15,19 @@ import {
   type VoteProof,
   type VoteRequest,
   type ZoneAction,
+  type ZoneRules,
 } from "../../sdk/index.js";
 import { loadRelayerConfig, type RelayerConfig } from "../config.js";
 import { startRelayer, type Relayer } from "../relayer.js";
 import { startRpcBridge, type RpcBridge } from "../../test/rpc-bridge.js";
-import { alice, deployZoneWithCitizens, ethers, proposeAs, type ZoneWorld } from "../../test/zone-fixture.js";
+import {
+  TEST_RULES,
+  alice,
+  deployZoneWithCitizens,
+  ethers,
+  proposeAs,
+  type ZoneWorld,
+} from "../../test/zone-fixture.js";
 
 export interface RelayerWorld extends ZoneWorld {
   bridge: RpcBridge;
@@ -27,8 +35,8 @@ export interface RelayerWorld extends ZoneWorld {
 }
 
 /** A fresh zone (no loadFixture: a relayer must not see the chain reverted under it) with a proposal. */
-export async function relayerWorld(): Promise<RelayerWorld> {
-  const world = await deployZoneWithCitizens();
+export async function relayerWorld(rules: ZoneRules = TEST_RULES): Promise<RelayerWorld> {
+  const world = await deployZoneWithCitizens(rules);
   const proposalId = await proposeAs(world, alice, [[payFromZone(world)]], "Plant 100 trees");
   const bridge = await startRpcBridge();
   return { ...world, bridge, proposalId };
@@ -135,11 +143,15 @@ export interface RelayerProcess {
 }
 
 export function spawnRelayer(environment: Record<string, string>): RelayerProcess {
-  const child = spawn(process.execPath, ["--import", "tsx", "relayer/server.ts"], {
-    // Its URL is read from its log, so it logs at info whatever the in-process tests use.
-    env: { ...process.env, ...environment, ZONEDAO_LOG_LEVEL: "info" },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const child = spawn(
+    process.execPath,
+    ["--disable-warning=ExperimentalWarning", "--import", "tsx", "relayer/server.ts"],
+    {
+      // Its URL is read from its log, so it logs at info whatever the in-process tests use.
+      env: { ...process.env, ...environment, ZONEDAO_LOG_LEVEL: "info" },
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
   let output = "";
   const url = new Promise<string>((resolve, reject) => {
     const onData = (chunk: Buffer) => {

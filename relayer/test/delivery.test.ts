@@ -1,0 +1,184 @@
+/**
+ * What the relayer does with votes once accepted: dropped and slow transactions, several relayers
+ * racing on the same votes, shutdown in the middle of a batch, and the zone's refund for its gas.
+ */
+import { expect } from "chai";
+import { Transaction, parseEther } from "ethers";
+import { RelayerClient } from "../../sdk/index.js";
+import { RelayerStore } from "../store.js";
+import { TEST_RULES, alice, bob, carol, connection, ethers } from "../../test/zone-fixture.js";
+import {
+  post,
+  relayerEnvironment,
+  relayerWorld,
+  spawnRelayer,
+  startTestRelayer,
+  voteBody,
+  type RelayerWorld,
+} from "./relayer-fixture.js";
+
+async function setAutomine(enabled: boolean): Promise<void> {
+  await connection.provider.request({ method: "evm_setAutomine", params: [enabled] });
+}
+async function mine(): Promise<void> {
+  await connection.provider.request({ method: "evm_mine", params: [] });
+}
+
+describe("relayer delivery", function () {
+  let world: RelayerWorld;
+
+  beforeEach(async function () {
+    world = await relayerWorld();
+  });
+  afterEach(async function () {
+    await setAutomine(true);
+    await world.bridge.close();
+  });
+
+  it("re-broadcasts a transaction the node dropped, and confirms its votes once", async function () {
+    const { relayer } = await startTestRelayer(world);
+    try {
+      await setAutomine(false);
+      const body = await voteBody(world, alice, 1);
+      expect((await post(relayer, "/v1/votes", body)).status).to.equal(202);
+      await relayer.submitter.step({ flush: true });
+      const [batch] = relayer.store.pendingBatches();
+      const txHash = batch!.attempts[0]!.txHash;
+      expect(
+        await connection.provider.request({ method: "hardhat_dropTransaction", params: [txHash] }),
+      ).to.equal(true);
+      expect(await ethers.provider.getTransaction(txHash)).to.equal(null);
+
+      await relayer.submitter.step();
+      expect(
+        await ethers.provider.getTransaction(txHash),
+        "sent again from the stored signed transaction",
+      ).not.to.equal(null);
+      await mine();
+      await relayer.submitter.step();
+      expect(relayer.store.submission(body.nullifier)).to.include({ status: "confirmed", txHash });
+      expect((await world.zone.getProposal(world.proposalId)).tally[1]).to.equal(1n);
+    } finally {
+      await relayer.close();
+    }
+  });
+
+  it("re-sends a transaction left unmined with higher fees, same nonce, and counts its votes once", async function () {
+    const { relayer } = await startTestRelayer(world, { ZONEDAO_RESEND_AFTER_MS: "100" });
+    try {
+      await setAutomine(false);
+      const body = await voteBody(world, bob, 0);
+      await post(relayer, "/v1/votes", body);
+      await relayer.submitter.step({ flush: true });
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      await relayer.submitter.step();
+      const [batch] = relayer.store.pendingBatches();
+      expect(batch!.attempts).to.have.length(2);
+      const [first, second] = batch!.attempts.map(({ rawTransaction }) => Transaction.from(rawTransaction));
+      expect(await ethers.provider.getTransaction(second!.hash!), "the node replaced the first").not.to.equal(
+        null,
+      );
+      expect(second!.nonce).to.equal(first!.nonce);
+      expect(second!.maxFeePerGas! > first!.maxFeePerGas!).to.equal(true);
+      await mine();
+      await relayer.submitter.step();
+      const settled = relayer.store.submission(body.nullifier)!;
+      expect(settled.status).to.equal("confirmed");
+      expect(settled.txHash).to.equal(batch!.attempts[1]!.txHash);
+      expect((await world.zone.getProposal(world.proposalId)).tally[0]).to.equal(1n);
+    } finally {
+      await relayer.close();
+    }
+  });
+
+  it("lets two relayers race on the same votes: each vote counts once and both report it confirmed", async function () {
+    const [{ relayer: first }, { relayer: second }] = [
+      await startTestRelayer(world),
+      await startTestRelayer(world),
+    ];
+    try {
+      const bodies = [
+        await voteBody(world, alice, 1),
+        await voteBody(world, bob, 1),
+        await voteBody(world, carol, 0),
+      ];
+      for (const body of bodies) {
+        expect((await post(first, "/v1/votes", body)).status).to.equal(202);
+        expect((await post(second, "/v1/votes", body)).status).to.equal(202);
+      }
+      // Both batches in the same block: the second one's votes are skipped as already used.
+      await setAutomine(false);
+      await first.submitter.step({ flush: true });
+      await second.submitter.step({ flush: true });
+      await mine();
+      await setAutomine(true);
+      await first.submitter.step();
+      await second.submitter.step();
+      for (const body of bodies) {
+        const [a, b] = [first.store.submission(body.nullifier)!, second.store.submission(body.nullifier)!];
+        expect(a.status).to.equal("confirmed");
+        expect(b.status).to.equal("confirmed");
+        expect(b.txHash, "both name the transaction that counted it").to.equal(a.txHash);
+      }
+      const { tally } = await world.zone.getProposal(world.proposalId);
+      expect(tally.map(Number)).to.deep.equal([1, 2, 0]);
+      const cast = await world.zone.queryFilter(world.zone.filters.VoteCast(world.proposalId));
+      expect(cast).to.have.length(3);
+    } finally {
+      await first.close();
+      await second.close();
+    }
+  });
+
+  it("finishes the transaction in flight when stopped with SIGTERM", async function () {
+    const environment = await relayerEnvironment(world, {
+      ZONEDAO_BATCH_MAX_AGE_MS: "0",
+      ZONEDAO_POLL_INTERVAL_MS: "50",
+    });
+    const child = spawnRelayer(environment);
+    const client = new RelayerClient(await child.url);
+    await setAutomine(false);
+    const body = await voteBody(world, alice, 2);
+    await client.submitVote(body);
+    while ((await client.voteStatus(body.nullifier)).status !== "submitted") {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    child.child.kill("SIGTERM");
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(child.child.exitCode, "still waiting for its transaction").to.equal(null);
+    await mine();
+    expect(await child.exited).to.equal(0);
+    const store = new RelayerStore(environment.ZONEDAO_RELAYER_DB!);
+    try {
+      expect(store.submission(body.nullifier)).to.include({ status: "confirmed" });
+    } finally {
+      store.close();
+    }
+    expect((await world.zone.getProposal(world.proposalId)).tally[2]).to.equal(1n);
+  });
+});
+
+describe("relayer refunds", function () {
+  it("claims the zone's refund for votes that counted, within the citizens' cap", async function () {
+    const cap = parseEther("0.001");
+    const world = await relayerWorld({ ...TEST_RULES, maxRelayerRefundPerVote: cap });
+    const [funder] = await ethers.getSigners();
+    await (await funder!.sendTransaction({ to: world.zoneAddress, value: parseEther("1") })).wait();
+    const { relayer } = await startTestRelayer(world, { ZONEDAO_CLAIM_REFUND_ABOVE_WEI: "1" });
+    try {
+      const bodies = [await voteBody(world, alice, 1), await voteBody(world, bob, 1)];
+      for (const body of bodies) await post(relayer, "/v1/votes", body);
+      await relayer.submitter.step({ flush: true });
+      const refunds = await world.zone.queryFilter(world.zone.filters.RelayerRefunded(relayer.address));
+      expect(refunds).to.have.length(1);
+      const amount = refunds[0]!.args.amount;
+      expect(amount > 0n && amount <= 2n * cap).to.equal(true);
+      const [credited] = await world.zone.queryFilter(world.zone.filters.RelayerCredited(relayer.address));
+      expect(credited!.args.votes).to.equal(2n);
+      expect(await world.zone.relayerCredit(relayer.address)).to.equal(0n);
+    } finally {
+      await relayer.close();
+      await world.bridge.close();
+    }
+  });
+});
