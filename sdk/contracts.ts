@@ -40,6 +40,8 @@ export interface ZoneDaoDeployment {
   batchVerifier: string;
   zoneImplementation: string;
   zoneFactory: string;
+  /** The block of the first deployment transaction: where event queries for it can start. */
+  blockNumber: number;
 }
 
 /**
@@ -52,6 +54,8 @@ export async function deployZoneDao(
 ): Promise<ZoneDaoDeployment> {
   onProgress("deploying PoseidonT3");
   const poseidon = await (await new PoseidonT3__factory(signer).deploy()).waitForDeployment();
+  const firstReceipt = await poseidon.deploymentTransaction()?.wait();
+  if (!firstReceipt) throw new Error("deployZoneDao: the PoseidonT3 deployment has no receipt");
   onProgress("deploying SemaphoreVerifier (official Semaphore v4 keys)");
   const verifier = await (await new SemaphoreVerifier__factory(signer).deploy()).waitForDeployment();
   onProgress("deploying SemaphoreBatchVerifier (same keys, batched)");
@@ -76,6 +80,7 @@ export async function deployZoneDao(
     batchVerifier: await batchVerifier.getAddress(),
     zoneImplementation: await implementation.getAddress(),
     zoneFactory: await factory.getAddress(),
+    blockNumber: firstReceipt.blockNumber,
   };
 }
 
@@ -87,6 +92,14 @@ export function zoneAt(address: string, runner: ContractRunner): Zone {
 /** The zone factory at `address`. */
 export function zoneFactoryAt(address: string, runner: ContractRunner): ZoneFactory {
   return ZoneFactory__factory.connect(address, runner);
+}
+
+/** The block in which `factory` created `zone`: where its event queries can start. */
+export async function zoneCreationBlock(factory: ZoneFactory, zone: string): Promise<number> {
+  const [created] = await factory.queryFilter(factory.filters.ZoneCreated(zone));
+  if (created === undefined)
+    throw new Error(`${zone} was not created by the factory ${await factory.getAddress()}`);
+  return created.blockNumber;
 }
 
 /** Creates a zone through the factory and returns its address (from the ZoneCreated event). */

@@ -11,6 +11,7 @@ export * from "./identity.js";
 export * from "./actions.js";
 export * from "./ledger.js";
 export * from "./relayer-client.js";
+export * from "./deployment.js";
 export {
   createVoteVerifier,
   verifyVote,
