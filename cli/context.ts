@@ -1,0 +1,225 @@
+/**
+ * What every zonedao command shares: reading settings from flags or the environment, checking
+ * them with messages that say what is wrong, connecting to a chain, finding zones and identities,
+ * and printing readable text or JSON.
+ */
+import { existsSync, readFileSync, writeFileSync, mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import { JsonRpcProvider, Network, Wallet, getAddress, isAddress, type Provider } from "ethers";
+import {
+  formatDeployment,
+  importIdentity,
+  parseDeployment,
+  zoneAt,
+  type DeploymentFile,
+  type Identity,
+  type Zone,
+} from "../sdk/index.js";
+
+/** A mistake in how a command was called: printed with the command's usage, exit code 2. */
+export class UsageError extends Error {
+  override name = "UsageError";
+}
+
+/** A command that could not do its job (unknown zone, closed proposal...): exit code 1. */
+export class CommandError extends Error {
+  override name = "CommandError";
+}
+
+export type Flags = Record<string, string | boolean | (string | boolean)[] | undefined>;
+
+/** Resolved settings and output for one command run. */
+export class CommandContext {
+  #deployment: DeploymentFile | undefined | null = null;
+  #provider: Promise<JsonRpcProvider> | undefined;
+
+  constructor(
+    readonly flags: Flags,
+    readonly env: Readonly<Record<string, string | undefined>>,
+  ) {}
+
+  get json(): boolean {
+    return this.flags.json === true;
+  }
+
+  /** A flag's value, else the environment variable's, else undefined. */
+  text(flag: string, envName?: string): string | undefined {
+    const value = this.flags[flag];
+    if (typeof value === "string" && value.trim() !== "") return value.trim();
+    const fromEnv = envName === undefined ? undefined : this.env[envName]?.trim();
+    return fromEnv === undefined || fromEnv === "" ? undefined : fromEnv;
+  }
+
+  required(flag: string, envName?: string): string {
+    const value = this.text(flag, envName);
+    if (value === undefined) {
+      throw new UsageError(`--${flag} is required${envName === undefined ? "" : ` (or set ${envName})`}`);
+    }
+    return value;
+  }
+
+  /** The deployment file named by --deployment or ZONEDAO_DEPLOYMENT, if any. */
+  deployment(): DeploymentFile | undefined {
+    if (this.#deployment !== null) return this.#deployment;
+    const path = this.text("deployment", "ZONEDAO_DEPLOYMENT");
+    if (path === undefined) return (this.#deployment = undefined);
+    if (!existsSync(path)) throw new UsageError(`--deployment: no file at ${path}`);
+    this.#deployment = parseDeployment(readFileSync(path, "utf8"), path);
+    return this.#deployment;
+  }
+
+  requireDeployment(): DeploymentFile {
+    const deployment = this.deployment();
+    if (deployment === undefined) {
+      throw new UsageError("--deployment is required (a file written by `zonedao deploy` or `npm start`)");
+    }
+    return deployment;
+  }
+
+  saveDeployment(deployment: DeploymentFile): string {
+    const path = this.required("deployment", "ZONEDAO_DEPLOYMENT");
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, formatDeployment(deployment));
+    this.#deployment = deployment;
+    return path;
+  }
+
+  rpcUrl(): string {
+    const url = this.text("rpc", "ZONEDAO_RPC_URL") ?? this.deployment()?.rpcUrl;
+    if (url === undefined)
+      throw new UsageError("--rpc is required (or set ZONEDAO_RPC_URL, or give --deployment)");
+    if (!/^https?:\/\/\S+$/.test(url)) throw new UsageError(`--rpc: "${url}" is not an http(s) URL`);
+    return url;
+  }
+
+  /** A provider for --rpc, after checking that a JSON-RPC node answers there. */
+  provider(): Promise<JsonRpcProvider> {
+    this.#provider ??= connect(this.rpcUrl());
+    return this.#provider;
+  }
+
+  /** The account that signs (--key or ZONEDAO_PRIVATE_KEY); the key is never printed. */
+  async signer(): Promise<Wallet> {
+    const key = this.required("key", "ZONEDAO_PRIVATE_KEY");
+    let wallet: Wallet;
+    try {
+      wallet = new Wallet(key);
+    } catch {
+      throw new UsageError("--key is not a private key (expected 0x followed by 64 hex digits)");
+    }
+    return wallet.connect(await this.provider());
+  }
+
+  /**
+   * The zone named by --zone: an address, or a zone's name in the deployment file. Checked to be a
+   * ZoneDAO zone on the chain.
+   */
+  async zone(): Promise<{ address: string; zone: Zone; createdBlock: number | undefined }> {
+    const given = this.required("zone", "ZONEDAO_ZONE");
+    const named = this.deployment()?.zones.find((zone) => zone.name.toLowerCase() === given.toLowerCase());
+    if (named === undefined && !isAddress(given)) {
+      throw new UsageError(
+        `--zone: "${given}" is not an address${this.deployment() ? " nor a zone in the deployment file" : ""}`,
+      );
+    }
+    const address = getAddress(named?.address ?? given);
+    const provider = await this.provider();
+    const zone = zoneAt(address, provider);
+    const { chainId } = await provider.getNetwork();
+    if ((await provider.getCode(address)) === "0x") {
+      throw new CommandError(`no ZoneDAO zone at ${address} on chain ${chainId}: there is no contract there`);
+    }
+    try {
+      await zone.merkleTree();
+    } catch {
+      throw new CommandError(`the contract at ${address} on chain ${chainId} is not a ZoneDAO zone`);
+    }
+    const known = this.deployment()?.zones.find((entry) => entry.address === address);
+    return { address, zone, createdBlock: known?.createdBlock };
+  }
+
+  /** The citizen's identity: --identity (exported), --identity-file, or --citizen (a local demo name). */
+  identity(): Identity {
+    const exported = this.text("identity", "ZONEDAO_IDENTITY");
+    const file = this.text("identity-file");
+    const citizen = this.text("citizen");
+    if ([exported, file, citizen].filter((value) => value !== undefined).length !== 1) {
+      throw new UsageError("give exactly one of --identity, --identity-file or --citizen");
+    }
+    if (citizen !== undefined) {
+      const demo = this.deployment()?.demo?.citizens.find(
+        (entry) => entry.name.toLowerCase() === citizen.toLowerCase(),
+      );
+      if (demo === undefined)
+        throw new UsageError(`--citizen: no demo citizen "${citizen}" in the deployment file`);
+      return importIdentity(demo.identity);
+    }
+    const text = exported ?? readIdentityFile(file!);
+    try {
+      return importIdentity(text);
+    } catch (error) {
+      throw new UsageError(`--identity: ${(error as Error).message}`);
+    }
+  }
+
+  /** A uint from a flag (decimal), with its name in the error. */
+  uint(flag: string, fallback?: bigint): bigint {
+    const value = this.text(flag);
+    if (value === undefined) {
+      if (fallback !== undefined) return fallback;
+      throw new UsageError(`--${flag} is required`);
+    }
+    if (!/^\d+$/.test(value)) throw new UsageError(`--${flag}: "${value}" is not a whole number`);
+    return BigInt(value);
+  }
+
+  address(flag: string, fallback?: string): string {
+    const value = this.text(flag) ?? fallback;
+    if (value === undefined) throw new UsageError(`--${flag} is required`);
+    if (!isAddress(value)) throw new UsageError(`--${flag}: "${value}" is not an address`);
+    return getAddress(value);
+  }
+
+  /** Progress for a person watching; on stderr so that --json output stays parseable. */
+  progress(line: string): void {
+    process.stderr.write(`${line}\n`);
+  }
+
+  /** Prints `value` as JSON with --json, else the readable `text`. */
+  print(value: unknown, text: string): void {
+    process.stdout.write(this.json ? `${JSON.stringify(value, bigintsAsStrings, 2)}\n` : `${text}\n`);
+  }
+}
+
+function bigintsAsStrings(_key: string, value: unknown): unknown {
+  return typeof value === "bigint" ? value.toString() : value;
+}
+
+function readIdentityFile(path: string): string {
+  if (!existsSync(path)) throw new UsageError(`--identity-file: no file at ${path}`);
+  return readFileSync(path, "utf8");
+}
+
+/** Connects to a JSON-RPC node, failing with a clear message if none answers within 10 s. */
+async function connect(url: string): Promise<JsonRpcProvider> {
+  let chainId: bigint;
+  try {
+    const response = await fetch(url, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_chainId", params: [] }),
+      signal: AbortSignal.timeout(10_000),
+    });
+    const body = (await response.json()) as { result?: string };
+    if (typeof body.result !== "string") throw new Error("it did not answer eth_chainId");
+    chainId = BigInt(body.result);
+  } catch (error) {
+    throw new CommandError(`cannot reach an Ethereum JSON-RPC node at ${url}: ${(error as Error).message}`);
+  }
+  // A known network stops ethers from probing (and logging retries) in the background.
+  return new JsonRpcProvider(url, Network.from(chainId), { staticNetwork: true, cacheTimeout: -1 });
+}
+
+export async function chainIdOf(provider: Provider): Promise<bigint> {
+  return (await provider.getNetwork()).chainId;
+}

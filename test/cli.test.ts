@@ -1,0 +1,443 @@
+/**
+ * The zonedao CLI, run as its own process against the tests' chain (over HTTP JSON-RPC): the whole
+ * path from deployment to execution and audit, and a clear message and exit code for each mistake.
+ */
+import { expect } from "chai";
+import { spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Wallet, parseEther } from "ethers";
+import { Identity, exportIdentity, parseDeployment, type DeploymentFile } from "../sdk/index.js";
+import { startRpcBridge, type RpcBridge } from "./rpc-bridge.js";
+import { ethers, time } from "./zone-fixture.js";
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `zonedao args...` to completion. */
+function zonedao(args: string[], env: Record<string, string> = {}): Promise<Run> {
+  return new Promise((resolve) => {
+    const child = spawn(
+      process.execPath,
+      ["--disable-warning=ExperimentalWarning", "--import", "tsx", "cli/zonedao.ts", ...args],
+      { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] },
+    );
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString("utf8")));
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString("utf8")));
+    child.on("exit", (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+/** Runs a command that must succeed with --json, and returns its parsed output. */
+async function zonedaoJson<T = Record<string, unknown>>(args: string[]): Promise<T> {
+  const run = await zonedao([...args, "--json"]);
+  expect(run.code, `zonedao ${args.join(" ")}\n${run.stderr}`).to.equal(0);
+  return JSON.parse(run.stdout) as T;
+}
+
+describe("zonedao CLI", function () {
+  let bridge: RpcBridge;
+  let key: string;
+  let deploymentPath: string;
+  let deployment: DeploymentFile;
+  let zone: string;
+  const citizens = [0, 1, 2].map(() => new Identity());
+
+  before(async function () {
+    bridge = await startRpcBridge();
+    const wallet = Wallet.createRandom();
+    const [funder] = await ethers.getSigners();
+    await (await funder!.sendTransaction({ to: wallet.address, value: parseEther("100") })).wait();
+    key = wallet.privateKey;
+    deploymentPath = join(mkdtempSync(join(tmpdir(), "zonedao-cli-")), "deployment.json");
+  });
+
+  after(async function () {
+    await bridge?.close();
+  });
+
+  describe("help", function () {
+    it("lists every command, and each command explains its flags", async function () {
+      const overview = await zonedao(["--help"]);
+      expect(overview.code).to.equal(0);
+      const names = [
+        "deploy",
+        "zone create",
+        "zone show",
+        "member add",
+        "identity new",
+        "identity show",
+        "propose",
+        "vote",
+        "execute",
+        "relayer",
+        "audit",
+      ];
+      for (const name of names) expect(overview.stdout).to.include(`  ${name}`);
+      const helps = await Promise.all(names.map((name) => zonedao([...name.split(" "), "--help"])));
+      helps.forEach((help, i) => {
+        expect(help.code, names[i]).to.equal(0);
+        expect(help.stdout).to.include(`Usage: zonedao ${names[i]}`);
+      });
+    });
+
+    it("refuses unknown commands and flags with exit code 2", async function () {
+      const unknown = await zonedao(["frobnicate"]);
+      expect(unknown.code).to.equal(2);
+      expect(unknown.stderr).to.include('unknown command "frobnicate"');
+      const flag = await zonedao(["identity", "new", "--colour"]);
+      expect(flag.code).to.equal(2);
+      expect(flag.stderr).to.match(/Unknown option '--colour'/);
+      const partial = await zonedao(["zone"]);
+      expect(partial.code).to.equal(2);
+      expect(partial.stderr).to.include("expected one of zone create, zone show");
+    });
+  });
+
+  describe("identity", function () {
+    it("creates an identity and shows its commitment again from the export", async function () {
+      const created = await zonedaoJson<{ identity: string; commitment: string }>(["identity", "new"]);
+      const shown = await zonedaoJson<{ commitment: string }>([
+        "identity",
+        "show",
+        "--identity",
+        created.identity,
+      ]);
+      expect(shown.commitment).to.equal(created.commitment);
+      const bad = await zonedao(["identity", "show", "--identity", "not-an-identity"]);
+      expect(bad.code).to.equal(2);
+      expect(bad.stderr).to.include("not an exported Semaphore identity");
+    });
+  });
+
+  describe("from deployment to execution", function () {
+    it("deploys the contracts and writes a deployment file", async function () {
+      const run = await zonedao([
+        "deploy",
+        "--rpc",
+        bridge.url,
+        "--key",
+        key,
+        "--deployment",
+        deploymentPath,
+      ]);
+      expect(run.code, run.stderr).to.equal(0);
+      expect(run.stderr).to.include("deploying SemaphoreVerifier");
+      expect(run.stdout + run.stderr).not.to.include(key.slice(2));
+      deployment = parseDeployment(readFileSync(deploymentPath, "utf8"));
+      expect(deployment.chainId).to.equal("31337");
+      for (const address of Object.values(deployment.contracts)) {
+        expect(await ethers.provider.getCode(address!)).not.to.equal("0x");
+      }
+    });
+
+    it("creates a zone and admits citizens as its registrar", async function () {
+      const created = await zonedaoJson<{ address: string }>([
+        "zone",
+        "create",
+        "--deployment",
+        deploymentPath,
+        "--key",
+        key,
+        "--name",
+        "Lakeside",
+        "--voting-period",
+        "3600",
+        "--execution-delay",
+        "60",
+        "--quorum-bps",
+        "5000",
+      ]);
+      zone = created.address;
+      expect(parseDeployment(readFileSync(deploymentPath, "utf8")).zones.map((z) => z.name)).to.deep.equal([
+        "Lakeside",
+      ]);
+      const commitments = citizens.flatMap((citizen) => ["--commitment", citizen.commitment.toString()]);
+      await zonedaoJson([
+        "member",
+        "add",
+        "--deployment",
+        deploymentPath,
+        "--zone",
+        "Lakeside",
+        "--key",
+        key,
+        ...commitments,
+      ]);
+      const shown = await zonedaoJson<{ citizens: string }>([
+        "zone",
+        "show",
+        "--deployment",
+        deploymentPath,
+        "--zone",
+        zone,
+      ]);
+      expect(shown.citizens).to.equal("3");
+    });
+
+    it("proposes anonymously, votes through a relayer and directly, then queues and executes", async function () {
+      const [funder] = await ethers.getSigners();
+      await (await funder!.sendTransaction({ to: zone, value: parseEther("1") })).wait();
+      const payee = Wallet.createRandom().address;
+      const identities = citizens.map((citizen) => exportIdentity(citizen));
+      const proposal = await zonedaoJson<{ proposalId: string }>([
+        "propose",
+        "--deployment",
+        deploymentPath,
+        "--zone",
+        zone,
+        "--identity",
+        identities[0]!,
+        "--key",
+        key,
+        "--description",
+        "Buy seeds",
+        "--pay-eth",
+        "0.25",
+        "--to",
+        payee,
+      ]);
+      expect(proposal.proposalId).to.equal("1");
+
+      // A relayer started by the CLI itself.
+      const relayer = spawn(
+        process.execPath,
+        [
+          "--disable-warning=ExperimentalWarning",
+          "--import",
+          "tsx",
+          "cli/zonedao.ts",
+          "relayer",
+          "--deployment",
+          deploymentPath,
+          "--key",
+          key,
+          "--port",
+          "0",
+          "--db",
+          join(mkdtempSync(join(tmpdir(), "zonedao-cli-relayer-")), "r.sqlite"),
+        ],
+        {
+          env: {
+            ...process.env,
+            ZONEDAO_BATCH_MAX_AGE_MS: "0",
+            ZONEDAO_POLL_INTERVAL_MS: "50",
+            ZONEDAO_VERIFIER_THREADS: "1",
+          },
+          stdio: ["ignore", "pipe", "pipe"],
+        },
+      );
+      const relayerUrl = await new Promise<string>((resolve, reject) => {
+        let output = "";
+        relayer.stdout.on("data", (chunk: Buffer) => {
+          output += chunk.toString("utf8");
+          const match = /relayer listening on (http:\/\/[^"\s]+)/.exec(output);
+          if (match) resolve(match[1]!);
+        });
+        relayer.on("exit", (code) => reject(new Error(`relayer exited ${code}: ${output}`)));
+      });
+      try {
+        const viaRelayer = await zonedaoJson<{ status: string; txHash: string }>([
+          "vote",
+          "--deployment",
+          deploymentPath,
+          "--zone",
+          zone,
+          "--proposal",
+          "1",
+          "--option",
+          "for",
+          "--identity",
+          identities[0]!,
+          "--relayer",
+          relayerUrl,
+        ]);
+        expect(viaRelayer.status).to.equal("confirmed");
+      } finally {
+        relayer.kill("SIGINT");
+        expect(await new Promise((resolve) => relayer.on("exit", resolve))).to.equal(0);
+      }
+      const direct = await zonedaoJson<{ status: string }>([
+        "vote",
+        "--deployment",
+        deploymentPath,
+        "--zone",
+        zone,
+        "--proposal",
+        "1",
+        "--option",
+        "for",
+        "--identity",
+        identities[1]!,
+        "--key",
+        key,
+      ]);
+      expect(direct.status).to.equal("confirmed");
+
+      const again = await zonedao([
+        "vote",
+        "--deployment",
+        deploymentPath,
+        "--zone",
+        zone,
+        "--proposal",
+        "1",
+        "--option",
+        "against",
+        "--identity",
+        identities[1]!,
+        "--key",
+        key,
+      ]);
+      expect(again.code).to.equal(1);
+      expect(again.stderr).to.include("this identity already voted on proposal 1");
+
+      const early = await zonedao([
+        "execute",
+        "--deployment",
+        deploymentPath,
+        "--zone",
+        zone,
+        "--proposal",
+        "1",
+        "--key",
+        key,
+      ]);
+      expect(early.code).to.equal(1);
+      expect(early.stderr).to.include("proposal 1 is Active");
+
+      const { voteEnd } = await zoneView(zone, 1n);
+      await time.increaseTo(voteEnd);
+      const queued = await zonedaoJson<{ state: string }>([
+        "execute",
+        "--deployment",
+        deploymentPath,
+        "--zone",
+        zone,
+        "--proposal",
+        "1",
+        "--key",
+        key,
+      ]);
+      expect(queued.state).to.equal("Queued");
+      await time.increase(61);
+      const executed = await zonedaoJson<{ state: string }>([
+        "execute",
+        "--deployment",
+        deploymentPath,
+        "--zone",
+        zone,
+        "--proposal",
+        "1",
+        "--key",
+        key,
+      ]);
+      expect(executed.state).to.equal("Executed");
+      expect(await ethers.provider.getBalance(payee)).to.equal(parseEther("0.25"));
+
+      const closed = await zonedao([
+        "vote",
+        "--deployment",
+        deploymentPath,
+        "--zone",
+        zone,
+        "--proposal",
+        "1",
+        "--option",
+        "for",
+        "--identity",
+        identities[2]!,
+        "--key",
+        key,
+      ]);
+      expect(closed.code).to.equal(1);
+      expect(closed.stderr).to.include("proposal 1 is Executed: it is not open for votes");
+    });
+
+    it("audits the zone from chain data alone and exits 0 when everything holds", async function () {
+      const run = await zonedao(["audit", "--rpc", bridge.url, "--zone", zone, "--json"]);
+      expect(run.code, run.stderr).to.equal(0);
+      const report = JSON.parse(run.stdout) as { ok: boolean; checks: { name: string; items: number }[] };
+      expect(report.ok).to.equal(true);
+      const text = await zonedao(["audit", "--rpc", bridge.url, "--zone", zone]);
+      expect(text.code).to.equal(0);
+    });
+  });
+
+  describe("mistakes get a clear message and a non-zero exit", function () {
+    it("a malformed address (2), an unknown zone (1), an unreachable RPC (1), a bad key (2), a missing flag (2)", async function () {
+      const malformed = await zonedao(["zone", "show", "--rpc", bridge.url, "--zone", "0x1234"]);
+      expect(malformed.code).to.equal(2);
+      expect(malformed.stderr).to.include('--zone: "0x1234" is not an address');
+
+      const nowhere = Wallet.createRandom().address;
+      const unknown = await zonedao(["zone", "show", "--rpc", bridge.url, "--zone", nowhere]);
+      expect(unknown.code).to.equal(1);
+      expect(unknown.stderr).to.include(`no ZoneDAO zone at ${nowhere} on chain 31337`);
+
+      const notZone = await zonedao([
+        "zone",
+        "show",
+        "--rpc",
+        bridge.url,
+        "--zone",
+        deployment.contracts.zoneFactory,
+      ]);
+      expect(notZone.code).to.equal(1);
+      expect(notZone.stderr).to.include("is not a ZoneDAO zone");
+
+      const unreachable = await zonedao(["zone", "show", "--rpc", "http://127.0.0.1:9", "--zone", nowhere]);
+      expect(unreachable.code).to.equal(1);
+      expect(unreachable.stderr).to.include("cannot reach an Ethereum JSON-RPC node at http://127.0.0.1:9");
+
+      const badKey = await zonedao(["deploy", "--rpc", bridge.url, "--key", "0xdeadbeef"]);
+      expect(badKey.code).to.equal(2);
+      expect(badKey.stderr).to.include("--key is not a private key");
+      expect(badKey.stderr).not.to.include("deadbeef");
+
+      const missing = await zonedao([
+        "vote",
+        "--rpc",
+        bridge.url,
+        "--zone",
+        zone,
+        "--option",
+        "for",
+        "--identity",
+        "x",
+      ]);
+      expect(missing.code).to.equal(2);
+
+      const actionsFile = join(mkdtempSync(join(tmpdir(), "zonedao-cli-actions-")), "actions.json");
+      writeFileSync(actionsFile, JSON.stringify([[{ target: "0x12", value: "1", data: "0x" }]]));
+      const badActions = await zonedao([
+        "propose",
+        "--rpc",
+        bridge.url,
+        "--zone",
+        zone,
+        "--identity",
+        exportIdentity(citizens[0]!),
+        "--key",
+        key,
+        "--description",
+        "x",
+        "--actions",
+        actionsFile,
+      ]);
+      expect(badActions.code).to.equal(2);
+      expect(badActions.stderr).to.include("--actions: option 0 action 0: target is not an address");
+    });
+  });
+});
+
+async function zoneView(zone: string, proposalId: bigint) {
+  const { zoneAt } = await import("../sdk/index.js");
+  return zoneAt(zone, ethers.provider).getProposal(proposalId);
+}
