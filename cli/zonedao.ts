@@ -12,7 +12,7 @@ function overview(): string {
   return [
     "zonedao: private voting for community DAOs (zones)",
     "",
-    "Usage: zonedao <command> [flags]      (in this repository: npm run zonedao -- <command> [flags])",
+    "Usage: zonedao <command> [flags]      (in this repository: npx zonedao <command> [flags])",
     "",
     ...commands.map((command) => `  ${command.name.padEnd(width)}  ${command.summary}`),
     "",
