@@ -65,8 +65,11 @@ export async function buildRelayerApp(deps: RelayerAppDependencies) {
     bodyLimit: config.bodyLimitBytes,
     // Reject what the schemas do not name instead of silently dropping it, and never coerce types.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
-    trustProxy: false,
+    // Behind a reverse proxy, the client address (for rate limits) is in X-Forwarded-For.
+    trustProxy: config.trustProxy,
     return503OnClosing: true,
+    // Without a timeout, slow clients could hold connections (and their memory) indefinitely.
+    requestTimeout: 30_000,
   });
 
   // JSON only: a text/plain body would otherwise be parsed as a string and fail validation.
@@ -95,6 +98,8 @@ export async function buildRelayerApp(deps: RelayerAppDependencies) {
   await app.register(rateLimit, {
     max: config.rateLimitPerMinute,
     timeWindow: 60_000,
+    // One bucket per IPv6 /64: rotating addresses within a subnet must not escape the limit.
+    keyGenerator: (request) => clientKey(request.ip),
     errorResponseBuilder: (_request, context) => ({
       statusCode: 429,
       error: "rate_limited",
@@ -316,6 +321,9 @@ function proposalJson(proposal: IndexedProposal) {
   };
 }
 
+/** ethers' codes for a node that did not answer (as opposed to a call that reverted). */
+const CHAIN_ERRORS = new Set(["NETWORK_ERROR", "SERVER_ERROR", "TIMEOUT", "UNKNOWN_ERROR", "BAD_DATA"]);
+
 /** The status and body for any error a request ends with; 5xx details stay in the log. */
 function errorAnswer(error: FastifyError | RelayerError): {
   statusCode: number;
@@ -336,6 +344,18 @@ function errorAnswer(error: FastifyError | RelayerError): {
         ? `${where} has an unknown field "${extra}"`
         : `${where} ${first?.message ?? "is invalid"}`;
     return { statusCode: 400, body: { error: "malformed_request", message } };
+  }
+  if (
+    typeof (error as { code?: unknown }).code === "string" &&
+    CHAIN_ERRORS.has((error as { code: string }).code)
+  ) {
+    return {
+      statusCode: 503,
+      body: {
+        error: "chain_unavailable",
+        message: "the relayer cannot reach its chain right now; retry shortly",
+      },
+    };
   }
   const statusCode = error.statusCode ?? 500;
   if (statusCode === 429) return { statusCode, body: { error: "rate_limited", message: error.message } };
@@ -358,4 +378,13 @@ function errorAnswer(error: FastifyError | RelayerError): {
     statusCode: 500,
     body: { error: "internal_error", message: "the relayer failed to handle this request" },
   };
+}
+
+/** The rate-limit key of a client address: itself for IPv4, its /64 prefix for IPv6. */
+export function clientKey(ip: string): string {
+  if (!ip.includes(":") || ip.startsWith("::ffff:")) return ip;
+  const [head = ""] = ip.split("::");
+  const groups = head.split(":").filter((group) => group !== "");
+  const full = ip.includes("::") ? [...groups, "0", "0", "0", "0"].slice(0, 4) : ip.split(":").slice(0, 4);
+  return `${full.join(":")}::/64`;
 }

@@ -38,11 +38,13 @@ export interface RelayerConfig {
   /** Claim the zone's relayer refund once the credit reaches this many wei (0: never claim). */
   claimRefundAboveWei: bigint;
   logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
+  /** Whether a reverse proxy in front sets X-Forwarded-For (rate limits then key on it). */
+  trustProxy: boolean;
 }
 
 /** Every variable the relayer reads, with its meaning, for --help and the README. */
 export const RELAYER_ENVIRONMENT = {
-  ZONEDAO_RPC_URL: "JSON-RPC URL of the chain (required), e.g. http://127.0.0.1:8545",
+  ZONEDAO_RPC_URL: "JSON-RPC URL of the chain, http(s) (required), e.g. http://127.0.0.1:8545",
   ZONEDAO_RELAYER_KEY: "private key (0x + 64 hex) that signs and pays for transactions (required)",
   ZONEDAO_ZONES: "comma-separated zone addresses to serve (required)",
   ZONEDAO_FROM_BLOCK: "block to index the zones' events from (default 0)",
@@ -61,6 +63,7 @@ export const RELAYER_ENVIRONMENT = {
   ZONEDAO_CLAIM_REFUND_ABOVE_WEI:
     "claim the zones' relayer refunds once credit reaches this (default 0: never)",
   ZONEDAO_LOG_LEVEL: "fatal|error|warn|info|debug|trace|silent (default info)",
+  ZONEDAO_TRUST_PROXY: "true behind a reverse proxy, so rate limits see X-Forwarded-For (default false)",
 } as const;
 
 export class RelayerConfigError extends Error {
@@ -101,8 +104,9 @@ export function loadRelayerConfig(env: Environment): RelayerConfig {
       .filter((item) => item !== "");
 
   const rpcUrl = required("ZONEDAO_RPC_URL");
-  if (rpcUrl !== "" && !/^(https?|wss?):\/\/[^\s]+$/.test(rpcUrl)) {
-    problems.push(`ZONEDAO_RPC_URL must be an http(s):// or ws(s):// URL, got "${rpcUrl}"`);
+  if (rpcUrl !== "" && !/^https?:\/\/[^\s]+$/.test(rpcUrl)) {
+    // Not echoed: provider URLs often carry an API key.
+    problems.push("ZONEDAO_RPC_URL must be an http:// or https:// URL");
   }
 
   const privateKey = required("ZONEDAO_RELAYER_KEY");
@@ -154,6 +158,11 @@ export function loadRelayerConfig(env: Environment): RelayerConfig {
     problems.push(`ZONEDAO_LOG_LEVEL must be one of ${logLevels.join(", ")}, got "${logLevel}"`);
   }
 
+  const trustProxy = text("ZONEDAO_TRUST_PROXY") ?? "false";
+  if (trustProxy !== "true" && trustProxy !== "false") {
+    problems.push(`ZONEDAO_TRUST_PROXY must be true or false, got "${trustProxy}"`);
+  }
+
   const config: RelayerConfig = {
     rpcUrl,
     privateKey,
@@ -175,6 +184,7 @@ export function loadRelayerConfig(env: Environment): RelayerConfig {
     verifierThreads: integer("ZONEDAO_VERIFIER_THREADS", Math.min(4, availableParallelism()), 1, 64),
     claimRefundAboveWei,
     logLevel: logLevel as RelayerConfig["logLevel"],
+    trustProxy: trustProxy === "true",
   };
   if (problems.length > 0) throw new RelayerConfigError(problems);
   return config;

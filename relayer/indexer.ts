@@ -23,6 +23,7 @@ export interface ProposalView {
 export class ZoneIndexer {
   readonly #zones: Map<string, Zone>;
   #syncing: Promise<void> | undefined;
+  #syncedAt = 0;
   #chainTime = 0;
   #indexedBlock = -1;
 
@@ -48,8 +49,38 @@ export class ZoneIndexer {
 
   /** Reads new events and refreshes open proposals. Concurrent calls share one run. */
   sync(): Promise<void> {
-    this.#syncing ??= this.#sync().finally(() => (this.#syncing = undefined));
+    this.#syncing ??= this.#sync()
+      .then(() => void (this.#syncedAt = Date.now()))
+      .finally(() => (this.#syncing = undefined));
     return this.#syncing;
+  }
+
+  /**
+   * Syncs unless the last sync is younger than `maxAgeMs`: requests that find an unknown proposal
+   * ask for this, so that a flood of them costs at most one sync per interval.
+   */
+  async syncIfOlderThan(maxAgeMs: number): Promise<void> {
+    if (this.#syncing !== undefined || Date.now() - this.#syncedAt >= maxAgeMs) await this.sync();
+  }
+
+  /**
+   * The transaction that counted `nullifier` on `proposalId`, looked up from the proposal's creation
+   * on in ranges public RPCs accept; undefined if the logs do not show it (yet).
+   */
+  async findVoteCast(
+    zone: string,
+    proposalId: string,
+    nullifier: string,
+  ): Promise<{ txHash: string; blockNumber: number } | undefined> {
+    const proposal = this.store.proposal(zone, proposalId);
+    const latest = await this.provider.getBlockNumber();
+    const topics = ZONE_INTERFACE.encodeFilterTopics("VoteCast", [proposalId, null, nullifier]);
+    for (let from = proposal?.createdBlock ?? this.fromBlock; from <= latest; from += LOG_RANGE) {
+      const toBlock = Math.min(latest, from + LOG_RANGE - 1);
+      const [log] = await this.provider.getLogs({ address: zone, topics, fromBlock: from, toBlock });
+      if (log !== undefined) return { txHash: log.transactionHash, blockNumber: log.blockNumber };
+    }
+    return undefined;
   }
 
   proposal(zone: string, id: string): IndexedProposal | undefined {
@@ -113,6 +144,7 @@ export class ZoneIndexer {
           eligibleCount: Number(args.eligibleCount),
           voteStart: Number(args.voteStart),
           voteEnd: Number(args.voteEnd),
+          nullifier: String(args.nullifier),
           view: null,
           final: false,
         });

@@ -23,6 +23,8 @@ import type { VerifierPool } from "./verifier-pool.js";
 /** Base field of BN254: every proof coordinate must be below it. */
 const BASE_FIELD = 21888242871839275222246405745257275088696311157297823662689037894645226208583n;
 const UINT256_BOUND = 1n << 256n;
+/** Proofs waiting for a verifier thread beyond which requests get 503 (~2 s of work at 500/s). */
+const MAX_VERIFY_BACKLOG = 1024;
 
 /** What the zone's custom errors mean to a proposer, and the status they get. */
 const PROPOSE_ERRORS: Record<string, { status: 409 | 422; code: string; message: string }> = {
@@ -83,8 +85,9 @@ export class Intake {
 
     let proposal = this.indexer.proposal(zoneAddress, proposalId.toString());
     if (proposal === undefined) {
-      // It may have been created since the last sync.
-      await this.indexer.sync();
+      // It may have been created since the last sync (at most one extra sync a second, whatever
+      // number of requests name unknown proposals).
+      await this.indexer.syncIfOlderThan(1000);
       proposal = this.indexer.proposal(zoneAddress, proposalId.toString());
     }
     if (proposal === undefined) {
@@ -106,8 +109,9 @@ export class Intake {
       );
     }
     this.#requireActive(proposal, proposalId);
-    await this.#requireUnused(zone, request.nullifier);
+    this.#requireNotAccepted(request.nullifier);
 
+    this.#requireCapacity();
     const valid = await this.verifier.verifyVote({
       vote: {
         proposalId,
@@ -131,6 +135,8 @@ export class Intake {
         `the proof does not show that a citizen of proposal ${proposalId}'s snapshot chose option ${option} with this nullifier`,
       );
     }
+    // Checked after the proof, so that junk proofs cost no RPC call.
+    await this.#requireUnusedOnChain(zone, request.nullifier);
     const canonical: VoteRequest = { ...request, zone: zoneAddress };
     await this.#commit({
       nullifier: request.nullifier,
@@ -152,8 +158,9 @@ export class Intake {
     const merkleTreeDepth = treeDepth(request.merkleTreeDepth);
     const points = proofPoints(request.proof);
     request.options.forEach((actions) => actions.forEach(({ value }) => uint256(value, "value")));
-    await this.#requireUnused(zone, request.nullifier);
+    this.#requireNotAccepted(request.nullifier);
 
+    this.#requireCapacity();
     const valid = await this.verifier.verifyProposal({
       proof: { merkleTreeRoot, merkleTreeDepth, epoch, slot, nullifier, points },
       options: proposalOptions(request),
@@ -167,6 +174,7 @@ export class Intake {
         "the proof does not bind this proposal's options and description to a citizen's slot in this epoch",
       );
     }
+    await this.#requireUnusedOnChain(zone, request.nullifier);
     // The rest depends on the zone's state (its recent roots, epoch, rules): ask the zone itself.
     try {
       await zone.propose.staticCall(...proposeArguments(request), { from: this.relayerAddress });
@@ -224,9 +232,23 @@ export class Intake {
     }
   }
 
-  async #requireUnused(zone: Zone, nullifier: string): Promise<void> {
+  #requireNotAccepted(nullifier: string): void {
     const stored = this.store.submission(nullifier);
     if (stored !== undefined) throw duplicate(stored);
+  }
+
+  /** Sheds load rather than queueing proofs without bound. */
+  #requireCapacity(): void {
+    if (this.verifier.backlog >= MAX_VERIFY_BACKLOG) {
+      throw new RelayerError(
+        503,
+        "overloaded",
+        "the relayer has too many proofs to verify; retry in a few seconds",
+      );
+    }
+  }
+
+  async #requireUnusedOnChain(zone: Zone, nullifier: string): Promise<void> {
     if (await zone.isNullifierUsed(nullifier)) {
       throw new RelayerError(409, "duplicate_nullifier", `nullifier ${nullifier} is already used on chain`, {
         nullifier,

@@ -64,7 +64,10 @@ export async function startRelayer(
   try {
     chainId = (await provider.getNetwork()).chainId;
   } catch (error) {
-    throw new RelayerStartupError(`cannot reach the chain at ${config.rpcUrl}: ${(error as Error).message}`);
+    // The origin only: a provider URL's path often carries an API key.
+    throw new RelayerStartupError(
+      `cannot reach the chain at ${new URL(config.rpcUrl).origin}: ${(error as Error).message}`,
+    );
   }
   for (const zone of config.zones) {
     const code = await provider.getCode(zone);

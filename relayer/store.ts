@@ -7,6 +7,8 @@
 import { DatabaseSync, type SQLInputValue } from "node:sqlite";
 
 export type SubmissionKind = "vote" | "proposal";
+/** What a transaction carries: submissions, or the relayer's own refund claim. */
+export type BatchKind = SubmissionKind | "claim";
 export type SubmissionStatus = "queued" | "submitted" | "confirmed" | "rejected";
 
 /** An accepted vote or anonymous proposal and what became of it. */
@@ -30,7 +32,7 @@ export interface Submission {
 export interface Batch {
   id: number;
   zone: string;
-  kind: SubmissionKind;
+  kind: BatchKind;
   nonce: number;
   status: "pending" | "mined" | "failed";
   createdAt: number;
@@ -51,6 +53,8 @@ export interface IndexedProposal {
   eligibleCount: number;
   voteStart: number;
   voteEnd: number;
+  /** The nullifier of the membership proof that created it. */
+  nullifier: string;
   /** State name, tally and eta as the zone's getProposal last returned them (JSON). */
   view: string | null;
   /** Whether its state can no longer change (Defeated, Canceled, Expired, Executed). */
@@ -106,6 +110,7 @@ CREATE TABLE IF NOT EXISTS proposals (
   eligible_count INTEGER NOT NULL,
   vote_start INTEGER NOT NULL,
   vote_end INTEGER NOT NULL,
+  nullifier TEXT NOT NULL,
   view TEXT,
   final INTEGER NOT NULL DEFAULT 0,
   PRIMARY KEY (zone, id)
@@ -142,7 +147,8 @@ export class RelayerStore {
       this.#db.exec("COMMIT");
       return result;
     } catch (error) {
-      this.#db.exec("ROLLBACK");
+      // SQLite may have rolled back already (a full disk, an I/O error): keep the first error.
+      if (this.#db.isTransaction) this.#db.exec("ROLLBACK");
       throw error;
     }
   }
@@ -198,8 +204,9 @@ export class RelayerStore {
       .map(toSubmission);
   }
 
-  /** How many transactions have carried this submission. */
-  tries(nullifier: string): number {
+  /** Counts one more failed transaction for this submission; returns how many it has had. */
+  recordFailure(nullifier: string): number {
+    this.#db.prepare("UPDATE submissions SET tries = tries + 1 WHERE nullifier = ?").run(nullifier);
     const row = this.#db.prepare("SELECT tries FROM submissions WHERE nullifier = ?").get(nullifier);
     return row === undefined ? 0 : Number(row.tries);
   }
@@ -249,7 +256,7 @@ export class RelayerStore {
    * broadcast: after a crash, the relayer knows exactly what it may have sent.
    */
   createBatch(
-    batch: { zone: string; kind: SubmissionKind; nonce: number; txHash: string; rawTransaction: string },
+    batch: { zone: string; kind: BatchKind; nonce: number; txHash: string; rawTransaction: string },
     nullifiers: readonly string[],
   ): number {
     return this.transaction(() => {
@@ -264,7 +271,7 @@ export class RelayerStore {
         )
         .run(batch.txHash, batchId, batch.rawTransaction, now);
       const mark = this.#db.prepare(
-        "UPDATE submissions SET status = 'submitted', batch_id = ?, tx_hash = ?, tries = tries + 1 WHERE nullifier = ?",
+        "UPDATE submissions SET status = 'submitted', batch_id = ?, tx_hash = ? WHERE nullifier = ?",
       );
       for (const nullifier of nullifiers) mark.run(batchId, batch.txHash, nullifier);
       return batchId;
@@ -301,14 +308,34 @@ export class RelayerStore {
 
   /** Ends a batch; `failed` puts its still-submitted submissions back in the queue. */
   finishBatch(batchId: number, status: "mined" | "failed"): void {
-    this.#db.prepare("UPDATE batches SET status = ? WHERE id = ?").run(status, batchId);
-    if (status === "failed") {
+    const finish = () => {
+      this.#db.prepare("UPDATE batches SET status = ? WHERE id = ?").run(status, batchId);
+      if (status === "failed") {
+        this.#db
+          .prepare(
+            "UPDATE submissions SET status = 'queued', batch_id = NULL, tx_hash = NULL WHERE batch_id = ? AND status = 'submitted'",
+          )
+          .run(batchId);
+      }
+    };
+    if (this.#db.isTransaction) finish();
+    else this.transaction(finish);
+  }
+
+  /**
+   * Puts back in the queue any submission marked submitted whose transaction is no longer
+   * pending: a state no step leaves behind, checked at start so that nothing can stay stuck.
+   */
+  requeueOrphans(): number {
+    return Number(
       this.#db
         .prepare(
-          "UPDATE submissions SET status = 'queued', batch_id = NULL, tx_hash = NULL WHERE batch_id = ? AND status = 'submitted'",
+          `UPDATE submissions SET status = 'queued', batch_id = NULL, tx_hash = NULL
+           WHERE status = 'submitted'
+             AND (batch_id IS NULL OR batch_id NOT IN (SELECT id FROM batches WHERE status = 'pending'))`,
         )
-        .run(batchId);
-    }
+        .run().changes,
+    );
   }
 
   #toBatch(row: Row): Batch {
@@ -325,7 +352,7 @@ export class RelayerStore {
     return {
       id: Number(row.id),
       zone: row.zone as string,
-      kind: row.kind as SubmissionKind,
+      kind: row.kind as BatchKind,
       nonce: Number(row.nonce),
       status: row.status as Batch["status"],
       createdAt: Number(row.created_at),
@@ -368,8 +395,8 @@ export class RelayerStore {
     this.#db
       .prepare(
         `INSERT INTO proposals (zone, id, created_block, description, options, multiple_choice, snapshot_root,
-           snapshot_depth, eligible_count, vote_start, vote_end, view, final)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (zone, id) DO NOTHING`,
+           snapshot_depth, eligible_count, vote_start, vote_end, nullifier, view, final)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (zone, id) DO NOTHING`,
       )
       .run(
         proposal.zone,
@@ -383,6 +410,7 @@ export class RelayerStore {
         proposal.eligibleCount,
         proposal.voteStart,
         proposal.voteEnd,
+        proposal.nullifier,
         proposal.view,
         proposal.final ? 1 : 0,
       );
@@ -392,6 +420,13 @@ export class RelayerStore {
     this.#db
       .prepare("UPDATE proposals SET view = ?, final = ? WHERE zone = ? AND id = ?")
       .run(view, final ? 1 : 0, zone, id);
+  }
+
+  proposalByNullifier(zone: string, nullifier: string): IndexedProposal | undefined {
+    const row = this.#db
+      .prepare("SELECT * FROM proposals WHERE zone = ? AND nullifier = ?")
+      .get(zone, nullifier);
+    return row === undefined ? undefined : toProposal(row);
   }
 
   proposal(zone: string, id: string): IndexedProposal | undefined {
@@ -437,6 +472,7 @@ function toProposal(row: Row): IndexedProposal {
     eligibleCount: Number(row.eligible_count),
     voteStart: Number(row.vote_start),
     voteEnd: Number(row.vote_end),
+    nullifier: row.nullifier as string,
     view: (row.view as string | null) ?? null,
     final: Number(row.final) === 1,
   };

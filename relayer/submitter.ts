@@ -46,6 +46,7 @@ export class Submitter {
   #running: Promise<void> | undefined;
   #stopping = false;
   #chainId: bigint | undefined;
+  readonly #claimCheckedAt = new Map<string, number>();
 
   constructor(
     private readonly store: RelayerStore,
@@ -59,12 +60,17 @@ export class Submitter {
   ) {}
 
   start(): void {
+    const orphans = this.store.requeueOrphans();
+    if (orphans > 0)
+      this.logger.warn({ orphans }, "requeued submissions whose transaction was no longer pending");
     this.#schedule(0);
   }
 
   /** A new submission is queued: send now if that fills a batch. */
   wake(): void {
-    if (this.#running === undefined && !this.#stopping) this.#schedule(0);
+    if (this.#running !== undefined || this.#stopping) return;
+    if (this.store.pendingBatches().length > 0) return;
+    this.#schedule(0);
   }
 
   /**
@@ -127,10 +133,13 @@ export class Submitter {
     }
     const votes = this.store.nextQueued("vote", this.config.batchMaxVotes);
     const [oldest] = votes;
-    if (oldest === undefined) return;
-    const full = votes.length >= this.config.batchMaxVotes;
-    const due = Date.now() - oldest.acceptedAt >= this.config.batchMaxAgeMs;
-    if (full || due || flush) await this.#sendVotes(oldest.zone, votes);
+    if (oldest !== undefined) {
+      const full = votes.length >= this.config.batchMaxVotes;
+      const due = Date.now() - oldest.acceptedAt >= this.config.batchMaxAgeMs;
+      if (full || due || flush) await this.#sendVotes(oldest.zone, votes);
+      return;
+    }
+    await this.#claimRefunds();
   }
 
   // --- sending -------------------------------------------------------------------------------------
@@ -146,7 +155,7 @@ export class Submitter {
       if (proposal !== undefined && proposal.voteEnd <= this.indexer.chainTime) {
         this.#settle(vote, { status: "rejected", reason: VOTE_REJECTIONS[1] });
       } else if (used[i] === true) {
-        await this.#settleUsedNullifier(zone, vote);
+        await this.#settleCountedElsewhere(vote);
       } else {
         sendable.push(vote);
       }
@@ -164,22 +173,15 @@ export class Submitter {
   }
 
   /** Signs, stores, then broadcasts one transaction carrying `submissions`. */
-  async #send(
-    zone: string,
-    kind: Submission["kind"],
-    submissions: Submission[],
-    data: string,
-  ): Promise<void> {
+  async #send(zone: string, kind: Batch["kind"], submissions: Submission[], data: string): Promise<void> {
     let gasLimit: bigint;
     try {
       gasLimit =
         ((await this.provider.estimateGas({ from: this.wallet.address, to: zone, data })) * 12n) / 10n;
     } catch (error) {
-      // castVotes skips bad votes instead of reverting; propose reverts when the chain moved on
-      // since the proposal was accepted (a new epoch, a root replaced over an hour ago).
       const reason = revertReason(error);
-      if (reason === undefined) throw error;
-      for (const submission of submissions) this.#settle(submission, { status: "rejected", reason });
+      if (reason === undefined) throw error; // the RPC failed: try again next step
+      await this.#refusedBeforeSending(kind, submissions, reason);
       return;
     }
     const nonce = await this.provider.getTransactionCount(this.wallet.address, "pending");
@@ -259,11 +261,13 @@ export class Submitter {
       }
       return;
     }
-    if (options.resend && Date.now() - latest.sentAt >= this.config.resendAfterMs) {
-      await this.#resend(batch, latest.rawTransaction);
-    } else if ((await this.provider.getTransaction(latest.txHash)) === null) {
+    const known = (await this.provider.getTransaction(latest.txHash)) !== null;
+    if (!known) {
       // Dropped from the node's pool, or never sent (the process died first): send it (again).
+      // Raising fees would not help a transaction the node does not even hold.
       await this.#broadcast(latest.rawTransaction);
+    } else if (options.resend && Date.now() - latest.sentAt >= this.config.resendAfterMs) {
+      await this.#resend(batch, latest.rawTransaction);
     }
   }
 
@@ -275,13 +279,23 @@ export class Submitter {
     return undefined;
   }
 
-  /** Re-signs a transaction that waits too long with fees raised by a quarter (nodes ask >= 10%). */
+  /**
+   * Re-signs a transaction the node holds but has not mined for too long, with fees raised by a
+   * quarter (nodes ask >= 10%), never above ZONEDAO_MAX_FEE_GWEI: at the cap it just waits.
+   */
   async #resend(batch: Batch, rawTransaction: string): Promise<void> {
     const previous = Transaction.from(rawTransaction);
     const current = await this.#fees();
+    const cap = this.config.maxFeePerGas;
+    const previousFee = previous.type === 2 ? previous.maxFeePerGas : previous.gasPrice;
+    if (cap !== undefined && previousFee !== null && previousFee >= cap) {
+      this.logger.warn({ batchId: batch.id, cap: String(cap) }, "transaction waits at the fee cap");
+      return;
+    }
     const bump = (fee: bigint | null | undefined, floor: bigint | null | undefined) => {
-      const raised = ((fee ?? 0n) * 5n) / 4n + 1n;
-      return floor !== undefined && floor !== null && floor > raised ? floor : raised;
+      let raised = ((fee ?? 0n) * 5n) / 4n + 1n;
+      if (floor !== undefined && floor !== null && floor > raised) raised = floor;
+      return cap !== undefined && raised > cap ? cap : raised;
     };
     const request: TransactionRequest = {
       to: previous.to,
@@ -309,7 +323,6 @@ export class Submitter {
   /** Settles every submission of a mined batch from the zone's events, in one commit. */
   async #applyReceipt(batch: Batch, receipt: TransactionReceipt): Promise<void> {
     const submissions = this.store.batchSubmissions(batch.id);
-    const zone = this.#zone(batch.zone);
     const counted = new Map<string, true>();
     const rejected = new Map<string, number>();
     let createdProposal: string | undefined;
@@ -322,10 +335,10 @@ export class Submitter {
       if (event?.name === "ProposalCreated") createdProposal = String(event.args.proposalId);
     }
     // Votes another relayer counted first: find their transaction before writing anything.
-    const countedElsewhere = new Map<string, { txHash: string; blockNumber: number } | undefined>();
+    const countedElsewhere = new Map<string, { txHash: string | null; blockNumber: number | null }>();
     for (const submission of submissions) {
       if (rejected.get(submission.nullifier) === 4) {
-        countedElsewhere.set(submission.nullifier, await findVoteCast(zone, submission.nullifier));
+        countedElsewhere.set(submission.nullifier, await this.#whereCounted(submission));
       }
     }
     const onChain = { txHash: receipt.hash, blockNumber: receipt.blockNumber };
@@ -337,7 +350,7 @@ export class Submitter {
           this.#settle(submission, { status: "confirmed", ...onChain, proposalId: createdProposal });
         } else if (counted.has(submission.nullifier)) {
           this.#settle(submission, { status: "confirmed", ...onChain });
-        } else if (countedElsewhere.get(submission.nullifier) !== undefined) {
+        } else if (countedElsewhere.has(submission.nullifier)) {
           this.#settle(submission, { status: "confirmed", ...countedElsewhere.get(submission.nullifier)! });
         } else if (rejected.has(submission.nullifier)) {
           const reason = VOTE_REJECTIONS[rejected.get(submission.nullifier)!] ?? "rejected by the zone";
@@ -361,39 +374,81 @@ export class Submitter {
       },
       "transaction mined",
     );
-    if (batch.kind === "vote" && receipt.status === 1) await this.#claimRefund(zone);
-  }
-
-  /**
-   * Claims the zone's relayer refund once the credit reaches the configured threshold. Not queued:
-   * a claim that fails (an empty treasury) keeps the credit, and the next mined batch tries again.
-   */
-  async #claimRefund(zone: Zone): Promise<void> {
-    if (this.config.claimRefundAboveWei === 0n) return;
-    try {
-      const credit = await zone.relayerCredit(this.wallet.address);
-      if (credit < this.config.claimRefundAboveWei) return;
-      const receipt = await (await zone.connect(this.wallet).claimRelayerRefund()).wait();
-      if (receipt !== null) this.metrics.gasSpent(receipt.gasUsed, receipt.gasUsed * receipt.gasPrice);
-      this.metrics.refundClaimed(credit);
-      this.logger.info(
-        { zone: await zone.getAddress(), amountWei: String(credit) },
-        "claimed relayer refund",
-      );
-    } catch (error) {
-      this.logger.warn({ err: error }, "could not claim the relayer refund; will retry after the next batch");
+    // New credit may have come with these votes: look at the zone's refund again.
+    if (batch.kind === "vote") this.#claimCheckedAt.delete(batch.zone);
+    if (batch.kind === "claim") {
+      if (receipt.status === 1) this.logger.info({ zone: batch.zone }, "claimed the zone's relayer refund");
+      else this.logger.warn({ zone: batch.zone, txHash: receipt.hash }, "the refund claim reverted");
     }
   }
 
-  /** A vote counted by someone else (another relayer, the citizen directly) is confirmed, with their transaction. */
-  async #settleUsedNullifier(zone: Zone, vote: Submission): Promise<void> {
-    const cast = await findVoteCast(zone, vote.nullifier);
-    if (cast !== undefined) this.#settle(vote, { status: "confirmed", ...cast });
-    else this.#settle(vote, { status: "rejected", reason: VOTE_REJECTIONS[4] });
+  /**
+   * When nothing else waits, claims each zone's relayer refund whose credit has reached
+   * ZONEDAO_CLAIM_REFUND_ABOVE_WEI. The claim is a batch like any other (stored, followed, re-sent),
+   * so it never holds a nonce the batches cannot see. A zone is looked at again after each batch of
+   * votes in it, or after a minute.
+   */
+  async #claimRefunds(): Promise<void> {
+    if (this.config.claimRefundAboveWei === 0n) return;
+    for (const [address, zone] of this.zones) {
+      if (Date.now() - (this.#claimCheckedAt.get(address) ?? 0) < 60_000) continue;
+      this.#claimCheckedAt.set(address, Date.now());
+      const credit = await zone.relayerCredit(this.wallet.address);
+      if (credit < this.config.claimRefundAboveWei) continue;
+      this.metrics.refundClaimed(credit);
+      await this.#send(address, "claim", [], ZONE_INTERFACE.encodeFunctionData("claimRelayerRefund"));
+      return;
+    }
+  }
+
+  /** What to do with submissions whose transaction the zone refuses even before it is sent. */
+  async #refusedBeforeSending(kind: Batch["kind"], submissions: Submission[], reason: string): Promise<void> {
+    if (kind === "claim") {
+      this.logger.warn({ reason }, "the zone refuses the refund claim now; will look again later");
+      return;
+    }
+    for (const submission of submissions) {
+      if (kind === "vote") {
+        // castVotes skips bad votes instead of reverting: a revert is the node's or the moment's.
+        this.#retryOrReject(submission, `castVotes would revert: ${reason}`);
+      } else if (reason.startsWith("ZoneNullifierAlreadyUsed")) {
+        // Another relayer (or the citizen) landed this very proposal first.
+        await this.indexer.sync();
+        const landed = this.store.proposalByNullifier(submission.zone, submission.nullifier);
+        if (landed !== undefined) this.#settle(submission, { status: "confirmed", proposalId: landed.id });
+        else this.#settle(submission, { status: "rejected", reason });
+      } else {
+        // propose reverts when the chain moved on since it was accepted (a new epoch, a root
+        // replaced over an hour ago).
+        this.#settle(submission, { status: "rejected", reason });
+      }
+    }
+  }
+
+  /**
+   * A vote whose nullifier is used on chain was counted (a vote nullifier is only ever used by a
+   * counted vote), by another relayer or the citizen: confirmed, with their transaction if the logs
+   * show it.
+   */
+  async #settleCountedElsewhere(vote: Submission): Promise<void> {
+    this.#settle(vote, { status: "confirmed", ...(await this.#whereCounted(vote)) });
+  }
+
+  async #whereCounted(vote: Submission): Promise<{ txHash: string | null; blockNumber: number | null }> {
+    try {
+      const cast = await this.indexer.findVoteCast(vote.zone, vote.proposalId ?? "0", vote.nullifier);
+      if (cast !== undefined) return cast;
+    } catch (error) {
+      this.logger.warn(
+        { err: error, nullifier: vote.nullifier },
+        "could not find the transaction that counted a vote",
+      );
+    }
+    return { txHash: null, blockNumber: null };
   }
 
   #retryOrReject(submission: Submission, reason: string): void {
-    if (this.store.tries(submission.nullifier) < MAX_TRIES) {
+    if (this.store.recordFailure(submission.nullifier) < MAX_TRIES) {
       this.#settle(submission, { status: "queued" });
     } else {
       this.#settle(submission, { status: "rejected", reason: `${reason} (${MAX_TRIES} tries)` });
@@ -421,14 +476,6 @@ export class Submitter {
     if (batch === undefined) throw new Error(`batch ${id} is not pending`);
     return batch;
   }
-}
-
-async function findVoteCast(
-  zone: Zone,
-  nullifier: string,
-): Promise<{ txHash: string; blockNumber: number } | undefined> {
-  const [cast] = await zone.queryFilter(zone.filters.VoteCast(undefined, undefined, nullifier));
-  return cast === undefined ? undefined : { txHash: cast.transactionHash, blockNumber: cast.blockNumber };
 }
 
 /** The zone's custom error behind a failed call, as "Name(arg, ...)", if the error carries one. */

@@ -74,6 +74,9 @@ export function proposalRequest(
   };
 }
 
+/** How long a relayer has to answer one request. */
+const REQUEST_TIMEOUT_MS = 30_000;
+
 /** A relayer's refusal: its HTTP status, error code and message. */
 export class RelayerRefusal extends Error {
   constructor(
@@ -121,20 +124,37 @@ export class RelayerClient {
   }
 
   async #post<T>(path: string, body: unknown): Promise<T> {
-    const response = await fetch(new URL(path, this.baseUrl), {
+    const response = await fetch(this.#url(path), {
       method: "POST",
       headers: { "content-type": "application/json" },
       body: JSON.stringify(body),
+      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
     });
     return this.#read<T>(response);
   }
 
   async #get<T>(path: string): Promise<T> {
-    return this.#read<T>(await fetch(new URL(path, this.baseUrl)));
+    return this.#read<T>(await fetch(this.#url(path), { signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) }));
+  }
+
+  /** The relayer may live under a path (https://example.org/relayer/): keep it. */
+  #url(path: string): string {
+    return `${this.baseUrl.replace(/\/+$/, "")}${path}`;
   }
 
   async #read<T>(response: Response): Promise<T> {
-    const body = (await response.json()) as Record<string, unknown>;
+    let body: Record<string, unknown>;
+    try {
+      body = (await response.json()) as Record<string, unknown>;
+    } catch {
+      // A proxy's error page, not the relayer's answer.
+      throw new RelayerRefusal(
+        response.status,
+        "not_a_relayer_answer",
+        `HTTP ${response.status} without a JSON body`,
+        {},
+      );
+    }
     if (!response.ok) {
       throw new RelayerRefusal(
         response.status,

@@ -6,7 +6,8 @@ import { expect } from "chai";
 import { Transaction, parseEther } from "ethers";
 import { RelayerClient } from "../../sdk/index.js";
 import { RelayerStore } from "../store.js";
-import { TEST_RULES, alice, bob, carol, connection, ethers } from "../../test/zone-fixture.js";
+import { TEST_RULES, alice, bob, carol, connection, dave, ethers } from "../../test/zone-fixture.js";
+import { clientKey } from "../app.js";
 import {
   post,
   relayerEnvironment,
@@ -169,6 +170,8 @@ describe("relayer refunds", function () {
       const bodies = [await voteBody(world, alice, 1), await voteBody(world, bob, 1)];
       for (const body of bodies) await post(relayer, "/v1/votes", body);
       await relayer.submitter.step({ flush: true });
+      // With nothing left to send, the next step claims the credit, as a batch of its own.
+      await relayer.submitter.step();
       const refunds = await world.zone.queryFilter(world.zone.filters.RelayerRefunded(relayer.address));
       expect(refunds).to.have.length(1);
       const amount = refunds[0]!.args.amount;
@@ -180,5 +183,106 @@ describe("relayer refunds", function () {
       await relayer.close();
       await world.bridge.close();
     }
+  });
+});
+
+describe("relayer recovery and limits", function () {
+  let world: RelayerWorld;
+  before(async function () {
+    world = await relayerWorld();
+  });
+  after(async function () {
+    await setAutomine(true);
+    await world.bridge.close();
+  });
+
+  it("never raises fees above ZONEDAO_MAX_FEE_GWEI when re-sending", async function () {
+    const { relayer } = await startTestRelayer(world, {
+      ZONEDAO_RESEND_AFTER_MS: "100",
+      ZONEDAO_MAX_FEE_GWEI: "5",
+    });
+    try {
+      await setAutomine(false);
+      await post(relayer, "/v1/votes", await voteBody(world, carol, 1));
+      await relayer.submitter.step({ flush: true });
+      for (let i = 0; i < 4; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 120));
+        await relayer.submitter.step();
+      }
+      const [batch] = relayer.store.pendingBatches();
+      const fees = batch!.attempts.map(
+        ({ rawTransaction }) => Transaction.from(rawTransaction).maxFeePerGas!,
+      );
+      for (const fee of fees) expect(fee <= 5_000_000_000n, `fee ${fee}`).to.equal(true);
+      expect(
+        fees.filter((fee) => fee === 5_000_000_000n).length,
+        "stops re-sending at the cap",
+      ).to.be.at.most(1);
+      await mine();
+      await relayer.submitter.step();
+      expect(relayer.store.pendingBatches()).to.have.length(0);
+    } finally {
+      await setAutomine(true);
+      await relayer.close();
+    }
+  });
+
+  it("confirms a proposal another relayer landed first, with its id", async function () {
+    const [{ relayer: first }, { relayer: second }] = [
+      await startTestRelayer(world),
+      await startTestRelayer(world),
+    ];
+    try {
+      const { proposalRequest, proveProposal, rebuildGroup } = await import("../../sdk/index.js");
+      const options = [[{ target: world.zoneAddress, value: 0n, data: "0x" }]];
+      const proof = await proveProposal(dave, await rebuildGroup(world.zone), {
+        chainId: world.chainId,
+        zone: world.zoneAddress,
+        epoch: await world.zone.currentProposalEpoch(),
+        slot: 0n,
+        options,
+        description: "Fix the well",
+      });
+      const request = proposalRequest(world.zoneAddress, options, "Fix the well", proof);
+      expect((await post(first, "/v1/proposals", request)).status).to.equal(202);
+      expect((await post(second, "/v1/proposals", request)).status).to.equal(202);
+      await first.submitter.step({ flush: true });
+      await second.submitter.step({ flush: true });
+      const [a, b] = [
+        first.store.submission(request.nullifier)!,
+        second.store.submission(request.nullifier)!,
+      ];
+      expect(a).to.include({ status: "confirmed" });
+      expect(b).to.include({ status: "confirmed", proposalId: a.proposalId });
+    } finally {
+      await first.close();
+      await second.close();
+    }
+  });
+
+  it("puts back in the queue, at start, submissions whose transaction is no longer pending", function () {
+    const store = new RelayerStore(":memory:");
+    try {
+      store.accept([
+        { nullifier: "1", kind: "vote", zone: world.zoneAddress, proposalId: "1", payload: "{}" },
+      ]);
+      const batchId = store.createBatch(
+        { zone: world.zoneAddress, kind: "vote", nonce: 0, txHash: "0x01", rawTransaction: "0x" },
+        ["1"],
+      );
+      // As after a crash between marking the batch and requeueing its votes.
+      store.transaction(() => store.finishBatch(batchId, "mined"));
+      expect(store.submission("1")!.status).to.equal("submitted");
+      expect(store.requeueOrphans()).to.equal(1);
+      expect(store.submission("1")!.status).to.equal("queued");
+    } finally {
+      store.close();
+    }
+  });
+
+  it("rate-limits IPv6 clients per /64", function () {
+    expect(clientKey("2001:db8:1:2:aaaa::1")).to.equal(clientKey("2001:db8:1:2:bbbb:cccc:dddd:eeee"));
+    expect(clientKey("2001:db8:1:3::1")).not.to.equal(clientKey("2001:db8:1:2::1"));
+    expect(clientKey("127.0.0.1")).to.equal("127.0.0.1");
   });
 });
