@@ -1,0 +1,450 @@
+/**
+ * The local demo's world, built on a fresh chain with the sdk and real proofs: two zones,
+ * Riverside and Hillside, with deterministic citizens; Riverside's farm cooperative (an internal
+ * DAO) and its grain; public services; a trade between the zones; and proposals left in every
+ * state a tester wants to see: Executed, Defeated, Succeeded and Active (open for days).
+ *
+ * Everything is decided as it would be for real: a citizen proposes anonymously, citizens vote with
+ * proofs, time passes (evm_increaseTime), anyone queues and executes. Only the clock is cheated.
+ */
+import {
+  HDNodeWallet,
+  JsonRpcProvider,
+  ZeroAddress,
+  getBytes,
+  keccak256,
+  parseEther,
+  toUtf8Bytes,
+  type Signer,
+} from "ethers";
+import {
+  Identity,
+  TestStablecoin__factory,
+  VoteOption,
+  ZoneServices__factory,
+  ZoneTrade__factory,
+  acceptOffer,
+  createInternalDao,
+  createService,
+  createZone,
+  deployZoneDao,
+  goodsId,
+  nullifierOf,
+  offerGoods,
+  openDividendRound,
+  payToken,
+  produceGoods,
+  proveProposal,
+  proveVote,
+  rebuildGroup,
+  setReserve,
+  zoneAt,
+  zoneFactoryAt,
+  type DemoCitizen,
+  type Zone,
+  type ZoneAction,
+  type ZoneDaoDeployment,
+  type ZoneRules,
+} from "../sdk/index.js";
+import { HARDHAT_MNEMONIC } from "./local-chain.js";
+
+const DAY = 86_400;
+/** USDz has 18 decimals, like ether. */
+const usdz = (amount: number) => parseEther(String(amount));
+
+/** A week to vote, a day of timelock: testers have days to vote on what start leaves open. */
+export const DEMO_RULES: ZoneRules = {
+  votingDelay: 0,
+  votingPeriod: 7 * DAY,
+  executionDelay: DAY,
+  executionWindow: 14 * DAY,
+  quorumBps: 5000,
+  approvalBps: 5000,
+  proposalEpoch: 7 * DAY,
+  proposalsPerEpoch: 2,
+  maxRelayerRefundPerVote: 0n,
+};
+
+/** The demo's people. */
+const PEOPLE = ["Ana", "Ben", "Chloe", "Dev", "Ema", "Finn", "Gus"] as const;
+type Person = (typeof PEOPLE)[number];
+
+/**
+ * A demo citizen's identity, the same at every start. Its private key is the keccak256 of a fixed
+ * seed: 32 bytes, as importIdentity expects of an exported identity (a text seed would export as
+ * fewer bytes, which importIdentity refuses as a truncated key).
+ */
+export function demoIdentity(name: string): Identity {
+  return new Identity(getBytes(keccak256(toUtf8Bytes(`zonedao-demo-${name.toLowerCase()}`))));
+}
+const identities = Object.fromEntries(PEOPLE.map((name) => [name, demoIdentity(name)])) as Record<
+  Person,
+  Identity
+>;
+
+const RIVERSIDE_CITIZENS: Person[] = ["Ana", "Ben", "Chloe", "Dev"];
+const HILLSIDE_CITIZENS: Person[] = ["Ana", "Ema", "Finn", "Gus"];
+const FARMERS: Person[] = ["Ben", "Chloe", "Dev"];
+
+/** Hardhat's default account `index` (the node funds each with 10,000 ETH). */
+export function hardhatAccount(index: number, provider: JsonRpcProvider): HDNodeWallet {
+  return HDNodeWallet.fromPhrase(HARDHAT_MNEMONIC, undefined, `m/44'/60'/0'/0/${index}`).connect(provider);
+}
+
+/** Who does what among Hardhat's default accounts. The relayer's account is used by nothing else. */
+export const DEMO_ACCOUNTS = {
+  deployer: 0,
+  registrar: 1,
+  relayer: 2,
+  healthcareProvider: 3,
+  educationProvider: 4,
+  bridgeworks: 5,
+  communityGarden: 6,
+  clearwater: 7,
+  springco: 8,
+} as const;
+
+export interface DemoZoneInfo {
+  name: string;
+  address: string;
+  citizens: Person[];
+}
+
+export interface DemoWorld {
+  deployment: ZoneDaoDeployment;
+  stablecoin: string;
+  /** Riverside, Riverside Farm (its internal DAO), Hillside. */
+  zones: DemoZoneInfo[];
+  citizens: DemoCitizen[];
+  /** The proposal left open for testers to vote on: Riverside's, which Ana has not voted on. */
+  openProposal: { zone: string; zoneName: string; proposalId: bigint; voter: Person };
+}
+
+interface DemoZone {
+  name: string;
+  address: string;
+  zone: Zone;
+  citizens: Person[];
+}
+
+/** Builds the demo on a fresh chain; `progress` hears one line per step. */
+export async function seedDemo(
+  provider: JsonRpcProvider,
+  progress: (line: string) => void,
+): Promise<DemoWorld> {
+  const account = (role: keyof typeof DEMO_ACCOUNTS) => hardhatAccount(DEMO_ACCOUNTS[role], provider);
+  const deployer = account("deployer");
+  const registrar = account("registrar");
+  const { chainId } = await provider.getNetwork();
+  const seeder = new Seeder(provider, deployer, chainId, progress);
+
+  const deployment = await deployZoneDao(deployer, (step) => progress(step));
+  progress("deploying TestStablecoin (USDz)");
+  const stablecoin = await (await new TestStablecoin__factory(deployer).deploy()).waitForDeployment();
+  const token = await stablecoin.getAddress();
+  const factory = zoneFactoryAt(deployment.zoneFactory, deployer);
+  const [servicesAddress, goodsAddress, tradeAddress] = await Promise.all([
+    factory.SERVICES(),
+    factory.GOODS(),
+    factory.TRADE(),
+  ]);
+
+  const makeZone = async (name: string, citizens: Person[]): Promise<DemoZone> => {
+    progress(`creating zone ${name}; its registrar admits ${citizens.join(", ")}`);
+    const address = await createZone(factory, { name, registrar: registrar.address, rules: DEMO_RULES });
+    const zone = zoneAt(address, deployer);
+    await seeder.wait(
+      zone.connect(registrar).addMembers(citizens.map((name) => identities[name].commitment)),
+    );
+    progress(`funding ${name}'s treasury: 10 ETH and 5,000 USDz`);
+    await seeder.wait(deployer.sendTransaction({ to: address, value: parseEther("10") }));
+    await seeder.wait(stablecoin.mint(deployer.address, usdz(5_000)));
+    await seeder.wait(stablecoin.approve(address, usdz(5_000)));
+    await seeder.wait(zone.deposit(token, usdz(5_000)));
+    return { name, address, zone, citizens };
+  };
+  const riverside = await makeZone("Riverside", RIVERSIDE_CITIZENS);
+  const hillside = await makeZone("Hillside", HILLSIDE_CITIZENS);
+  const address = (role: keyof typeof DEMO_ACCOUNTS) => account(role).address;
+
+  // Round 1: services, the farm cooperative, and a payment the citizens turn down.
+  const clinic = await seeder.propose(
+    riverside,
+    [
+      [
+        createService(servicesAddress, {
+          kind: "healthcare",
+          description: "Riverside clinic: primary care for every citizen",
+          provider: address("healthcareProvider"),
+          token,
+          budgetPerPeriod: usdz(1_000),
+          periodLength: 30 * DAY,
+        }),
+      ],
+    ],
+    "Fund the Riverside clinic: a healthcare service of 1,000 USDz every 30 days",
+  );
+  const farmFounding = await seeder.propose(
+    riverside,
+    [
+      [
+        createInternalDao(riverside.address, {
+          name: "Riverside Farm",
+          registrar: ZeroAddress,
+          rules: DEMO_RULES,
+          incomeShareBps: 1000,
+        }),
+      ],
+    ],
+    "Found Riverside Farm, a cooperative that returns 10% of its income to Riverside",
+  );
+  const bridge = await seeder.propose(
+    riverside,
+    [[payToken(riverside.address, token, address("bridgeworks"), usdz(2_000))]],
+    "Pay Bridgeworks 2,000 USDz for a footbridge survey",
+  );
+  const school = await seeder.propose(
+    hillside,
+    [
+      [
+        createService(servicesAddress, {
+          kind: "education",
+          description: "Hillside school: lessons for children and evening classes for adults",
+          provider: address("educationProvider"),
+          token,
+          budgetPerPeriod: usdz(800),
+          periodLength: 30 * DAY,
+        }),
+      ],
+    ],
+    "Open the Hillside school: an education service of 800 USDz every 30 days",
+  );
+  await seeder.vote(clinic, VoteOption.For, ["Ana", "Ben", "Chloe"]);
+  await seeder.vote(farmFounding, VoteOption.For, ["Ben", "Chloe", "Dev"]);
+  await seeder.vote(bridge, VoteOption.Against, ["Ana", "Ben"]);
+  await seeder.vote(bridge, VoteOption.For, ["Chloe"]);
+  await seeder.vote(school, VoteOption.For, ["Ema", "Finn"]);
+  await seeder.enact([clinic, farmFounding, school]);
+  progress("the clinic's provider claims its first month's budget");
+  const services = ZoneServices__factory.connect(servicesAddress, account("healthcareProvider"));
+  await seeder.wait(services.claimBudget(riverside.address, 0n));
+
+  const [founded] = await riverside.zone.queryFilter(riverside.zone.filters.InternalDaoCreated());
+  if (!founded) throw new Error("the farm's founding left no InternalDaoCreated event");
+  const farm: DemoZone = {
+    name: "Riverside Farm",
+    address: founded.args.dao,
+    zone: zoneAt(founded.args.dao, deployer),
+    citizens: FARMERS,
+  };
+  progress(`Riverside's registrar admits ${FARMERS.join(", ")} to Riverside Farm`);
+  await seeder.wait(
+    farm.zone.connect(registrar).addMembers(FARMERS.map((name) => identities[name].commitment)),
+  );
+
+  // Round 2: the farm records its harvest; Riverside keeps 60 grain and offers 40 to Hillside.
+  const grain = goodsId(farm.address, "grain");
+  const harvest = await seeder.propose(
+    farm,
+    [[produceGoods(goodsAddress, "grain", 100n)]],
+    "Record the autumn harvest: 100 grain",
+  );
+  const offerExpiry = (await seeder.now()) + 60 * DAY;
+  const offer = await seeder.propose(
+    riverside,
+    [
+      [
+        setReserve(riverside.address, grain, 60n),
+        ...offerGoods({
+          zone: riverside.address,
+          trade: tradeAddress,
+          goods: goodsAddress,
+          goodsId: grain,
+          quantity: 40n,
+          paymentToken: token,
+          pricePerUnit: usdz(5),
+          buyer: hillside.address,
+          expiry: offerExpiry,
+        }),
+      ],
+    ],
+    "Keep 60 grain at home and offer the other 40 to Hillside at 5 USDz each",
+  );
+  await seeder.vote(harvest, VoteOption.For, ["Ben", "Chloe"]);
+  await seeder.vote(offer, VoteOption.For, ["Ana", "Dev"]);
+  await seeder.enact([harvest, offer]);
+  const offerId = await ZoneTrade__factory.connect(tradeAddress, provider).offerCount();
+
+  // Round 3: Hillside buys the grain; a payment passes and is left for anyone to queue.
+  const purchase = await seeder.propose(
+    hillside,
+    [[...acceptOffer({ trade: tradeAddress, paymentToken: token, total: usdz(200), offerId })]],
+    `Buy Riverside's 40 grain for 200 USDz (trade offer ${offerId})`,
+  );
+  const garden = await seeder.propose(
+    hillside,
+    [[payToken(hillside.address, token, address("communityGarden"), usdz(250))]],
+    "Pay 250 USDz to the community garden for seeds and tools",
+  );
+  await seeder.vote(purchase, VoteOption.For, ["Ana", "Ema", "Gus"]);
+  await seeder.vote(garden, VoteOption.For, ["Finn", "Gus"]);
+  await seeder.enact([purchase]);
+
+  // Open for voting: a week from now.
+  const dividend = await seeder.propose(
+    riverside,
+    [[openDividendRound(riverside.address, token, usdz(10))]],
+    "Share 10 USDz with every citizen (a dividend round)",
+  );
+  await seeder.vote(dividend, VoteOption.For, ["Dev"]);
+  const waterBid = (provider: string, name: string, monthly: number) =>
+    createService(servicesAddress, {
+      kind: "water",
+      description: `${name}: drinking water and pipe repairs`,
+      provider,
+      token,
+      budgetPerPeriod: usdz(monthly),
+      periodLength: 30 * DAY,
+    });
+  const water = await seeder.propose(
+    hillside,
+    [[waterBid(address("clearwater"), "Clearwater", 600)], [waterBid(address("springco"), "Springco", 450)]],
+    "Choose Hillside's water service: option 0 Clearwater (600 USDz a month), option 1 Springco (450 USDz a month)",
+  );
+  await seeder.vote(water, 0, ["Finn"]);
+
+  const zones = [riverside, farm, hillside];
+  const citizens: DemoCitizen[] = PEOPLE.map((name) => ({
+    name,
+    zones: zones.filter((zone) => zone.citizens.includes(name)).map((zone) => zone.address),
+    identity: identities[name].export(),
+    commitment: identities[name].commitment.toString(),
+  }));
+  return {
+    deployment,
+    stablecoin: token,
+    zones: zones.map(({ name, address, citizens }) => ({ name, address, citizens })),
+    citizens,
+    openProposal: {
+      zone: riverside.address,
+      zoneName: riverside.name,
+      proposalId: dividend.id,
+      voter: "Ana",
+    },
+  };
+}
+
+interface DemoProposal {
+  zone: DemoZone;
+  id: bigint;
+  options: ZoneAction[][];
+  description: string;
+}
+
+/** Proposes, votes, waits and enacts with real proofs, one line of progress per step. */
+class Seeder {
+  constructor(
+    private readonly provider: JsonRpcProvider,
+    private readonly sender: Signer,
+    private readonly chainId: bigint,
+    private readonly progress: (line: string) => void,
+  ) {}
+
+  /** Sends a transaction and waits for it to be mined. */
+  async wait(sent: Promise<{ wait(): Promise<unknown> }>): Promise<void> {
+    await (await sent).wait();
+  }
+
+  async now(): Promise<number> {
+    const block = await this.provider.getBlock("latest");
+    if (!block) throw new Error("the chain has no latest block");
+    return block.timestamp;
+  }
+
+  /** Moves the chain's clock forward and mines a block at the new time. */
+  async advance(seconds: number, why: string): Promise<void> {
+    this.progress(`moving the chain's clock ${formatDuration(seconds)} forward (${why})`);
+    await this.provider.send("evm_increaseTime", [seconds]);
+    await this.provider.send("evm_mine", []);
+  }
+
+  /** A citizen of `zone` with a proposal slot left proposes anonymously; the deployer submits it. */
+  async propose(zone: DemoZone, options: ZoneAction[][], description: string): Promise<DemoProposal> {
+    const [author, slot] = await this.freeProposalSlot(zone);
+    const proof = await proveProposal(identities[author], await rebuildGroup(zone.zone), {
+      chainId: this.chainId,
+      zone: zone.address,
+      epoch: await zone.zone.currentProposalEpoch(),
+      slot,
+      options,
+      description,
+    });
+    await this.wait(zone.zone.propose(options, description, proof));
+    const id = await zone.zone.proposalCount();
+    this.progress(`${zone.name} #${id}: proposed anonymously: "${description}"`);
+    return { zone, id, options, description };
+  }
+
+  async vote(proposal: DemoProposal, option: number, voters: Person[]): Promise<void> {
+    const { zone, id } = proposal;
+    const snapshot = await rebuildGroup(zone.zone, { untilProposal: id });
+    for (const voter of voters) {
+      const vote = await proveVote(identities[voter], snapshot, {
+        chainId: this.chainId,
+        zone: zone.address,
+        proposalId: id,
+        option,
+      });
+      await this.wait(zone.zone.castVote(id, option, vote.nullifier, vote.points));
+    }
+    const choice = proposal.options.length > 1 ? `option ${option}` : voteOptionName(option);
+    this.progress(
+      `${zone.name} #${id}: ${voters.join(", ")} voted ${choice} (anonymously: the chain sees only proofs)`,
+    );
+  }
+
+  /**
+   * Lets the voting period end, queues each proposal that passed, waits out the timelock and
+   * executes them in order. The proposals were opened together, so they close together.
+   */
+  async enact(proposals: DemoProposal[]): Promise<void> {
+    const ends = await Promise.all(proposals.map(({ zone, id }) => zone.zone.getProposal(id)));
+    const lastEnd = Math.max(...ends.map((view) => Number(view.voteEnd)));
+    await this.advance(lastEnd - (await this.now()) + 1, "to the end of the vote");
+    for (const { zone, id } of proposals) {
+      await this.wait(zone.zone.queue(id));
+      this.progress(`${zone.name} #${id}: passed and queued`);
+    }
+    await this.advance(DEMO_RULES.executionDelay + 1, "past the timelock");
+    for (const { zone, id, options } of proposals) {
+      const [winner] = await zone.zone.winningOption(id);
+      const actions = options.length > 1 ? options[Number(winner)] : options[0];
+      await this.wait(zone.zone.execute(id, actions ?? []));
+      this.progress(`${zone.name} #${id}: executed`);
+    }
+  }
+
+  /** A citizen of `zone` with a proposal slot left in the current epoch, and that slot. */
+  private async freeProposalSlot(zone: DemoZone): Promise<[Person, bigint]> {
+    const epoch = await zone.zone.currentProposalEpoch();
+    const { proposalsPerEpoch } = await zone.zone.rules();
+    for (let slot = 0n; slot < proposalsPerEpoch; slot++) {
+      const scope = await zone.zone.proposalScope(epoch, slot);
+      for (const citizen of zone.citizens) {
+        if (!(await zone.zone.isNullifierUsed(nullifierOf(identities[citizen], scope)))) {
+          return [citizen, slot];
+        }
+      }
+    }
+    throw new Error(`every citizen of ${zone.name} has used every proposal slot of this epoch`);
+  }
+}
+
+function voteOptionName(option: number): string {
+  return Object.entries(VoteOption).find(([, value]) => value === option)?.[0] ?? `option ${option}`;
+}
+
+function formatDuration(seconds: number): string {
+  const days = seconds / DAY;
+  return `${Number.isInteger(days) ? days : days.toFixed(1)} day${days === 1 ? "" : "s"}`;
+}
