@@ -268,6 +268,10 @@ function printSummary(
   say(
     `  npm run zonedao -- vote --deployment ${file} --zone ${zone} --proposal ${proposalId} --option for --identity ${identity}`,
   );
+  say("or, naming the zone and the demo citizen:");
+  say(
+    `  npm run zonedao -- vote --deployment ${file} --zone ${zoneName} --proposal ${proposalId} --option for --citizen ${voter}`,
+  );
   say("or with the sdk, through the relayer:");
   say(`  const zone = zoneAt("${zone}", new JsonRpcProvider("${localChain.url}"));`);
   say(`  const group = await rebuildGroup(zone, { untilProposal: ${proposalId}n });`);
