@@ -22,3 +22,4 @@ export {
 } from "./verify.js";
 export { Group } from "@semaphore-protocol/group";
 export { Identity } from "@semaphore-protocol/identity";
+export * from "./audit.js";
