@@ -1,0 +1,316 @@
+import { expect } from "chai";
+import { AbiCoder, JsonRpcProvider, id, parseEther, parseUnits, toBeHex } from "ethers";
+import {
+  Identity,
+  VoteOption,
+  auditZone,
+  createVoteVerifier,
+  createZone,
+  formatAuditReport,
+  openDividendRound,
+  payEther,
+  proveDividendClaim,
+  proveVote,
+  rebuildGroup,
+  ZoneFactory__factory,
+  type AuditCheck,
+  type AuditReport,
+  type VoteVerifier,
+} from "../sdk/index.js";
+import { MiscountingZone__factory } from "../types/ethers-contracts/index.js";
+import {
+  TEST_RULES,
+  alice,
+  bob,
+  carol,
+  citizens,
+  dave,
+  deployZoneWithCitizens,
+  ethers,
+  passProposal,
+  proposeAs,
+  time,
+  zoneWorldAt,
+  type ZoneWorld,
+} from "./zone-fixture.js";
+import { startTamperingRpc, type RpcLog, type TamperingRpc } from "./tampering-rpc.js";
+
+const PAYEE = "0x000000000000000000000000000000000000bEEF";
+const CLAIMANT = "0x000000000000000000000000000000000000CAFE";
+const newcomer = new Identity("zonedao-audit-newcomer");
+const VOTE_CAST = id("VoteCast(uint256,uint256,uint256)");
+const MEMBER_ADDED = id("MemberAdded(uint256,uint256,uint256)");
+const abi = AbiCoder.defaultAbiCoder();
+
+/** Proves each voter's vote for `options[k]` on `proposalId` and submits them in one castVotes. */
+async function castBatch(world: ZoneWorld, proposalId: bigint, voters: Identity[], options: number[]) {
+  const snapshot = await rebuildGroup(world.zone, { untilProposal: proposalId });
+  const votes = [];
+  for (const [k, voter] of voters.entries()) {
+    const option = options[k]!;
+    const vote = await proveVote(voter, snapshot, {
+      chainId: world.chainId,
+      zone: world.zoneAddress,
+      proposalId,
+      option,
+    });
+    votes.push({ proposalId, option, nullifier: vote.nullifier, points: vote.points });
+  }
+  const receipt = await (await world.zone.castVotes(votes)).wait();
+  return { txHash: receipt!.hash, nullifiers: votes.map((vote) => vote.nullifier) };
+}
+
+function check(report: AuditReport, name: string): AuditCheck {
+  const found = report.checks.find((candidate) => candidate.name === name);
+  if (found === undefined) throw new Error(`no check named ${name}`);
+  return found;
+}
+
+/** The discrepancies of check `name` whose text contains `text`. */
+function findings(report: AuditReport, name: string, text: string) {
+  return check(report, name).discrepancies.filter((found) => found.what.includes(text));
+}
+
+describe("auditZone", function () {
+  let node: TamperingRpc;
+  let provider: JsonRpcProvider;
+  let verifier: VoteVerifier;
+  let world: ZoneWorld;
+  let fromBlock: number;
+  /** Paid and executed, with a dividend round; voted by castVote. */
+  let paid: bigint;
+  /** Defeated (castVotes), after the newcomer joined. */
+  let defeated: bigint;
+  let defeatedVotes: { txHash: string; nullifiers: bigint[] };
+  /** Multiple choice, still active (castVotes). */
+  let active: bigint;
+  let activeVotes: { txHash: string; nullifiers: bigint[] };
+
+  const audit = (zone = world.zoneAddress) => auditZone(provider, zone, { fromBlock, verifier });
+
+  before(async function () {
+    node = await startTamperingRpc();
+    // No cache: an answer from before a test changed the tampering must not be reused.
+    provider = new JsonRpcProvider(node.url, undefined, { staticNetwork: true, cacheTimeout: -1 });
+    verifier = await createVoteVerifier();
+
+    world = await deployZoneWithCitizens();
+    fromBlock = world.deployment.blockNumber;
+    const usdz = await ethers.deployContract("TestStablecoin");
+    const usdzAddress = await usdz.getAddress();
+    const deployer = await world.deployer.getAddress();
+    await (await usdz.mint(deployer, parseUnits("1000", 18))).wait();
+    await (await usdz.connect(world.deployer).approve(world.zoneAddress, parseUnits("100", 18))).wait();
+    await (await world.zone.connect(world.deployer).deposit(usdzAddress, parseUnits("100", 18))).wait();
+    await (await world.deployer.sendTransaction({ to: world.zoneAddress, value: parseEther("3") })).wait();
+
+    ({ proposalId: paid } = await passProposal(
+      world,
+      [
+        [
+          payEther(PAYEE, parseEther("1")),
+          openDividendRound(world.zoneAddress, usdzAddress, parseUnits("10", 18)),
+        ],
+      ],
+      "Pay the gardener and share 10 USDz with every citizen",
+    ));
+    const claim = await proveDividendClaim(
+      alice,
+      await rebuildGroup(world.zone, { untilDividendRound: 1n }),
+      {
+        chainId: world.chainId,
+        zone: world.zoneAddress,
+        roundId: 1n,
+        recipient: CLAIMANT,
+      },
+    );
+    await (
+      await world.zone.claimDividend(claim.roundId, claim.recipient, claim.nullifier, claim.points)
+    ).wait();
+
+    await (await world.zone.connect(world.registrar).addMember(newcomer.commitment)).wait();
+    defeated = await proposeAs(world, bob, [[payEther(PAYEE, parseEther("1"))]], "Pay the gardener again");
+    const { Against, For } = VoteOption;
+    defeatedVotes = await castBatch(
+      world,
+      defeated,
+      [alice, bob, carol, dave],
+      [Against, Against, Against, For],
+    );
+    await time.increaseTo((await world.zone.getProposal(defeated)).voteEnd);
+
+    active = await proposeAs(world, carol, [[], []], "Name the square: Linden or Oak");
+    activeVotes = await castBatch(world, active, [alice, newcomer], [0, 1]);
+  });
+
+  after(async function () {
+    provider.destroy();
+    await node.close();
+    await verifier.terminate();
+  });
+
+  afterEach(function () {
+    node.tampering = {};
+  });
+
+  it("finds nothing wrong in a healthy zone, and checks every kind of item", async function () {
+    const progress: string[] = [];
+    const report = await auditZone(provider, world.zoneAddress, {
+      fromBlock,
+      verifier,
+      onProgress: (line) => progress.push(line),
+    });
+
+    expect(report.ok, formatAuditReport(report)).to.equal(true);
+    expect(report.checks.map((found) => found.name)).to.deep.equal([
+      "group",
+      "proposal proofs",
+      "vote proofs",
+      "nullifiers",
+      "tallies",
+      "executions",
+      "treasury",
+    ]);
+    for (const found of report.checks) expect(found.items, found.name).to.be.greaterThan(0);
+    // 2 membership events and 3 proposal + 1 dividend snapshots; 4 + 4 + 2 votes; their nullifiers,
+    // the proposals' and the claim's; one queue and one execution.
+    expect(check(report, "group").items).to.equal(6);
+    expect(check(report, "proposal proofs").items).to.equal(3);
+    expect(check(report, "vote proofs").items).to.equal(10);
+    expect(check(report, "nullifiers").items).to.equal(14);
+    expect(check(report, "tallies").items).to.equal(3);
+    expect(check(report, "executions").items).to.equal(2);
+    expect(report.chainId).to.equal(Number(world.chainId));
+    expect(JSON.parse(JSON.stringify(report))).to.deep.equal(report);
+    expect(progress).to.include("verifying 10 vote proofs");
+    expect(formatAuditReport(report)).to.include("Verdict: OK");
+    // The zone's own states agree: one executed, one defeated, one active.
+    expect(await world.zone.state(paid)).to.equal(7n);
+    expect(await world.zone.state(defeated)).to.equal(3n);
+    expect(await world.zone.state(active)).to.equal(1n);
+  });
+
+  it("reports a VoteCast whose option the provider changed", async function () {
+    const [target] = await world.zone.queryFilter(world.zone.filters.VoteCast(paid));
+    node.tampering.logs = (logs) =>
+      logs.map((log) =>
+        log.transactionHash === target!.transactionHash && log.topics[0] === VOTE_CAST
+          ? { ...log, data: abi.encode(["uint256"], [VoteOption.Against]) }
+          : log,
+      );
+
+    const report = await audit();
+
+    expect(report.ok).to.equal(false);
+    const changed = findings(report, "vote proofs", "VoteCast says option 0, the calldata proposal");
+    expect(changed).to.have.length(1);
+    expect(changed[0]!.evidence).to.equal(target!.transactionHash);
+    expect(findings(report, "vote proofs", "invalid proof for option 0")).to.have.length(1);
+    const [tally] = findings(report, "tallies", `proposal ${paid}: the zone's tally differs`);
+    expect(tally!.evidence).to.equal(`getProposal(${paid}).tally = [0, 4, 0]; recount = [0, 3, 0]`);
+    expect(formatAuditReport(report)).to.include("Verdict: DISCREPANCIES FOUND");
+  });
+
+  it("reports a MemberAdded the provider dropped", async function () {
+    const commitment = toBeHex(newcomer.commitment, 32).slice(2);
+    node.tampering.logs = (logs: RpcLog[]) =>
+      logs.filter((log) => !(log.topics[0] === MEMBER_ADDED && log.data.includes(commitment)));
+
+    const report = await audit();
+
+    expect(report.ok).to.equal(false);
+    const [eligible] = findings(report, "group", `proposal ${defeated}: eligibleCount is 5`);
+    expect(eligible!.what).to.include("the group rebuilt from events had 4 then");
+    expect(findings(report, "group", `proposal ${defeated}: snapshotRoot`)).to.have.length(1);
+    expect(findings(report, "tallies", "the zone's group differs")).to.have.length(1);
+    expect(findings(report, "tallies", "the zone counts 5 citizens, its events 4")).to.have.length(1);
+  });
+
+  it("reports a vote whose proof the provider altered in its calldata, and one missing from it", async function () {
+    const nullifier = toBeHex(defeatedVotes.nullifiers[0]!, 32).slice(2);
+    node.tampering.transaction = (transaction) => {
+      if (transaction.hash === defeatedVotes.txHash) {
+        // The word after the first vote's nullifier is its proof's A.x.
+        const at = transaction.input.indexOf(nullifier) + 64;
+        const word = BigInt(`0x${transaction.input.slice(at, at + 64)}`) + 1n;
+        const input =
+          transaction.input.slice(0, at) + toBeHex(word, 32).slice(2) + transaction.input.slice(at + 64);
+        return { ...transaction, input };
+      }
+      if (transaction.hash === activeVotes.txHash) return { ...transaction, input: "0x" };
+      return transaction;
+    };
+
+    const report = await audit();
+
+    expect(report.ok).to.equal(false);
+    const invalid = findings(report, "vote proofs", "invalid proof");
+    expect(invalid).to.have.length(1);
+    expect(invalid[0]!.what).to.include(`vote ${defeatedVotes.nullifiers[0]} on proposal ${defeated}`);
+    expect(invalid[0]!.evidence).to.equal(defeatedVotes.txHash);
+    const missing = findings(report, "vote proofs", "proof not found in calldata");
+    expect(missing.map((found) => found.evidence)).to.deep.equal([activeVotes.txHash, activeVotes.txHash]);
+    const altered = findings(report, "vote proofs", "the provider altered it");
+    expect(altered.map((found) => found.evidence)).to.have.members([
+      defeatedVotes.txHash,
+      activeVotes.txHash,
+    ]);
+    const [tally] = findings(report, "tallies", `proposal ${defeated}: the zone's tally differs`);
+    expect(tally!.evidence).to.equal(`getProposal(${defeated}).tally = [3, 1, 0]; recount = [2, 1, 0]`);
+  });
+
+  it("reports a zone contract that counts For/Against votes backwards", async function () {
+    const linked = { "npm/poseidon-solidity@0.0.5/PoseidonT3.sol:PoseidonT3": world.deployment.poseidonT3 };
+    const implementation = await (
+      await new MiscountingZone__factory(linked, world.deployer).deploy(
+        world.deployment.semaphoreVerifier,
+        world.deployment.batchVerifier,
+      )
+    ).waitForDeployment();
+    const factory = await (
+      await new ZoneFactory__factory(world.deployer).deploy(await implementation.getAddress())
+    ).waitForDeployment();
+    const zoneAddress = await createZone(factory, {
+      name: "Crooked Creek",
+      registrar: await world.registrar.getAddress(),
+      rules: TEST_RULES,
+    });
+    const crooked = zoneWorldAt(world, zoneAddress);
+    const registrar = crooked.zone.connect(world.registrar);
+    await (await registrar.addMembers(citizens.map((citizen) => citizen.commitment))).wait();
+    await (await world.deployer.sendTransaction({ to: zoneAddress, value: parseEther("1") })).wait();
+
+    const { Against, For } = VoteOption;
+    const rejected = await proposeAs(
+      crooked,
+      alice,
+      [[payEther(PAYEE, parseEther("0.5"))]],
+      "Buy a fountain",
+    );
+    const approved = await proposeAs(crooked, bob, [[]], "Thank the volunteers");
+    await castBatch(crooked, rejected, [alice, bob, carol, dave], [For, Against, Against, Against]);
+    await castBatch(crooked, approved, [alice, bob, carol, dave], [For, For, For, For]);
+    await time.increaseTo((await crooked.zone.getProposal(approved)).voteEnd);
+    // The zone lets the rejected proposal through, and pays.
+    await (await crooked.zone.queue(rejected)).wait();
+    await time.increaseTo((await crooked.zone.getProposal(rejected)).eta);
+    await (await crooked.zone.execute(rejected, [payEther(PAYEE, parseEther("0.5"))])).wait();
+
+    const report = await audit(zoneAddress);
+
+    expect(report.ok).to.equal(false);
+    for (const name of ["group", "proposal proofs", "vote proofs", "nullifiers", "treasury"]) {
+      expect(check(report, name).discrepancies, name).to.deep.equal([]);
+    }
+    const [outcome] = findings(report, "tallies", `proposal ${rejected}: the zone's outcome differs`);
+    expect(outcome!.evidence).to.include("winningOption(1) = (option 1, succeeded true)");
+    expect(outcome!.evidence).to.include("= (option 1, succeeded false)");
+    expect(
+      findings(report, "tallies", `proposal ${approved}: the zone says Defeated, the recount`),
+    ).to.have.length(1);
+    expect(
+      findings(report, "executions", `proposal ${rejected} executed, but the recount says it did not pass`),
+    ).to.have.length(1);
+    expect(findings(report, "executions", `proposal ${rejected} queued at`)).to.have.length(1);
+  });
+});
