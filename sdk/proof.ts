@@ -6,10 +6,10 @@ import type { Group } from "@semaphore-protocol/group";
 import type { Identity } from "@semaphore-protocol/identity";
 import { generateProof as untypedGenerateProof } from "@semaphore-protocol/proof";
 export { stopProverThreads } from "./prover-threads.js";
-import { MIN_TREE_DEPTH } from "./constants.js";
 import { semaphoreArtifacts } from "./artifacts.js";
-import { poseidon2 } from "poseidon-lite";
-import { dividendScope, proposalContentHash, proposalScope, semaphoreHash, voteScope } from "./scope.js";
+import { dividendScope, proposalContentHash, proposalScope, voteScope } from "./scope.js";
+import { proofDepth } from "./nullifier.js";
+export { nullifierOf, proofDepth } from "./nullifier.js";
 import type { PackedProof, ZoneAction } from "./types.js";
 
 /** A proof as @semaphore-protocol/proof makes it (its SemaphoreProof type). */
@@ -58,19 +58,6 @@ export interface ProposalProof {
 export interface ZoneContext {
   chainId: bigint;
   zone: string;
-}
-
-/**
- * The nullifier `identity` would have in `scope`, computed without a proof (as the circuit does:
- * Poseidon(hash(scope), secret)), so a client can tell if it already voted before proving.
- */
-export function nullifierOf(identity: Identity, scope: bigint): bigint {
-  return poseidon2([semaphoreHash(scope), identity.secretScalar]);
-}
-
-/** The depth a proof for `group` uses: the group's own, but at least the circuit's minimum of 1. */
-export function proofDepth(group: Group): number {
-  return Math.max(MIN_TREE_DEPTH, group.depth);
 }
 
 /** What every ZoneDAO proof shares: membership of `group` at its depth, for `message` in `scope`. */
