@@ -1,0 +1,144 @@
+/**
+ * What the app reads and sends: its config, the relayers (in order, the next one taking over when
+ * one is down or fails) and, when configured, the chain over JSON-RPC for what relayers don't say.
+ */
+import { JsonRpcProvider, Network } from "ethers";
+import {
+  RelayerClient,
+  RelayerRefusal,
+  type ProposalRequest,
+  type SubmissionStatus,
+  type VoteRequest,
+} from "../../sdk/relayer-client.js";
+import { Zone__factory } from "../../types/ethers-contracts/factories/contracts/Zone__factory.js";
+import type { WebConfig } from "./config-types.js";
+
+export type { WebConfig } from "./config-types.js";
+
+/** A proposal as GET /v1/zones/:zone/proposals returns it. */
+export interface ProposalInfo {
+  id: string;
+  description: string;
+  options: { target: string; value: string; data: string }[][];
+  summary: string[];
+  multipleChoice: boolean;
+  optionCount: number;
+  snapshotRoot: string;
+  snapshotDepth: number;
+  eligibleCount: number;
+  voteStart: number;
+  voteEnd: number;
+  createdBlock: number;
+  state: string;
+  tally: string[];
+  eta: number;
+}
+
+export async function loadConfig(): Promise<WebConfig> {
+  const response = await fetch(new URL("config.json", document.baseURI));
+  if (!response.ok) throw new Error(`config.json: HTTP ${response.status}`);
+  const config = (await response.json()) as WebConfig;
+  if (config.format !== "zonedao-web/1" || !Array.isArray(config.relayers) || config.relayers.length === 0) {
+    throw new Error("config.json is not a ZoneDAO web config with at least one relayer");
+  }
+  return config;
+}
+
+/** Whether a failure means "try another relayer": down, unreachable, or failing on its side. */
+function relayerUnavailable(error: unknown): boolean {
+  return !(error instanceof RelayerRefusal) || error.status >= 500;
+}
+
+export class Relayers {
+  readonly clients: RelayerClient[];
+
+  constructor(urls: readonly string[]) {
+    this.clients = urls.map((url) => new RelayerClient(url));
+  }
+
+  /** The first answer from the relayers in order; a refusal (4xx) is an answer, not a failover. */
+  async first<T>(call: (client: RelayerClient) => Promise<T>): Promise<{ value: T; client: RelayerClient }> {
+    let lastError: unknown;
+    for (const client of this.clients) {
+      try {
+        return { value: await call(client), client };
+      } catch (error) {
+        if (!relayerUnavailable(error)) throw error;
+        lastError = error;
+      }
+    }
+    throw new Error(
+      `no relayer answered (${lastError instanceof Error ? lastError.message : String(lastError)})`,
+    );
+  }
+
+  async get<T>(path: string): Promise<T> {
+    const { value } = await this.first(async (client) => {
+      const response = await fetch(new URL(path, client.baseUrl));
+      const body = (await response.json()) as T & { error?: string; message?: string };
+      if (!response.ok)
+        throw new RelayerRefusal(response.status, body.error ?? "error", body.message ?? "", {});
+      return body;
+    });
+    return value;
+  }
+
+  zones(): Promise<{ zones: string[] }> {
+    return this.get("/v1/zones");
+  }
+
+  members(zone: string): Promise<{ members: string[] }> {
+    return this.get(`/v1/zones/${zone}/members`);
+  }
+
+  proposals(zone: string): Promise<{ chainTime: number; proposals: ProposalInfo[] }> {
+    return this.get(`/v1/zones/${zone}/proposals`);
+  }
+
+  proposal(zone: string, id: string): Promise<ProposalInfo & { chainTime: number }> {
+    return this.get(`/v1/zones/${zone}/proposals/${id}`);
+  }
+
+  submitVote(request: VoteRequest) {
+    return this.first((client) => client.submitVote(request));
+  }
+
+  submitProposal(request: ProposalRequest) {
+    return this.first((client) => client.submitProposal(request));
+  }
+
+  /** What any relayer knows of this nullifier (undefined: none accepted it). */
+  async voteStatus(nullifier: string): Promise<SubmissionStatus | undefined> {
+    for (const client of this.clients) {
+      try {
+        return await client.voteStatus(nullifier);
+      } catch {
+        // unknown there, or down: ask the next
+      }
+    }
+    return undefined;
+  }
+}
+
+/** The zone's contract over the configured JSON-RPC, read-only; undefined without an RPC URL. */
+export function zoneReader(config: WebConfig, zone: string) {
+  if (!config.rpcUrl) return undefined;
+  const provider = new JsonRpcProvider(
+    new URL(config.rpcUrl, document.baseURI).href,
+    Network.from(BigInt(config.chainId)),
+    { staticNetwork: true },
+  );
+  return Zone__factory.connect(zone, provider);
+}
+
+/** A relayer's refusal or any failure, as a sentence for the citizen. */
+export function explain(error: unknown): string {
+  if (error instanceof RelayerRefusal) {
+    if (error.code === "duplicate_nullifier") {
+      return "You have already voted on this proposal with this identity: a second vote is refused.";
+    }
+    if (error.code === "proposal_not_active") return "This proposal is not open for voting.";
+    return `The relayer refused: ${error.message} (${error.code})`;
+  }
+  return error instanceof Error ? error.message : String(error);
+}

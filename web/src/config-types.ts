@@ -1,0 +1,16 @@
+/** The app's /config.json: where its relayers and chain are, and the zones it knows by name. */
+export interface WebConfig {
+  format: "zonedao-web/1";
+  chainId: string;
+  /**
+   * JSON-RPC URL (absolute, or a path on the app's own origin) for what the relayer does not say:
+   * a proposal's snapshot group rebuilt from events when the relayer's members do not match it, the
+   * zone's quorum rule and whether a nullifier is already used on chain. Null: relayers only.
+   */
+  rpcUrl: string | null;
+  /** Relayers in order of preference: a vote goes to the next when one is down or fails (5xx). */
+  relayers: string[];
+  zones: { address: string; name: string; createdBlock: number }[];
+  /** The factory's modules, so proposal actions that call them read as sentences. */
+  contracts: { services?: string; goods?: string; trade?: string; stablecoin?: string };
+}

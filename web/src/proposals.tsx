@@ -1,0 +1,356 @@
+/** Proposals: the list, one proposal's actions and results, and the vote panel. */
+import type { Identity } from "@semaphore-protocol/identity";
+import { useEffect, useRef, useState } from "react";
+import { nullifierOf } from "../../sdk/nullifier.js";
+import { voteScope } from "../../sdk/scope.js";
+import { explain, zoneReader, type ProposalInfo, type Relayers, type WebConfig } from "./api.js";
+import { prepareVotes, type VoteJob } from "./prover.js";
+import type { ProverStage } from "./prover-protocol.js";
+
+/** Option indexes in the order a ballot shows them. */
+export function ballotOrder(proposal: ProposalInfo): number[] {
+  if (!proposal.multipleChoice) return [1, 0, 2]; // For, Against, Abstain
+  return Array.from({ length: proposal.optionCount }, (_, i) => i);
+}
+
+export function optionName(proposal: ProposalInfo, option: number): string {
+  if (!proposal.multipleChoice) return ["Against", "For", "Abstain"][option] ?? `option ${option}`;
+  return `Option ${option + 1}`;
+}
+
+function timeLeft(proposal: ProposalInfo, chainTime: number): string {
+  if (proposal.state === "Pending") return `opens in ${duration(proposal.voteStart - chainTime)}`;
+  if (proposal.state !== "Active") return "voting closed";
+  return `${duration(proposal.voteEnd - chainTime)} left`;
+}
+
+function duration(seconds: number): string {
+  if (seconds <= 0) return "moments";
+  const days = Math.floor(seconds / 86_400);
+  const hours = Math.floor((seconds % 86_400) / 3600);
+  const minutes = Math.ceil((seconds % 3600) / 60);
+  if (days > 0) return `${days} d ${hours} h`;
+  if (hours > 0) return `${hours} h ${minutes} min`;
+  return `${minutes} min`;
+}
+
+const turnoutOf = (proposal: ProposalInfo) => proposal.tally.reduce((sum, votes) => sum + Number(votes), 0);
+
+/** Votes needed for quorum under the zone's quorum rule (basis points), rounded up. */
+export function quorumVotes(proposal: ProposalInfo, quorumBps: number | undefined): number | undefined {
+  return quorumBps === undefined ? undefined : Math.ceil((quorumBps * proposal.eligibleCount) / 10_000);
+}
+
+function resultLine(proposal: ProposalInfo): string {
+  switch (proposal.state) {
+    case "Pending":
+    case "Active":
+      return "Voting in progress";
+    case "Defeated":
+      return "Did not pass";
+    case "Succeeded":
+      return "Passed: waiting to be queued for execution";
+    case "Queued":
+      return `Passed: executable from ${new Date(proposal.eta * 1000).toLocaleString()}`;
+    case "Executed":
+      return "Passed and executed";
+    case "Expired":
+      return "Passed, but was not executed in time";
+    case "Canceled":
+      return "Canceled";
+    default:
+      return proposal.state;
+  }
+}
+
+export function ProposalList(props: {
+  zone: string;
+  proposals: ProposalInfo[];
+  chainTime: number;
+  quorumBps: number | undefined;
+}) {
+  if (props.proposals.length === 0) return <p>No proposals yet.</p>;
+  return (
+    <ul className="plain">
+      {[...props.proposals].reverse().map((proposal) => {
+        const needed = quorumVotes(proposal, props.quorumBps);
+        return (
+          <li key={proposal.id}>
+            <a href={`#/zone/${props.zone}/proposal/${proposal.id}`}>
+              #{proposal.id} {proposal.description || "(no description)"}
+            </a>
+            <div className="muted">
+              <span className="badge">{proposal.state}</span> {timeLeft(proposal, props.chainTime)} · turnout{" "}
+              {turnoutOf(proposal)} of {proposal.eligibleCount}
+              {needed !== undefined && ` (quorum ${needed})`} · {resultLine(proposal)}
+            </div>
+          </li>
+        );
+      })}
+    </ul>
+  );
+}
+
+export function Results(props: { proposal: ProposalInfo; quorumBps: number | undefined }) {
+  const { proposal } = props;
+  const turnout = turnoutOf(proposal);
+  const needed = quorumVotes(proposal, props.quorumBps);
+  const scale = Math.max(proposal.eligibleCount, 1);
+  return (
+    <section aria-labelledby="results-heading">
+      <h2 id="results-heading">Results</h2>
+      <p>
+        <span className="badge" data-testid="state">
+          {proposal.state}
+        </span>{" "}
+        {resultLine(proposal)}
+      </p>
+      <table>
+        <caption className="muted">Votes per option</caption>
+        <tbody>
+          {ballotOrder(proposal).map((option) => (
+            <tr key={option}>
+              <th scope="row">{optionName(proposal, option)}</th>
+              <td data-testid={`tally-${option}`}>{proposal.tally[option] ?? "0"}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <p id="turnout-label">
+        Turnout: {turnout} of {proposal.eligibleCount} citizens
+        {needed !== undefined ? `; quorum: ${needed} (${turnout >= needed ? "reached" : "not reached"})` : ""}
+      </p>
+      <div
+        className="bar"
+        role="meter"
+        aria-labelledby="turnout-label"
+        aria-valuemin={0}
+        aria-valuemax={proposal.eligibleCount}
+        aria-valuenow={turnout}
+      >
+        <span style={{ width: `${(100 * turnout) / scale}%` }} />
+        {needed !== undefined && <i style={{ left: `${Math.min(100, (100 * needed) / scale)}%` }} />}
+      </div>
+    </section>
+  );
+}
+
+type Phase =
+  | { kind: "idle"; message?: string }
+  | { kind: "checking" }
+  | { kind: "voted"; message: string }
+  | { kind: "preparing"; stage: ProverStage; detail: string; ready: number }
+  | { kind: "ready"; ready: number }
+  | { kind: "submitting"; option: number }
+  | { kind: "queued"; option: number; ms: number }
+  | { kind: "confirmed"; option: number; ms: number; txHash: string | null }
+  | { kind: "error"; message: string };
+
+/** Timings the browser test reads (window.zonedaoTimings). */
+const timings = ((window as unknown as { zonedaoTimings?: Record<string, number> }).zonedaoTimings ??= {});
+
+export function VotePanel(props: {
+  config: WebConfig;
+  relayers: Relayers;
+  zone: string;
+  proposal: ProposalInfo;
+  identity: Identity | undefined;
+  onVoted: () => void;
+}) {
+  const { config, relayers, zone, proposal, identity } = props;
+  const [phase, setPhase] = useState<Phase>({ kind: "idle" });
+  const job = useRef<VoteJob | undefined>(undefined);
+  const open = proposal.state === "Active";
+
+  useEffect(() => {
+    if (!identity || !open) return;
+    let stale = false;
+    const nullifier = nullifierOf(
+      identity,
+      voteScope(BigInt(config.chainId), zone, BigInt(proposal.id)),
+    ).toString();
+    setPhase({ kind: "checking" });
+    void (async () => {
+      // Detect a vote already cast before doing any work: by the relayers, then by the chain.
+      const status = await relayers.voteStatus(nullifier);
+      if (stale) return;
+      if (status && status.status !== "rejected") {
+        return setPhase({
+          kind: "voted",
+          message: `You have already voted on this proposal with this identity (${status.status}). A second vote is refused.`,
+        });
+      }
+      const usedOnChain = await zoneReader(config, zone)?.isNullifierUsed(nullifier);
+      if (stale) return;
+      if (usedOnChain) {
+        return setPhase({
+          kind: "voted",
+          message:
+            "You have already voted on this proposal with this identity (counted on chain). A second vote is refused.",
+        });
+      }
+      const members = await relayers.members(zone);
+      if (stale) return;
+      let ready = 0;
+      setPhase({ kind: "preparing", stage: "syncing", detail: "syncing the group", ready });
+      const options = ballotOrder(proposal);
+      const vote = prepareVotes(
+        {
+          identity: identity.export(),
+          base: document.baseURI,
+          chainId: config.chainId,
+          zone,
+          rpcUrl: config.rpcUrl,
+          fromBlock:
+            config.zones.find((known) => known.address.toLowerCase() === zone.toLowerCase())?.createdBlock ??
+            0,
+          proposal,
+          members: members.members,
+          options,
+        },
+        (stage, detail) => {
+          if (!stale)
+            setPhase((current) => (current.kind === "preparing" ? { ...current, stage, detail } : current));
+        },
+      );
+      job.current = vote;
+      for (const option of options) {
+        vote.proof(option).then(
+          ({ ms }) => {
+            if (stale) return;
+            ready += 1;
+            if (ready === 1) timings.coldProofMs ??= ms;
+            timings.lastProofMs = ms;
+            setPhase((current) =>
+              current.kind === "preparing" || current.kind === "ready"
+                ? ready === options.length
+                  ? { kind: "ready", ready }
+                  : { ...current, ready }
+                : current,
+            );
+          },
+          (error: Error) => {
+            if (!stale && error.message !== "cancelled") setPhase({ kind: "error", message: error.message });
+          },
+        );
+      }
+    })().catch((error: unknown) => !stale && setPhase({ kind: "error", message: explain(error) }));
+    return () => {
+      stale = true;
+      job.current?.cancel();
+      job.current = undefined;
+    };
+    // Prepare again only for another identity or proposal, not for each tally refresh.
+  }, [identity, zone, proposal.id, open]);
+
+  const vote = async (option: number) => {
+    const clicked = performance.now();
+    setPhase({ kind: "submitting", option });
+    try {
+      if (!job.current) throw new Error("the vote is not prepared yet");
+      const { request } = await job.current.proof(option);
+      const { client } = await relayers.submitVote(request);
+      const ms = Math.round(performance.now() - clicked);
+      timings.clickTo202Ms = ms;
+      setPhase({ kind: "queued", option, ms });
+      job.current = undefined; // the other options' proofs are dropped, never sent
+      const settled = await client.waitForVote(request.nullifier, { timeoutMs: 120_000, intervalMs: 500 });
+      if (settled.status === "rejected")
+        throw new Error(`The zone rejected the vote: ${settled.reason ?? "no reason given"}`);
+      setPhase({ kind: "confirmed", option, ms, txHash: settled.txHash });
+      props.onVoted();
+    } catch (error) {
+      setPhase({ kind: "error", message: explain(error) });
+    }
+  };
+
+  if (!open) return null;
+  if (!identity) {
+    return (
+      <section aria-labelledby="vote-heading">
+        <h2 id="vote-heading">Vote</h2>
+        <p>Unlock (or create) your identity above to vote.</p>
+      </section>
+    );
+  }
+  const canClick = phase.kind === "preparing" || phase.kind === "ready";
+  return (
+    <section aria-labelledby="vote-heading">
+      <h2 id="vote-heading">Vote</h2>
+      <p className="muted">
+        Your vote is proved in this browser and sent through a relayer: no wallet, no gas, and no one can tell
+        which citizen cast it.
+      </p>
+      <div className="options" role="group" aria-label="Your choice">
+        {ballotOrder(proposal).map((option) => (
+          <button key={option} disabled={!canClick} onClick={() => void vote(option)}>
+            Vote {optionName(proposal, option)}
+            <span className="muted" style={{ display: "block", color: "inherit", fontSize: "0.9rem" }}>
+              {proposal.summary[option]?.replace(/^[^:]*: /, "") ?? ""}
+            </span>
+          </button>
+        ))}
+      </div>
+      <Progress phase={phase} proposal={proposal} />
+    </section>
+  );
+}
+
+function Progress({ phase, proposal }: { phase: Phase; proposal: ProposalInfo }) {
+  const total = ballotOrder(proposal).length;
+  const steps = ["Syncing the group", "Computing the proof", "Submitting", "Confirmed"];
+  const current =
+    phase.kind === "preparing"
+      ? phase.stage === "syncing"
+        ? 0
+        : 1
+      : phase.kind === "ready"
+        ? 2
+        : phase.kind === "submitting"
+          ? 2
+          : phase.kind === "queued"
+            ? 3
+            : phase.kind === "confirmed"
+              ? 4
+              : -1;
+  return (
+    <div aria-live="polite" data-testid="vote-status">
+      {current >= 0 && (
+        <ol className="stages">
+          {steps.map((step, index) => (
+            <li key={step} className={index < current ? "done" : index === current ? "current" : undefined}>
+              {step}
+            </li>
+          ))}
+        </ol>
+      )}
+      {phase.kind === "checking" && <p>Checking whether this identity already voted…</p>}
+      {phase.kind === "preparing" && (
+        <p>
+          Preparing your vote ({phase.detail}); {phase.ready} of {total} choices ready. You can choose now.
+        </p>
+      )}
+      {phase.kind === "ready" && <p className="ok">Your vote is ready: choosing sends it at once.</p>}
+      {phase.kind === "submitting" && <p>Sending your vote for {optionName(proposal, phase.option)}…</p>}
+      {phase.kind === "queued" && (
+        <p>Accepted by the relayer in {phase.ms} ms; waiting for it to be counted on chain…</p>
+      )}
+      {phase.kind === "confirmed" && (
+        <p className="ok" role="status">
+          Your vote for {optionName(proposal, phase.option)} is counted (accepted in {phase.ms} ms
+          {phase.txHash ? `, transaction ${phase.txHash.slice(0, 12)}…` : ""}).
+        </p>
+      )}
+      {phase.kind === "voted" && (
+        <p className="error" role="alert">
+          {phase.message}
+        </p>
+      )}
+      {phase.kind === "error" && (
+        <p className="error" role="alert">
+          {phase.message}
+        </p>
+      )}
+    </div>
+  );
+}

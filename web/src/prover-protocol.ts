@@ -1,0 +1,49 @@
+/** Messages between the app and its prover worker (prover.worker.ts). */
+import type { ProposalRequest, VoteRequest } from "../../sdk/relayer-client.js";
+
+export interface ZoneTarget {
+  /** The exported identity key: it goes to the worker, in this page, and nowhere else. */
+  identity: string;
+  /** The app's URL, under which artifacts/ is served. */
+  base: string;
+  chainId: string;
+  zone: string;
+  rpcUrl: string | null;
+  fromBlock: number;
+}
+
+export interface SnapshotInfo {
+  id: string;
+  snapshotRoot: string;
+  snapshotDepth: number;
+  eligibleCount: number;
+}
+
+export type ProverRequest =
+  | (ZoneTarget & {
+      type: "prepareVotes";
+      jobId: number;
+      proposal: SnapshotInfo;
+      /** The zone's current members from the relayer (leaf order, removed: "0"). */
+      members: string[];
+      /** Options to prove, in the order to prove them. */
+      options: number[];
+    })
+  | (ZoneTarget & {
+      type: "prepareProposal";
+      jobId: number;
+      members: string[];
+      epoch: string;
+      slot: string;
+      options: { target: string; value: string; data: string }[][];
+      description: string;
+    });
+
+export type ProverStage = "syncing" | "artifacts" | "proving";
+
+export type ProverResponse =
+  | { type: "stage"; jobId: number; stage: ProverStage; detail: string }
+  | { type: "vote"; jobId: number; option: number; request: VoteRequest; ms: number }
+  | { type: "proposal"; jobId: number; request: ProposalRequest; ms: number }
+  | { type: "done"; jobId: number }
+  | { type: "error"; jobId: number; message: string };

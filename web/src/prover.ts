@@ -1,0 +1,85 @@
+/** The page's side of the prover worker: one job at a time, results as promises. */
+import type { ProposalRequest, VoteRequest } from "../../sdk/relayer-client.js";
+import type { ProverRequest, ProverResponse, ProverStage } from "./prover-protocol.js";
+
+type Deferred<T> = { promise: Promise<T>; resolve(value: T): void; reject(error: Error): void };
+
+function deferred<T>(): Deferred<T> {
+  let resolve!: (value: T) => void;
+  let reject!: (error: Error) => void;
+  const promise = new Promise<T>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  promise.catch(() => undefined); // observed by whoever awaits it
+  return { promise, resolve, reject };
+}
+
+export interface PreparedVote {
+  request: VoteRequest;
+  ms: number;
+}
+
+export interface VoteJob {
+  /** The proof for `option`, ready now if it was prepared. */
+  proof(option: number): Promise<PreparedVote>;
+  cancel(): void;
+}
+
+type StageListener = (stage: ProverStage, detail: string) => void;
+type Handler = (message: ProverResponse) => void;
+
+let worker: Worker | undefined;
+let nextJobId = 1;
+const handlers = new Map<number, Handler>();
+
+function proverWorker(): Worker {
+  if (!worker) {
+    worker = new Worker(new URL("./prover.worker.ts", import.meta.url), { type: "module" });
+    worker.onmessage = (event: MessageEvent<ProverResponse>) => handlers.get(event.data.jobId)?.(event.data);
+  }
+  return worker;
+}
+
+type VoteParams = Omit<Extract<ProverRequest, { type: "prepareVotes" }>, "type" | "jobId">;
+type ProposalParams = Omit<Extract<ProverRequest, { type: "prepareProposal" }>, "type" | "jobId">;
+
+/** Starts proving every option in `params.options`, in that order. */
+export function prepareVotes(params: VoteParams, onStage: StageListener): VoteJob {
+  const jobId = nextJobId++;
+  const proofs = new Map(params.options.map((option) => [option, deferred<PreparedVote>()]));
+  const failAll = (error: Error) => proofs.forEach((proof) => proof.reject(error));
+  handlers.set(jobId, (message) => {
+    if (message.type === "stage") onStage(message.stage, message.detail);
+    else if (message.type === "vote")
+      proofs.get(message.option)?.resolve({ request: message.request, ms: message.ms });
+    else if (message.type === "error") failAll(new Error(message.message));
+    if (message.type === "done" || message.type === "error") handlers.delete(jobId);
+  });
+  proverWorker().postMessage({ ...params, type: "prepareVotes", jobId } satisfies ProverRequest);
+  return {
+    proof(option) {
+      return proofs.get(option)?.promise ?? Promise.reject(new Error(`option ${option} is not offered`));
+    },
+    cancel() {
+      handlers.delete(jobId);
+      failAll(new Error("cancelled"));
+    },
+  };
+}
+
+export function proveProposal(
+  params: ProposalParams,
+  onStage: StageListener,
+): Promise<{ request: ProposalRequest; ms: number }> {
+  const jobId = nextJobId++;
+  const result = deferred<{ request: ProposalRequest; ms: number }>();
+  handlers.set(jobId, (message) => {
+    if (message.type === "stage") onStage(message.stage, message.detail);
+    else if (message.type === "proposal") result.resolve({ request: message.request, ms: message.ms });
+    else if (message.type === "error") result.reject(new Error(message.message));
+    if (message.type === "done" || message.type === "error") handlers.delete(jobId);
+  });
+  proverWorker().postMessage({ ...params, type: "prepareProposal", jobId } satisfies ProverRequest);
+  return result.promise;
+}

@@ -1,0 +1,212 @@
+/**
+ * The prover: a Web Worker that rebuilds a proposal's snapshot group, loads the verified official
+ * artifacts and makes Semaphore proofs with the stock @semaphore-protocol/proof, so the page stays
+ * responsive. It prepares one vote per option ahead of the click; the app sends only the chosen one.
+ */
+import { Group } from "@semaphore-protocol/group";
+import { generateProof as untypedGenerateProof } from "@semaphore-protocol/proof";
+import { JsonRpcProvider, Network } from "ethers";
+import { importIdentity } from "../../sdk/identity.js";
+import { rebuildGroup } from "../../sdk/group.js";
+import { proofDepth } from "../../sdk/nullifier.js";
+import { proposalRequest, voteRequest } from "../../sdk/relayer-client.js";
+import { proposalContentHash, proposalScope, voteScope } from "../../sdk/scope.js";
+import type { PackedProof } from "../../sdk/types.js";
+import { Zone__factory } from "../../types/ethers-contracts/factories/contracts/Zone__factory.js";
+import { loadArtifacts, type VerifiedArtifacts } from "./artifacts.js";
+import type { ProverRequest, ProverResponse, SnapshotInfo, ZoneTarget } from "./prover-protocol.js";
+import type { Identity } from "@semaphore-protocol/identity";
+
+// The signature @semaphore-protocol/proof declares, with the artifacts as verified bytes (snarkjs
+// reads a Uint8Array as an in-memory file), so nothing unverified is ever fetched.
+const generateProof = untypedGenerateProof as (
+  identity: Identity,
+  group: Group,
+  message: bigint | number,
+  scope: bigint,
+  merkleTreeDepth: number,
+  snarkArtifacts: { wasm: Uint8Array; zkey: Uint8Array },
+) => Promise<{ merkleTreeRoot: string; nullifier: string; points: string[] }>;
+
+const scope = self as unknown as {
+  postMessage(message: ProverResponse): void;
+  onmessage: ((event: MessageEvent<ProverRequest>) => void) | null;
+};
+const post = (message: ProverResponse) => scope.postMessage(message);
+const artifactsByDepth = new Map<number, Promise<VerifiedArtifacts>>();
+
+function artifacts(depth: number, base: string): Promise<VerifiedArtifacts> {
+  let loading = artifactsByDepth.get(depth);
+  if (!loading) {
+    loading = loadArtifacts(depth, base);
+    loading.catch(() => artifactsByDepth.delete(depth));
+    artifactsByDepth.set(depth, loading);
+  }
+  return loading;
+}
+
+function zoneContract(target: ZoneTarget) {
+  if (!target.rpcUrl) return undefined;
+  const provider = new JsonRpcProvider(
+    new URL(target.rpcUrl, target.base).href,
+    Network.from(BigInt(target.chainId)),
+    {
+      staticNetwork: true,
+    },
+  );
+  return Zone__factory.connect(target.zone, provider);
+}
+
+/** The group of `members` (a relayer's list), with removed leaves ("0") kept as empty leaves. */
+function groupOf(members: readonly string[]): Group | undefined {
+  if (members.includes("0")) return undefined; // a removal: only the events say when it happened
+  return new Group(members.map(BigInt));
+}
+
+/**
+ * The group as of the proposal's creation. Members are only appended, so without removals it is the
+ * relayer's list cut at the snapshot's size: taken when its root is the snapshot root. Otherwise it
+ * is rebuilt from the zone's events over JSON-RPC (sdk rebuildGroup).
+ */
+async function snapshotGroup(target: ZoneTarget, members: string[], proposal: SnapshotInfo): Promise<Group> {
+  const expected = BigInt(proposal.snapshotRoot);
+  const prefix = members.slice(0, proposal.eligibleCount);
+  const group = groupOf(prefix);
+  if (group) {
+    if (group.root === expected) return group;
+    for (const member of members.slice(proposal.eligibleCount)) {
+      if (member === "0") break;
+      group.addMember(BigInt(member));
+      if (group.root === expected) return group;
+    }
+  }
+  const zone = zoneContract(target);
+  if (!zone) {
+    throw new Error(
+      "the relayer's member list does not match this proposal's snapshot, and no RPC URL is configured",
+    );
+  }
+  post({
+    type: "stage",
+    jobId: currentJob,
+    stage: "syncing",
+    detail: "rebuilding the group from the zone's events",
+  });
+  const rebuilt = await rebuildGroup(zone, {
+    untilProposal: BigInt(proposal.id),
+    fromBlock: target.fromBlock,
+  });
+  if (rebuilt.root !== expected)
+    throw new Error("the zone's events do not give this proposal's snapshot root");
+  return rebuilt;
+}
+
+let currentJob = 0;
+
+async function prepareVotes(request: Extract<ProverRequest, { type: "prepareVotes" }>) {
+  const identity = importIdentity(request.identity);
+  post({ type: "stage", jobId: request.jobId, stage: "syncing", detail: "syncing the group" });
+  const group = await snapshotGroup(request, request.members, request.proposal);
+  if (group.indexOf(identity.commitment) < 0) {
+    throw new Error(
+      "This identity was not a citizen when the proposal was created: only citizens in its snapshot can vote.",
+    );
+  }
+  const depth = proofDepth(group);
+  if (depth !== request.proposal.snapshotDepth) {
+    throw new Error(
+      `the snapshot group has depth ${depth}, the proposal says ${request.proposal.snapshotDepth}`,
+    );
+  }
+  post({
+    type: "stage",
+    jobId: request.jobId,
+    stage: "artifacts",
+    detail: `loading and checking the depth-${depth} keys`,
+  });
+  const files = await artifacts(depth, request.base);
+  const proposalId = BigInt(request.proposal.id);
+  const voteScopeValue = voteScope(BigInt(request.chainId), request.zone, proposalId);
+  for (const option of request.options) {
+    if (request.jobId !== currentJob) return; // a newer job replaced this one
+    post({ type: "stage", jobId: request.jobId, stage: "proving", detail: `proving option ${option}` });
+    const started = performance.now();
+    const proof = await generateProof(identity, group, option, voteScopeValue, depth, files);
+    const vote = {
+      proposalId,
+      option,
+      nullifier: BigInt(proof.nullifier),
+      merkleTreeRoot: BigInt(proof.merkleTreeRoot),
+      merkleTreeDepth: depth,
+      points: proof.points.map(BigInt) as PackedProof,
+    };
+    post({
+      type: "vote",
+      jobId: request.jobId,
+      option,
+      request: voteRequest(request.zone, vote),
+      ms: Math.round(performance.now() - started),
+    });
+  }
+}
+
+async function prepareProposal(request: Extract<ProverRequest, { type: "prepareProposal" }>) {
+  const identity = importIdentity(request.identity);
+  post({ type: "stage", jobId: request.jobId, stage: "syncing", detail: "syncing the group" });
+  const group =
+    groupOf(request.members) ??
+    (await rebuildGroup(zoneContract(request)!, { fromBlock: request.fromBlock }));
+  if (group.indexOf(identity.commitment) < 0)
+    throw new Error("This identity is not a citizen of the zone yet.");
+  const depth = proofDepth(group);
+  post({
+    type: "stage",
+    jobId: request.jobId,
+    stage: "artifacts",
+    detail: `loading and checking the depth-${depth} keys`,
+  });
+  const files = await artifacts(depth, request.base);
+  post({ type: "stage", jobId: request.jobId, stage: "proving", detail: "proving the proposal" });
+  const options = request.options.map((actions) =>
+    actions.map((action) => ({ ...action, value: BigInt(action.value) })),
+  );
+  const epoch = BigInt(request.epoch);
+  const slot = BigInt(request.slot);
+  const started = performance.now();
+  const proof = await generateProof(
+    identity,
+    group,
+    proposalContentHash(options, request.description),
+    proposalScope(BigInt(request.chainId), request.zone, epoch, slot),
+    depth,
+    files,
+  );
+  post({
+    type: "proposal",
+    jobId: request.jobId,
+    request: proposalRequest(request.zone, options, request.description, {
+      merkleTreeRoot: BigInt(proof.merkleTreeRoot),
+      merkleTreeDepth: depth,
+      epoch,
+      slot,
+      nullifier: BigInt(proof.nullifier),
+      points: proof.points.map(BigInt) as PackedProof,
+    }),
+    ms: Math.round(performance.now() - started),
+  });
+}
+
+scope.onmessage = (event) => {
+  const request = event.data;
+  currentJob = request.jobId;
+  const run = request.type === "prepareVotes" ? prepareVotes(request) : prepareProposal(request);
+  run.then(
+    () => post({ type: "done", jobId: request.jobId }),
+    (error: unknown) =>
+      post({
+        type: "error",
+        jobId: request.jobId,
+        message: error instanceof Error ? error.message : String(error),
+      }),
+  );
+};

@@ -1,0 +1,151 @@
+/**
+ * The citizen's identities, one per zone, kept in localStorage encrypted with a passphrase:
+ * PBKDF2-SHA256 (a fresh random salt, 300,000 iterations) derives an AES-GCM key that encrypts the
+ * identity's exported private key under a fresh random IV. Only the public commitment is stored in
+ * clear, so the app can say who to register before the citizen unlocks. Nothing here is sent
+ * anywhere; an unlocked identity lives only in memory.
+ */
+import { createIdentity, exportIdentity, importIdentity } from "../../sdk/identity.js";
+import type { Identity } from "@semaphore-protocol/identity";
+
+export const PBKDF2_ITERATIONS = 300_000;
+export const MIN_PASSPHRASE_LENGTH = 8;
+const STORAGE_PREFIX = "zonedao.identity.v1.";
+const BACKUP_FORMAT = "zonedao-identity-backup/1";
+
+/** What is stored for a zone (and what an encrypted backup file holds). */
+export interface SealedIdentity {
+  format: typeof BACKUP_FORMAT;
+  zone: string;
+  commitment: string;
+  kdf: { name: "PBKDF2"; hash: "SHA-256"; iterations: number; salt: string };
+  cipher: { name: "AES-GCM"; iv: string; ciphertext: string };
+}
+
+export class WrongPassphraseError extends Error {
+  constructor() {
+    super("Wrong passphrase: it does not unlock this identity. Check it and try again.");
+    this.name = "WrongPassphraseError";
+  }
+}
+
+const toBase64 = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes));
+const fromBase64 = (text: string) => Uint8Array.from(atob(text), (char) => char.charCodeAt(0));
+const storageKey = (zone: string) => STORAGE_PREFIX + zone.toLowerCase();
+
+async function deriveKey(passphrase: string, salt: Uint8Array, iterations: number): Promise<CryptoKey> {
+  const material = await crypto.subtle.importKey(
+    "raw",
+    new TextEncoder().encode(passphrase),
+    "PBKDF2",
+    false,
+    ["deriveKey"],
+  );
+  return crypto.subtle.deriveKey(
+    { name: "PBKDF2", hash: "SHA-256", salt: salt as BufferSource, iterations },
+    material,
+    { name: "AES-GCM", length: 256 },
+    false,
+    ["encrypt", "decrypt"],
+  );
+}
+
+export function checkPassphrase(passphrase: string): void {
+  if (passphrase.length < MIN_PASSPHRASE_LENGTH) {
+    throw new Error(`Choose a passphrase of at least ${MIN_PASSPHRASE_LENGTH} characters.`);
+  }
+}
+
+/** Encrypts `identity` for `zone` under `passphrase`. */
+export async function sealIdentity(
+  zone: string,
+  identity: Identity,
+  passphrase: string,
+): Promise<SealedIdentity> {
+  checkPassphrase(passphrase);
+  const salt = crypto.getRandomValues(new Uint8Array(16));
+  const iv = crypto.getRandomValues(new Uint8Array(12));
+  const key = await deriveKey(passphrase, salt, PBKDF2_ITERATIONS);
+  const plaintext = new TextEncoder().encode(exportIdentity(identity));
+  const ciphertext = new Uint8Array(await crypto.subtle.encrypt({ name: "AES-GCM", iv }, key, plaintext));
+  return {
+    format: BACKUP_FORMAT,
+    zone,
+    commitment: identity.commitment.toString(),
+    kdf: { name: "PBKDF2", hash: "SHA-256", iterations: PBKDF2_ITERATIONS, salt: toBase64(salt) },
+    cipher: { name: "AES-GCM", iv: toBase64(iv), ciphertext: toBase64(ciphertext) },
+  };
+}
+
+/** Decrypts a sealed identity; a wrong passphrase fails AES-GCM's authentication: WrongPassphraseError. */
+export async function unsealIdentity(sealed: SealedIdentity, passphrase: string): Promise<Identity> {
+  const key = await deriveKey(passphrase, fromBase64(sealed.kdf.salt), sealed.kdf.iterations);
+  let plaintext: ArrayBuffer;
+  try {
+    plaintext = await crypto.subtle.decrypt(
+      { name: "AES-GCM", iv: fromBase64(sealed.cipher.iv) as BufferSource },
+      key,
+      fromBase64(sealed.cipher.ciphertext),
+    );
+  } catch {
+    throw new WrongPassphraseError();
+  }
+  const identity = importIdentity(new TextDecoder().decode(plaintext));
+  if (identity.commitment.toString() !== sealed.commitment) {
+    throw new Error("This backup is damaged: the identity inside does not match its commitment.");
+  }
+  return identity;
+}
+
+export function storedIdentity(zone: string): SealedIdentity | undefined {
+  const text = localStorage.getItem(storageKey(zone));
+  return text === null ? undefined : parseSealed(text);
+}
+
+export function storeIdentity(sealed: SealedIdentity): void {
+  localStorage.setItem(storageKey(sealed.zone), JSON.stringify(sealed));
+}
+
+export function forgetIdentity(zone: string): void {
+  localStorage.removeItem(storageKey(zone));
+}
+
+/** A new random identity for `zone`, stored encrypted; returns it unlocked. */
+export async function createStoredIdentity(zone: string, passphrase: string): Promise<Identity> {
+  const identity = createIdentity();
+  storeIdentity(await sealIdentity(zone, identity, passphrase));
+  return identity;
+}
+
+function parseSealed(text: string): SealedIdentity {
+  const value = JSON.parse(text) as Partial<SealedIdentity>;
+  if (value.format !== BACKUP_FORMAT || !value.kdf || !value.cipher || typeof value.commitment !== "string") {
+    throw new Error("Not a ZoneDAO identity backup.");
+  }
+  if (value.kdf.iterations < 100_000) throw new Error("This backup's key derivation is too weak to trust.");
+  return value as SealedIdentity;
+}
+
+/**
+ * Imports a backup for `zone`: either an encrypted backup file (unlocked with `passphrase`, then
+ * stored as it is) or a plain exported Semaphore key (stored encrypted under `passphrase`).
+ */
+export async function importBackup(zone: string, text: string, passphrase: string): Promise<Identity> {
+  const trimmed = text.trim();
+  if (trimmed.startsWith("{")) {
+    const sealed = parseSealed(trimmed);
+    const identity = await unsealIdentity(sealed, passphrase);
+    storeIdentity(await sealIdentity(zone, identity, passphrase));
+    return identity;
+  }
+  const identity = importIdentity(trimmed);
+  storeIdentity(await sealIdentity(zone, identity, passphrase));
+  return identity;
+}
+
+/** The stored encrypted record as a backup file's text. */
+export function backupText(zone: string): string {
+  const sealed = storedIdentity(zone);
+  if (!sealed) throw new Error("No identity is stored for this zone.");
+  return `${JSON.stringify(sealed, null, 2)}\n`;
+}
