@@ -1,0 +1,225 @@
+/**
+ * The citizens' web app in a real browser (Debian Chromium, headless, driven by playwright-core):
+ * built with Vite, served with its /config.json, against the tests' chain (through the RPC bridge)
+ * and a real relayer. A citizen creates an identity, gets registered, votes with a proof made in the
+ * browser, sees the tally change, is refused a second vote, and unlocks again after a reload.
+ */
+import { expect } from "chai";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { createServer, request as httpRequest, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { extname, join, normalize } from "node:path";
+import { chromium, type Browser, type Page } from "playwright-core";
+import { build } from "vite";
+import type { WebConfig } from "../web/config.js";
+import type { Relayer } from "../relayer/relayer.js";
+import {
+  payFromZone,
+  relayerWorld,
+  startTestRelayer,
+  type RelayerWorld,
+} from "../relayer/test/relayer-fixture.js";
+import { bob, proposeAs } from "./zone-fixture.js";
+
+const CHROMIUM = "/usr/bin/chromium";
+const CHROMIUM_FLAGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+const WEB_ROOT = join(import.meta.dirname, "..", "web");
+const DIST = join(WEB_ROOT, "dist");
+const SCREENSHOTS = join(import.meta.dirname, "..", "test-results", "web");
+const PASSPHRASE = "correct horse battery staple";
+const CONTENT_TYPES: Record<string, string> = {
+  ".html": "text/html; charset=utf-8",
+  ".js": "text/javascript",
+  ".css": "text/css",
+  ".json": "application/json",
+  ".wasm": "application/wasm",
+};
+
+/**
+ * The built app as a static site, with /config.json and /rpc (a same-origin path to the chain's
+ * JSON-RPC, as a reverse proxy would give it in production).
+ */
+async function serveApp(config: () => WebConfig, rpcUrl: string): Promise<{ url: string; server: Server }> {
+  const server = createServer((request, response) => {
+    const path = new URL(request.url ?? "/", "http://localhost").pathname;
+    if (path === "/config.json") {
+      response.writeHead(200, { "content-type": "application/json" });
+      return response.end(JSON.stringify(config()));
+    }
+    if (path === "/rpc" && request.method === "POST") {
+      const upstream = httpRequest(
+        rpcUrl,
+        { method: "POST", headers: { "content-type": "application/json" } },
+        (answer) => {
+          response.writeHead(answer.statusCode ?? 502, { "content-type": "application/json" });
+          answer.pipe(response);
+        },
+      );
+      request.pipe(upstream);
+      return;
+    }
+    const file = normalize(join(DIST, path === "/" ? "index.html" : path));
+    if (!file.startsWith(DIST) || !existsSync(file)) {
+      response.writeHead(404);
+      return response.end();
+    }
+    response.writeHead(200, { "content-type": CONTENT_TYPES[extname(file)] ?? "application/octet-stream" });
+    response.end(readFileSync(file));
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`, server };
+}
+
+/** A port with nothing listening: the first relayer in the app's list, so every call fails over. */
+async function deadRelayerUrl(): Promise<string> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise((resolve) => probe.close(resolve));
+  return `http://127.0.0.1:${port}`;
+}
+
+describe("web app (Chromium)", function () {
+  this.timeout(240_000);
+  let world: RelayerWorld;
+  let relayer: Relayer;
+  let app: { url: string; server: Server };
+  let browser: Browser;
+  let page: Page;
+  const browserErrors: string[] = [];
+
+  const screenshot = (name: string) =>
+    page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+
+  before(async function () {
+    if (!existsSync(CHROMIUM)) {
+      throw new Error(
+        `${CHROMIUM} is missing: install Debian's Chromium (apt-get update && apt-get install -y chromium)`,
+      );
+    }
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    await build({ configFile: join(WEB_ROOT, "vite.config.ts"), logLevel: "warn" });
+    world = await relayerWorld();
+    const served: { config?: WebConfig } = {};
+    app = await serveApp(() => served.config!, world.bridge.url);
+    ({ relayer } = await startTestRelayer(world, {
+      ZONEDAO_CORS_ORIGINS: new URL(app.url).origin,
+      ZONEDAO_BATCH_MAX_AGE_MS: "200",
+      ZONEDAO_POLL_INTERVAL_MS: "250",
+    }));
+    const relayerUrl = await relayer.listen();
+    served.config = {
+      format: "zonedao-web/1",
+      chainId: world.chainId.toString(),
+      rpcUrl: "/rpc",
+      relayers: [await deadRelayerUrl(), relayerUrl],
+      zones: [{ address: world.zoneAddress, name: "Riverside", createdBlock: 0 }],
+      contracts: {},
+    };
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS });
+    page = await browser.newPage({ viewport: { width: 390, height: 844 } }); // a phone's width
+    page.on("console", (message) => {
+      if (message.type() === "error") browserErrors.push(message.text());
+    });
+    page.on("pageerror", (error) => browserErrors.push(error.message));
+  });
+
+  after(async function () {
+    if (browserErrors.length > 0) console.log("browser errors:\n" + browserErrors.join("\n"));
+    await browser?.close();
+    await relayer?.close();
+    app?.server.closeAllConnections();
+    await new Promise((resolve) => app?.server.close(resolve));
+    await world?.bridge.close();
+  });
+
+  it("creates an identity, gets registered, votes from the browser, and is refused a second vote", async function () {
+    await page.goto(`${app.url}#/zone/${world.zoneAddress}`);
+    await screenshot("1-zone-no-identity");
+
+    await page.getByLabel("Choose a passphrase").fill(PASSPHRASE);
+    await page.getByLabel("Repeat the passphrase").fill(PASSPHRASE);
+    await page.getByRole("button", { name: "Create identity" }).click();
+    const commitment = (await page.getByTestId("commitment").textContent({ timeout: 20_000 }))!.trim();
+    expect(commitment).to.match(/^[1-9][0-9]{10,77}$/);
+    await page.getByText("Not registered yet").waitFor();
+    expect(await page.getByRole("img", { name: /QR code of the identity commitment/ }).isVisible()).to.be
+      .true;
+    await screenshot("2-identity-created");
+
+    // The test, as the zone's registrar, admits the commitment the page shows.
+    await (await world.zone.connect(world.registrar).addMember(BigInt(commitment))).wait();
+    await page.getByText("You are a citizen of this zone.").waitFor({ timeout: 20_000 });
+    await screenshot("3-registered");
+
+    // A proposal made after the registration, so the new citizen is in its snapshot.
+    const proposalId = await proposeAs(world, bob, [[payFromZone(world)]], "Build a library");
+    await page.getByRole("link", { name: /Build a library/ }).waitFor({ timeout: 20_000 });
+    await page.getByRole("link", { name: /Build a library/ }).click();
+    await page.getByRole("heading", { name: /Proposal #\d+: Build a library/ }).waitFor();
+    await screenshot("4-proposal");
+    expect(
+      await page
+        .getByRole("listitem")
+        .filter({ hasText: /^For: pay 0 ETH to 0x/ })
+        .count(),
+    ).to.equal(1);
+
+    // While the citizen reads, the worker proves every option.
+    await page.getByText("Your vote is ready").waitFor({ timeout: 90_000 });
+    await screenshot("5-vote-ready");
+    await page.getByRole("button", { name: /^Vote For/ }).click();
+    await page.getByText(/Your vote for For is counted/).waitFor({ timeout: 60_000 });
+    await expectTally(page, 1, "1");
+    await screenshot("6-voted");
+    const { tally } = await world.zone.getProposal(proposalId);
+    expect(tally[1]).to.equal(1n);
+    const timings = await page.evaluate(
+      () => (window as unknown as { zonedaoTimings: Record<string, number> }).zonedaoTimings,
+    );
+
+    // A reload forgets the unlocked identity: a wrong passphrase is refused, the right one unlocks.
+    await page.reload();
+    await page.getByLabel("Passphrase", { exact: true }).fill("not the passphrase");
+    await page.getByRole("button", { name: "Unlock" }).click();
+    await page.getByRole("alert").filter({ hasText: "Wrong passphrase" }).waitFor({ timeout: 20_000 });
+    await screenshot("7-wrong-passphrase");
+    await page.getByLabel("Passphrase", { exact: true }).fill(PASSPHRASE);
+    await page.getByRole("button", { name: "Unlock" }).click();
+    expect((await page.getByTestId("commitment").textContent({ timeout: 20_000 }))!.trim()).to.equal(
+      commitment,
+    );
+
+    // The same identity cannot vote again.
+    await page
+      .getByText("You have already voted on this proposal with this identity")
+      .waitFor({ timeout: 20_000 });
+    expect(await page.getByRole("button", { name: /^Vote For/ }).isDisabled()).to.be.true;
+    await screenshot("8-second-vote-refused");
+
+    console.log("\n      web app timings (Chromium headless, this machine)");
+    console.table({
+      "cold proof (first option, in the worker)": { ms: timings.coldProofMs },
+      "click to 202 (proofs prepared)": { ms: timings.clickTo202Ms },
+    });
+    expect(browserErrors.filter((text) => !text.includes("Failed to load resource"))).to.deep.equal([]);
+  });
+});
+
+async function expectTally(page: Page, option: number, votes: string) {
+  const cell = page.getByTestId(`tally-${option}`);
+  for (let tries = 0; tries < 100; tries++) {
+    if ((await cell.textContent())?.trim() === votes) return;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  expect((await cell.textContent())?.trim()).to.equal(votes);
+}
