@@ -86,7 +86,7 @@ describe("auditZone", function () {
   let active: bigint;
   let activeVotes: { txHash: string; nullifiers: bigint[] };
 
-  const audit = (zone = world.zoneAddress) => auditZone(provider, zone, { fromBlock, verifier });
+  const audit = () => auditZone(provider, world.zoneAddress, { fromBlock, verifier });
 
   before(async function () {
     node = await startTamperingRpc();
@@ -296,7 +296,8 @@ describe("auditZone", function () {
     await time.increaseTo((await crooked.zone.getProposal(rejected)).eta);
     await (await crooked.zone.execute(rejected, [payEther(PAYEE, parseEther("0.5"))])).wait();
 
-    const report = await audit(zoneAddress);
+    // Without a verifier of its own, as the CLI calls it.
+    const report = await auditZone(provider, zoneAddress, { fromBlock });
 
     expect(report.ok).to.equal(false);
     for (const name of ["group", "proposal proofs", "vote proofs", "nullifiers", "treasury"]) {
