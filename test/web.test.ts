@@ -142,7 +142,7 @@ describe("web app (Chromium)", function () {
     await world?.bridge.close();
   });
 
-  it("creates an identity, gets registered, votes from the browser, and is refused a second vote", async function () {
+  it("creates an identity, gets registered, votes from the browser, is refused a second vote, and proposes", async function () {
     await page.goto(`${app.url}#/zone/${world.zoneAddress}`);
     await screenshot("1-zone-no-identity");
 
@@ -205,6 +205,19 @@ describe("web app (Chromium)", function () {
       .waitFor({ timeout: 20_000 });
     expect(await page.getByRole("button", { name: /^Vote For/ }).isDisabled()).to.be.true;
     await screenshot("8-second-vote-refused");
+
+    // An anonymous proposal from the browser: a treasury payment, proved in the worker.
+    await page.goto(`${app.url}#/zone/${world.zoneAddress}/propose`);
+    await page.getByLabel("Description").fill("Pay the gardener");
+    await page.getByLabel("Pay to (address)").fill(await world.deployer.getAddress());
+    await page.getByLabel("Amount").fill("0.5");
+    await page.getByRole("button", { name: "Propose" }).click();
+    await page.getByText(/Your proposal is #\d+/).waitFor({ timeout: 60_000 });
+    await screenshot("9-proposed");
+    const newest = await world.zone.proposalCount();
+    expect(newest).to.equal(proposalId + 1n);
+    const { options } = (await world.zone.queryFilter(world.zone.filters.ProposalCreated(newest)))[0]!.args;
+    expect(options[0]![0]!.value).to.equal(500_000_000_000_000_000n);
 
     console.log("\n      web app timings (Chromium headless, this machine)");
     console.table({
