@@ -17,22 +17,29 @@ import {
 } from "../sdk/index.js";
 import { loadRelayerConfig, RelayerConfigError } from "../relayer/config.js";
 import { relayerLogger, startRelayer, type Relayer } from "../relayer/relayer.js";
+import { webConfigFromDeployment } from "../web/config.js";
+import { buildWebApp, serveWebApp, type WebServer } from "../web/serve.js";
 import { DEMO_ACCOUNTS, hardhatAccount, seedDemo, type DemoWorld } from "./demo.js";
 import { PortInUseError, requireFreePort, startLocalChain, type LocalChain } from "./local-chain.js";
 
 const HOST = "127.0.0.1";
-/** The web app's dev server (Vite's default port), under both names a browser may use. */
-const WEB_ORIGINS = ["http://localhost:5173", "http://127.0.0.1:5173"];
+/** Origins of the web app (this one's, and Vite's dev server on 5173), as a browser may name them. */
+function webOrigins(webPort: number): string[] {
+  const ports = [...new Set([webPort, 5173])];
+  return ports.flatMap((port) => [`http://localhost:${port}`, `http://127.0.0.1:${port}`]);
+}
 export const READY_LINE = "ZoneDAO is running";
 
 const USAGE = `Usage: npm start [-- options]
 
 Starts a local chain (hardhat node), deploys ZoneDAO with two demo zones, starts a relayer for
-them and writes the deployment file. Ctrl-C stops everything.
+them, builds and serves the citizens' web app and writes the deployment file. Ctrl-C stops
+everything.
 
 Options (or environment variables):
   --chain-port <port>        local chain's JSON-RPC port (ZONEDAO_CHAIN_PORT, default 8545)
-  --relayer-port <port>      relayer's HTTP port (ZONEDAO_RELAYER_PORT, default 8787)
+    --relayer-port <port>      relayer's HTTP port (ZONEDAO_RELAYER_PORT, default 8787)
+  --web-port <port>          web app's HTTP port (ZONEDAO_WEB_PORT, default 8080)
   --deployment-file <path>   where to write the deployment file (ZONEDAO_DEPLOYMENT_FILE,
                              default deployments/localhost.json); the relayer's database and the
                              chain's log go beside it
@@ -47,6 +54,7 @@ class UsageError extends Error {
 interface StartOptions {
   chainPort: number;
   relayerPort: number;
+  webPort: number;
   deploymentFile: string;
 }
 
@@ -58,6 +66,7 @@ function readOptions(argv: string[], env: NodeJS.ProcessEnv): StartOptions | "he
       options: {
         "chain-port": { type: "string" },
         "relayer-port": { type: "string" },
+        "web-port": { type: "string" },
         "deployment-file": { type: "string" },
         help: { type: "boolean", short: "h" },
       },
@@ -79,12 +88,13 @@ function readOptions(argv: string[], env: NodeJS.ProcessEnv): StartOptions | "he
   const options = {
     chainPort: port("--chain-port", values["chain-port"] ?? env.ZONEDAO_CHAIN_PORT, 8545),
     relayerPort: port("--relayer-port", values["relayer-port"] ?? env.ZONEDAO_RELAYER_PORT, 8787),
+    webPort: port("--web-port", values["web-port"] ?? env.ZONEDAO_WEB_PORT, 8080),
     deploymentFile: resolve(
       values["deployment-file"] ?? env.ZONEDAO_DEPLOYMENT_FILE ?? "deployments/localhost.json",
     ),
   };
-  if (options.chainPort === options.relayerPort) {
-    throw new UsageError(`the chain and the relayer cannot share port ${options.chainPort}`);
+  if (new Set([options.chainPort, options.relayerPort, options.webPort]).size !== 3) {
+    throw new UsageError("the chain, the relayer and the web app need three different ports");
   }
   return options;
 }
@@ -104,12 +114,14 @@ const shown = (path: string) => {
 
 let chain: LocalChain | undefined;
 let relayer: Relayer | undefined;
+let web: WebServer | undefined;
 let stopping: Promise<void> | undefined;
 
 /** Stops the relayer, then the chain, then the prover's threads, and exits with `code`. */
 function stopAndExit(code: number): void {
   stopping ??= (async () => {
     try {
+      await web?.close();
       await relayer?.close();
     } finally {
       await chain?.stop();
@@ -146,6 +158,8 @@ async function main(options: StartOptions): Promise<void> {
   const relayerHint = `npm start -- --relayer-port ${options.relayerPort + 1} (or ZONEDAO_RELAYER_PORT=${options.relayerPort + 1})`;
   await requireFreePort(HOST, options.chainPort, "local chain", chainHint);
   await requireFreePort(HOST, options.relayerPort, "relayer", relayerHint);
+  const webHint = `npm start -- --web-port ${options.webPort + 1} (or ZONEDAO_WEB_PORT=${options.webPort + 1})`;
+  await requireFreePort(HOST, options.webPort, "web app", webHint);
 
   const chainLog = besideDeployment(options.deploymentFile, "-chain.log");
   const relayerDatabase = besideDeployment(options.deploymentFile, "-relayer.sqlite");
@@ -183,7 +197,7 @@ async function main(options: StartOptions): Promise<void> {
   const relayerWallet = hardhatAccount(DEMO_ACCOUNTS.relayer, provider);
   const config = loadRelayerConfig({
     ZONEDAO_LOG_LEVEL: "warn",
-    ZONEDAO_CORS_ORIGINS: WEB_ORIGINS.join(","),
+    ZONEDAO_CORS_ORIGINS: webOrigins(options.webPort).join(","),
     ZONEDAO_BATCH_MAX_AGE_MS: "1000",
     ZONEDAO_POLL_INTERVAL_MS: "500",
     ...process.env,
@@ -210,7 +224,14 @@ async function main(options: StartOptions): Promise<void> {
     world.zones.map((zone) => deployedZone(deployment, zone.address, provider)),
   );
   deployment.relayer = { url: relayerUrl, address: relayer.address };
-  deployment.web = null;
+
+  say("Building and serving the web app (Vite; copies the official proving artifacts)");
+  await buildWebApp();
+  if (stopping) return;
+  const webConfig = webConfigFromDeployment(deployment, { rpcUrl: "/rpc" });
+  web = await serveWebApp({ config: () => webConfig, rpcUrl: chain.url, host: HOST, port: options.webPort });
+  step(`web app on ${web.url}`);
+  deployment.web = { url: web.url };
   deployment.demo = { citizens: world.citizens };
   writeFileSync(options.deploymentFile, formatDeployment(deployment));
   provider.destroy();
@@ -240,7 +261,11 @@ function printSummary(
   say("Relayer");
   say(`  URL        ${relayerUrl}  (GET /v1/health, /v1/zones, /v1/openapi.json)`);
   say(`  account    ${deployment.relayer?.address ?? ""}`);
-  say(`  CORS       ${WEB_ORIGINS.join(", ")}`);
+  say(`  CORS       ${webOrigins(options.webPort).join(", ")}`);
+  say("Web app");
+  say(
+    `  URL        ${deployment.web?.url ?? ""}  (create an identity, then vote as a demo citizen: restore their identity from the deployment file)`,
+  );
   say("Contracts");
   for (const [name, address] of Object.entries(deployment.contracts)) {
     say(`  ${name.padEnd(19)}${address}`);
@@ -264,7 +289,9 @@ function printSummary(
   const { zone, zoneName, proposalId, voter } = world.openProposal;
   const identity = world.citizens.find((citizen) => citizen.name === voter)?.identity ?? "";
   say();
-  say(`Vote as ${voter} on ${zoneName} #${proposalId} (open for a week), from the command line:`);
+  say(
+    `Vote in the browser at ${deployment.web?.url ?? ""}, or as ${voter} on ${zoneName} #${proposalId} (open for a week) from the command line:`,
+  );
   say(
     `  npm run zonedao -- vote --deployment ${file} --zone ${zone} --proposal ${proposalId} --option for --identity ${identity}`,
   );
@@ -282,7 +309,7 @@ function printSummary(
   say(`  await relayer.submitVote(voteRequest("${zone}", vote)); await relayer.waitForVote(vote.nullifier);`);
   say();
   say(
-    `${READY_LINE}: chain ${localChain.url}, relayer ${relayerUrl}, deployment ${file}. ` +
+    `${READY_LINE}: web app ${deployment.web?.url ?? ""}, chain ${localChain.url}, relayer ${relayerUrl}, deployment ${file}. ` +
       `Ctrl-C (or kill -TERM ${process.pid}) stops it.`,
   );
 }

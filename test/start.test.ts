@@ -94,10 +94,12 @@ describe("npm start", function () {
   const running: Started[] = [];
   let chainPort: number;
   let relayerPort: number;
+  let webPort: number;
 
   before(async function () {
     chainPort = await freePort();
     relayerPort = await freePort();
+    webPort = await freePort();
   });
 
   after(function () {
@@ -114,6 +116,8 @@ describe("npm start", function () {
     String(chainPort),
     "--relayer-port",
     String(relayerPort),
+    "--web-port",
+    String(webPort),
     "--deployment-file",
     deploymentFile,
   ];
@@ -163,6 +167,29 @@ describe("npm start", function () {
       });
       expect(cors.headers.get("access-control-allow-origin")).to.equal("http://localhost:5173");
 
+      // The web app, with a config naming the relayer and the zones, and the chain at /rpc.
+      const webUrl = deployment.web?.url ?? "";
+      expect(webUrl).to.equal(`http://127.0.0.1:${webPort}/`);
+      expect(await (await fetch(webUrl)).text()).to.include('<div id="root">');
+      const webConfig = (await (await fetch(new URL("config.json", webUrl))).json()) as {
+        relayers: string[];
+        zones: { address: string }[];
+      };
+      expect(webConfig.relayers).to.deep.equal([relayerUrl]);
+      expect(webConfig.zones.map((zone) => zone.address)).to.deep.equal(
+        deployment.zones.map((zone) => zone.address),
+      );
+      const webCors = await fetch(new URL("/v1/health", relayerUrl), {
+        headers: { origin: new URL(webUrl).origin },
+      });
+      expect(webCors.headers.get("access-control-allow-origin")).to.equal(new URL(webUrl).origin);
+      const rpc = await fetch(new URL("rpc", webUrl), {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_chainId", params: [] }),
+      });
+      expect(((await rpc.json()) as { result: string }).result).to.equal("0x7a69");
+
       // Vote as the first demo citizen on an active proposal of one of its zones.
       const [voter] = citizens;
       if (!voter) throw new Error("no demo citizen");
@@ -199,6 +226,7 @@ describe("npm start", function () {
     expect(isRunning(chainPid), "the hardhat node is gone").to.equal(false);
     expect(await isFree(chainPort), "the chain's port is free").to.equal(true);
     expect(await isFree(relayerPort), "the relayer's port is free").to.equal(true);
+    expect(await isFree(webPort), "the web app's port is free").to.equal(true);
   });
 
   it("starts again on the same ports, and stops on SIGTERM", async function () {

@@ -5,13 +5,13 @@
  * browser, sees the tally change, is refused a second vote, and unlocks again after a reload.
  */
 import { expect } from "chai";
-import { existsSync, mkdirSync, readFileSync } from "node:fs";
-import { createServer, request as httpRequest, type Server } from "node:http";
+import { existsSync, mkdirSync } from "node:fs";
+import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { extname, join, normalize } from "node:path";
+import { join } from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
-import { build } from "vite";
 import type { WebConfig } from "../web/config.js";
+import { buildWebApp, serveWebApp, type WebServer } from "../web/serve.js";
 import type { Relayer } from "../relayer/relayer.js";
 import {
   payFromZone,
@@ -32,52 +32,8 @@ const CHROMIUM_FLAGS = [
   "--disable-component-update",
   "--disable-sync",
 ];
-const WEB_ROOT = join(import.meta.dirname, "..", "web");
-const DIST = join(WEB_ROOT, "dist");
 const SCREENSHOTS = join(import.meta.dirname, "..", "test-results", "web");
 const PASSPHRASE = "correct horse battery staple";
-const CONTENT_TYPES: Record<string, string> = {
-  ".html": "text/html; charset=utf-8",
-  ".js": "text/javascript",
-  ".css": "text/css",
-  ".json": "application/json",
-  ".wasm": "application/wasm",
-};
-
-/**
- * The built app as a static site, with /config.json and /rpc (a same-origin path to the chain's
- * JSON-RPC, as a reverse proxy would give it in production).
- */
-async function serveApp(config: () => WebConfig, rpcUrl: string): Promise<{ url: string; server: Server }> {
-  const server = createServer((request, response) => {
-    const path = new URL(request.url ?? "/", "http://localhost").pathname;
-    if (path === "/config.json") {
-      response.writeHead(200, { "content-type": "application/json" });
-      return response.end(JSON.stringify(config()));
-    }
-    if (path === "/rpc" && request.method === "POST") {
-      const upstream = httpRequest(
-        rpcUrl,
-        { method: "POST", headers: { "content-type": "application/json" } },
-        (answer) => {
-          response.writeHead(answer.statusCode ?? 502, { "content-type": "application/json" });
-          answer.pipe(response);
-        },
-      );
-      request.pipe(upstream);
-      return;
-    }
-    const file = normalize(join(DIST, path === "/" ? "index.html" : path));
-    if (!file.startsWith(DIST) || !existsSync(file)) {
-      response.writeHead(404);
-      return response.end();
-    }
-    response.writeHead(200, { "content-type": CONTENT_TYPES[extname(file)] ?? "application/octet-stream" });
-    response.end(readFileSync(file));
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`, server };
-}
 
 /** A port with nothing listening: the first relayer in the app's list, so every call fails over. */
 async function deadRelayerUrl(): Promise<string> {
@@ -92,7 +48,7 @@ describe("web app (Chromium)", function () {
   this.timeout(240_000);
   let world: RelayerWorld;
   let relayer: Relayer;
-  let app: { url: string; server: Server };
+  let app: WebServer;
   let browser: Browser;
   let page: Page;
   const browserErrors: string[] = [];
@@ -107,10 +63,10 @@ describe("web app (Chromium)", function () {
       );
     }
     mkdirSync(SCREENSHOTS, { recursive: true });
-    await build({ configFile: join(WEB_ROOT, "vite.config.ts"), logLevel: "warn" });
+    await buildWebApp();
     world = await relayerWorld();
     const served: { config?: WebConfig } = {};
-    app = await serveApp(() => served.config!, world.bridge.url);
+    app = await serveWebApp({ config: () => served.config!, rpcUrl: world.bridge.url });
     ({ relayer } = await startTestRelayer(world, {
       ZONEDAO_CORS_ORIGINS: new URL(app.url).origin,
       ZONEDAO_BATCH_MAX_AGE_MS: "200",
@@ -140,8 +96,7 @@ describe("web app (Chromium)", function () {
     if (browserErrors.length > 0) console.log("browser errors:\n" + browserErrors.join("\n"));
     await browser?.close();
     await relayer?.close();
-    app?.server.closeAllConnections();
-    await new Promise((resolve) => app?.server.close(resolve));
+    await app?.close();
     await world?.bridge.close();
   });
 
