@@ -38,7 +38,7 @@ export interface Command {
   summary: string;
   usage: string;
   options: Options;
-  run(context: CommandContext): Promise<void>;
+  run(context: CommandContext): Promise<void> | void;
 }
 
 const common = {
@@ -285,7 +285,7 @@ Each C is an identity commitment (decimal), as \`zonedao identity show\` prints 
 Prints the exported identity (the citizen's only secret: whoever holds it can vote as them) and its
 commitment (public: give it to the zone's registrar).`,
     options: { json: common.json, help: common.help },
-    async run(context) {
+    run(context) {
       const identity = createIdentity();
       const exported = exportIdentity(identity);
       context.print(
@@ -299,7 +299,7 @@ commitment (public: give it to the zone's registrar).`,
     summary: "show an identity's public commitment",
     usage: `zonedao identity show (--identity EXPORTED | --identity-file FILE | --citizen NAME --deployment FILE)`,
     options: { ...common, ...identityFlags },
-    async run(context) {
+    run(context) {
       const identity = context.identity();
       context.print({ commitment: identity.commitment.toString() }, `commitment  ${identity.commitment}`);
     },

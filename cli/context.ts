@@ -119,7 +119,7 @@ export class CommandContext {
     const named = this.deployment()?.zones.find((zone) => zone.name.toLowerCase() === given.toLowerCase());
     if (named === undefined && !isAddress(given)) {
       throw new UsageError(
-        `--zone: "${given}" is not an address${this.deployment() ? " nor a zone in the deployment file" : ""}`,
+        `--zone: "${String(given)}" is not an address${this.deployment() ? " nor a zone in the deployment file" : ""}`,
       );
     }
     const address = getAddress(named?.address ?? given);
@@ -176,7 +176,7 @@ export class CommandContext {
   address(flag: string, fallback?: string): string {
     const value = this.text(flag) ?? fallback;
     if (value === undefined) throw new UsageError(`--${flag} is required`);
-    if (!isAddress(value)) throw new UsageError(`--${flag}: "${value}" is not an address`);
+    if (!isAddress(value)) throw new UsageError(`--${flag}: "${String(value)}" is not an address`);
     return getAddress(value);
   }
 

@@ -133,7 +133,7 @@ describe("zonedao CLI", function () {
       deployment = parseDeployment(readFileSync(deploymentPath, "utf8"));
       expect(deployment.chainId).to.equal("31337");
       for (const address of Object.values(deployment.contracts)) {
-        expect(await ethers.provider.getCode(address!)).not.to.equal("0x");
+        expect(await ethers.provider.getCode(address)).not.to.equal("0x");
       }
     });
 
