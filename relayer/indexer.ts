@@ -23,7 +23,6 @@ export interface ProposalView {
 export class ZoneIndexer {
   readonly #zones: Map<string, Zone>;
   #syncing: Promise<void> | undefined;
-  #syncedAt = 0;
   #chainTime = 0;
   #indexedBlock = -1;
 
@@ -49,18 +48,8 @@ export class ZoneIndexer {
 
   /** Reads new events and refreshes open proposals. Concurrent calls share one run. */
   sync(): Promise<void> {
-    this.#syncing ??= this.#sync()
-      .then(() => void (this.#syncedAt = Date.now()))
-      .finally(() => (this.#syncing = undefined));
+    this.#syncing ??= this.#sync().finally(() => (this.#syncing = undefined));
     return this.#syncing;
-  }
-
-  /**
-   * Syncs unless the last sync is younger than `maxAgeMs`: requests that find an unknown proposal
-   * ask for this, so that a flood of them costs at most one sync per interval.
-   */
-  async syncIfOlderThan(maxAgeMs: number): Promise<void> {
-    if (this.#syncing !== undefined || Date.now() - this.#syncedAt >= maxAgeMs) await this.sync();
   }
 
   /**

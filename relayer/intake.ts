@@ -84,10 +84,12 @@ export class Intake {
     const points = proofPoints(request.proof);
 
     let proposal = this.indexer.proposal(zoneAddress, proposalId.toString());
-    if (proposal === undefined) {
-      // It may have been created since the last sync (at most one extra sync a second, whatever
-      // number of requests name unknown proposals).
-      await this.indexer.syncIfOlderThan(1000);
+    if (proposal === undefined && proposalId <= (await zone.proposalCount())) {
+      // Created since the last sync: read it now (twice if a sync already running started before
+      // it). An id the zone does not have costs one call.
+      await this.indexer.sync();
+      proposal = this.indexer.proposal(zoneAddress, proposalId.toString());
+      if (proposal === undefined) await this.indexer.sync();
       proposal = this.indexer.proposal(zoneAddress, proposalId.toString());
     }
     if (proposal === undefined) {
