@@ -312,6 +312,8 @@ function proposalJson(proposal: IndexedProposal) {
     snapshotRoot: proposal.snapshotRoot,
     snapshotDepth: proposal.snapshotDepth,
     eligibleCount: proposal.eligibleCount,
+    quorumBps: proposal.quorumBps,
+    approvalBps: proposal.approvalBps,
     voteStart: proposal.voteStart,
     voteEnd: proposal.voteEnd,
     createdBlock: proposal.createdBlock,

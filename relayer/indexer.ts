@@ -81,6 +81,15 @@ export class ZoneIndexer {
     if (latest === null) throw new Error("the RPC returned no latest block");
     for (const [address, zone] of this.#zones) {
       let from = this.store.nextBlock(address) ?? this.fromBlock;
+      if (this.store.zoneRules(address) === undefined) {
+        // Indexing from after the zone's creation misses its first RulesChanged: start from the
+        // rules as they were just before the first block indexed.
+        const rules = await zone.rules({ blockTag: Math.max(0, from - 1) }).catch(() => zone.rules());
+        this.store.setZoneRules(address, {
+          quorumBps: Number(rules.quorumBps),
+          approvalBps: Number(rules.approvalBps),
+        });
+      }
       while (from <= latest.number) {
         const to = Math.min(latest.number, from + LOG_RANGE - 1);
         const logs = await this.provider.getLogs({ address, fromBlock: from, toBlock: to });
@@ -117,6 +126,14 @@ export class ZoneIndexer {
       case "MemberRemoved":
         this.store.setMember(zone, Number(args.index), "0");
         break;
+      case "RulesChanged": {
+        const rules = args.rules as { quorumBps: bigint; approvalBps: bigint };
+        this.store.setZoneRules(zone, {
+          quorumBps: Number(rules.quorumBps),
+          approvalBps: Number(rules.approvalBps),
+        });
+        break;
+      }
       case "ProposalCreated": {
         const options = (args.options as { target: string; value: bigint; data: string }[][]).map((actions) =>
           actions.map(({ target, value, data }) => ({ target, value: value.toString(), data })),
@@ -134,6 +151,8 @@ export class ZoneIndexer {
           voteStart: Number(args.voteStart),
           voteEnd: Number(args.voteEnd),
           nullifier: String(args.nullifier),
+          // A proposal is decided by the rules in force when it was created.
+          ...(this.store.zoneRules(zone) ?? { quorumBps: 0, approvalBps: 0 }),
           view: null,
           final: false,
         });

@@ -55,6 +55,9 @@ export interface IndexedProposal {
   voteEnd: number;
   /** The nullifier of the membership proof that created it. */
   nullifier: string;
+  /** The quorum and approval it is decided by: the rules in force at its creation. */
+  quorumBps: number;
+  approvalBps: number;
   /** State name, tally and eta as the zone's getProposal last returned them (JSON). */
   view: string | null;
   /** Whether its state can no longer change (Defeated, Canceled, Expired, Executed). */
@@ -110,10 +113,17 @@ CREATE TABLE IF NOT EXISTS proposals (
   eligible_count INTEGER NOT NULL,
   vote_start INTEGER NOT NULL,
   vote_end INTEGER NOT NULL,
-  nullifier TEXT NOT NULL,
+    nullifier TEXT NOT NULL,
+  quorum_bps INTEGER NOT NULL,
+  approval_bps INTEGER NOT NULL,
   view TEXT,
   final INTEGER NOT NULL DEFAULT 0,
   PRIMARY KEY (zone, id)
+);
+CREATE TABLE IF NOT EXISTS zone_rules (
+  zone TEXT PRIMARY KEY,
+  quorum_bps INTEGER NOT NULL,
+  approval_bps INTEGER NOT NULL
 );
 CREATE TABLE IF NOT EXISTS index_cursors (
   zone TEXT PRIMARY KEY,
@@ -395,8 +405,8 @@ export class RelayerStore {
     this.#db
       .prepare(
         `INSERT INTO proposals (zone, id, created_block, description, options, multiple_choice, snapshot_root,
-           snapshot_depth, eligible_count, vote_start, vote_end, nullifier, view, final)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (zone, id) DO NOTHING`,
+                      snapshot_depth, eligible_count, vote_start, vote_end, nullifier, quorum_bps, approval_bps, view, final)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (zone, id) DO NOTHING`,
       )
       .run(
         proposal.zone,
@@ -411,6 +421,8 @@ export class RelayerStore {
         proposal.voteStart,
         proposal.voteEnd,
         proposal.nullifier,
+        proposal.quorumBps,
+        proposal.approvalBps,
         proposal.view,
         proposal.final ? 1 : 0,
       );
@@ -420,6 +432,23 @@ export class RelayerStore {
     this.#db
       .prepare("UPDATE proposals SET view = ?, final = ? WHERE zone = ? AND id = ?")
       .run(view, final ? 1 : 0, zone, id);
+  }
+
+  /** The zone's quorum and approval rules as of the last event indexed. */
+  zoneRules(zone: string): { quorumBps: number; approvalBps: number } | undefined {
+    const row = this.#db.prepare("SELECT quorum_bps, approval_bps FROM zone_rules WHERE zone = ?").get(zone);
+    return row === undefined
+      ? undefined
+      : { quorumBps: Number(row.quorum_bps), approvalBps: Number(row.approval_bps) };
+  }
+
+  setZoneRules(zone: string, rules: { quorumBps: number; approvalBps: number }): void {
+    this.#db
+      .prepare(
+        `INSERT INTO zone_rules (zone, quorum_bps, approval_bps) VALUES (?, ?, ?)
+         ON CONFLICT (zone) DO UPDATE SET quorum_bps = excluded.quorum_bps, approval_bps = excluded.approval_bps`,
+      )
+      .run(zone, rules.quorumBps, rules.approvalBps);
   }
 
   proposalByNullifier(zone: string, nullifier: string): IndexedProposal | undefined {
@@ -473,6 +502,8 @@ function toProposal(row: Row): IndexedProposal {
     voteStart: Number(row.vote_start),
     voteEnd: Number(row.vote_end),
     nullifier: row.nullifier as string,
+    quorumBps: Number(row.quorum_bps),
+    approvalBps: Number(row.approval_bps),
     view: (row.view as string | null) ?? null,
     final: Number(row.final) === 1,
   };

@@ -10,7 +10,7 @@ import {
 } from "../../sdk/index.js";
 import { loadRelayerConfig, RelayerConfigError } from "../config.js";
 import type { Relayer } from "../relayer.js";
-import { alice, bob, carol, dave, outsider, connection, time } from "../../test/zone-fixture.js";
+import { TEST_RULES, alice, bob, carol, dave, outsider, connection, time } from "../../test/zone-fixture.js";
 import {
   get,
   payFromZone,
@@ -236,6 +236,7 @@ describe("relayer", function () {
       const { tally } = await world.zone.getProposal(world.proposalId);
       expect(first.tally).to.deep.equal(tally.map(String));
       expect(first.summary[1]).to.match(/^For: /);
+      expect(first).to.include({ quorumBps: TEST_RULES.quorumBps, approvalBps: TEST_RULES.approvalBps });
       const one = await get(relayer, `/v1/zones/${world.zoneAddress}/proposals/${world.proposalId}`);
       expect(one.body).to.include({ id: world.proposalId.toString() });
       expect((await get(relayer, `/v1/zones/${world.zoneAddress}/proposals/999`)).status).to.equal(404);
