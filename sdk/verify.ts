@@ -35,10 +35,8 @@
  * A failed batch does not say which proof is bad: it is split in halves, recursively, until every
  * invalid proof is isolated, so a forged vote cannot sink the honest ones.
  */
-import { readFile } from "node:fs/promises";
 import * as snarkjs from "snarkjs";
 import { MAX_OPTIONS, MAX_TREE_DEPTH, MIN_TREE_DEPTH, SNARK_SCALAR_FIELD } from "./constants.js";
-import { semaphoreArtifacts } from "./artifacts.js";
 import type { ProposalProof, VoteProof, ZoneContext } from "./proof.js";
 import { proposalContentHash, proposalScope, semaphoreHash, voteScope } from "./scope.js";
 import type { PackedProof, ZoneAction } from "./types.js";
@@ -144,7 +142,8 @@ interface SharedKey {
   /** alpha, beta and gamma as JSON, to compare with each key loaded later. */
   json: string;
 }
-interface VerificationKeyJson {
+/** A Groth16 verification key as snarkjs writes it (the semaphore-N.json files). */
+export interface VerificationKeyJson {
   vk_alpha_1: string[];
   vk_beta_2: string[][];
   vk_gamma_2: string[][];
@@ -168,12 +167,30 @@ const PUBLIC_INPUTS = 4;
 const WEIGHT_BYTES = 16;
 const UINT256_BOUND = 1n << 256n;
 
+export interface VoteVerifierOptions {
+  /**
+   * Where the official verification key of a depth comes from. By default, the file in
+   * @zk-kit/semaphore-artifacts (Node only); a browser passes keys it fetched and checked itself.
+   */
+  loadVerificationKey?: (depth: number) => Promise<VerificationKeyJson>;
+}
+
+/** The key of `depth` from the locally installed artifacts, imported lazily so browsers can bundle this module. */
+async function readInstalledVerificationKey(depth: number): Promise<VerificationKeyJson> {
+  const [{ readFile }, { semaphoreArtifacts }] = await Promise.all([
+    import("node:fs/promises"),
+    import("./artifacts.js"),
+  ]);
+  return JSON.parse(await readFile(semaphoreArtifacts(depth).verificationKey, "utf8")) as VerificationKeyJson;
+}
+
 /**
  * Builds a vote verifier: one single-thread BN254 curve (for many small operations faster than
  * snarkjs's default worker threads, and it keeps no thread alive) and the official verification
  * keys, each loaded once, when a vote first needs it.
  */
-export async function createVoteVerifier(): Promise<VoteVerifier> {
+export async function createVoteVerifier(options: VoteVerifierOptions = {}): Promise<VoteVerifier> {
+  const loadVerificationKey = options.loadVerificationKey ?? readInstalledVerificationKey;
   let curve: Bn128 | undefined = await curves.getCurveFromName("bn128", { singleThread: true });
   if (curve.r !== SNARK_SCALAR_FIELD) throw new Error("the bn128 curve's group order is not r");
   const inG2 = g2MembershipTest(curve);
@@ -197,8 +214,8 @@ export async function createVoteVerifier(): Promise<VoteVerifier> {
   }
 
   async function loadKey(bn128: Bn128, depth: number): Promise<DepthKey> {
-    const path = semaphoreArtifacts(depth).verificationKey;
-    const json = JSON.parse(await readFile(path, "utf8")) as VerificationKeyJson;
+    const what = `the verification key of depth ${depth}`;
+    const json = await loadVerificationKey(depth);
     // The batch pairs alpha, beta and gamma once for all depths, which needs them to be the same.
     const sharedJson = JSON.stringify([json.vk_alpha_1, json.vk_beta_2, json.vk_gamma_2]);
     shared ??= {
@@ -207,8 +224,8 @@ export async function createVoteVerifier(): Promise<VoteVerifier> {
       gamma: g2FromJson(bn128, json.vk_gamma_2),
       json: sharedJson,
     };
-    if (shared.json !== sharedJson) throw new Error(`${path} has an alpha, beta or gamma of its own`);
-    if (json.IC.length !== PUBLIC_INPUTS + 1) throw new Error(`${path} is not a Semaphore v4 key`);
+    if (shared.json !== sharedJson) throw new Error(`${what} has an alpha, beta or gamma of its own`);
+    if (json.IC.length !== PUBLIC_INPUTS + 1) throw new Error(`${what} is not a Semaphore v4 key`);
     return {
       delta: g2FromJson(bn128, json.vk_delta_2),
       ic: concat(json.IC.map((point) => g1FromJson(bn128, point))),

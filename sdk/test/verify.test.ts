@@ -16,6 +16,7 @@ import {
   verifyVote,
   type Bn128,
   type ProposalToVerify,
+  type VerificationKeyJson,
   type VoteToVerify,
   type VoteVerifier,
 } from "../verify.js";
@@ -391,6 +392,37 @@ describe("createVoteVerifier", function () {
       for (const point of members) expect([inG2(point), byOrder(point)]).to.deep.equal([true, true]);
       for (const point of outsiders) expect([inG2(point), byOrder(point)]).to.deep.equal([false, false]);
     });
+  });
+
+  it("verifies with keys from an injected source, as a browser gives them, and refuses a key of the wrong shape", async function () {
+    const asked: number[] = [];
+    const injected = await createVoteVerifier({
+      loadVerificationKey: (depth) => {
+        asked.push(depth);
+        const json = readFileSync(semaphoreArtifacts(depth).verificationKey, "utf8");
+        return Promise.resolve(JSON.parse(json) as VerificationKeyJson);
+      },
+    });
+    const truncated = await createVoteVerifier({
+      loadVerificationKey: (depth) => {
+        const json = JSON.parse(
+          readFileSync(semaphoreArtifacts(depth).verificationKey, "utf8"),
+        ) as VerificationKeyJson;
+        return Promise.resolve({ ...json, IC: json.IC.slice(0, 3) });
+      },
+    });
+    try {
+      expect(await injected.verifyVotes([...eight, ...three])).to.deep.equal(Array(11).fill(true));
+      expect(asked.sort()).to.deep.equal([2, 3]);
+      const outcome = await truncated.verifyVotes(three).then(
+        () => "resolved",
+        (error: Error) => error.message,
+      );
+      expect(outcome).to.match(/verification key of depth 2 is not a Semaphore v4 key/);
+    } finally {
+      await injected.terminate();
+      await truncated.terminate();
+    }
   });
 
   it("cannot be used once terminated", async function () {
