@@ -11,6 +11,7 @@ import {
   type VoteRequest,
 } from "../../sdk/relayer-client.js";
 import { Zone__factory } from "../../types/ethers-contracts/factories/contracts/Zone__factory.js";
+import { ZoneTrade__factory } from "../../types/ethers-contracts/factories/contracts/economy/ZoneTrade__factory.js";
 import type { WebConfig } from "./config-types.js";
 
 export type { WebConfig } from "./config-types.js";
@@ -32,6 +33,9 @@ export interface ProposalInfo {
   state: string;
   tally: string[];
   eta: number;
+  /** The quorum and approval rules in force at the proposal's creation (relayers that report them). */
+  quorumBps?: number;
+  approvalBps?: number;
 }
 
 export async function loadConfig(): Promise<WebConfig> {
@@ -120,15 +124,30 @@ export class Relayers {
   }
 }
 
-/** The zone's contract over the configured JSON-RPC, read-only; undefined without an RPC URL. */
-export function zoneReader(config: WebConfig, zone: string) {
+/** The chain over the configured JSON-RPC (a path resolves against the app's URL); undefined without one. */
+export function chainProvider(config: WebConfig): JsonRpcProvider | undefined {
   if (!config.rpcUrl) return undefined;
-  const provider = new JsonRpcProvider(
+  return new JsonRpcProvider(
     new URL(config.rpcUrl, document.baseURI).href,
     Network.from(BigInt(config.chainId)),
-    { staticNetwork: true },
+    {
+      staticNetwork: true,
+    },
   );
-  return Zone__factory.connect(zone, provider);
+}
+
+/** The zone's contract over the configured JSON-RPC, read-only; undefined without an RPC URL. */
+export function zoneReader(config: WebConfig, zone: string) {
+  const provider = chainProvider(config);
+  return provider && Zone__factory.connect(zone, provider);
+}
+
+/** The trade contract, read-only; undefined without an RPC URL or a trade contract in the config. */
+export function tradeReader(config: WebConfig) {
+  const provider = chainProvider(config);
+  return provider && config.contracts.trade
+    ? ZoneTrade__factory.connect(config.contracts.trade, provider)
+    : undefined;
 }
 
 /** A relayer's refusal or any failure, as a sentence for the citizen. */

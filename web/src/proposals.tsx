@@ -36,8 +36,16 @@ function duration(seconds: number): string {
 
 const turnoutOf = (proposal: ProposalInfo) => proposal.tally.reduce((sum, votes) => sum + Number(votes), 0);
 
-/** Votes needed for quorum under the zone's quorum rule (basis points), rounded up. */
-export function quorumVotes(proposal: ProposalInfo, quorumBps: number | undefined): number | undefined {
+/**
+ * Votes needed for quorum (basis points of the eligible citizens, rounded up): under the rule in
+ * force at the proposal's creation when the relayer reports it, else the zone's current rule
+ * (`currentQuorumBps`), which is wrong for proposals made before a rules change.
+ */
+export function quorumVotes(
+  proposal: ProposalInfo,
+  currentQuorumBps: number | undefined,
+): number | undefined {
+  const quorumBps = typeof proposal.quorumBps === "number" ? proposal.quorumBps : currentQuorumBps;
   return quorumBps === undefined ? undefined : Math.ceil((quorumBps * proposal.eligibleCount) / 10_000);
 }
 
@@ -119,6 +127,9 @@ export function Results(props: { proposal: ProposalInfo; quorumBps: number | und
       <p id="turnout-label">
         Turnout: {turnout} of {proposal.eligibleCount} citizens
         {needed !== undefined ? `; quorum: ${needed} (${turnout >= needed ? "reached" : "not reached"})` : ""}
+        {needed !== undefined && typeof proposal.quorumBps !== "number" && " under the zone's current rule"}
+        {typeof proposal.approvalBps === "number" &&
+          `; passes with more than ${proposal.approvalBps / 100}% For among For and Against`}
       </p>
       <div
         className="bar"
