@@ -1,0 +1,245 @@
+/**
+ * The decisions a citizen can propose from the app, each turned into zone actions by the sdk's
+ * builders (sdk/actions.ts) from the text of a form. Every input is checked here, with a message
+ * that names the field, so the form never sends an action the citizen did not mean.
+ */
+import { Group } from "@semaphore-protocol/group";
+import { ZeroAddress, getAddress, isAddress, parseEther, parseUnits } from "ethers";
+import {
+  acceptOffer,
+  addMember,
+  createInternalDao,
+  createService,
+  offerGoods,
+  offerTokens,
+  payEther,
+  payToken,
+  removeMember,
+  setRules,
+} from "../../sdk/actions.js";
+import type { ZoneAction, ZoneRules } from "../../sdk/types.js";
+import type { WebConfig } from "./config-types.js";
+
+export const DECISION_KINDS = {
+  payment: "Treasury payment",
+  service: "New public service",
+  "internal-dao": "Internal DAO",
+  offer: "Trade offer (sell)",
+  "accept-offer": "Accept a trade offer (buy)",
+  rules: "Change the rules",
+  membership: "Admit or remove a citizen",
+} as const;
+export type DecisionKind = keyof typeof DECISION_KINDS;
+
+/** The form's fields, as typed: every value is text until it is checked. */
+export type Fields = Record<string, string>;
+
+/** What building actions needs beyond the fields, read from the chain and the relayer. */
+export interface DecisionContext {
+  config: WebConfig;
+  zone: string;
+  /** The zone's current members, as the relayer lists them ("0" for a removed one). */
+  members?: readonly string[];
+  /** The offer being accepted, read from the trade contract. */
+  offer?: { paymentToken: string; total: bigint };
+}
+
+/** A field's value that is wrong, with a message naming it. */
+export class FieldError extends Error {}
+
+/** The zone rules' fields: seconds, percentages and counts, as the rules form shows them. */
+export const RULE_FIELDS: {
+  key: keyof ZoneRules;
+  label: string;
+  unit: "seconds" | "percent" | "count" | "wei";
+}[] = [
+  { key: "votingDelay", label: "Voting delay (seconds)", unit: "seconds" },
+  { key: "votingPeriod", label: "Voting period (seconds)", unit: "seconds" },
+  { key: "executionDelay", label: "Timelock before execution (seconds)", unit: "seconds" },
+  { key: "executionWindow", label: "Execution window (seconds)", unit: "seconds" },
+  { key: "quorumBps", label: "Quorum (% of citizens)", unit: "percent" },
+  { key: "approvalBps", label: "Approval above (% of For + Against)", unit: "percent" },
+  { key: "proposalEpoch", label: "Proposal period (seconds)", unit: "seconds" },
+  { key: "proposalsPerEpoch", label: "Proposals per citizen per period", unit: "count" },
+  { key: "maxRelayerRefundPerVote", label: "Relayer refund per vote, at most (wei)", unit: "wei" },
+];
+
+/** The rules as form fields (`prefix` + key), e.g. to prefill the form with the zone's current rules. */
+export function rulesToFields(rules: Record<keyof ZoneRules, bigint | number>, prefix: string): Fields {
+  const fields: Fields = {};
+  for (const { key, unit } of RULE_FIELDS) {
+    const value = BigInt(rules[key]);
+    fields[prefix + key] = unit === "percent" ? (Number(value) / 100).toString() : value.toString();
+  }
+  return fields;
+}
+
+function rulesFromFields(fields: Fields, prefix: string): ZoneRules {
+  const rules: Partial<Record<keyof ZoneRules, number | bigint>> = {};
+  for (const { key, label, unit } of RULE_FIELDS) {
+    const text = (fields[prefix + key] ?? "").trim();
+    if (unit === "percent") {
+      if (!/^\d{1,3}(\.\d{1,2})?$/.test(text) || Number(text) > 100) {
+        throw new FieldError(`${label}: a percentage from 0 to 100, with at most 2 decimals.`);
+      }
+      rules[key] = Math.round(Number(text) * 100);
+    } else {
+      if (!/^\d+$/.test(text)) throw new FieldError(`${label}: a whole number.`);
+      rules[key] = unit === "wei" ? BigInt(text) : Number(text);
+      if (unit !== "wei" && !Number.isSafeInteger(rules[key])) throw new FieldError(`${label}: too large.`);
+    }
+  }
+  if (rules.votingPeriod === 0) throw new FieldError("Voting period: must be longer than 0 seconds.");
+  if (rules.proposalsPerEpoch === 0) throw new FieldError("Proposals per citizen per period: at least 1.");
+  return rules as unknown as ZoneRules;
+}
+
+function address(fields: Fields, name: string, label: string, { optional = false } = {}): string {
+  const text = (fields[name] ?? "").trim();
+  if (optional && text === "") return ZeroAddress;
+  if (!isAddress(text)) throw new FieldError(`${label}: an address, 0x followed by 40 hex digits.`);
+  return getAddress(text);
+}
+
+/** An amount in whole units ("1.5") of a token with `decimals`, positive. */
+function amount(fields: Fields, name: string, label: string, decimals = 18): bigint {
+  const text = (fields[name] ?? "").trim();
+  if (!/^\d+(\.\d+)?$/.test(text)) throw new FieldError(`${label}: a number such as 100 or 0.5.`);
+  let value: bigint;
+  try {
+    value = decimals === 18 ? parseEther(text) : parseUnits(text, decimals);
+  } catch {
+    throw new FieldError(`${label}: at most ${decimals} decimals.`);
+  }
+  if (value <= 0n) throw new FieldError(`${label}: must be more than 0.`);
+  return value;
+}
+
+function wholeNumber(fields: Fields, name: string, label: string, { min = 0n } = {}): bigint {
+  const text = (fields[name] ?? "").trim();
+  if (!/^(\d+|0x[0-9a-fA-F]+)$/.test(text)) throw new FieldError(`${label}: a whole number.`);
+  const value = BigInt(text);
+  if (value < min) throw new FieldError(`${label}: at least ${min}.`);
+  return value;
+}
+
+function text(fields: Fields, name: string, label: string): string {
+  const value = (fields[name] ?? "").trim();
+  if (value === "") throw new FieldError(`${label}: required.`);
+  return value;
+}
+
+/** The token a field names: the zone's stablecoin ("stablecoin") or an address typed in "…Address". */
+function token(fields: Fields, name: string, label: string, config: WebConfig): string {
+  if (fields[name] === "stablecoin") {
+    if (!config.contracts.stablecoin) throw new FieldError(`${label}: the app does not know the stablecoin.`);
+    return getAddress(config.contracts.stablecoin);
+  }
+  return address(fields, `${name}Address`, `${label} (address)`);
+}
+
+function moduleAddress(config: WebConfig, module: "services" | "goods" | "trade"): string {
+  const known = config.contracts[module];
+  if (!known) throw new FieldError(`The app's config does not name the zone's ${module} contract.`);
+  return getAddress(known);
+}
+
+/** The Merkle siblings of `commitment` in the zone's current group, as removeMember needs them. */
+export function siblingsOf(members: readonly string[], commitment: bigint): bigint[] {
+  const index = members.findIndex((member) => member === commitment.toString());
+  if (index < 0) throw new FieldError("Citizen: this commitment is not in the zone's group.");
+  // A removed member is an empty (0) leaf: add a placeholder, then empty it, as the zone did.
+  const group = new Group(members.map((member) => (member === "0" ? 1n : BigInt(member))));
+  members.forEach((member, leaf) => {
+    if (member === "0") group.removeMember(leaf);
+  });
+  return group.generateMerkleProof(index).siblings;
+}
+
+/** The actions of a For/Against proposal of this kind, from the form's fields. */
+export function buildActions(kind: DecisionKind, fields: Fields, context: DecisionContext): ZoneAction[] {
+  const { config, zone } = context;
+  switch (kind) {
+    case "payment": {
+      const payee = address(fields, "payee", "Pay to");
+      if (fields.currency === "stablecoin") {
+        const coin = token(fields, "currency", "Currency", config);
+        return [payToken(zone, coin, payee, amount(fields, "amount", "Amount"))];
+      }
+      return [payEther(payee, amount(fields, "amount", "Amount"))];
+    }
+    case "service": {
+      const days = wholeNumber(fields, "periodDays", "Paid every (days)", { min: 1n });
+      return [
+        createService(moduleAddress(config, "services"), {
+          kind: text(fields, "serviceKind", "Kind of service"),
+          description: text(fields, "serviceName", "Service name"),
+          provider: address(fields, "provider", "Provider"),
+          token: token(fields, "serviceToken", "Paid in", config),
+          budgetPerPeriod: amount(fields, "budget", "Budget per period"),
+          periodLength: days * 86_400n,
+        }),
+      ];
+    }
+    case "internal-dao": {
+      const share = (fields.incomeShare ?? "").trim();
+      if (!/^\d{1,3}(\.\d{1,2})?$/.test(share) || Number(share) > 100) {
+        throw new FieldError("Income returned to the zone: a percentage from 0 to 100.");
+      }
+      return [
+        createInternalDao(zone, {
+          name: text(fields, "daoName", "Name"),
+          registrar: address(fields, "daoRegistrar", "Registrar", { optional: true }),
+          rules: rulesFromFields(fields, "dao."),
+          incomeShareBps: Math.round(Number(share) * 100),
+        }),
+      ];
+    }
+    case "offer": {
+      const days = wholeNumber(fields, "expiryDays", "Open for (days)", { min: 1n });
+      const base = {
+        zone,
+        trade: moduleAddress(config, "trade"),
+        paymentToken: token(fields, "paymentToken", "Paid in", config),
+        buyer: address(fields, "buyer", "Only this zone may buy", { optional: true }),
+        expiry: BigInt(Math.floor(Date.now() / 1000)) + days * 86_400n,
+      };
+      if (base.buyer === ZeroAddress) delete (base as { buyer?: string }).buyer;
+      if (fields.offerAsset === "goods") {
+        return offerGoods({
+          ...base,
+          goods: moduleAddress(config, "goods"),
+          goodsId: wholeNumber(fields, "goodsId", "Goods id"),
+          quantity: wholeNumber(fields, "quantity", "Quantity", { min: 1n }),
+          pricePerUnit: amount(fields, "price", "Price per unit"),
+        });
+      }
+      return offerTokens({
+        ...base,
+        token: token(fields, "offerToken", "Token sold", config),
+        quantity: amount(fields, "quantity", "Quantity"),
+        // Both tokens with 18 decimals: a whole price per token is the same per smallest unit.
+        pricePerUnit: wholeNumber(fields, "price", "Price per token", { min: 1n }),
+      });
+    }
+    case "accept-offer": {
+      const offerId = wholeNumber(fields, "offerId", "Offer number");
+      if (!context.offer)
+        throw new FieldError("Offer number: no open offer read yet from the trade contract.");
+      return acceptOffer({ trade: moduleAddress(config, "trade"), offerId, ...context.offer });
+    }
+    case "rules":
+      return [setRules(zone, rulesFromFields(fields, "rules."))];
+    case "membership": {
+      const commitment = wholeNumber(fields, "commitment", "Citizen's identity commitment", { min: 1n });
+      if (fields.membership === "remove") {
+        if (!context.members) throw new FieldError("Citizen: the member list is still loading.");
+        return [removeMember(zone, commitment, siblingsOf(context.members, commitment))];
+      }
+      if (context.members?.includes(commitment.toString())) {
+        throw new FieldError("Citizen's identity commitment: already a citizen of the zone.");
+      }
+      return [addMember(zone, commitment)];
+    }
+  }
+}
