@@ -1,6 +1,6 @@
 /**
  * The official Semaphore v4 ceremony files, served by the app itself: this Vite plugin copies the
- * wasm and zkey of each supported depth from the npm package @zk-kit/semaphore-artifacts into the
+ * wasm, zkey and verification key (JSON, for the audit page) of each supported depth from the npm package @zk-kit/semaphore-artifacts into the
  * build (dist/artifacts/), serves them from node_modules in dev, and embeds their SHA-256, computed
  * here from node_modules, in the app (the virtual module "virtual:semaphore-artifacts"). The browser
  * checks every file against these hashes before proving with it, so a tampered or truncated file
@@ -21,10 +21,13 @@ const RESOLVED_ID = `\0${VIRTUAL_ID}`;
 export const DEFAULT_MAX_DEPTH = 20;
 
 export interface ArtifactHashes {
-  [depth: number]: { wasm: string; zkey: string };
+  [depth: number]: Record<ArtifactKind, string>;
 }
 
-function artifactFile(depth: number, kind: "wasm" | "zkey"): string {
+const KINDS = ["wasm", "zkey", "json"] as const;
+type ArtifactKind = (typeof KINDS)[number];
+
+function artifactFile(depth: number, kind: ArtifactKind): string {
   return join(ARTIFACTS_DIR, `semaphore-${depth}.${kind}`);
 }
 
@@ -44,7 +47,10 @@ export function semaphoreArtifactsPlugin(maxDepth = DEFAULT_MAX_DEPTH, { copy = 
     (hashes ??= Object.fromEntries(
       depths.map((depth) => [
         depth,
-        { wasm: sha256(artifactFile(depth, "wasm")), zkey: sha256(artifactFile(depth, "zkey")) },
+        Object.fromEntries(KINDS.map((kind) => [kind, sha256(artifactFile(depth, kind))])) as Record<
+          ArtifactKind,
+          string
+        >,
       ]),
     ));
 
@@ -63,7 +69,7 @@ export function semaphoreArtifactsPlugin(maxDepth = DEFAULT_MAX_DEPTH, { copy = 
       const target = join(outDir, "artifacts");
       mkdirSync(target, { recursive: true });
       for (const depth of depths) {
-        for (const kind of ["wasm", "zkey"] as const) {
+        for (const kind of KINDS) {
           const destination = join(target, `semaphore-${depth}.${kind}`);
           const source = artifactFile(depth, kind);
           if (!existsSync(destination) || statSync(destination).size !== statSync(source).size) {
@@ -74,11 +80,11 @@ export function semaphoreArtifactsPlugin(maxDepth = DEFAULT_MAX_DEPTH, { copy = 
     },
     configureServer(server) {
       server.middlewares.use((request, response, next) => {
-        const match = /^\/artifacts\/semaphore-(\d+)\.(wasm|zkey)$/.exec(request.url ?? "");
+        const match = /^\/artifacts\/semaphore-(\d+)\.(wasm|zkey|json)$/.exec(request.url ?? "");
         const depth = Number(match?.[1]);
         if (!match || !depths.includes(depth)) return next();
         response.setHeader("content-type", "application/octet-stream");
-        createReadStream(artifactFile(depth, match[2] as "wasm" | "zkey")).pipe(response);
+        createReadStream(artifactFile(depth, match[2] as ArtifactKind)).pipe(response);
       });
     },
   };

@@ -2,6 +2,7 @@
 import type { Identity } from "@semaphore-protocol/identity";
 import { useCallback, useEffect, useMemo, useState } from "react";
 import { Relayers, explain, loadConfig, zoneReader, type ProposalInfo, type WebConfig } from "./api.js";
+import { AuditPage } from "./audit-page.js";
 import { IdentityPanel } from "./identity-panel.js";
 import { ProposalList, Results, VotePanel } from "./proposals.js";
 import { ProposeForm } from "./propose.js";
@@ -49,6 +50,8 @@ export function App() {
     page =
       route[2] === "proposal" && route[3] ? (
         <ProposalPage {...common} proposalId={route[3]} />
+      ) : route[2] === "audit" ? (
+        <AuditPage config={config} zone={zone} zoneName={zoneName(config, zone)} />
       ) : route[2] === "propose" ? (
         <ZonePage {...common} proposing />
       ) : (
@@ -194,6 +197,9 @@ function ZonePage(props: ZoneProps & { proposing?: boolean }) {
               <a href={`#/zone/${zone}/propose`}>Make a proposal</a>
             </p>
           )}
+          <p>
+            <a href={`#/zone/${zone}/audit`}>Audit the zone's tallies</a>
+          </p>
         </section>
       )}
     </>

@@ -1,8 +1,9 @@
 /**
  * Loads the official Semaphore wasm and zkey for a depth from the app's own origin (artifacts/),
  * keeps them in the Cache API, and refuses any file whose SHA-256 differs from the hash embedded at
- * build time. Runs in the prover worker.
+ * build time. Runs in the prover worker (proofs) and the page (the audit's verification keys).
  */
+import type { VerificationKeyJson } from "../../sdk/verify.js";
 import { artifactHashes, maxDepth } from "virtual:semaphore-artifacts";
 
 const CACHE_NAME = "zonedao-semaphore-artifacts-v1";
@@ -47,4 +48,16 @@ export async function loadArtifacts(depth: number, base: string): Promise<Verifi
     loadVerified(new URL(`artifacts/semaphore-${depth}.zkey`, base).href, hashes.zkey),
   ]);
   return { wasm, zkey };
+}
+
+/** The official verification key for `depth`, checked like the wasm and zkey: for the audit page. */
+export async function loadVerificationKey(depth: number, base: string): Promise<VerificationKeyJson> {
+  const hashes = artifactHashes[depth];
+  if (!hashes) {
+    throw new Error(
+      `this app serves keys up to depth ${maxDepth}; a proof of depth ${depth} cannot be checked`,
+    );
+  }
+  const bytes = await loadVerified(new URL(`artifacts/semaphore-${depth}.json`, base).href, hashes.json);
+  return JSON.parse(new TextDecoder().decode(bytes)) as VerificationKeyJson;
 }

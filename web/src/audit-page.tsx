@@ -1,0 +1,124 @@
+/**
+ * The tally audit (sdk/audit.ts), run in the browser from chain data alone: no relayer involved.
+ * Proofs are verified with the official verification keys served by the app and checked against
+ * the SHA-256 embedded at build, like the proving files. The audit code (and snarkjs's verifier)
+ * is loaded only when the citizen starts an audit.
+ */
+import { useState } from "react";
+import type { AuditReport } from "../../sdk/audit.js";
+import { chainProvider, explain, type WebConfig } from "./api.js";
+import { loadVerificationKey } from "./artifacts.js";
+
+export function AuditPage({ config, zone, zoneName }: { config: WebConfig; zone: string; zoneName: string }) {
+  const [progress, setProgress] = useState<string[]>([]);
+  const [report, setReport] = useState<AuditReport>();
+  const [error, setError] = useState<string>();
+  const [running, setRunning] = useState(false);
+  const provider = chainProvider(config);
+
+  const run = async () => {
+    if (!provider) return;
+    setRunning(true);
+    setReport(undefined);
+    setError(undefined);
+    const started = performance.now();
+    const lines: string[] = [];
+    const log = (line: string) => {
+      lines.push(`${((performance.now() - started) / 1000).toFixed(1)} s: ${line}`);
+      setProgress([...lines]);
+    };
+    try {
+      log("loading the audit and the proof verifier");
+      const [{ auditZone }, { createVoteVerifier }] = await Promise.all([
+        import("../../sdk/audit.js"),
+        import("../../sdk/verify.js"),
+      ]);
+      const verifier = await createVoteVerifier({
+        loadVerificationKey: (depth) => loadVerificationKey(depth, document.baseURI),
+      });
+      try {
+        const fromBlock = config.zones.find(
+          (known) => known.address.toLowerCase() === zone.toLowerCase(),
+        )?.createdBlock;
+        setReport(await auditZone(provider, zone, { verifier, fromBlock, onProgress: log }));
+      } finally {
+        await verifier.terminate();
+      }
+    } catch (caught) {
+      setError(explain(caught));
+    } finally {
+      setRunning(false);
+    }
+  };
+
+  return (
+    <>
+      <p>
+        <a href={`#/zone/${zone}`}>← {zoneName}</a>
+      </p>
+      <h1>Audit {zoneName}</h1>
+      <section aria-labelledby="audit-heading">
+        <h2 id="audit-heading">Recount everything from the chain</h2>
+        <p className="muted">
+          Your browser reads the zone's events and transactions from the chain's RPC, rebuilds the group,
+          verifies every proof, recounts every proposal and checks executions and the treasury. It trusts the
+          RPC's answers but cross-checks them; it does not use any relayer.
+        </p>
+        {!provider && <p className="error">The audit needs the chain's RPC URL in the app's config.</p>}
+        <button type="button" onClick={() => void run()} disabled={running || !provider}>
+          {running ? "Auditing…" : report ? "Audit again" : "Run the audit"}
+        </button>
+        {progress.length > 0 && (
+          <ol className="progress" aria-label="Audit progress" aria-live="polite">
+            {progress.map((line, index) => (
+              <li key={index}>{line}</li>
+            ))}
+          </ol>
+        )}
+        {error && (
+          <p className="error" role="alert">
+            The audit could not finish: {error}
+          </p>
+        )}
+      </section>
+      {report && <AuditResult report={report} />}
+    </>
+  );
+}
+
+function AuditResult({ report }: { report: AuditReport }) {
+  const failed = report.checks.filter((check) => !check.ok).length;
+  return (
+    <section aria-labelledby="verdict-heading">
+      <h2 id="verdict-heading" className={report.ok ? "ok" : "error"} data-testid="audit-verdict">
+        {report.ok
+          ? "Verdict: everything adds up"
+          : `Verdict: ${failed} of ${report.checks.length} checks found discrepancies`}
+      </h2>
+      <p className="muted">
+        Chain {report.chainId}, as of block {report.block} (
+        {new Date(report.timestamp * 1000).toLocaleString()}), events from block {report.fromBlock}.
+      </p>
+      <ul className="plain checks">
+        {report.checks.map((check) => (
+          <li key={check.name} data-testid={`audit-check-${check.name}`}>
+            <strong>
+              {check.ok ? "OK" : "FAILED"} · {check.name}
+            </strong>{" "}
+            <span className="muted">({check.items} checked)</span>
+            <div className="muted">{check.description}</div>
+            {check.discrepancies.length > 0 && (
+              <ul>
+                {check.discrepancies.map((found, index) => (
+                  <li key={index} className="error">
+                    {found.what} <span className="muted">({found.evidence})</span>
+                  </li>
+                ))}
+              </ul>
+            )}
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
