@@ -9,7 +9,8 @@ import { existsSync, mkdirSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
-import { chromium, type Browser, type Page } from "playwright-core";
+import { chromium, type Browser, type Locator, type Page } from "playwright-core";
+import { setRules } from "../sdk/actions.js";
 import type { WebConfig } from "../web/config.js";
 import { buildWebApp, serveWebApp, type WebServer } from "../web/serve.js";
 import type { Relayer } from "../relayer/relayer.js";
@@ -19,7 +20,7 @@ import {
   startTestRelayer,
   type RelayerWorld,
 } from "../relayer/test/relayer-fixture.js";
-import { bob, proposeAs } from "./zone-fixture.js";
+import { TEST_RULES, bob, proposeAs } from "./zone-fixture.js";
 
 const CHROMIUM = "/usr/bin/chromium";
 const CHROMIUM_FLAGS = [
@@ -100,7 +101,7 @@ describe("web app (Chromium)", function () {
     await world?.bridge.close();
   });
 
-  it("creates an identity, gets registered, votes from the browser, is refused a second vote, and proposes", async function () {
+  it("creates an identity, gets registered, votes from the browser, is refused a second vote, proposes a payment and a rules change, and audits the zone", async function () {
     await page.goto(`${app.url}#/zone/${world.zoneAddress}`);
     await screenshot("1-zone-no-identity");
 
@@ -177,6 +178,47 @@ describe("web app (Chromium)", function () {
     const { options } = (await world.zone.queryFilter(world.zone.filters.ProposalCreated(newest)))[0]!.args;
     expect(options[0]![0]!.value).to.equal(500_000_000_000_000_000n);
 
+    // A rules change, prefilled with the zone's current rules: only the quorum is edited.
+    const current = await world.zone.rules();
+    await page.getByLabel("What do you propose?").selectOption({ label: "Change the rules" });
+    const quorum = page.getByLabel("Quorum (% of citizens)");
+    await expectValue(quorum, (Number(current.quorumBps) / 100).toString());
+    await quorum.fill("150");
+    await page
+      .getByTestId("proposal-preview")
+      .getByText("Quorum (% of citizens): a percentage from 0 to 100")
+      .waitFor();
+    await quorum.fill("40");
+    await page.getByLabel("Description").fill("Lower the quorum to 40%");
+    await page
+      .getByTestId("proposal-preview")
+      .getByText(/For: change the zone's rules: .*quorum 40%/)
+      .waitFor();
+    await screenshot("10-rules-change-form");
+    await page.getByRole("button", { name: "Propose" }).click();
+    await page.getByText(`Your proposal is #${proposalId + 2n}.`).waitFor({ timeout: 60_000 });
+    await screenshot("11-rules-change-proposed");
+    const rulesEvent = (
+      await world.zone.queryFilter(world.zone.filters.ProposalCreated(proposalId + 2n))
+    )[0]!;
+    const expected = setRules(world.zoneAddress, { ...TEST_RULES, quorumBps: 4000 });
+    const recorded = rulesEvent.args.options.map((actions) =>
+      actions.map(({ target, value, data }) => ({ target, value, data })),
+    );
+    expect(recorded).to.deep.equal([[expected]]);
+    expect(rulesEvent.args.description).to.equal("Lower the quorum to 40%");
+
+    // The tally audit, in the browser, from the chain alone: every check passes.
+    await page.goto(`${app.url}#/zone/${world.zoneAddress}/audit`);
+    await page.getByRole("button", { name: "Run the audit" }).click();
+    await page.getByTestId("audit-verdict").waitFor({ timeout: 90_000 });
+    await screenshot("12-audit");
+    expect(await page.getByTestId("audit-verdict").textContent()).to.equal("Verdict: everything adds up");
+    const checks = await page.locator("[data-testid^=audit-check-]").allTextContents();
+    expect(checks).to.have.length.greaterThan(5);
+    for (const check of checks) expect(check).to.match(/^OK · /);
+    expect(await page.getByLabel("Audit progress").textContent()).to.match(/verifying \d+ vote proofs/);
+
     console.log("\n      web app timings (Chromium headless, this machine)");
     console.table({
       "cold proof (first option, in the worker)": { ms: timings.coldProofMs },
@@ -185,6 +227,13 @@ describe("web app (Chromium)", function () {
     expect(browserErrors).to.deep.equal([]);
   });
 });
+
+async function expectValue(input: Locator, value: string) {
+  for (let tries = 0; tries < 100 && (await input.inputValue()) !== value; tries++) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  expect(await input.inputValue()).to.equal(value);
+}
 
 async function expectTally(page: Page, option: number, votes: string) {
   const cell = page.getByTestId(`tally-${option}`);
