@@ -20,7 +20,8 @@ import {
   startTestRelayer,
   type RelayerWorld,
 } from "../relayer/test/relayer-fixture.js";
-import { TEST_RULES, bob, proposeAs } from "./zone-fixture.js";
+import { siblingsOf } from "../web/src/decisions.js";
+import { TEST_RULES, bob, ethers, proposeAs } from "./zone-fixture.js";
 
 const CHROMIUM = "/usr/bin/chromium";
 const CHROMIUM_FLAGS = [
@@ -49,6 +50,7 @@ describe("web app (Chromium)", function () {
   this.timeout(240_000);
   let world: RelayerWorld;
   let relayer: Relayer;
+  let relayerUrl: string;
   let app: WebServer;
   let browser: Browser;
   let page: Page;
@@ -73,14 +75,18 @@ describe("web app (Chromium)", function () {
       ZONEDAO_BATCH_MAX_AGE_MS: "200",
       ZONEDAO_POLL_INTERVAL_MS: "250",
     }));
-    const relayerUrl = await relayer.listen();
+    relayerUrl = await relayer.listen();
     served.config = {
       format: "zonedao-web/1",
       chainId: world.chainId.toString(),
       rpcUrl: "/rpc",
       relayers: [await deadRelayerUrl(), relayerUrl],
       zones: [{ address: world.zoneAddress, name: "Riverside", createdBlock: 0 }],
-      contracts: {},
+      contracts: {
+        services: await world.factory.SERVICES(),
+        goods: await world.factory.GOODS(),
+        trade: await world.factory.TRADE(),
+      },
     };
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS });
     page = await browser.newPage({ viewport: { width: 390, height: 844 } }); // a phone's width
@@ -208,11 +214,31 @@ describe("web app (Chromium)", function () {
     expect(recorded).to.deep.equal([[expected]]);
     expect(rulesEvent.args.description).to.equal("Lower the quorum to 40%");
 
+    // A service, previewed only (the citizen's two proposals for this period are used).
+    await page.getByLabel("What do you propose?").selectOption({ label: "New public service" });
+    await page.getByLabel("Kind of service").fill("healthcare");
+    await page.getByLabel("Service name").fill("Night clinic");
+    await page.getByLabel("Provider (address)").fill("0x1234");
+    await page.getByLabel("Paid in (token address)").fill(world.zoneAddress);
+    await page.getByLabel("Budget per period").fill("250");
+    await page
+      .getByTestId("proposal-preview")
+      .getByText("Provider: an address, 0x followed by 40 hex digits.")
+      .waitFor();
+    await page.getByLabel("Provider (address)").fill(await world.deployer.getAddress());
+    await page
+      .getByTestId("proposal-preview")
+      .getByText(
+        /^For: pay 250000000000000000000 base units of token 0x.* every 30 days to provider 0x.* for healthcare \(new service: "Night clinic"\)$/,
+      )
+      .waitFor();
+    await screenshot("12-service-preview");
+
     // The tally audit, in the browser, from the chain alone: every check passes.
     await page.goto(`${app.url}#/zone/${world.zoneAddress}/audit`);
     await page.getByRole("button", { name: "Run the audit" }).click();
     await page.getByTestId("audit-verdict").waitFor({ timeout: 90_000 });
-    await screenshot("12-audit");
+    await screenshot("13-audit");
     expect(await page.getByTestId("audit-verdict").textContent()).to.equal("Verdict: everything adds up");
     const checks = await page.locator("[data-testid^=audit-check-]").allTextContents();
     expect(checks).to.have.length.greaterThan(5);
@@ -225,6 +251,31 @@ describe("web app (Chromium)", function () {
       "click to 202 (proofs prepared)": { ms: timings.clickTo202Ms },
     });
     expect(browserErrors).to.deep.equal([]);
+  });
+
+  it("computes a removal's Merkle siblings from the relayer's member list, also after a removal", async function () {
+    // The zone alone may remove a citizen: the test speaks as the zone, with static calls first.
+    await ethers.provider.send("hardhat_impersonateAccount", [world.zoneAddress]);
+    await ethers.provider.send("hardhat_setBalance", [world.zoneAddress, "0xde0b6b3a7640000"]);
+    const asZone = world.zone.connect(await ethers.getSigner(world.zoneAddress));
+    const members = async () =>
+      (
+        (await (await fetch(`${relayerUrl}/v1/zones/${world.zoneAddress}/members`)).json()) as {
+          members: string[];
+        }
+      ).members;
+    const before = await members();
+    const [first, second] = [BigInt(before[0]!), BigInt(before.at(-1)!)];
+    await (await asZone.removeMember(first, siblingsOf(before, first))).wait();
+    let after = before;
+    for (let tries = 0; tries < 100 && !after.includes("0"); tries++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      after = await members();
+    }
+    expect(after[0]).to.equal("0");
+    // With an empty leaf in the tree: the zone accepts the siblings (a wrong one would revert).
+    await asZone.removeMember.staticCall(second, siblingsOf(after, second));
+    expect(() => siblingsOf(after, 7n)).to.throw("not in the zone's group");
   });
 });
 
