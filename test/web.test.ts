@@ -10,7 +10,6 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { chromium, type Browser, type Locator, type Page } from "playwright-core";
-import { setRules } from "../sdk/actions.js";
 import type { WebConfig } from "../web/config.js";
 import { buildWebApp, serveWebApp, type WebServer } from "../web/serve.js";
 import type { Relayer } from "../relayer/relayer.js";
@@ -20,7 +19,14 @@ import {
   startTestRelayer,
   type RelayerWorld,
 } from "../relayer/test/relayer-fixture.js";
-import { siblingsOf } from "../web/src/decisions.js";
+import { describeProposal, setRules } from "../sdk/actions.js";
+import {
+  buildActions,
+  rulesToFields,
+  siblingsOf,
+  type DecisionKind,
+  type Fields,
+} from "../web/src/decisions.js";
 import { TEST_RULES, bob, ethers, proposeAs } from "./zone-fixture.js";
 
 const CHROMIUM = "/usr/bin/chromium";
@@ -251,6 +257,76 @@ describe("web app (Chromium)", function () {
       "click to 202 (proofs prepared)": { ms: timings.clickTo202Ms },
     });
     expect(browserErrors).to.deep.equal([]);
+  });
+
+  it("builds every decision kind's actions from form fields, each readable as a sentence", async function () {
+    const config = { ...(await (await fetch(`${app.url}config.json`)).json()) } as WebConfig;
+    const zone = world.zoneAddress;
+    const other = await world.deployer.getAddress();
+    const rules = rulesToFields(TEST_RULES, "dao.");
+    const forms: [DecisionKind, Fields, RegExp][] = [
+      ["payment", { payee: other, amount: "1.5", currency: "ether" }, /^pay 1\.5 ETH to 0x/],
+      [
+        "internal-dao",
+        { daoName: "Library", daoRegistrar: "", incomeShare: "12.5", ...rules },
+        /^create internal DAO "Library" returning 12\.5% of its income, with no registrar and rules: .*quorum 50%/,
+      ],
+      [
+        "offer",
+        {
+          offerAsset: "tokens",
+          offerToken: "other",
+          offerTokenAddress: other,
+          quantity: "10",
+          paymentToken: "other",
+          paymentTokenAddress: other,
+          price: "3",
+          buyer: "",
+          expiryDays: "7",
+        },
+        /^call approve\(0x\w+, 10000000000000000000\) on token 0x\w+; then offer 10000000000000000000 base units of token 0x\w+ to any zone for 30000000000000000000 base units/,
+      ],
+      [
+        "offer",
+        {
+          offerAsset: "goods",
+          goodsId: "0x2a",
+          quantity: "5",
+          paymentToken: "other",
+          paymentTokenAddress: other,
+          price: "2",
+          buyer: "",
+          expiryDays: "1",
+        },
+        /^let the trade contract 0x\w+ move the zone's goods; then offer 5 units of goods 0x0+2a to any zone at 2000000000000000000 base units/,
+      ],
+      [
+        "accept-offer",
+        { offerId: "3" },
+        /^call approve\(0x\w+, 6\) on token 0x\w+; then accept trade offer #3$/,
+      ],
+      ["membership", { membership: "add", commitment: "123" }, /^add citizen 123 to the zone$/],
+    ];
+    for (const [kind, fields, expected] of forms) {
+      const actions = buildActions(kind, fields, { config, zone, offer: { paymentToken: other, total: 6n } });
+      const [, forLine] = describeProposal([actions], {
+        zone,
+        services: config.contracts.services,
+        goods: config.contracts.goods,
+        trade: config.contracts.trade,
+        multipleChoice: false,
+      });
+      expect(forLine?.replace(/^For: /, ""), kind).to.match(expected);
+    }
+    expect(() =>
+      buildActions("internal-dao", { daoName: "x", incomeShare: "101", ...rules }, { config, zone }),
+    ).to.throw("Income returned to the zone: a percentage from 0 to 100.");
+    expect(() => buildActions("offer", { offerAsset: "goods" }, { config, zone })).to.throw(
+      /^Open for \(days\)/,
+    );
+    expect(() => buildActions("accept-offer", { offerId: "3" }, { config, zone })).to.throw(
+      /no open offer read yet/,
+    );
   });
 
   it("computes a removal's Merkle siblings from the relayer's member list, also after a removal", async function () {
