@@ -19,7 +19,7 @@ import {
   startTestRelayer,
   type RelayerWorld,
 } from "../relayer/test/relayer-fixture.js";
-import { describeProposal, setRules } from "../sdk/actions.js";
+import { createService, describeProposal, setRules } from "../sdk/actions.js";
 import {
   buildActions,
   rulesToFields,
@@ -327,6 +327,26 @@ describe("web app (Chromium)", function () {
     expect(() => buildActions("accept-offer", { offerId: "3" }, { config, zone })).to.throw(
       /no open offer read yet/,
     );
+    // Amounts follow the tokens' decimals, as read from the chain.
+    const sixDecimals = { tokens: { [other]: { symbol: "USDC", decimals: 6 } } };
+    const service = { serviceKind: "transport", serviceName: "Bus", provider: other, serviceToken: "other" };
+    const [create] = buildActions(
+      "service",
+      { ...service, serviceTokenAddress: other, budget: "250.5", periodDays: "7" },
+      { config, zone, ...sixDecimals },
+    );
+    expect(create).to.deep.equal(
+      createService(config.contracts.services!, {
+        kind: "transport",
+        description: "Bus",
+        provider: other,
+        token: other,
+        budgetPerPeriod: 250_500_000n,
+        periodLength: 7 * 86_400,
+      }),
+    );
+    const sellForUsdc = { ...forms[2]![1], offerTokenAddress: zone, price: "3" };
+    expect(() => buildActions("offer", sellForUsdc, { config, zone, ...sixDecimals })).to.throw(/too fine/);
   });
 
   it("computes a removal's Merkle siblings from the relayer's member list, also after a removal", async function () {

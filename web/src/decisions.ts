@@ -4,7 +4,7 @@
  * that names the field, so the form never sends an action the citizen did not mean.
  */
 import { Group } from "@semaphore-protocol/group";
-import { ZeroAddress, getAddress, isAddress, parseEther, parseUnits } from "ethers";
+import { ZeroAddress, getAddress, isAddress, parseUnits } from "ethers";
 import {
   acceptOffer,
   addMember,
@@ -16,6 +16,7 @@ import {
   payToken,
   removeMember,
   setRules,
+  type TokenInfo,
 } from "../../sdk/actions.js";
 import type { ZoneAction, ZoneRules } from "../../sdk/types.js";
 import type { WebConfig } from "./config-types.js";
@@ -42,6 +43,14 @@ export interface DecisionContext {
   members?: readonly string[];
   /** The offer being accepted, read from the trade contract. */
   offer?: { paymentToken: string; total: bigint };
+  /** Tokens read from the chain, by checksummed address: amounts use their decimals (else 18). */
+  tokens?: Record<string, TokenInfo>;
+}
+
+const DEFAULT_DECIMALS = 18;
+
+function decimalsOf(context: DecisionContext, token: string): number {
+  return context.tokens?.[getAddress(token)]?.decimals ?? DEFAULT_DECIMALS;
 }
 
 /** A field's value that is wrong, with a message naming it. */
@@ -102,12 +111,12 @@ function address(fields: Fields, name: string, label: string, { optional = false
 }
 
 /** An amount in whole units ("1.5") of a token with `decimals`, positive. */
-function amount(fields: Fields, name: string, label: string, decimals = 18): bigint {
+function amount(fields: Fields, name: string, label: string, decimals: number): bigint {
   const text = (fields[name] ?? "").trim();
   if (!/^\d+(\.\d+)?$/.test(text)) throw new FieldError(`${label}: a number such as 100 or 0.5.`);
   let value: bigint;
   try {
-    value = decimals === 18 ? parseEther(text) : parseUnits(text, decimals);
+    value = parseUnits(text, decimals);
   } catch {
     throw new FieldError(`${label}: at most ${decimals} decimals.`);
   }
@@ -164,19 +173,20 @@ export function buildActions(kind: DecisionKind, fields: Fields, context: Decisi
       const payee = address(fields, "payee", "Pay to");
       if (fields.currency === "stablecoin") {
         const coin = token(fields, "currency", "Currency", config);
-        return [payToken(zone, coin, payee, amount(fields, "amount", "Amount"))];
+        return [payToken(zone, coin, payee, amount(fields, "amount", "Amount", decimalsOf(context, coin)))];
       }
-      return [payEther(payee, amount(fields, "amount", "Amount"))];
+      return [payEther(payee, amount(fields, "amount", "Amount", DEFAULT_DECIMALS))];
     }
     case "service": {
       const days = wholeNumber(fields, "periodDays", "Paid every (days)", { min: 1n });
+      const paidIn = token(fields, "serviceToken", "Paid in", config);
       return [
         createService(moduleAddress(config, "services"), {
           kind: text(fields, "serviceKind", "Kind of service"),
           description: text(fields, "serviceName", "Service name"),
           provider: address(fields, "provider", "Provider"),
-          token: token(fields, "serviceToken", "Paid in", config),
-          budgetPerPeriod: amount(fields, "budget", "Budget per period"),
+          token: paidIn,
+          budgetPerPeriod: amount(fields, "budget", "Budget per period", decimalsOf(context, paidIn)),
           periodLength: days * 86_400n,
         }),
       ];
@@ -211,15 +221,24 @@ export function buildActions(kind: DecisionKind, fields: Fields, context: Decisi
           goods: moduleAddress(config, "goods"),
           goodsId: wholeNumber(fields, "goodsId", "Goods id"),
           quantity: wholeNumber(fields, "quantity", "Quantity", { min: 1n }),
-          pricePerUnit: amount(fields, "price", "Price per unit"),
+          pricePerUnit: amount(fields, "price", "Price per unit", decimalsOf(context, base.paymentToken)),
         });
+      }
+      const sold = token(fields, "offerToken", "Token sold", config);
+      const soldDecimals = decimalsOf(context, sold);
+      // The contract prices each smallest unit sold in smallest units of the payment token.
+      const perToken = amount(fields, "price", "Price per token", decimalsOf(context, base.paymentToken));
+      const scale = 10n ** BigInt(soldDecimals);
+      if (perToken % scale !== 0n) {
+        throw new FieldError(
+          `Price per token: too fine for the tokens' decimals; it must be a multiple of ${scale} smallest units of the payment token.`,
+        );
       }
       return offerTokens({
         ...base,
-        token: token(fields, "offerToken", "Token sold", config),
-        quantity: amount(fields, "quantity", "Quantity"),
-        // Both tokens with 18 decimals: a whole price per token is the same per smallest unit.
-        pricePerUnit: wholeNumber(fields, "price", "Price per token", { min: 1n }),
+        token: sold,
+        quantity: amount(fields, "quantity", "Quantity", soldDecimals),
+        pricePerUnit: perToken / scale,
       });
     }
     case "accept-offer": {

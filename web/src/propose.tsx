@@ -4,11 +4,12 @@
  */
 import type { Identity } from "@semaphore-protocol/identity";
 import { useEffect, useId, useMemo, useState, type FormEvent, type ReactNode } from "react";
-import { describeProposal, type DescribeContext } from "../../sdk/actions.js";
+import { Contract, getAddress, isAddress } from "ethers";
+import { describeProposal, type DescribeContext, type TokenInfo } from "../../sdk/actions.js";
 import { nullifierOf } from "../../sdk/nullifier.js";
 import { proposalScope } from "../../sdk/scope.js";
 import type { ZoneAction } from "../../sdk/types.js";
-import { explain, tradeReader, zoneReader, type Relayers, type WebConfig } from "./api.js";
+import { chainProvider, explain, tradeReader, zoneReader, type Relayers, type WebConfig } from "./api.js";
 import {
   DECISION_KINDS,
   RULE_FIELDS,
@@ -29,15 +30,56 @@ interface ProposeProps {
 }
 
 /** How the proposal's actions read, as the zone's citizens will see them when they vote. */
-function describeContext(config: WebConfig, zone: string): DescribeContext {
-  const { services, goods, trade, stablecoin } = config.contracts;
-  return {
-    zone,
-    services,
-    goods,
-    trade,
-    tokens: stablecoin ? { [stablecoin]: { symbol: "USDz", decimals: 18 } } : {},
-  };
+function describeContext(
+  config: WebConfig,
+  zone: string,
+  tokens: Record<string, TokenInfo>,
+): DescribeContext {
+  const { services, goods, trade } = config.contracts;
+  return { zone, services, goods, trade, tokens };
+}
+
+const ERC20_METADATA = [
+  "function symbol() view returns (string)",
+  "function decimals() view returns (uint8)",
+];
+
+/**
+ * The symbol and decimals of every token the form names, read over RPC, so amounts are typed and
+ * previewed in whole tokens. Until read (or if the RPC cannot say), the stablecoin counts as USDz
+ * with 18 decimals and any other token as 18 decimals.
+ */
+function useTokens(config: WebConfig, addresses: readonly (string | undefined)[]): Record<string, TokenInfo> {
+  const { stablecoin } = config.contracts;
+  const [tokens, setTokens] = useState<Record<string, TokenInfo>>(() =>
+    stablecoin ? { [getAddress(stablecoin)]: { symbol: "USDz", decimals: 18 } } : {},
+  );
+  const wanted = [stablecoin, ...addresses].filter(
+    (address): address is string => !!address && isAddress(address),
+  );
+  const key = wanted.map((address) => getAddress(address)).join(",");
+  useEffect(() => {
+    const provider = chainProvider(config);
+    if (!provider) return;
+    let current = true;
+    for (const address of new Set(key.split(",").filter(Boolean))) {
+      const token = new Contract(address, ERC20_METADATA, provider);
+      Promise.all([token.getFunction("symbol")(), token.getFunction("decimals")()]).then(
+        ([symbol, decimals]) => {
+          if (current)
+            setTokens((known) => ({
+              ...known,
+              [address]: { symbol: String(symbol), decimals: Number(decimals) },
+            }));
+        },
+        () => undefined, // not an ERC-20 with metadata: amounts stay in 18 decimals
+      );
+    }
+    return () => {
+      current = false;
+    };
+  }, [config, key]);
+  return tokens;
 }
 
 export function ProposeForm(props: ProposeProps) {
@@ -105,7 +147,13 @@ export function ProposeForm(props: ProposeProps) {
     };
   }, [config, kind, offerId]);
 
-  const context: DecisionContext = { config, zone, members, offer };
+  const tokens = useTokens(config, [
+    fields.serviceTokenAddress,
+    fields.offerTokenAddress,
+    fields.paymentTokenAddress,
+    offer?.paymentToken,
+  ]);
+  const context: DecisionContext = { config, zone, members, offer, tokens };
   let actions: ZoneAction[] | undefined;
   let problem: string | undefined;
   try {
@@ -114,7 +162,8 @@ export function ProposeForm(props: ProposeProps) {
     problem = error instanceof Error ? error.message : String(error);
   }
   const summary =
-    actions && describeProposal([actions], { ...describeContext(config, zone), multipleChoice: false });
+    actions &&
+    describeProposal([actions], { ...describeContext(config, zone, tokens), multipleChoice: false });
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -220,9 +269,9 @@ export function ProposeForm(props: ProposeProps) {
         config.contracts.stablecoin
           ? [
               ["stablecoin", "USDz (the zone's stablecoin)"],
-              ["other", "Another token (18 decimals)"],
+              ["other", "Another token"],
             ]
-          : [["other", "A token (18 decimals)"]],
+          : [["other", "A token (its address)"]],
       )}
       {fields[name] === "other" && input(`${name}Address`, `${label} (token address)`)}
     </>
@@ -289,7 +338,7 @@ export function ProposeForm(props: ProposeProps) {
             {tokenChoice("offerToken", "Token sold")}
             {input("quantity", "Quantity (tokens)", { decimal: true })}
             {tokenChoice("paymentToken", "Paid in")}
-            {input("price", "Price per token (whole tokens of the payment token)")}
+            {input("price", "Price per token (in the payment token)", { decimal: true })}
           </>
         )}
         {input("buyer", "Only this zone may buy (address)", { hint: "Empty: any zone." })}
