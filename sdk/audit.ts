@@ -28,7 +28,7 @@ import {
   type Result,
   type TransactionResponse,
 } from "ethers";
-import { MIN_TREE_DEPTH, PROPOSAL_STATES, SNARK_SCALAR_FIELD } from "./constants.js";
+import { MIN_TREE_DEPTH, PROPOSAL_STATES, ROOT_VALIDITY_SECONDS, SNARK_SCALAR_FIELD } from "./constants.js";
 import { ZoneFactory__factory, ZoneServices__factory, Zone__factory } from "./contracts.js";
 import { ledgerBalance, readLedger, type LedgerEntry } from "./ledger.js";
 import { actionsHash, proposalContentHash } from "./scope.js";
@@ -80,8 +80,6 @@ export interface AuditOptions {
   concurrency?: number;
 }
 
-/** How long a replaced root still admits proposals (ZoneMembership.ROOT_VALIDITY). */
-const ROOT_VALIDITY_SECONDS = 3600n;
 const BPS = 10_000n;
 const AGAINST = 0;
 const FOR = 1;
@@ -626,7 +624,7 @@ async function recentRootProblem(
   for (let k = current - 1; k >= 0; k--) {
     if (states[k]!.root !== root) continue;
     const replacedAt = await context.timestampOf(states[k + 1]!.blockNumber);
-    if (blockTime <= replacedAt + ROOT_VALIDITY_SECONDS) return undefined;
+    if (blockTime <= replacedAt + BigInt(ROOT_VALIDITY_SECONDS)) return undefined;
     return (
       `its proof's root ${root} was replaced at ${replacedAt}, more than ${ROOT_VALIDITY_SECONDS} s ` +
       `before the proposal (${blockTime})`

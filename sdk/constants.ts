@@ -11,6 +11,12 @@ export const SNARK_SCALAR_FIELD =
 export const MIN_TREE_DEPTH = 1;
 export const MAX_TREE_DEPTH = 32;
 
+/**
+ * Seconds a replaced group root still admits proposals (ZoneMembership.ROOT_VALIDITY), as
+ * Semaphore allows, so a proof made just before the group changed still counts.
+ */
+export const ROOT_VALIDITY_SECONDS = 3600;
+
 /** The most options a proposal may offer (ZoneGovernance.MAX_OPTIONS). */
 export const MAX_OPTIONS = 16;
 

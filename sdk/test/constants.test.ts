@@ -7,6 +7,7 @@ import {
   MAX_TREE_DEPTH,
   MIN_TREE_DEPTH,
   PROPOSAL_STATES,
+  ROOT_VALIDITY_SECONDS,
   SNARK_SCALAR_FIELD,
   VoteOption,
 } from "../constants.js";
@@ -92,6 +93,13 @@ describe("constants", function () {
       expect(await zone.AGAINST()).to.equal(BigInt(VoteOption.Against));
       expect(await zone.FOR()).to.equal(BigInt(VoteOption.For));
       expect(await zone.ABSTAIN()).to.equal(BigInt(VoteOption.Abstain));
+    });
+  });
+
+  describe("ROOT_VALIDITY_SECONDS", function () {
+    it("equals ZoneMembership.ROOT_VALIDITY", async function () {
+      const { zone } = await loadFixture(emptyZone);
+      expect(await zone.ROOT_VALIDITY()).to.equal(BigInt(ROOT_VALIDITY_SECONDS));
     });
   });
 
