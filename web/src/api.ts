@@ -7,7 +7,6 @@ import {
   RelayerClient,
   RelayerRefusal,
   type ProposalRequest,
-  type SubmissionStatus,
   type VoteRequest,
 } from "../../sdk/relayer-client.js";
 import { Zone__factory } from "../../types/ethers-contracts/factories/contracts/Zone__factory.js";
@@ -109,18 +108,6 @@ export class Relayers {
 
   submitProposal(request: ProposalRequest) {
     return this.first((client) => client.submitProposal(request));
-  }
-
-  /** What any relayer knows of this nullifier (undefined: none accepted it). */
-  async voteStatus(nullifier: string): Promise<SubmissionStatus | undefined> {
-    for (const client of this.clients) {
-      try {
-        return await client.voteStatus(nullifier);
-      } catch {
-        // unknown there, or down: ask the next
-      }
-    }
-    return undefined;
   }
 }
 

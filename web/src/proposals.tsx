@@ -182,18 +182,18 @@ export function VotePanel(props: {
     ).toString();
     setPhase({ kind: "checking" });
     void (async () => {
-      // Detect a vote already cast before doing any work: by the relayers, then by the chain.
-      const status = await relayers.voteStatus(nullifier);
+      // Detect a vote already counted before doing any work, without telling anyone the nullifier:
+      // asking a relayer or the RPC about it would let them link this browser to the vote once it
+      // appears on chain. Every vote on the proposal is read instead, and ours looked for here.
+      // (A vote accepted but not yet mined is refused by the relayer at submission.)
+      const reader = zoneReader(config, zone);
+      const fromBlock =
+        config.zones.find((known) => known.address.toLowerCase() === zone.toLowerCase())?.createdBlock ?? 0;
+      const counted = reader
+        ? await reader.queryFilter(reader.filters.VoteCast(BigInt(proposal.id)), fromBlock)
+        : [];
       if (stale) return;
-      if (status && status.status !== "rejected") {
-        return setPhase({
-          kind: "voted",
-          message: `You have already voted on this proposal with this identity (${status.status}). A second vote is refused.`,
-        });
-      }
-      const usedOnChain = await zoneReader(config, zone)?.isNullifierUsed(nullifier);
-      if (stale) return;
-      if (usedOnChain) {
+      if (counted.some((log) => log.args.nullifier.toString() === nullifier)) {
         return setPhase({
           kind: "voted",
           message:

@@ -176,14 +176,23 @@ export function ProposeForm(props: ProposeProps) {
     try {
       const options = [actions];
       setStatus({ text: "Finding a free proposal slot…" });
-      const [epoch, rules] = await Promise.all([reader.currentProposalEpoch(), reader.rules()]);
+      const fromBlock =
+        config.zones.find((known) => known.address.toLowerCase() === zone.toLowerCase())?.createdBlock ?? 0;
+      const [epoch, rules, created] = await Promise.all([
+        reader.currentProposalEpoch(),
+        reader.rules(),
+        reader.queryFilter(reader.filters.ProposalCreated(), fromBlock),
+      ]);
+      // The used slots are found among every proposal's nullifier, here: asking the chain about
+      // ours would tell the RPC which slots (and so which proposals) are this citizen's.
+      const used = new Set(created.map((log) => log.args.nullifier.toString()));
       let slot: bigint | undefined;
       for (let candidate = 0n; candidate < rules.proposalsPerEpoch; candidate++) {
         const nullifier = nullifierOf(
           identity,
           proposalScope(BigInt(config.chainId), zone, epoch, candidate),
         );
-        if (!(await reader.isNullifierUsed(nullifier))) {
+        if (!used.has(nullifier.toString())) {
           slot = candidate;
           break;
         }
