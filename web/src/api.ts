@@ -103,11 +103,36 @@ export class Relayers {
   }
 
   submitVote(request: VoteRequest) {
-    return this.first((client) => client.submitVote(request));
+    return this.firstAccepting((client) => client.submitVote(request));
   }
 
   submitProposal(request: ProposalRequest) {
-    return this.first((client) => client.submitProposal(request));
+    return this.firstAccepting((client) => client.submitProposal(request));
+  }
+
+  /**
+   * Sends a submission to each relayer in order until one accepts it. Unlike a read, a refusal
+   * does not end the search: the proof was made here and is what it is, so a relayer that refuses
+   * it (wrongly, or maliciously) must not be able to keep it off the chain. If every relayer
+   * refuses, the first refusal is the answer.
+   */
+  async firstAccepting<T>(
+    call: (client: RelayerClient) => Promise<T>,
+  ): Promise<{ value: T; client: RelayerClient }> {
+    let firstRefusal: RelayerRefusal | undefined;
+    let lastFailure: unknown;
+    for (const client of this.clients) {
+      try {
+        return { value: await call(client), client };
+      } catch (error) {
+        if (error instanceof RelayerRefusal) firstRefusal ??= error;
+        else lastFailure = error;
+      }
+    }
+    if (firstRefusal !== undefined) throw firstRefusal;
+    throw new Error(
+      `no relayer answered (${lastFailure instanceof Error ? lastFailure.message : String(lastFailure)})`,
+    );
   }
 }
 
