@@ -323,8 +323,23 @@ function proposalJson(proposal: IndexedProposal) {
   };
 }
 
-/** ethers' codes for a node that did not answer (as opposed to a call that reverted). */
-const CHAIN_ERRORS = new Set(["NETWORK_ERROR", "SERVER_ERROR", "TIMEOUT", "UNKNOWN_ERROR", "BAD_DATA"]);
+/**
+ * Codes of a node that did not answer (as opposed to a call that reverted): ethers' own, and the
+ * socket errors Node's HTTP client passes through.
+ */
+const CHAIN_ERRORS = new Set([
+  "NETWORK_ERROR",
+  "SERVER_ERROR",
+  "TIMEOUT",
+  "UNKNOWN_ERROR",
+  "BAD_DATA",
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ETIMEDOUT",
+  "EHOSTUNREACH",
+  "ENOTFOUND",
+  "EPIPE",
+]);
 
 /** The status and body for any error a request ends with; 5xx details stay in the log. */
 function errorAnswer(error: FastifyError | RelayerError): {

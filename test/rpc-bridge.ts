@@ -17,7 +17,8 @@ export interface RpcBridge {
   close(): Promise<void>;
 }
 
-export async function startRpcBridge(): Promise<RpcBridge> {
+/** Serves the chain on `port` (0: any free port; a bridge closed earlier can come back on its port). */
+export async function startRpcBridge(port = 0): Promise<RpcBridge> {
   const server: Server = createServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on("data", (chunk: Buffer) => chunks.push(chunk));
@@ -30,10 +31,10 @@ export async function startRpcBridge(): Promise<RpcBridge> {
       })();
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
+  const address = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `http://127.0.0.1:${address.port}`,
     close: () =>
       new Promise((resolve) => {
         server.closeAllConnections();

@@ -8,7 +8,9 @@ import { RelayerClient } from "../../sdk/index.js";
 import { RelayerStore } from "../store.js";
 import { TEST_RULES, alice, bob, carol, connection, dave, ethers } from "../../test/zone-fixture.js";
 import { clientKey } from "../app.js";
+import { startRpcBridge } from "../../test/rpc-bridge.js";
 import {
+  get,
   post,
   relayerEnvironment,
   relayerWorld,
@@ -277,6 +279,38 @@ describe("relayer recovery and limits", function () {
       expect(store.submission("1")!.status).to.equal("queued");
     } finally {
       store.close();
+    }
+  });
+
+  it("keeps accepted votes while its chain node is down, answers 503 meanwhile, and resumes when it is back", async function () {
+    const { relayer } = await startTestRelayer(world);
+    const port = Number(new URL(world.bridge.url).port);
+    try {
+      const first = await voteBody(world, alice, 2);
+      const second = await voteBody(world, bob, 2);
+      expect((await post(relayer, "/v1/votes", first)).status).to.equal(202);
+      await world.bridge.close(); // the node goes away
+
+      const refused = await post(relayer, "/v1/votes", second);
+      expect(refused.status).to.equal(503);
+      expect(refused.body).to.include({ error: "chain_unavailable" });
+      expect((await get(relayer, "/v1/health")).status).to.equal(503);
+      const failedStep = await relayer.submitter.step({ flush: true }).then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+      expect(failedStep, "the step fails while the node is down").to.be.instanceOf(Error);
+      expect(relayer.store.submission(first.nullifier)!.status).to.equal("queued");
+
+      world.bridge = await startRpcBridge(port); // the node is back, same URL
+      await relayer.submitter.step({ flush: true });
+      expect(relayer.store.submission(first.nullifier)!.status).to.equal("confirmed");
+      expect((await post(relayer, "/v1/votes", second)).status).to.equal(202);
+      await relayer.submitter.step({ flush: true });
+      expect(relayer.store.submission(second.nullifier)!.status).to.equal("confirmed");
+      expect((await world.zone.getProposal(world.proposalId)).tally[2]).to.equal(2n);
+    } finally {
+      await relayer.close();
     }
   });
 
