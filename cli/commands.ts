@@ -19,6 +19,7 @@ import {
   nullifierOf,
   payEther,
   proposalRequest,
+  proposalScope,
   proveProposal,
   proveVote,
   rebuildGroup,
@@ -340,11 +341,15 @@ so no relayer can change it. --relayer defaults to the deployment file's relayer
       }
       const epoch = await zone.currentProposalEpoch();
       const { proposalsPerEpoch } = await zone.rules();
+      // Used slots are found among every proposal's nullifier, not by asking the RPC about ours.
+      const used = new Set(
+        (await zone.queryFilter(zone.filters.ProposalCreated(), createdBlock ?? 0)).map(
+          (log) => log.args.nullifier,
+        ),
+      );
       let slot: bigint | undefined;
       for (let candidate = 0n; candidate < proposalsPerEpoch; candidate++) {
-        if (
-          !(await zone.isNullifierUsed(nullifierOf(identity, await zone.proposalScope(epoch, candidate))))
-        ) {
+        if (!used.has(nullifierOf(identity, proposalScope(chainId, address, epoch, candidate)))) {
           slot = candidate;
           break;
         }
@@ -445,9 +450,13 @@ mined unless --no-wait.`,
           `--option ${option}: proposal ${proposalId} has options 0 to ${view.optionCount - 1n}`,
         );
       }
+      // Looked for among every vote on the proposal, so that the RPC is never told this nullifier
+      // (which would link this machine to the vote once it is on chain).
       const nullifier = nullifierOf(identity, voteScope(chainId, address, proposalId));
-      if (await zone.isNullifierUsed(nullifier))
+      const counted = await zone.queryFilter(zone.filters.VoteCast(proposalId), createdBlock ?? 0);
+      if (counted.some((log) => log.args.nullifier === nullifier)) {
         throw new CommandError(`this identity already voted on proposal ${proposalId}`);
+      }
       const group = await rebuildGroup(zone, { untilProposal: proposalId, fromBlock: createdBlock });
       if (group.indexOf(identity.commitment) === -1) {
         throw new CommandError(
