@@ -1,0 +1,205 @@
+/**
+ * `npm run bench:load`: drives the fixture's valid votes, plus invalid, duplicate and malformed
+ * ones, through a real relayer (HTTP on loopback, SQLite, verifier threads) into a fresh local
+ * chain, as fast as it accepts them. Prints a table and writes bench/load/results.json: accepted
+ * votes per second, latency to 202 and to confirmation, gas per vote, peak memory, and the votes
+ * lost and double-counted (both must be 0). A benchmark, not a test: nothing here asserts a speed.
+ */
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Wallet, parseEther } from "ethers";
+import { network } from "hardhat";
+import { voteRequest, type ProposalProof, type VoteProof, type VoteRequest } from "../../sdk/index.js";
+import { loadRelayerConfig } from "../../relayer/config.js";
+import { startRelayer } from "../../relayer/relayer.js";
+import { startRpcBridge } from "../../test/rpc-bridge.js";
+import { FIXTURE_PATH, PROPOSALS, buildLoadWorld, loadProposalContent } from "./world.js";
+
+/** Requests in flight at once: enough to keep the verifier threads' batches full. */
+const CONCURRENCY = 128;
+const RESULTS_PATH = new URL("./results.json", import.meta.url);
+
+interface Fixture {
+  chainId: string;
+  zone: string;
+  snapshotRoot: string;
+  proposals: Record<keyof ProposalProof, string | string[]>[];
+  votes: Record<keyof VoteProof, string | string[]>[];
+}
+
+if (!existsSync(FIXTURE_PATH)) {
+  throw new Error("bench/load/fixture.json is missing: make it with `npm run bench:load:fixture` (~20 min)");
+}
+const fixture = JSON.parse(readFileSync(FIXTURE_PATH, "utf8")) as Fixture;
+const log = (line: string) => console.log(`  ${line}`);
+
+log("building the zone (same addresses and members as when the fixture was made)");
+const world = await buildLoadWorld(log);
+if (world.zoneAddress !== fixture.zone || world.group.root.toString() !== fixture.snapshotRoot) {
+  throw new Error(
+    `this chain's zone (${world.zoneAddress}) or group root differs from the fixture's (${fixture.zone}): ` +
+      "regenerate it with `npm run bench:load:fixture`",
+  );
+}
+for (let k = 1; k <= PROPOSALS; k++) {
+  const { options, description } = loadProposalContent(world.zoneAddress, k);
+  const raw = fixture.proposals[k - 1]!;
+  const proof = {
+    merkleTreeRoot: BigInt(raw.merkleTreeRoot as string),
+    merkleTreeDepth: Number(raw.merkleTreeDepth),
+    epoch: BigInt(raw.epoch as string),
+    slot: BigInt(raw.slot as string),
+    nullifier: BigInt(raw.nullifier as string),
+    points: (raw.points as string[]).map(BigInt),
+  } as ProposalProof;
+  await (await world.zone.propose(options, description, proof)).wait();
+}
+
+const valid: VoteRequest[] = fixture.votes.map((raw) =>
+  voteRequest(world.zoneAddress, {
+    proposalId: BigInt(raw.proposalId as string),
+    option: Number(raw.option),
+    nullifier: BigInt(raw.nullifier as string),
+    merkleTreeRoot: BigInt(raw.merkleTreeRoot as string),
+    merkleTreeDepth: Number(raw.merkleTreeDepth),
+    points: (raw.points as string[]).map(BigInt) as VoteProof["points"],
+  }),
+);
+
+// The relayer, as in production: its own key, HTTP on loopback, a SQLite file, an RPC over HTTP.
+const { ethers } = await network.getOrCreate();
+const relayerKey = Wallet.createRandom();
+const [funder] = await ethers.getSigners();
+await (await funder!.sendTransaction({ to: relayerKey.address, value: parseEther("100") })).wait();
+const bridge = await startRpcBridge();
+const config = loadRelayerConfig({
+  ZONEDAO_RPC_URL: bridge.url,
+  ZONEDAO_RELAYER_KEY: relayerKey.privateKey,
+  ZONEDAO_ZONES: world.zoneAddress,
+  ZONEDAO_RELAYER_DB: join(mkdtempSync(join(tmpdir(), "zonedao-load-")), "relayer.sqlite"),
+  ZONEDAO_RELAYER_PORT: "0",
+  ZONEDAO_BATCH_MAX_VOTES: "64",
+  ZONEDAO_BATCH_MAX_AGE_MS: "250",
+  ZONEDAO_POLL_INTERVAL_MS: "100",
+  ZONEDAO_RATE_LIMIT_PER_MINUTE: "1000000",
+  ZONEDAO_LOG_LEVEL: "warn",
+});
+const relayer = await startRelayer(config);
+const url = await relayer.listen();
+log(`relayer on ${url} with ${config.verifierThreads} verifier threads`);
+
+// Valid votes, and a share of invalid (a proof point changed), duplicate and malformed ones.
+type Kind = "valid" | "invalid" | "duplicate" | "malformed";
+const requests: { kind: Kind; body: unknown }[] = valid.map((body) => ({ kind: "valid", body }));
+for (let i = 0; i < valid.length / 10; i++) {
+  const base = valid[(i * 7) % valid.length]!;
+  requests.push({
+    kind: "invalid",
+    body: { ...base, proof: base.proof.map((p, j) => (j === 6 ? String(BigInt(p) ^ 1n) : p)) },
+  });
+  requests.push({ kind: "duplicate", body: valid[(i * 13) % valid.length] });
+  requests.push({ kind: "malformed", body: { ...base, option: Number(base.option), extra: true } });
+}
+// A fixed shuffle (valid votes spread among the others, duplicates after their original).
+for (let i = requests.length - 1; i > 0; i--) {
+  const j = (i * 7919) % (i + 1);
+  [requests[i], requests[j]] = [requests[j]!, requests[i]!];
+}
+
+let peakRss = process.memoryUsage().rss;
+const memory = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 100);
+const toAccepted: number[] = [];
+const acceptedAt = new Map<string, number>();
+const statusCounts = new Map<string, number>();
+let next = 0;
+const start = performance.now();
+await Promise.all(
+  Array.from({ length: CONCURRENCY }, async () => {
+    for (let i = next++; i < requests.length; i = next++) {
+      const { kind, body } = requests[i]!;
+      const sent = performance.now();
+      const response = await fetch(`${url}/v1/votes`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(body),
+      });
+      await response.arrayBuffer();
+      const key = `${kind} ${response.status}`;
+      statusCounts.set(key, (statusCounts.get(key) ?? 0) + 1);
+      if (response.status === 202) {
+        toAccepted.push(performance.now() - sent);
+        acceptedAt.set((body as VoteRequest).nullifier, performance.now());
+      }
+    }
+  }),
+);
+const acceptSeconds = (performance.now() - start) / 1000;
+log(`sent ${requests.length} requests in ${acceptSeconds.toFixed(1)} s`);
+
+// Confirmation: watch the store until every accepted vote is settled.
+const toConfirmed: number[] = [];
+const pending = new Set(acceptedAt.keys());
+const deadline = Date.now() + 10 * 60_000;
+while (pending.size > 0 && Date.now() < deadline) {
+  for (const nullifier of [...pending]) {
+    const submission = relayer.store.submission(nullifier);
+    if (submission?.status === "confirmed" || submission?.status === "rejected") {
+      pending.delete(nullifier);
+      if (submission.status === "confirmed") toConfirmed.push(performance.now() - acceptedAt.get(nullifier)!);
+    }
+  }
+  await new Promise((resolve) => setTimeout(resolve, 50));
+}
+clearInterval(memory);
+
+// What the chain says: every valid vote counted once, none twice.
+const cast = await world.zone.queryFilter(world.zone.filters.VoteCast());
+const castNullifiers = cast.map((event) => event.args.nullifier.toString());
+const doubleCounted = castNullifiers.length - new Set(castNullifiers).size;
+const validNullifiers = new Set(valid.map((vote) => vote.nullifier));
+const lost = [...validNullifiers].filter((nullifier) => !castNullifiers.includes(nullifier)).length;
+let gasUsed = 0n;
+for (const txHash of new Set(cast.map((event) => event.transactionHash))) {
+  gasUsed += (await ethers.provider.getTransactionReceipt(txHash))!.gasUsed;
+}
+await relayer.close();
+await bridge.close();
+
+const percentile = (values: number[], p: number) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted.length === 0
+    ? NaN
+    : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+};
+const results = {
+  machine: { cpus: (await import("node:os")).availableParallelism(), node: process.version },
+  requests: requests.length,
+  statuses: Object.fromEntries([...statusCounts].sort()),
+  validVotes: valid.length,
+  acceptedPerSecond: Math.round(toAccepted.length / acceptSeconds),
+  latencyTo202Ms: {
+    p50: Math.round(percentile(toAccepted, 50)),
+    p99: Math.round(percentile(toAccepted, 99)),
+  },
+  latencyToConfirmationMs: {
+    p50: Math.round(percentile(toConfirmed, 50)),
+    p99: Math.round(percentile(toConfirmed, 99)),
+  },
+  gasPerVote: castNullifiers.length === 0 ? 0 : Number(gasUsed / BigInt(castNullifiers.length)),
+  peakRssMb: Math.round(peakRss / 2 ** 20),
+  lost,
+  doubleCounted,
+};
+writeFileSync(RESULTS_PATH, `${JSON.stringify(results, null, 2)}\n`);
+console.table({
+  "valid votes accepted per second": results.acceptedPerSecond,
+  "p50 / p99 request to 202 (ms)": `${results.latencyTo202Ms.p50} / ${results.latencyTo202Ms.p99}`,
+  "p50 / p99 202 to confirmed (ms)": `${results.latencyToConfirmationMs.p50} / ${results.latencyToConfirmationMs.p99}`,
+  "gas per vote (castVotes, batches of up to 64)": results.gasPerVote,
+  "peak memory, relayer + chain in one process (MB)": results.peakRssMb,
+  "valid votes lost": results.lost,
+  "votes double-counted": results.doubleCounted,
+});
+console.table(results.statuses);
+process.exit(lost === 0 && doubleCounted === 0 ? 0 : 1);
