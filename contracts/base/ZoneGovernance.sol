@@ -154,7 +154,6 @@ abstract contract ZoneGovernance is ZoneMembership, ReentrancyGuard {
                 emit VoteRejected(vote.proposalId, vote.nullifier, reason);
                 continue;
             }
-            _markInBatch(vote.nullifier, true);
             _packProof(packed, proofCount, vote, cache);
             voteIndex[proofCount++] = i;
         }
@@ -168,10 +167,15 @@ abstract contract ZoneGovernance is ZoneMembership, ReentrancyGuard {
         for (uint256 k = 0; k < proofCount; ++k) {
             Vote calldata vote = votes[voteIndex[k]];
             if (valid.length != 0 && !valid[k]) {
-                // Free the nullifier again, so a corrected vote later in the same transaction counts.
-                // A counted vote's mark can stay: its nullifier is now used in storage anyway.
-                _markInBatch(vote.nullifier, false);
                 emit VoteRejected(vote.proposalId, vote.nullifier, VoteRejection.InvalidProof);
+                continue;
+            }
+            // A nullifier repeated in the batch is decided here, after the proofs, not at the
+            // precheck: there a forged copy placed first would take the nullifier and get the valid
+            // copy skipped. Exactly the first valid copy counts (a citizen can prove two options
+            // under one nullifier; only one vote is theirs).
+            if (_nullifierUsed[vote.nullifier]) {
+                emit VoteRejected(vote.proposalId, vote.nullifier, VoteRejection.NullifierUsed);
                 continue;
             }
             _nullifierUsed[vote.nullifier] = true;
@@ -442,8 +446,9 @@ abstract contract ZoneGovernance is ZoneMembership, ReentrancyGuard {
         if (vote.option >= cache.optionCount) return (false, VoteRejection.InvalidOption);
         if (vote.nullifier >= ZoneScopes.SNARK_SCALAR_FIELD)
             return (false, VoteRejection.NullifierOutOfRange);
-        if (_nullifierUsed[vote.nullifier] || _isInBatch(vote.nullifier))
-            return (false, VoteRejection.NullifierUsed);
+        // Only a nullifier used before this call: a repeat inside the batch is caught after the
+        // proofs are verified (see {castVotes}).
+        if (_nullifierUsed[vote.nullifier]) return (false, VoteRejection.NullifierUsed);
         return (true, VoteRejection.UnknownProposal);
     }
 
@@ -470,21 +475,6 @@ abstract contract ZoneGovernance is ZoneMembership, ReentrancyGuard {
             mstore(add(at, 320), optionHash)
             mstore(add(at, 352), scopeHash)
             mstore(add(at, 384), depth)
-        }
-    }
-
-    /// @dev Nullifiers already taken by the batch being counted live in transient storage, keyed by
-    /// the nullifier itself (nothing else here uses transient storage), so a duplicate inside one
-    /// batch costs ~200 gas to catch instead of a storage write.
-    function _markInBatch(uint256 nullifier, bool taken) private {
-        assembly {
-            tstore(nullifier, taken)
-        }
-    }
-
-    function _isInBatch(uint256 nullifier) private view returns (bool taken) {
-        assembly {
-            taken := tload(nullifier)
         }
     }
 

@@ -250,7 +250,9 @@ interface IZone {
 
     /// @notice Counts a batch of anonymous votes, for any proposals of this zone, verifying all their
     /// proofs at once. Votes that cannot count are skipped with a {VoteRejected} event, never
-    /// reverting the batch. Anyone may submit it.
+    /// reverting the batch. Anyone may submit it. A nullifier repeated in the batch counts once: its
+    /// first copy with a valid proof, wherever forged copies sit; later valid copies are skipped as
+    /// `NullifierUsed`, forged ones as `InvalidProof`.
     /// @dev If the rule `maxRelayerRefundPerVote` is not 0, the caller of {castVote} or {castVotes}
     /// is credited, for the votes that counted, the gas the call cost it at `tx.gasprice`, at most
     /// that rule per vote ({RelayerCredited}); nothing is paid here (see {claimRelayerRefund}).

@@ -440,15 +440,16 @@ describe("invariants under a random sequence of actions", function () {
           await expect(tx, what).to.be.revertedWithCustomError(zone, error);
         }
       } else {
-        // A forged vote beside it, under another nullifier: a forged copy under the same nullifier
-        // placed first would take the nullifier for the batch and get the valid copy skipped.
+        // A forged vote beside it, before or after, under another nullifier or under its own: a
+        // forged copy must neither count nor keep the valid vote from counting.
+        const sameNullifier = random.next() < 0.5;
         const forged = {
           ...vote,
-          nullifier: vote.nullifier + 1n,
+          nullifier: sameNullifier ? vote.nullifier : vote.nullifier + 1n,
           points: [...vote.points] as Vote["points"],
         };
         forged.points[7] = (forged.points[7] + 1n) % BN254_Q;
-        forgedNullifiers.push(forged.nullifier);
+        if (!sameNullifier) forgedNullifiers.push(forged.nullifier);
         const batch = random.next() < 0.5 ? [forged, vote] : [vote, forged];
         const receipt = await (await zone.castVotes(batch)).wait();
         const casts = receipt!.logs.filter(

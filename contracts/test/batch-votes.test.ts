@@ -58,6 +58,8 @@ describe("castVotes", function () {
   let firstVotes: VoteProof[];
   let secondVotes: VoteProof[];
   let firstGroup: Group;
+  /** VOTERS[0] on proposal 1 again, for Against: a second valid proof under the same nullifier. */
+  let againstVote: VoteProof;
 
   before(async function () {
     const world = await loadFixture(zoneWithTwoProposals);
@@ -70,6 +72,11 @@ describe("castVotes", function () {
         await proveVote(voter, firstGroup, { ...context, proposalId: world.first, option: VoteOption.For }),
       );
     }
+    againstVote = await proveVote(VOTERS[0]!, firstGroup, {
+      ...context,
+      proposalId: world.first,
+      option: VoteOption.Against,
+    });
     secondVotes = [];
     for (const [i, voter] of [...LATECOMERS, VOTERS[2]!].entries()) {
       secondVotes.push(
@@ -117,6 +124,100 @@ describe("castVotes", function () {
       .to.emit(world.zone, "VoteRejected")
       .withArgs(world.first, firstVotes[1]!.nullifier, Rejection.NullifierUsed);
     expect((await world.zone.getProposal(world.first)).tally[1]).to.equal(3n);
+  });
+
+  describe("a nullifier repeated in the batch", function () {
+    /** A copy of `vote` under the same nullifier whose proof fails (C no longer on the curve). */
+    const forgedCopy = (vote: VoteProof) => {
+      const forged = asVote(vote);
+      forged.points = [...forged.points];
+      forged.points[7] = (forged.points[7] + 1n) % BN254_Q;
+      return forged;
+    };
+    const castWatching = async (world: World, batch: ReturnType<typeof asVote>[]) => {
+      const counted = await world.zone.castVotes.staticCall(batch);
+      const receipt = await (await world.zone.castVotes(batch)).wait();
+      const events = receipt!.logs
+        .map((log) => world.zone.interface.parseLog(log))
+        .filter((event) => event?.name === "VoteCast" || event?.name === "VoteRejected")
+        .map((event) => [event!.name, ...event!.args.toArray()] as unknown[]);
+      return { counted, events };
+    };
+
+    it("counts the valid vote after a forged copy placed first", async function () {
+      const world = await loadFixture(zoneWithTwoProposals);
+      const valid = firstVotes[0]!;
+      const { counted, events } = await castWatching(world, [forgedCopy(valid), asVote(valid)]);
+      expect(counted).to.equal(1n);
+      expect(events).to.deep.equal([
+        ["VoteRejected", world.first, valid.nullifier, BigInt(Rejection.InvalidProof)],
+        ["VoteCast", world.first, BigInt(VoteOption.For), valid.nullifier],
+      ]);
+      expect((await world.zone.getProposal(world.first)).tally[1]).to.equal(1n);
+      expect(await world.zone.isNullifierUsed(valid.nullifier)).to.equal(true);
+    });
+
+    it("counts the valid vote before a forged copy, and rejects the copy as an invalid proof", async function () {
+      const world = await loadFixture(zoneWithTwoProposals);
+      const valid = firstVotes[0]!;
+      const { counted, events } = await castWatching(world, [asVote(valid), forgedCopy(valid)]);
+      expect(counted).to.equal(1n);
+      expect(events).to.deep.equal([
+        ["VoteCast", world.first, BigInt(VoteOption.For), valid.nullifier],
+        ["VoteRejected", world.first, valid.nullifier, BigInt(Rejection.InvalidProof)],
+      ]);
+      expect((await world.zone.getProposal(world.first)).tally[1]).to.equal(1n);
+    });
+
+    it("counts only the first of two valid proofs for different options", async function () {
+      const world = await loadFixture(zoneWithTwoProposals);
+      const forOption = firstVotes[0]!;
+      expect(againstVote.nullifier).to.equal(forOption.nullifier);
+      const { counted, events } = await castWatching(world, [asVote(againstVote), asVote(forOption)]);
+      expect(counted).to.equal(1n);
+      expect(events).to.deep.equal([
+        ["VoteCast", world.first, BigInt(VoteOption.Against), againstVote.nullifier],
+        ["VoteRejected", world.first, forOption.nullifier, BigInt(Rejection.NullifierUsed)],
+      ]);
+      expect((await world.zone.getProposal(world.first)).tally).to.deep.equal([1n, 0n, 0n]);
+    });
+
+    it("counts exactly the first valid copy among forged and valid copies, beside other votes", async function () {
+      const world = await loadFixture(zoneWithTwoProposals);
+      const [valid, other] = [firstVotes[0]!, firstVotes[1]!];
+      const batch = [
+        forgedCopy(valid),
+        asVote(other),
+        asVote(valid),
+        forgedCopy(valid),
+        asVote(againstVote),
+        asVote(valid),
+      ];
+      const { counted, events } = await castWatching(world, batch);
+      expect(counted).to.equal(2n);
+      const [invalid, used] = [BigInt(Rejection.InvalidProof), BigInt(Rejection.NullifierUsed)];
+      expect(events).to.deep.equal([
+        ["VoteRejected", world.first, valid.nullifier, invalid],
+        ["VoteCast", world.first, BigInt(VoteOption.For), other.nullifier],
+        ["VoteCast", world.first, BigInt(VoteOption.For), valid.nullifier],
+        ["VoteRejected", world.first, valid.nullifier, invalid],
+        ["VoteRejected", world.first, valid.nullifier, used],
+        ["VoteRejected", world.first, valid.nullifier, used],
+      ]);
+      expect((await world.zone.getProposal(world.first)).tally).to.deep.equal([0n, 2n, 0n]);
+    });
+
+    it("rejects every copy of a nullifier used before the batch, valid or forged, without verifying them", async function () {
+      const world = await loadFixture(zoneWithTwoProposals);
+      const valid = firstVotes[0]!;
+      await (await world.zone.castVotes([asVote(valid)])).wait();
+      const batch = [forgedCopy(valid), asVote(againstVote), asVote(valid)];
+      const { counted, events } = await castWatching(world, batch);
+      expect(counted).to.equal(0n);
+      const used = BigInt(Rejection.NullifierUsed);
+      expect(events).to.deep.equal(batch.map(() => ["VoteRejected", world.first, valid.nullifier, used]));
+      expect((await world.zone.getProposal(world.first)).tally).to.deep.equal([0n, 1n, 0n]);
+    });
   });
 
   it("skips a nullifier or option shifted by the field modulus, a wrong option and an unknown proposal", async function () {
