@@ -1,9 +1,11 @@
 /**
- * Serves the tests' in-process Hardhat chain over HTTP JSON-RPC, so that a relayer (in this process
- * or a child process) talks to the very chain the fixtures deploy to, as it would to any node.
+ * Serves an in-process Hardhat chain (the tests' shared one unless told otherwise) over HTTP
+ * JSON-RPC, so that a relayer, the CLI or an auditor, in this process or a child process, talks to
+ * the very chain the fixtures deploy to, as it would to any node.
  */
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import type { EthereumProvider } from "hardhat/types/providers";
 import { connection } from "./zone-fixture.js";
 
 interface JsonRpcRequest {
@@ -17,8 +19,29 @@ export interface RpcBridge {
   close(): Promise<void>;
 }
 
-/** Serves the chain on `port` (0: any free port; a bridge closed earlier can come back on its port). */
-export async function startRpcBridge(port = 0): Promise<RpcBridge> {
+export interface RpcBridgeOptions {
+  /** 0 (the default): any free port; a bridge closed earlier can come back on its port. */
+  port?: number;
+  /** The chain to serve: the tests' shared chain by default. */
+  provider?: EthereumProvider;
+  /** Rewrites each successful answer before it is sent (for lying-node tests). */
+  rewrite?: (method: string, result: unknown) => unknown;
+}
+
+export async function startRpcBridge({
+  port = 0,
+  provider = connection.provider,
+  rewrite = (_method, result) => result,
+}: RpcBridgeOptions = {}): Promise<RpcBridge> {
+  const call = async ({ id, method, params }: JsonRpcRequest) => {
+    try {
+      const result = rewrite(method, await provider.request({ method, params: params ?? [] }));
+      return { jsonrpc: "2.0", id, result };
+    } catch (error) {
+      const { code, message, data } = error as { code?: number; message: string; data?: unknown };
+      return { jsonrpc: "2.0", id, error: { code: typeof code === "number" ? code : -32603, message, data } };
+    }
+  };
   const server: Server = createServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on("data", (chunk: Buffer) => chunks.push(chunk));
@@ -41,14 +64,4 @@ export async function startRpcBridge(port = 0): Promise<RpcBridge> {
         server.close(() => resolve());
       }),
   };
-}
-
-async function call({ id, method, params }: JsonRpcRequest) {
-  try {
-    const result: unknown = await connection.provider.request({ method, params: params ?? [] });
-    return { jsonrpc: "2.0", id, result };
-  } catch (error) {
-    const { code, message, data } = error as { code?: number; message: string; data?: unknown };
-    return { jsonrpc: "2.0", id, error: { code: typeof code === "number" ? code : -32603, message, data } };
-  }
 }

@@ -3,15 +3,7 @@
  * test/rpc-bridge.ts does, but passes some answers through a rewrite first (logs dropped or changed,
  * a transaction's input altered), so a test can check that an auditor reading through it notices.
  */
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
-import { connection } from "./zone-fixture.js";
-
-interface JsonRpcRequest {
-  id?: unknown;
-  method: string;
-  params?: unknown[];
-}
+import { startRpcBridge } from "./rpc-bridge.js";
 
 /** A log as eth_getLogs returns it (quantities as hex strings). */
 export interface RpcLog {
@@ -49,44 +41,22 @@ export interface TamperingRpc {
 
 export async function startTamperingRpc(tampering: Tampering = {}): Promise<TamperingRpc> {
   const node: TamperingRpc = { url: "", tampering, close: () => Promise.resolve() };
-  const call = async ({ id, method, params }: JsonRpcRequest) => {
-    try {
-      let result: unknown = await connection.provider.request({ method, params: params ?? [] });
+  const bridge = await startRpcBridge({
+    rewrite(method, result) {
       if (method === "eth_getLogs" && node.tampering.logs !== undefined) {
-        result = node.tampering.logs(result as RpcLog[]);
+        return node.tampering.logs(result as RpcLog[]);
       }
       if (
         method === "eth_getTransactionByHash" &&
         result !== null &&
         node.tampering.transaction !== undefined
       ) {
-        result = node.tampering.transaction(result as RpcTransaction);
+        return node.tampering.transaction(result as RpcTransaction);
       }
-      return { jsonrpc: "2.0", id, result };
-    } catch (error) {
-      const { code, message, data } = error as { code?: number; message: string; data?: unknown };
-      return { jsonrpc: "2.0", id, error: { code: typeof code === "number" ? code : -32603, message, data } };
-    }
-  };
-  const server: Server = createServer((request, response) => {
-    const chunks: Buffer[] = [];
-    request.on("data", (chunk: Buffer) => chunks.push(chunk));
-    request.on("end", () => {
-      void (async () => {
-        const body = JSON.parse(Buffer.concat(chunks).toString("utf8")) as JsonRpcRequest | JsonRpcRequest[];
-        const answer = Array.isArray(body) ? await Promise.all(body.map(call)) : await call(body);
-        response.writeHead(200, { "content-type": "application/json" });
-        response.end(JSON.stringify(answer));
-      })();
-    });
+      return result;
+    },
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  node.url = `http://127.0.0.1:${port}`;
-  node.close = () =>
-    new Promise((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    });
+  node.url = bridge.url;
+  node.close = () => bridge.close();
   return node;
 }

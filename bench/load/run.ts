@@ -5,70 +5,27 @@
  * votes per second, latency to 202 and to confirmation, gas per vote, peak memory, and the votes
  * lost and double-counted (both must be 0). A benchmark, not a test: nothing here asserts a speed.
  */
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Wallet, parseEther } from "ethers";
-import { network } from "hardhat";
-import { voteRequest, type ProposalProof, type VoteProof, type VoteRequest } from "../../sdk/index.js";
+import type { VoteRequest } from "../../sdk/index.js";
 import { loadRelayerConfig } from "../../relayer/config.js";
 import { startRelayer } from "../../relayer/relayer.js";
 import { startRpcBridge } from "../../test/rpc-bridge.js";
-import { FIXTURE_PATH, PROPOSALS, buildLoadWorld, loadProposalContent } from "./world.js";
+import { buildLoadWorldWithProposals, readLoadFixture } from "./world.js";
 
 /** Requests in flight at once: enough to keep the verifier threads' batches full. */
 const CONCURRENCY = 128;
 const RESULTS_PATH = new URL("./results.json", import.meta.url);
 
-interface Fixture {
-  chainId: string;
-  zone: string;
-  snapshotRoot: string;
-  proposals: Record<keyof ProposalProof, string | string[]>[];
-  votes: Record<keyof VoteProof, string | string[]>[];
-}
-
-if (!existsSync(FIXTURE_PATH)) {
-  throw new Error("bench/load/fixture.json is missing: make it with `npm run bench:load:fixture` (~20 min)");
-}
-const fixture = JSON.parse(readFileSync(FIXTURE_PATH, "utf8")) as Fixture;
 const log = (line: string) => console.log(`  ${line}`);
 
 log("building the zone (same addresses and members as when the fixture was made)");
-const world = await buildLoadWorld(log);
-if (world.zoneAddress !== fixture.zone || world.group.root.toString() !== fixture.snapshotRoot) {
-  throw new Error(
-    `this chain's zone (${world.zoneAddress}) or group root differs from the fixture's (${fixture.zone}): ` +
-      "regenerate it with `npm run bench:load:fixture`",
-  );
-}
-for (let k = 1; k <= PROPOSALS; k++) {
-  const { options, description } = loadProposalContent(world.zoneAddress, k);
-  const raw = fixture.proposals[k - 1]!;
-  const proof = {
-    merkleTreeRoot: BigInt(raw.merkleTreeRoot as string),
-    merkleTreeDepth: Number(raw.merkleTreeDepth),
-    epoch: BigInt(raw.epoch as string),
-    slot: BigInt(raw.slot as string),
-    nullifier: BigInt(raw.nullifier as string),
-    points: (raw.points as string[]).map(BigInt),
-  } as ProposalProof;
-  await (await world.zone.propose(options, description, proof)).wait();
-}
-
-const valid: VoteRequest[] = fixture.votes.map((raw) =>
-  voteRequest(world.zoneAddress, {
-    proposalId: BigInt(raw.proposalId as string),
-    option: Number(raw.option),
-    nullifier: BigInt(raw.nullifier as string),
-    merkleTreeRoot: BigInt(raw.merkleTreeRoot as string),
-    merkleTreeDepth: Number(raw.merkleTreeDepth),
-    points: (raw.points as string[]).map(BigInt) as VoteProof["points"],
-  }),
-);
+const { world, votes: valid } = await buildLoadWorldWithProposals(readLoadFixture(), log);
 
 // The relayer, as in production: its own key, HTTP on loopback, a SQLite file, an RPC over HTTP.
-const { ethers } = await network.getOrCreate();
+const { ethers } = world.connection;
 const relayerKey = Wallet.createRandom();
 const [funder] = await ethers.getSigners();
 await (await funder!.sendTransaction({ to: relayerKey.address, value: parseEther("100") })).wait();

@@ -4,15 +4,21 @@
  * roots). That is what lets proofs made once (fixture.ts) be accepted again by every run (run.ts):
  * a vote's scope depends only on the chain id, the zone's address and the proposal id.
  */
+import { existsSync, readFileSync } from "node:fs";
 import { getBytes, id } from "ethers";
 import { network } from "hardhat";
+import type { NetworkConnection } from "hardhat/types/network";
 import {
   Group,
   Identity,
   createZone,
   deployZoneDao,
+  voteRequest,
   zoneAt,
   zoneFactoryAt,
+  type ProposalProof,
+  type VoteProof,
+  type VoteRequest,
   type Zone,
   type ZoneAction,
   type ZoneRules,
@@ -51,6 +57,7 @@ export function loadProposalContent(
 }
 
 export interface LoadWorld {
+  connection: NetworkConnection;
   chainId: bigint;
   zone: Zone;
   zoneAddress: string;
@@ -58,9 +65,16 @@ export interface LoadWorld {
   citizens: Identity[];
 }
 
-/** Deploys ZoneDAO, creates the zone and admits every citizen, in a fixed order. */
-export async function buildLoadWorld(onProgress: (line: string) => void): Promise<LoadWorld> {
-  const { ethers } = await network.getOrCreate();
+/**
+ * Deploys ZoneDAO, creates the zone and admits every citizen, in a fixed order. `connection` must
+ * be a chain nothing else has used yet (a test passes `await network.create()`).
+ */
+export async function buildLoadWorld(
+  onProgress: (line: string) => void,
+  connection?: NetworkConnection,
+): Promise<LoadWorld> {
+  connection ??= await network.getOrCreate();
+  const { ethers } = connection;
   const [deployer, registrar] = await ethers.getSigners();
   if (!deployer || !registrar) throw new Error("Hardhat gives at least 2 accounts");
   const deployment = await deployZoneDao(deployer, onProgress);
@@ -77,5 +91,66 @@ export async function buildLoadWorld(onProgress: (line: string) => void): Promis
     await (await zone.connect(registrar).addMembers(commitments.slice(start, start + 250))).wait();
   }
   const { chainId } = await ethers.provider.getNetwork();
-  return { chainId, zone, zoneAddress, group: new Group(commitments), citizens };
+  return { connection, chainId, zone, zoneAddress, group: new Group(commitments), citizens };
+}
+
+/** bench/load/fixture.json as fixture.ts writes it: numbers as decimal strings. */
+export interface LoadFixture {
+  chainId: string;
+  zone: string;
+  snapshotRoot: string;
+  proposals: Record<keyof ProposalProof, string | string[]>[];
+  votes: Record<keyof VoteProof, string | string[]>[];
+}
+
+export function readLoadFixture(): LoadFixture {
+  if (!existsSync(FIXTURE_PATH)) {
+    throw new Error(
+      "bench/load/fixture.json is missing: make it with `npm run bench:load:fixture` (~20 min)",
+    );
+  }
+  return JSON.parse(readFileSync(FIXTURE_PATH, "utf8")) as LoadFixture;
+}
+
+/**
+ * Builds the load zone on `connection` and opens the fixture's proposals on it: then every vote
+ * of the fixture is valid there. Returns the votes as relayer requests, in the fixture's order
+ * (proposal 1's 500 votes, then proposal 2's...).
+ */
+export async function buildLoadWorldWithProposals(
+  fixture: LoadFixture,
+  onProgress: (line: string) => void,
+  connection?: NetworkConnection,
+): Promise<{ world: LoadWorld; votes: VoteRequest[] }> {
+  const world = await buildLoadWorld(onProgress, connection);
+  if (world.zoneAddress !== fixture.zone || world.group.root.toString() !== fixture.snapshotRoot) {
+    throw new Error(
+      `this chain's zone (${world.zoneAddress}) or group root differs from the fixture's (${fixture.zone}): ` +
+        "regenerate it with `npm run bench:load:fixture`",
+    );
+  }
+  for (let k = 1; k <= PROPOSALS; k++) {
+    const { options, description } = loadProposalContent(world.zoneAddress, k);
+    const raw = fixture.proposals[k - 1]!;
+    const proof: ProposalProof = {
+      merkleTreeRoot: BigInt(raw.merkleTreeRoot as string),
+      merkleTreeDepth: Number(raw.merkleTreeDepth),
+      epoch: BigInt(raw.epoch as string),
+      slot: BigInt(raw.slot as string),
+      nullifier: BigInt(raw.nullifier as string),
+      points: (raw.points as string[]).map(BigInt) as ProposalProof["points"],
+    };
+    await (await world.zone.propose(options, description, proof)).wait();
+  }
+  const votes = fixture.votes.map((raw) =>
+    voteRequest(world.zoneAddress, {
+      proposalId: BigInt(raw.proposalId as string),
+      option: Number(raw.option),
+      nullifier: BigInt(raw.nullifier as string),
+      merkleTreeRoot: BigInt(raw.merkleTreeRoot as string),
+      merkleTreeDepth: Number(raw.merkleTreeDepth),
+      points: (raw.points as string[]).map(BigInt) as VoteProof["points"],
+    }),
+  );
+  return { world, votes };
 }

@@ -308,7 +308,7 @@ describe("relayer recovery and limits", function () {
       expect(failedStep, "the step fails while the node is down").to.be.instanceOf(Error);
       expect(relayer.store.submission(first.nullifier)!.status).to.equal("queued");
 
-      world.bridge = await startRpcBridge(port); // the node is back, same URL
+      world.bridge = await startRpcBridge({ port }); // the node is back, same URL
       await relayer.submitter.step({ flush: true });
       expect(relayer.store.submission(first.nullifier)!.status).to.equal("confirmed");
       expect((await post(relayer, "/v1/votes", second)).status).to.equal(202);
