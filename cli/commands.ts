@@ -27,6 +27,7 @@ import {
   voteRequest,
   voteScope,
   zoneFactoryAt,
+  type Zone,
   type ZoneAction,
   type ZoneRules,
 } from "../sdk/index.js";
@@ -369,9 +370,7 @@ so no relayer can change it. --relayer defaults to the deployment file's relayer
         description,
       });
       await stopProverThreads();
-      const relayerUrl =
-        context.text("relayer", "ZONEDAO_RELAYER_URL") ??
-        (context.text("key") ? undefined : context.deployment()?.relayer?.url);
+      const relayerUrl = relayerUrlOf(context);
       if (relayerUrl !== undefined) {
         const client = new RelayerClient(relayerUrl);
         const accepted = await submitToRelayer(() =>
@@ -435,11 +434,7 @@ mined unless --no-wait.`,
       const { address, zone, createdBlock } = await context.zone();
       const provider = await context.provider();
       const chainId = await chainIdOf(provider);
-      if (proposalId === 0n || proposalId > (await zone.proposalCount())) {
-        throw new CommandError(`zone ${address} has no proposal ${proposalId}`);
-      }
-      const view = await zone.getProposal(proposalId);
-      const state = PROPOSAL_STATES[Number(view.state)];
+      const { view, state } = await existingProposal(zone, address, proposalId);
       if (state !== "Active") {
         throw new CommandError(
           `proposal ${proposalId} is ${state}: it is not open for votes (voting ran until ${new Date(Number(view.voteEnd) * 1000).toISOString()})`,
@@ -466,9 +461,7 @@ mined unless --no-wait.`,
       context.progress("proving the vote (a few seconds)...");
       const vote = await proveVote(identity, group, { chainId, zone: address, proposalId, option });
       await stopProverThreads();
-      const relayerUrl =
-        context.text("relayer", "ZONEDAO_RELAYER_URL") ??
-        (context.text("key") ? undefined : context.deployment()?.relayer?.url);
+      const relayerUrl = relayerUrlOf(context);
       if (relayerUrl !== undefined) {
         const client = new RelayerClient(relayerUrl);
         await submitToRelayer(() => client.submitVote(voteRequest(address, vote)));
@@ -520,11 +513,7 @@ winning option's actions, exactly as proposed. Anyone may do either.`,
       const proposalId = context.uint("proposal");
       const { address, zone, createdBlock } = await context.zone();
       const signer = await context.signer();
-      if (proposalId === 0n || proposalId > (await zone.proposalCount())) {
-        throw new CommandError(`zone ${address} has no proposal ${proposalId}`);
-      }
-      const view = await zone.getProposal(proposalId);
-      const state = PROPOSAL_STATES[Number(view.state)];
+      const { view, state } = await existingProposal(zone, address, proposalId);
       if (state === "Succeeded") {
         const receipt = await (await zone.connect(signer).queue(proposalId)).wait();
         const { eta } = await zone.getProposal(proposalId);
@@ -708,4 +697,21 @@ function shortError(error: unknown): string {
   };
   if (revert) return `${revert.name}(${revert.args.map(String).join(", ")})`;
   return shortMessage ?? message ?? String(error);
+}
+
+/** The relayer to send through: --relayer, ZONEDAO_RELAYER_URL, else (unless --key) the deployment's. */
+function relayerUrlOf(context: CommandContext): string | undefined {
+  return (
+    context.text("relayer", "ZONEDAO_RELAYER_URL") ??
+    (context.text("key") ? undefined : context.deployment()?.relayer?.url)
+  );
+}
+
+/** Proposal `proposalId` of the zone and its state's name, or a clear error if there is none. */
+async function existingProposal(zone: Zone, address: string, proposalId: bigint) {
+  if (proposalId === 0n || proposalId > (await zone.proposalCount())) {
+    throw new CommandError(`zone ${address} has no proposal ${proposalId}`);
+  }
+  const view = await zone.getProposal(proposalId);
+  return { view, state: PROPOSAL_STATES[Number(view.state)] };
 }
