@@ -22,6 +22,7 @@ import {
   proposalScope,
   proveProposal,
   proveVote,
+  queryEvents,
   rebuildGroup,
   stopProverThreads,
   voteRequest,
@@ -183,7 +184,7 @@ ZONE is an address, or a zone's name in the --deployment file.`,
         provider.getBalance(address),
       ]);
       const descriptions = new Map(
-        (await zone.queryFilter(zone.filters.ProposalCreated(), createdBlock ?? 0)).map((log) => [
+        (await queryEvents(zone, zone.filters.ProposalCreated(), createdBlock ?? 0)).map((log) => [
           log.args.proposalId,
           { description: log.args.description, options: log.args.options },
         ]),
@@ -344,7 +345,7 @@ so no relayer can change it. --relayer defaults to the deployment file's relayer
       const { proposalsPerEpoch } = await zone.rules();
       // Used slots are found among every proposal's nullifier, not by asking the RPC about ours.
       const used = new Set(
-        (await zone.queryFilter(zone.filters.ProposalCreated(), createdBlock ?? 0)).map(
+        (await queryEvents(zone, zone.filters.ProposalCreated(), createdBlock ?? 0)).map(
           (log) => log.args.nullifier,
         ),
       );
@@ -448,7 +449,7 @@ mined unless --no-wait.`,
       // Looked for among every vote on the proposal, so that the RPC is never told this nullifier
       // (which would link this machine to the vote once it is on chain).
       const nullifier = nullifierOf(identity, voteScope(chainId, address, proposalId));
-      const counted = await zone.queryFilter(zone.filters.VoteCast(proposalId), createdBlock ?? 0);
+      const counted = await queryEvents(zone, zone.filters.VoteCast(proposalId), createdBlock ?? 0);
       if (counted.some((log) => log.args.nullifier === nullifier)) {
         throw new CommandError(`this identity already voted on proposal ${proposalId}`);
       }
@@ -533,7 +534,7 @@ winning option's actions, exactly as proposed. Anyone may do either.`,
           `proposal ${proposalId}'s timelock ends at ${new Date(Number(view.eta) * 1000).toISOString()}`,
         );
       }
-      const [created] = await zone.queryFilter(zone.filters.ProposalCreated(proposalId), createdBlock ?? 0);
+      const [created] = await queryEvents(zone, zone.filters.ProposalCreated(proposalId), createdBlock ?? 0);
       if (created === undefined)
         throw new CommandError(`cannot find proposal ${proposalId}'s ProposalCreated event`);
       const [option] = await zone.winningOption(proposalId);

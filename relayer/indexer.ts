@@ -5,11 +5,9 @@
  */
 import type { Log, Provider } from "ethers";
 import type { Logger } from "pino";
-import { PROPOSAL_STATES, Zone__factory, zoneAt, type Zone } from "../sdk/index.js";
+import { LOG_RANGE, PROPOSAL_STATES, Zone__factory, zoneAt, type Zone } from "../sdk/index.js";
 import type { IndexedProposal, RelayerStore } from "./store.js";
 
-/** Blocks per eth_getLogs call: what public RPC providers commonly allow. */
-const LOG_RANGE = 5_000;
 const FINAL_STATES = new Set(["Defeated", "Canceled", "Expired", "Executed"]);
 const ZONE_INTERFACE = Zone__factory.createInterface();
 

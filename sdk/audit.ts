@@ -31,6 +31,7 @@ import {
 import { MIN_TREE_DEPTH, PROPOSAL_STATES, ROOT_VALIDITY_SECONDS, SNARK_SCALAR_FIELD } from "./constants.js";
 import { ZoneFactory__factory, ZoneServices__factory, Zone__factory } from "./contracts.js";
 import { ledgerBalance, readLedger, type LedgerEntry } from "./ledger.js";
+import { inLogRanges } from "./logs.js";
 import { actionsHash, proposalContentHash } from "./scope.js";
 import type { PackedProof, ZoneAction } from "./types.js";
 import type { ProposalToVerify, VoteToVerify, VoteVerifier } from "./verify.js";
@@ -225,7 +226,9 @@ export async function auditZone(
   };
 
   progress(`fetching the zone's events, blocks ${fromBlock} to ${tip.number}`);
-  const rawLogs = await provider.getLogs({ address: zone, fromBlock, toBlock: tip.number });
+  const rawLogs = await inLogRanges(fromBlock, tip.number, (from, to) =>
+    provider.getLogs({ address: zone, fromBlock: from, toBlock: to }),
+  );
   const unreadable: AuditDiscrepancy[] = [];
   context.logs = parseLogs(rawLogs, unreadable);
   progress(`${context.logs.length} events`);

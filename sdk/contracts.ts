@@ -32,6 +32,7 @@ export {
   ZoneServices__factory,
   ZoneTrade__factory,
 } from "../types/ethers-contracts/index.js";
+import { queryEvents } from "./logs.js";
 
 /** The addresses a ZoneDAO deployment consists of. */
 export interface ZoneDaoDeployment {
@@ -96,7 +97,7 @@ export function zoneFactoryAt(address: string, runner: ContractRunner): ZoneFact
 
 /** The block in which `factory` created `zone`: where its event queries can start. */
 export async function zoneCreationBlock(factory: ZoneFactory, zone: string): Promise<number> {
-  const [created] = await factory.queryFilter(factory.filters.ZoneCreated(zone));
+  const [created] = await queryEvents(factory, factory.filters.ZoneCreated(zone));
   if (created === undefined)
     throw new Error(`${zone} was not created by the factory ${await factory.getAddress()}`);
   return created.blockNumber;

@@ -6,6 +6,7 @@
 import { ZeroAddress, getAddress, isAddress, type Provider } from "ethers";
 import { PROPOSAL_STATES } from "./constants.js";
 import { zoneAt, zoneFactoryAt, type ZoneDaoDeployment } from "./contracts.js";
+import { queryEvents } from "./logs.js";
 
 export const DEPLOYMENT_FORMAT = "zonedao-deployment/1";
 
@@ -130,14 +131,14 @@ export async function deployedZone(
   provider: Provider,
 ): Promise<DeployedZone> {
   const factory = zoneFactoryAt(deployment.contracts.zoneFactory, provider);
-  const [created] = await factory.queryFilter(factory.filters.ZoneCreated(address));
+  const [created] = await queryEvents(factory, factory.filters.ZoneCreated(address));
   if (created === undefined) {
     throw new Error(`${address} was not created by the factory ${deployment.contracts.zoneFactory}`);
   }
   const zone = zoneAt(address, provider);
   const [registrar, proposalCount] = await Promise.all([zone.registrar(), zone.proposalCount()]);
   const descriptions = new Map(
-    (await zone.queryFilter(zone.filters.ProposalCreated(), created.blockNumber)).map((log) => [
+    (await queryEvents(zone, zone.filters.ProposalCreated(), created.blockNumber)).map((log) => [
       log.args.proposalId,
       log.args.description,
     ]),

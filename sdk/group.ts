@@ -4,6 +4,7 @@
  */
 import { Group } from "@semaphore-protocol/group";
 import type { Zone } from "./contracts.js";
+import { queryEvents } from "./logs.js";
 
 interface MembershipChange {
   blockNumber: number;
@@ -23,10 +24,10 @@ export async function rebuildGroup(
 ): Promise<Group> {
   const from = options.fromBlock ?? 0;
   const [added, addedMany, updated, removed] = await Promise.all([
-    zone.queryFilter(zone.filters.MemberAdded(), from),
-    zone.queryFilter(zone.filters.MembersAdded(), from),
-    zone.queryFilter(zone.filters.MemberUpdated(), from),
-    zone.queryFilter(zone.filters.MemberRemoved(), from),
+    queryEvents(zone, zone.filters.MemberAdded(), from),
+    queryEvents(zone, zone.filters.MembersAdded(), from),
+    queryEvents(zone, zone.filters.MemberUpdated(), from),
+    queryEvents(zone, zone.filters.MemberRemoved(), from),
   ]);
   let changes: MembershipChange[] = [
     ...added.map((log) => change(log, (group) => group.addMember(log.args.identityCommitment))),
@@ -38,12 +39,13 @@ export async function rebuildGroup(
   ].sort(byChainOrder);
 
   if (options.untilProposal !== undefined) {
-    const [created] = await zone.queryFilter(zone.filters.ProposalCreated(options.untilProposal), from);
+    const [created] = await queryEvents(zone, zone.filters.ProposalCreated(options.untilProposal), from);
     if (!created) throw new Error(`proposal ${options.untilProposal} does not exist in this zone`);
     changes = changes.filter((membershipChange) => byChainOrder(membershipChange, created) < 0);
   }
   if (options.untilDividendRound !== undefined) {
-    const [opened] = await zone.queryFilter(
+    const [opened] = await queryEvents(
+      zone,
       zone.filters.DividendRoundOpened(options.untilDividendRound),
       from,
     );

@@ -10,6 +10,7 @@ export * from "./prover-threads.js";
 export * from "./identity.js";
 export * from "./actions.js";
 export * from "./ledger.js";
+export * from "./logs.js";
 export * from "./relayer-client.js";
 export * from "./deployment.js";
 export {

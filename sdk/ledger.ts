@@ -8,6 +8,7 @@
  */
 import { ZeroAddress, getAddress } from "ethers";
 import type { Zone } from "./contracts.js";
+import { queryEvents } from "./logs.js";
 
 /** The event an entry comes from. */
 export type LedgerSource = "TreasuryReceived" | "TreasuryPaid" | "IncomeShared" | "RelayerRefunded";
@@ -35,10 +36,10 @@ export interface LedgerEntry {
 export async function readLedger(zone: Zone, options: { fromBlock?: number } = {}): Promise<LedgerEntry[]> {
   const from = options.fromBlock ?? 0;
   const [received, paid, shared, refunded] = await Promise.all([
-    zone.queryFilter(zone.filters.TreasuryReceived(), from),
-    zone.queryFilter(zone.filters.TreasuryPaid(), from),
-    zone.queryFilter(zone.filters.IncomeShared(), from),
-    zone.queryFilter(zone.filters.RelayerRefunded(), from),
+    queryEvents(zone, zone.filters.TreasuryReceived(), from),
+    queryEvents(zone, zone.filters.TreasuryPaid(), from),
+    queryEvents(zone, zone.filters.IncomeShared(), from),
+    queryEvents(zone, zone.filters.RelayerRefunded(), from),
   ]);
   const at = (log: { blockNumber: number; transactionHash: string; index: number }) => ({
     blockNumber: log.blockNumber,

@@ -2,6 +2,7 @@ import { expect } from "chai";
 import { AbiCoder, JsonRpcProvider, id, parseEther, parseUnits, toBeHex } from "ethers";
 import {
   Identity,
+  LOG_RANGE,
   VoteOption,
   auditZone,
   createVoteVerifier,
@@ -12,6 +13,7 @@ import {
   proveDividendClaim,
   proveVote,
   rebuildGroup,
+  zoneAt,
   ZoneFactory__factory,
   type AuditCheck,
   type AuditReport,
@@ -24,6 +26,7 @@ import {
   bob,
   carol,
   citizens,
+  connection,
   dave,
   deployZoneWithCitizens,
   ethers,
@@ -257,6 +260,21 @@ describe("auditZone", function () {
     ]);
     const [tally] = findings(report, "tallies", `proposal ${defeated}: the zone's tally differs`);
     expect(tally!.evidence).to.equal(`getProposal(${defeated}).tally = [3, 1, 0]; recount = [2, 1, 0]`);
+  });
+
+  it("reads events in ranges an RPC provider accepts, after more blocks than one request may span", async function () {
+    await connection.provider.request({ method: "hardhat_mine", params: [toBeHex(2 * LOG_RANGE)] });
+    node.tampering.maxLogRange = LOG_RANGE;
+    const refusal = await provider.getLogs({ address: world.zoneAddress, fromBlock }).then(
+      () => "answered",
+      (error: Error) => error.message,
+    );
+    expect(refusal).to.match(/exceeds max block range/);
+    const report = await audit();
+    expect(report.ok, formatAuditReport(report)).to.equal(true);
+    expect(check(report, "vote proofs").items).to.equal(10);
+    const zone = zoneAt(world.zoneAddress, provider);
+    expect((await rebuildGroup(zone, { fromBlock })).root).to.equal((await rebuildGroup(world.zone)).root);
   });
 
   it("reports a zone contract that counts For/Against votes backwards", async function () {

@@ -24,8 +24,8 @@ export interface RpcBridgeOptions {
   port?: number;
   /** The chain to serve: the tests' shared chain by default. */
   provider?: EthereumProvider;
-  /** Rewrites each successful answer before it is sent (for lying-node tests). */
-  rewrite?: (method: string, result: unknown) => unknown;
+  /** Rewrites each successful answer before it is sent, or throws to refuse (for lying-node tests). */
+  rewrite?: (method: string, result: unknown, params: unknown[]) => unknown;
 }
 
 export async function startRpcBridge({
@@ -35,7 +35,11 @@ export async function startRpcBridge({
 }: RpcBridgeOptions = {}): Promise<RpcBridge> {
   const call = async ({ id, method, params }: JsonRpcRequest) => {
     try {
-      const result = rewrite(method, await provider.request({ method, params: params ?? [] }));
+      const result: unknown = await rewrite(
+        method,
+        await provider.request({ method, params: params ?? [] }),
+        params ?? [],
+      );
       return { jsonrpc: "2.0", id, result };
     } catch (error) {
       const { code, message, data } = error as { code?: number; message: string; data?: unknown };

@@ -4,6 +4,7 @@
  * a transaction's input altered), so a test can check that an auditor reading through it notices.
  */
 import { startRpcBridge } from "./rpc-bridge.js";
+import { connection } from "./zone-fixture.js";
 
 /** A log as eth_getLogs returns it (quantities as hex strings). */
 export interface RpcLog {
@@ -30,6 +31,8 @@ export interface Tampering {
   logs?: (logs: RpcLog[]) => RpcLog[];
   /** Rewrites every eth_getTransactionByHash answer that is not null. */
   transaction?: (transaction: RpcTransaction) => RpcTransaction;
+  /** Refuses eth_getLogs over more blocks than this, as public RPC providers do. */
+  maxLogRange?: number;
 }
 
 export interface TamperingRpc {
@@ -42,7 +45,18 @@ export interface TamperingRpc {
 export async function startTamperingRpc(tampering: Tampering = {}): Promise<TamperingRpc> {
   const node: TamperingRpc = { url: "", tampering, close: () => Promise.resolve() };
   const bridge = await startRpcBridge({
-    rewrite(method, result) {
+    async rewrite(method, result, params) {
+      const { maxLogRange } = node.tampering;
+      if (method === "eth_getLogs" && maxLogRange !== undefined) {
+        const [{ fromBlock, toBlock }] = params as [{ fromBlock?: string; toBlock?: string }];
+        const blockNumber = async (tag = "latest") =>
+          tag.startsWith("0x")
+            ? Number(tag)
+            : Number(await connection.provider.request({ method: "eth_blockNumber" }));
+        if ((await blockNumber(toBlock)) - (await blockNumber(fromBlock)) + 1 > maxLogRange) {
+          throw Object.assign(new Error(`query exceeds max block range ${maxLogRange}`), { code: -32600 });
+        }
+      }
       if (method === "eth_getLogs" && node.tampering.logs !== undefined) {
         return node.tampering.logs(result as RpcLog[]);
       }
