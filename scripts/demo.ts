@@ -7,16 +7,7 @@
  * Everything is decided as it would be for real: a citizen proposes anonymously, citizens vote with
  * proofs, time passes (evm_increaseTime), anyone queues and executes. Only the clock is cheated.
  */
-import {
-  HDNodeWallet,
-  JsonRpcProvider,
-  ZeroAddress,
-  getBytes,
-  keccak256,
-  parseEther,
-  toUtf8Bytes,
-  type Signer,
-} from "ethers";
+import { HDNodeWallet, JsonRpcProvider, ZeroAddress, parseEther, type Signer } from "ethers";
 import {
   Identity,
   TestStablecoin__factory,
@@ -29,6 +20,7 @@ import {
   createZone,
   deployZoneDao,
   goodsId,
+  identityFromSeed,
   nullifierOf,
   offerGoods,
   openDividendRound,
@@ -70,12 +62,11 @@ const PEOPLE = ["Ana", "Ben", "Chloe", "Dev", "Ema", "Finn", "Gus"] as const;
 type Person = (typeof PEOPLE)[number];
 
 /**
- * A demo citizen's identity, the same at every start. Its private key is the keccak256 of a fixed
- * seed: 32 bytes, as importIdentity expects of an exported identity (a text seed would export as
- * fewer bytes, which importIdentity refuses as a truncated key).
+ * A demo citizen's identity, the same at every start (from a fixed seed, so it exports and imports
+ * like any identity).
  */
 export function demoIdentity(name: string): Identity {
-  return new Identity(getBytes(keccak256(toUtf8Bytes(`zonedao-demo-${name.toLowerCase()}`))));
+  return identityFromSeed(`zonedao-demo-${name.toLowerCase()}`);
 }
 const identities = Object.fromEntries(PEOPLE.map((name) => [name, demoIdentity(name)])) as Record<
   Person,

@@ -3,7 +3,7 @@
  * format is Semaphore's own (base64 of the private key), so any Semaphore v4 app can read it.
  */
 import { Identity } from "@semaphore-protocol/identity";
-import { decodeBase64, encodeBase64 } from "ethers";
+import { decodeBase64, encodeBase64, getBytes, id } from "ethers";
 
 /** Bytes in the private key of an identity made by {@link createIdentity}. */
 const PRIVATE_KEY_BYTES = 32;
@@ -12,6 +12,16 @@ const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
 /** A new identity with a random private key. */
 export function createIdentity(): Identity {
   return new Identity();
+}
+
+/**
+ * The identity whose 32-byte private key is keccak256 of `seed`: the same seed gives the same
+ * identity everywhere, and it exports and imports like any other. Only as secret as the seed: for
+ * demos, tests and fixtures, never a citizen's real identity. (`new Identity("text")` would use the
+ * text itself as the key, which {@link importIdentity} then rejects as not 32 bytes.)
+ */
+export function identityFromSeed(seed: string): Identity {
+  return new Identity(getBytes(id(seed)));
 }
 
 /** The identity's private key in Semaphore's export format. Whoever holds it can vote as the citizen. */

@@ -5,7 +5,6 @@
  * a vote's scope depends only on the chain id, the zone's address and the proposal id.
  */
 import { existsSync, readFileSync } from "node:fs";
-import { getBytes, id } from "ethers";
 import { network } from "hardhat";
 import type { NetworkConnection } from "hardhat/types/network";
 import {
@@ -13,6 +12,7 @@ import {
   Identity,
   createZone,
   deployZoneDao,
+  identityFromSeed,
   voteRequest,
   zoneAt,
   zoneFactoryAt,
@@ -45,7 +45,7 @@ export const LOAD_RULES: ZoneRules = {
 };
 
 export function loadCitizen(index: number): Identity {
-  return new Identity(getBytes(id(`zonedao-load-citizen-${index}`)));
+  return identityFromSeed(`zonedao-load-citizen-${index}`);
 }
 
 /** Proposal k (1-based): For/Against/Abstain on a harmless call, by citizen k - 1. */

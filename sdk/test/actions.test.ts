@@ -26,7 +26,7 @@ import {
   updateMember,
   updateService,
 } from "../actions.js";
-import { createIdentity, exportIdentity, importIdentity } from "../identity.js";
+import { createIdentity, exportIdentity, identityFromSeed, importIdentity } from "../identity.js";
 import {
   Zone__factory,
   ZoneGoods__factory,
@@ -599,6 +599,13 @@ describe("identity", function () {
 
   it("creates a different identity each time", function () {
     expect(createIdentity().commitment).not.to.equal(createIdentity().commitment);
+  });
+
+  it("derives the same identity from the same seed, and it exports and imports", function () {
+    const identity = identityFromSeed("zonedao-sdk-test-seed");
+    expect(identityFromSeed("zonedao-sdk-test-seed").commitment).to.equal(identity.commitment);
+    expect(identityFromSeed("zonedao-sdk-test-seed-2").commitment).not.to.equal(identity.commitment);
+    expect(importIdentity(exportIdentity(identity)).commitment).to.equal(identity.commitment);
   });
 
   it("rejects text that is not an exported identity", function () {
