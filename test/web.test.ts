@@ -2,11 +2,13 @@
  * The citizens' web app in a real browser (Debian Chromium, headless, driven by playwright-core):
  * built with Vite, served with its /config.json, against the tests' chain (through the RPC bridge)
  * and a real relayer. A citizen creates an identity, gets registered, votes with a proof made in the
- * browser, sees the tally change, is refused a second vote, and unlocks again after a reload.
+ * browser, sees the tally change, is refused a second vote, and unlocks again after a reload. A
+ * lying relayer (a proxy that rewrites the real one's proposals) cannot make the app show, or let a
+ * citizen vote on, anything but what the chain recorded.
  */
 import { expect } from "chai";
 import { existsSync, mkdirSync } from "node:fs";
-import { createServer } from "node:http";
+import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { chromium, type Browser, type Locator, type Page } from "playwright-core";
@@ -19,7 +21,7 @@ import {
   startTestRelayer,
   type RelayerWorld,
 } from "../relayer/test/relayer-fixture.js";
-import { createService, describeProposal, setRules } from "../sdk/actions.js";
+import { createService, describeProposal, payEther, setRules } from "../sdk/actions.js";
 import {
   buildActions,
   rulesToFields,
@@ -27,7 +29,7 @@ import {
   type DecisionKind,
   type Fields,
 } from "../web/src/decisions.js";
-import { TEST_RULES, bob, ethers, proposeAs } from "./zone-fixture.js";
+import { TEST_RULES, bob, carol, ethers, proposeAs } from "./zone-fixture.js";
 
 const CHROMIUM = "/usr/bin/chromium";
 const CHROMIUM_FLAGS = [
@@ -52,6 +54,41 @@ async function deadRelayerUrl(): Promise<string> {
   return `http://127.0.0.1:${port}`;
 }
 
+type RelayedProposal = Record<string, unknown> & { id: string };
+
+/**
+ * A relayer operator who lies: forwards every GET to the real relayer and rewrites each proposal in
+ * the answers of GET /v1/zones/:zone/proposals(/:id) with `rewrite` before the app sees it.
+ */
+async function lyingRelayer(
+  upstream: string,
+  rewrite: (proposal: RelayedProposal) => void,
+): Promise<{ url: string; close: () => Promise<unknown> }> {
+  const server: Server = createServer((request, response) => {
+    void (async () => {
+      const url = new URL(request.url ?? "/", upstream);
+      const answer = await fetch(url);
+      let body = await answer.text();
+      if (answer.ok && /^\/v1\/zones\/[^/]+\/proposals(\/\d+)?$/.test(url.pathname)) {
+        const json = JSON.parse(body) as RelayedProposal & { proposals?: RelayedProposal[] };
+        for (const proposal of json.proposals ?? [json]) rewrite(proposal);
+        body = JSON.stringify(json);
+      }
+      response.writeHead(answer.status, {
+        "content-type": "application/json",
+        "access-control-allow-origin": "*",
+      });
+      response.end(body);
+    })().catch(() => response.destroy());
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () => new Promise((resolve) => server.close(resolve)),
+  };
+}
+
 describe("web app (Chromium)", function () {
   this.timeout(240_000);
   let world: RelayerWorld;
@@ -61,6 +98,8 @@ describe("web app (Chromium)", function () {
   let browser: Browser;
   let page: Page;
   const browserErrors: string[] = [];
+  // The app's /config.json, read on each request: a test may point the app elsewhere for a while.
+  const served: { config?: WebConfig } = {};
 
   const screenshot = (name: string) =>
     page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
@@ -74,7 +113,6 @@ describe("web app (Chromium)", function () {
     mkdirSync(SCREENSHOTS, { recursive: true });
     await buildWebApp();
     world = await relayerWorld();
-    const served: { config?: WebConfig } = {};
     app = await serveWebApp({ config: () => served.config!, rpcUrl: world.bridge.url });
     ({ relayer } = await startTestRelayer(world, {
       ZONEDAO_CORS_ORIGINS: new URL(app.url).origin,
@@ -138,6 +176,7 @@ describe("web app (Chromium)", function () {
     await page.getByRole("link", { name: /Build a library/ }).click();
     await page.getByRole("heading", { name: /Proposal #\d+: Build a library/ }).waitFor();
     await screenshot("4-proposal");
+    await page.getByText("Checked against the proposal as recorded on chain.").waitFor();
     expect(
       await page
         .getByRole("listitem")
@@ -256,6 +295,92 @@ describe("web app (Chromium)", function () {
       "cold proof (first option, in the worker)": { ms: timings.coldProofMs },
       "click to 202 (proofs prepared)": { ms: timings.clickTo202Ms },
     });
+    expect(browserErrors).to.deep.equal([]);
+  });
+
+  it("reads each option itself, shows the chain's version of a proposal a lying relayer rewrites, and offers no vote on it", async function () {
+    const honest = served.config!;
+    const payee = await world.deployer.getAddress();
+    const options = [[payEther(payee, 1_500_000_000_000_000_000n)]];
+    const proposalId = (await proposeAs(world, carol, options, "Pay the school")).toString();
+    const truth = describeProposal(options, {
+      zone: world.zoneAddress,
+      ...honest.contracts,
+      multipleChoice: false,
+    });
+    expect(truth[1]).to.equal(`For: pay 1.5 ETH to ${payee}`);
+    const lie = "For: pay 10 USDz to the school";
+    const shownLines = () => page.getByTestId("option-lines").getByRole("listitem").allTextContents();
+    const proposalPage = `${app.url}#/zone/${world.zoneAddress}/proposal/${proposalId}`;
+    // A new hash alone does not reload the app: reload so it reads the config served now.
+    const open = async (url: string) => {
+      await page.goto(url);
+      await page.reload();
+    };
+
+    // Another payee, another amount, another text, and a created block where nothing is found.
+    const liar = await lyingRelayer(relayerUrl, (proposal) => {
+      proposal.summary = ["Against: nothing happens", lie, "Abstain: counts toward quorum only"];
+      if (proposal.id !== proposalId) return;
+      const [[action]] = proposal.options as [[{ target: string; value: string }]];
+      action.target = "0x000000000000000000000000000000000000dEaD";
+      action.value = "10000000000000000000";
+      proposal.description = "Fix the school roof";
+      proposal.createdBlock = Number(proposal.createdBlock) + 1_000_000;
+    });
+    // The relayer lies only about the summary it computes: the app's lines come from the options.
+    let malformed = false;
+    const summaryLiar = await lyingRelayer(relayerUrl, (proposal) => {
+      proposal.summary = ["Against: nothing happens", lie, "Abstain: counts toward quorum only"];
+      if (malformed && proposal.id === proposalId) {
+        (proposal.options as [[{ value: string }]])[0][0].value = "ten";
+      }
+    });
+    try {
+      served.config = { ...honest, relayers: [liar.url] };
+      await open(proposalPage);
+      await page.getByRole("heading", { name: `Proposal #${proposalId}: Pay the school` }).waitFor();
+      expect(await page.getByTestId("provenance").textContent()).to.match(
+        new RegExp(
+          `^Relayer ${liar.url}/? described proposal #${proposalId} differently from the chain \\(what the choices do, the description\\); not voting through it\\.`,
+        ),
+      );
+      expect(await shownLines()).to.deep.equal(truth);
+      expect(await page.getByRole("heading", { name: "Vote" }).count()).to.equal(0);
+      const text = await page.locator("main").textContent();
+      for (const told of ["Fix the school roof", "10 USDz", "dEaD", "10 ETH"])
+        expect(text).not.to.include(told);
+      await screenshot("14-lying-relayer");
+
+      // The zone's list shows the chain's description, flagged.
+      await page.goto(`${app.url}#/zone/${world.zoneAddress}`);
+      await page.getByRole("link", { name: `#${proposalId} Pay the school` }).waitFor();
+      await page.getByText(/described this proposal differently from the chain/).waitFor();
+
+      // Without an RPC, the relayer's options are all there is: read here, and said to be unverified.
+      served.config = { ...honest, rpcUrl: null, relayers: [summaryLiar.url] };
+      await open(proposalPage);
+      await page.getByRole("heading", { name: `Proposal #${proposalId}: Pay the school` }).waitFor();
+      expect(await page.getByTestId("provenance").textContent()).to.match(
+        new RegExp(`^From relayer ${summaryLiar.url}/?, unverified`),
+      );
+      expect(await shownLines()).to.deep.equal(truth);
+      await page.getByRole("heading", { name: "Vote" }).waitFor();
+      await screenshot("15-no-rpc-unverified");
+
+      // Actions the app cannot read are shown raw, never replaced by the relayer's words.
+      malformed = true;
+      await page.reload();
+      await page.getByText("The app cannot put these actions in words").waitFor();
+      expect(await shownLines()).to.deep.equal([
+        `For: 1 action(s)target ${payee}, value ten wei, data 0x`,
+        `target ${payee}, value ten wei, data 0x`,
+      ]);
+    } finally {
+      served.config = honest;
+      await liar.close();
+      await summaryLiar.close();
+    }
     expect(browserErrors).to.deep.equal([]);
   });
 

@@ -4,8 +4,10 @@ import { useCallback, useEffect, useMemo, useState } from "react";
 import { Relayers, explain, loadConfig, zoneReader, type ProposalInfo, type WebConfig } from "./api.js";
 import { AuditPage } from "./audit-page.js";
 import { IdentityPanel } from "./identity-panel.js";
-import { ProposalList, Results, VotePanel } from "./proposals.js";
+import { OptionList, ProposalList, ProvenanceNote, Results, VotePanel } from "./proposals.js";
 import { ProposeForm } from "./propose.js";
+import { describeContext, optionLines, useTokens } from "./readable.js";
+import { checkProposals, votable, type CheckedProposal } from "./verify-proposals.js";
 
 function useHashRoute(): string[] {
   const read = () => window.location.hash.replace(/^#\/?/, "").split("/").filter(Boolean);
@@ -140,12 +142,19 @@ function useZoneState(props: ZoneProps) {
   return { members, isMember, quorumBps, error };
 }
 
-function useProposals(relayers: Relayers, zone: string) {
-  const [state, setState] = useState<{ chainTime: number; proposals: ProposalInfo[] }>();
+/** The relayer's proposals, checked against the chain when the app has an RPC (verify-proposals.ts). */
+function useProposals(config: WebConfig, relayers: Relayers, zone: string) {
+  const [state, setState] = useState<{ chainTime: number; proposals: CheckedProposal[] }>();
   const [error, setError] = useState<string>();
   const refresh = useCallback(() => {
-    relayers.proposals(zone).then(setState, (caught: unknown) => setError(explain(caught)));
-  }, [relayers, zone]);
+    relayers
+      .proposals(zone)
+      .then(async ({ value, relayer }) => ({
+        chainTime: value.chainTime,
+        proposals: await checkProposals(config, zone, relayer, value.proposals),
+      }))
+      .then(setState, (caught: unknown) => setError(explain(caught)));
+  }, [config, relayers, zone]);
   useEffect(() => {
     refresh();
     const timer = setInterval(refresh, 3000);
@@ -157,7 +166,7 @@ function useProposals(relayers: Relayers, zone: string) {
 function ZonePage(props: ZoneProps & { proposing?: boolean }) {
   const { config, zone } = props;
   const { isMember, quorumBps, error } = useZoneState(props);
-  const proposals = useProposals(props.relayers, zone);
+  const proposals = useProposals(config, props.relayers, zone);
   return (
     <>
       <h1>{zoneName(config, zone)}</h1>
@@ -209,11 +218,22 @@ function ZonePage(props: ZoneProps & { proposing?: boolean }) {
 function ProposalPage(props: ZoneProps & { proposalId: string }) {
   const { config, relayers, zone, proposalId } = props;
   const { isMember, quorumBps } = useZoneState(props);
-  const [proposal, setProposal] = useState<ProposalInfo & { chainTime: number }>();
+  const [proposal, setProposal] = useState<CheckedProposal<ProposalInfo & { chainTime: number }>>();
   const [error, setError] = useState<string>();
   const refresh = useCallback(() => {
-    relayers.proposal(zone, proposalId).then(setProposal, (caught: unknown) => setError(explain(caught)));
-  }, [relayers, zone, proposalId]);
+    relayers
+      .proposal(zone, proposalId)
+      .then(({ value, relayer }) => checkProposals(config, zone, relayer, [value]))
+      .then(
+        ([checked]) => setProposal(checked),
+        (caught: unknown) => setError(explain(caught)),
+      );
+  }, [config, relayers, zone, proposalId]);
+  // Only the config's tokens read as amounts with a symbol: any proposer can deploy a token that
+  // calls itself "USDz", so other tokens read as base units of their address.
+  const tokens = useTokens(config, []);
+  const lines =
+    proposal && optionLines(proposal.options, proposal.multipleChoice, describeContext(config, zone, tokens));
   useEffect(() => {
     refresh();
     const timer = setInterval(refresh, 2000);
@@ -238,15 +258,8 @@ function ProposalPage(props: ZoneProps & { proposalId: string }) {
           </h1>
           <section aria-labelledby="actions-heading">
             <h2 id="actions-heading">What each choice does</h2>
-            <ul>
-              {proposal.summary.length > 0
-                ? proposal.summary.map((line) => <li key={line}>{line}</li>)
-                : proposal.options.map((actions, option) => (
-                    <li key={option}>
-                      option {option}: {actions.length} raw action(s) the app cannot read
-                    </li>
-                  ))}
-            </ul>
+            <ProvenanceNote proposal={proposal} />
+            <OptionList proposal={proposal} lines={lines} />
             <p className="muted">
               {proposal.eligibleCount} citizens could vote when it was made. Voting{" "}
               {proposal.state === "Active" ? "closes" : "closed"}{" "}
@@ -259,14 +272,17 @@ function ProposalPage(props: ZoneProps & { proposalId: string }) {
             onUnlocked={props.onUnlocked}
             isMember={isMember}
           />
-          <VotePanel
-            config={config}
-            relayers={relayers}
-            zone={zone}
-            proposal={proposal}
-            identity={props.identity}
-            onVoted={refresh}
-          />
+          {votable(proposal) && (
+            <VotePanel
+              config={config}
+              relayers={relayers}
+              zone={zone}
+              proposal={proposal}
+              lines={lines}
+              identity={props.identity}
+              onVoted={refresh}
+            />
+          )}
           <Results proposal={proposal} quorumBps={quorumBps} />
         </>
       )}

@@ -15,12 +15,21 @@ import type { WebConfig } from "./config-types.js";
 
 export type { WebConfig } from "./config-types.js";
 
-/** A proposal as GET /v1/zones/:zone/proposals returns it. */
+/** One action of a proposal option, as relayers send it (value in wei, as a decimal string). */
+export interface RawAction {
+  target: string;
+  value: string;
+  data: string;
+}
+
+/**
+ * A proposal as GET /v1/zones/:zone/proposals returns it (the fields the app reads). The relayer's
+ * readable `summary` is deliberately left out: the app decodes `options` itself (readable.ts).
+ */
 export interface ProposalInfo {
   id: string;
   description: string;
-  options: { target: string; value: string; data: string }[][];
-  summary: string[];
+  options: RawAction[][];
   multipleChoice: boolean;
   optionCount: number;
   snapshotRoot: string;
@@ -76,14 +85,19 @@ export class Relayers {
   }
 
   async get<T>(path: string): Promise<T> {
-    const { value } = await this.first(async (client) => {
+    return (await this.getFrom<T>(path)).value;
+  }
+
+  /** A read, with the URL of the relayer that answered it (to name it if what it said is false). */
+  async getFrom<T>(path: string): Promise<{ value: T; relayer: string }> {
+    const { value, client } = await this.first(async (client) => {
       const response = await fetch(new URL(path, client.baseUrl));
       const body = (await response.json()) as T & { error?: string; message?: string };
       if (!response.ok)
         throw new RelayerRefusal(response.status, body.error ?? "error", body.message ?? "", {});
       return body;
     });
-    return value;
+    return { value, relayer: client.baseUrl };
   }
 
   zones(): Promise<{ zones: string[] }> {
@@ -94,12 +108,12 @@ export class Relayers {
     return this.get(`/v1/zones/${zone}/members`);
   }
 
-  proposals(zone: string): Promise<{ chainTime: number; proposals: ProposalInfo[] }> {
-    return this.get(`/v1/zones/${zone}/proposals`);
+  proposals(zone: string) {
+    return this.getFrom<{ chainTime: number; proposals: ProposalInfo[] }>(`/v1/zones/${zone}/proposals`);
   }
 
-  proposal(zone: string, id: string): Promise<ProposalInfo & { chainTime: number }> {
-    return this.get(`/v1/zones/${zone}/proposals/${id}`);
+  proposal(zone: string, id: string) {
+    return this.getFrom<ProposalInfo & { chainTime: number }>(`/v1/zones/${zone}/proposals/${id}`);
   }
 
   submitVote(request: VoteRequest) {

@@ -6,6 +6,8 @@ import { voteScope } from "../../sdk/scope.js";
 import { explain, zoneReader, type ProposalInfo, type Relayers, type WebConfig } from "./api.js";
 import { prepareVotes, type VoteJob } from "./prover.js";
 import type { ProverStage } from "./prover-protocol.js";
+import { rawAction } from "./readable.js";
+import type { CheckedProposal } from "./verify-proposals.js";
 
 /** Option indexes in the order a ballot shows them. */
 export function ballotOrder(proposal: ProposalInfo): number[] {
@@ -73,29 +75,124 @@ function resultLine(proposal: ProposalInfo): string {
 
 export function ProposalList(props: {
   zone: string;
-  proposals: ProposalInfo[];
+  proposals: CheckedProposal[];
   chainTime: number;
   quorumBps: number | undefined;
 }) {
   if (props.proposals.length === 0) return <p>No proposals yet.</p>;
+  const unverified = props.proposals.find((proposal) => proposal.provenance.kind === "relayer-only");
   return (
-    <ul className="plain">
-      {[...props.proposals].reverse().map((proposal) => {
-        const needed = quorumVotes(proposal, props.quorumBps);
-        return (
-          <li key={proposal.id}>
-            <a href={`#/zone/${props.zone}/proposal/${proposal.id}`}>
-              #{proposal.id} {proposal.description || "(no description)"}
-            </a>
-            <div className="muted">
-              <span className="badge">{proposal.state}</span> {timeLeft(proposal, props.chainTime)} · turnout{" "}
-              {turnoutOf(proposal)} of {proposal.eligibleCount}
-              {needed !== undefined && ` (quorum ${needed})`} · {resultLine(proposal)}
-            </div>
-          </li>
-        );
-      })}
-    </ul>
+    <>
+      {unverified && (
+        <p className="muted" data-testid="provenance">
+          From relayer {unverified.relayer}, unverified (the app has no chain connection to check it).
+        </p>
+      )}
+      <ul className="plain">
+        {[...props.proposals].reverse().map((proposal) => {
+          const needed = quorumVotes(proposal, props.quorumBps);
+          return (
+            <li key={proposal.id}>
+              <a href={`#/zone/${props.zone}/proposal/${proposal.id}`}>
+                #{proposal.id} {proposal.description || "(no description)"}
+              </a>
+              <div className="muted">
+                <span className="badge">{proposal.state}</span> {timeLeft(proposal, props.chainTime)} ·
+                turnout {turnoutOf(proposal)} of {proposal.eligibleCount}
+                {needed !== undefined && ` (quorum ${needed})`} · {resultLine(proposal)}
+              </div>
+              {proposal.provenance.kind === "contradicted" && (
+                <div className="error">
+                  Relayer {proposal.relayer} described this proposal differently from the chain: the chain's
+                  version is shown.
+                </div>
+              )}
+            </li>
+          );
+        })}
+      </ul>
+    </>
+  );
+}
+
+/** Where the page's account of the proposal comes from and, when it is not trustworthy, why no vote. */
+export function ProvenanceNote({ proposal }: { proposal: CheckedProposal }) {
+  const { provenance, relayer } = proposal;
+  switch (provenance.kind) {
+    case "chain":
+      return (
+        <p className="muted" data-testid="provenance">
+          Checked against the proposal as recorded on chain.
+        </p>
+      );
+    case "relayer-only":
+      return (
+        <p className="muted" data-testid="provenance">
+          From relayer {relayer}, unverified: the app has no chain connection to check it.
+        </p>
+      );
+    case "contradicted":
+      return (
+        <p className="error" role="alert" data-testid="provenance">
+          Relayer {relayer} described proposal #{proposal.id} differently from the chain (
+          {provenance.differences.join(", ")}); not voting through it. Shown here: the chain's version.
+        </p>
+      );
+    case "not-on-chain":
+      return (
+        <p className="error" role="alert" data-testid="provenance">
+          Relayer {relayer} lists proposal #{proposal.id}, but the chain has no such proposal (yet); not
+          voting on it.
+        </p>
+      );
+    case "unchecked":
+      return (
+        <p className="error" role="alert" data-testid="provenance">
+          The proposal could not be checked against the chain ({provenance.reason}); voting waits until it
+          can.
+        </p>
+      );
+  }
+}
+
+/**
+ * What each choice does: the lines the app decoded from the actions, or when it could not, every
+ * action raw (target, value, data), never nothing.
+ */
+export function OptionList({ proposal, lines }: { proposal: ProposalInfo; lines: string[] | undefined }) {
+  if (lines) {
+    return (
+      <ul data-testid="option-lines">
+        {lines.map((line, option) => (
+          <li key={option}>{line}</li>
+        ))}
+      </ul>
+    );
+  }
+  const options: unknown[] = Array.isArray(proposal.options) ? proposal.options : [];
+  return (
+    <>
+      <p className="muted">The app cannot put these actions in words; here they are as the zone runs them.</p>
+      <ul data-testid="option-lines">
+        {options.map((actions, index) => {
+          const list: unknown[] = Array.isArray(actions) ? actions : [];
+          const option = proposal.multipleChoice ? index : 1; // For/Against/Abstain: only For acts
+          return (
+            <li key={index}>
+              {optionName(proposal, option)}:{" "}
+              {list.length === 0 ? "nothing happens" : `${list.length} action(s)`}
+              <ol>
+                {list.map((action, step) => (
+                  <li key={step}>
+                    <code>{rawAction(action as Parameters<typeof rawAction>[0])}</code>
+                  </li>
+                ))}
+              </ol>
+            </li>
+          );
+        })}
+      </ul>
+    </>
   );
 }
 
@@ -165,6 +262,8 @@ export function VotePanel(props: {
   relayers: Relayers;
   zone: string;
   proposal: ProposalInfo;
+  /** The app's own reading of each option (readable.ts), by option index; undefined if unreadable. */
+  lines: string[] | undefined;
   identity: Identity | undefined;
   onVoted: () => void;
 }) {
@@ -297,7 +396,7 @@ export function VotePanel(props: {
           <button key={option} disabled={!canClick} onClick={() => void vote(option)}>
             Vote {optionName(proposal, option)}
             <span className="muted" style={{ display: "block", color: "inherit", fontSize: "0.9rem" }}>
-              {proposal.summary[option]?.replace(/^[^:]*: /, "") ?? ""}
+              {props.lines?.[option]?.replace(/^[^:]*: /, "") ?? "actions listed above"}
             </span>
           </button>
         ))}

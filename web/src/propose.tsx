@@ -4,12 +4,11 @@
  */
 import type { Identity } from "@semaphore-protocol/identity";
 import { useEffect, useId, useMemo, useState, type FormEvent, type ReactNode } from "react";
-import { Contract, getAddress, isAddress } from "ethers";
-import { describeProposal, type DescribeContext, type TokenInfo } from "../../sdk/actions.js";
+import { describeProposal } from "../../sdk/actions.js";
 import { nullifierOf } from "../../sdk/nullifier.js";
 import { proposalScope } from "../../sdk/scope.js";
 import type { ZoneAction } from "../../sdk/types.js";
-import { chainProvider, explain, tradeReader, zoneReader, type Relayers, type WebConfig } from "./api.js";
+import { explain, tradeReader, zoneReader, type Relayers, type WebConfig } from "./api.js";
 import {
   DECISION_KINDS,
   RULE_FIELDS,
@@ -20,6 +19,7 @@ import {
   type Fields,
 } from "./decisions.js";
 import { proveProposal } from "./prover.js";
+import { describeContext, useTokens } from "./readable.js";
 
 interface ProposeProps {
   config: WebConfig;
@@ -27,59 +27,6 @@ interface ProposeProps {
   zone: string;
   identity: Identity | undefined;
   isMember: boolean | undefined;
-}
-
-/** How the proposal's actions read, as the zone's citizens will see them when they vote. */
-function describeContext(
-  config: WebConfig,
-  zone: string,
-  tokens: Record<string, TokenInfo>,
-): DescribeContext {
-  const { services, goods, trade } = config.contracts;
-  return { zone, services, goods, trade, tokens };
-}
-
-const ERC20_METADATA = [
-  "function symbol() view returns (string)",
-  "function decimals() view returns (uint8)",
-];
-
-/**
- * The symbol and decimals of every token the form names, read over RPC, so amounts are typed and
- * previewed in whole tokens. Until read (or if the RPC cannot say), the stablecoin counts as USDz
- * with 18 decimals and any other token as 18 decimals.
- */
-function useTokens(config: WebConfig, addresses: readonly (string | undefined)[]): Record<string, TokenInfo> {
-  const { stablecoin } = config.contracts;
-  const [tokens, setTokens] = useState<Record<string, TokenInfo>>(() =>
-    stablecoin ? { [getAddress(stablecoin)]: { symbol: "USDz", decimals: 18 } } : {},
-  );
-  const wanted = [stablecoin, ...addresses].filter(
-    (address): address is string => !!address && isAddress(address),
-  );
-  const key = wanted.map((address) => getAddress(address)).join(",");
-  useEffect(() => {
-    const provider = chainProvider(config);
-    if (!provider) return;
-    let current = true;
-    for (const address of new Set(key.split(",").filter(Boolean))) {
-      const token = new Contract(address, ERC20_METADATA, provider);
-      Promise.all([token.getFunction("symbol")(), token.getFunction("decimals")()]).then(
-        ([symbol, decimals]) => {
-          if (current)
-            setTokens((known) => ({
-              ...known,
-              [address]: { symbol: String(symbol), decimals: Number(decimals) },
-            }));
-        },
-        () => undefined, // not an ERC-20 with metadata: amounts stay in 18 decimals
-      );
-    }
-    return () => {
-      current = false;
-    };
-  }, [config, key]);
-  return tokens;
 }
 
 export function ProposeForm(props: ProposeProps) {

@@ -1,0 +1,91 @@
+/**
+ * Proposal actions as sentences, decoded in the browser with the sdk's describeProposal: the same
+ * words on the proposal form's preview and on the page where citizens vote. A relayer's own
+ * readable summary is never shown: the app reads the raw actions itself (see verify-proposals.ts
+ * for where those actions come from).
+ */
+import { Contract, getAddress, isAddress } from "ethers";
+import { useEffect, useState } from "react";
+import { describeProposal, type DescribeContext, type TokenInfo } from "../../sdk/actions.js";
+import { chainProvider, type RawAction, type WebConfig } from "./api.js";
+
+/** How a proposal's actions read, as the zone's citizens see them when they vote. */
+export function describeContext(
+  config: WebConfig,
+  zone: string,
+  tokens: Record<string, TokenInfo>,
+): DescribeContext {
+  const { services, goods, trade } = config.contracts;
+  return { zone, services, goods, trade, tokens };
+}
+
+/**
+ * One line per option ("For: pay 1.5 ETH to 0x…"), indexed by option as castVote numbers them;
+ * undefined when the actions cannot be decoded (malformed values, or an option count that does not
+ * fit the ballot), in which case the caller shows them raw.
+ */
+export function optionLines(
+  options: readonly (readonly RawAction[])[],
+  multipleChoice: boolean,
+  context: DescribeContext,
+): string[] | undefined {
+  try {
+    const actions = options.map((list) =>
+      list.map(({ target, value, data }) => ({ target, value: BigInt(value), data })),
+    );
+    return describeProposal(actions, { ...context, multipleChoice });
+  } catch {
+    return undefined;
+  }
+}
+
+/** An action as the chain runs it, for when it cannot be put in words. */
+export function rawAction({ target, value, data }: RawAction): string {
+  return `target ${String(target)}, value ${String(value)} wei, data ${String(data)}`;
+}
+
+const ERC20_METADATA = [
+  "function symbol() view returns (string)",
+  "function decimals() view returns (uint8)",
+];
+
+/**
+ * The symbol and decimals of every token named, read over RPC, so amounts are typed and shown in
+ * whole tokens. Until read (or if the RPC cannot say), the stablecoin counts as USDz with 18
+ * decimals and any other token as 18 decimals.
+ */
+export function useTokens(
+  config: WebConfig,
+  addresses: readonly (string | undefined)[],
+): Record<string, TokenInfo> {
+  const { stablecoin } = config.contracts;
+  const [tokens, setTokens] = useState<Record<string, TokenInfo>>(() =>
+    stablecoin ? { [getAddress(stablecoin)]: { symbol: "USDz", decimals: 18 } } : {},
+  );
+  const wanted = [stablecoin, ...addresses].filter(
+    (address): address is string => typeof address === "string" && isAddress(address),
+  );
+  const key = [...new Set(wanted.map((address) => getAddress(address)))].join(",");
+  useEffect(() => {
+    const provider = chainProvider(config);
+    if (!provider) return;
+    let current = true;
+    for (const address of key.split(",").filter(Boolean)) {
+      const token = new Contract(address, ERC20_METADATA, provider);
+      Promise.all([token.getFunction("symbol")(), token.getFunction("decimals")()]).then(
+        ([symbol, decimals]) => {
+          if (current)
+            setTokens((known) => ({
+              ...known,
+              [address]: { symbol: String(symbol), decimals: Number(decimals) },
+            }));
+        },
+        () => undefined, // not an ERC-20 with metadata: amounts stay in 18 decimals
+      );
+    }
+    return () => {
+      current = false;
+    };
+  }, [config, key]);
+  return tokens;
+}
