@@ -26,6 +26,11 @@ export interface RelayerConfig {
   pollIntervalMs: number;
   /** A transaction not mined after this long is re-sent with higher fees. */
   resendAfterMs: number;
+  /**
+   * Blocks deep (1: the latest block) before the relayer trusts a block: it settles a transaction
+   * and indexes events only that deep, so a reorg above it makes the relayer send again, not lose.
+   */
+  confirmations: number;
   /** Upper bound on maxFeePerGas, in wei (undefined: whatever the network asks). */
   maxFeePerGas: bigint | undefined;
   /** Largest request body, in bytes. */
@@ -55,6 +60,8 @@ export const RELAYER_ENVIRONMENT = {
   ZONEDAO_BATCH_MAX_AGE_MS: "longest a vote waits for its batch to fill (default 2000)",
   ZONEDAO_POLL_INTERVAL_MS: "how often to read new events and receipts (default 1000)",
   ZONEDAO_RESEND_AFTER_MS: "re-send an unmined transaction with higher fees after (default 30000)",
+  ZONEDAO_CONFIRMATIONS:
+    "blocks deep before a transaction is settled and events are indexed (default 1: the latest block)",
   ZONEDAO_MAX_FEE_GWEI: "cap on maxFeePerGas in gwei (default: no cap)",
   ZONEDAO_BODY_LIMIT_BYTES: "largest request body (default 65536)",
   ZONEDAO_RATE_LIMIT_PER_MINUTE: "requests per minute per client (default 600)",
@@ -177,6 +184,7 @@ export function loadRelayerConfig(env: Environment): RelayerConfig {
     batchMaxAgeMs: integer("ZONEDAO_BATCH_MAX_AGE_MS", 2000, 0, 3_600_000),
     pollIntervalMs: integer("ZONEDAO_POLL_INTERVAL_MS", 1000, 10, 600_000),
     resendAfterMs: integer("ZONEDAO_RESEND_AFTER_MS", 30_000, 100, 3_600_000),
+    confirmations: integer("ZONEDAO_CONFIRMATIONS", 1, 1, 1000),
     maxFeePerGas,
     bodyLimitBytes: integer("ZONEDAO_BODY_LIMIT_BYTES", 65_536, 1024, 10_485_760),
     rateLimitPerMinute: integer("ZONEDAO_RATE_LIMIT_PER_MINUTE", 600, 1, 1_000_000),

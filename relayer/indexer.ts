@@ -6,6 +6,7 @@
 import type { Log, Provider } from "ethers";
 import type { Logger } from "pino";
 import { LOG_RANGE, PROPOSAL_STATES, Zone__factory, zoneAt, type Zone } from "../sdk/index.js";
+import type { RelayerConfig } from "./config.js";
 import type { IndexedProposal, RelayerStore } from "./store.js";
 
 const FINAL_STATES = new Set(["Defeated", "Canceled", "Expired", "Executed"]);
@@ -28,10 +29,15 @@ export class ZoneIndexer {
     private readonly store: RelayerStore,
     private readonly provider: Provider,
     zones: readonly string[],
-    private readonly fromBlock: number,
+    private readonly settings: Pick<RelayerConfig, "fromBlock" | "confirmations">,
     private readonly logger: Logger,
   ) {
     this.#zones = new Map(zones.map((zone) => [zone, zoneAt(zone, provider)]));
+  }
+
+  /** Blocks deep before events are indexed (1: the latest block). */
+  get confirmations(): number {
+    return this.settings.confirmations;
   }
 
   /** The latest block's timestamp at the last sync: the zone's clock, as far as the relayer knows. */
@@ -62,7 +68,7 @@ export class ZoneIndexer {
     const proposal = this.store.proposal(zone, proposalId);
     const latest = await this.provider.getBlockNumber();
     const topics = ZONE_INTERFACE.encodeFilterTopics("VoteCast", [proposalId, null, nullifier]);
-    for (let from = proposal?.createdBlock ?? this.fromBlock; from <= latest; from += LOG_RANGE) {
+    for (let from = proposal?.createdBlock ?? this.settings.fromBlock; from <= latest; from += LOG_RANGE) {
       const toBlock = Math.min(latest, from + LOG_RANGE - 1);
       const [log] = await this.provider.getLogs({ address: zone, topics, fromBlock: from, toBlock });
       if (log !== undefined) return { txHash: log.transactionHash, blockNumber: log.blockNumber };
@@ -78,7 +84,7 @@ export class ZoneIndexer {
     const latest = await this.provider.getBlock("latest");
     if (latest === null) throw new Error("the RPC returned no latest block");
     for (const [address, zone] of this.#zones) {
-      let from = this.store.nextBlock(address) ?? this.fromBlock;
+      let from = this.store.nextBlock(address) ?? this.settings.fromBlock;
       if (this.store.zoneRules(address) === undefined) {
         // Indexing from after the zone's creation misses its first RulesChanged: start from the
         // rules as they were just before the first block indexed.
@@ -88,8 +94,11 @@ export class ZoneIndexer {
           approvalBps: Number(rules.approvalBps),
         });
       }
-      while (from <= latest.number) {
-        const to = Math.min(latest.number, from + LOG_RANGE - 1);
+      // Events only as deep as the relayer trusts blocks: a reorg above that cannot leave the index
+      // with members or proposals the chain no longer has.
+      const trusted = latest.number - (this.settings.confirmations - 1);
+      while (from <= trusted) {
+        const to = Math.min(trusted, from + LOG_RANGE - 1);
         const logs = await this.provider.getLogs({ address, fromBlock: from, toBlock: to });
         this.store.transaction(() => {
           for (const log of logs) this.#apply(address, log);

@@ -84,13 +84,22 @@ export class Intake {
     const points = proofPoints(request.proof);
 
     let proposal = this.indexer.proposal(zoneAddress, proposalId.toString());
-    if (proposal === undefined && proposalId <= (await zone.proposalCount())) {
+    const onChain = proposal !== undefined || proposalId <= (await zone.proposalCount());
+    if (proposal === undefined && onChain) {
       // Created since the last sync: read it now (twice if a sync already running started before
       // it). An id the zone does not have costs one call.
       await this.indexer.sync();
       proposal = this.indexer.proposal(zoneAddress, proposalId.toString());
       if (proposal === undefined) await this.indexer.sync();
       proposal = this.indexer.proposal(zoneAddress, proposalId.toString());
+    }
+    if (proposal === undefined && onChain) {
+      // In a block the relayer does not trust yet (ZONEDAO_CONFIRMATIONS): a reorg could undo it.
+      throw new RelayerError(
+        409,
+        "proposal_not_final",
+        `proposal ${proposalId} is too recent: the relayer waits ${this.indexer.confirmations} blocks before taking votes on it; send the vote again shortly`,
+      );
     }
     if (proposal === undefined) {
       throw new RelayerError(404, "unknown_proposal", `zone ${zoneAddress} has no proposal ${proposalId}`);

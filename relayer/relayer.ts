@@ -86,7 +86,7 @@ export async function startRelayer(
   const zones = new Map<string, Zone>(config.zones.map((zone) => [zone, zoneAt(zone, provider)]));
   const store = new RelayerStore(config.databasePath);
   const metrics = new RelayerMetrics();
-  const indexer = new ZoneIndexer(store, provider, config.zones, config.fromBlock, logger);
+  const indexer = new ZoneIndexer(store, provider, config.zones, config, logger);
   await indexer.sync();
   const verifier = await VerifierPool.start(config.verifierThreads);
   const submitter = new Submitter(store, provider, wallet, zones, indexer, config, metrics, logger);

@@ -238,7 +238,11 @@ export class Submitter {
   async #follow(batch: Batch, options: { resend: boolean }): Promise<void> {
     const receipt = await this.#receipt(batch);
     if (receipt !== undefined) {
-      await this.#applyReceipt(batch, receipt);
+      // Mined, but not settled until it is `confirmations` deep: if a reorg takes it out first,
+      // the receipt goes away and the steps below send it again.
+      if ((await this.provider.getBlockNumber()) - receipt.blockNumber + 1 >= this.config.confirmations) {
+        await this.#applyReceipt(batch, receipt);
+      }
       return;
     }
     const latest = batch.attempts.at(-1);
@@ -248,11 +252,9 @@ export class Submitter {
     }
     const minedNonce = await this.provider.getTransactionCount(this.wallet.address, "latest");
     if (minedNonce > batch.nonce) {
-      // The nonce is used. If by none of our versions, their submissions go back to the queue.
-      const lateReceipt = await this.#receipt(batch);
-      if (lateReceipt !== undefined) {
-        await this.#applyReceipt(batch, lateReceipt);
-      } else {
+      // The nonce is used. If by none of our versions, their submissions go back to the queue (if
+      // by one mined since the receipt was asked for, the next step settles it).
+      if ((await this.#receipt(batch)) === undefined) {
         this.logger.warn(
           { batchId: batch.id, nonce: batch.nonce },
           "nonce taken by another transaction; requeueing",

@@ -6,11 +6,21 @@ import { expect } from "chai";
 import { Transaction, parseEther } from "ethers";
 import { RelayerClient } from "../../sdk/index.js";
 import { RelayerStore } from "../store.js";
-import { TEST_RULES, alice, bob, carol, connection, dave, ethers } from "../../test/zone-fixture.js";
+import {
+  TEST_RULES,
+  alice,
+  bob,
+  carol,
+  connection,
+  dave,
+  ethers,
+  proposeAs,
+} from "../../test/zone-fixture.js";
 import { clientKey } from "../app.js";
 import { startRpcBridge } from "../../test/rpc-bridge.js";
 import {
   get,
+  payFromZone,
   post,
   relayerEnvironment,
   relayerWorld,
@@ -315,6 +325,50 @@ describe("relayer recovery and limits", function () {
       await relayer.submitter.step({ flush: true });
       expect(relayer.store.submission(second.nullifier)!.status).to.equal("confirmed");
       expect((await world.zone.getProposal(world.proposalId)).tally[2]).to.equal(2n);
+    } finally {
+      await relayer.close();
+    }
+  });
+
+  it("settles only ZONEDAO_CONFIRMATIONS blocks deep, and sends again a batch a reorg took away", async function () {
+    const { relayer } = await startTestRelayer(world, { ZONEDAO_CONFIRMATIONS: "2" });
+    try {
+      // A proposal in the latest block is not trusted yet: votes on it wait for the next block.
+      const fresh = await proposeAs(world, carol, [[payFromZone(world)]], "Fix the bridge", 1n);
+      const forTally = async () => (await world.zone.getProposal(fresh)).tally[1];
+      const body = await voteBody(world, alice, 1, fresh);
+      const tooEarly = await post(relayer, "/v1/votes", body);
+      expect(tooEarly.status).to.equal(409);
+      expect(tooEarly.body).to.include({ error: "proposal_not_final" });
+      await mine();
+      expect((await post(relayer, "/v1/votes", body)).status).to.equal(202);
+
+      const beforeBatch = (await connection.provider.request({
+        method: "evm_snapshot",
+        params: [],
+      })) as string;
+      await relayer.submitter.step({ flush: true });
+      const [batch] = relayer.store.pendingBatches();
+      const txHash = batch!.attempts[0]!.txHash;
+      expect(await forTally(), "mined").to.equal(1n);
+      await relayer.submitter.step();
+      expect(relayer.store.submission(body.nullifier)!.status, "1 block deep").to.equal("submitted");
+
+      // A reorg takes the batch's block away.
+      await connection.provider.request({ method: "evm_revert", params: [beforeBatch] });
+      expect(await forTally(), "reorganised away").to.equal(0n);
+      await relayer.submitter.step();
+      const receipt = await ethers.provider.getTransactionReceipt(txHash);
+      expect(receipt, "the stored transaction, sent again").not.to.equal(null);
+      expect(relayer.store.submission(body.nullifier)!.status).to.equal("submitted");
+      await mine();
+      await relayer.submitter.step();
+      expect(relayer.store.submission(body.nullifier)).to.include({
+        status: "confirmed",
+        txHash,
+        blockNumber: receipt!.blockNumber,
+      });
+      expect(await forTally()).to.equal(1n);
     } finally {
       await relayer.close();
     }
