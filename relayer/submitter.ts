@@ -9,8 +9,9 @@
  * a vote twice is harmless, since the zone counts a nullifier once (a repeat is skipped with
  * VoteRejected(NullifierUsed)), so "at least once" here makes "exactly once" on chain.
  *
- * One transaction is in flight at a time: its nonce is the account's pending nonce when it is made,
- * and re-sent versions (higher fees after `resendAfterMs`) reuse it.
+ * One unmined transaction at a time: its nonce is the account's pending nonce when it is made, and
+ * re-sent versions (higher fees after `resendAfterMs`) reuse it. Mined ones wait to be
+ * `confirmations` deep before their submissions are settled, while the next batches go out.
  */
 import {
   Transaction,
@@ -120,11 +121,13 @@ export class Submitter {
   }
 
   async #step(flush: boolean): Promise<void> {
-    const pending = this.store.pendingBatches();
-    if (pending.length > 0) {
-      for (const batch of pending) await this.#follow(batch, { resend: true });
-      if (this.store.pendingBatches().length > 0) return;
+    // A batch mined but not yet deep enough to settle does not hold the next one back: only an
+    // unmined one does (the next would queue behind its nonce anyway).
+    let unmined = false;
+    for (const batch of this.store.pendingBatches()) {
+      if ((await this.#follow(batch, { resend: true })) === "unmined") unmined = true;
     }
+    if (unmined) return;
     if (this.#stopping) return;
     const [proposal] = this.store.nextQueued("proposal", 1);
     if (proposal !== undefined) {
@@ -235,33 +238,34 @@ export class Submitter {
 
   // --- following ---------------------------------------------------------------------------------
 
-  async #follow(batch: Batch, options: { resend: boolean }): Promise<void> {
+  /** Moves a pending batch on; says whether it is still unmined (or now settled, or mined). */
+  async #follow(batch: Batch, options: { resend: boolean }): Promise<"settled" | "mined" | "unmined"> {
     const receipt = await this.#receipt(batch);
     if (receipt !== undefined) {
       // Mined, but not settled until it is `confirmations` deep: if a reorg takes it out first,
       // the receipt goes away and the steps below send it again.
-      if ((await this.provider.getBlockNumber()) - receipt.blockNumber + 1 >= this.config.confirmations) {
-        await this.#applyReceipt(batch, receipt);
+      if ((await this.provider.getBlockNumber()) - receipt.blockNumber + 1 < this.config.confirmations) {
+        return "mined";
       }
-      return;
+      await this.#applyReceipt(batch, receipt);
+      return "settled";
     }
     const latest = batch.attempts.at(-1);
     if (latest === undefined) {
       this.store.finishBatch(batch.id, "failed");
-      return;
+      return "settled";
     }
     const minedNonce = await this.provider.getTransactionCount(this.wallet.address, "latest");
     if (minedNonce > batch.nonce) {
       // The nonce is used. If by none of our versions, their submissions go back to the queue (if
       // by one mined since the receipt was asked for, the next step settles it).
-      if ((await this.#receipt(batch)) === undefined) {
-        this.logger.warn(
-          { batchId: batch.id, nonce: batch.nonce },
-          "nonce taken by another transaction; requeueing",
-        );
-        this.store.finishBatch(batch.id, "failed");
-      }
-      return;
+      if ((await this.#receipt(batch)) !== undefined) return "mined";
+      this.logger.warn(
+        { batchId: batch.id, nonce: batch.nonce },
+        "nonce taken by another transaction; requeueing",
+      );
+      this.store.finishBatch(batch.id, "failed");
+      return "settled";
     }
     const known = (await this.provider.getTransaction(latest.txHash)) !== null;
     if (!known) {
@@ -271,6 +275,7 @@ export class Submitter {
     } else if (options.resend && Date.now() - latest.sentAt >= this.config.resendAfterMs) {
       await this.#resend(batch, latest.rawTransaction);
     }
+    return "unmined";
   }
 
   async #receipt(batch: Batch): Promise<TransactionReceipt | undefined> {

@@ -343,32 +343,40 @@ describe("relayer recovery and limits", function () {
       await mine();
       expect((await post(relayer, "/v1/votes", body)).status).to.equal(202);
 
-      const beforeBatch = (await connection.provider.request({
-        method: "evm_snapshot",
-        params: [],
-      })) as string;
       await relayer.submitter.step({ flush: true });
-      const [batch] = relayer.store.pendingBatches();
-      const txHash = batch!.attempts[0]!.txHash;
       expect(await forTally(), "mined").to.equal(1n);
       await relayer.submitter.step();
       expect(relayer.store.submission(body.nullifier)!.status, "1 block deep").to.equal("submitted");
 
-      // A reorg takes the batch's block away.
-      await connection.provider.request({ method: "evm_revert", params: [beforeBatch] });
-      expect(await forTally(), "reorganised away").to.equal(0n);
+      // A mined batch waiting for depth does not hold the next one back.
+      const next = await voteBody(world, bob, 1, fresh);
+      expect((await post(relayer, "/v1/votes", next)).status).to.equal(202);
+      const beforeNext = (await connection.provider.request({
+        method: "evm_snapshot",
+        params: [],
+      })) as string;
+      await relayer.submitter.step({ flush: true });
+      expect(await forTally(), "the next batch mined too").to.equal(2n);
+      await relayer.submitter.step();
+      expect(relayer.store.submission(body.nullifier)!.status, "2 blocks deep").to.equal("confirmed");
+      expect(relayer.store.submission(next.nullifier)!.status, "1 block deep").to.equal("submitted");
+      const txHash = relayer.store.submission(next.nullifier)!.txHash!;
+
+      // A reorg takes the second batch's block away.
+      await connection.provider.request({ method: "evm_revert", params: [beforeNext] });
+      expect(await forTally(), "reorganised away").to.equal(1n);
       await relayer.submitter.step();
       const receipt = await ethers.provider.getTransactionReceipt(txHash);
       expect(receipt, "the stored transaction, sent again").not.to.equal(null);
-      expect(relayer.store.submission(body.nullifier)!.status).to.equal("submitted");
+      expect(relayer.store.submission(next.nullifier)!.status).to.equal("submitted");
       await mine();
       await relayer.submitter.step();
-      expect(relayer.store.submission(body.nullifier)).to.include({
+      expect(relayer.store.submission(next.nullifier)).to.include({
         status: "confirmed",
         txHash,
         blockNumber: receipt!.blockNumber,
       });
-      expect(await forTally()).to.equal(1n);
+      expect(await forTally()).to.equal(2n);
     } finally {
       await relayer.close();
     }
