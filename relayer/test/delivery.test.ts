@@ -262,16 +262,26 @@ describe("relayer recovery and limits", function () {
         description: "Fix the well",
       });
       const request = proposalRequest(world.zoneAddress, options, "Fix the well", proof);
+      // Each relayer sends as soon as it accepts: hold the blocks until both have accepted it.
+      await setAutomine(false);
       expect((await post(first, "/v1/proposals", request)).status).to.equal(202);
       expect((await post(second, "/v1/proposals", request)).status).to.equal(202);
-      await first.submitter.step({ flush: true });
-      await second.submitter.step({ flush: true });
+      await setAutomine(true);
+      await mine();
+      // One lands it; the other's transaction reverts or is refused before sending: both settle.
+      const settled = (relayer: typeof first) =>
+        ["confirmed", "rejected"].includes(relayer.store.submission(request.nullifier)!.status);
+      for (let step = 0; step < 5 && !(settled(first) && settled(second)); step++) {
+        await first.submitter.step({ flush: true });
+        await second.submitter.step({ flush: true });
+      }
       const [a, b] = [
         first.store.submission(request.nullifier)!,
         second.store.submission(request.nullifier)!,
       ];
       expect(a).to.include({ status: "confirmed" });
       expect(b).to.include({ status: "confirmed", proposalId: a.proposalId });
+      expect(await world.zone.proposalCount()).to.equal(BigInt(a.proposalId!));
     } finally {
       await first.close();
       await second.close();
