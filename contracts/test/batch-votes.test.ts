@@ -140,7 +140,7 @@ describe("castVotes", function () {
       const events = receipt!.logs
         .map((log) => world.zone.interface.parseLog(log))
         .filter((event) => event?.name === "VoteCast" || event?.name === "VoteRejected")
-        .map((event) => [event!.name, ...event!.args.toArray()] as unknown[]);
+        .map((event): unknown[] => [event!.name, ...(event!.args.toArray() as unknown[])]);
       return { counted, events };
     };
 
