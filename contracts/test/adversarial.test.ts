@@ -49,6 +49,7 @@ import {
   zoneWorldAt,
   type ZoneWorld,
 } from "../../test/zone-fixture.js";
+import { prng } from "../../test/prng.js";
 
 /** IZone.VoteRejection, by name. */
 const Rejection = {
@@ -261,21 +262,6 @@ describe("adversarial votes", function () {
     }
   });
 });
-
-/** mulberry32: a small seeded PRNG, so a failing sequence replays exactly. */
-function prng(seed: number) {
-  let state = seed >>> 0;
-  const next = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const int = (n: number) => Math.floor(next() * n);
-  const pick = <T>(items: readonly T[]): T => items[int(items.length)]!;
-  return { next, int, pick };
-}
 
 const SEED = Number(process.env.ZONEDAO_ADVERSARIAL_SEED ?? 20261125);
 const STEPS = 300;
