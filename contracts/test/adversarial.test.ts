@@ -263,7 +263,12 @@ describe("adversarial votes", function () {
   });
 });
 
-const SEED = Number(process.env.ZONEDAO_ADVERSARIAL_SEED ?? 20261125);
+/**
+ * The default seed is one whose sequence sells goods and has an export refused for the reserve, so
+ * `npm test` always walks both sides of that invariant (checked at the end for this seed only).
+ */
+const DEFAULT_SEED = 5;
+const SEED = Number(process.env.ZONEDAO_ADVERSARIAL_SEED ?? DEFAULT_SEED);
 const STEPS = 300;
 const MAX_PROPOSALS = 10;
 const MAX_VOTE_PROOFS = 32;
@@ -886,5 +891,10 @@ describe("invariants under a random sequence of actions", function () {
         `${refused.size} refused for the reserve, ${trades.sold} sold, ${trades.cancelled} cancelled, ${trades.reclaimed} reclaimed`,
     );
     console.log(`      ${log.join("; ")}`);
+    if (SEED === DEFAULT_SEED) {
+      expect(trades.exports, "exports in the default sequence").to.be.greaterThan(0);
+      expect(trades.sold, "sales in the default sequence").to.be.greaterThan(0);
+      expect(refused.size, "exports refused for the reserve in the default sequence").to.be.greaterThan(0);
+    }
   });
 });
