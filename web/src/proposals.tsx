@@ -2,6 +2,7 @@
 import type { Identity } from "@semaphore-protocol/identity";
 import { useEffect, useRef, useState } from "react";
 import { nullifierOf } from "../../sdk/nullifier.js";
+import { queryEvents } from "../../sdk/logs.js";
 import { voteScope } from "../../sdk/scope.js";
 import { explain, zoneReader, type ProposalInfo, type Relayers, type WebConfig } from "./api.js";
 import { prepareVotes, type VoteJob } from "./prover.js";
@@ -289,7 +290,7 @@ export function VotePanel(props: {
       const fromBlock =
         config.zones.find((known) => known.address.toLowerCase() === zone.toLowerCase())?.createdBlock ?? 0;
       const counted = reader
-        ? await reader.queryFilter(reader.filters.VoteCast(BigInt(proposal.id)), fromBlock)
+        ? await queryEvents(reader, reader.filters.VoteCast(BigInt(proposal.id)), fromBlock)
         : [];
       if (stale) return;
       if (counted.some((log) => log.args.nullifier.toString() === nullifier)) {

@@ -6,6 +6,7 @@ import type { Identity } from "@semaphore-protocol/identity";
 import { useEffect, useId, useMemo, useState, type FormEvent, type ReactNode } from "react";
 import { describeProposal } from "../../sdk/actions.js";
 import { nullifierOf } from "../../sdk/nullifier.js";
+import { queryEvents } from "../../sdk/logs.js";
 import { proposalScope } from "../../sdk/scope.js";
 import type { ZoneAction } from "../../sdk/types.js";
 import { explain, tradeReader, zoneReader, type Relayers, type WebConfig } from "./api.js";
@@ -128,7 +129,7 @@ export function ProposeForm(props: ProposeProps) {
       const [epoch, rules, created] = await Promise.all([
         reader.currentProposalEpoch(),
         reader.rules(),
-        reader.queryFilter(reader.filters.ProposalCreated(), fromBlock),
+        queryEvents(reader, reader.filters.ProposalCreated(), fromBlock),
       ]);
       // The used slots are found among every proposal's nullifier, here: asking the chain about
       // ours would tell the RPC which slots (and so which proposals) are this citizen's.

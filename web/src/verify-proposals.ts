@@ -10,6 +10,7 @@
  * Without an RPC the relayer's account is all there is, and the page says so.
  */
 import { getAddress } from "ethers";
+import { queryEvents } from "../../sdk/logs.js";
 import { explain, zoneReader, type ProposalInfo, type RawAction, type WebConfig } from "./api.js";
 
 /** A proposal as its ProposalCreated event records it. */
@@ -68,7 +69,7 @@ async function readChain(config: WebConfig, zone: string, proposals: readonly Pr
     if (ids.length === 0) return;
     // ethers ORs an array given for an indexed argument: one getLogs for every id.
     const filter = reader.filters.ProposalCreated(ids as unknown as bigint);
-    for (const { args } of await reader.queryFilter(filter, fromBlock)) {
+    for (const { args } of await queryEvents(reader, filter, fromBlock)) {
       onChain.set(keyOf(zone, args.proposalId.toString()), {
         description: args.description,
         options: args.options.map((actions) =>
