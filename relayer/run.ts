@@ -4,6 +4,7 @@
  * votes stay in the database for the next start). `npm run relayer` and `zonedao relayer` use it.
  */
 import { loadRelayerConfig, RelayerConfigError } from "./config.js";
+import { DatabaseInUseError } from "./store.js";
 import { relayerLogger, RelayerStartupError, startRelayer } from "./relayer.js";
 
 /** Starts the relayer; resolves once it listens. A bad configuration exits with code 2. */
@@ -29,7 +30,11 @@ export async function runRelayer(environment: Readonly<Record<string, string | u
     process.on("SIGINT", () => shutdown("SIGINT"));
     process.on("SIGTERM", () => shutdown("SIGTERM"));
   } catch (error) {
-    if (error instanceof RelayerConfigError || error instanceof RelayerStartupError) {
+    if (
+      error instanceof RelayerConfigError ||
+      error instanceof RelayerStartupError ||
+      error instanceof DatabaseInUseError
+    ) {
       console.error(error.message);
       process.exit(2);
     }

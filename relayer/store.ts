@@ -133,16 +133,35 @@ CREATE TABLE IF NOT EXISTS index_cursors (
 
 type Row = Record<string, SQLInputValue>;
 
+const SQLITE_BUSY = 5;
+
+export class DatabaseInUseError extends Error {
+  constructor(readonly path: string) {
+    super(`the database ${path} is in use by another process (another relayer?): one relayer per database`);
+    this.name = "DatabaseInUseError";
+  }
+}
+
 export class RelayerStore {
   readonly #db: DatabaseSync;
 
+  /** Opens (or creates) the database; throws DatabaseInUseError if another process holds it. */
   constructor(path: string) {
     this.#db = new DatabaseSync(path);
-    // WAL lets the read endpoints run while the batcher writes; FULL makes each commit (and so each
-    // 202) survive a power cut, not only a killed process.
-    this.#db.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;");
-    this.#db.exec("PRAGMA busy_timeout = 5000;");
-    this.#db.exec(SCHEMA);
+    // One process per database: two relayers sending from one queue would race for its batches.
+    // The lock is taken by the first write below and held until close (or the process dies).
+    this.#db.exec("PRAGMA locking_mode = EXCLUSIVE;");
+    try {
+      // WAL lets the read endpoints run while the batcher writes; FULL makes each commit (and so
+      // each 202) survive a power cut, not only a killed process.
+      this.#db.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;");
+      this.#db.exec(SCHEMA);
+      this.#db.exec("BEGIN IMMEDIATE; COMMIT;");
+    } catch (error) {
+      this.#db.close();
+      if ((error as { errcode?: number }).errcode === SQLITE_BUSY) throw new DatabaseInUseError(path);
+      throw error;
+    }
   }
 
   close(): void {

@@ -363,6 +363,22 @@ describe("relayer hardening", function () {
     expect(child.output()).to.match(/has no contract on chain/);
   });
 
+  it("refuses to start on a database another relayer holds, and says so", async function () {
+    const environment = await relayerEnvironment(world);
+    const first = spawnRelayer(environment);
+    await first.url;
+    const second = spawnRelayer(environment);
+    expect(await second.exited).to.equal(2);
+    expect(second.output()).to.match(/is in use by another process \(another relayer\?\)/);
+    first.child.kill("SIGTERM");
+    expect(await first.exited).to.equal(0);
+    // Released at exit: the next relayer opens it.
+    const third = spawnRelayer(environment);
+    await third.url;
+    third.child.kill("SIGTERM");
+    expect(await third.exited).to.equal(0);
+  });
+
   it("runs as a process, never logs its key, and lands a vote accepted before SIGKILL exactly once", async function () {
     const environment = await relayerEnvironment(world);
     const first = spawnRelayer(environment);
