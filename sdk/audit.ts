@@ -34,7 +34,7 @@ import { ledgerBalance, readLedger, type LedgerEntry } from "./ledger.js";
 import { inLogRanges } from "./logs.js";
 import { actionsHash, proposalContentHash } from "./scope.js";
 import type { PackedProof, ZoneAction } from "./types.js";
-import type { ProposalToVerify, VoteToVerify, VoteVerifier } from "./verify.js";
+import type { DividendClaimToVerify, ProposalToVerify, VoteToVerify, VoteVerifier } from "./verify.js";
 
 /** One thing the audit found wrong, and what shows it. */
 export interface AuditDiscrepancy {
@@ -240,13 +240,21 @@ export async function auditZone(
     group.discrepancies.unshift(...unreadable);
     const proposalProofs = await checkProposalProofs(context, verifier);
     const voteProofs = await checkVoteProofs(context, verifier);
+    const claimProofs = await checkDividendClaimProofs(context, verifier);
     const nullifiers = checkNullifiers(context);
     const tallies = await checkTallies(context);
     const executions = await checkExecutions(context);
     const treasury = await checkTreasury(context);
-    const checks = [group, proposalProofs, voteProofs, nullifiers, tallies, executions, treasury].map(
-      (check) => ({ ...check, ok: check.discrepancies.length === 0 }),
-    );
+    const checks = [
+      group,
+      proposalProofs,
+      voteProofs,
+      claimProofs,
+      nullifiers,
+      tallies,
+      executions,
+      treasury,
+    ].map((check) => ({ ...check, ok: check.discrepancies.length === 0 }));
     progress("done");
     return {
       zone,
@@ -648,16 +656,7 @@ async function checkVoteProofs(
 ): Promise<Omit<AuditCheck, "ok">> {
   const discrepancies: AuditDiscrepancy[] = [];
   const events = context.logs.filter((log) => log.name === "VoteCast");
-  const hashes = [...new Set(events.map((log) => log.txHash))];
-  context.progress(`fetching ${hashes.length} vote transactions for ${events.length} votes`);
-  const fetched = new Map(
-    await context.mapLimit(hashes, async (hash) => [hash, await context.transaction(hash)] as const),
-  );
-  for (const hash of hashes) {
-    const integrity = transactionIntegrity(fetched.get(hash) ?? null);
-    if (integrity !== undefined)
-      discrepancies.push({ what: `vote transaction: ${integrity}`, evidence: hash });
-  }
+  const fetched = await fetchTransactions(context, events, "vote", discrepancies);
 
   const toVerify: { index: number; item: VoteToVerify }[] = [];
   for (const log of events) {
@@ -729,6 +728,91 @@ async function checkVoteProofs(
     items: events.length,
     discrepancies,
   };
+}
+
+async function checkDividendClaimProofs(
+  context: AuditContext,
+  verifier: VoteVerifier,
+): Promise<Omit<AuditCheck, "ok">> {
+  const discrepancies: AuditDiscrepancy[] = [];
+  const rounds = new Map(
+    context.logs
+      .filter((log) => log.name === "DividendRoundOpened")
+      .map((log) => [arg(log.args, "roundId"), log] as const),
+  );
+  const events = context.logs.filter((log) => log.name === "DividendClaimed");
+  const fetched = await fetchTransactions(context, events, "dividend claim", discrepancies);
+  const toVerify: { log: ZoneLog; item: DividendClaimToVerify }[] = [];
+  for (const log of events) {
+    const roundId = arg(log.args, "roundId");
+    const nullifier = arg(log.args, "nullifier");
+    const recipient = log.args.getValue("recipient") as string;
+    const label = `dividend claim ${nullifier} in round ${roundId}`;
+    const round = rounds.get(roundId);
+    if (round === undefined) continue; // the treasury check reports a claim on a round never opened
+    const tx = fetched.get(log.txHash) ?? null;
+    const found = tx === null ? undefined : findClaimCall(tx.data, roundId, nullifier);
+    if (found === undefined) {
+      discrepancies.push({ what: `${label}: proof not found in calldata`, evidence: log.txHash });
+      continue;
+    }
+    if (getAddress(found.recipient) !== getAddress(recipient)) {
+      discrepancies.push({
+        what: `${label}: DividendClaimed pays ${recipient}, the calldata ${found.recipient}`,
+        evidence: log.txHash,
+      });
+    }
+    toVerify.push({
+      log,
+      item: {
+        // The event's recipient with the calldata's proof: the proof must hold for who was paid.
+        claim: { roundId, recipient, nullifier, points: found.points },
+        snapshot: {
+          chainId: context.chainId,
+          zone: context.zone,
+          snapshotRoot: arg(round.args, "snapshotRoot"),
+          snapshotDepth: Number(arg(round.args, "snapshotDepth")),
+        },
+      },
+    });
+  }
+  context.progress(`verifying ${toVerify.length} dividend claim proofs`);
+  const verdicts = await verifier.verifyDividendClaims(toVerify.map(({ item }) => item));
+  toVerify.forEach(({ log, item }, k) => {
+    if (verdicts[k] === true) return;
+    discrepancies.push({
+      what: `dividend claim ${item.claim.nullifier} in round ${item.claim.roundId}: invalid proof for recipient ${item.claim.recipient} against the round's snapshot`,
+      evidence: log.txHash,
+    });
+  });
+  return {
+    name: "dividend claim proofs",
+    description:
+      "each DividendClaimed's proof, found in its transaction's calldata, verified off chain for the " +
+      "event's round, nullifier and recipient against the round's snapshot (official keys, dividend scope)",
+    items: events.length,
+    discrepancies,
+  };
+}
+
+/** The transactions that emitted `events`, each checked against its hash (a mismatch is reported). */
+async function fetchTransactions(
+  context: AuditContext,
+  events: readonly ZoneLog[],
+  what: string,
+  discrepancies: AuditDiscrepancy[],
+): Promise<Map<string, TransactionResponse | null>> {
+  const hashes = [...new Set(events.map((log) => log.txHash))];
+  context.progress(`fetching ${hashes.length} ${what} transactions for ${events.length} events`);
+  const fetched = new Map(
+    await context.mapLimit(hashes, async (hash) => [hash, await context.transaction(hash)] as const),
+  );
+  for (const hash of hashes) {
+    const integrity = transactionIntegrity(fetched.get(hash) ?? null);
+    if (integrity !== undefined)
+      discrepancies.push({ what: `${what} transaction: ${integrity}`, evidence: hash });
+  }
+  return fetched;
 }
 
 function checkNullifiers(context: AuditContext): Omit<AuditCheck, "ok"> {
@@ -1341,7 +1425,7 @@ function findVoteInCalldata(data: string, vote: VoteRecord): FoundVote | undefin
 }
 
 /** Each place a function's selector occurs in `data`, decoded as its call from there; undefined if none decodes. */
-function* decodedCalls(data: string, name: "propose" | "execute"): Generator<Result> {
+function* decodedCalls(data: string, name: "propose" | "execute" | "claimDividend"): Generator<Result> {
   const hex = data.startsWith("0x") ? data.slice(2).toLowerCase() : data.toLowerCase();
   const selector = zoneInterface.getFunction(name).selector.slice(2);
   for (let at = hex.indexOf(selector); at !== -1; at = hex.indexOf(selector, at + 2)) {
@@ -1390,6 +1474,18 @@ function findProposeCall(data: string, nullifier: bigint): ProposeCall | undefin
 function findExecuteCall(data: string, proposalId: bigint): ZoneAction[] | undefined {
   for (const call of decodedCalls(data, "execute")) {
     if ((call[0] as bigint) === proposalId) return (call[1] as Result).map(toAction);
+  }
+  return undefined;
+}
+
+function findClaimCall(
+  data: string,
+  roundId: bigint,
+  nullifier: bigint,
+): { recipient: string; points: PackedProof } | undefined {
+  for (const call of decodedCalls(data, "claimDividend")) {
+    if ((call[0] as bigint) !== roundId || (call[2] as bigint) !== nullifier) continue;
+    return { recipient: call[1] as string, points: [...(call[3] as Result)] as PackedProof };
   }
   return undefined;
 }

@@ -19,6 +19,7 @@ export {
   type VoteSnapshot,
   type VoteToVerify,
   type ProposalToVerify,
+  type DividendClaimToVerify,
   type VoteVerifier,
 } from "./verify.js";
 export { Group } from "@semaphore-protocol/group";

@@ -37,8 +37,8 @@
  */
 import * as snarkjs from "snarkjs";
 import { MAX_OPTIONS, MAX_TREE_DEPTH, MIN_TREE_DEPTH, SNARK_SCALAR_FIELD } from "./constants.js";
-import type { ProposalProof, VoteProof, ZoneContext } from "./proof.js";
-import { proposalContentHash, proposalScope, semaphoreHash, voteScope } from "./scope.js";
+import type { DividendClaim, ProposalProof, VoteProof, ZoneContext } from "./proof.js";
+import { dividendScope, proposalContentHash, proposalScope, semaphoreHash, voteScope } from "./scope.js";
 import type { PackedProof, ZoneAction } from "./types.js";
 
 /** The proposal a vote is for, as the zone stores it: the group's root and depth at its creation. */
@@ -61,6 +61,12 @@ export interface ProposalToVerify {
   context: ZoneContext;
 }
 
+/** One dividend claim to check, with the snapshot (root and depth) of the round it claims from. */
+export interface DividendClaimToVerify {
+  claim: DividendClaim;
+  snapshot: VoteSnapshot;
+}
+
 export interface VoteVerifier {
   /**
    * One verdict per vote, in order: true exactly when the zone would accept the vote's proof.
@@ -78,6 +84,12 @@ export interface VoteVerifier {
    * below the zone's proposalsPerEpoch and the nullifier unused.
    */
   verifyProposals(items: readonly ProposalToVerify[]): Promise<boolean[]>;
+  /**
+   * One verdict per dividend claim, in order: true exactly when its proof is valid for its
+   * recipient (message) and round (scope) against the round's snapshot. Left to the caller: that
+   * the round exists and is not exhausted, and that the nullifier is unused.
+   */
+  verifyDividendClaims(items: readonly DividendClaimToVerify[]): Promise<boolean[]>;
   /** Releases the curve and the keys; the verifier cannot be used afterwards. */
   terminate(): Promise<void>;
 }
@@ -280,6 +292,24 @@ export async function createVoteVerifier(options: VoteVerifierOptions = {}): Pro
     });
   }
 
+  /** Every check of a dividend claim's proof but the pairing one; undefined if the zone would reject it. */
+  function prepareDividendClaim(
+    bn128: Bn128,
+    { claim, snapshot }: DividendClaimToVerify,
+    index: number,
+  ): PreparedProof | undefined {
+    if (!isBelow(claim.roundId, UINT256_BOUND) || !/^0x[0-9a-fA-F]{40}$/.test(claim.recipient))
+      return undefined;
+    return prepareStatement(bn128, index, {
+      depth: snapshot.snapshotDepth,
+      root: snapshot.snapshotRoot,
+      nullifier: claim.nullifier,
+      messageHash: semaphoreHash(BigInt(claim.recipient)),
+      scopeHash: semaphoreHash(dividendScope(snapshot.chainId, snapshot.zone, claim.roundId)),
+      points: claim.points,
+    });
+  }
+
   /** The checks every Semaphore proof gets before the pairing one (see the zone's _useNullifier). */
   function prepareStatement(
     bn128: Bn128,
@@ -417,6 +447,9 @@ export async function createVoteVerifier(options: VoteVerifierOptions = {}): Pro
     },
     async verifyProposals(items) {
       return verdictsFor(items, prepareProposal);
+    },
+    async verifyDividendClaims(items) {
+      return verdictsFor(items, prepareDividendClaim);
     },
     async terminate() {
       const released = curve;

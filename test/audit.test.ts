@@ -88,6 +88,9 @@ describe("auditZone", function () {
   /** Multiple choice, still active (castVotes). */
   let active: bigint;
   let activeVotes: { txHash: string; nullifiers: bigint[] };
+  /** Alice's claim on dividend round 1. */
+  let claimTx: string;
+  let claimNullifier: bigint;
 
   const audit = () => auditZone(provider, world.zoneAddress, { fromBlock, verifier });
 
@@ -127,9 +130,10 @@ describe("auditZone", function () {
         recipient: CLAIMANT,
       },
     );
-    await (
+    claimTx = (await (
       await world.zone.claimDividend(claim.roundId, claim.recipient, claim.nullifier, claim.points)
-    ).wait();
+    ).wait())!.hash;
+    claimNullifier = claim.nullifier;
 
     await (await world.zone.connect(world.registrar).addMember(newcomer.commitment)).wait();
     defeated = await proposeAs(world, bob, [[payEther(PAYEE, parseEther("1"))]], "Pay the gardener again");
@@ -169,6 +173,7 @@ describe("auditZone", function () {
       "group",
       "proposal proofs",
       "vote proofs",
+      "dividend claim proofs",
       "nullifiers",
       "tallies",
       "executions",
@@ -180,12 +185,14 @@ describe("auditZone", function () {
     expect(check(report, "group").items).to.equal(6);
     expect(check(report, "proposal proofs").items).to.equal(3);
     expect(check(report, "vote proofs").items).to.equal(10);
+    expect(check(report, "dividend claim proofs").items).to.equal(1);
     expect(check(report, "nullifiers").items).to.equal(14);
     expect(check(report, "tallies").items).to.equal(3);
     expect(check(report, "executions").items).to.equal(2);
     expect(report.chainId).to.equal(Number(world.chainId));
     expect(JSON.parse(JSON.stringify(report))).to.deep.equal(report);
     expect(progress).to.include("verifying 10 vote proofs");
+    expect(progress).to.include("verifying 1 dividend claim proofs");
     expect(formatAuditReport(report)).to.include("Verdict: OK");
     // The zone's own states agree: one executed, one defeated, one active.
     expect(await world.zone.state(paid)).to.equal(7n);
@@ -260,6 +267,32 @@ describe("auditZone", function () {
     ]);
     const [tally] = findings(report, "tallies", `proposal ${defeated}: the zone's tally differs`);
     expect(tally!.evidence).to.equal(`getProposal(${defeated}).tally = [3, 1, 0]; recount = [2, 1, 0]`);
+  });
+
+  it("reports a dividend claim whose proof or recipient the provider altered in its calldata", async function () {
+    const nullifier = toBeHex(claimNullifier, 32).slice(2);
+    let change: "proof" | "recipient" = "proof";
+    node.tampering.transaction = (transaction) => {
+      if (transaction.hash !== claimTx) return transaction;
+      // claimDividend(roundId, recipient, nullifier, points): A.x follows the nullifier; the
+      // recipient precedes it.
+      const at = transaction.input.indexOf(nullifier) + (change === "proof" ? 64 : -64);
+      const word = BigInt(`0x${transaction.input.slice(at, at + 64)}`) + 1n;
+      const input =
+        transaction.input.slice(0, at) + toBeHex(word, 32).slice(2) + transaction.input.slice(at + 64);
+      return { ...transaction, input };
+    };
+
+    const report = await audit();
+    const [invalid] = findings(report, "dividend claim proofs", "invalid proof");
+    expect(invalid!.what).to.include(`dividend claim ${claimNullifier} in round 1`);
+    expect(invalid!.evidence).to.equal(claimTx);
+    expect(findings(report, "dividend claim proofs", "the provider altered it")).to.have.length(1);
+
+    change = "recipient";
+    const redirected = await audit();
+    const [paid] = findings(redirected, "dividend claim proofs", "the calldata");
+    expect(paid!.what.toLowerCase()).to.include(`pays ${CLAIMANT.toLowerCase()}`);
   });
 
   it("reads events in ranges an RPC provider accepts, after more blocks than one request may span", async function () {
