@@ -22,8 +22,10 @@ import {
   type RelayerWorld,
 } from "../relayer/test/relayer-fixture.js";
 import { createService, describeProposal, payEther, setRules } from "../sdk/actions.js";
+import { MAX_OPTIONS } from "../sdk/constants.js";
 import {
   buildActions,
+  buildOptions,
   rulesToFields,
   siblingsOf,
   type DecisionKind,
@@ -298,6 +300,72 @@ describe("web app (Chromium)", function () {
     expect(browserErrors).to.deep.equal([]);
   });
 
+  it("proposes a multiple-choice decision from the browser (two payments or nothing), recorded with those options in order and offered as one vote per option", async function () {
+    // The citizen used both proposals of this period above: the next period gives them two more.
+    await ethers.provider.send("evm_increaseTime", [TEST_RULES.proposalEpoch]);
+    await ethers.provider.send("evm_mine", []);
+    const payee = await world.deployer.getAddress();
+    const options = [[payEther(payee, 10n ** 18n)], [payEther(payee, 2n * 10n ** 18n)], []];
+    const lines = describeProposal(options, {
+      zone: world.zoneAddress,
+      ...served.config!.contracts,
+      multipleChoice: true,
+    });
+    expect(lines).to.deep.equal([
+      `option 0: pay 1 ETH to ${payee}`,
+      `option 1: pay 2 ETH to ${payee}`,
+      "option 2: nothing happens",
+    ]);
+    const preview = page.getByTestId("proposal-preview");
+    const option = (n: number) => page.getByRole("group", { name: `Option ${n}`, exact: true });
+
+    await page.goto(`${app.url}#/zone/${world.zoneAddress}/propose`);
+    await page.getByLabel("Several options").check();
+    await page.getByLabel("Description").fill("Who pays the clinic's nurse: 1 ETH, 2 ETH or no one");
+    await option(1).getByLabel("Pay to (address)").fill(payee);
+    await option(1).getByLabel("Amount").fill("1");
+    await preview.getByText("Option 2: Pay to: an address, 0x followed by 40 hex digits.").waitFor();
+    await option(2).getByLabel("Pay to (address)").fill(payee);
+    await option(2).getByLabel("Amount").fill("2");
+    // A third option that changes nothing; a fourth, added by mistake, removed again.
+    await page.getByRole("button", { name: "Add an option" }).click();
+    await option(3)
+      .getByLabel(/if it wins/)
+      .selectOption({ label: "Nothing happens" });
+    await page.getByRole("button", { name: "Add an option" }).click();
+    await preview.getByText("Option 4: Pay to: an address").waitFor();
+    await page.getByRole("button", { name: "Remove option 4" }).click();
+    await preview.getByText(lines[2]!).waitFor();
+    expect(await preview.getByRole("listitem").allTextContents()).to.deep.equal(lines);
+    await screenshot("16-multiple-choice-form");
+
+    const before = await world.zone.proposalCount();
+    await page.getByRole("button", { name: "Propose" }).click();
+    await page.getByText(`Your proposal is #${before + 1n}.`).waitFor({ timeout: 60_000 });
+    const proposalId = before + 1n;
+    const created = (await world.zone.queryFilter(world.zone.filters.ProposalCreated(proposalId)))[0]!;
+    const recorded = created.args.options.map((actions) =>
+      actions.map(({ target, value, data }) => ({ target, value, data })),
+    );
+    expect(recorded).to.deep.equal(options);
+    const { multipleChoice, optionCount } = await world.zone.getProposal(proposalId);
+    expect([multipleChoice, optionCount]).to.deep.equal([true, 3n]);
+
+    // The proposal page reads the chain's three options and offers one vote button per option.
+    await page.getByRole("link", { name: "Open it" }).click();
+    await page.getByText("Checked against the proposal as recorded on chain.").waitFor({ timeout: 20_000 });
+    expect(await page.getByTestId("option-lines").getByRole("listitem").allTextContents()).to.deep.equal(
+      lines,
+    );
+    expect(
+      await page.getByRole("group", { name: "Your choice" }).getByRole("button").allTextContents(),
+    ).to.deep.equal(
+      lines.map((line, index) => `Vote Option ${index + 1}${line.replace(/^option \d+: /, "")}`),
+    );
+    await screenshot("17-multiple-choice-proposal");
+    expect(browserErrors).to.deep.equal([]);
+  });
+
   it("reads each option itself, shows the chain's version of a proposal a lying relayer rewrites, and offers no vote on it", async function () {
     const honest = served.config!;
     const payee = await world.deployer.getAddress();
@@ -452,6 +520,18 @@ describe("web app (Chromium)", function () {
     expect(() => buildActions("accept-offer", { offerId: "3" }, { config, zone })).to.throw(
       /no open offer read yet/,
     );
+    // Several options: one action list each, in order, "nothing" empty; a wrong field names its option.
+    const pay = { kind: "payment", fields: { payee: other, amount: "1", currency: "ether" } } as const;
+    const nothing = { kind: "nothing", fields: {} } as const;
+    const contextOf = () => ({ config, zone });
+    expect(buildOptions([pay, nothing], contextOf)).to.deep.equal([[payEther(other, 10n ** 18n)], []]);
+    expect(() => buildOptions([pay], contextOf)).to.throw("Several options: at least 2");
+    expect(() => buildOptions(Array(MAX_OPTIONS + 1).fill(nothing), contextOf)).to.throw(
+      `Several options: at most ${MAX_OPTIONS}.`,
+    );
+    expect(() =>
+      buildOptions([nothing, { kind: "payment", fields: { ...pay.fields, amount: "0" } }], contextOf),
+    ).to.throw("Option 2: Amount: must be more than 0.");
     // Amounts follow the tokens' decimals, as read from the chain.
     const sixDecimals = { tokens: { [other]: { symbol: "USDC", decimals: 6 } } };
     const service = { serviceKind: "transport", serviceName: "Bus", provider: other, serviceToken: "other" };

@@ -18,6 +18,7 @@ import {
   setRules,
   type TokenInfo,
 } from "../../sdk/actions.js";
+import { MAX_OPTIONS } from "../../sdk/constants.js";
 import type { ZoneAction, ZoneRules } from "../../sdk/types.js";
 import type { WebConfig } from "./config-types.js";
 
@@ -31,6 +32,15 @@ export const DECISION_KINDS = {
   membership: "Admit or remove a citizen",
 } as const;
 export type DecisionKind = keyof typeof DECISION_KINDS;
+
+/** What one option of a multiple-choice proposal does: a decision, or nothing (an empty action list). */
+export type OptionKind = DecisionKind | "nothing";
+
+/** One option of a multiple-choice proposal as the form holds it. */
+export interface OptionDraft {
+  kind: OptionKind;
+  fields: Fields;
+}
 
 /** The form's fields, as typed: every value is text until it is checked. */
 export type Fields = Record<string, string>;
@@ -165,7 +175,7 @@ export function siblingsOf(members: readonly string[], commitment: bigint): bigi
   return group.generateMerkleProof(index).siblings;
 }
 
-/** The actions of a For/Against proposal of this kind, from the form's fields. */
+/** The actions of one decision of this kind (a For/Against proposal, or one option), from the form's fields. */
 export function buildActions(kind: DecisionKind, fields: Fields, context: DecisionContext): ZoneAction[] {
   const { config, zone } = context;
   switch (kind) {
@@ -261,4 +271,27 @@ export function buildActions(kind: DecisionKind, fields: Fields, context: Decisi
       return [addMember(zone, commitment)];
     }
   }
+}
+
+/**
+ * The options of a multiple-choice proposal, one action list per draft in order ("nothing" is an
+ * empty list: that option changes nothing if it wins). `contextOf` gives each draft its context
+ * (an accepted offer is read per option). A wrong field's message names its option.
+ */
+export function buildOptions(
+  drafts: readonly OptionDraft[],
+  contextOf: (draft: OptionDraft) => DecisionContext,
+): ZoneAction[][] {
+  if (drafts.length < 2) {
+    throw new FieldError("Several options: at least 2 (or choose For / Against / Abstain).");
+  }
+  if (drafts.length > MAX_OPTIONS) throw new FieldError(`Several options: at most ${MAX_OPTIONS}.`);
+  return drafts.map((draft, index) => {
+    if (draft.kind === "nothing") return [];
+    try {
+      return buildActions(draft.kind, draft.fields, contextOf(draft));
+    } catch (error) {
+      throw new FieldError(`Option ${index + 1}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  });
 }

@@ -1,10 +1,14 @@
 /**
- * Anonymous proposals of every decision kind (decisions.ts), proved in the browser. The page shows
- * what the zone will do, in the sdk's words (describeProposal), before anything is sent.
+ * Anonymous proposals of every decision kind (decisions.ts), proved in the browser: For / Against /
+ * Abstain on one decision, or several options (each a decision, or nothing) of which the winner
+ * runs. The page shows what the zone will do, in the sdk's words (describeProposal), before
+ * anything is sent.
  */
 import type { Identity } from "@semaphore-protocol/identity";
+import { ZeroAddress } from "ethers";
 import { useEffect, useId, useMemo, useState, type FormEvent, type ReactNode } from "react";
 import { describeProposal } from "../../sdk/actions.js";
+import { MAX_OPTIONS } from "../../sdk/constants.js";
 import { nullifierOf } from "../../sdk/nullifier.js";
 import { queryEvents } from "../../sdk/logs.js";
 import { proposalScope } from "../../sdk/scope.js";
@@ -14,10 +18,13 @@ import {
   DECISION_KINDS,
   RULE_FIELDS,
   buildActions,
+  buildOptions,
   rulesToFields,
   type DecisionContext,
   type DecisionKind,
   type Fields,
+  type OptionDraft,
+  type OptionKind,
 } from "./decisions.js";
 import { proveProposal } from "./prover.js";
 import { describeContext, useTokens } from "./readable.js";
@@ -30,11 +37,12 @@ interface ProposeProps {
   isMember: boolean | undefined;
 }
 
-export function ProposeForm(props: ProposeProps) {
-  const { config, relayers, zone, identity } = props;
-  const id = useId();
-  const [kind, setKind] = useState<DecisionKind>("payment");
-  const [fields, setFields] = useState<Fields>({
+/** How citizens choose: For / Against / Abstain on one decision, or one of several options. */
+type Ballot = "for-against" | "options";
+
+/** A new decision's fields before the citizen types anything. */
+function blankFields(config: WebConfig): Fields {
+  return {
     currency: "ether",
     serviceToken: config.contracts.stablecoin ? "stablecoin" : "other",
     paymentToken: config.contracts.stablecoin ? "stablecoin" : "other",
@@ -44,24 +52,63 @@ export function ProposeForm(props: ProposeProps) {
     periodDays: "30",
     expiryDays: "7",
     incomeShare: "10",
-  });
+  };
+}
+
+/** A trade offer read for an "accept an offer" decision, or why it cannot be. */
+interface OfferRead {
+  offer?: DecisionContext["offer"];
+  note: string;
+}
+
+export function ProposeForm(props: ProposeProps) {
+  const { config, relayers, zone, identity } = props;
+  const id = useId();
+  const [ballot, setBallot] = useState<Ballot>("for-against");
+  const [description, setDescription] = useState("");
+  // For / Against / Abstain uses the first draft only; the others are kept if the citizen switches back.
+  const [drafts, setDrafts] = useState<OptionDraft[]>(() => [
+    { kind: "payment", fields: blankFields(config) },
+  ]);
+  const [prefill, setPrefill] = useState<Fields>({});
   const [members, setMembers] = useState<string[]>();
-  const [offer, setOffer] = useState<DecisionContext["offer"]>();
-  const [offerNote, setOfferNote] = useState<string>();
+  const [offers, setOffers] = useState<Record<string, OfferRead>>({});
   const [status, setStatus] = useState<{ text: string; error?: boolean; link?: string }>();
   const [busy, setBusy] = useState(false);
   const reader = useMemo(() => zoneReader(config, zone), [config, zone]);
-  const set = (name: string, value: string) => setFields((current) => ({ ...current, [name]: value }));
+  const active = ballot === "options" ? drafts : drafts.slice(0, 1);
 
-  // The current rules prefill the rules change and the internal DAO's rules.
+  const updateDraft = (index: number, change: (draft: OptionDraft) => OptionDraft) =>
+    setDrafts((current) => current.map((draft, i) => (i === index ? change(draft) : draft)));
+  const setField = (index: number) => (name: string, value: string) =>
+    updateDraft(index, (draft) => ({ ...draft, fields: { ...draft.fields, [name]: value } }));
+  const setKind = (index: number, kind: OptionKind) => {
+    updateDraft(index, (draft) => ({ ...draft, kind }));
+    setStatus(undefined);
+  };
+  const newDraft = (): OptionDraft => ({ kind: "payment", fields: { ...blankFields(config), ...prefill } });
+  const chooseBallot = (chosen: Ballot) => {
+    setBallot(chosen);
+    setStatus(undefined);
+    setDrafts((current) => {
+      if (chosen === "options") return current.length < 2 ? [...current, newDraft()] : current;
+      // "Nothing happens" is no proposal of its own: For would change nothing.
+      return current.map((draft, i) =>
+        i === 0 && draft.kind === "nothing" ? { ...draft, kind: "payment" } : draft,
+      );
+    });
+  };
+
+  // The current rules prefill the rules change and the internal DAO's rules, in every option.
   useEffect(() => {
     reader?.rules().then(
-      (rules) =>
-        setFields((current) => ({
-          ...rulesToFields(rules, "rules."),
-          ...rulesToFields(rules, "dao."),
-          ...current,
-        })),
+      (rules) => {
+        const fields = { ...rulesToFields(rules, "rules."), ...rulesToFields(rules, "dao.") };
+        setPrefill(fields);
+        setDrafts((current) =>
+          current.map((draft) => ({ ...draft, fields: { ...fields, ...draft.fields } })),
+        );
+      },
       () => undefined,
     );
     relayers.members(zone).then(
@@ -71,58 +118,86 @@ export function ProposeForm(props: ProposeProps) {
   }, [reader, relayers, zone]);
 
   // Accepting an offer: its payment token and total price come from the trade contract.
-  const offerId = fields.offerId?.trim() ?? "";
+  const offerIds = [
+    ...new Set(
+      active
+        .filter((draft) => draft.kind === "accept-offer")
+        .map((draft) => draft.fields.offerId?.trim() ?? "")
+        .filter((offerId) => /^\d+$/.test(offerId)),
+    ),
+  ].join(",");
   useEffect(() => {
-    setOffer(undefined);
-    setOfferNote(undefined);
+    setOffers({});
     const trade = tradeReader(config);
-    if (kind !== "accept-offer" || !/^\d+$/.test(offerId) || !trade) return;
+    if (offerIds === "" || !trade) return;
     let current = true;
-    trade.getOffer(BigInt(offerId)).then(
-      (found) => {
-        if (!current) return;
-        if (found.seller === "0x0000000000000000000000000000000000000000")
-          return setOfferNote("No such offer.");
-        setOffer({ paymentToken: found.paymentToken, total: found.quantity * found.pricePerUnit });
-        setOfferNote(
-          `Offer from zone ${found.seller}: ${found.quantity} units at ${found.pricePerUnit} each.`,
-        );
-      },
-      (error: unknown) => current && setOfferNote(explain(error)),
-    );
+    for (const offerId of offerIds.split(",")) {
+      const found = (read: OfferRead) => current && setOffers((known) => ({ ...known, [offerId]: read }));
+      trade.getOffer(BigInt(offerId)).then(
+        (offer) =>
+          found(
+            offer.seller === ZeroAddress
+              ? { note: "No such offer." }
+              : {
+                  offer: { paymentToken: offer.paymentToken, total: offer.quantity * offer.pricePerUnit },
+                  note: `Offer from zone ${offer.seller}: ${offer.quantity} units at ${offer.pricePerUnit} each.`,
+                },
+          ),
+        (error: unknown) => found({ note: explain(error) }),
+      );
+    }
     return () => {
       current = false;
     };
-  }, [config, kind, offerId]);
+  }, [config, offerIds]);
+  const offerOf = (draft: OptionDraft) => offers[draft.fields.offerId?.trim() ?? ""];
 
   const tokens = useTokens(config, [
-    fields.serviceTokenAddress,
-    fields.offerTokenAddress,
-    fields.paymentTokenAddress,
-    offer?.paymentToken,
+    ...active.flatMap(({ fields }) => [
+      fields.serviceTokenAddress,
+      fields.offerTokenAddress,
+      fields.paymentTokenAddress,
+    ]),
+    ...Object.values(offers).map((read) => read.offer?.paymentToken),
   ]);
-  const context: DecisionContext = { config, zone, members, offer, tokens };
-  let actions: ZoneAction[] | undefined;
+  const contextOf = (draft: OptionDraft): DecisionContext => ({
+    config,
+    zone,
+    members,
+    offer: offerOf(draft)?.offer,
+    tokens,
+  });
+  let options: ZoneAction[][] | undefined;
   let problem: string | undefined;
   try {
-    actions = buildActions(kind, fields, context);
+    if (ballot === "options") {
+      options = buildOptions(drafts, contextOf);
+    } else {
+      const [decision] = drafts;
+      if (!decision || decision.kind === "nothing")
+        throw new Error("What do you propose?: choose a decision.");
+      options = [buildActions(decision.kind, decision.fields, contextOf(decision))];
+    }
   } catch (error) {
     problem = error instanceof Error ? error.message : String(error);
   }
   const summary =
-    actions &&
-    describeProposal([actions], { ...describeContext(config, zone, tokens), multipleChoice: false });
+    options &&
+    describeProposal(options, {
+      ...describeContext(config, zone, tokens),
+      multipleChoice: ballot === "options",
+    });
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     if (!identity || !reader) return;
-    if (!actions) return setStatus({ text: problem ?? "The form is not complete.", error: true });
-    if ((fields.description ?? "").trim() === "") {
-      return setStatus({ text: "Description: say in a sentence why citizens should vote For.", error: true });
+    if (!options) return setStatus({ text: problem ?? "The form is not complete.", error: true });
+    if (description.trim() === "") {
+      const why = ballot === "options" ? "what citizens choose between" : "why citizens should vote For";
+      return setStatus({ text: `Description: say in a sentence ${why}.`, error: true });
     }
     setBusy(true);
     try {
-      const options = [actions];
       setStatus({ text: "Finding a free proposal slot…" });
       const fromBlock =
         config.zones.find((known) => known.address.toLowerCase() === zone.toLowerCase())?.createdBlock ?? 0;
@@ -161,7 +236,7 @@ export function ProposeForm(props: ProposeProps) {
           epoch: epoch.toString(),
           slot: slot.toString(),
           options: options.map((list) => list.map((a) => ({ ...a, value: a.value.toString() }))),
-          description: fields.description!.trim(),
+          description: description.trim(),
         },
         (_stage, detail) => setStatus({ text: `Preparing your proposal: ${detail}…` }),
       );
@@ -188,6 +263,161 @@ export function ProposeForm(props: ProposeProps) {
     }
   };
 
+  const kindChoice = (index: number, label: string, kinds: Record<string, string>) => (
+    <>
+      <label htmlFor={`${id}-${index}-kind`}>{label}</label>
+      <select
+        id={`${id}-${index}-kind`}
+        value={drafts[index]?.kind}
+        onChange={(event) => setKind(index, event.target.value as OptionKind)}
+      >
+        {Object.entries(kinds).map(([value, text]) => (
+          <option key={value} value={value}>
+            {text}
+          </option>
+        ))}
+      </select>
+    </>
+  );
+  const decisionFields = (index: number) => {
+    const draft = drafts[index];
+    if (!draft || draft.kind === "nothing") return null;
+    return (
+      <DecisionFields
+        idPrefix={`${id}-${index}`}
+        kind={draft.kind}
+        fields={draft.fields}
+        set={setField(index)}
+        config={config}
+        offerNote={offerOf(draft)?.note}
+      />
+    );
+  };
+
+  return (
+    <section aria-labelledby="propose-heading">
+      <h2 id="propose-heading">Make a proposal</h2>
+      <p className="muted">
+        Anonymous: the proof shows you are a citizen, not which one.{" "}
+        {ballot === "options"
+          ? "Citizens vote for one option; the option with the most votes runs if quorum is reached and it has more than the approval threshold of all votes (no tie)."
+          : "It passes if citizens vote For and quorum is reached."}{" "}
+        After the timelock anyone can execute it.
+      </p>
+      {!reader && <p className="error">Proposing needs the chain's RPC URL in the app's config.</p>}
+      {!identity && <p>Unlock your identity above first.</p>}
+      {identity && props.isMember === false && (
+        <p className="error">This identity is not a citizen of the zone yet.</p>
+      )}
+      <form onSubmit={(event) => void submit(event)} noValidate>
+        <fieldset className="ballot">
+          <legend>How citizens choose</legend>
+          <label>
+            <input
+              type="radio"
+              name={`${id}-ballot`}
+              checked={ballot === "for-against"}
+              onChange={() => chooseBallot("for-against")}
+            />
+            For / Against / Abstain
+          </label>
+          <label>
+            <input
+              type="radio"
+              name={`${id}-ballot`}
+              checked={ballot === "options"}
+              onChange={() => chooseBallot("options")}
+            />
+            Several options
+          </label>
+        </fieldset>
+        <label htmlFor={`${id}-description`}>Description</label>
+        <textarea
+          id={`${id}-description`}
+          value={description}
+          onChange={(event) => setDescription(event.target.value)}
+          required
+        />
+        {ballot === "for-against" ? (
+          <>
+            {kindChoice(0, "What do you propose?", DECISION_KINDS)}
+            {decisionFields(0)}
+          </>
+        ) : (
+          <>
+            {drafts.map((_draft, index) => (
+              <fieldset key={index} className="option">
+                <legend>Option {index + 1}</legend>
+                {kindChoice(index, `Option ${index + 1}: if it wins`, {
+                  nothing: "Nothing happens",
+                  ...DECISION_KINDS,
+                })}
+                {decisionFields(index)}
+                <button
+                  type="button"
+                  className="secondary"
+                  disabled={drafts.length <= 1}
+                  onClick={() => {
+                    setDrafts((current) => current.filter((_, i) => i !== index));
+                    setStatus(undefined);
+                  }}
+                >
+                  Remove option {index + 1}
+                </button>
+              </fieldset>
+            ))}
+            <button
+              type="button"
+              className="secondary"
+              disabled={drafts.length >= MAX_OPTIONS}
+              onClick={() => setDrafts((current) => [...current, newDraft()])}
+            >
+              Add an option
+            </button>
+            <small className="muted"> 2 to {MAX_OPTIONS} options.</small>
+          </>
+        )}
+        <div className="preview" aria-live="polite" data-testid="proposal-preview">
+          <h3>What citizens will vote on</h3>
+          {summary ? (
+            <ul>
+              {summary.map((line) => (
+                <li key={line}>{line}</li>
+              ))}
+            </ul>
+          ) : (
+            <p className="muted">Not ready yet: {problem}</p>
+          )}
+        </div>
+        <button type="submit" disabled={busy || !identity || !reader || props.isMember !== true}>
+          {busy ? "Working…" : "Propose"}
+        </button>
+      </form>
+      {status && (
+        <p className={status.error ? "error" : undefined} role={status.error ? "alert" : "status"}>
+          {status.text} {status.link && <a href={status.link}>Open it</a>}
+        </p>
+      )}
+      <p>
+        <a href={`#/zone/${zone}`}>Back to the proposals</a>
+      </p>
+    </section>
+  );
+}
+
+interface DecisionFieldsProps {
+  /** Prefix of the inputs' ids, unique per decision on the page. */
+  idPrefix: string;
+  kind: DecisionKind;
+  fields: Fields;
+  set: (name: string, value: string) => void;
+  config: WebConfig;
+  /** What the trade contract says about the offer being accepted. */
+  offerNote: string | undefined;
+}
+
+/** The fields of one decision of `kind`: the whole For/Against proposal, or one of its options. */
+function DecisionFields({ idPrefix: id, kind, fields, set, config, offerNote }: DecisionFieldsProps) {
   /** A labelled text input bound to `fields[name]`. */
   const input = (name: string, label: string, extra: { hint?: string; decimal?: boolean } = {}) => (
     <div key={name}>
@@ -326,66 +556,5 @@ export function ProposeForm(props: ProposeProps) {
     ),
   };
 
-  return (
-    <section aria-labelledby="propose-heading">
-      <h2 id="propose-heading">Make a proposal</h2>
-      <p className="muted">
-        Anonymous: the proof shows you are a citizen, not which one. It passes if citizens vote For and quorum
-        is reached; after the timelock anyone can execute it.
-      </p>
-      {!reader && <p className="error">Proposing needs the chain's RPC URL in the app's config.</p>}
-      {!identity && <p>Unlock your identity above first.</p>}
-      {identity && props.isMember === false && (
-        <p className="error">This identity is not a citizen of the zone yet.</p>
-      )}
-      <form onSubmit={(event) => void submit(event)} noValidate>
-        <label htmlFor={`${id}-kind`}>What do you propose?</label>
-        <select
-          id={`${id}-kind`}
-          value={kind}
-          onChange={(event) => {
-            setKind(event.target.value as DecisionKind);
-            setStatus(undefined);
-          }}
-        >
-          {Object.entries(DECISION_KINDS).map(([value, text]) => (
-            <option key={value} value={value}>
-              {text}
-            </option>
-          ))}
-        </select>
-        <label htmlFor={`${id}-description`}>Description</label>
-        <textarea
-          id={`${id}-description`}
-          value={fields.description ?? ""}
-          onChange={(event) => set("description", event.target.value)}
-          required
-        />
-        {kindFields[kind]}
-        <div className="preview" aria-live="polite" data-testid="proposal-preview">
-          <h3>What citizens will vote on</h3>
-          {summary ? (
-            <ul>
-              {summary.map((line) => (
-                <li key={line}>{line}</li>
-              ))}
-            </ul>
-          ) : (
-            <p className="muted">Not ready yet: {problem}</p>
-          )}
-        </div>
-        <button type="submit" disabled={busy || !identity || !reader || props.isMember !== true}>
-          {busy ? "Working…" : "Propose"}
-        </button>
-      </form>
-      {status && (
-        <p className={status.error ? "error" : undefined} role={status.error ? "alert" : "status"}>
-          {status.text} {status.link && <a href={status.link}>Open it</a>}
-        </p>
-      )}
-      <p>
-        <a href={`#/zone/${zone}`}>Back to the proposals</a>
-      </p>
-    </section>
-  );
+  return kindFields[kind];
 }
