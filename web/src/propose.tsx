@@ -1,13 +1,12 @@
 /**
  * Anonymous proposals of every decision kind (decisions.ts), proved in the browser: For / Against /
  * Abstain on one decision, or several options (each a decision, or nothing) of which the winner
- * runs. The page shows what the zone will do, in the sdk's words (describeProposal), before
+ * runs. The page shows what the zone will do, in the sdk's words (readableLines), before
  * anything is sent.
  */
 import type { Identity } from "@semaphore-protocol/identity";
 import { ZeroAddress } from "ethers";
 import { useEffect, useId, useMemo, useState, type FormEvent, type ReactNode } from "react";
-import { describeProposal } from "../../sdk/actions.js";
 import { MAX_OPTIONS } from "../../sdk/constants.js";
 import { nullifierOf } from "../../sdk/nullifier.js";
 import { queryEvents } from "../../sdk/logs.js";
@@ -27,7 +26,7 @@ import {
   type OptionKind,
 } from "./decisions.js";
 import { proveProposal } from "./prover.js";
-import { describeContext, useTokens } from "./readable.js";
+import { describeContext, readableLines, useTokens } from "./readable.js";
 
 interface ProposeProps {
   config: WebConfig;
@@ -182,11 +181,7 @@ export function ProposeForm(props: ProposeProps) {
     problem = error instanceof Error ? error.message : String(error);
   }
   const summary =
-    options &&
-    describeProposal(options, {
-      ...describeContext(config, zone, tokens),
-      multipleChoice: ballot === "options",
-    });
+    options && readableLines(options, ballot === "options", describeContext(config, zone, tokens));
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();

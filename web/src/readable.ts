@@ -7,6 +7,7 @@
 import { Contract, getAddress, isAddress } from "ethers";
 import { useEffect, useState } from "react";
 import { describeProposal, type DescribeContext, type TokenInfo } from "../../sdk/actions.js";
+import type { ZoneAction } from "../../sdk/types.js";
 import { chainProvider, type RawAction, type WebConfig } from "./api.js";
 
 /** How a proposal's actions read, as the zone's citizens see them when they vote. */
@@ -20,9 +21,23 @@ export function describeContext(
 }
 
 /**
- * One line per option ("For: pay 1.5 ETH to 0x…"), indexed by option as castVote numbers them;
- * undefined when the actions cannot be decoded (malformed values, or an option count that does not
- * fit the ballot), in which case the caller shows them raw.
+ * One line per option ("For: pay 1.5 ETH to 0x…"), indexed by option as castVote numbers them. The
+ * sdk numbers a multiple-choice proposal's options from 0, as castVote does; citizens see them from
+ * 1, as on the vote buttons ("Option 1: pay 1 ETH to 0x…").
+ */
+export function readableLines(
+  options: readonly (readonly ZoneAction[])[],
+  multipleChoice: boolean,
+  context: DescribeContext,
+): string[] {
+  return describeProposal(options, { ...context, multipleChoice }).map((line) =>
+    line.replace(/^option (\d+): /, (_, option: string) => `Option ${Number(option) + 1}: `),
+  );
+}
+
+/**
+ * readableLines of raw actions; undefined when they cannot be decoded (malformed values, or an
+ * option count that does not fit the ballot), in which case the caller shows them raw.
  */
 export function optionLines(
   options: readonly (readonly RawAction[])[],
@@ -33,7 +48,7 @@ export function optionLines(
     const actions = options.map((list) =>
       list.map(({ target, value, data }) => ({ target, value: BigInt(value), data })),
     );
-    return describeProposal(actions, { ...context, multipleChoice });
+    return readableLines(actions, multipleChoice, context);
   } catch {
     return undefined;
   }
