@@ -21,8 +21,20 @@ import {
   startTestRelayer,
   type RelayerWorld,
 } from "../relayer/test/relayer-fixture.js";
-import { createService, describeProposal, payEther, setRules } from "../sdk/actions.js";
+import { ZeroAddress, toBeHex } from "ethers";
+import {
+  createService,
+  describeProposal,
+  endService,
+  goodsId,
+  openDividendRound,
+  payEther,
+  setReserve,
+  setRules,
+  updateService,
+} from "../sdk/actions.js";
 import { MAX_OPTIONS } from "../sdk/constants.js";
+import type { ZoneAction } from "../sdk/types.js";
 import {
   buildActions,
   buildOptions,
@@ -280,6 +292,22 @@ describe("web app (Chromium)", function () {
       )
       .waitFor();
     await screenshot("12-service-preview");
+
+    // A domestic reserve, previewed only: the good named by its producer and product.
+    await page.getByLabel("What do you propose?").selectOption({ label: "Domestic reserve" });
+    await page.getByLabel("Goods", { exact: true }).selectOption({ label: "By producer and product" });
+    await page.getByLabel("Producer (address of the internal DAO)").fill(world.zoneAddress);
+    await page.getByLabel("Kept for citizens (units)").fill("100");
+    await page.getByTestId("proposal-preview").getByText("Product: required.").waitFor();
+    await page.getByLabel("Product", { exact: true }).fill("wheat");
+    await page
+      .getByTestId("proposal-preview")
+      .getByText(
+        `For: keep a domestic reserve of 100 units of goods ${toBeHex(goodsId(world.zoneAddress, "wheat"), 32)}`,
+        { exact: true },
+      )
+      .waitFor();
+    await screenshot("12b-reserve-preview");
 
     // The tally audit, in the browser, from the chain alone: every check passes.
     await page.goto(`${app.url}#/zone/${world.zoneAddress}/audit`);
@@ -556,6 +584,91 @@ describe("web app (Chromium)", function () {
     );
     const sellForUsdc = { ...forms[2]![1], offerTokenAddress: zone, price: "3" };
     expect(() => buildActions("offer", sellForUsdc, { config, zone, ...sixDecimals })).to.throw(/too fine/);
+
+    // The economy's decisions: exactly the sdk builder's action, and its sentence.
+    const services = config.contracts.services!;
+    const wheat = goodsId(other, "wheat");
+    const economy: [DecisionKind, Fields, ZoneAction, string][] = [
+      [
+        "reserve",
+        { reserveGoods: "id", goodsId: "0x2a", reserveAmount: "100" },
+        setReserve(zone, 42n, 100n),
+        `keep a domestic reserve of 100 units of goods ${toBeHex(42n, 32)}`,
+      ],
+      [
+        "reserve",
+        { reserveGoods: "product", producer: other, product: " wheat ", reserveAmount: "0" },
+        setReserve(zone, wheat, 0n),
+        `keep no domestic reserve of goods ${toBeHex(wheat, 32)}`,
+      ],
+      [
+        "dividend",
+        { dividendToken: "ether", perCitizen: "0.25" },
+        openDividendRound(zone, ZeroAddress, 250_000_000_000_000_000n),
+        "open a dividend round: 0.25 ETH per citizen",
+      ],
+      [
+        "dividend",
+        { dividendToken: "other", dividendTokenAddress: other, perCitizen: "2.5" },
+        openDividendRound(zone, other, 2_500_000n),
+        `open a dividend round: 2500000 base units of token ${other} per citizen`,
+      ],
+      [
+        "service-update",
+        { serviceId: "2", provider: other, budget: "250.5" },
+        updateService(services, 2n, other, 250_500_000n),
+        `change service #2: pay 250500000 base units of its token per period to provider ${other}`,
+      ],
+      ["service-end", { serviceId: "2" }, endService(services, 2n), "end service #2"],
+    ];
+    const economyContext = { config, zone, service: { token: other }, ...sixDecimals };
+    for (const [kind, fields, action, sentence] of economy) {
+      const actions = buildActions(kind, fields, economyContext);
+      expect(actions, kind).to.deep.equal([action]);
+      const [, forLine] = describeProposal([actions], { zone, services, multipleChoice: false });
+      expect(forLine, kind).to.equal(`For: ${sentence}`);
+    }
+    const refused: [DecisionKind, Fields, string][] = [
+      ["reserve", { reserveGoods: "id", goodsId: "wheat", reserveAmount: "1" }, "Goods id: a whole number."],
+      [
+        "reserve",
+        { reserveGoods: "id", goodsId: (2n ** 256n).toString(), reserveAmount: "1" },
+        "Goods id: too large.",
+      ],
+      [
+        "reserve",
+        { reserveGoods: "product", producer: other, product: " ", reserveAmount: "1" },
+        "Product: required.",
+      ],
+      [
+        "reserve",
+        { reserveGoods: "id", goodsId: "1", reserveAmount: "1.5" },
+        "Kept for citizens (units): a whole number.",
+      ],
+      ["dividend", { dividendToken: "ether", perCitizen: "0" }, "Amount per citizen: must be more than 0."],
+      [
+        "dividend",
+        { dividendToken: "other", dividendTokenAddress: "0x1234", perCitizen: "1" },
+        "Paid in (address): an address, 0x followed by 40 hex digits.",
+      ],
+      [
+        "service-update",
+        { serviceId: "2", provider: "0x1234", budget: "1" },
+        "New provider: an address, 0x followed by 40 hex digits.",
+      ],
+      [
+        "service-update",
+        { serviceId: "2", provider: other, budget: "0.0000001" },
+        "New budget per period: at most 6 decimals.",
+      ],
+      ["service-end", { serviceId: "" }, "Service number: a whole number."],
+    ];
+    for (const [kind, fields, message] of refused) {
+      expect(() => buildActions(kind, fields, economyContext), message).to.throw(message);
+    }
+    expect(() =>
+      buildActions("service-update", { serviceId: "2", provider: other, budget: "1" }, { config, zone }),
+    ).to.throw("Service number: no active service read yet from the services registry.");
   });
 
   it("computes a removal's Merkle siblings from the relayer's member list, also after a removal", async function () {

@@ -10,12 +10,17 @@ import {
   addMember,
   createInternalDao,
   createService,
+  endService,
+  goodsId,
   offerGoods,
   offerTokens,
+  openDividendRound,
   payEther,
   payToken,
   removeMember,
+  setReserve,
   setRules,
+  updateService,
   type TokenInfo,
 } from "../../sdk/actions.js";
 import { MAX_OPTIONS } from "../../sdk/constants.js";
@@ -25,6 +30,10 @@ import type { WebConfig } from "./config-types.js";
 export const DECISION_KINDS = {
   payment: "Treasury payment",
   service: "New public service",
+  "service-update": "Change a service",
+  "service-end": "End a service",
+  dividend: "Dividend to every citizen",
+  reserve: "Domestic reserve",
   "internal-dao": "Internal DAO",
   offer: "Trade offer (sell)",
   "accept-offer": "Accept a trade offer (buy)",
@@ -53,6 +62,8 @@ export interface DecisionContext {
   members?: readonly string[];
   /** The offer being accepted, read from the trade contract. */
   offer?: { paymentToken: string; total: bigint };
+  /** The service being changed, read from the services registry: its budget is paid in `token`. */
+  service?: { token: string };
   /** Tokens read from the chain, by checksummed address: amounts use their decimals (else 18). */
   tokens?: Record<string, TokenInfo>;
 }
@@ -139,6 +150,8 @@ function wholeNumber(fields: Fields, name: string, label: string, { min = 0n } =
   if (!/^(\d+|0x[0-9a-fA-F]+)$/.test(text)) throw new FieldError(`${label}: a whole number.`);
   const value = BigInt(text);
   if (value < min) throw new FieldError(`${label}: at least ${min}.`);
+  // Every number a form sends is a uint256 argument: a larger one could not be encoded.
+  if (value >= 2n ** 256n) throw new FieldError(`${label}: too large.`);
   return value;
 }
 
@@ -200,6 +213,39 @@ export function buildActions(kind: DecisionKind, fields: Fields, context: Decisi
           periodLength: days * 86_400n,
         }),
       ];
+    }
+    case "service-update": {
+      const serviceId = wholeNumber(fields, "serviceId", "Service number");
+      if (!context.service) {
+        throw new FieldError("Service number: no active service read yet from the services registry.");
+      }
+      return [
+        updateService(
+          moduleAddress(config, "services"),
+          serviceId,
+          address(fields, "provider", "New provider"),
+          amount(fields, "budget", "New budget per period", decimalsOf(context, context.service.token)),
+        ),
+      ];
+    }
+    case "service-end":
+      return [
+        endService(moduleAddress(config, "services"), wholeNumber(fields, "serviceId", "Service number")),
+      ];
+    case "dividend": {
+      // Ether is address(0) to the zone's treasury, as for payments.
+      const paidIn =
+        fields.dividendToken === "ether" ? ZeroAddress : token(fields, "dividendToken", "Paid in", config);
+      const decimals = paidIn === ZeroAddress ? DEFAULT_DECIMALS : decimalsOf(context, paidIn);
+      return [openDividendRound(zone, paidIn, amount(fields, "perCitizen", "Amount per citizen", decimals))];
+    }
+    case "reserve": {
+      const id =
+        fields.reserveGoods === "product"
+          ? goodsId(address(fields, "producer", "Producer"), text(fields, "product", "Product"))
+          : wholeNumber(fields, "goodsId", "Goods id");
+      // 0 is allowed: it removes the reserve, so every unit may be offered.
+      return [setReserve(zone, id, wholeNumber(fields, "reserveAmount", "Kept for citizens (units)"))];
     }
     case "internal-dao": {
       const share = (fields.incomeShare ?? "").trim();

@@ -12,7 +12,8 @@ import { nullifierOf } from "../../sdk/nullifier.js";
 import { queryEvents } from "../../sdk/logs.js";
 import { proposalScope } from "../../sdk/scope.js";
 import type { ZoneAction } from "../../sdk/types.js";
-import { explain, tradeReader, zoneReader, type Relayers, type WebConfig } from "./api.js";
+import { ZoneServices__factory } from "../../types/ethers-contracts/factories/contracts/economy/ZoneServices__factory.js";
+import { chainProvider, explain, tradeReader, zoneReader, type Relayers, type WebConfig } from "./api.js";
 import {
   DECISION_KINDS,
   RULE_FIELDS,
@@ -47,11 +48,19 @@ function blankFields(config: WebConfig): Fields {
     paymentToken: config.contracts.stablecoin ? "stablecoin" : "other",
     offerToken: "other",
     offerAsset: "tokens",
+    dividendToken: config.contracts.stablecoin ? "stablecoin" : "ether",
+    reserveGoods: "id",
     membership: "add",
     periodDays: "30",
     expiryDays: "7",
     incomeShare: "10",
   };
+}
+
+/** A service read for a "change a service" decision, or why it cannot be changed. */
+interface ServiceRead {
+  service?: DecisionContext["service"];
+  note: string;
 }
 
 /** A trade offer read for an "accept an offer" decision, or why it cannot be. */
@@ -72,6 +81,7 @@ export function ProposeForm(props: ProposeProps) {
   const [prefill, setPrefill] = useState<Fields>({});
   const [members, setMembers] = useState<string[]>();
   const [offers, setOffers] = useState<Record<string, OfferRead>>({});
+  const [services, setServices] = useState<Record<string, ServiceRead>>({});
   const [status, setStatus] = useState<{ text: string; error?: boolean; link?: string }>();
   const [busy, setBusy] = useState(false);
   const reader = useMemo(() => zoneReader(config, zone), [config, zone]);
@@ -151,19 +161,60 @@ export function ProposeForm(props: ProposeProps) {
   }, [config, offerIds]);
   const offerOf = (draft: OptionDraft) => offers[draft.fields.offerId?.trim() ?? ""];
 
+  // Changing a service: its budget is in the service's token, read from the services registry.
+  const serviceIds = [
+    ...new Set(
+      active
+        .filter((draft) => draft.kind === "service-update")
+        .map((draft) => draft.fields.serviceId?.trim() ?? "")
+        .filter((serviceId) => /^\d+$/.test(serviceId)),
+    ),
+  ].join(",");
+  useEffect(() => {
+    setServices({});
+    const provider = chainProvider(config);
+    if (serviceIds === "" || !provider || !config.contracts.services) return;
+    const registry = ZoneServices__factory.connect(config.contracts.services, provider);
+    let current = true;
+    for (const serviceId of serviceIds.split(",")) {
+      const found = (read: ServiceRead) =>
+        current && setServices((known) => ({ ...known, [serviceId]: read }));
+      registry.getService(zone, BigInt(serviceId)).then(
+        (service) =>
+          found(
+            service.active
+              ? {
+                  service: { token: service.token },
+                  note: `Service #${serviceId}: ${service.kind}, "${service.description}", paid in token ${service.token} to ${service.provider}.`,
+                }
+              : { note: `Service #${serviceId} has ended.` },
+          ),
+        (error: unknown) => found({ note: explain(error) }),
+      );
+    }
+    return () => {
+      current = false;
+    };
+  }, [config, zone, serviceIds]);
+  const serviceOf = (draft: OptionDraft) =>
+    draft.kind === "service-update" ? services[draft.fields.serviceId?.trim() ?? ""] : undefined;
+
   const tokens = useTokens(config, [
     ...active.flatMap(({ fields }) => [
       fields.serviceTokenAddress,
       fields.offerTokenAddress,
       fields.paymentTokenAddress,
+      fields.dividendTokenAddress,
     ]),
     ...Object.values(offers).map((read) => read.offer?.paymentToken),
+    ...Object.values(services).map((read) => read.service?.token),
   ]);
   const contextOf = (draft: OptionDraft): DecisionContext => ({
     config,
     zone,
     members,
     offer: offerOf(draft)?.offer,
+    service: serviceOf(draft)?.service,
     tokens,
   });
   let options: ZoneAction[][] | undefined;
@@ -285,6 +336,7 @@ export function ProposeForm(props: ProposeProps) {
         set={setField(index)}
         config={config}
         offerNote={offerOf(draft)?.note}
+        serviceNote={serviceOf(draft)?.note}
       />
     );
   };
@@ -409,10 +461,13 @@ interface DecisionFieldsProps {
   config: WebConfig;
   /** What the trade contract says about the offer being accepted. */
   offerNote: string | undefined;
+  /** What the services registry says about the service being changed. */
+  serviceNote: string | undefined;
 }
 
 /** The fields of one decision of `kind`: the whole For/Against proposal, or one of its options. */
-function DecisionFields({ idPrefix: id, kind, fields, set, config, offerNote }: DecisionFieldsProps) {
+function DecisionFields(props: DecisionFieldsProps) {
+  const { idPrefix: id, kind, fields, set, config, offerNote, serviceNote } = props;
   /** A labelled text input bound to `fields[name]`. */
   const input = (name: string, label: string, extra: { hint?: string; decimal?: boolean } = {}) => (
     <div key={name}>
@@ -443,18 +498,17 @@ function DecisionFields({ idPrefix: id, kind, fields, set, config, offerNote }: 
       </select>
     </div>
   );
-  const tokenChoice = (name: string, label: string) => (
+  const tokenChoice = (name: string, label: string, { ether = false } = {}) => (
     <>
-      {choice(
-        name,
-        label,
-        config.contracts.stablecoin
+      {choice(name, label, [
+        ...(ether ? [["ether", "ETH"] as [string, string]] : []),
+        ...(config.contracts.stablecoin
           ? [
-              ["stablecoin", "USDz (the zone's stablecoin)"],
-              ["other", "Another token"],
+              ["stablecoin", "USDz (the zone's stablecoin)"] as [string, string],
+              ["other", "Another token"] as [string, string],
             ]
-          : [["other", "A token (its address)"]],
-      )}
+          : [["other", ether ? "Another token" : "A token (its address)"] as [string, string]]),
+      ])}
       {fields[name] === "other" && input(`${name}Address`, `${label} (token address)`)}
     </>
   );
@@ -488,6 +542,54 @@ function DecisionFields({ idPrefix: id, kind, fields, set, config, offerNote }: 
         {tokenChoice("serviceToken", "Paid in")}
         {input("budget", "Budget per period", { decimal: true })}
         {input("periodDays", "Paid every (days)")}
+      </>
+    ),
+    "service-update": (
+      <>
+        {input("serviceId", "Service number", {
+          hint: "As the services registry numbers the zone's services, from 0.",
+        })}
+        {serviceNote && <p className="muted">{serviceNote}</p>}
+        {input("provider", "New provider (address)")}
+        {input("budget", "New budget per period", { decimal: true, hint: "In the service's token." })}
+      </>
+    ),
+    "service-end": (
+      <>
+        {input("serviceId", "Service number", {
+          hint: "As the services registry numbers the zone's services, from 0.",
+        })}
+        <p className="muted">Its provider can claim no more; the service cannot be restarted.</p>
+      </>
+    ),
+    dividend: (
+      <>
+        {tokenChoice("dividendToken", "Paid in", { ether: true })}
+        {input("perCitizen", "Amount per citizen", {
+          decimal: true,
+          hint: "Each citizen of the zone when it opens may claim it once, anonymously, while the treasury holds enough.",
+        })}
+      </>
+    ),
+    reserve: (
+      <>
+        {choice("reserveGoods", "Goods", [
+          ["id", "By goods id"],
+          ["product", "By producer and product"],
+        ])}
+        {fields.reserveGoods === "product" ? (
+          <>
+            {input("producer", "Producer (address of the internal DAO)")}
+            {input("product", "Product", { hint: "Its name exactly as produced: wheat, bread…" })}
+          </>
+        ) : (
+          input("goodsId", "Goods id", {
+            hint: "The good's id (decimal or 0x hex), as the goods contract lists it.",
+          })
+        )}
+        {input("reserveAmount", "Kept for citizens (units)", {
+          hint: "Trade offers may sell only what the zone holds above this; 0 removes the reserve.",
+        })}
       </>
     ),
     "internal-dao": (
