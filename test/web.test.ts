@@ -309,6 +309,14 @@ describe("web app (Chromium)", function () {
       .waitFor();
     await screenshot("12b-reserve-preview");
 
+    // An offer's and a service's numbers are looked up on chain as they are typed.
+    await page.getByLabel("What do you propose?").selectOption({ label: "Accept a trade offer (buy)" });
+    await page.getByLabel("Offer number").fill("999");
+    await page.getByText("No such offer.").waitFor();
+    await page.getByLabel("What do you propose?").selectOption({ label: "Change a service" });
+    await page.getByLabel("Service number").fill("999");
+    await page.getByText(/ServicesUnknownService/).waitFor();
+
     // The tally audit, in the browser, from the chain alone: every check passes.
     await page.goto(`${app.url}#/zone/${world.zoneAddress}/audit`);
     await page.getByRole("button", { name: "Run the audit" }).click();

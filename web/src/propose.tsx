@@ -6,7 +6,7 @@
  */
 import type { Identity } from "@semaphore-protocol/identity";
 import { ZeroAddress } from "ethers";
-import { useEffect, useId, useMemo, useState, type FormEvent, type ReactNode } from "react";
+import { useEffect, useId, useMemo, useRef, useState, type FormEvent, type ReactNode } from "react";
 import { MAX_OPTIONS } from "../../sdk/constants.js";
 import { nullifierOf } from "../../sdk/nullifier.js";
 import { queryEvents } from "../../sdk/logs.js";
@@ -69,6 +69,47 @@ interface OfferRead {
   note: string;
 }
 
+/**
+ * What the chain says of each id that the drafts of `kind` name in `field` (an offer, a service):
+ * read again whenever the set of ids or `deps` change; a failed read is its error as the note.
+ * Without `read` (no RPC, or no such contract) nothing is read.
+ */
+function useDraftReads<T extends { note: string }>(
+  drafts: readonly OptionDraft[],
+  kind: DecisionKind,
+  field: string,
+  read: ((id: bigint) => Promise<T>) | undefined,
+  deps: readonly unknown[],
+): (draft: OptionDraft) => T | undefined {
+  const [reads, setReads] = useState<Record<string, T>>({});
+  const idOf = (draft: OptionDraft) => draft.fields[field]?.trim() ?? "";
+  const ids = [
+    ...new Set(
+      drafts
+        .filter((draft) => draft.kind === kind)
+        .map(idOf)
+        .filter((value) => /^\d+$/.test(value)),
+    ),
+  ].join(",");
+  // The latest `read`: a new function each render, while the reads depend on `ids` and `deps`.
+  const readRef = useRef(read);
+  readRef.current = read;
+  useEffect(() => {
+    setReads({});
+    const readOne = readRef.current;
+    if (ids === "" || !readOne) return;
+    let current = true;
+    for (const id of ids.split(",")) {
+      const found = (value: T) => current && setReads((known) => ({ ...known, [id]: value }));
+      readOne(BigInt(id)).then(found, (error: unknown) => found({ note: explain(error) } as T));
+    }
+    return () => {
+      current = false;
+    };
+  }, [ids, ...deps]);
+  return (draft) => (draft.kind === kind ? reads[idOf(draft)] : undefined);
+}
+
 export function ProposeForm(props: ProposeProps) {
   const { config, relayers, zone, identity } = props;
   const id = useId();
@@ -80,8 +121,6 @@ export function ProposeForm(props: ProposeProps) {
   ]);
   const [prefill, setPrefill] = useState<Fields>({});
   const [members, setMembers] = useState<string[]>();
-  const [offers, setOffers] = useState<Record<string, OfferRead>>({});
-  const [services, setServices] = useState<Record<string, ServiceRead>>({});
   const [status, setStatus] = useState<{ text: string; error?: boolean; link?: string }>();
   const [busy, setBusy] = useState(false);
   const reader = useMemo(() => zoneReader(config, zone), [config, zone]);
@@ -127,77 +166,46 @@ export function ProposeForm(props: ProposeProps) {
   }, [reader, relayers, zone]);
 
   // Accepting an offer: its payment token and total price come from the trade contract.
-  const offerIds = [
-    ...new Set(
-      active
-        .filter((draft) => draft.kind === "accept-offer")
-        .map((draft) => draft.fields.offerId?.trim() ?? "")
-        .filter((offerId) => /^\d+$/.test(offerId)),
-    ),
-  ].join(",");
-  useEffect(() => {
-    setOffers({});
-    const trade = tradeReader(config);
-    if (offerIds === "" || !trade) return;
-    let current = true;
-    for (const offerId of offerIds.split(",")) {
-      const found = (read: OfferRead) => current && setOffers((known) => ({ ...known, [offerId]: read }));
-      trade.getOffer(BigInt(offerId)).then(
-        (offer) =>
-          found(
-            offer.seller === ZeroAddress
-              ? { note: "No such offer." }
-              : {
-                  offer: { paymentToken: offer.paymentToken, total: offer.quantity * offer.pricePerUnit },
-                  note: `Offer from zone ${offer.seller}: ${offer.quantity} units at ${offer.pricePerUnit} each.`,
-                },
-          ),
-        (error: unknown) => found({ note: explain(error) }),
-      );
-    }
-    return () => {
-      current = false;
-    };
-  }, [config, offerIds]);
-  const offerOf = (draft: OptionDraft) => offers[draft.fields.offerId?.trim() ?? ""];
+  const trade = tradeReader(config);
+  const offerOf = useDraftReads(
+    active,
+    "accept-offer",
+    "offerId",
+    trade &&
+      (async (offerId): Promise<OfferRead> => {
+        const offer = await trade.getOffer(offerId);
+        return offer.seller === ZeroAddress
+          ? { note: "No such offer." }
+          : {
+              offer: { paymentToken: offer.paymentToken, total: offer.quantity * offer.pricePerUnit },
+              note: `Offer from zone ${offer.seller}: ${offer.quantity} units at ${offer.pricePerUnit} each.`,
+            };
+      }),
+    [config],
+  );
 
   // Changing a service: its budget is in the service's token, read from the services registry.
-  const serviceIds = [
-    ...new Set(
-      active
-        .filter((draft) => draft.kind === "service-update")
-        .map((draft) => draft.fields.serviceId?.trim() ?? "")
-        .filter((serviceId) => /^\d+$/.test(serviceId)),
-    ),
-  ].join(",");
-  useEffect(() => {
-    setServices({});
-    const provider = chainProvider(config);
-    if (serviceIds === "" || !provider || !config.contracts.services) return;
-    const registry = ZoneServices__factory.connect(config.contracts.services, provider);
-    let current = true;
-    for (const serviceId of serviceIds.split(",")) {
-      const found = (read: ServiceRead) =>
-        current && setServices((known) => ({ ...known, [serviceId]: read }));
-      registry.getService(zone, BigInt(serviceId)).then(
-        (service) =>
-          found(
-            service.active
-              ? {
-                  service: { token: service.token },
-                  note: `Service #${serviceId}: ${service.kind}, "${service.description}", paid in token ${service.token} to ${service.provider}.`,
-                }
-              : { note: `Service #${serviceId} has ended.` },
-          ),
-        (error: unknown) => found({ note: explain(error) }),
-      );
-    }
-    return () => {
-      current = false;
-    };
-  }, [config, zone, serviceIds]);
-  const serviceOf = (draft: OptionDraft) =>
-    draft.kind === "service-update" ? services[draft.fields.serviceId?.trim() ?? ""] : undefined;
+  const provider = chainProvider(config);
+  const registry =
+    provider && config.contracts.services
+      ? ZoneServices__factory.connect(config.contracts.services, provider)
+      : undefined;
+  const serviceOf = useDraftReads(
+    active,
+    "service-update",
+    "serviceId",
+    registry &&
+      (async (serviceId): Promise<ServiceRead> => {
+        const service = await registry.getService(zone, serviceId);
+        return service.active
+          ? {
+              service: { token: service.token },
+              note: `Service #${serviceId}: ${service.kind}, "${service.description}", paid in token ${service.token} to ${service.provider}.`,
+            }
+          : { note: `Service #${serviceId} has ended.` };
+      }),
+    [config, zone],
+  );
 
   const tokens = useTokens(config, [
     ...active.flatMap(({ fields }) => [
@@ -206,8 +214,8 @@ export function ProposeForm(props: ProposeProps) {
       fields.paymentTokenAddress,
       fields.dividendTokenAddress,
     ]),
-    ...Object.values(offers).map((read) => read.offer?.paymentToken),
-    ...Object.values(services).map((read) => read.service?.token),
+    ...active.map((draft) => offerOf(draft)?.offer?.paymentToken),
+    ...active.map((draft) => serviceOf(draft)?.service?.token),
   ]);
   const contextOf = (draft: OptionDraft): DecisionContext => ({
     config,
