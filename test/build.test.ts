@@ -1,0 +1,83 @@
+/**
+ * scripts/build.ts: the check every entry point runs before it loads the sdk's typed bindings.
+ * Tried on a scratch tree with a stand-in `hardhat` (a shell script), so no real compile runs here;
+ * the real one is what `npm install`'s postinstall does, and .ci/run starts `npm start` right after.
+ */
+import { expect } from "chai";
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  utimesSync,
+  writeFileSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { BINDINGS, STAMP, ensureBuild, staleBuildReason } from "../scripts/build.js";
+
+describe("ensureBuild (scripts/build.ts)", function () {
+  let root: string;
+  const write = (path: string, text = "", ageSeconds = 0) => {
+    mkdirSync(dirname(join(root, path)), { recursive: true });
+    writeFileSync(join(root, path), text);
+    const when = Date.now() / 1000 - ageSeconds;
+    utimesSync(join(root, path), when, when);
+  };
+  /** A stand-in for node_modules/.bin/hardhat: writes the bindings, or fails, as told. */
+  const fakeHardhat = (script: string) => {
+    write("node_modules/.bin/hardhat", `#!/bin/sh\n${script}\n`);
+    chmodSync(join(root, "node_modules/.bin/hardhat"), 0o755);
+  };
+
+  beforeEach(function () {
+    root = mkdtempSync(join(tmpdir(), "zonedao-build-"));
+    write("hardhat.config.ts", "", 60);
+    write("contracts/Zone.sol", "", 60);
+    write("contracts/economy/ZoneTrade.sol", "", 60);
+  });
+  afterEach(function () {
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  it("compiles a fresh clone, which has no bindings", function () {
+    expect(staleBuildReason(root)).to.equal("the contracts' typed bindings are not built yet");
+  });
+
+  it("compiles once more after a compile it did not run (no stamp), then trusts its stamp", function () {
+    write(BINDINGS);
+    expect(staleBuildReason(root)).to.equal("the contracts were compiled by another command");
+    write(STAMP);
+    expect(staleBuildReason(root)).to.equal("");
+  });
+
+  it("compiles again when a contract in any folder, or the Hardhat config, is newer than the stamp", function () {
+    write(BINDINGS);
+    write(STAMP, "", 30);
+    expect(staleBuildReason(root)).to.equal("");
+    write("contracts/economy/ZoneTrade.sol");
+    expect(staleBuildReason(root)).to.equal("a contract source changed since the last compile");
+    write(STAMP);
+    write("hardhat.config.ts", "", -5);
+    expect(staleBuildReason(root)).to.equal("a contract source changed since the last compile");
+  });
+
+  it("runs hardhat compile when stale, then stamps the build; does nothing when up to date", function () {
+    fakeHardhat(
+      `[ "$1" = compile ] || exit 9\nmkdir -p types/ethers-contracts && echo >> ${BINDINGS} && echo ran >> calls`,
+    );
+    ensureBuild(root);
+    expect(existsSync(join(root, BINDINGS))).to.equal(true);
+    expect(staleBuildReason(root)).to.equal("");
+    ensureBuild(root);
+    expect(readFileSync(join(root, "calls"), "utf8"), "hardhat runs").to.equal("ran\n");
+  });
+
+  it("fails in words when the compile fails, and stamps nothing", function () {
+    fakeHardhat("exit 3");
+    expect(() => ensureBuild(root)).to.throw("hardhat compile failed (exit code 3)");
+    expect(existsSync(join(root, STAMP))).to.equal(false);
+  });
+});
