@@ -22,8 +22,11 @@ import {
   type ZoneRules,
 } from "../sdk/index.js";
 
+/** The chain most tests share. A test that needs a chain of its own passes one (`on`) instead. */
 export const connection = await network.getOrCreate();
 export const { ethers, networkHelpers } = connection;
+/** A Hardhat chain, as the fixtures use it. */
+export type Chain = Pick<typeof connection, "ethers" | "networkHelpers">;
 /**
  * networkHelpers.loadFixture, bound so tests can call it on its own. It calls the fixture with the
  * network connection, so give it a function of no arguments, never deployEmptyZone(rules) itself.
@@ -58,12 +61,19 @@ export interface ZoneWorld {
   zone: Zone;
   zoneAddress: string;
   chainId: bigint;
+  /** The chain it lives on (the shared one unless the test made its own). */
+  chain: Chain;
 }
 
 /** A deployment with one zone and no citizens yet; the second signer is its registrar. */
-export async function deployEmptyZone(rules: ZoneRules = TEST_RULES): Promise<ZoneWorld> {
+export async function deployEmptyZone(
+  rules: ZoneRules = TEST_RULES,
+  on: Chain = connection,
+): Promise<ZoneWorld> {
+  const { ethers } = on;
   const [deployer, registrar, relayer] = await ethers.getSigners();
   if (!deployer || !registrar || !relayer) throw new Error("Hardhat gives at least 3 accounts");
+  await startProposalEpoch(on, rules.proposalEpoch);
   const deployment = await deployZoneDao(deployer);
   const factory = zoneFactoryAt(deployment.zoneFactory, deployer);
   const zoneAddress = await createZone(factory, {
@@ -73,12 +83,27 @@ export async function deployEmptyZone(rules: ZoneRules = TEST_RULES): Promise<Zo
   });
   const { chainId } = await ethers.provider.getNetwork();
   const zone = zoneAt(zoneAddress, relayer);
-  return { deployment, deployer, registrar, relayer, factory, zone, zoneAddress, chainId };
+  return { deployment, deployer, registrar, relayer, factory, zone, zoneAddress, chainId, chain: on };
+}
+
+/**
+ * Moves the chain to the first second of a proposal epoch. The chain's clock starts from the wall
+ * clock, so an epoch (a day, in the test rules) would otherwise end at a different moment of each
+ * run: a test that proposes twice could find its slots renewed in between on one day and not on
+ * another. From an epoch's start, only the test's own time jumps can end it.
+ */
+async function startProposalEpoch({ networkHelpers: { time } }: Chain, epochSeconds: number): Promise<void> {
+  const epoch = BigInt(epochSeconds);
+  const now = BigInt(await time.latest());
+  await time.increaseTo((now / epoch + 1n) * epoch);
 }
 
 /** A zone whose registrar has admitted every test citizen. */
-export async function deployZoneWithCitizens(rules: ZoneRules = TEST_RULES): Promise<ZoneWorld> {
-  const world = await deployEmptyZone(rules);
+export async function deployZoneWithCitizens(
+  rules: ZoneRules = TEST_RULES,
+  on: Chain = connection,
+): Promise<ZoneWorld> {
+  const world = await deployEmptyZone(rules, on);
   await (
     await world.zone.connect(world.registrar).addMembers(citizens.map((citizen) => citizen.commitment))
   ).wait();
@@ -154,6 +179,7 @@ export async function queuePassedProposal(
     });
     await (await world.zone.castVote(proposalId, option, vote.nullifier, vote.points)).wait();
   }
+  const { time } = world.chain.networkHelpers;
   const { voteEnd } = await world.zone.getProposal(proposalId);
   await time.increaseTo(voteEnd);
   await (await world.zone.queue(proposalId)).wait();

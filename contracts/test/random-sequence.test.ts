@@ -1,0 +1,680 @@
+/**
+ * Invariants under a seeded random sequence of governance and trade actions: after every step the
+ * tallies equal the VoteCast events and used nullifiers, nothing executes twice, the treasury equals
+ * its ledger, goods are conserved across zones and escrow, and no export leaves an inventory below
+ * its domestic reserve. The sequence runs on a chain of its own whose clock moves only with the
+ * sequence's own steps (test/steady-clock.ts), so a seed takes the same path on any machine, any
+ * day, whatever other test files ran. Paths that must be covered every time (an export refused for
+ * the reserve, a cancel, a reclaim) are deterministic tests in economy.test.ts.
+ */
+import { expect } from "chai";
+import { ZeroAddress, type Signer } from "ethers";
+import {
+  TestStablecoin__factory,
+  VoteOption,
+  ZoneGoods__factory,
+  ZoneTrade__factory,
+  acceptOffer,
+  cancelOffer,
+  createInternalDao,
+  goodsId,
+  ledgerBalance,
+  offerGoods,
+  payEther,
+  produceGoods,
+  proveProposal,
+  proveVote,
+  readLedger,
+  rebuildGroup,
+  setReserve,
+  type Group,
+  type ZoneAction,
+  type ZoneRules,
+} from "../../sdk/index.js";
+import { chainWithSteadyClock } from "../../test/steady-clock.js";
+import {
+  Identity,
+  TEST_RULES,
+  alice,
+  bob,
+  citizens,
+  createSecondZone,
+  deployZoneWithCitizens,
+  passProposal,
+  queuePassedProposal,
+  zoneWorldAt,
+} from "../../test/zone-fixture.js";
+import { prng } from "../../test/prng.js";
+import { BN254_Q, State, asVote, castVote, type Vote } from "./votes.js";
+
+/** Where the sequence's chain starts: a fixed moment, so epochs and expiries fall the same way every run. */
+const SEQUENCE_START = new Date("2030-01-07T00:00:00Z");
+const chain = await chainWithSteadyClock(SEQUENCE_START);
+const { ethers, networkHelpers } = chain;
+const { time } = networkHelpers;
+
+const SEED = Number(process.env.ZONEDAO_ADVERSARIAL_SEED ?? 5);
+const STEPS = 300;
+const MAX_PROPOSALS = 10;
+const MAX_VOTE_PROOFS = 32;
+const MAX_MEMBERS = 7;
+const MAX_PRODUCTIONS = 3;
+const MAX_PURCHASES = 4;
+
+/**
+ * Zone A's rules: votes stay open 6 hours and a queued proposal 2 days, so that most proposals
+ * outlive a few of the sequence's time jumps and reach their execution (where trade happens).
+ */
+const SEQUENCE_RULES: ZoneRules = { ...TEST_RULES, votingPeriod: 6 * 3600, executionWindow: 2 * 86_400 };
+/** The farm's and the buyer zone's rules: their one member decides in a minute, often. */
+const QUICK_RULES: ZoneRules = { ...TEST_RULES, votingPeriod: 60, executionDelay: 1, proposalsPerEpoch: 16 };
+const PRODUCTS = ["grain", "timber"] as const;
+const FIRST_HARVEST = 100n;
+const BUYER_DOLLARS = ethers.parseEther("1000000");
+const FARMER = new Identity("zonedao-adversarial-farmer");
+const BUYER = new Identity("zonedao-adversarial-buyer");
+/** ZoneTrade.OfferStatus, by name. */
+const OfferStatus = { open: 1n, settled: 2n, cancelled: 3n, expired: 4n } as const;
+type OfferState = keyof typeof OfferStatus;
+const tradeInterface = ZoneTrade__factory.createInterface();
+
+/**
+ * Zone A of the 4 test citizens, holding 1 ether, whose farm (an internal DAO of one farmer) has
+ * produced 100 grain and 100 timber for it; zone B of the same factory (one citizen), holding USDz
+ * to buy with. `fromBlock` is before A's creation (for the ledger); `votesFrom` is after the
+ * set-up's own votes, so the sequence's VoteCast events are counted from there.
+ */
+async function tradingZones() {
+  const fromBlock = await ethers.provider.getBlockNumber();
+  const world = await deployZoneWithCitizens(SEQUENCE_RULES, chain);
+  await (
+    await world.deployer.sendTransaction({ to: world.zoneAddress, value: ethers.parseEther("1") })
+  ).wait();
+  const stablecoin = await (await new TestStablecoin__factory(world.deployer).deploy()).waitForDeployment();
+  const goods = ZoneGoods__factory.connect(await world.factory.GOODS(), world.relayer);
+  const trade = ZoneTrade__factory.connect(await world.factory.TRADE(), world.relayer);
+  const terms = { name: "Riverside Farm", registrar: ZeroAddress, rules: QUICK_RULES, incomeShareBps: 0 };
+  await passProposal(world, [[createInternalDao(world.zoneAddress, terms)]], "Found the farm", {
+    voters: [alice, bob],
+  });
+  const [created] = await world.zone.queryFilter(world.zone.filters.InternalDaoCreated());
+  if (!created) throw new Error("no InternalDaoCreated event");
+  const farm = zoneWorldAt(world, created.args.dao);
+  await (await farm.zone.connect(world.registrar).addMember(FARMER.commitment)).wait();
+  const goodsAddress = await goods.getAddress();
+  await passProposal(
+    farm,
+    [PRODUCTS.map((product) => produceGoods(goodsAddress, product, FIRST_HARVEST))],
+    "The first harvest",
+    { voters: [FARMER] },
+  );
+  const buyer = await createSecondZone(world, { name: "Hillside", members: [BUYER], rules: QUICK_RULES });
+  await (await stablecoin.mint(await world.deployer.getAddress(), BUYER_DOLLARS)).wait();
+  await (await stablecoin.approve(buyer.zoneAddress, BUYER_DOLLARS)).wait();
+  const stablecoinAddress = await stablecoin.getAddress();
+  await (await buyer.zone.connect(world.deployer).deposit(stablecoinAddress, BUYER_DOLLARS)).wait();
+  // A new proposal epoch: the sequence then finds every citizen's proposal slots of A free.
+  await time.increase(TEST_RULES.proposalEpoch);
+  const votesFrom = (await ethers.provider.getBlockNumber()) + 1;
+  return {
+    world,
+    fromBlock,
+    votesFrom,
+    farm,
+    buyer,
+    goods,
+    goodsAddress,
+    trade,
+    stablecoin,
+    stablecoinAddress,
+  };
+}
+
+/** What a proposal of zone A does, beyond its actions: what the model needs to predict its execution. */
+type Intent =
+  | { kind: "none" | "pay" }
+  | { kind: "reserve"; goodsId: bigint; amount: bigint }
+  | { kind: "offer"; goodsId: bigint; quantity: bigint; buyer: string; expiry: bigint; pricePerUnit: bigint }
+  | { kind: "cancel"; offerId: bigint };
+
+interface OfferModel {
+  id: bigint;
+  goodsId: bigint;
+  quantity: bigint;
+  buyer: string;
+  expiry: bigint;
+  total: bigint;
+  status: OfferState;
+}
+
+describe("invariants under a random sequence of actions", function () {
+  it(`hold after every step (seed ${SEED})`, async function () {
+    const fixture = await tradingZones();
+    const { world, fromBlock, votesFrom, farm, buyer, goods, goodsAddress, trade, stablecoin } = fixture;
+    const { stablecoinAddress } = fixture;
+    const { zone } = world;
+    const tradeAddress = await trade.getAddress();
+    const random = prng(SEED);
+    const signers: Signer[] = await ethers.getSigners();
+    const members: Identity[] = [...citizens];
+    const usedProposalSlots = new Set<string>();
+    /** Per proposal: its snapshot members, its snapshot group (once needed), and the model tally. */
+    const proposals = new Map<
+      bigint,
+      { voters: Identity[]; group?: Group; tally: bigint[]; actions: ZoneAction[]; intent: Intent }
+    >();
+    const proofs = new Map<string, Vote>(); // `${proposalId}:${voterIndex}` -> its valid vote
+    const counted = new Set<bigint>(); // nullifiers the model expects used
+    const executed = new Set<bigint>();
+    const forgedNullifiers: bigint[] = [];
+    const log: string[] = [];
+    // The trade model: who holds each good (zone A, buyer zone B, the trade contract's escrow), A's
+    // reserves, the offers, and the USDz of both zones.
+    const goodsIds = PRODUCTS.map((product) => goodsId(farm.zoneAddress, product));
+    const held = new Map(goodsIds.map((id) => [id, { zone: FIRST_HARVEST, buyer: 0n, escrow: 0n }]));
+    const reserves = new Map(goodsIds.map((id) => [id, 0n]));
+    const inventoryBefore = new Map(goodsIds.map((id) => [id, FIRST_HARVEST]));
+    const offers = new Map<bigint, OfferModel>();
+    const dollars = { zone: 0n, buyer: BUYER_DOLLARS };
+    const refused = new Set<bigint>(); // proposals whose export was refused for the reserve, at least once
+    const trades = { exports: 0, sold: 0, cancelled: 0, reclaimed: 0, produced: 0, reserves: 0 };
+    let purchases = 0;
+
+    const stateOf = async (id: bigint) => Number(await zone.state(id));
+
+    async function checkInvariants(step: number) {
+      const where = `step ${step} (seed ${SEED}): ${log.at(-1)}`;
+      let total = 0n;
+      for (const [id, model] of proposals) {
+        const { tally } = await zone.getProposal(id);
+        expect([...tally], `tally of ${id} at ${where}`).to.deep.equal(model.tally);
+        total += tally.reduce((a, b) => a + b, 0n);
+      }
+      const events = await zone.queryFilter(zone.filters.VoteCast(), votesFrom);
+      let used = 0n;
+      for (const vote of proofs.values()) if (await zone.isNullifierUsed(vote.nullifier)) used++;
+      expect(BigInt(events.length), `VoteCast events at ${where}`).to.equal(total);
+      expect(used, `used vote nullifiers at ${where}`).to.equal(total);
+      for (const nullifier of forgedNullifiers)
+        expect(await zone.isNullifierUsed(nullifier), where).to.equal(false);
+      expect(BigInt(counted.size), `model's count at ${where}`).to.equal(total);
+      const ledger = await readLedger(zone, { fromBlock });
+      expect(await ethers.provider.getBalance(world.zoneAddress), `ether vs ledger at ${where}`).to.equal(
+        ledgerBalance(ledger, ZeroAddress),
+      );
+      for (const id of executed)
+        expect(await stateOf(id), `executed ${id} at ${where}`).to.equal(State.Executed);
+      await checkTrade(where, ledger);
+    }
+
+    /** The goods, offers and USDz against the model, and no export below a reserve. */
+    async function checkTrade(where: string, ledger: Awaited<ReturnType<typeof readLedger>>) {
+      const openOnChain = new Map(goodsIds.map((id) => [id, 0n]));
+      for (let id = 1n; id <= (await trade.offerCount()); id++) {
+        const offer = await trade.getOffer(id);
+        expect(offer.status, `offer ${id} at ${where}`).to.equal(OfferStatus[offers.get(id)!.status]);
+        if (offer.status === OfferStatus.open)
+          openOnChain.set(offer.goodsId, openOnChain.get(offer.goodsId)! + offer.quantity);
+      }
+      for (const id of goodsIds) {
+        const [inZone, inBuyer, inEscrow, reserve, productions] = await Promise.all([
+          goods.balanceOf(world.zoneAddress, id),
+          goods.balanceOf(buyer.zoneAddress, id),
+          goods.balanceOf(tradeAddress, id),
+          zone.reserveOf(id),
+          goods.queryFilter(goods.filters.GoodsProduced(undefined, undefined, id), fromBlock),
+        ]);
+        const good = `good ${id.toString(16).slice(0, 8)}`;
+        expect({ zone: inZone, buyer: inBuyer, escrow: inEscrow }, `${good} at ${where}`).to.deep.equal(
+          held.get(id),
+        );
+        expect(reserve, `reserve of ${good} at ${where}`).to.equal(reserves.get(id));
+        // Goods are conserved: every unit produced is at home, with the buyer or in escrow for an open offer.
+        const produced = productions.reduce((sum, event) => sum + event.args.amount, 0n);
+        expect(inZone + inBuyer + inEscrow, `${good} produced at ${where}`).to.equal(produced);
+        expect(inEscrow, `${good} in escrow at ${where}`).to.equal(openOnChain.get(id));
+        // No export cuts the reserve: whenever goods left the zone, what stayed covers the reserve.
+        if (inZone < inventoryBefore.get(id)!)
+          expect(inZone >= reserve, `${good}: export left ${inZone} below reserve ${reserve} at ${where}`).to
+            .be.true;
+        inventoryBefore.set(id, inZone);
+      }
+      const [zoneDollars, buyerDollars, buyerLedger] = await Promise.all([
+        stablecoin.balanceOf(world.zoneAddress),
+        stablecoin.balanceOf(buyer.zoneAddress),
+        readLedger(buyer.zone, { fromBlock }),
+      ]);
+      expect({ zone: zoneDollars, buyer: buyerDollars }, `USDz at ${where}`).to.deep.equal(dollars);
+      expect(ledgerBalance(ledger, stablecoinAddress), `A's USDz vs ledger at ${where}`).to.equal(
+        zoneDollars,
+      );
+      expect(ledgerBalance(buyerLedger, stablecoinAddress), `B's USDz vs ledger at ${where}`).to.equal(
+        buyerDollars,
+      );
+    }
+
+    /** A random proposal of zone A: a payment, nothing, a reserve, an offer of goods, or a cancellation. */
+    async function planProposal(): Promise<{ intent: Intent; actions: ZoneAction[]; what: string }> {
+      const roll = random.next();
+      if (roll < 0.2) {
+        const payee = await random.pick(signers.slice(8, 12)).getAddress();
+        return {
+          intent: { kind: "pay" },
+          actions: [payEther(payee, BigInt(1 + random.int(1e12)))],
+          what: "pays",
+        };
+      }
+      if (roll < 0.3) return { intent: { kind: "none" }, actions: [], what: "no action" };
+      const id = random.pick(goodsIds);
+      const inventory = held.get(id)!.zone;
+      const good = PRODUCTS[goodsIds.indexOf(id)]!;
+      if (roll < 0.45) {
+        const amount = BigInt(random.int(Math.floor(Number(inventory) / 2) + 20));
+        const actions = [setReserve(world.zoneAddress, id, amount)];
+        return {
+          intent: { kind: "reserve", goodsId: id, amount },
+          actions,
+          what: `reserves ${amount} ${good}`,
+        };
+      }
+      const open = [...offers.values()].filter((offer) => offer.status === "open");
+      if (roll < 0.55 && open.length > 0) {
+        const { id: offerId } = random.pick(open);
+        const actions = [cancelOffer(tradeAddress, offerId)];
+        return { intent: { kind: "cancel", offerId }, actions, what: `cancels offer ${offerId}` };
+      }
+      // Mostly well within the surplus (inventory - reserve) as it is now, else above it; the
+      // inventory and reserve at execution decide.
+      const surplus = Number(inventory - reserves.get(id)!);
+      const quantity = BigInt(
+        surplus > 0 && random.next() < 0.6
+          ? 1 + random.int(Math.ceil(surplus / 2))
+          : Math.max(surplus, 0) + 1 + random.int(30),
+      );
+      const offerTo = random.next() < 0.5 ? ZeroAddress : buyer.zoneAddress;
+      // From the earliest execution (the vote's end and the timelock), an hour to twenty days (days pass: the sequence jumps a day at times).
+      const earliest = (await time.latest()) + SEQUENCE_RULES.votingPeriod + SEQUENCE_RULES.executionDelay;
+      const expiry = BigInt(earliest + random.pick([1, 72, 240, 480]) * 3600 + random.int(600));
+      const pricePerUnit = BigInt(1 + random.int(1e6)) * 10n ** 12n;
+      const intent = { kind: "offer" as const, goodsId: id, quantity, buyer: offerTo, expiry, pricePerUnit };
+      const actions = offerGoods({
+        zone: world.zoneAddress,
+        trade: tradeAddress,
+        goods: goodsAddress,
+        goodsId: id,
+        quantity,
+        paymentToken: stablecoinAddress,
+        pricePerUnit,
+        buyer: offerTo,
+        expiry,
+      });
+      return { intent, actions, what: `offers ${quantity} ${good}` };
+    }
+
+    /** Why executing `intent` at block time `now` fails (the failing action and its revert data), if it does. */
+    function expectedFailure(intent: Intent, now: bigint): [number, string] | undefined {
+      if (intent.kind === "offer") {
+        if (intent.expiry <= now)
+          return [1, tradeInterface.encodeErrorResult("TradeInvalidTerms", ["expiry is not in the future"])];
+        const inventory = held.get(intent.goodsId)!.zone;
+        const reserve = reserves.get(intent.goodsId)!;
+        if (inventory < reserve || inventory - reserve < intent.quantity) {
+          const args = [intent.goodsId, inventory, intent.quantity, reserve];
+          return [1, tradeInterface.encodeErrorResult("TradeReserveBreached", args)];
+        }
+      }
+      if (intent.kind === "cancel") {
+        const { status } = offers.get(intent.offerId)!;
+        if (status !== "open")
+          return [
+            0,
+            tradeInterface.encodeErrorResult("TradeOfferNotOpen", [intent.offerId, OfferStatus[status]]),
+          ];
+      }
+      return undefined;
+    }
+
+    /** Moves the model's goods as an executed proposal of A did. */
+    async function applyExecuted(intent: Intent) {
+      if (intent.kind === "reserve") {
+        reserves.set(intent.goodsId, intent.amount);
+        trades.reserves++;
+      } else if (intent.kind === "offer") {
+        const id = await trade.offerCount();
+        const total = intent.quantity * intent.pricePerUnit;
+        offers.set(id, { ...intent, id, total, status: "open" });
+        moveGoods(intent.goodsId, intent.quantity, "zone", "escrow");
+        trades.exports++;
+      } else if (intent.kind === "cancel") {
+        const offer = offers.get(intent.offerId)!;
+        offer.status = "cancelled";
+        moveGoods(offer.goodsId, offer.quantity, "escrow", "zone");
+        trades.cancelled++;
+      }
+    }
+
+    function moveGoods(
+      id: bigint,
+      quantity: bigint,
+      from: "zone" | "escrow",
+      to: "zone" | "buyer" | "escrow",
+    ) {
+      const holdings = held.get(id)!;
+      holdings[from] -= quantity;
+      holdings[to] += quantity;
+    }
+
+    /** The next block's timestamp, fixed, so that expiries are predicted exactly. */
+    async function fixNextTimestamp(): Promise<bigint> {
+      const now = BigInt(await time.latest()) + 1n;
+      await time.setNextBlockTimestamp(now);
+      return now;
+    }
+
+    /**
+     * Mines the block whose timestamp was fixed: a transaction expected to revert fails in gas
+     * estimation, is never mined, and would leave the fixed timestamp to some later transaction.
+     */
+    async function afterRevert() {
+      await networkHelpers.mine();
+    }
+
+    const actions: Record<string, () => Promise<void>> = {
+      async addMember() {
+        if (members.length >= MAX_MEMBERS) return void log.push("addMember: cap reached");
+        const newcomer = new Identity(`zonedao-adversarial-newcomer-${members.length}`);
+        await (await zone.connect(world.registrar).addMember(newcomer.commitment)).wait();
+        members.push(newcomer);
+        log.push(`addMember #${members.length - 1}`);
+      },
+      async deposit() {
+        const value = BigInt(1 + random.int(1e9));
+        await (
+          await random.pick(signers.slice(3, 8)).sendTransaction({ to: world.zoneAddress, value })
+        ).wait();
+        log.push(`deposit ${value}`);
+      },
+      async propose() {
+        if (proposals.size >= MAX_PROPOSALS) return void log.push("propose: cap reached");
+        const epoch = await zone.currentProposalEpoch();
+        const author = random.int(members.length);
+        const slot = [0n, 1n].find((s) => !usedProposalSlots.has(`${epoch}:${author}:${s}`));
+        if (slot === undefined) return void log.push("propose: author has no slot left");
+        const { intent, actions: planned, what } = await planProposal();
+        const options = [planned];
+        const proof = await proveProposal(members[author]!, await rebuildGroup(zone), {
+          chainId: world.chainId,
+          zone: world.zoneAddress,
+          epoch,
+          slot,
+          options,
+          description: `random proposal ${proposals.size + 1}`,
+        });
+        await (await zone.propose(options, `random proposal ${proposals.size + 1}`, proof)).wait();
+        usedProposalSlots.add(`${epoch}:${author}:${slot}`);
+        const id = await zone.proposalCount();
+        proposals.set(id, { voters: [...members], tally: [0n, 0n, 0n], actions: planned, intent });
+        log.push(`propose ${id} by #${author} (${what})`);
+      },
+      async vote() {
+        const active = [];
+        for (const id of proposals.keys()) if ((await stateOf(id)) === State.Active) active.push(id);
+        if (active.length === 0 || (proofs.size > 0 && random.next() < 0.2)) {
+          // Replay a known proof somewhere, maybe where it is valid and unused.
+          if (proofs.size === 0) return void log.push("vote: nothing to replay");
+          const vote = random.pick([...proofs.values()]);
+          const target = random.next() < 0.5 ? vote.proposalId : random.pick([...proposals.keys()]);
+          return submit({ ...vote, proposalId: target }, `replay ${vote.proposalId}->${target}`);
+        }
+        const id = random.pick(active);
+        const model = proposals.get(id)!;
+        // Mostly a citizen who has not voted on it yet, so that proposals reach quorum and execute.
+        const fresh = model.voters.flatMap((_, i) => (proofs.has(`${id}:${i}`) ? [] : [i]));
+        const voter =
+          fresh.length > 0 && random.next() < 0.8 ? random.pick(fresh) : random.int(model.voters.length);
+        const key = `${id}:${voter}`;
+        let vote = proofs.get(key);
+        if (!vote) {
+          if (proofs.size >= MAX_VOTE_PROOFS) return void log.push("vote: proof cap reached");
+          model.group ??= await rebuildGroup(zone, { untilProposal: id });
+          const roll = random.next(); // mostly For, so some proposals pass and execute
+          const option = roll < 0.7 ? VoteOption.For : roll < 0.9 ? VoteOption.Against : VoteOption.Abstain;
+          const context = { chainId: world.chainId, zone: world.zoneAddress, proposalId: id, option };
+          vote = asVote(await proveVote(model.voters[voter]!, model.group, context));
+          proofs.set(key, vote);
+        }
+        return submit(vote, `vote ${id} by #${voter}`);
+      },
+      async queue() {
+        for (const id of proposals.keys()) {
+          if ((await stateOf(id)) === State.Succeeded) {
+            await (await zone.queue(id)).wait();
+            return void log.push(`queue ${id}`);
+          }
+        }
+        log.push("queue: none succeeded");
+      },
+      async execute() {
+        for (const [id, model] of proposals) {
+          if ((await stateOf(id)) !== State.Queued) continue;
+          const { eta } = await zone.getProposal(id);
+          const now = await fixNextTimestamp();
+          if (now > eta + BigInt(SEQUENCE_RULES.executionWindow)) {
+            await afterRevert(); // expired since the state was read
+            continue;
+          }
+          if (now < eta) {
+            await expect(zone.execute(id, model.actions)).to.be.revertedWithCustomError(
+              zone,
+              "ZoneTimelockNotOver",
+            );
+            await afterRevert();
+            continue;
+          }
+          const failure = expectedFailure(model.intent, now);
+          if (failure) {
+            // A refused export (or a cancellation of a closed offer) undoes the whole proposal.
+            await expect(zone.execute(id, model.actions))
+              .to.be.revertedWithCustomError(zone, "ZoneActionFailed")
+              .withArgs(...failure);
+            await afterRevert();
+            if (tradeInterface.parseError(failure[1])!.name === "TradeReserveBreached") refused.add(id);
+            log.push(`execute ${id}: refused (${tradeInterface.parseError(failure[1])!.name})`);
+            continue;
+          }
+          await (await zone.execute(id, model.actions)).wait();
+          await applyExecuted(model.intent);
+          executed.add(id);
+          await expect(zone.execute(id, model.actions))
+            .to.be.revertedWithCustomError(zone, "ZoneUnexpectedProposalState")
+            .withArgs(id, State.Executed);
+          return void log.push(`execute ${id}`);
+        }
+        log.push("execute: none ready");
+      },
+      async produce() {
+        if (trades.produced >= MAX_PRODUCTIONS) return void log.push("produce: cap reached");
+        const product = random.pick(PRODUCTS);
+        const amount = BigInt(1 + random.int(60));
+        const actions = [[produceGoods(goodsAddress, product, amount)]];
+        await passProposal(farm, actions, `Harvest ${amount} ${product}`, { voters: [FARMER] });
+        held.get(goodsIds[PRODUCTS.indexOf(product)]!)!.zone += amount;
+        trades.produced++;
+        log.push(`produce ${amount} ${product}`);
+      },
+      async buy() {
+        if (purchases >= MAX_PURCHASES) return void log.push("buy: cap reached");
+        const all = [...offers.values()];
+        const open = all.filter(
+          (offer) => offer.status === "open" && [ZeroAddress, buyer.zoneAddress].includes(offer.buyer),
+        );
+        if (all.length === 0) return void log.push("buy: no offer");
+        // Mostly an offer B may take; sometimes any, closed or named for another zone.
+        const offer = open.length > 0 && random.next() < 0.8 ? random.pick(open) : random.pick(all);
+        purchases++;
+        const { proposalId, actions } = await queuePassedProposal(
+          buyer,
+          [
+            acceptOffer({
+              trade: tradeAddress,
+              paymentToken: stablecoinAddress,
+              total: offer.total,
+              offerId: offer.id,
+            }),
+          ],
+          `Buy offer ${offer.id}`,
+          { voters: [BUYER] },
+        );
+        const now = await fixNextTimestamp();
+        const failure =
+          offer.status !== "open"
+            ? tradeInterface.encodeErrorResult("TradeOfferNotOpen", [offer.id, OfferStatus[offer.status]])
+            : now >= offer.expiry
+              ? tradeInterface.encodeErrorResult("TradeOfferExpired", [offer.id, offer.expiry])
+              : ![ZeroAddress, buyer.zoneAddress].includes(offer.buyer)
+                ? tradeInterface.encodeErrorResult("TradeNotTheNamedBuyer", [offer.id, buyer.zoneAddress])
+                : undefined;
+        if (failure) {
+          await expect(buyer.zone.execute(proposalId, actions))
+            .to.be.revertedWithCustomError(buyer.zone, "ZoneActionFailed")
+            .withArgs(1, failure);
+          await afterRevert();
+          return void log.push(
+            `buy offer ${offer.id}: refused (${tradeInterface.parseError(failure)!.name})`,
+          );
+        }
+        await (await buyer.zone.execute(proposalId, actions)).wait();
+        offer.status = "settled";
+        moveGoods(offer.goodsId, offer.quantity, "escrow", "buyer");
+        dollars.buyer -= offer.total;
+        dollars.zone += offer.total;
+        trades.sold++;
+        log.push(`buy offer ${offer.id}`);
+      },
+      async reclaim() {
+        const open = [...offers.values()].filter((offer) => offer.status === "open");
+        if (open.length === 0) return void log.push("reclaim: no open offer");
+        const offer = random.pick(open);
+        const now = await fixNextTimestamp();
+        // Anyone may return an expired offer's goods; before expiry no one may.
+        const reclaim = trade.connect(random.pick(signers.slice(3, 8))).reclaimExpired(offer.id);
+        if (now < offer.expiry) {
+          await expect(reclaim)
+            .to.be.revertedWithCustomError(trade, "TradeOfferNotExpired")
+            .withArgs(offer.id, offer.expiry);
+          await afterRevert();
+          return void log.push(`reclaim offer ${offer.id}: not expired`);
+        }
+        await (await reclaim).wait();
+        offer.status = "expired";
+        moveGoods(offer.goodsId, offer.quantity, "escrow", "zone");
+        trades.reclaimed++;
+        log.push(`reclaim offer ${offer.id}`);
+      },
+      async timeJump() {
+        if (random.next() < 0.5) {
+          // To the next deadline (a vote's end, a timelock's end, an offer's expiry), so that the
+          // sequence reaches the states after it instead of waiting for a jump of the right size.
+          const now = BigInt(await time.latest());
+          const deadlines = [...offers.values()].flatMap((offer) =>
+            offer.status === "open" ? [offer.expiry] : [],
+          );
+          for (const id of proposals.keys()) {
+            const { voteEnd, eta } = await zone.getProposal(id);
+            deadlines.push(voteEnd, eta);
+          }
+          const next = deadlines.filter((deadline) => deadline > now).sort((a, b) => (a < b ? -1 : 1))[0];
+          if (next !== undefined) {
+            const to = next + BigInt(random.int(3));
+            await time.increaseTo(to);
+            return void log.push(`time +${to - now} (to a deadline)`);
+          }
+        }
+        const seconds = random.pick([60, 300, 600, 900, 1200, 1800, 3600, 86_400]);
+        await time.increase(seconds);
+        log.push(`time +${seconds}`);
+      },
+    };
+
+    /** Submits a vote alone or in a batch with a forged copy, and checks it counted iff the model says so. */
+    async function submit(vote: Vote, what: string) {
+      const model = proposals.get(vote.proposalId)!;
+      const own = [...proofs.values()].some(
+        (p) => p.nullifier === vote.nullifier && p.proposalId === vote.proposalId,
+      );
+      // Whether the vote is open at the very block it lands in, not at whatever time a view call sees.
+      const { voteStart, voteEnd } = await zone.getProposal(vote.proposalId);
+      const now = await fixNextTimestamp();
+      const active = voteStart <= now && now < voteEnd;
+      const shouldCount = own && !counted.has(vote.nullifier) && active;
+      if (random.next() < 0.5) {
+        const tx = castVote(zone, vote);
+        if (shouldCount) await (await tx).wait();
+        else {
+          const error = !active
+            ? "ZoneUnexpectedProposalState"
+            : counted.has(vote.nullifier)
+              ? "ZoneNullifierAlreadyUsed"
+              : "ZoneInvalidProof";
+          await expect(tx, what).to.be.revertedWithCustomError(zone, error);
+          await afterRevert();
+        }
+      } else {
+        // A forged vote beside it, before or after, under another nullifier or under its own: a
+        // forged copy must neither count nor keep the valid vote from counting.
+        const sameNullifier = random.next() < 0.5;
+        const forged = {
+          ...vote,
+          nullifier: sameNullifier ? vote.nullifier : vote.nullifier + 1n,
+          points: [...vote.points] as Vote["points"],
+        };
+        forged.points[7] = (forged.points[7] + 1n) % BN254_Q;
+        if (!sameNullifier) forgedNullifiers.push(forged.nullifier);
+        const batch = random.next() < 0.5 ? [forged, vote] : [vote, forged];
+        const receipt = await (await zone.castVotes(batch)).wait();
+        const casts = receipt!.logs.filter(
+          (l) => l.topics[0] === zone.interface.getEvent("VoteCast").topicHash,
+        );
+        expect(casts.length, what).to.equal(shouldCount ? 1 : 0);
+      }
+      if (shouldCount) {
+        counted.add(vote.nullifier);
+        model.tally[Number(vote.option)]! += 1n;
+      }
+      log.push(`${what}: ${shouldCount ? "counted" : "rejected"}`);
+    }
+
+    const weighted: [string, number][] = [
+      ["addMember", 1],
+      ["deposit", 1],
+      ["propose", 3],
+      ["vote", 8],
+      ["queue", 3],
+      ["execute", 3],
+      ["timeJump", 3],
+      ["produce", 1],
+      ["buy", 2],
+      ["reclaim", 1],
+    ];
+    const totalWeight = weighted.reduce((sum, [, w]) => sum + w, 0);
+    const started = Date.now();
+    for (let step = 0; step < STEPS; step++) {
+      let roll = random.int(totalWeight);
+      const [name] = weighted.find(([, w]) => (roll -= w) < 0)!;
+      try {
+        await actions[name]!();
+        await checkInvariants(step);
+      } catch (error) {
+        console.log(`      step ${step} (${name}) failed (seed ${SEED}) after: ${log.slice(-12).join("; ")}`);
+        throw error;
+      }
+    }
+    console.log(
+      `      ${STEPS} steps in ${((Date.now() - started) / 1000).toFixed(1)} s: ${proposals.size} proposals, ` +
+        `${proofs.size} vote proofs, ${counted.size} votes counted, ${executed.size} executed; trade: ` +
+        `${trades.produced} productions, ${trades.reserves} reserves set, ${trades.exports} exports, ` +
+        `${refused.size} refused for the reserve, ${trades.sold} sold, ${trades.cancelled} cancelled, ${trades.reclaimed} reclaimed`,
+    );
+    console.log(`      ${log.join("; ")}`);
+  });
+});
