@@ -53,7 +53,9 @@ code=$?
 # npm itself answers a Ctrl-C with 130 whatever its script did; the script's own code is 0.
 [ "$code" -eq 0 ] || [ "$code" -eq 130 ] || fail "npm start exited with $code after Ctrl-C"
 grep -q "SIGINT: stopping" "$LOG" || fail "npm start did not say it was stopping"
-pgrep -g "$GROUP" >/dev/null && fail "processes of npm start outlived it: $(pgrep -g "$GROUP" -a)"
+# Live processes only: a zombie (an exited child whose parent died before reaping it) is not running.
+leftover=$(ps -e -o pid=,pgid=,stat=,args= | awk -v group="$GROUP" '$2 == group && $3 !~ /^Z/')
+[ -z "$leftover" ] || fail "processes of npm start outlived it: $leftover"
 curl -s --max-time 2 "$RELAYER/v1/health" >/dev/null && fail "the relayer still answers after Ctrl-C"
 curl -s --max-time 2 "$WEB/" >/dev/null && fail "the web app still answers after Ctrl-C"
 curl -s --max-time 2 -X POST -H 'content-type: application/json' \
