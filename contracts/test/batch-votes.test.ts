@@ -18,17 +18,8 @@ import {
   proposeAs,
   type ZoneWorld,
 } from "../../test/zone-fixture.js";
+import { BN254_Q, Rejection } from "./votes.js";
 
-/** IZone.VoteRejection, by name. */
-const Rejection = {
-  UnknownProposal: 0,
-  NotActive: 1,
-  InvalidOption: 2,
-  NullifierOutOfRange: 3,
-  NullifierUsed: 4,
-  InvalidProof: 5,
-};
-const BN254_Q = 21888242871839275222246405745257275088696311157297823662689037894645226208583n;
 const VOTERS = Array.from({ length: 64 }, (_, i) => new Identity(`zonedao-batch-voter-${i}`));
 const LATECOMERS = Array.from({ length: 2 }, (_, i) => new Identity(`zonedao-batch-latecomer-${i}`));
 

@@ -22,6 +22,7 @@ import {
   proposeAs,
   queuePassedProposal,
 } from "../../test/zone-fixture.js";
+import { BN254_Q } from "./votes.js";
 import { ReentrantRelayer__factory } from "../../types/ethers-contracts/index.js";
 
 /** The zones' cap: far above what a vote costs at GAS_PRICE, far below what it costs at HUGE_GAS_PRICE. */
@@ -30,7 +31,6 @@ const REFUND_RULES = { ...TEST_RULES, maxRelayerRefundPerVote: CAP };
 const GAS_PRICE = parseUnits("10", "gwei");
 const HUGE_GAS_PRICE = parseUnits("1000", "gwei");
 const Attack = { None: 0, Claim: 1, CastVotes: 2 };
-const BN254_Q = 21888242871839275222246405745257275088696311157297823662689037894645226208583n;
 const VOTERS = Array.from({ length: 12 }, (_, i) => new Identity(`zonedao-refund-voter-${i}`));
 
 /**
