@@ -5,6 +5,7 @@
 import type { Signer } from "ethers";
 import { network } from "hardhat";
 import {
+  rulesWith,
   createZone,
   deployZoneDao,
   proveProposal,
@@ -20,17 +21,12 @@ import {
 import { Semaphore__factory, type Semaphore } from "../types/ethers-contracts/index.js";
 
 /** Long enough a voting period for every proof of a run to be made while the proposal is open. */
-const BENCH_RULES: ZoneRules = {
-  votingDelay: 0,
+const BENCH_RULES: ZoneRules = rulesWith({
   votingPeriod: 86_400,
   executionDelay: 600,
   executionWindow: 86_400,
   quorumBps: 5000,
-  approvalBps: 5000,
-  proposalEpoch: 86_400,
-  proposalsPerEpoch: 2,
-  maxRelayerRefundPerVote: 0n,
-};
+});
 
 export interface BenchChain {
   chainId: bigint;

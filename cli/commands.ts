@@ -6,6 +6,7 @@ import { basename } from "node:path";
 import type { ParseArgsConfig } from "node:util";
 import { formatEther, parseEther } from "ethers";
 import {
+  DEFAULT_RULES,
   PROPOSAL_STATES,
   RelayerClient,
   VoteOption,
@@ -56,19 +57,6 @@ const identityFlags = {
   "identity-file": { type: "string" },
   citizen: { type: "string" },
 } as const satisfies Options;
-
-/** Rules for a new zone unless flags say otherwise: a three-day vote, a one-day timelock. */
-const DEFAULT_RULES: ZoneRules = {
-  votingDelay: 0,
-  votingPeriod: 3 * 86_400,
-  executionDelay: 86_400,
-  executionWindow: 7 * 86_400,
-  quorumBps: 2000,
-  approvalBps: 5000,
-  proposalEpoch: 86_400,
-  proposalsPerEpoch: 2,
-  maxRelayerRefundPerVote: 0n,
-};
 
 export const commands: Command[] = [
   {

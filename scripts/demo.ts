@@ -9,6 +9,7 @@
  */
 import { HDNodeWallet, JsonRpcProvider, ZeroAddress, parseEther, type Signer } from "ethers";
 import {
+  rulesWith,
   Identity,
   TestStablecoin__factory,
   VoteOption,
@@ -45,17 +46,13 @@ const DAY = 86_400;
 const usdz = (amount: number) => parseEther(String(amount));
 
 /** A week to vote, a day of timelock: testers have days to vote on what start leaves open. */
-export const DEMO_RULES: ZoneRules = {
-  votingDelay: 0,
+export const DEMO_RULES: ZoneRules = rulesWith({
   votingPeriod: 7 * DAY,
   executionDelay: DAY,
   executionWindow: 14 * DAY,
   quorumBps: 5000,
-  approvalBps: 5000,
   proposalEpoch: 7 * DAY,
-  proposalsPerEpoch: 2,
-  maxRelayerRefundPerVote: 0n,
-};
+});
 
 /** The demo's people. */
 const PEOPLE = ["Ana", "Ben", "Chloe", "Dev", "Ema", "Finn", "Gus"] as const;

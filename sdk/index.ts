@@ -1,6 +1,7 @@
 /** ZoneDAO sdk: the one library the relayer, the web app, the CLI and the tests use. */
 export * from "./constants.js";
 export * from "./types.js";
+export * from "./rules.js";
 export * from "./scope.js";
 export * from "./artifacts.js";
 export * from "./proof.js";
@@ -9,6 +10,8 @@ export * from "./contracts.js";
 export * from "./prover-threads.js";
 export * from "./identity.js";
 export * from "./actions.js";
+export * from "./describe.js";
+export * from "./proposals.js";
 export * from "./ledger.js";
 export * from "./logs.js";
 export * from "./relayer-client.js";

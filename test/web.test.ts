@@ -24,7 +24,6 @@ import {
 import { ZeroAddress, toBeHex } from "ethers";
 import {
   createService,
-  describeProposal,
   endService,
   goodsId,
   openDividendRound,
@@ -33,6 +32,7 @@ import {
   setRules,
   updateService,
 } from "../sdk/actions.js";
+import { describeProposal } from "../sdk/describe.js";
 import { MAX_OPTIONS } from "../sdk/constants.js";
 import type { ZoneAction } from "../sdk/types.js";
 import {

@@ -5,6 +5,7 @@
 import type { Signer } from "ethers";
 import { network } from "hardhat";
 import {
+  rulesWith,
   Group,
   Identity,
   createZone,
@@ -27,24 +28,36 @@ export const connection = await network.getOrCreate();
 export const { ethers, networkHelpers } = connection;
 /** A Hardhat chain, as the fixtures use it. */
 export type Chain = Pick<typeof connection, "ethers" | "networkHelpers">;
+/** What each fixture function given to loadFixture runs as: the same function object every time. */
+const fromEpochStart = new Map<() => Promise<unknown>, () => Promise<unknown>>();
+
 /**
- * networkHelpers.loadFixture, bound so tests can call it on its own. It calls the fixture with the
- * network connection, so give it a function of no arguments, never deployEmptyZone(rules) itself.
+ * networkHelpers.loadFixture, for tests to call on its own: the first call runs `fixture` on the
+ * shared chain and snapshots it, later calls restore the snapshot. Every fixture starts at the first
+ * second of a proposal epoch (of TEST_RULES): the chain's clock starts from the wall clock, so an
+ * epoch would otherwise end at another moment of each run, and a test that proposes twice could
+ * find its proposal slots renewed in between on one day and not on another. Give it a function of
+ * no arguments (it is called with the network connection), never deployEmptyZone(rules) itself.
  */
-export const loadFixture = networkHelpers.loadFixture.bind(networkHelpers);
+export function loadFixture<T>(fixture: () => Promise<T>): Promise<T> {
+  let started = fromEpochStart.get(fixture) as (() => Promise<T>) | undefined;
+  if (started === undefined) {
+    started = async () => {
+      await startProposalEpoch(connection, TEST_RULES.proposalEpoch);
+      return fixture();
+    };
+    fromEpochStart.set(fixture, started);
+  }
+  return networkHelpers.loadFixture(started);
+}
 export const { time } = networkHelpers;
 
-export const TEST_RULES: ZoneRules = {
-  votingDelay: 0,
+export const TEST_RULES: ZoneRules = rulesWith({
   votingPeriod: 3600,
   executionDelay: 600,
   executionWindow: 86_400,
   quorumBps: 5000,
-  approvalBps: 5000,
-  proposalEpoch: 86_400,
-  proposalsPerEpoch: 2,
-  maxRelayerRefundPerVote: 0n,
-};
+});
 
 /** Deterministic identities, so proofs and roots are reproducible between runs. */
 export const citizens = Array.from({ length: 4 }, (_, i) => new Identity(`zonedao-test-citizen-${i}`));
@@ -73,7 +86,6 @@ export async function deployEmptyZone(
   const { ethers } = on;
   const [deployer, registrar, relayer] = await ethers.getSigners();
   if (!deployer || !registrar || !relayer) throw new Error("Hardhat gives at least 3 accounts");
-  await startProposalEpoch(on, rules.proposalEpoch);
   const deployment = await deployZoneDao(deployer);
   const factory = zoneFactoryAt(deployment.zoneFactory, deployer);
   const zoneAddress = await createZone(factory, {
@@ -86,12 +98,7 @@ export async function deployEmptyZone(
   return { deployment, deployer, registrar, relayer, factory, zone, zoneAddress, chainId, chain: on };
 }
 
-/**
- * Moves the chain to the first second of a proposal epoch. The chain's clock starts from the wall
- * clock, so an epoch (a day, in the test rules) would otherwise end at a different moment of each
- * run: a test that proposes twice could find its slots renewed in between on one day and not on
- * another. From an epoch's start, only the test's own time jumps can end it.
- */
+/** Moves `chain` to the first second of a proposal epoch of `epochSeconds`. */
 async function startProposalEpoch({ networkHelpers: { time } }: Chain, epochSeconds: number): Promise<void> {
   const epoch = BigInt(epochSeconds);
   const now = BigInt(await time.latest());

@@ -8,6 +8,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { network } from "hardhat";
 import type { NetworkConnection } from "hardhat/types/network";
 import {
+  rulesWith,
   Group,
   Identity,
   createZone,
@@ -32,17 +33,14 @@ export const FIXTURE_PATH = new URL("./fixture.json", import.meta.url);
  * A month to vote; an epoch of 2^32 - 1 seconds, so that the proposal epoch is 0 until 2106 and
  * the fixture's proposal proofs stay valid whatever the chain's clock says.
  */
-export const LOAD_RULES: ZoneRules = {
-  votingDelay: 0,
+export const LOAD_RULES: ZoneRules = rulesWith({
   votingPeriod: 30 * 86_400,
   executionDelay: 600,
   executionWindow: 86_400,
   quorumBps: 1000,
-  approvalBps: 5000,
   proposalEpoch: 4_294_967_295,
   proposalsPerEpoch: 1,
-  maxRelayerRefundPerVote: 0n,
-};
+});
 
 export function loadCitizen(index: number): Identity {
   return identityFromSeed(`zonedao-load-citizen-${index}`);

@@ -8,8 +8,6 @@ import {
   cancelProposal,
   createInternalDao,
   createService,
-  describeAction,
-  describeProposal,
   endService,
   goodsId,
   offerGoods,
@@ -26,6 +24,7 @@ import {
   updateMember,
   updateService,
 } from "../actions.js";
+import { describeAction, describeProposal } from "../describe.js";
 import { createIdentity, exportIdentity, identityFromSeed, importIdentity } from "../identity.js";
 import {
   Zone__factory,
@@ -35,6 +34,7 @@ import {
 } from "../contracts.js";
 import type { ZoneAction, ZoneRules } from "../types.js";
 import { ethers } from "../../test/zone-fixture.js";
+import { rulesWith } from "../rules.js";
 
 const ZONE = "0x5FbDB2315678afecb367f032d93F642f64180aa3";
 const OTHER_ZONE = "0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512";
@@ -75,17 +75,7 @@ const describeBare = (action: ZoneAction) => describeAction(action, { zone: ZONE
 const raw = (action: ZoneAction) =>
   `call ${action.data.slice(0, 10)} (${(action.data.length - 2) / 2} bytes of calldata) on ${action.target}`;
 
-const RULES: ZoneRules = {
-  votingDelay: 0,
-  votingPeriod: 3600,
-  executionDelay: 60,
-  executionWindow: 86_400,
-  quorumBps: 2000,
-  approvalBps: 5000,
-  proposalEpoch: 86_400,
-  proposalsPerEpoch: 2,
-  maxRelayerRefundPerVote: 0n,
-};
+const RULES: ZoneRules = rulesWith({ votingPeriod: 3600, executionDelay: 60, executionWindow: 86_400 });
 
 describe("actions", function () {
   describe("payEther", function () {

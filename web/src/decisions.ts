@@ -21,8 +21,8 @@ import {
   setReserve,
   setRules,
   updateService,
-  type TokenInfo,
 } from "../../sdk/actions.js";
+import type { TokenInfo } from "../../sdk/describe.js";
 import { MAX_OPTIONS } from "../../sdk/constants.js";
 import type { ZoneAction, ZoneRules } from "../../sdk/types.js";
 import type { WebConfig } from "./config-types.js";

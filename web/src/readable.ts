@@ -6,7 +6,7 @@
  */
 import { Contract, getAddress, isAddress } from "ethers";
 import { useEffect, useState } from "react";
-import { describeProposal, type DescribeContext, type TokenInfo } from "../../sdk/actions.js";
+import { describeProposal, type DescribeContext, type TokenInfo } from "../../sdk/describe.js";
 import type { ZoneAction } from "../../sdk/types.js";
 import { chainProvider, type RawAction, type WebConfig } from "./api.js";
 
