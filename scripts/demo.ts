@@ -22,7 +22,10 @@ import {
   deployZoneDao,
   goodsId,
   identityFromSeed,
-  nullifierOf,
+  executableActions,
+  formatDuration,
+  freeProposalSlot,
+  usedProposalNullifiers,
   offerGoods,
   openDividendRound,
   payToken,
@@ -358,12 +361,19 @@ class Seeder {
 
   /** A citizen of `zone` with a proposal slot left proposes anonymously; the deployer submits it. */
   async propose(zone: DemoZone, options: ZoneAction[][], description: string): Promise<DemoProposal> {
-    const [author, slot] = await this.freeProposalSlot(zone);
-    const proof = await proveProposal(identities[author], await rebuildGroup(zone.zone), {
-      chainId: this.chainId,
-      zone: zone.address,
-      epoch: await zone.zone.currentProposalEpoch(),
-      slot,
+    const epoch = await zone.zone.currentProposalEpoch();
+    const place = { chainId: this.chainId, zone: zone.address, epoch };
+    const { proposalsPerEpoch } = await zone.zone.rules();
+    const free = freeProposalSlot(
+      zone.citizens.map((citizen) => identities[citizen]),
+      { ...place, proposalsPerEpoch },
+      await usedProposalNullifiers(zone.zone),
+    );
+    if (free === undefined)
+      throw new Error(`every citizen of ${zone.name} has used every proposal slot of this epoch`);
+    const proof = await proveProposal(free.author, await rebuildGroup(zone.zone), {
+      ...place,
+      slot: free.slot,
       options,
       description,
     });
@@ -406,33 +416,12 @@ class Seeder {
     await this.advance(DEMO_RULES.executionDelay + 1, "past the timelock");
     for (const { zone, id, options } of proposals) {
       const [winner] = await zone.zone.winningOption(id);
-      const actions = options.length > 1 ? options[Number(winner)] : options[0];
-      await this.wait(zone.zone.execute(id, actions ?? []));
+      await this.wait(zone.zone.execute(id, [...executableActions(options, winner)]));
       this.progress(`${zone.name} #${id}: executed`);
     }
-  }
-
-  /** A citizen of `zone` with a proposal slot left in the current epoch, and that slot. */
-  private async freeProposalSlot(zone: DemoZone): Promise<[Person, bigint]> {
-    const epoch = await zone.zone.currentProposalEpoch();
-    const { proposalsPerEpoch } = await zone.zone.rules();
-    for (let slot = 0n; slot < proposalsPerEpoch; slot++) {
-      const scope = await zone.zone.proposalScope(epoch, slot);
-      for (const citizen of zone.citizens) {
-        if (!(await zone.zone.isNullifierUsed(nullifierOf(identities[citizen], scope)))) {
-          return [citizen, slot];
-        }
-      }
-    }
-    throw new Error(`every citizen of ${zone.name} has used every proposal slot of this epoch`);
   }
 }
 
 function voteOptionName(option: number): string {
   return Object.entries(VoteOption).find(([, value]) => value === option)?.[0] ?? `option ${option}`;
-}
-
-function formatDuration(seconds: number): string {
-  const days = seconds / DAY;
-  return `${Number.isInteger(days) ? days : days.toFixed(1)} day${days === 1 ? "" : "s"}`;
 }

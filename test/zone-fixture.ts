@@ -11,7 +11,9 @@ import {
   createZone,
   deployZoneDao,
   proveProposal,
-  nullifierOf,
+  executableActions,
+  freeProposalSlot,
+  usedProposalNullifiers,
   proveVote,
   rebuildGroup,
   zoneAt,
@@ -173,8 +175,18 @@ export async function queuePassedProposal(
   description: string,
   { voters = citizens, winningOption }: Voting = {},
 ): Promise<{ proposalId: bigint; actions: ZoneAction[] }> {
-  const [author, slot] = await freeProposalSlot(world, voters);
-  const proposalId = await proposeAs(world, author, options, description, slot);
+  const free = freeProposalSlot(
+    voters,
+    {
+      chainId: world.chainId,
+      zone: world.zoneAddress,
+      epoch: await world.zone.currentProposalEpoch(),
+      proposalsPerEpoch: (await world.zone.rules()).proposalsPerEpoch,
+    },
+    await usedProposalNullifiers(world.zone),
+  );
+  if (free === undefined) throw new Error("every author has used every proposal slot of this epoch");
+  const proposalId = await proposeAs(world, free.author, options, description, free.slot);
   const option = winningOption ?? (options.length > 1 ? 0 : 1);
   const snapshotGroup = await rebuildGroup(world.zone, { untilProposal: proposalId });
   for (const voter of voters) {
@@ -192,8 +204,7 @@ export async function queuePassedProposal(
   await (await world.zone.queue(proposalId)).wait();
   const { eta } = await world.zone.getProposal(proposalId);
   await time.increaseTo(eta);
-  const executedOption = options.length > 1 ? option : 0;
-  return { proposalId, actions: options[executedOption] ?? [] };
+  return { proposalId, actions: [...executableActions(options, option)] };
 }
 
 /**
@@ -226,19 +237,6 @@ export async function createSecondZone(
   const second = zoneWorldAt(world, zoneAddress, registrar);
   await (await second.zone.connect(registrar).addMembers(members.map((member) => member.commitment))).wait();
   return second;
-}
-
-/** A citizen among `authors` with a proposal slot left in the current epoch, and that slot. */
-async function freeProposalSlot(world: ZoneWorld, authors: Identity[]): Promise<[Identity, bigint]> {
-  const epoch = await world.zone.currentProposalEpoch();
-  const { proposalsPerEpoch } = await world.zone.rules();
-  for (let slot = 0n; slot < proposalsPerEpoch; slot++) {
-    const scope = await world.zone.proposalScope(epoch, slot);
-    for (const author of authors) {
-      if (!(await world.zone.isNullifierUsed(nullifierOf(author, scope)))) return [author, slot];
-    }
-  }
-  throw new Error("every author has used every proposal slot of this epoch");
 }
 
 export { Group, Identity };
