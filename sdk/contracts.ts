@@ -32,7 +32,6 @@ export {
   ZoneServices__factory,
   ZoneTrade__factory,
 } from "../types/ethers-contracts/index.js";
-import { queryEvents } from "./logs.js";
 
 /** The addresses a ZoneDAO deployment consists of. */
 export interface ZoneDaoDeployment {
@@ -93,14 +92,6 @@ export function zoneAt(address: string, runner: ContractRunner): Zone {
 /** The zone factory at `address`. */
 export function zoneFactoryAt(address: string, runner: ContractRunner): ZoneFactory {
   return ZoneFactory__factory.connect(address, runner);
-}
-
-/** The block in which `factory` created `zone`: where its event queries can start. */
-export async function zoneCreationBlock(factory: ZoneFactory, zone: string): Promise<number> {
-  const [created] = await queryEvents(factory, factory.filters.ZoneCreated(zone));
-  if (created === undefined)
-    throw new Error(`${zone} was not created by the factory ${await factory.getAddress()}`);
-  return created.blockNumber;
 }
 
 /** Creates a zone through the factory and returns its address (from the ZoneCreated event). */
