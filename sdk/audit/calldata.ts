@@ -4,8 +4,8 @@
  * provider's word for what a transaction carried is checked apart (transactions.ts).
  */
 import { toBeHex, type Result } from "ethers";
+import { ZONE } from "../abis.js";
 import type { PackedProof, ZoneAction } from "../types.js";
-import { zoneInterface } from "./events.js";
 
 /** A vote as its calldata carries it. */
 export interface FoundVote {
@@ -99,11 +99,11 @@ export function findClaimCall(
 /** Each place a function's selector occurs in `data`, decoded as its call from there (none where nothing decodes). */
 function* decodedCalls(data: string, name: "propose" | "execute" | "claimDividend"): Generator<Result> {
   const hex = data.startsWith("0x") ? data.slice(2).toLowerCase() : data.toLowerCase();
-  const selector = zoneInterface.getFunction(name).selector.slice(2);
+  const selector = ZONE.getFunction(name).selector.slice(2);
   for (let at = hex.indexOf(selector); at !== -1; at = hex.indexOf(selector, at + 2)) {
     if (at % 2 !== 0) continue;
     try {
-      yield zoneInterface.decodeFunctionData(name, `0x${hex.slice(at)}`);
+      yield ZONE.decodeFunctionData(name, `0x${hex.slice(at)}`);
     } catch {
       // not a call here
     }

@@ -4,14 +4,15 @@
  * rules in force at its creation. The tallies check compares it with the zone, the executions check
  * runs the zone's executions against it.
  */
+import { BPS } from "../abis.js";
+import { VoteOption } from "../constants.js";
 import type { AuditContext } from "./context.js";
 import { arg, type AuditedProposal } from "./events.js";
 import type { AuditDiscrepancy } from "./report.js";
 import type { VoteRecord } from "./vote-proofs.js";
 
-const BPS = 10_000n;
-const AGAINST = 0;
-const FOR = 1;
+/** Basis points in a whole, as a bigint for the tallies. */
+const WHOLE = BigInt(BPS);
 
 /** A proposal's recounted tally, its winning option and whether it passed. */
 export interface Outcome {
@@ -86,15 +87,15 @@ function decide(proposal: AuditedProposal, tally: readonly bigint[]): Outcome {
   const total = tally.reduce((sum, votes) => sum + votes, 0n);
   const quorumBps = rules?.quorumBps ?? 0n;
   const approvalBps = rules?.approvalBps ?? 0n;
-  const quorum = total * BPS >= quorumBps * proposal.eligibleCount;
-  if (!quorum) return { tally: [...tally], option: BigInt(FOR), succeeded: false };
+  const quorum = total * WHOLE >= quorumBps * proposal.eligibleCount;
+  if (!quorum) return { tally: [...tally], option: BigInt(VoteOption.For), succeeded: false };
   if (!proposal.multipleChoice) {
-    const votes = tally[FOR] ?? 0n;
-    const decisive = votes + (tally[AGAINST] ?? 0n);
+    const votes = tally[VoteOption.For] ?? 0n;
+    const decisive = votes + (tally[VoteOption.Against] ?? 0n);
     return {
       tally: [...tally],
-      option: BigInt(FOR),
-      succeeded: votes * BPS > approvalBps * decisive,
+      option: BigInt(VoteOption.For),
+      succeeded: votes * WHOLE > approvalBps * decisive,
     };
   }
   let option = 0;
@@ -104,5 +105,5 @@ function decide(proposal: AuditedProposal, tally: readonly bigint[]): Outcome {
     if (votes > best) [option, best, tie] = [candidate, votes, false];
     else if (votes === best) tie = true;
   });
-  return { tally: [...tally], option: BigInt(option), succeeded: !tie && best * BPS > approvalBps * total };
+  return { tally: [...tally], option: BigInt(option), succeeded: !tie && best * WHOLE > approvalBps * total };
 }

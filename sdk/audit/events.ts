@@ -3,13 +3,9 @@
  * chain order, and from them each proposal with the rules in force at its creation.
  */
 import type { Log, Result } from "ethers";
-import { Zone__factory } from "../contracts.js";
-import type { ZoneAction } from "../types.js";
+import { ZONE } from "../abis.js";
+import { decodeProposalCreated, optionCount, type ProposalRecord } from "../proposals.js";
 import type { AuditDiscrepancy } from "./report.js";
-
-const ABSTAIN_OPTIONS = 3;
-
-export const zoneInterface = Zone__factory.createInterface();
 
 /** Where a log is in the chain. */
 export interface Position {
@@ -36,18 +32,19 @@ export interface RulesAt {
   proposalsPerEpoch: bigint;
 }
 
-export interface AuditedProposal extends Position {
-  proposalId: bigint;
+/**
+ * A proposal as its ProposalCreated event records it (decodeProposalCreated), where it is in the
+ * chain, and the rules it is decided by. The snapshot's depth and count and the vote window are kept
+ * as the event's exact integers: the audit compares them with the zone's views and with the block
+ * times, and must not round what a provider or a faulty zone made too large for a number.
+ */
+export interface AuditedProposal
+  extends Omit<ProposalRecord, "snapshotDepth" | "eligibleCount" | "voteStart" | "voteEnd">, Position {
   order: number;
-  options: ZoneAction[][];
-  description: string;
-  snapshotRoot: bigint;
   snapshotDepth: bigint;
   eligibleCount: bigint;
   voteStart: bigint;
   voteEnd: bigint;
-  nullifier: bigint;
-  multipleChoice: boolean;
   optionCount: number;
   /** The rules in force at its creation; undefined if no RulesChanged came before it. */
   rules?: RulesAt;
@@ -58,9 +55,9 @@ export function parseLogs(rawLogs: readonly Log[], unreadable: AuditDiscrepancy[
   const sorted = [...rawLogs].sort((a, b) => a.blockNumber - b.blockNumber || a.index - b.index);
   const logs: ZoneLog[] = [];
   for (const log of sorted) {
-    let parsed: ReturnType<typeof zoneInterface.parseLog> = null;
+    let parsed: ReturnType<typeof ZONE.parseLog> = null;
     try {
-      parsed = zoneInterface.parseLog({ topics: [...log.topics], data: log.data });
+      parsed = ZONE.parseLog({ topics: [...log.topics], data: log.data });
     } catch {
       parsed = null;
     }
@@ -102,29 +99,20 @@ export function readAuditedProposals(logs: readonly ZoneLog[]): Map<bigint, Audi
       };
     }
     if (log.name !== "ProposalCreated") continue;
-    const args = log.args;
-    const options = (args.getValue("options") as Result).map((actions: Result) =>
-      actions.map((action: Result) => ({
-        target: action[0] as string,
-        value: action[1] as bigint,
-        data: action[2] as string,
-      })),
-    );
-    const proposalId = arg(args, "proposalId");
-    proposals.set(proposalId, {
+    // A Result reads its fields by name as well as by position, as decodeProposalCreated reads them.
+    const record = decodeProposalCreated({
+      args: log.args as unknown as Parameters<typeof decodeProposalCreated>[0]["args"],
+      blockNumber: log.blockNumber,
+    });
+    proposals.set(record.proposalId, {
+      ...record,
       ...position(log),
-      proposalId,
       order: log.order,
-      options,
-      description: args.getValue("description") as string,
-      snapshotRoot: arg(args, "snapshotRoot"),
-      snapshotDepth: arg(args, "snapshotDepth"),
-      eligibleCount: arg(args, "eligibleCount"),
-      voteStart: arg(args, "voteStart"),
-      voteEnd: arg(args, "voteEnd"),
-      nullifier: arg(args, "nullifier"),
-      multipleChoice: options.length > 1,
-      optionCount: options.length > 1 ? options.length : ABSTAIN_OPTIONS,
+      snapshotDepth: arg(log.args, "snapshotDepth"),
+      eligibleCount: arg(log.args, "eligibleCount"),
+      voteStart: arg(log.args, "voteStart"),
+      voteEnd: arg(log.args, "voteEnd"),
+      optionCount: optionCount(record.options),
       rules,
     });
   }

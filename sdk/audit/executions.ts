@@ -3,11 +3,13 @@
  * ProposalExecuted once, within its window, for the recount's winning option, running exactly the
  * actions that option had when it was proposed.
  */
+import { executableActions } from "../proposals.js";
 import { actionsHash } from "../scope.js";
+import type { ZoneAction } from "../types.js";
 import { findExecuteCall } from "./calldata.js";
 import type { AuditContext } from "./context.js";
-import type { Recount } from "./counting.js";
-import { arg, type ZoneLog } from "./events.js";
+import type { Outcome, Recount } from "./counting.js";
+import { arg, type AuditedProposal, type ZoneLog } from "./events.js";
 import type { AuditDiscrepancy, CheckResult } from "./report.js";
 import { transactionIntegrity } from "./transactions.js";
 
@@ -94,7 +96,7 @@ export async function checkExecutions(context: AuditContext, recount: Recount): 
     if (integrity !== undefined)
       discrepancies.push({ what: `${label} execution: ${integrity}`, evidence: log.txHash });
     const actions = tx === null ? undefined : findExecuteCall(tx.data, proposalId);
-    const winning = proposal.multipleChoice ? proposal.options[Number(outcome.option)] : proposal.options[0];
+    const winning = winningActions(proposal, outcome);
     if (actions === undefined) {
       discrepancies.push({ what: `${label}: execute call not found in calldata`, evidence: log.txHash });
     } else if (winning === undefined || actionsHash(actions) !== actionsHash(winning)) {
@@ -112,4 +114,14 @@ export async function checkExecutions(context: AuditContext, recount: Recount): 
     items: events.length,
     discrepancies,
   };
+}
+
+/**
+ * The actions the recount's winning option runs (executableActions), or none at all for a
+ * ProposalCreated that lists no options: the zone refuses such a proposal, so only a rewritten event
+ * has one, and no execution can match it.
+ */
+function winningActions(proposal: AuditedProposal, outcome: Outcome): readonly ZoneAction[] | undefined {
+  if (proposal.options.length === 0) return undefined;
+  return executableActions(proposal.options, outcome.option);
 }

@@ -5,13 +5,13 @@
  * zone's real ones.
  */
 import { Contract, Interface, ZeroAddress, getAddress } from "ethers";
-import { ZoneFactory__factory, ZoneServices__factory, Zone__factory } from "../contracts.js";
+import { SERVICES } from "../abis.js";
+import { ZoneFactory__factory, Zone__factory } from "../contracts.js";
 import { ledgerBalance, readLedger, type LedgerEntry } from "../ledger.js";
 import type { AuditContext } from "./context.js";
 import { arg, type ZoneLog } from "./events.js";
 import type { AuditDiscrepancy, CheckResult } from "./report.js";
 
-const servicesInterface = ZoneServices__factory.createInterface();
 const erc20 = new Interface(["function balanceOf(address) view returns (uint256)"]);
 
 export async function checkTreasury(context: AuditContext): Promise<CheckResult> {
@@ -95,7 +95,7 @@ export async function checkTreasury(context: AuditContext): Promise<CheckResult>
     const receipt = receipts.get(entry.txHash);
     const serviceClaim = receipt?.logs.some((log) => {
       try {
-        const parsed = servicesInterface.parseLog({ topics: [...log.topics], data: log.data });
+        const parsed = SERVICES.parseLog({ topics: [...log.topics], data: log.data });
         return (
           parsed?.name === "ServiceBudgetClaimed" &&
           getAddress(parsed.args.getValue("zone") as string) === context.zone &&
@@ -111,7 +111,7 @@ export async function checkTreasury(context: AuditContext): Promise<CheckResult>
       const fromModule = receipt.logs.some(
         (log) =>
           getAddress(log.address) === module &&
-          log.topics[0] === servicesInterface.getEvent("ServiceBudgetClaimed").topicHash,
+          log.topics[0] === SERVICES.getEvent("ServiceBudgetClaimed").topicHash,
       );
       if (fromModule) continue;
     }
