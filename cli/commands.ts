@@ -603,7 +603,7 @@ once; accounts for every treasury inflow and outflow. Exits 0 only if everything
       const provider = await context.provider();
       const fromBlock =
         context.text("from-block") === undefined ? createdBlock : Number(context.uint("from-block"));
-      const { auditZone, formatAuditReport } = await import("../sdk/audit.js");
+      const { auditZone, formatAuditReport } = await import("../sdk/audit/index.js");
       const report = await auditZone(provider, address, {
         fromBlock,
         onProgress: (line: string) => context.progress(line),

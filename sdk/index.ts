@@ -27,4 +27,4 @@ export {
 } from "./verify.js";
 export { Group } from "@semaphore-protocol/group";
 export { Identity } from "@semaphore-protocol/identity";
-export * from "./audit.js";
+export * from "./audit/index.js";

@@ -6,7 +6,7 @@ import {Zone} from "../Zone.sol";
 import {SemaphoreBatchVerifier} from "../verifier/SemaphoreBatchVerifier.sol";
 
 /// @dev Test-only dishonest zone: it counts votes as a zone must not, so that the tally audit
-/// (sdk/audit.ts) has a real contract to catch. For/Against/Abstain proposals get the opposite
+/// (sdk/audit/) has a real contract to catch. For/Against/Abstain proposals get the opposite
 /// verdict: a rejected For passes and an approved one fails. Multiple choice is counted honestly.
 contract MiscountingZone is Zone {
     constructor(

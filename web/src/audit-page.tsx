@@ -1,11 +1,11 @@
 /**
- * The tally audit (sdk/audit.ts), run in the browser from chain data alone: no relayer involved.
+ * The tally audit (sdk/audit/), run in the browser from chain data alone: no relayer involved.
  * Proofs are verified with the official verification keys served by the app and checked against
  * the SHA-256 embedded at build, like the proving files. The audit code (and snarkjs's verifier)
  * is loaded only when the citizen starts an audit.
  */
 import { useState } from "react";
-import type { AuditReport } from "../../sdk/audit.js";
+import type { AuditReport } from "../../sdk/audit/index.js";
 import { chainProvider, explain, type WebConfig } from "./api.js";
 import { loadVerificationKey } from "./artifacts.js";
 
@@ -30,7 +30,7 @@ export function AuditPage({ config, zone, zoneName }: { config: WebConfig; zone:
     try {
       log("loading the audit and the proof verifier");
       const [{ auditZone }, { createVoteVerifier }] = await Promise.all([
-        import("../../sdk/audit.js"),
+        import("../../sdk/audit/index.js"),
         import("../../sdk/verify.js"),
       ]);
       const verifier = await createVoteVerifier({

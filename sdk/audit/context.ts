@@ -1,0 +1,108 @@
+/**
+ * What every check reads: the zone's events up to the audited block and its proposals, and the
+ * provider's transactions and block times, each fetched once however many checks ask for it.
+ */
+import { getAddress, type Provider, type TransactionResponse } from "ethers";
+import { inLogRanges } from "../logs.js";
+import { parseLogs, readAuditedProposals, type AuditedProposal, type ZoneLog } from "./events.js";
+import type { AuditDiscrepancy } from "./report.js";
+
+/** Everything the checks share. */
+export interface AuditContext {
+  readonly provider: Provider;
+  readonly zone: string;
+  readonly chainId: bigint;
+  readonly block: number;
+  readonly timestamp: bigint;
+  readonly fromBlock: number;
+  readonly logs: readonly ZoneLog[];
+  readonly proposals: ReadonlyMap<bigint, AuditedProposal>;
+  progress(line: string): void;
+  transaction(hash: string): Promise<TransactionResponse | null>;
+  timestampOf(blockNumber: number): Promise<bigint>;
+  mapLimit<T, R>(items: readonly T[], fn: (item: T) => Promise<R>): Promise<R[]>;
+}
+
+export interface ContextOptions {
+  fromBlock?: number;
+  toBlock?: number;
+  onProgress?: (line: string) => void;
+  concurrency?: number;
+}
+
+/**
+ * The zone at `zoneAddress` as of `options.toBlock` (the latest by default): its events read and
+ * decoded, and `unreadable`, those its ABI cannot read (the group check reports them first).
+ */
+export async function readAuditContext(
+  provider: Provider,
+  zoneAddress: string,
+  options: ContextOptions,
+): Promise<{ context: AuditContext; unreadable: AuditDiscrepancy[] }> {
+  const progress = options.onProgress ?? (() => undefined);
+  const zone = getAddress(zoneAddress);
+  const [network, tip] = await Promise.all([
+    provider.getNetwork(),
+    provider.getBlock(options.toBlock ?? "latest"),
+  ]);
+  if (tip === null) throw new Error(`auditZone: block ${options.toBlock ?? "latest"} not found`);
+  const fromBlock = options.fromBlock ?? 0;
+  const limit = options.concurrency ?? 16;
+
+  progress(`fetching the zone's events, blocks ${fromBlock} to ${tip.number}`);
+  const rawLogs = await inLogRanges(fromBlock, tip.number, (from, to) =>
+    provider.getLogs({ address: zone, fromBlock: from, toBlock: to }),
+  );
+  const unreadable: AuditDiscrepancy[] = [];
+  const logs = parseLogs(rawLogs, unreadable);
+  progress(`${logs.length} events`);
+
+  const transactions = new Map<string, Promise<TransactionResponse | null>>();
+  const timestamps = new Map<number, Promise<bigint>>([[tip.number, Promise.resolve(BigInt(tip.timestamp))]]);
+  const context: AuditContext = {
+    provider,
+    zone,
+    chainId: network.chainId,
+    block: tip.number,
+    timestamp: BigInt(tip.timestamp),
+    fromBlock,
+    logs,
+    proposals: readAuditedProposals(logs),
+    progress,
+    transaction(hash) {
+      let response = transactions.get(hash);
+      if (response === undefined) {
+        response = provider.getTransaction(hash);
+        transactions.set(hash, response);
+      }
+      return response;
+    },
+    timestampOf(blockNumber) {
+      let timestamp = timestamps.get(blockNumber);
+      if (timestamp === undefined) {
+        timestamp = provider.getBlock(blockNumber).then((block) => {
+          if (block === null) throw new Error(`block ${blockNumber} not found`);
+          return BigInt(block.timestamp);
+        });
+        timestamps.set(blockNumber, timestamp);
+      }
+      return timestamp;
+    },
+    mapLimit: (items, fn) => mapLimit(items, limit, fn),
+  };
+  return { context, unreadable };
+}
+
+/** `fn` over `items`, at most `limit` at a time, results in the items' order. */
+async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await fn(items[index]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(Math.max(1, limit), items.length) }, worker));
+  return results;
+}
