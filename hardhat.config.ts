@@ -33,7 +33,9 @@ const config: HardhatUserConfig = {
   paths: { sources: "contracts", tests: { mocha: "test" } },
   test: {
     mocha: {
-      timeout: 120_000,
+      // Generous: a test that proves or drives processes for a minute here must not fail on a slower
+      // or busier machine for being slow. A hang still fails, five minutes in.
+      timeout: 300_000,
       // snarkjs keeps worker threads alive; without this the test run never exits.
       rootHooks: { afterAll: stopProverThreads },
     },

@@ -18,7 +18,7 @@ import {
   proposeAs,
   type ZoneWorld,
 } from "../../test/zone-fixture.js";
-import { BN254_Q, Rejection } from "./votes.js";
+import { BN254_Q, Rejection, asVote } from "./votes.js";
 
 const VOTERS = Array.from({ length: 64 }, (_, i) => new Identity(`zonedao-batch-voter-${i}`));
 const LATECOMERS = Array.from({ length: 2 }, (_, i) => new Identity(`zonedao-batch-latecomer-${i}`));
@@ -36,13 +36,6 @@ async function zoneWithTwoProposals() {
 
 type World = ZoneWorld & { first: bigint; second: bigint };
 
-const asVote = (proof: VoteProof) => ({
-  proposalId: proof.proposalId,
-  option: proof.option,
-  nullifier: proof.nullifier,
-  points: proof.points,
-});
-
 describe("castVotes", function () {
   // Proofs are made once (about a second each) and replayed on a fresh fixture by every test: the
   // fixture deploys to the same addresses, so scopes and roots are the same.
@@ -53,6 +46,8 @@ describe("castVotes", function () {
   let againstVote: VoteProof;
 
   before(async function () {
+    // 67 proofs: about a second each here, and a slower or busier machine must not fail for it.
+    this.timeout((VOTERS.length + LATECOMERS.length + 1) * 5_000 + 60_000);
     const world = await loadFixture(zoneWithTwoProposals);
     firstGroup = await rebuildGroup(world.zone, { untilProposal: world.first });
     const secondGroup = await rebuildGroup(world.zone, { untilProposal: world.second });
