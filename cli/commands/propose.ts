@@ -6,14 +6,13 @@ import { basename } from "node:path";
 import { parseEther } from "ethers";
 import {
   RelayerClient,
-  nullifierOf,
+  freeProposalSlot,
   payEther,
   proposalRequest,
-  proposalScope,
   proveProposal,
-  queryEvents,
   rebuildGroup,
   stopProverThreads,
+  usedProposalNullifiers,
   type ZoneAction,
 } from "../../sdk/index.js";
 import { CommandError, UsageError, chainIdOf, type CommandContext } from "../context.js";
@@ -57,19 +56,12 @@ so no relayer can change it. --relayer defaults to the deployment file's relayer
     const epoch = await zone.currentProposalEpoch();
     const { proposalsPerEpoch } = await zone.rules();
     // Used slots are found among every proposal's nullifier, not by asking the RPC about ours.
-    const used = new Set(
-      (await queryEvents(zone, zone.filters.ProposalCreated(), createdBlock ?? 0)).map(
-        (log) => log.args.nullifier,
-      ),
+    const free = freeProposalSlot(
+      [identity],
+      { chainId, zone: address, epoch, proposalsPerEpoch },
+      await usedProposalNullifiers(zone, createdBlock ?? 0),
     );
-    let slot: bigint | undefined;
-    for (let candidate = 0n; candidate < proposalsPerEpoch; candidate++) {
-      if (!used.has(nullifierOf(identity, proposalScope(chainId, address, epoch, candidate)))) {
-        slot = candidate;
-        break;
-      }
-    }
-    if (slot === undefined) {
+    if (free === undefined) {
       throw new CommandError(
         `this identity has used all ${proposalsPerEpoch} of its proposals in epoch ${epoch}`,
       );
@@ -79,7 +71,7 @@ so no relayer can change it. --relayer defaults to the deployment file's relayer
       chainId,
       zone: address,
       epoch,
-      slot,
+      slot: free.slot,
       options,
       description,
     });

@@ -5,13 +5,11 @@
 import {
   RelayerClient,
   VoteOption,
-  nullifierOf,
+  countedVote,
   proveVote,
-  queryEvents,
   rebuildGroup,
   stopProverThreads,
   voteRequest,
-  voteScope,
 } from "../../sdk/index.js";
 import { CommandError, UsageError, chainIdOf, existingProposal, formatTime } from "../context.js";
 import { common, identityFlags, relayerFlag, signing, zoneFlag, type Command } from "../flags.js";
@@ -55,11 +53,9 @@ mined unless --no-wait.`,
         `--option ${option}: proposal ${proposalId} has options 0 to ${view.optionCount - 1n}`,
       );
     }
-    // Looked for among every vote on the proposal, so that the RPC is never told this nullifier
-    // (which would link this machine to the vote once it is on chain).
-    const nullifier = nullifierOf(identity, voteScope(chainId, address, proposalId));
-    const counted = await queryEvents(zone, zone.filters.VoteCast(proposalId), createdBlock ?? 0);
-    if (counted.some((log) => log.args.nullifier === nullifier)) {
+    const place = { chainId, zone: address, proposalId };
+    // Found among every vote's event, never by asking the RPC about this identity's nullifier.
+    if ((await countedVote(zone, identity, place, createdBlock ?? 0)) !== undefined) {
       throw new CommandError(`this identity already voted on proposal ${proposalId}`);
     }
     const group = await rebuildGroup(zone, { untilProposal: proposalId, fromBlock: createdBlock });
@@ -69,7 +65,7 @@ mined unless --no-wait.`,
       );
     }
     context.progress("proving the vote (a few seconds)...");
-    const vote = await proveVote(identity, group, { chainId, zone: address, proposalId, option });
+    const vote = await proveVote(identity, group, { ...place, option });
     await stopProverThreads();
     const relayerUrl = context.relayerUrl();
     if (relayerUrl !== undefined) {
