@@ -5,6 +5,7 @@
 import { basename } from "node:path";
 import { parseEther } from "ethers";
 import {
+  MAX_OPTIONS,
   RelayerClient,
   freeProposalSlot,
   payEther,
@@ -27,7 +28,7 @@ export const propose: Command = {
 
 IDENTITY is --identity EXPORTED, --identity-file FILE or --citizen NAME (local demo).
 --actions FILE is JSON: a list of options, each a list of {"target","value","data"} (one list: a
-For/Against/Abstain vote whose For runs it; 2-16 lists: choose one). The proof binds the content,
+For/Against/Abstain vote whose For runs it; 2-${MAX_OPTIONS} lists: choose one). The proof binds the content,
 so no relayer can change it. --relayer defaults to the deployment file's relayer.`,
   options: {
     ...common,
@@ -134,8 +135,13 @@ async function readOptions(context: CommandContext): Promise<ZoneAction[][]> {
   } catch (error) {
     throw new UsageError(`--actions: ${basename(file!)} is not JSON: ${(error as Error).message}`);
   }
-  if (!Array.isArray(parsed) || parsed.length === 0 || parsed.length > 16 || !parsed.every(Array.isArray)) {
-    throw new UsageError(`--actions: expected a list of 1-16 options, each a list of actions`);
+  if (
+    !Array.isArray(parsed) ||
+    parsed.length === 0 ||
+    parsed.length > MAX_OPTIONS ||
+    !parsed.every(Array.isArray)
+  ) {
+    throw new UsageError(`--actions: expected a list of 1-${MAX_OPTIONS} options, each a list of actions`);
   }
   return (parsed as { target?: unknown; value?: unknown; data?: unknown }[][]).map((actions, i) =>
     actions.map((action, j) => {

@@ -3,6 +3,7 @@
  * it, through a relayer or from the --key account.
  */
 import {
+  MAX_OPTIONS,
   RelayerClient,
   VoteOption,
   countedVote,
@@ -116,8 +117,10 @@ function parseOption(value: string): number {
     abstain: VoteOption.Abstain,
   };
   const option = named[value.toLowerCase()] ?? (/^\d+$/.test(value) ? Number(value) : undefined);
-  if (option === undefined || option > 15) {
-    throw new UsageError(`--option: "${value}" is not for, against, abstain or an option number (0-15)`);
+  if (option === undefined || option >= MAX_OPTIONS) {
+    throw new UsageError(
+      `--option: "${value}" is not for, against, abstain or an option number (0-${MAX_OPTIONS - 1})`,
+    );
   }
   return option;
 }
