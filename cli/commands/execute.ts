@@ -1,5 +1,5 @@
 /** `zonedao execute`: anyone moves a passed proposal on: queue it, then run it after the timelock. */
-import { queryEvents, type ZoneAction } from "../../sdk/index.js";
+import { executableActions, readProposals } from "../../sdk/index.js";
 import { CommandError, existingProposal, formatTime } from "../context.js";
 import { common, signing, zoneFlag, type Command } from "../flags.js";
 import { shortError } from "../refusals.js";
@@ -34,18 +34,13 @@ winning option's actions, exactly as proposed. Anyone may do either.`,
     if (latest !== null && BigInt(latest.timestamp) < view.eta) {
       throw new CommandError(`proposal ${proposalId}'s timelock ends at ${formatTime(view.eta)}`);
     }
-    const [created] = await queryEvents(zone, zone.filters.ProposalCreated(proposalId), createdBlock ?? 0);
+    const [created] = await readProposals(zone, createdBlock ?? 0, proposalId);
     if (created === undefined)
       throw new CommandError(`cannot find proposal ${proposalId}'s ProposalCreated event`);
     const [option] = await zone.winningOption(proposalId);
-    const index = view.multipleChoice ? Number(option) : 0;
-    const actions: ZoneAction[] = (created.args.options[index] ?? []).map(({ target, value, data }) => ({
-      target,
-      value,
-      data,
-    }));
+    const actions = executableActions(created.options, option);
     try {
-      const receipt = await (await zone.connect(signer).execute(proposalId, actions)).wait();
+      const receipt = await (await zone.connect(signer).execute(proposalId, [...actions])).wait();
       context.print(
         {
           proposalId: proposalId.toString(),

@@ -4,7 +4,7 @@ import {
   DEFAULT_RULES,
   PROPOSAL_STATES,
   describeProposal,
-  queryEvents,
+  readProposals,
   type ZoneRules,
 } from "../../sdk/index.js";
 import { formatTime } from "../context.js";
@@ -29,16 +29,13 @@ ZONE is an address, or a zone's name in the --deployment file.`,
       zone.proposalCount(),
       provider.getBalance(address),
     ]);
-    const descriptions = new Map(
-      (await queryEvents(zone, zone.filters.ProposalCreated(), createdBlock ?? 0)).map((log) => [
-        log.args.proposalId,
-        { description: log.args.description, options: log.args.options },
-      ]),
+    const records = new Map(
+      (await readProposals(zone, createdBlock ?? 0)).map((record) => [record.proposalId, record]),
     );
     const proposals = [];
     for (let id = 1n; id <= proposalCount; id++) {
       const view = await zone.getProposal(id);
-      const created = descriptions.get(id);
+      const created = records.get(id);
       proposals.push({
         id: id.toString(),
         description: created?.description ?? "",
@@ -46,12 +43,7 @@ ZONE is an address, or a zone's name in the --deployment file.`,
         tally: view.tally.map(String),
         voteEnd: formatTime(view.voteEnd),
         options: created
-          ? describeProposal(
-              created.options.map((actions) =>
-                actions.map(({ target, value, data }) => ({ target, value, data })),
-              ),
-              { zone: address, multipleChoice: view.multipleChoice },
-            )
+          ? describeProposal(created.options, { zone: address, multipleChoice: created.multipleChoice })
           : [],
       });
     }
