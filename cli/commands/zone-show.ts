@@ -4,6 +4,7 @@ import {
   DEFAULT_RULES,
   PROPOSAL_STATES,
   describeProposal,
+  formatDuration,
   readProposals,
   type ZoneRules,
 } from "../../sdk/index.js";
@@ -67,7 +68,7 @@ ZONE is an address, or a zone's name in the --deployment file.`,
       `  citizens    ${memberCount} (tree of ${size} leaves, depth ${depth})`,
       `  registrar   ${registrar}`,
       `  treasury    ${formatEther(balance)} ETH`,
-      `  rules       vote ${Number(rules.votingPeriod) / 3600} h, quorum ${Number(rules.quorumBps) / 100}%, approval > ${Number(rules.approvalBps) / 100}%, timelock ${Number(rules.executionDelay) / 3600} h`,
+      `  rules       vote ${formatDuration(rules.votingPeriod)}, quorum ${Number(rules.quorumBps) / 100}%, approval > ${Number(rules.approvalBps) / 100}%, timelock ${formatDuration(rules.executionDelay)}`,
       `  proposals   ${proposalCount}`,
       ...proposals.map(
         (p) => `    #${p.id} ${p.state.padEnd(9)} ${p.description}  [tally ${p.tally.join("/")}]`,
