@@ -1,8 +1,28 @@
 /** `zonedao zone create`: a top-level zone through the deployment's factory. */
-import { DEFAULT_RULES, createZone, deployedZone, zoneFactoryAt, type ZoneRules } from "../../sdk/index.js";
-import { CommandError } from "../context.js";
+import {
+  DEFAULT_RULES,
+  createZone,
+  deployedZone,
+  rulesWith,
+  zoneFactoryAt,
+  type ZoneRules,
+} from "../../sdk/index.js";
+import { CommandError, type CommandContext } from "../context.js";
 import { common, signing, type Command } from "../flags.js";
 import { shortError } from "../refusals.js";
+
+/** The flag that sets each rule; a rule whose flag is not given keeps its default (DEFAULT_RULES). */
+const RULE_FLAGS = {
+  votingDelay: "voting-delay",
+  votingPeriod: "voting-period",
+  executionDelay: "execution-delay",
+  executionWindow: "execution-window",
+  quorumBps: "quorum-bps",
+  approvalBps: "approval-bps",
+  proposalEpoch: "proposal-epoch",
+  proposalsPerEpoch: "proposals-per-epoch",
+  maxRelayerRefundPerVote: "max-relayer-refund-wei",
+} as const satisfies Record<keyof ZoneRules, string>;
 
 export const zoneCreate: Command = {
   name: "zone create",
@@ -21,32 +41,14 @@ admits citizens with \`zonedao member add\`. Rules (defaults in brackets):
     ...signing,
     name: { type: "string" },
     registrar: { type: "string" },
-    "voting-delay": { type: "string" },
-    "voting-period": { type: "string" },
-    "execution-delay": { type: "string" },
-    "execution-window": { type: "string" },
-    "quorum-bps": { type: "string" },
-    "approval-bps": { type: "string" },
-    "proposal-epoch": { type: "string" },
-    "proposals-per-epoch": { type: "string" },
-    "max-relayer-refund-wei": { type: "string" },
+    ...Object.fromEntries(Object.values(RULE_FLAGS).map((flag) => [flag, { type: "string" }] as const)),
   },
   async run(context) {
     const deployment = context.requireDeployment();
     const signer = await context.signer();
     const name = context.required("name");
     const registrar = context.address("registrar", signer.address);
-    const rules: ZoneRules = {
-      votingDelay: Number(context.uint("voting-delay", BigInt(DEFAULT_RULES.votingDelay))),
-      votingPeriod: Number(context.uint("voting-period", BigInt(DEFAULT_RULES.votingPeriod))),
-      executionDelay: Number(context.uint("execution-delay", BigInt(DEFAULT_RULES.executionDelay))),
-      executionWindow: Number(context.uint("execution-window", BigInt(DEFAULT_RULES.executionWindow))),
-      quorumBps: Number(context.uint("quorum-bps", BigInt(DEFAULT_RULES.quorumBps))),
-      approvalBps: Number(context.uint("approval-bps", BigInt(DEFAULT_RULES.approvalBps))),
-      proposalEpoch: Number(context.uint("proposal-epoch", BigInt(DEFAULT_RULES.proposalEpoch))),
-      proposalsPerEpoch: Number(context.uint("proposals-per-epoch", BigInt(DEFAULT_RULES.proposalsPerEpoch))),
-      maxRelayerRefundPerVote: context.uint("max-relayer-refund-wei", DEFAULT_RULES.maxRelayerRefundPerVote),
-    };
+    const rules = rulesFrom(context);
     const factory = zoneFactoryAt(deployment.contracts.zoneFactory, signer);
     let address: string;
     try {
@@ -60,3 +62,15 @@ admits citizens with \`zonedao member add\`. Rules (defaults in brackets):
     context.print(entry, `created zone "${name}" at ${address} (registrar ${registrar}); added to ${path}`);
   },
 };
+
+/** The default rules, with each one a flag gives changed (checked in RULE_FLAGS' order). */
+function rulesFrom(context: CommandContext): ZoneRules {
+  const changes: Partial<Record<keyof ZoneRules, number | bigint>> = {};
+  for (const [rule, flag] of Object.entries(RULE_FLAGS) as [keyof ZoneRules, string][]) {
+    if (context.text(flag) === undefined) continue;
+    const value = context.uint(flag);
+    // The refund is wei, a bigint like its default; every other rule is a number.
+    changes[rule] = typeof DEFAULT_RULES[rule] === "bigint" ? value : Number(value);
+  }
+  return rulesWith(changes as Partial<ZoneRules>);
+}
