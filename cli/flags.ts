@@ -38,5 +38,14 @@ export const identityFlags = {
 /** The zone, by address or by its name in the deployment file (CommandContext.zone). */
 export const zoneFlag = { zone: { type: "string" } } as const satisfies Options;
 
-/** The relayer a citizen's proof goes through (CommandContext.relayerUrl). */
-export const relayerFlag = { relayer: { type: "string" } } as const satisfies Options;
+/**
+ * A citizen's anonymous act (propose, vote): who proves, in which zone, and how the proof is sent:
+ * through --relayer (CommandContext.relayerUrl) or from the --key account.
+ */
+export const citizenFlags = {
+  ...common,
+  ...signing,
+  ...identityFlags,
+  ...zoneFlag,
+  relayer: { type: "string" },
+} as const satisfies Options;

@@ -17,7 +17,7 @@ import {
   type ZoneAction,
 } from "../../sdk/index.js";
 import { CommandError, UsageError, chainIdOf, type CommandContext } from "../context.js";
-import { common, identityFlags, relayerFlag, signing, zoneFlag, type Command } from "../flags.js";
+import { citizenFlags, type Command } from "../flags.js";
 import { shortError, submitToRelayer } from "../refusals.js";
 
 export const propose: Command = {
@@ -31,11 +31,7 @@ IDENTITY is --identity EXPORTED, --identity-file FILE or --citizen NAME (local d
 For/Against/Abstain vote whose For runs it; 2-${MAX_OPTIONS} lists: choose one). The proof binds the content,
 so no relayer can change it. --relayer defaults to the deployment file's relayer.`,
   options: {
-    ...common,
-    ...signing,
-    ...identityFlags,
-    ...zoneFlag,
-    ...relayerFlag,
+    ...citizenFlags,
     description: { type: "string" },
     actions: { type: "string" },
     "pay-eth": { type: "string" },

@@ -13,7 +13,7 @@ import {
   voteRequest,
 } from "../../sdk/index.js";
 import { CommandError, UsageError, chainIdOf, existingProposal, formatTime } from "../context.js";
-import { common, identityFlags, relayerFlag, signing, zoneFlag, type Command } from "../flags.js";
+import { citizenFlags, type Command } from "../flags.js";
 import { shortError, submitToRelayer } from "../refusals.js";
 
 export const vote: Command = {
@@ -27,11 +27,7 @@ made on this machine; only the proof leaves it. --relayer defaults to the deploy
 with --key (and no relayer) the vote is sent from that account instead. Waits until the vote is
 mined unless --no-wait.`,
   options: {
-    ...common,
-    ...signing,
-    ...identityFlags,
-    ...zoneFlag,
-    ...relayerFlag,
+    ...citizenFlags,
     proposal: { type: "string" },
     option: { type: "string" },
     "no-wait": { type: "boolean" },
