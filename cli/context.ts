@@ -1,12 +1,13 @@
 /**
  * What every zonedao command shares: reading settings from flags or the environment, checking
- * them with messages that say what is wrong, connecting to a chain, finding zones and identities,
- * and printing readable text or JSON.
+ * them with messages that say what is wrong, connecting to a chain, finding zones, proposals,
+ * identities and relayers, and printing readable text or JSON.
  */
 import { existsSync, readFileSync, writeFileSync, mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { JsonRpcProvider, Network, Wallet, getAddress, isAddress, type Provider } from "ethers";
 import {
+  PROPOSAL_STATES,
   formatDeployment,
   importIdentity,
   parseDeployment,
@@ -162,6 +163,14 @@ export class CommandContext {
     }
   }
 
+  /** The relayer to send through: --relayer, ZONEDAO_RELAYER_URL, else (unless --key) the deployment's. */
+  relayerUrl(): string | undefined {
+    return (
+      this.text("relayer", "ZONEDAO_RELAYER_URL") ??
+      (this.text("key") ? undefined : this.deployment()?.relayer?.url)
+    );
+  }
+
   /** A uint from a flag (decimal), with its name in the error. */
   uint(flag: string, fallback?: bigint): bigint {
     const value = this.text(flag);
@@ -218,6 +227,20 @@ async function connect(url: string): Promise<JsonRpcProvider> {
   }
   // A known network stops ethers from probing (and logging retries) in the background.
   return new JsonRpcProvider(url, Network.from(chainId), { staticNetwork: true, cacheTimeout: -1 });
+}
+
+/** Proposal `proposalId` of the zone and its state's name, or a clear error if there is none. */
+export async function existingProposal(zone: Zone, address: string, proposalId: bigint) {
+  if (proposalId === 0n || proposalId > (await zone.proposalCount())) {
+    throw new CommandError(`zone ${address} has no proposal ${proposalId}`);
+  }
+  const view = await zone.getProposal(proposalId);
+  return { view, state: PROPOSAL_STATES[Number(view.state)] };
+}
+
+/** A chain timestamp (seconds) as the commands print it: ISO 8601, UTC. */
+export function formatTime(seconds: bigint | number): string {
+  return new Date(Number(seconds) * 1000).toISOString();
 }
 
 export async function chainIdOf(provider: Provider): Promise<bigint> {

@@ -4,8 +4,9 @@
  * Exit codes: 0 done, 1 the command could not do its job, 2 it was called wrongly.
  */
 import { parseArgs } from "node:util";
-import { commands, type Command } from "./commands.js";
+import { commands } from "./commands/index.js";
 import { CommandContext, CommandError, UsageError } from "./context.js";
+import type { Command } from "./flags.js";
 
 function overview(): string {
   const width = Math.max(...commands.map((command) => command.name.length));

@@ -1,0 +1,27 @@
+/** Every zonedao command, in the order `zonedao help` lists them: operators', citizens', verifiers'. */
+import type { Command } from "../flags.js";
+import { audit } from "./audit.js";
+import { deploy } from "./deploy.js";
+import { execute } from "./execute.js";
+import { identityNew } from "./identity-new.js";
+import { identityShow } from "./identity-show.js";
+import { memberAdd } from "./member-add.js";
+import { propose } from "./propose.js";
+import { relayer } from "./relayer.js";
+import { vote } from "./vote.js";
+import { zoneCreate } from "./zone-create.js";
+import { zoneShow } from "./zone-show.js";
+
+export const commands: readonly Command[] = [
+  deploy,
+  zoneCreate,
+  zoneShow,
+  memberAdd,
+  identityNew,
+  identityShow,
+  propose,
+  vote,
+  execute,
+  relayer,
+  audit,
+];

@@ -1,0 +1,154 @@
+/**
+ * `zonedao propose`: an anonymous proposal. The membership proof binds the options and the
+ * description, so a relayer can send it but not change it.
+ */
+import { basename } from "node:path";
+import { parseEther } from "ethers";
+import {
+  MAX_OPTIONS,
+  RelayerClient,
+  freeProposalSlot,
+  payEther,
+  proposalRequest,
+  proveProposal,
+  rebuildGroup,
+  stopProverThreads,
+  usedProposalNullifiers,
+  type ZoneAction,
+} from "../../sdk/index.js";
+import { CommandError, UsageError, chainIdOf, type CommandContext } from "../context.js";
+import { citizenFlags, type Command } from "../flags.js";
+import { shortError, submitToRelayer } from "../refusals.js";
+
+export const propose: Command = {
+  name: "propose",
+  summary: "propose anonymously, through a relayer or from your own account",
+  usage: `zonedao propose --zone ZONE IDENTITY --description TEXT (--actions FILE | --pay-eth AMOUNT --to ADDRESS)
+                 (--relayer URL | --key KEY)
+
+IDENTITY is --identity EXPORTED, --identity-file FILE or --citizen NAME (local demo).
+--actions FILE is JSON: a list of options, each a list of {"target","value","data"} (one list: a
+For/Against/Abstain vote whose For runs it; 2-${MAX_OPTIONS} lists: choose one). The proof binds the content,
+so no relayer can change it. --relayer defaults to the deployment file's relayer.`,
+  options: {
+    ...citizenFlags,
+    description: { type: "string" },
+    actions: { type: "string" },
+    "pay-eth": { type: "string" },
+    to: { type: "string" },
+  },
+  async run(context) {
+    const identity = context.identity();
+    const description = context.required("description");
+    const options = await readOptions(context);
+    const { address, zone, createdBlock } = await context.zone();
+    const provider = await context.provider();
+    const chainId = await chainIdOf(provider);
+    const group = await rebuildGroup(zone, { fromBlock: createdBlock });
+    if (group.indexOf(identity.commitment) === -1) {
+      throw new CommandError(
+        `this identity (commitment ${identity.commitment}) is not a citizen of ${address}`,
+      );
+    }
+    const epoch = await zone.currentProposalEpoch();
+    const { proposalsPerEpoch } = await zone.rules();
+    // Used slots are found among every proposal's nullifier, not by asking the RPC about ours.
+    const free = freeProposalSlot(
+      [identity],
+      { chainId, zone: address, epoch, proposalsPerEpoch },
+      await usedProposalNullifiers(zone, createdBlock ?? 0),
+    );
+    if (free === undefined) {
+      throw new CommandError(
+        `this identity has used all ${proposalsPerEpoch} of its proposals in epoch ${epoch}`,
+      );
+    }
+    context.progress("proving membership (a few seconds)...");
+    const proof = await proveProposal(identity, group, {
+      chainId,
+      zone: address,
+      epoch,
+      slot: free.slot,
+      options,
+      description,
+    });
+    await stopProverThreads();
+    const relayerUrl = context.relayerUrl();
+    if (relayerUrl !== undefined) {
+      const client = new RelayerClient(relayerUrl);
+      const accepted = await submitToRelayer(() =>
+        client.submitProposal(proposalRequest(address, options, description, proof)),
+      );
+      context.progress(`accepted by ${relayerUrl}; waiting for it to be mined...`);
+      const deadline = Date.now() + 120_000;
+      for (;;) {
+        const status = await client.proposalStatus(accepted.nullifier);
+        if (status.status === "confirmed") {
+          context.print(status, `proposal ${status.proposalId} created in ${address} (tx ${status.txHash})`);
+          return;
+        }
+        if (status.status === "rejected")
+          throw new CommandError(`the zone rejected the proposal: ${status.reason}`);
+        if (Date.now() > deadline)
+          throw new CommandError(`the proposal is still ${status.status} at ${relayerUrl}`);
+        await new Promise((resolve) => setTimeout(resolve, 500));
+      }
+    }
+    const signer = await context.signer();
+    try {
+      const receipt = await (await zone.connect(signer).propose(options, description, proof)).wait();
+      const id = await zone.proposalCount();
+      context.print(
+        { proposalId: id.toString(), txHash: receipt?.hash },
+        `proposal ${id} created in ${address} (tx ${receipt?.hash})`,
+      );
+    } catch (error) {
+      throw new CommandError(`the zone refused the proposal: ${shortError(error)}`);
+    }
+  },
+};
+
+/** The proposal's options: from --actions FILE, or one option paying --pay-eth to --to. */
+async function readOptions(context: CommandContext): Promise<ZoneAction[][]> {
+  const file = context.text("actions");
+  const payEth = context.text("pay-eth");
+  if ((file === undefined) === (payEth === undefined))
+    throw new UsageError("give exactly one of --actions FILE or --pay-eth AMOUNT --to ADDRESS");
+  if (payEth !== undefined) {
+    let amount: bigint;
+    try {
+      amount = parseEther(payEth);
+    } catch {
+      throw new UsageError(`--pay-eth: "${payEth}" is not an amount of ether`);
+    }
+    return [[payEther(context.address("to"), amount)]];
+  }
+  const { readFileSync, existsSync } = await import("node:fs");
+  if (!existsSync(file!)) throw new UsageError(`--actions: no file at ${file}`);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(file!, "utf8"));
+  } catch (error) {
+    throw new UsageError(`--actions: ${basename(file!)} is not JSON: ${(error as Error).message}`);
+  }
+  if (
+    !Array.isArray(parsed) ||
+    parsed.length === 0 ||
+    parsed.length > MAX_OPTIONS ||
+    !parsed.every(Array.isArray)
+  ) {
+    throw new UsageError(`--actions: expected a list of 1-${MAX_OPTIONS} options, each a list of actions`);
+  }
+  return (parsed as { target?: unknown; value?: unknown; data?: unknown }[][]).map((actions, i) =>
+    actions.map((action, j) => {
+      const where = `--actions: option ${i} action ${j}`;
+      if (typeof action.target !== "string" || !/^0x[0-9a-fA-F]{40}$/.test(action.target))
+        throw new UsageError(`${where}: target is not an address`);
+      if (typeof action.value !== "string" || !/^\d+$/.test(action.value))
+        throw new UsageError(`${where}: value must be a decimal string of wei`);
+      if (typeof action.data !== "string" || !/^0x([0-9a-fA-F]{2})*$/.test(action.data))
+        throw new UsageError(`${where}: data must be 0x-prefixed hex`);
+      return { target: action.target, value: BigInt(action.value), data: action.data };
+    }),
+  );
+}

@@ -1,0 +1,51 @@
+/**
+ * What a zonedao command is, and the flags several commands share, declared once so that each is
+ * spelled, parsed and explained the same way wherever it applies. Flags are parsed strictly: an
+ * unknown flag is an error.
+ */
+import type { ParseArgsConfig } from "node:util";
+import type { CommandContext } from "./context.js";
+
+export type Options = NonNullable<ParseArgsConfig["options"]>;
+
+/** One command: its flags, its help text, and what it does with a CommandContext. */
+export interface Command {
+  name: string;
+  summary: string;
+  usage: string;
+  options: Options;
+  run(context: CommandContext): Promise<void> | void;
+}
+
+/** Output, help, and where the chain and the deployment file are. */
+export const common = {
+  json: { type: "boolean" },
+  help: { type: "boolean", short: "h" },
+  deployment: { type: "string" },
+  rpc: { type: "string" },
+} as const satisfies Options;
+
+/** The account that signs transactions (CommandContext.signer). */
+export const signing = { key: { type: "string" } } as const satisfies Options;
+
+/** A citizen's identity, given one of three ways (CommandContext.identity). */
+export const identityFlags = {
+  identity: { type: "string" },
+  "identity-file": { type: "string" },
+  citizen: { type: "string" },
+} as const satisfies Options;
+
+/** The zone, by address or by its name in the deployment file (CommandContext.zone). */
+export const zoneFlag = { zone: { type: "string" } } as const satisfies Options;
+
+/**
+ * A citizen's anonymous act (propose, vote): who proves, in which zone, and how the proof is sent:
+ * through --relayer (CommandContext.relayerUrl) or from the --key account.
+ */
+export const citizenFlags = {
+  ...common,
+  ...signing,
+  ...identityFlags,
+  ...zoneFlag,
+  relayer: { type: "string" },
+} as const satisfies Options;

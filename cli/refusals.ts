@@ -1,0 +1,28 @@
+/**
+ * A refusal by the zone or a relayer, told in a line a person can act on: the custom error or the
+ * relayer's code, not the whole request. Each becomes a CommandError (exit code 1).
+ */
+import { CommandError } from "./context.js";
+
+/** The useful part of an ethers error: the custom error or reason, not the whole request. */
+export function shortError(error: unknown): string {
+  const { revert, shortMessage, message } = error as {
+    revert?: { name: string; args: unknown[] } | null;
+    shortMessage?: string;
+    message?: string;
+  };
+  if (revert) return `${revert.name}(${revert.args.map(String).join(", ")})`;
+  return shortMessage ?? message ?? String(error);
+}
+
+/** Runs `submit` against a relayer; a refusal (HTTP status and code) or no answer is a CommandError. */
+export async function submitToRelayer<T>(submit: () => Promise<T>): Promise<T> {
+  try {
+    return await submit();
+  } catch (error) {
+    const refusal = error as { status?: number; code?: string; message: string };
+    if (refusal.status !== undefined)
+      throw new CommandError(`the relayer refused (${refusal.status} ${refusal.code}): ${refusal.message}`);
+    throw new CommandError(`cannot reach the relayer: ${refusal.message}`);
+  }
+}
