@@ -71,6 +71,38 @@ function useDraftReads<T extends { note: string }>(
   return (draft) => (draft.kind === kind ? reads[idOf(draft)] : undefined);
 }
 
+/** Accepting an offer: its payment token and total price come from the trade contract. */
+function offerReader(config: WebConfig): ((offerId: bigint) => Promise<OfferRead>) | undefined {
+  const trade = tradeReader(config);
+  if (!trade) return undefined;
+  return async (offerId) => {
+    const offer = await trade.getOffer(offerId);
+    if (offer.seller === ZeroAddress) return { note: "No such offer." };
+    return {
+      offer: { paymentToken: offer.paymentToken, total: offer.quantity * offer.pricePerUnit },
+      note: `Offer from zone ${offer.seller}: ${offer.quantity} units at ${offer.pricePerUnit} each.`,
+    };
+  };
+}
+
+/** Changing a service: its budget is in the service's token, read from the services registry. */
+function serviceReader(
+  config: WebConfig,
+  zone: string,
+): ((serviceId: bigint) => Promise<ServiceRead>) | undefined {
+  const provider = chainProvider(config);
+  if (!provider || !config.contracts.services) return undefined;
+  const registry = ZoneServices__factory.connect(config.contracts.services, provider);
+  return async (serviceId) => {
+    const service = await registry.getService(zone, serviceId);
+    if (!service.active) return { note: `Service #${serviceId} has ended.` };
+    return {
+      service: { token: service.token },
+      note: `Service #${serviceId}: ${service.kind}, "${service.description}", paid in token ${service.token} to ${service.provider}.`,
+    };
+  };
+}
+
 export interface DecisionReads {
   /** The zone's current rules as the rules fields ("rules." and "dao."); empty until read. */
   rulesFields: Fields;
@@ -104,47 +136,11 @@ export function useDecisionContext(
     );
   }, [config, relayers, zone]);
 
-  // Accepting an offer: its payment token and total price come from the trade contract.
-  const trade = tradeReader(config);
-  const offerOf = useDraftReads(
-    drafts,
-    "accept-offer",
-    "offerId",
-    trade &&
-      (async (offerId): Promise<OfferRead> => {
-        const offer = await trade.getOffer(offerId);
-        return offer.seller === ZeroAddress
-          ? { note: "No such offer." }
-          : {
-              offer: { paymentToken: offer.paymentToken, total: offer.quantity * offer.pricePerUnit },
-              note: `Offer from zone ${offer.seller}: ${offer.quantity} units at ${offer.pricePerUnit} each.`,
-            };
-      }),
-    [config],
-  );
-
-  // Changing a service: its budget is in the service's token, read from the services registry.
-  const provider = chainProvider(config);
-  const registry =
-    provider && config.contracts.services
-      ? ZoneServices__factory.connect(config.contracts.services, provider)
-      : undefined;
-  const serviceOf = useDraftReads(
-    drafts,
-    "service-update",
-    "serviceId",
-    registry &&
-      (async (serviceId): Promise<ServiceRead> => {
-        const service = await registry.getService(zone, serviceId);
-        return service.active
-          ? {
-              service: { token: service.token },
-              note: `Service #${serviceId}: ${service.kind}, "${service.description}", paid in token ${service.token} to ${service.provider}.`,
-            }
-          : { note: `Service #${serviceId} has ended.` };
-      }),
-    [config, zone],
-  );
+  const offerOf = useDraftReads(drafts, "accept-offer", "offerId", offerReader(config), [config]);
+  const serviceOf = useDraftReads(drafts, "service-update", "serviceId", serviceReader(config, zone), [
+    config,
+    zone,
+  ]);
 
   const tokens = useTokens(config, [
     ...drafts.flatMap(({ fields }) => [
