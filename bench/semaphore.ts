@@ -3,33 +3,11 @@
  * snarkjs's Groth16 verifier with the official verification keys, called the way Semaphore does.
  */
 import { readFileSync } from "node:fs";
-import type { Group, MerkleProof } from "@semaphore-protocol/group";
-import type { Identity } from "@semaphore-protocol/identity";
-import { generateProof as untypedGenerateProof } from "@semaphore-protocol/proof";
-import type { BigNumberish } from "ethers";
 import type { Groth16Proof } from "snarkjs";
 import { semaphoreArtifacts } from "../sdk/index.js";
 
-/** A proof as @semaphore-protocol/proof returns it (its SemaphoreProof type). */
-export interface SemaphoreProof {
-  merkleTreeDepth: number;
-  merkleTreeRoot: string;
-  message: string;
-  nullifier: string;
-  scope: string;
-  points: string[];
-}
-
-// @semaphore-protocol/proof's declaration files cannot be followed under NodeNext (see sdk/proof.ts),
-// so generateProof arrives typed `any`: this is the signature it declares.
-export const generateProof = untypedGenerateProof as (
-  identity: Identity,
-  groupOrMerkleProof: Group | MerkleProof,
-  message: BigNumberish,
-  scope: BigNumberish,
-  merkleTreeDepth: number,
-  snarkArtifacts: { wasm: string; zkey: string },
-) => Promise<SemaphoreProof>;
+/** The stock prover, typed once in the sdk (prove.ts), where ZoneDAO's own provers call it too. */
+export { generateProof } from "../sdk/prove.js";
 
 /** The official verification key for `depth`, as the ceremony published it (semaphore-D.json). */
 export function verificationKey(depth: number): unknown {

@@ -5,6 +5,7 @@ export * from "./rules.js";
 export * from "./scope.js";
 export * from "./artifacts.js";
 export * from "./proof.js";
+export { createProver, type ArtifactLoader, type SnarkArtifacts } from "./prove.js";
 export * from "./group.js";
 export * from "./contracts.js";
 export * from "./prover-threads.js";

@@ -37,7 +37,7 @@
  */
 import * as snarkjs from "snarkjs";
 import { MAX_OPTIONS, MAX_TREE_DEPTH, MIN_TREE_DEPTH, SNARK_SCALAR_FIELD } from "./constants.js";
-import type { DividendClaim, ProposalProof, VoteProof, ZoneContext } from "./proof.js";
+import type { DividendClaim, ProposalProof, VoteProof, ZoneContext } from "./prove.js";
 import { dividendScope, proposalContentHash, proposalScope, semaphoreHash, voteScope } from "./scope.js";
 import type { PackedProof, ZoneAction } from "./types.js";
 

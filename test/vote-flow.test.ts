@@ -5,8 +5,6 @@
  */
 import { expect } from "chai";
 import { Group } from "@semaphore-protocol/group";
-import { generateProof as untypedGenerateProof } from "@semaphore-protocol/proof";
-import type { BigNumberish } from "ethers";
 import {
   PROPOSAL_STATES,
   VoteOption,
@@ -16,9 +14,9 @@ import {
   rebuildGroup,
   semaphoreArtifacts,
   verifyVote,
-  type Identity,
   type ZoneAction,
 } from "../sdk/index.js";
+import { generateProof } from "../sdk/prove.js";
 import {
   TEST_RULES,
   citizens,
@@ -27,17 +25,6 @@ import {
   networkHelpers,
   proposeAs,
 } from "./zone-fixture.js";
-
-// @semaphore-protocol/proof's declaration files cannot be followed under NodeNext (see sdk/proof.ts),
-// so its generateProof arrives typed `any`: this is the signature it declares, as this test calls it.
-const generateProof = untypedGenerateProof as (
-  identity: Identity,
-  group: Group,
-  message: BigNumberish,
-  scope: BigNumberish,
-  merkleTreeDepth: number,
-  snarkArtifacts: { wasm: string; zkey: string },
-) => Promise<{ merkleTreeRoot: string; nullifier: string; points: string[] }>;
 
 describe("core vote path", function () {
   it("takes a new citizen from identity to an executed treasury payment", async function () {

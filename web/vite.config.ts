@@ -8,6 +8,7 @@ import { join } from "node:path";
 import react from "@vitejs/plugin-react";
 import { defineConfig, type Plugin } from "vite";
 import { DEFAULT_MAX_DEPTH, semaphoreArtifactsPlugin } from "./artifacts-plugin.js";
+import { browserOnlyPlugin } from "./browser-only-plugin.js";
 import { webConfigFromEnvironment } from "./config.js";
 
 const root = import.meta.dirname;
@@ -40,9 +41,12 @@ function configJsonPlugin(): Plugin {
 export default defineConfig({
   root,
   base: "./",
-  plugins: [react(), semaphoreArtifactsPlugin(maxDepth), configJsonPlugin()],
+  plugins: [react(), semaphoreArtifactsPlugin(maxDepth), configJsonPlugin(), browserOnlyPlugin()],
   // The prover worker is bundled on its own and needs the artifact hashes too.
-  worker: { format: "es", plugins: () => [semaphoreArtifactsPlugin(maxDepth, { copy: false })] },
+  worker: {
+    format: "es",
+    plugins: () => [semaphoreArtifactsPlugin(maxDepth, { copy: false }), browserOnlyPlugin()],
+  },
   build: { outDir: "dist", emptyOutDir: true, target: "es2022", chunkSizeWarningLimit: 4096 },
   server: { host: "127.0.0.1", port: 5173 },
 });

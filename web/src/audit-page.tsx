@@ -8,6 +8,7 @@ import { useState } from "react";
 import type { AuditReport } from "../../sdk/audit/index.js";
 import { chainProvider, explain, type WebConfig } from "./api.js";
 import { loadVerificationKey } from "./artifacts.js";
+import { zoneCreatedBlock } from "./config-types.js";
 
 export function AuditPage({ config, zone, zoneName }: { config: WebConfig; zone: string; zoneName: string }) {
   const [progress, setProgress] = useState<string[]>([]);
@@ -37,9 +38,7 @@ export function AuditPage({ config, zone, zoneName }: { config: WebConfig; zone:
         loadVerificationKey: (depth) => loadVerificationKey(depth, document.baseURI),
       });
       try {
-        const fromBlock = config.zones.find(
-          (known) => known.address.toLowerCase() === zone.toLowerCase(),
-        )?.createdBlock;
+        const fromBlock = zoneCreatedBlock(config, zone);
         setReport(await auditZone(provider, zone, { verifier, fromBlock, onProgress: log }));
       } finally {
         await verifier.terminate();

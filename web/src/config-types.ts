@@ -14,3 +14,8 @@ export interface WebConfig {
   /** The factory's modules, so proposal actions that call them read as sentences. */
   contracts: { services?: string; goods?: string; trade?: string; stablecoin?: string };
 }
+
+/** The block the config says `zone` was created at (0 if it does not know): where its events start. */
+export function zoneCreatedBlock(config: WebConfig, zone: string): number {
+  return config.zones.find((known) => known.address.toLowerCase() === zone.toLowerCase())?.createdBlock ?? 0;
+}

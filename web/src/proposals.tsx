@@ -1,11 +1,11 @@
 /** Proposals: the list, one proposal's actions and results, and the vote panel. */
 import type { Identity } from "@semaphore-protocol/identity";
 import { useEffect, useRef, useState } from "react";
-import { nullifierOf } from "../../sdk/nullifier.js";
-import { queryEvents } from "../../sdk/logs.js";
-import { voteScope } from "../../sdk/scope.js";
+import { formatDuration } from "../../sdk/describe.js";
+import { countedVote } from "../../sdk/proposals.js";
 import { explain, zoneReader, type ProposalInfo, type Relayers, type WebConfig } from "./api.js";
-import { prepareVotes, type VoteJob } from "./prover.js";
+import { zoneCreatedBlock } from "./config-types.js";
+import { prepareVotes, zoneTarget, type VoteJob } from "./prover.js";
 import type { ProverStage } from "./prover-protocol.js";
 import { rawAction } from "./readable.js";
 import type { CheckedProposal } from "./verify-proposals.js";
@@ -21,20 +21,16 @@ export function optionName(proposal: ProposalInfo, option: number): string {
   return `Option ${option + 1}`;
 }
 
-function timeLeft(proposal: ProposalInfo, chainTime: number): string {
-  if (proposal.state === "Pending") return `opens in ${duration(proposal.voteStart - chainTime)}`;
+/** "opens in 5 hours 20 minutes", "2 days 4 hours left" (rounded up, so never earlier than it is). */
+export function timeLeft(
+  proposal: Pick<ProposalInfo, "state" | "voteStart" | "voteEnd">,
+  chainTime: number,
+): string {
+  const until = (time: number) =>
+    time > chainTime ? formatDuration(time - chainTime, { units: 2 }) : "moments";
+  if (proposal.state === "Pending") return `opens in ${until(proposal.voteStart)}`;
   if (proposal.state !== "Active") return "voting closed";
-  return `${duration(proposal.voteEnd - chainTime)} left`;
-}
-
-function duration(seconds: number): string {
-  if (seconds <= 0) return "moments";
-  const days = Math.floor(seconds / 86_400);
-  const hours = Math.floor((seconds % 86_400) / 3600);
-  const minutes = Math.ceil((seconds % 3600) / 60);
-  if (days > 0) return `${days} d ${hours} h`;
-  if (hours > 0) return `${hours} h ${minutes} min`;
-  return `${minutes} min`;
+  return `${until(proposal.voteEnd)} left`;
 }
 
 const turnoutOf = (proposal: ProposalInfo) => proposal.tally.reduce((sum, votes) => sum + Number(votes), 0);
@@ -255,8 +251,12 @@ type Phase =
   | { kind: "confirmed"; option: number; ms: number; txHash: string | null }
   | { kind: "error"; message: string };
 
-/** Timings the browser test reads (window.zonedaoTimings). */
-const timings = ((window as unknown as { zonedaoTimings?: Record<string, number> }).zonedaoTimings ??= {});
+/**
+ * Performance measures of what a citizen waits for (browser dev tools show them; the browser test
+ * reads them): each proof, as long as the worker took, and each click on a prepared vote until a
+ * relayer accepted it.
+ */
+export const MEASURES = { proof: "zonedao:proof", clickTo202: "zonedao:click-to-202" } as const;
 
 export function VotePanel(props: {
   config: WebConfig;
@@ -276,10 +276,6 @@ export function VotePanel(props: {
   useEffect(() => {
     if (!identity || !open) return;
     let stale = false;
-    const nullifier = nullifierOf(
-      identity,
-      voteScope(BigInt(config.chainId), zone, BigInt(proposal.id)),
-    ).toString();
     setPhase({ kind: "checking" });
     void (async () => {
       // Detect a vote already counted before doing any work, without telling anyone the nullifier:
@@ -287,13 +283,12 @@ export function VotePanel(props: {
       // appears on chain. Every vote on the proposal is read instead, and ours looked for here.
       // (A vote accepted but not yet mined is refused by the relayer at submission.)
       const reader = zoneReader(config, zone);
-      const fromBlock =
-        config.zones.find((known) => known.address.toLowerCase() === zone.toLowerCase())?.createdBlock ?? 0;
+      const place = { chainId: BigInt(config.chainId), zone, proposalId: BigInt(proposal.id) };
       const counted = reader
-        ? await queryEvents(reader, reader.filters.VoteCast(BigInt(proposal.id)), fromBlock)
-        : [];
+        ? await countedVote(reader, identity, place, zoneCreatedBlock(config, zone))
+        : undefined;
       if (stale) return;
-      if (counted.some((log) => log.args.nullifier.toString() === nullifier)) {
+      if (counted !== undefined) {
         return setPhase({
           kind: "voted",
           message:
@@ -307,14 +302,7 @@ export function VotePanel(props: {
       const options = ballotOrder(proposal);
       const vote = prepareVotes(
         {
-          identity: identity.export(),
-          base: document.baseURI,
-          chainId: config.chainId,
-          zone,
-          rpcUrl: config.rpcUrl,
-          fromBlock:
-            config.zones.find((known) => known.address.toLowerCase() === zone.toLowerCase())?.createdBlock ??
-            0,
+          ...zoneTarget(config, zone, identity),
           proposal,
           members: members.members,
           options,
@@ -330,8 +318,7 @@ export function VotePanel(props: {
           ({ ms }) => {
             if (stale) return;
             ready += 1;
-            if (ready === 1) timings.coldProofMs ??= ms;
-            timings.lastProofMs = ms;
+            performance.measure(MEASURES.proof, { end: performance.now(), duration: ms });
             setPhase((current) =>
               current.kind === "preparing" || current.kind === "ready"
                 ? ready === options.length
@@ -361,8 +348,7 @@ export function VotePanel(props: {
       if (!job.current) throw new Error("the vote is not prepared yet");
       const { request } = await job.current.proof(option);
       const { client } = await relayers.submitVote(request);
-      const ms = Math.round(performance.now() - clicked);
-      timings.clickTo202Ms = ms;
+      const ms = Math.round(performance.measure(MEASURES.clickTo202, { start: clicked }).duration);
       setPhase({ kind: "queued", option, ms });
       job.current = undefined; // the other options' proofs are dropped, never sent
       const settled = await client.waitForVote(request.nullifier, { timeoutMs: 120_000, intervalMs: 500 });

@@ -2,32 +2,27 @@
  * Anonymous proposals of every decision kind (decisions.ts), proved in the browser: For / Against /
  * Abstain on one decision, or several options (each a decision, or nothing) of which the winner
  * runs. The page shows what the zone will do, in the sdk's words (readableLines), before
- * anything is sent.
+ * anything is sent. What the decisions read from the chain is useDecisionContext's; proving and
+ * sending are usePropose's.
  */
 import type { Identity } from "@semaphore-protocol/identity";
-import { ZeroAddress } from "ethers";
-import { useEffect, useId, useMemo, useRef, useState, type FormEvent, type ReactNode } from "react";
+import { useEffect, useId, useState, type FormEvent, type ReactNode } from "react";
 import { MAX_OPTIONS } from "../../sdk/constants.js";
-import { nullifierOf } from "../../sdk/nullifier.js";
-import { queryEvents } from "../../sdk/logs.js";
-import { proposalScope } from "../../sdk/scope.js";
 import type { ZoneAction } from "../../sdk/types.js";
-import { ZoneServices__factory } from "../../types/ethers-contracts/factories/contracts/economy/ZoneServices__factory.js";
-import { chainProvider, explain, tradeReader, zoneReader, type Relayers, type WebConfig } from "./api.js";
+import type { Relayers, WebConfig } from "./api.js";
 import {
   DECISION_KINDS,
   RULE_FIELDS,
   buildActions,
   buildOptions,
-  rulesToFields,
-  type DecisionContext,
   type DecisionKind,
   type Fields,
   type OptionDraft,
   type OptionKind,
 } from "./decisions.js";
-import { proveProposal } from "./prover.js";
-import { describeContext, readableLines, useTokens } from "./readable.js";
+import { describeContext, readableLines } from "./readable.js";
+import { useDecisionContext } from "./use-decision-context.js";
+import { usePropose } from "./use-propose.js";
 
 interface ProposeProps {
   config: WebConfig;
@@ -57,59 +52,6 @@ function blankFields(config: WebConfig): Fields {
   };
 }
 
-/** A service read for a "change a service" decision, or why it cannot be changed. */
-interface ServiceRead {
-  service?: DecisionContext["service"];
-  note: string;
-}
-
-/** A trade offer read for an "accept an offer" decision, or why it cannot be. */
-interface OfferRead {
-  offer?: DecisionContext["offer"];
-  note: string;
-}
-
-/**
- * What the chain says of each id that the drafts of `kind` name in `field` (an offer, a service):
- * read again whenever the set of ids or `deps` change; a failed read is its error as the note.
- * Without `read` (no RPC, or no such contract) nothing is read.
- */
-function useDraftReads<T extends { note: string }>(
-  drafts: readonly OptionDraft[],
-  kind: DecisionKind,
-  field: string,
-  read: ((id: bigint) => Promise<T>) | undefined,
-  deps: readonly unknown[],
-): (draft: OptionDraft) => T | undefined {
-  const [reads, setReads] = useState<Record<string, T>>({});
-  const idOf = (draft: OptionDraft) => draft.fields[field]?.trim() ?? "";
-  const ids = [
-    ...new Set(
-      drafts
-        .filter((draft) => draft.kind === kind)
-        .map(idOf)
-        .filter((value) => /^\d+$/.test(value)),
-    ),
-  ].join(",");
-  // The latest `read`: a new function each render, while the reads depend on `ids` and `deps`.
-  const readRef = useRef(read);
-  readRef.current = read;
-  useEffect(() => {
-    setReads({});
-    const readOne = readRef.current;
-    if (ids === "" || !readOne) return;
-    let current = true;
-    for (const id of ids.split(",")) {
-      const found = (value: T) => current && setReads((known) => ({ ...known, [id]: value }));
-      readOne(BigInt(id)).then(found, (error: unknown) => found({ note: explain(error) } as T));
-    }
-    return () => {
-      current = false;
-    };
-  }, [ids, ...deps]);
-  return (draft) => (draft.kind === kind ? reads[idOf(draft)] : undefined);
-}
-
 export function ProposeForm(props: ProposeProps) {
   const { config, relayers, zone, identity } = props;
   const id = useId();
@@ -119,12 +61,10 @@ export function ProposeForm(props: ProposeProps) {
   const [drafts, setDrafts] = useState<OptionDraft[]>(() => [
     { kind: "payment", fields: blankFields(config) },
   ]);
-  const [prefill, setPrefill] = useState<Fields>({});
-  const [members, setMembers] = useState<string[]>();
-  const [status, setStatus] = useState<{ text: string; error?: boolean; link?: string }>();
-  const [busy, setBusy] = useState(false);
-  const reader = useMemo(() => zoneReader(config, zone), [config, zone]);
   const active = ballot === "options" ? drafts : drafts.slice(0, 1);
+  const { rulesFields, contextOf, notesOf, tokens } = useDecisionContext(config, relayers, zone, active);
+  const { status, busy, propose, say } = usePropose(config, relayers, zone, identity);
+  const canReadChain = Boolean(config.rpcUrl);
 
   const updateDraft = (index: number, change: (draft: OptionDraft) => OptionDraft) =>
     setDrafts((current) => current.map((draft, i) => (i === index ? change(draft) : draft)));
@@ -132,12 +72,15 @@ export function ProposeForm(props: ProposeProps) {
     updateDraft(index, (draft) => ({ ...draft, fields: { ...draft.fields, [name]: value } }));
   const setKind = (index: number, kind: OptionKind) => {
     updateDraft(index, (draft) => ({ ...draft, kind }));
-    setStatus(undefined);
+    say(undefined);
   };
-  const newDraft = (): OptionDraft => ({ kind: "payment", fields: { ...blankFields(config), ...prefill } });
+  const newDraft = (): OptionDraft => ({
+    kind: "payment",
+    fields: { ...blankFields(config), ...rulesFields },
+  });
   const chooseBallot = (chosen: Ballot) => {
     setBallot(chosen);
-    setStatus(undefined);
+    say(undefined);
     setDrafts((current) => {
       if (chosen === "options") return current.length < 2 ? [...current, newDraft()] : current;
       // "Nothing happens" is no proposal of its own: For would change nothing.
@@ -147,84 +90,13 @@ export function ProposeForm(props: ProposeProps) {
     });
   };
 
-  // The current rules prefill the rules change and the internal DAO's rules, in every option.
+  // The zone's current rules, once read, prefill the rules change and the internal DAO's rules.
   useEffect(() => {
-    reader?.rules().then(
-      (rules) => {
-        const fields = { ...rulesToFields(rules, "rules."), ...rulesToFields(rules, "dao.") };
-        setPrefill(fields);
-        setDrafts((current) =>
-          current.map((draft) => ({ ...draft, fields: { ...fields, ...draft.fields } })),
-        );
-      },
-      () => undefined,
+    setDrafts((current) =>
+      current.map((draft) => ({ ...draft, fields: { ...rulesFields, ...draft.fields } })),
     );
-    relayers.members(zone).then(
-      ({ members: list }) => setMembers(list),
-      () => undefined,
-    );
-  }, [reader, relayers, zone]);
+  }, [rulesFields]);
 
-  // Accepting an offer: its payment token and total price come from the trade contract.
-  const trade = tradeReader(config);
-  const offerOf = useDraftReads(
-    active,
-    "accept-offer",
-    "offerId",
-    trade &&
-      (async (offerId): Promise<OfferRead> => {
-        const offer = await trade.getOffer(offerId);
-        return offer.seller === ZeroAddress
-          ? { note: "No such offer." }
-          : {
-              offer: { paymentToken: offer.paymentToken, total: offer.quantity * offer.pricePerUnit },
-              note: `Offer from zone ${offer.seller}: ${offer.quantity} units at ${offer.pricePerUnit} each.`,
-            };
-      }),
-    [config],
-  );
-
-  // Changing a service: its budget is in the service's token, read from the services registry.
-  const provider = chainProvider(config);
-  const registry =
-    provider && config.contracts.services
-      ? ZoneServices__factory.connect(config.contracts.services, provider)
-      : undefined;
-  const serviceOf = useDraftReads(
-    active,
-    "service-update",
-    "serviceId",
-    registry &&
-      (async (serviceId): Promise<ServiceRead> => {
-        const service = await registry.getService(zone, serviceId);
-        return service.active
-          ? {
-              service: { token: service.token },
-              note: `Service #${serviceId}: ${service.kind}, "${service.description}", paid in token ${service.token} to ${service.provider}.`,
-            }
-          : { note: `Service #${serviceId} has ended.` };
-      }),
-    [config, zone],
-  );
-
-  const tokens = useTokens(config, [
-    ...active.flatMap(({ fields }) => [
-      fields.serviceTokenAddress,
-      fields.offerTokenAddress,
-      fields.paymentTokenAddress,
-      fields.dividendTokenAddress,
-    ]),
-    ...active.map((draft) => offerOf(draft)?.offer?.paymentToken),
-    ...active.map((draft) => serviceOf(draft)?.service?.token),
-  ]);
-  const contextOf = (draft: OptionDraft): DecisionContext => ({
-    config,
-    zone,
-    members,
-    offer: offerOf(draft)?.offer,
-    service: serviceOf(draft)?.service,
-    tokens,
-  });
   let options: ZoneAction[][] | undefined;
   let problem: string | undefined;
   try {
@@ -242,79 +114,14 @@ export function ProposeForm(props: ProposeProps) {
   const summary =
     options && readableLines(options, ballot === "options", describeContext(config, zone, tokens));
 
-  const submit = async (event: FormEvent) => {
+  const submit = (event: FormEvent) => {
     event.preventDefault();
-    if (!identity || !reader) return;
-    if (!options) return setStatus({ text: problem ?? "The form is not complete.", error: true });
+    if (!options) return say(problem ?? "The form is not complete.", true);
     if (description.trim() === "") {
       const why = ballot === "options" ? "what citizens choose between" : "why citizens should vote For";
-      return setStatus({ text: `Description: say in a sentence ${why}.`, error: true });
+      return say(`Description: say in a sentence ${why}.`, true);
     }
-    setBusy(true);
-    try {
-      setStatus({ text: "Finding a free proposal slot…" });
-      const fromBlock =
-        config.zones.find((known) => known.address.toLowerCase() === zone.toLowerCase())?.createdBlock ?? 0;
-      const [epoch, rules, created] = await Promise.all([
-        reader.currentProposalEpoch(),
-        reader.rules(),
-        queryEvents(reader, reader.filters.ProposalCreated(), fromBlock),
-      ]);
-      // The used slots are found among every proposal's nullifier, here: asking the chain about
-      // ours would tell the RPC which slots (and so which proposals) are this citizen's.
-      const used = new Set(created.map((log) => log.args.nullifier.toString()));
-      let slot: bigint | undefined;
-      for (let candidate = 0n; candidate < rules.proposalsPerEpoch; candidate++) {
-        const nullifier = nullifierOf(
-          identity,
-          proposalScope(BigInt(config.chainId), zone, epoch, candidate),
-        );
-        if (!used.has(nullifier.toString())) {
-          slot = candidate;
-          break;
-        }
-      }
-      if (slot === undefined) {
-        throw new Error(`You have used all ${rules.proposalsPerEpoch} of your proposals for this period.`);
-      }
-      const { members: current } = await relayers.members(zone);
-      const { request } = await proveProposal(
-        {
-          identity: identity.export(),
-          base: document.baseURI,
-          chainId: config.chainId,
-          zone,
-          rpcUrl: config.rpcUrl,
-          fromBlock: 0,
-          members: current,
-          epoch: epoch.toString(),
-          slot: slot.toString(),
-          options: options.map((list) => list.map((a) => ({ ...a, value: a.value.toString() }))),
-          description: description.trim(),
-        },
-        (_stage, detail) => setStatus({ text: `Preparing your proposal: ${detail}…` }),
-      );
-      setStatus({ text: "Sending your proposal…" });
-      const { client } = await relayers.submitProposal(request);
-      setStatus({ text: "Accepted by the relayer; waiting for the zone to record it…" });
-      for (let tries = 0; tries < 240; tries++) {
-        const submission = await client.proposalStatus(request.nullifier);
-        if (submission.status === "rejected")
-          throw new Error(`The zone refused it: ${submission.reason ?? "no reason"}`);
-        if (submission.status === "confirmed") {
-          return setStatus({
-            text: `Your proposal is #${submission.proposalId ?? "?"}.`,
-            link: submission.proposalId ? `#/zone/${zone}/proposal/${submission.proposalId}` : undefined,
-          });
-        }
-        await new Promise((resolve) => setTimeout(resolve, 500));
-      }
-      setStatus({ text: "Still waiting for the zone: check the proposals list later." });
-    } catch (error) {
-      setStatus({ text: explain(error), error: true });
-    } finally {
-      setBusy(false);
-    }
+    void propose({ options, description: description.trim() });
   };
 
   const kindChoice = (index: number, label: string, kinds: Record<string, string>) => (
@@ -343,8 +150,8 @@ export function ProposeForm(props: ProposeProps) {
         fields={draft.fields}
         set={setField(index)}
         config={config}
-        offerNote={offerOf(draft)?.note}
-        serviceNote={serviceOf(draft)?.note}
+        offerNote={notesOf(draft).offer}
+        serviceNote={notesOf(draft).service}
       />
     );
   };
@@ -359,12 +166,12 @@ export function ProposeForm(props: ProposeProps) {
           : "It passes if citizens vote For and quorum is reached."}{" "}
         After the timelock anyone can execute it.
       </p>
-      {!reader && <p className="error">Proposing needs the chain's RPC URL in the app's config.</p>}
+      {!canReadChain && <p className="error">Proposing needs the chain's RPC URL in the app's config.</p>}
       {!identity && <p>Unlock your identity above first.</p>}
       {identity && props.isMember === false && (
         <p className="error">This identity is not a citizen of the zone yet.</p>
       )}
-      <form onSubmit={(event) => void submit(event)} noValidate>
+      <form onSubmit={submit} noValidate>
         <fieldset className="ballot">
           <legend>How citizens choose</legend>
           <label>
@@ -414,7 +221,7 @@ export function ProposeForm(props: ProposeProps) {
                   disabled={drafts.length <= 1}
                   onClick={() => {
                     setDrafts((current) => current.filter((_, i) => i !== index));
-                    setStatus(undefined);
+                    say(undefined);
                   }}
                 >
                   Remove option {index + 1}
@@ -444,7 +251,7 @@ export function ProposeForm(props: ProposeProps) {
             <p className="muted">Not ready yet: {problem}</p>
           )}
         </div>
-        <button type="submit" disabled={busy || !identity || !reader || props.isMember !== true}>
+        <button type="submit" disabled={busy || !identity || !canReadChain || props.isMember !== true}>
           {busy ? "Working…" : "Propose"}
         </button>
       </form>

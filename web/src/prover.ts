@@ -1,6 +1,8 @@
 /** The page's side of the prover worker: one job at a time, results as promises. */
+import type { Identity } from "@semaphore-protocol/identity";
 import type { ProposalRequest, VoteRequest } from "../../sdk/relayer-client.js";
-import type { ProverRequest, ProverResponse, ProverStage } from "./prover-protocol.js";
+import { zoneCreatedBlock, type WebConfig } from "./config-types.js";
+import type { ProverRequest, ProverResponse, ProverStage, ZoneTarget } from "./prover-protocol.js";
 
 type Deferred<T> = { promise: Promise<T>; resolve(value: T): void; reject(error: Error): void };
 
@@ -39,6 +41,18 @@ function proverWorker(): Worker {
     worker.onmessage = (event: MessageEvent<ProverResponse>) => handlers.get(event.data.jobId)?.(event.data);
   }
   return worker;
+}
+
+/** What every job tells the worker: who proves, where the artifacts and the chain are, which zone. */
+export function zoneTarget(config: WebConfig, zone: string, identity: Identity): ZoneTarget {
+  return {
+    identity: identity.export(),
+    base: document.baseURI,
+    chainId: config.chainId,
+    zone,
+    rpcUrl: config.rpcUrl,
+    fromBlock: zoneCreatedBlock(config, zone),
+  };
 }
 
 type VoteParams = Omit<Extract<ProverRequest, { type: "prepareVotes" }>, "type" | "jobId">;

@@ -1,32 +1,19 @@
 /**
  * The prover: a Web Worker that rebuilds a proposal's snapshot group, loads the verified official
- * artifacts and makes Semaphore proofs with the stock @semaphore-protocol/proof, so the page stays
- * responsive. It prepares one vote per option ahead of the click; the app sends only the chosen one.
+ * artifacts and proves with the sdk's prover (sdk/prove.ts, the same code Node proves with), so the
+ * page stays responsive. It prepares one vote per option ahead of the click; the app sends only the
+ * chosen one.
  */
 import { Group } from "@semaphore-protocol/group";
-import { generateProof as untypedGenerateProof } from "@semaphore-protocol/proof";
 import { JsonRpcProvider, Network } from "ethers";
 import { importIdentity } from "../../sdk/identity.js";
 import { rebuildGroup } from "../../sdk/group.js";
 import { proofDepth } from "../../sdk/nullifier.js";
+import { createProver, type Prover } from "../../sdk/prove.js";
 import { proposalRequest, voteRequest } from "../../sdk/relayer-client.js";
-import { proposalContentHash, proposalScope, voteScope } from "../../sdk/scope.js";
-import type { PackedProof } from "../../sdk/types.js";
 import { Zone__factory } from "../../types/ethers-contracts/factories/contracts/Zone__factory.js";
 import { loadArtifacts, type VerifiedArtifacts } from "./artifacts.js";
 import type { ProverRequest, ProverResponse, SnapshotInfo, ZoneTarget } from "./prover-protocol.js";
-import type { Identity } from "@semaphore-protocol/identity";
-
-// The signature @semaphore-protocol/proof declares, with the artifacts as verified bytes (snarkjs
-// reads a Uint8Array as an in-memory file), so nothing unverified is ever fetched.
-const generateProof = untypedGenerateProof as (
-  identity: Identity,
-  group: Group,
-  message: bigint | number,
-  scope: bigint,
-  merkleTreeDepth: number,
-  snarkArtifacts: { wasm: Uint8Array; zkey: Uint8Array },
-) => Promise<{ merkleTreeRoot: string; nullifier: string; points: string[] }>;
 
 const scope = self as unknown as {
   postMessage(message: ProverResponse): void;
@@ -43,6 +30,15 @@ function artifacts(depth: number, base: string): Promise<VerifiedArtifacts> {
     artifactsByDepth.set(depth, loading);
   }
   return loading;
+}
+
+/**
+ * The sdk's prover, fed the files checked by artifacts.ts from the app at `base`. Each job loads its
+ * depth's files first (its "artifacts" stage), so the prover finds them ready and a proof's time is
+ * the proving alone.
+ */
+function proverFor(base: string): Prover {
+  return createProver((depth) => artifacts(depth, base));
 }
 
 function zoneContract(target: ZoneTarget) {
@@ -124,22 +120,18 @@ async function prepareVotes(request: Extract<ProverRequest, { type: "prepareVote
     stage: "artifacts",
     detail: `loading and checking the depth-${depth} keys`,
   });
-  const files = await artifacts(depth, request.base);
-  const proposalId = BigInt(request.proposal.id);
-  const voteScopeValue = voteScope(BigInt(request.chainId), request.zone, proposalId);
+  await artifacts(depth, request.base);
+  const prover = proverFor(request.base);
+  const context = {
+    chainId: BigInt(request.chainId),
+    zone: request.zone,
+    proposalId: BigInt(request.proposal.id),
+  };
   for (const option of request.options) {
     if (request.jobId !== currentJob) return; // a newer job replaced this one
     post({ type: "stage", jobId: request.jobId, stage: "proving", detail: `proving option ${option}` });
     const started = performance.now();
-    const proof = await generateProof(identity, group, option, voteScopeValue, depth, files);
-    const vote = {
-      proposalId,
-      option,
-      nullifier: BigInt(proof.nullifier),
-      merkleTreeRoot: BigInt(proof.merkleTreeRoot),
-      merkleTreeDepth: depth,
-      points: proof.points.map(BigInt) as PackedProof,
-    };
+    const vote = await prover.proveVote(identity, group, { ...context, option });
     post({
       type: "vote",
       jobId: request.jobId,
@@ -165,33 +157,24 @@ async function prepareProposal(request: Extract<ProverRequest, { type: "prepareP
     stage: "artifacts",
     detail: `loading and checking the depth-${depth} keys`,
   });
-  const files = await artifacts(depth, request.base);
+  await artifacts(depth, request.base);
   post({ type: "stage", jobId: request.jobId, stage: "proving", detail: "proving the proposal" });
   const options = request.options.map((actions) =>
     actions.map((action) => ({ ...action, value: BigInt(action.value) })),
   );
-  const epoch = BigInt(request.epoch);
-  const slot = BigInt(request.slot);
   const started = performance.now();
-  const proof = await generateProof(
-    identity,
-    group,
-    proposalContentHash(options, request.description),
-    proposalScope(BigInt(request.chainId), request.zone, epoch, slot),
-    depth,
-    files,
-  );
+  const proof = await proverFor(request.base).proveProposal(identity, group, {
+    chainId: BigInt(request.chainId),
+    zone: request.zone,
+    epoch: BigInt(request.epoch),
+    slot: BigInt(request.slot),
+    options,
+    description: request.description,
+  });
   post({
     type: "proposal",
     jobId: request.jobId,
-    request: proposalRequest(request.zone, options, request.description, {
-      merkleTreeRoot: BigInt(proof.merkleTreeRoot),
-      merkleTreeDepth: depth,
-      epoch,
-      slot,
-      nullifier: BigInt(proof.nullifier),
-      points: proof.points.map(BigInt) as PackedProof,
-    }),
+    request: proposalRequest(request.zone, options, request.description, proof),
     ms: Math.round(performance.now() - started),
   });
 }

@@ -1,0 +1,177 @@
+/**
+ * Proofs for votes, anonymous proposals and dividend claims, made with the stock
+ * @semaphore-protocol/proof from ceremony artifacts the caller supplies: the proving code Node and
+ * browsers share. Browser-safe: nothing here reads files or imports a `node:` module. Node callers
+ * use proof.ts, which feeds this the official artifacts installed from npm (artifacts.ts); the web
+ * app's prover worker feeds it the files it fetched from its own origin and checked.
+ */
+import type { Group, MerkleProof } from "@semaphore-protocol/group";
+import type { Identity } from "@semaphore-protocol/identity";
+import { generateProof as untypedGenerateProof } from "@semaphore-protocol/proof";
+import type { BigNumberish } from "ethers";
+import { proofDepth } from "./nullifier.js";
+import { dividendScope, proposalContentHash, proposalScope, voteScope } from "./scope.js";
+import type { PackedProof, ZoneAction } from "./types.js";
+
+/**
+ * A depth's proving files: paths (Node) or their bytes (snarkjs reads a Uint8Array as an in-memory
+ * file, so a browser proves only with bytes it has checked and fetches nothing itself).
+ */
+export interface SnarkArtifacts {
+  wasm: string | Uint8Array;
+  zkey: string | Uint8Array;
+}
+
+/** A proof as @semaphore-protocol/proof makes it (its SemaphoreProof type). */
+export interface SemaphoreProof {
+  merkleTreeDepth: number;
+  merkleTreeRoot: string;
+  message: string;
+  nullifier: string;
+  scope: string;
+  points: [string, string, string, string, string, string, string, string];
+}
+
+// @semaphore-protocol/proof's declaration files import each other without file extensions, which
+// NodeNext module resolution cannot follow, so its functions arrive typed `any`. This is the
+// signature it declares, with the depth and artifacts required: without them it downloads the
+// artifacts from a CDN, which ZoneDAO never does.
+/** The stock @semaphore-protocol/proof generateProof, typed; the sdk's provers below call it. */
+export const generateProof = untypedGenerateProof as (
+  identity: Identity,
+  groupOrMerkleProof: Group | MerkleProof,
+  message: BigNumberish,
+  scope: BigNumberish,
+  merkleTreeDepth: number,
+  snarkArtifacts: SnarkArtifacts,
+) => Promise<SemaphoreProof>;
+
+/** Where the wasm and zkey of a tree depth come from (called once per proof, so cache in it). */
+export type ArtifactLoader = (depth: number) => SnarkArtifacts | Promise<SnarkArtifacts>;
+
+/** What castVote takes, plus what an off-chain checker needs. */
+export interface VoteProof {
+  proposalId: bigint;
+  option: number;
+  nullifier: bigint;
+  merkleTreeRoot: bigint;
+  merkleTreeDepth: number;
+  points: PackedProof;
+}
+
+/** IZone.ProposalProof. */
+export interface ProposalProof {
+  merkleTreeRoot: bigint;
+  merkleTreeDepth: number;
+  epoch: bigint;
+  slot: bigint;
+  nullifier: bigint;
+  points: PackedProof;
+}
+
+/** A dividend claim: the payee is the proof's message, so no relayer can redirect the payment. */
+export interface DividendClaim {
+  roundId: bigint;
+  recipient: string;
+  nullifier: bigint;
+  points: PackedProof;
+}
+
+/** Where a proof is meant to count. */
+export interface ZoneContext {
+  chainId: bigint;
+  zone: string;
+}
+
+/**
+ * The three ZoneDAO proofs, each made with the artifacts of the group's depth (proofDepth). Plain
+ * functions, so they may be taken apart (`const { proveVote } = createProver(...)`).
+ */
+export interface Prover {
+  /**
+   * Proves a vote. `snapshotGroup` must be the group as it was when the proposal was created (its
+   * root is the proposal's snapshotRoot); see rebuildGroup's `untilProposal`.
+   */
+  proveVote: (
+    identity: Identity,
+    snapshotGroup: Group,
+    context: ZoneContext & { proposalId: bigint; option: number },
+  ) => Promise<VoteProof>;
+  /** Proves membership for an anonymous proposal in `epoch`, using one of the citizen's `slot`s. */
+  proveProposal: (
+    identity: Identity,
+    group: Group,
+    context: ZoneContext & {
+      epoch: bigint;
+      slot: bigint;
+      options: readonly (readonly ZoneAction[])[];
+      description: string;
+    },
+  ) => Promise<ProposalProof>;
+  /**
+   * Proves a citizen's claim on dividend round `roundId`, paid to `recipient`. `snapshotGroup` is
+   * the group when the round opened (rebuildGroup's `untilDividendRound`).
+   */
+  proveDividendClaim: (
+    identity: Identity,
+    snapshotGroup: Group,
+    context: ZoneContext & { roundId: bigint; recipient: string },
+  ) => Promise<DividendClaim>;
+}
+
+/** What every ZoneDAO proof shares: membership of `group` at its depth, for `message` in `scope`. */
+interface MembershipProof {
+  merkleTreeRoot: bigint;
+  merkleTreeDepth: number;
+  nullifier: bigint;
+  points: PackedProof;
+}
+
+/** A prover that takes each depth's wasm and zkey from `loadArtifacts`. */
+export function createProver(loadArtifacts: ArtifactLoader): Prover {
+  async function proveMembership(
+    identity: Identity,
+    group: Group,
+    message: bigint | number,
+    scope: bigint,
+  ): Promise<MembershipProof> {
+    const depth = proofDepth(group);
+    const artifacts = await loadArtifacts(depth);
+    const proof = await generateProof(identity, group, message, scope, depth, artifacts);
+    return {
+      merkleTreeRoot: BigInt(proof.merkleTreeRoot),
+      merkleTreeDepth: depth,
+      nullifier: BigInt(proof.nullifier),
+      points: toPackedProof(proof.points),
+    };
+  }
+
+  return {
+    async proveVote(identity, snapshotGroup, context) {
+      const scope = voteScope(context.chainId, context.zone, context.proposalId);
+      const proof = await proveMembership(identity, snapshotGroup, context.option, scope);
+      return { proposalId: context.proposalId, option: context.option, ...proof };
+    },
+    async proveProposal(identity, group, context) {
+      const scope = proposalScope(context.chainId, context.zone, context.epoch, context.slot);
+      const message = proposalContentHash(context.options, context.description);
+      const proof = await proveMembership(identity, group, message, scope);
+      return { ...proof, epoch: context.epoch, slot: context.slot };
+    },
+    async proveDividendClaim(identity, snapshotGroup, context) {
+      const scope = dividendScope(context.chainId, context.zone, context.roundId);
+      const { nullifier, points } = await proveMembership(
+        identity,
+        snapshotGroup,
+        BigInt(context.recipient),
+        scope,
+      );
+      return { roundId: context.roundId, recipient: context.recipient, nullifier, points };
+    },
+  };
+}
+
+function toPackedProof(points: readonly (string | bigint)[]): PackedProof {
+  if (points.length !== 8) throw new Error(`a packed Groth16 proof has 8 values, got ${points.length}`);
+  return points.map((point) => BigInt(point)) as PackedProof;
+}

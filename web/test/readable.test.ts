@@ -1,0 +1,67 @@
+/**
+ * What citizens read before they vote, without a browser: a proposal's options in the sdk's words,
+ * counted from 1 as the vote buttons count them, and raw when they cannot be decoded.
+ */
+import { expect } from "chai";
+import { payEther, payToken } from "../../sdk/actions.js";
+import { describeContext, optionLines, rawAction, readableLines } from "../src/readable.js";
+import { ZONE, address, webConfig } from "./web-fixture.js";
+
+const zone = ZONE;
+const payee = address(0xbeef);
+const stablecoin = address(0xc0);
+const config = webConfig({ services: address(0x5e), stablecoin });
+const context = describeContext(config, zone, { [stablecoin]: { symbol: "USDz", decimals: 18 } });
+
+describe("readable (proposal options in words)", function () {
+  describe("describeContext", function () {
+    it("names the zone, the config's modules and the tokens read", function () {
+      expect(context).to.deep.equal({
+        zone,
+        services: config.contracts.services,
+        goods: undefined,
+        trade: undefined,
+        tokens: { [stablecoin]: { symbol: "USDz", decimals: 18 } },
+      });
+    });
+  });
+
+  describe("readableLines", function () {
+    it("reads For / Against / Abstain with only For acting", function () {
+      expect(readableLines([[payEther(payee, 10n ** 18n)]], false, context)).to.deep.equal([
+        "Against: nothing happens",
+        `For: pay 1 ETH to ${payee}`,
+        "Abstain: counts toward quorum only; nothing happens",
+      ]);
+    });
+
+    it("counts a multiple-choice proposal's options from 1, as the vote buttons do", function () {
+      const options = [[payToken(zone, stablecoin, payee, 5n * 10n ** 18n)], []];
+      expect(readableLines(options, true, context)).to.deep.equal([
+        `Option 1: pay 5 USDz to ${payee}`,
+        "Option 2: nothing happens",
+      ]);
+    });
+  });
+
+  describe("optionLines", function () {
+    it("reads a relayer's raw actions (values as decimal strings) like the actions themselves", function () {
+      const raw = [[{ target: payee, value: "1500000000000000000", data: "0x" }]];
+      expect(optionLines(raw, false, context)?.[1]).to.equal(`For: pay 1.5 ETH to ${payee}`);
+    });
+
+    it("gives nothing to show when a value is not a number, so the page shows the actions raw", function () {
+      expect(optionLines([[{ target: payee, value: "ten", data: "0x" }]], false, context)).to.equal(
+        undefined,
+      );
+    });
+  });
+
+  describe("rawAction", function () {
+    it("writes an action as the chain runs it", function () {
+      expect(rawAction({ target: payee, value: "7", data: "0x1234" })).to.equal(
+        `target ${payee}, value 7 wei, data 0x1234`,
+      );
+    });
+  });
+});
