@@ -9,6 +9,7 @@ import {
   MAX_TREE_DEPTH,
   MIN_TREE_DEPTH,
   SNARK_SCALAR_FIELD,
+  optionCount,
   type Accepted,
   type PackedProof,
   type Zone,
@@ -105,12 +106,12 @@ export class Intake {
     if (proposal === undefined) {
       throw new RelayerError(404, "unknown_proposal", `zone ${zoneAddress} has no proposal ${proposalId}`);
     }
-    const optionCount = proposal.multipleChoice ? (JSON.parse(proposal.options) as unknown[]).length : 3;
-    if (option >= optionCount) {
+    const offered = optionCount(JSON.parse(proposal.options) as unknown[]);
+    if (option >= offered) {
       throw new RelayerError(
         422,
         "invalid_option",
-        `option ${option} is not one of proposal ${proposalId}'s (0 to ${optionCount - 1})`,
+        `option ${option} is not one of proposal ${proposalId}'s (0 to ${offered - 1})`,
       );
     }
     if (depth !== proposal.snapshotDepth) {
