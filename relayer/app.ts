@@ -13,8 +13,7 @@ import { relayerSchemas } from "../sdk/index.js";
 import { RelayerError, errorAnswer } from "./errors.js";
 import type { RouteDependencies } from "./routes/common.js";
 import { operationRoutes } from "./routes/operations.js";
-import { proposalRoutes } from "./routes/proposals.js";
-import { voteRoutes } from "./routes/votes.js";
+import { submissionRoutes } from "./routes/submissions.js";
 import { zoneRoutes } from "./routes/zones.js";
 
 export type RelayerApp = Awaited<ReturnType<typeof buildRelayerApp>>;
@@ -79,7 +78,7 @@ export async function buildRelayerApp(deps: RelayerAppDependencies) {
     reply.status(404).send({ error: "not_found", message: `no route ${request.method} ${request.url}` }),
   );
 
-  for (const routes of [voteRoutes, proposalRoutes, zoneRoutes, operationRoutes]) {
+  for (const routes of [submissionRoutes, zoneRoutes, operationRoutes]) {
     await app.register(routes, deps);
   }
   return app;

@@ -40,20 +40,27 @@ export interface RouteDependencies {
 /** A group of routes, registered by buildRelayerApp. */
 export type RoutePlugin = FastifyPluginCallback<RouteDependencies, RawServerDefault, SchemaTypes>;
 
+type SchemaName = keyof typeof relayerSchemas;
+
 /** A schema of the API by its name (buildRelayerApp registers each under it). */
-export const ref = <Name extends keyof typeof relayerSchemas>(name: Name) => ({ $ref: `${name}#` }) as const;
+const ref = <Name extends SchemaName>(name: Name) => ({ $ref: `${name}#` }) as const;
 
 const refused = ref("ErrorBody");
 /** What a read may answer besides its result: bad parameters, unknown zone, limits, failures. */
 export const readRefusals = { 400: refused, 404: refused, 429: refused, 500: refused, 503: refused } as const;
 /** What a submission may answer besides 202 (see relayer/README.md for each code). */
-export const submitRefusals = {
-  ...readRefusals,
-  409: refused,
-  413: refused,
-  415: refused,
-  422: refused,
-} as const;
+const submitRefusals = { ...readRefusals, 409: refused, 413: refused, 415: refused, 422: refused } as const;
+
+/** A read's schema: its path parameters if any, what it answers (by name), or a refusal. */
+export const readSchema = <Answer extends SchemaName, Params = undefined>(
+  summary: string,
+  answer: Answer,
+  params: Params = undefined as Params,
+) => ({ summary, params, response: { 200: ref(answer), ...readRefusals } }) as const;
+
+/** A submission's schema: its body (by name), 202 Accepted, or a refusal. */
+export const submitSchema = <Body extends SchemaName>(summary: string, body: Body) =>
+  ({ summary, body: ref(body), response: { 202: ref("Accepted"), ...submitRefusals } }) as const;
 
 export const nullifierParams = {
   type: "object",

@@ -1,7 +1,7 @@
 /** What an operator watches: health (for load balancers), Prometheus metrics and the OpenAPI document. */
 import type { FromSchema } from "../../sdk/index.js";
 import { RelayerError } from "../errors.js";
-import { readRefusals, ref, type RouteDependencies, type RoutePlugin } from "./common.js";
+import { readRefusals, readSchema, type RouteDependencies, type RoutePlugin } from "./common.js";
 
 /** The OpenAPI 3 document, as far as its readers rely on it (the rest passes through). */
 const openApiDocumentSchema = {
@@ -21,10 +21,7 @@ export const operationRoutes: RoutePlugin = (app, deps, done) => {
   app.get(
     "/v1/health",
     {
-      schema: {
-        summary: "Whether the relayer can reach its chain (503 if not)",
-        response: { 200: ref("RelayerHealth"), ...readRefusals },
-      },
+      schema: readSchema("Whether the relayer can reach its chain (503 if not)", "RelayerHealth"),
     },
     async () => {
       let chain: Awaited<ReturnType<RouteDependencies["health"]>>;

@@ -6,7 +6,7 @@ import { optionCount, type JsonAction, type ProposalInfo } from "../../sdk/index
 import { RelayerError } from "../errors.js";
 import type { ProposalView } from "../indexer.js";
 import type { IndexedProposal } from "../store.js";
-import { readRefusals, ref, zoneParams, type RoutePlugin } from "./common.js";
+import { readSchema, zoneParams, type RoutePlugin } from "./common.js";
 
 const proposalParams = {
   type: "object",
@@ -18,25 +18,19 @@ const proposalParams = {
 } as const;
 
 export const zoneRoutes: RoutePlugin = (app, { config, store, indexer, intake }, done) => {
-  app.get(
-    "/v1/zones",
-    {
-      schema: {
-        summary: "The zones this relayer serves",
-        response: { 200: ref("ZoneList"), ...readRefusals },
-      },
-    },
-    () => ({ zones: config.zones, indexedBlock: indexer.indexedBlock }),
-  );
+  app.get("/v1/zones", { schema: readSchema("The zones this relayer serves", "ZoneList") }, () => ({
+    zones: config.zones,
+    indexedBlock: indexer.indexedBlock,
+  }));
 
   app.get(
     "/v1/zones/:zone/members",
     {
-      schema: {
-        summary: "The zone's group: identity commitments in leaf order (a removed member's leaf is 0)",
-        params: zoneParams,
-        response: { 200: ref("MemberList"), ...readRefusals },
-      },
+      schema: readSchema(
+        "The zone's group: identity commitments in leaf order (a removed member's leaf is 0)",
+        "MemberList",
+        zoneParams,
+      ),
     },
     (request) => {
       const zone = intake.servedZone(request.params.zone);
@@ -46,42 +40,23 @@ export const zoneRoutes: RoutePlugin = (app, { config, store, indexer, intake },
 
   app.get(
     "/v1/zones/:zone/proposals",
-    {
-      schema: {
-        summary: "The zone's proposals with state and tally",
-        params: zoneParams,
-        response: { 200: ref("ProposalList"), ...readRefusals },
-      },
-    },
+    { schema: readSchema("The zone's proposals with state and tally", "ProposalList", zoneParams) },
     (request) => {
       const zone = intake.servedZone(request.params.zone);
-      return {
-        zone,
-        chainTime: indexer.chainTime,
-        indexedBlock: indexer.indexedBlock,
-        proposals: store.proposals(zone).map(proposalInfo),
-      };
+      const proposals = store.proposals(zone).map(proposalInfo);
+      return { zone, chainTime: indexer.chainTime, indexedBlock: indexer.indexedBlock, proposals };
     },
   );
 
   app.get(
     "/v1/zones/:zone/proposals/:proposalId",
-    {
-      schema: {
-        summary: "One proposal with state and tally",
-        params: proposalParams,
-        response: { 200: ref("ProposalDetail"), ...readRefusals },
-      },
-    },
+    { schema: readSchema("One proposal with state and tally", "ProposalDetail", proposalParams) },
     (request) => {
-      const zone = intake.servedZone(request.params.zone);
-      const proposal = store.proposal(zone, request.params.proposalId);
+      const { zone: asked, proposalId } = request.params;
+      const zone = intake.servedZone(asked);
+      const proposal = store.proposal(zone, proposalId);
       if (proposal === undefined) {
-        throw new RelayerError(
-          404,
-          "unknown_proposal",
-          `zone ${zone} has no proposal ${request.params.proposalId}`,
-        );
+        throw new RelayerError(404, "unknown_proposal", `zone ${zone} has no proposal ${proposalId}`);
       }
       return { ...proposalInfo(proposal), chainTime: indexer.chainTime };
     },
