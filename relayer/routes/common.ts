@@ -56,7 +56,12 @@ export const readSchema = <Answer extends SchemaName, Params = undefined>(
   summary: string,
   answer: Answer,
   params: Params = undefined as Params,
-) => ({ summary, params, response: { 200: ref(answer), ...readRefusals } }) as const;
+) => {
+  const schema = { summary, params, response: { 200: ref(answer), ...readRefusals } } as const;
+  // No params, no `params` key: Fastify warns about one whose value is undefined.
+  if (params === undefined) delete (schema as { params?: unknown }).params;
+  return schema;
+};
 
 /** A submission's schema: its body (by name), 202 Accepted, or a refusal. */
 export const submitSchema = <Body extends SchemaName>(summary: string, body: Body) =>
