@@ -5,7 +5,16 @@
  */
 import type { Log, Provider } from "ethers";
 import type { Logger } from "pino";
-import { LOG_RANGE, PROPOSAL_STATES, Zone__factory, zoneAt, type Zone } from "../sdk/index.js";
+import {
+  LOG_RANGE,
+  PROPOSAL_STATES,
+  Zone__factory,
+  decodeProposalCreated,
+  optionsToJson,
+  zoneAt,
+  type ProposalCreatedArgs,
+  type Zone,
+} from "../sdk/index.js";
 import type { RelayerConfig } from "./config.js";
 import type { IndexedProposal, RelayerStore } from "./store.js";
 
@@ -142,28 +151,29 @@ export class ZoneIndexer {
         break;
       }
       case "ProposalCreated": {
-        const options = (args.options as { target: string; value: bigint; data: string }[][]).map((actions) =>
-          actions.map(({ target, value, data }) => ({ target, value: value.toString(), data })),
-        );
+        const record = decodeProposalCreated({
+          args: args as unknown as ProposalCreatedArgs,
+          blockNumber: log.blockNumber,
+        });
         this.store.saveProposal({
           zone,
-          id: String(args.proposalId),
-          createdBlock: log.blockNumber,
-          description: args.description as string,
-          options: JSON.stringify(options),
-          multipleChoice: options.length > 1,
-          snapshotRoot: String(args.snapshotRoot),
-          snapshotDepth: Number(args.snapshotDepth),
-          eligibleCount: Number(args.eligibleCount),
-          voteStart: Number(args.voteStart),
-          voteEnd: Number(args.voteEnd),
-          nullifier: String(args.nullifier),
+          id: record.proposalId.toString(),
+          createdBlock: record.blockNumber,
+          description: record.description,
+          options: JSON.stringify(optionsToJson(record.options)),
+          multipleChoice: record.multipleChoice,
+          snapshotRoot: record.snapshotRoot.toString(),
+          snapshotDepth: record.snapshotDepth,
+          eligibleCount: record.eligibleCount,
+          voteStart: record.voteStart,
+          voteEnd: record.voteEnd,
+          nullifier: record.nullifier.toString(),
           // A proposal is decided by the rules in force when it was created.
           ...(this.store.zoneRules(zone) ?? { quorumBps: 0, approvalBps: 0 }),
           view: null,
           final: false,
         });
-        this.logger.debug({ zone, proposalId: String(args.proposalId) }, "indexed a new proposal");
+        this.logger.debug({ zone, proposalId: record.proposalId.toString() }, "indexed a new proposal");
         break;
       }
       default:

@@ -9,6 +9,8 @@ import {
   MAX_TREE_DEPTH,
   MIN_TREE_DEPTH,
   SNARK_SCALAR_FIELD,
+  optionCount,
+  type Accepted,
   type PackedProof,
   type Zone,
 } from "../sdk/index.js";
@@ -74,8 +76,8 @@ export class Intake {
     private readonly onAccepted: () => void,
   ) {}
 
-  async acceptVote(request: VoteRequest): Promise<{ nullifier: string; status: "queued" }> {
-    const zoneAddress = this.#servedZone(request.zone);
+  async acceptVote(request: VoteRequest): Promise<Accepted> {
+    const zoneAddress = this.servedZone(request.zone);
     const zone = this.zones.get(zoneAddress)!;
     const proposalId = uint256(request.proposalId, "proposalId");
     const nullifier = fieldElement(request.nullifier, "nullifier");
@@ -104,12 +106,12 @@ export class Intake {
     if (proposal === undefined) {
       throw new RelayerError(404, "unknown_proposal", `zone ${zoneAddress} has no proposal ${proposalId}`);
     }
-    const optionCount = proposal.multipleChoice ? (JSON.parse(proposal.options) as unknown[]).length : 3;
-    if (option >= optionCount) {
+    const offered = optionCount(JSON.parse(proposal.options) as unknown[]);
+    if (option >= offered) {
       throw new RelayerError(
         422,
         "invalid_option",
-        `option ${option} is not one of proposal ${proposalId}'s (0 to ${optionCount - 1})`,
+        `option ${option} is not one of proposal ${proposalId}'s (0 to ${offered - 1})`,
       );
     }
     if (depth !== proposal.snapshotDepth) {
@@ -159,8 +161,8 @@ export class Intake {
     return { nullifier: request.nullifier, status: "queued" };
   }
 
-  async acceptProposal(request: ProposalRequest): Promise<{ nullifier: string; status: "queued" }> {
-    const zoneAddress = this.#servedZone(request.zone);
+  async acceptProposal(request: ProposalRequest): Promise<Accepted> {
+    const zoneAddress = this.servedZone(request.zone);
     const zone = this.zones.get(zoneAddress)!;
     const merkleTreeRoot = fieldElement(request.merkleTreeRoot, "merkleTreeRoot");
     const nullifier = fieldElement(request.nullifier, "nullifier");
@@ -208,7 +210,8 @@ export class Intake {
     return { nullifier: request.nullifier, status: "queued" };
   }
 
-  #servedZone(zone: string): string {
+  /** The zone's checksummed address, if this relayer serves it; a 404 answer otherwise. */
+  servedZone(zone: string): string {
     const address = getAddress(zone.toLowerCase());
     if (!this.zones.has(address)) {
       throw new RelayerError(404, "unknown_zone", `zone ${address} is not served by this relayer`);

@@ -15,6 +15,8 @@ export * from "./describe.js";
 export * from "./proposals.js";
 export * from "./ledger.js";
 export * from "./logs.js";
+export * from "./json-schema.js";
+export * from "./relayer-api.js";
 export * from "./relayer-client.js";
 export * from "./deployment.js";
 export {

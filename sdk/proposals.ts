@@ -55,7 +55,7 @@ export interface ProposalRecord {
 }
 
 /** The arguments of a ProposalCreated event, as ethers decodes them (typed or not). */
-interface ProposalCreatedArgs {
+export interface ProposalCreatedArgs {
   proposalId: bigint;
   options: readonly (readonly { target: string; value: bigint; data: string }[])[];
   description: string;

@@ -1,46 +1,24 @@
 /**
- * The relayer's request bodies and a small client for them: how a citizen's proof travels to a
- * relayer (numbers as decimal strings, since JSON numbers cannot carry 254-bit values exactly).
- * relayer/requests.ts validates exactly these shapes.
+ * How a citizen's proof travels to a relayer, and a small client for the relayer's API: the request
+ * bodies (numbers as decimal strings, since JSON numbers cannot carry 254-bit values exactly) and
+ * every answer, typed by the API's contract (relayer-api.ts), which the relayer serves by.
  */
 import type { ProposalProof, VoteProof } from "./proof.js";
+import {
+  optionsToJson,
+  type Accepted,
+  type MemberList,
+  type ProposalDetail,
+  type ProposalList,
+  type ProposalRequest,
+  type RelayerHealth,
+  type SubmissionStatus,
+  type VoteRequest,
+  type ZoneList,
+} from "./relayer-api.js";
 import type { ZoneAction } from "./types.js";
 
-/** POST /v1/votes. */
-export interface VoteRequest {
-  zone: string;
-  proposalId: string;
-  option: string;
-  nullifier: string;
-  merkleTreeDepth: string;
-  proof: string[];
-}
-
-/** POST /v1/proposals. */
-export interface ProposalRequest {
-  zone: string;
-  options: { target: string; value: string; data: string }[][];
-  description: string;
-  merkleTreeRoot: string;
-  merkleTreeDepth: string;
-  epoch: string;
-  slot: string;
-  nullifier: string;
-  proof: string[];
-}
-
-/** What the relayer knows of a submission (GET /v1/votes/:nullifier and its proposal twin). */
-export interface SubmissionStatus {
-  nullifier: string;
-  kind: "vote" | "proposal";
-  zone: string;
-  proposalId: string | null;
-  status: "queued" | "submitted" | "confirmed" | "rejected";
-  reason: string | null;
-  txHash: string | null;
-  blockNumber: number | null;
-  acceptedAt: string;
-}
+export type { ProposalRequest, SubmissionStatus, VoteRequest } from "./relayer-api.js";
 
 export function voteRequest(zone: string, vote: VoteProof): VoteRequest {
   return {
@@ -61,9 +39,7 @@ export function proposalRequest(
 ): ProposalRequest {
   return {
     zone,
-    options: options.map((actions) =>
-      actions.map(({ target, value, data }) => ({ target, value: value.toString(), data })),
-    ),
+    options: optionsToJson(options),
     description,
     merkleTreeRoot: proof.merkleTreeRoot.toString(),
     merkleTreeDepth: proof.merkleTreeDepth.toString(),
@@ -90,35 +66,80 @@ export class RelayerRefusal extends Error {
   }
 }
 
+/** How long to wait for a submission to settle, and how often to ask. */
+export interface WaitOptions {
+  timeoutMs?: number;
+  intervalMs?: number;
+}
+
+/** A value as one path segment: a caller's string cannot reach another route. */
+const segment = (value: string | bigint) => encodeURIComponent(String(value));
+
 /** Talks to one relayer over HTTP (fetch: works in browsers and Node alike). */
 export class RelayerClient {
   constructor(readonly baseUrl: string) {}
 
   /** Submits a vote; resolves when the relayer accepted it (202), throws RelayerRefusal otherwise. */
-  submitVote(request: VoteRequest): Promise<{ nullifier: string; status: "queued" }> {
+  submitVote(request: VoteRequest): Promise<Accepted> {
     return this.#post("/v1/votes", request);
   }
 
-  submitProposal(request: ProposalRequest): Promise<{ nullifier: string; status: "queued" }> {
+  submitProposal(request: ProposalRequest): Promise<Accepted> {
     return this.#post("/v1/proposals", request);
   }
 
   voteStatus(nullifier: string | bigint): Promise<SubmissionStatus> {
-    return this.#get(`/v1/votes/${nullifier}`);
+    return this.#get(`/v1/votes/${segment(nullifier)}`);
   }
 
   proposalStatus(nullifier: string | bigint): Promise<SubmissionStatus> {
-    return this.#get(`/v1/proposals/submissions/${nullifier}`);
+    return this.#get(`/v1/proposals/submissions/${segment(nullifier)}`);
   }
 
   /** Polls a vote's status until it is confirmed or rejected. */
-  async waitForVote(nullifier: string | bigint, { timeoutMs = 60_000, intervalMs = 250 } = {}) {
+  waitForVote(nullifier: string | bigint, options: WaitOptions = {}): Promise<SubmissionStatus> {
+    return this.#waitFor(`vote ${nullifier}`, () => this.voteStatus(nullifier), options);
+  }
+
+  /** Polls a proposal's status until it is confirmed (with the id the zone gave it) or rejected. */
+  waitForProposal(nullifier: string | bigint, options: WaitOptions = {}): Promise<SubmissionStatus> {
+    return this.#waitFor(`proposal ${nullifier}`, () => this.proposalStatus(nullifier), options);
+  }
+
+  /** The zones the relayer serves. */
+  zones(): Promise<ZoneList> {
+    return this.#get("/v1/zones");
+  }
+
+  /** A zone's identity commitments in leaf order (a removed member's is "0"), to build proofs. */
+  members(zone: string): Promise<MemberList> {
+    return this.#get(`/v1/zones/${segment(zone)}/members`);
+  }
+
+  /** A zone's proposals with their state and tally, and the zone's clock. */
+  proposals(zone: string): Promise<ProposalList> {
+    return this.#get(`/v1/zones/${segment(zone)}/proposals`);
+  }
+
+  proposal(zone: string, proposalId: string | bigint): Promise<ProposalDetail> {
+    return this.#get(`/v1/zones/${segment(zone)}/proposals/${segment(proposalId)}`);
+  }
+
+  /** The relayer's chain, account, balance and queue; a RelayerRefusal (503) if it cannot reach its RPC. */
+  health(): Promise<RelayerHealth> {
+    return this.#get("/v1/health");
+  }
+
+  async #waitFor(
+    what: string,
+    read: () => Promise<SubmissionStatus>,
+    { timeoutMs = 60_000, intervalMs = 250 }: WaitOptions,
+  ): Promise<SubmissionStatus> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const status = await this.voteStatus(nullifier);
+      const status = await read();
       if (status.status === "confirmed" || status.status === "rejected") return status;
-      if (Date.now() > deadline)
-        throw new Error(`vote ${nullifier} still ${status.status} after ${timeoutMs} ms`);
+      if (Date.now() > deadline) throw new Error(`${what} still ${status.status} after ${timeoutMs} ms`);
       await new Promise((resolve) => setTimeout(resolve, intervalMs));
     }
   }

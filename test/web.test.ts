@@ -407,7 +407,6 @@ describe("web app (Chromium)", function () {
       multipleChoice: false,
     });
     expect(truth[1]).to.equal(`For: pay 1.5 ETH to ${payee}`);
-    const lie = "For: pay 10 USDz to the school";
     const shownLines = () => page.getByTestId("option-lines").getByRole("listitem").allTextContents();
     const proposalPage = `${app.url}#/zone/${world.zoneAddress}/proposal/${proposalId}`;
     // A new hash alone does not reload the app: reload so it reads the config served now.
@@ -418,7 +417,6 @@ describe("web app (Chromium)", function () {
 
     // Another payee, another amount, another text, and a created block where nothing is found.
     const liar = await lyingRelayer(relayerUrl, (proposal) => {
-      proposal.summary = ["Against: nothing happens", lie, "Abstain: counts toward quorum only"];
       if (proposal.id !== proposalId) return;
       const [[action]] = proposal.options as [[{ target: string; value: string }]];
       action.target = "0x000000000000000000000000000000000000dEaD";
@@ -426,10 +424,9 @@ describe("web app (Chromium)", function () {
       proposal.description = "Fix the school roof";
       proposal.createdBlock = Number(proposal.createdBlock) + 1_000_000;
     });
-    // The relayer lies only about the summary it computes: the app's lines come from the options.
+    // Without an RPC nothing checks a relayer: this one turns malformed when told to.
     let malformed = false;
-    const summaryLiar = await lyingRelayer(relayerUrl, (proposal) => {
-      proposal.summary = ["Against: nothing happens", lie, "Abstain: counts toward quorum only"];
+    const unchecked = await lyingRelayer(relayerUrl, (proposal) => {
       if (malformed && proposal.id === proposalId) {
         (proposal.options as [[{ value: string }]])[0][0].value = "ten";
       }
@@ -446,8 +443,7 @@ describe("web app (Chromium)", function () {
       expect(await shownLines()).to.deep.equal(truth);
       expect(await page.getByRole("heading", { name: "Vote" }).count()).to.equal(0);
       const text = await page.locator("main").textContent();
-      for (const told of ["Fix the school roof", "10 USDz", "dEaD", "10 ETH"])
-        expect(text).not.to.include(told);
+      for (const told of ["Fix the school roof", "dEaD", "10 ETH"]) expect(text).not.to.include(told);
       await screenshot("14-lying-relayer");
 
       // The zone's list shows the chain's description, flagged.
@@ -456,17 +452,17 @@ describe("web app (Chromium)", function () {
       await page.getByText(/described this proposal differently from the chain/).waitFor();
 
       // Without an RPC, the relayer's options are all there is: read here, and said to be unverified.
-      served.config = { ...honest, rpcUrl: null, relayers: [summaryLiar.url] };
+      served.config = { ...honest, rpcUrl: null, relayers: [unchecked.url] };
       await open(proposalPage);
       await page.getByRole("heading", { name: `Proposal #${proposalId}: Pay the school` }).waitFor();
       expect(await page.getByTestId("provenance").textContent()).to.match(
-        new RegExp(`^From relayer ${summaryLiar.url}/?, unverified`),
+        new RegExp(`^From relayer ${unchecked.url}/?, unverified`),
       );
       expect(await shownLines()).to.deep.equal(truth);
       await page.getByRole("heading", { name: "Vote" }).waitFor();
       await screenshot("15-no-rpc-unverified");
 
-      // Actions the app cannot read are shown raw, never replaced by the relayer's words.
+      // Actions the app cannot read are shown raw.
       malformed = true;
       await page.reload();
       await page.getByText("The app cannot put these actions in words").waitFor();
@@ -477,7 +473,7 @@ describe("web app (Chromium)", function () {
     } finally {
       served.config = honest;
       await liar.close();
-      await summaryLiar.close();
+      await unchecked.close();
     }
     expect(browserErrors).to.deep.equal([]);
   });

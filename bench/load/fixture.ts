@@ -1,7 +1,8 @@
 /**
  * Makes the load benchmark's proofs once (`npm run bench:load:fixture`, ~15-20 min on 2 cores):
  * every citizen's vote on each of the PROPOSALS proposals, and each proposal's own proof, for the
- * zone buildLoadWorld creates. Written to bench/load/fixture.json, which run.ts replays.
+ * zone buildLoadWorld creates. Written to test/load-fixture.json, which run.ts and the relayer's
+ * crash test (relayer/test/crash.test.ts) replay.
  */
 import { writeFileSync } from "node:fs";
 import {
@@ -11,7 +12,13 @@ import {
   type ProposalProof,
   type VoteProof,
 } from "../../sdk/index.js";
-import { CITIZENS, FIXTURE_PATH, PROPOSALS, buildLoadWorld, loadProposalContent } from "./world.js";
+import {
+  CITIZENS,
+  FIXTURE_PATH,
+  PROPOSALS,
+  buildLoadWorld,
+  loadProposalContent,
+} from "../../test/load-world.js";
 
 /** Proofs made at once: snarkjs uses every core for each, a few in flight keep them busy. */
 const IN_FLIGHT = 4;

@@ -13,7 +13,7 @@ import type { VoteRequest } from "../../sdk/index.js";
 import { loadRelayerConfig } from "../../relayer/config.js";
 import { startRelayer } from "../../relayer/relayer.js";
 import { startRpcBridge } from "../../test/rpc-bridge.js";
-import { buildLoadWorldWithProposals, readLoadFixture } from "./world.js";
+import { buildLoadWorldWithProposals, readLoadFixture } from "../../test/load-world.js";
 
 /** Requests in flight at once: enough to keep the verifier threads' batches full. */
 const CONCURRENCY = 128;

@@ -1,7 +1,7 @@
 /**
  * The relayer killed with SIGKILL at random points while 200 citizens vote through it, and started
  * again on the same database each time. Votes come from the load benchmark's proof fixture, replayed
- * on a fresh chain that rebuilds the fixture's zone at the same address (bench/load/world.ts), so no
+ * on a fresh chain that rebuilds the fixture's zone at the same address (test/load-world.ts), so no
  * proof is made here. Citizens behave as the web app does: a request cut off by the crash is sent
  * again once the relayer is back. Every vote the relayer ever accepted must be confirmed on chain
  * exactly once, and so must every vote in the end.
@@ -13,7 +13,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { RelayerClient, type VoteRequest } from "../../sdk/index.js";
-import { buildLoadWorldWithProposals, readLoadFixture, type LoadWorld } from "../../bench/load/world.js";
+import { buildLoadWorldWithProposals, readLoadFixture, type LoadWorld } from "../../test/load-world.js";
 import { startRpcBridge, type RpcBridge } from "../../test/rpc-bridge.js";
 import { prng } from "../../test/prng.js";
 import { spawnRelayer, type RelayerProcess } from "./relayer-fixture.js";

@@ -2,15 +2,19 @@ import { expect } from "chai";
 import { Wallet } from "ethers";
 import {
   RelayerClient,
+  RelayerRefusal,
   SNARK_SCALAR_FIELD,
   proposalRequest,
   proveProposal,
   rebuildGroup,
+  relayerSchemas,
+  type ProposalList,
   type VoteRequest,
 } from "../../sdk/index.js";
 import { loadRelayerConfig, RelayerConfigError } from "../config.js";
 import type { Relayer } from "../relayer.js";
 import { TEST_RULES, alice, bob, carol, dave, outsider, connection, time } from "../../test/zone-fixture.js";
+import { operations, responseSchema, schemaErrors, type OpenApiDocument } from "./openapi-check.js";
 import {
   get,
   payFromZone,
@@ -22,6 +26,21 @@ import {
   voteBody,
   type RelayerWorld,
 } from "./relayer-fixture.js";
+
+/** Every route of the API, as its OpenAPI document names them. */
+const ROUTES = [
+  "POST /v1/votes",
+  "GET /v1/votes/{nullifier}",
+  "POST /v1/proposals",
+  "GET /v1/proposals/submissions/{nullifier}",
+  "GET /v1/zones",
+  "GET /v1/zones/{zone}/members",
+  "GET /v1/zones/{zone}/proposals",
+  "GET /v1/zones/{zone}/proposals/{proposalId}",
+  "GET /v1/health",
+  "GET /metrics",
+  "GET /v1/openapi.json",
+];
 
 describe("relayer", function () {
   let world: RelayerWorld;
@@ -226,17 +245,19 @@ describe("relayer", function () {
     it("serves proposals with state and tally, and each proposal alone", async function () {
       await relayer.indexer.sync();
       const response = await get(relayer, `/v1/zones/${world.zoneAddress.toLowerCase()}/proposals`);
-      const proposals = response.body.proposals as {
-        id: string;
-        state: string;
-        tally: string[];
-        summary: string[];
-      }[];
+      const { proposals } = response.body as unknown as ProposalList;
       const first = proposals.find((proposal) => proposal.id === world.proposalId.toString())!;
       const { tally } = await world.zone.getProposal(world.proposalId);
       expect(first.tally).to.deep.equal(tally.map(String));
-      expect(first.summary[1]).to.match(/^For: /);
-      expect(first).to.include({ quorumBps: TEST_RULES.quorumBps, approvalBps: TEST_RULES.approvalBps });
+      expect(first.options).to.deep.equal([[{ ...payFromZone(world), value: "0" }]]);
+      expect(first).to.include({
+        quorumBps: TEST_RULES.quorumBps,
+        approvalBps: TEST_RULES.approvalBps,
+        multipleChoice: false,
+        optionCount: 3,
+      });
+      // Words are the app's to make from the options (web/src/readable.ts), not the relayer's.
+      expect(first).not.to.have.property("summary");
       const one = await get(relayer, `/v1/zones/${world.zoneAddress}/proposals/${world.proposalId}`);
       expect(one.body).to.include({ id: world.proposalId.toString() });
       expect((await get(relayer, `/v1/zones/${world.zoneAddress}/proposals/999`)).status).to.equal(404);
@@ -245,7 +266,7 @@ describe("relayer", function () {
       );
     });
 
-    it("reports health, Prometheus metrics and an OpenAPI document of every route", async function () {
+    it("reports health and Prometheus metrics", async function () {
       const health = await get(relayer, "/v1/health");
       expect(health.status).to.equal(200);
       expect(health.body).to.include({
@@ -259,30 +280,164 @@ describe("relayer", function () {
       expect(metrics.text).to.match(/zonedao_relayer_queue_depth\{status="confirmed"\} \d+/);
       expect(metrics.text).to.match(/zonedao_relayer_batch_size_bucket\{le="64"\} \d+/);
       expect(metrics.text).to.match(/zonedao_relayer_gas_used_total [1-9]\d*/);
-      const openapi = await get(relayer, "/v1/openapi.json");
-      const paths = Object.keys(openapi.body.paths as object);
-      expect(paths).to.include.members([
-        "/v1/votes",
-        "/v1/votes/{nullifier}",
-        "/v1/proposals",
-        "/v1/zones/{zone}/members",
-        "/v1/zones/{zone}/proposals",
-        "/v1/health",
-        "/metrics",
-      ]);
+    });
+  });
+
+  describe("the API contract (sdk/relayer-api.ts)", function () {
+    let doc: OpenApiDocument;
+    before(async function () {
+      doc = (await get(relayer, "/v1/openapi.json")).body as unknown as OpenApiDocument;
+    });
+
+    it("documents every route with the schema of its answer", function () {
+      expect(operations(doc)).to.have.members(ROUTES);
+      for (const operation of ROUTES) {
+        const success = operation.startsWith("POST") ? 202 : 200;
+        const contentType = operation === "GET /metrics" ? "text/plain" : "application/json";
+        expect(responseSchema(doc, operation, success, contentType), operation).to.be.an("object");
+        expect(responseSchema(doc, operation, 429, "application/json"), operation).to.deep.equal({
+          $ref: "#/components/schemas/ErrorBody",
+        });
+      }
+      expect(Object.keys(doc.components.schemas)).to.have.members(Object.keys(relayerSchemas));
+    });
+
+    it("answers every route as its documented schema says, refusals included", async function () {
+      const answered = new Set<string>();
+      const expectDocumented = async (
+        operation: string,
+        url: string,
+        status: number,
+        payload?: unknown,
+      ): Promise<Record<string, unknown>> => {
+        const [method] = operation.split(" ");
+        const response = await relayer.app.inject({
+          method: method as "GET" | "POST",
+          url,
+          ...(payload === undefined ? {} : { payload: payload as VoteRequest }),
+        });
+        expect(response.statusCode, `${operation} ${response.body}`).to.equal(status);
+        const contentType = String(response.headers["content-type"]).split(";")[0]!;
+        const schema = responseSchema(doc, operation, status, contentType);
+        expect(schema, `${operation} ${status} ${contentType} is documented`).to.be.an("object");
+        const body: unknown = contentType === "application/json" ? response.json() : response.body;
+        expect(schemaErrors(doc, schema!, body), `${operation} ${status}`).to.deep.equal([]);
+        answered.add(operation);
+        return body as Record<string, unknown>;
+      };
+
+      // A proposal and a vote on it, through the relayer: 202s, then their statuses once settled.
+      const options = [[payFromZone(world)]];
+      const proposal = await proposalBody(world, options, "Check the contract", 0n, undefined, dave);
+      await expectDocumented("POST /v1/proposals", "/v1/proposals", 202, proposal);
+      await relayer.submitter.step({ flush: true });
+      const landed = await expectDocumented(
+        "GET /v1/proposals/submissions/{nullifier}",
+        `/v1/proposals/submissions/${proposal.nullifier}`,
+        200,
+      );
+      await relayer.indexer.sync();
+      const vote = await voteBody(world, alice, 0, BigInt(landed.proposalId as string));
+      await expectDocumented("POST /v1/votes", "/v1/votes", 202, vote);
+      await expectDocumented("GET /v1/votes/{nullifier}", `/v1/votes/${vote.nullifier}`, 200);
+
+      const zone = world.zoneAddress;
+      await expectDocumented("GET /v1/zones", "/v1/zones", 200);
+      await expectDocumented("GET /v1/zones/{zone}/members", `/v1/zones/${zone}/members`, 200);
+      await expectDocumented("GET /v1/zones/{zone}/proposals", `/v1/zones/${zone}/proposals`, 200);
+      await expectDocumented(
+        "GET /v1/zones/{zone}/proposals/{proposalId}",
+        `/v1/zones/${zone}/proposals/${world.proposalId}`,
+        200,
+      );
+      await expectDocumented("GET /v1/health", "/v1/health", 200);
+      await expectDocumented("GET /metrics", "/metrics", 200);
+      await expectDocumented("GET /v1/openapi.json", "/v1/openapi.json", 200);
+      expect([...answered]).to.have.members(ROUTES);
+
+      // Refusals carry the documented Error shape, extra fields included.
+      const elsewhere = Wallet.createRandom().address;
+      await expectDocumented("GET /v1/zones/{zone}/members", `/v1/zones/${elsewhere}/members`, 404);
+      await expectDocumented(
+        "GET /v1/zones/{zone}/proposals/{proposalId}",
+        `/v1/zones/${zone}/proposals/999`,
+        404,
+      );
+      await expectDocumented("GET /v1/votes/{nullifier}", "/v1/votes/12345", 404);
+      await expectDocumented("GET /v1/votes/{nullifier}", "/v1/votes/0x12", 400);
+      await expectDocumented("POST /v1/votes", "/v1/votes", 409, vote);
+      await expectDocumented("POST /v1/votes", "/v1/votes", 400, { ...vote, option: 1 });
+      await expectDocumented("POST /v1/votes", "/v1/votes", 422, { ...vote, option: "5" });
+      await expectDocumented("POST /v1/proposals", "/v1/proposals", 409, proposal);
     });
   });
 
   describe("the sdk's RelayerClient", function () {
+    let client: RelayerClient;
+    before(async function () {
+      client = new RelayerClient(await relayer.listen());
+    });
+
     it("submits over HTTP and surfaces refusals with their status and code", async function () {
-      const url = await relayer.listen();
-      const client = new RelayerClient(url);
       const body = await voteBody(world, dave, 0);
       expect(await client.submitVote(body)).to.deep.equal({ nullifier: body.nullifier, status: "queued" });
       const refusal = await client.submitVote(body).catch((error: unknown) => error);
       expect(refusal).to.include({ status: 409, code: "duplicate_nullifier" });
       await relayer.submitter.step({ flush: true });
       expect((await client.waitForVote(body.nullifier)).status).to.equal("confirmed");
+    });
+
+    it("reads zones, members, proposals and health as the API's types, and waits for a proposal", async function () {
+      const zone = world.zoneAddress;
+      expect((await client.zones()).zones).to.deep.equal([zone]);
+      const { members } = await client.members(zone.toLowerCase());
+      expect(members).to.deep.equal((await rebuildGroup(world.zone)).members.map(String));
+
+      const options = [[payFromZone(world)], [payFromZone(world)]];
+      const request = await proposalBody(world, options, "Choose a colour", 1n, undefined, dave);
+      expect(await client.submitProposal(request)).to.deep.equal({
+        nullifier: request.nullifier,
+        status: "queued",
+      });
+      const waiting = client.waitForProposal(request.nullifier, { intervalMs: 20 });
+      await relayer.submitter.step({ flush: true });
+      const landed = await waiting;
+      expect(landed).to.include({ status: "confirmed", kind: "proposal", zone });
+      const proposalId = landed.proposalId!;
+      expect(proposalId).to.equal((await world.zone.proposalCount()).toString());
+
+      await relayer.indexer.sync();
+      const listed = await client.proposals(zone);
+      const proposal = await client.proposal(zone, BigInt(proposalId));
+      expect(listed.proposals.map(({ id }) => id)).to.include(proposalId);
+      expect(proposal).to.include({
+        id: proposalId,
+        description: "Choose a colour",
+        multipleChoice: true,
+        optionCount: 2,
+        state: "Active",
+        chainTime: listed.chainTime,
+      });
+      expect(proposal.tally).to.deep.equal(["0", "0"]);
+
+      const health = await client.health();
+      expect(health).to.include({
+        status: "ok",
+        chainId: world.chainId.toString(),
+        relayer: relayer.address,
+      });
+      expect(health.queue.confirmed).to.be.greaterThan(0);
+
+      const refusal = await client.proposal(zone, 999n).catch((error: unknown) => error);
+      expect(refusal).to.be.instanceOf(RelayerRefusal).and.include({ status: 404, code: "unknown_proposal" });
+      // Both waits poll the same way: one still queued when its time is up says so.
+      const queued = await voteBody(world, bob, 1, BigInt(proposalId));
+      await client.submitVote(queued);
+      const timedOut = await client
+        .waitForVote(queued.nullifier, { timeoutMs: 0 })
+        .catch((error: unknown) => error);
+      expect(timedOut).to.be.instanceOf(Error);
+      expect((timedOut as Error).message).to.equal(`vote ${queued.nullifier} still queued after 0 ms`);
     });
   });
 
@@ -406,15 +561,16 @@ describe("relayer hardening", function () {
   });
 });
 
-/** An anonymous proposal request by alice, for `epoch` (the current one by default). */
+/** An anonymous proposal request by `author` (bob by default), for `epoch` (the current one by default). */
 async function proposalBody(
   world: RelayerWorld,
   options: ReturnType<typeof payFromZone>[][],
   description: string,
   slot = 0n,
   epoch?: bigint,
+  author = bob,
 ) {
-  const proof = await proveProposal(bob, await rebuildGroup(world.zone), {
+  const proof = await proveProposal(author, await rebuildGroup(world.zone), {
     chainId: world.chainId,
     zone: world.zoneAddress,
     epoch: epoch ?? (await world.zone.currentProposalEpoch()),

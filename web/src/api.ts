@@ -3,48 +3,15 @@
  * one is down or fails) and, when configured, the chain over JSON-RPC for what relayers don't say.
  */
 import { JsonRpcProvider, Network } from "ethers";
-import {
-  RelayerClient,
-  RelayerRefusal,
-  type ProposalRequest,
-  type VoteRequest,
-} from "../../sdk/relayer-client.js";
+import type { ProposalRequest, VoteRequest } from "../../sdk/relayer-api.js";
+import { RelayerClient, RelayerRefusal } from "../../sdk/relayer-client.js";
 import { Zone__factory } from "../../types/ethers-contracts/factories/contracts/Zone__factory.js";
 import { ZoneTrade__factory } from "../../types/ethers-contracts/factories/contracts/economy/ZoneTrade__factory.js";
 import type { WebConfig } from "./config-types.js";
 
 export type { WebConfig } from "./config-types.js";
-
-/** One action of a proposal option, as relayers send it (value in wei, as a decimal string). */
-export interface RawAction {
-  target: string;
-  value: string;
-  data: string;
-}
-
-/**
- * A proposal as GET /v1/zones/:zone/proposals returns it (the fields the app reads). The relayer's
- * readable `summary` is deliberately left out: the app decodes `options` itself (readable.ts).
- */
-export interface ProposalInfo {
-  id: string;
-  description: string;
-  options: RawAction[][];
-  multipleChoice: boolean;
-  optionCount: number;
-  snapshotRoot: string;
-  snapshotDepth: number;
-  eligibleCount: number;
-  voteStart: number;
-  voteEnd: number;
-  createdBlock: number;
-  state: string;
-  tally: string[];
-  eta: number;
-  /** The quorum and approval rules in force at the proposal's creation (relayers that report them). */
-  quorumBps?: number;
-  approvalBps?: number;
-}
+/** Proposals as relayers describe them: the relayer API's own type (sdk/relayer-api.ts). */
+export type { ProposalInfo } from "../../sdk/relayer-api.js";
 
 export async function loadConfig(): Promise<WebConfig> {
   const response = await fetch(new URL("config.json", document.baseURI));
@@ -56,9 +23,12 @@ export async function loadConfig(): Promise<WebConfig> {
   return config;
 }
 
-/** Whether a failure means "try another relayer": down, unreachable, or failing on its side. */
+/**
+ * Whether a failure means "try another relayer": down, unreachable, failing on its side, or
+ * answering with something that is not a relayer's answer (a proxy's error page).
+ */
 function relayerUnavailable(error: unknown): boolean {
-  return !(error instanceof RelayerRefusal) || error.status >= 500;
+  return !(error instanceof RelayerRefusal) || error.status >= 500 || error.code === "not_a_relayer_answer";
 }
 
 export class Relayers {
@@ -84,36 +54,26 @@ export class Relayers {
     );
   }
 
-  async get<T>(path: string): Promise<T> {
-    return (await this.getFrom<T>(path)).value;
-  }
-
   /** A read, with the URL of the relayer that answered it (to name it if what it said is false). */
-  async getFrom<T>(path: string): Promise<{ value: T; relayer: string }> {
-    const { value, client } = await this.first(async (client) => {
-      const response = await fetch(new URL(path, client.baseUrl));
-      const body = (await response.json()) as T & { error?: string; message?: string };
-      if (!response.ok)
-        throw new RelayerRefusal(response.status, body.error ?? "error", body.message ?? "", {});
-      return body;
-    });
+  async getFrom<T>(read: (client: RelayerClient) => Promise<T>): Promise<{ value: T; relayer: string }> {
+    const { value, client } = await this.first(read);
     return { value, relayer: client.baseUrl };
   }
 
-  zones(): Promise<{ zones: string[] }> {
-    return this.get("/v1/zones");
+  async zones() {
+    return (await this.first((client) => client.zones())).value;
   }
 
-  members(zone: string): Promise<{ members: string[] }> {
-    return this.get(`/v1/zones/${zone}/members`);
+  async members(zone: string) {
+    return (await this.first((client) => client.members(zone))).value;
   }
 
   proposals(zone: string) {
-    return this.getFrom<{ chainTime: number; proposals: ProposalInfo[] }>(`/v1/zones/${zone}/proposals`);
+    return this.getFrom((client) => client.proposals(zone));
   }
 
   proposal(zone: string, id: string) {
-    return this.getFrom<ProposalInfo & { chainTime: number }>(`/v1/zones/${zone}/proposals/${id}`);
+    return this.getFrom((client) => client.proposal(zone, id));
   }
 
   submitVote(request: VoteRequest) {

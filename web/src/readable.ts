@@ -1,14 +1,15 @@
 /**
  * Proposal actions as sentences, decoded in the browser with the sdk's describeProposal: the same
- * words on the proposal form's preview and on the page where citizens vote. A relayer's own
- * readable summary is never shown: the app reads the raw actions itself (see verify-proposals.ts
- * for where those actions come from).
+ * words on the proposal form's preview and on the page where citizens vote. Relayers send raw
+ * actions only, and the app reads them itself (see verify-proposals.ts for where those actions come
+ * from).
  */
 import { Contract, getAddress, isAddress } from "ethers";
 import { useEffect, useState } from "react";
 import { describeProposal, type DescribeContext, type TokenInfo } from "../../sdk/describe.js";
+import { optionsFromJson, type JsonAction } from "../../sdk/relayer-api.js";
 import type { ZoneAction } from "../../sdk/types.js";
-import { chainProvider, type RawAction, type WebConfig } from "./api.js";
+import { chainProvider, type WebConfig } from "./api.js";
 
 /** How a proposal's actions read, as the zone's citizens see them when they vote. */
 export function describeContext(
@@ -40,22 +41,19 @@ export function readableLines(
  * option count that does not fit the ballot), in which case the caller shows them raw.
  */
 export function optionLines(
-  options: readonly (readonly RawAction[])[],
+  options: readonly (readonly JsonAction[])[],
   multipleChoice: boolean,
   context: DescribeContext,
 ): string[] | undefined {
   try {
-    const actions = options.map((list) =>
-      list.map(({ target, value, data }) => ({ target, value: BigInt(value), data })),
-    );
-    return readableLines(actions, multipleChoice, context);
+    return readableLines(optionsFromJson(options), multipleChoice, context);
   } catch {
     return undefined;
   }
 }
 
 /** An action as the chain runs it, for when it cannot be put in words. */
-export function rawAction({ target, value, data }: RawAction): string {
+export function rawAction({ target, value, data }: JsonAction): string {
   return `target ${String(target)}, value ${String(value)} wei, data ${String(data)}`;
 }
 

@@ -11,17 +11,36 @@
  */
 import { getAddress } from "ethers";
 import { queryEvents } from "../../sdk/logs.js";
-import { explain, zoneReader, type ProposalInfo, type RawAction, type WebConfig } from "./api.js";
+import { decodeProposalCreated, optionCount, type ProposalRecord } from "../../sdk/proposals.js";
+import { optionsToJson, type JsonAction, type ProposalInfo } from "../../sdk/relayer-api.js";
+import { explain, zoneReader, type WebConfig } from "./api.js";
 
-/** A proposal as its ProposalCreated event records it. */
-interface ChainProposal {
-  description: string;
-  options: RawAction[][];
-  snapshotRoot: string;
-  snapshotDepth: number;
-  eligibleCount: number;
-  voteStart: number;
-  voteEnd: number;
+/** What a proposal's ProposalCreated event fixes, in the fields a relayer reports it in. */
+type ChainProposal = Pick<
+  ProposalInfo,
+  | "description"
+  | "options"
+  | "multipleChoice"
+  | "optionCount"
+  | "snapshotRoot"
+  | "snapshotDepth"
+  | "eligibleCount"
+  | "voteStart"
+  | "voteEnd"
+>;
+
+function chainProposal(record: ProposalRecord): ChainProposal {
+  return {
+    description: record.description,
+    options: optionsToJson(record.options),
+    multipleChoice: record.multipleChoice,
+    optionCount: optionCount(record.options),
+    snapshotRoot: record.snapshotRoot.toString(),
+    snapshotDepth: record.snapshotDepth,
+    eligibleCount: record.eligibleCount,
+    voteStart: record.voteStart,
+    voteEnd: record.voteEnd,
+  };
 }
 
 /** Where the proposal's details on screen come from, and whether voting on it is offered. */
@@ -69,18 +88,9 @@ async function readChain(config: WebConfig, zone: string, proposals: readonly Pr
     if (ids.length === 0) return;
     // ethers ORs an array given for an indexed argument: one getLogs for every id.
     const filter = reader.filters.ProposalCreated(ids as unknown as bigint);
-    for (const { args } of await queryEvents(reader, filter, fromBlock)) {
-      onChain.set(keyOf(zone, args.proposalId.toString()), {
-        description: args.description,
-        options: args.options.map((actions) =>
-          actions.map(({ target, value, data }) => ({ target, value: value.toString(), data })),
-        ),
-        snapshotRoot: args.snapshotRoot.toString(),
-        snapshotDepth: Number(args.snapshotDepth),
-        eligibleCount: Number(args.eligibleCount),
-        voteStart: Number(args.voteStart),
-        voteEnd: Number(args.voteEnd),
-      });
+    for (const event of await queryEvents(reader, filter, fromBlock)) {
+      const record = decodeProposalCreated(event);
+      onChain.set(keyOf(zone, record.proposalId.toString()), chainProposal(record));
     }
   };
   const hints = missing().map((proposal) =>
@@ -97,7 +107,7 @@ async function readChain(config: WebConfig, zone: string, proposals: readonly Pr
   await search(zoneBlock);
 }
 
-function sameAction(told: RawAction, chain: RawAction): boolean {
+function sameAction(told: JsonAction, chain: JsonAction): boolean {
   try {
     return (
       getAddress(told.target) === getAddress(chain.target) &&
@@ -109,7 +119,7 @@ function sameAction(told: RawAction, chain: RawAction): boolean {
   }
 }
 
-function sameOptions(told: unknown, chain: RawAction[][]): boolean {
+function sameOptions(told: unknown, chain: JsonAction[][]): boolean {
   return (
     Array.isArray(told) &&
     told.length === chain.length &&
@@ -118,7 +128,7 @@ function sameOptions(told: unknown, chain: RawAction[][]): boolean {
       return (
         Array.isArray(toldActions) &&
         toldActions.length === actions.length &&
-        actions.every((action, index) => sameAction(toldActions[index] as RawAction, action))
+        actions.every((action, index) => sameAction(toldActions[index] as JsonAction, action))
       );
     })
   );
@@ -127,7 +137,7 @@ function sameOptions(told: unknown, chain: RawAction[][]): boolean {
 /** What the relayer's account gets wrong, in words for the citizen; empty when it matches. */
 function differences(told: ProposalInfo, chain: ChainProposal): string[] {
   const found: string[] = [];
-  if (!sameOptions(told.options, chain.options) || told.multipleChoice !== chain.options.length > 1)
+  if (!sameOptions(told.options, chain.options) || told.multipleChoice !== chain.multipleChoice)
     found.push("what the choices do");
   if (told.description !== chain.description) found.push("the description");
   if (String(told.snapshotRoot) !== chain.snapshotRoot || told.snapshotDepth !== chain.snapshotDepth)
@@ -165,12 +175,9 @@ export async function checkProposals<P extends ProposalInfo>(
       return { ...proposal, relayer, provenance };
     }
     const found = differences(proposal, chain);
-    const multipleChoice = chain.options.length > 1;
     return {
       ...proposal,
       ...chain,
-      multipleChoice,
-      optionCount: multipleChoice ? chain.options.length : 3,
       relayer,
       provenance: found.length > 0 ? { kind: "contradicted", differences: found } : { kind: "chain" },
     };

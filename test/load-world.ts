@@ -1,8 +1,9 @@
 /**
- * The zone the load benchmark drives, built the same way every time on a fresh in-process Hardhat
- * chain (same deployer and nonces, so the same addresses; members from fixed seeds, so the same
- * roots). That is what lets proofs made once (fixture.ts) be accepted again by every run (run.ts):
- * a vote's scope depends only on the chain id, the zone's address and the proposal id.
+ * The zone the load benchmark (bench/load/) and the relayer's crash test drive, built the same way
+ * every time on a fresh in-process Hardhat chain (same deployer and nonces, so the same addresses;
+ * members from fixed seeds, so the same roots). That is what lets proofs made once
+ * (bench/load/fixture.ts, into load-fixture.json here) be accepted again by every run: a vote's
+ * scope depends only on the chain id, the zone's address and the proposal id.
  */
 import { existsSync, readFileSync } from "node:fs";
 import { network } from "hardhat";
@@ -23,11 +24,11 @@ import {
   type Zone,
   type ZoneAction,
   type ZoneRules,
-} from "../../sdk/index.js";
+} from "../sdk/index.js";
 
 export const CITIZENS = 500;
 export const PROPOSALS = 4;
-export const FIXTURE_PATH = new URL("./fixture.json", import.meta.url);
+export const FIXTURE_PATH = new URL("./load-fixture.json", import.meta.url);
 
 /**
  * A month to vote; an epoch of 2^32 - 1 seconds, so that the proposal epoch is 0 until 2106 and
@@ -92,7 +93,7 @@ export async function buildLoadWorld(
   return { connection, chainId, zone, zoneAddress, group: new Group(commitments), citizens };
 }
 
-/** bench/load/fixture.json as fixture.ts writes it: numbers as decimal strings. */
+/** load-fixture.json as bench/load/fixture.ts writes it: numbers as decimal strings. */
 export interface LoadFixture {
   chainId: string;
   zone: string;
@@ -103,9 +104,7 @@ export interface LoadFixture {
 
 export function readLoadFixture(): LoadFixture {
   if (!existsSync(FIXTURE_PATH)) {
-    throw new Error(
-      "bench/load/fixture.json is missing: make it with `npm run bench:load:fixture` (~20 min)",
-    );
+    throw new Error("test/load-fixture.json is missing: make it with `npm run bench:load:fixture` (~20 min)");
   }
   return JSON.parse(readFileSync(FIXTURE_PATH, "utf8")) as LoadFixture;
 }

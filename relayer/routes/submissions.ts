@@ -1,0 +1,34 @@
+/**
+ * Anonymous votes and proposals in (POST /v1/votes, POST /v1/proposals), and what became of each
+ * (GET /v1/votes/:nullifier, GET /v1/proposals/submissions/:nullifier: a proposal's id once
+ * confirmed). Intake decides what is accepted; reading proposals is under zones.ts.
+ */
+import { nullifierParams, readSchema, submissionStatus, submitSchema, type RoutePlugin } from "./common.js";
+
+export const submissionRoutes: RoutePlugin = (app, { intake, store }, done) => {
+  app.post(
+    "/v1/votes",
+    { schema: submitSchema("Submit an anonymous vote", "VoteRequest") },
+    async (request, reply) => reply.status(202).send(await intake.acceptVote(request.body)),
+  );
+  app.post(
+    "/v1/proposals",
+    { schema: submitSchema("Submit an anonymous proposal", "ProposalRequest") },
+    async (request, reply) => reply.status(202).send(await intake.acceptProposal(request.body)),
+  );
+
+  const statuses = [
+    ["vote", "/v1/votes/:nullifier", "What became of an accepted vote"],
+    [
+      "proposal",
+      "/v1/proposals/submissions/:nullifier",
+      "What became of an accepted anonymous proposal (its id once confirmed)",
+    ],
+  ] as const;
+  for (const [kind, path, summary] of statuses) {
+    app.get(path, { schema: readSchema(summary, "SubmissionStatus", nullifierParams) }, (request) =>
+      submissionStatus(store.submission(request.params.nullifier), kind, request.params.nullifier),
+    );
+  }
+  done();
+};

@@ -1,0 +1,234 @@
+/**
+ * The relayer's HTTP API as one contract: a JSON Schema for every body it takes and every answer it
+ * gives, and the TypeScript type of each, derived from its schema (json-schema.ts), so the two
+ * cannot disagree. The relayer validates requests and serializes answers with these schemas and
+ * publishes them as its OpenAPI document; RelayerClient (and through it the web app) reads the
+ * answers as these types. Numbers that can exceed 2^53 travel as decimal strings: a JSON number
+ * cannot carry a 254-bit field element exactly. Browser-safe: no imports but constants and types.
+ */
+import { MAX_OPTIONS, PROPOSAL_STATES } from "./constants.js";
+import type { FromSchema } from "./json-schema.js";
+import type { ZoneAction } from "./types.js";
+
+/** A uint256 as a decimal string without leading zeros (its range is checked after parsing). */
+export const decimalSchema = { type: "string", pattern: "^(0|[1-9][0-9]{0,77})$" } as const;
+/** An address, checksummed or not. */
+export const addressSchema = { type: "string", pattern: "^0x[0-9a-fA-F]{40}$" } as const;
+
+/**
+ * An object schema whose every property is required: an answer always carries all its fields, and
+ * a request all of its own. Listing them once keeps `required` from drifting from `properties`.
+ */
+function allOf<const P extends Record<string, object>>(description: string, properties: P) {
+  const required = Object.keys(properties) as (keyof P & string)[];
+  return { type: "object", description, required, properties } as const;
+}
+
+/** A request body: all its fields, and no others (an unknown field is refused, not dropped). */
+const body = <const P extends Record<string, object>>(description: string, properties: P) =>
+  ({ ...allOf(description, properties), additionalProperties: false }) as const;
+
+const decimal = decimalSchema;
+const address = addressSchema;
+const count = { type: "integer", minimum: 0 } as const;
+const depth = { ...decimal, description: "Depth of the Merkle tree the proof was made for (1-32)" } as const;
+/** What every proof a request carries comes with: its nullifier and its tree's depth. */
+const proofFields = {
+  nullifier: decimal,
+  merkleTreeDepth: depth,
+  proof: {
+    type: "array",
+    items: decimal,
+    minItems: 8,
+    maxItems: 8,
+    description: "The 8 values of the packed Groth16 proof, as @semaphore-protocol/proof makes them",
+  },
+} as const;
+/** Answers from the relayer's index say how far it had read, and what time the chain said it was. */
+const indexedBlock = {
+  type: "integer",
+  description: "The last block whose events the answer reflects (-1 before the first sync)",
+} as const;
+const chainTime = {
+  type: "integer",
+  description: "The latest block's timestamp at the last sync: the zone's clock as the relayer knows it",
+} as const;
+
+const actionSchema = body("One call the zone makes if the option wins (IZone.Action)", {
+  target: address,
+  value: { ...decimal, description: "Wei of the native currency the call sends" },
+  data: { type: "string", pattern: "^0x([0-9a-fA-F]{2})*$", maxLength: 16_386 },
+});
+/** One action of a proposal option as JSON carries it (value in wei, as a decimal string). */
+export type JsonAction = FromSchema<typeof actionSchema>;
+
+const optionsSchema = {
+  type: "array",
+  minItems: 1,
+  maxItems: MAX_OPTIONS,
+  description: `One action list (For/Against/Abstain) or 2-${MAX_OPTIONS} (choose one)`,
+  items: { type: "array", maxItems: 32, items: actionSchema },
+} as const;
+
+export const voteRequestSchema = body(
+  "An anonymous vote: a Semaphore v4 proof that a citizen of the proposal's snapshot chose `option`",
+  {
+    zone: address,
+    proposalId: decimal,
+    option: { ...decimal, description: "0 Against, 1 For, 2 Abstain; or the chosen option's index" },
+    ...proofFields,
+  },
+);
+/** POST /v1/votes. */
+export type VoteRequest = FromSchema<typeof voteRequestSchema>;
+
+export const proposalRequestSchema = body(
+  "An anonymous proposal: its options and a membership proof binding them (IZone.propose)",
+  {
+    zone: address,
+    options: optionsSchema,
+    description: { type: "string", maxLength: 10_000 },
+    merkleTreeRoot: decimal,
+    epoch: decimal,
+    slot: decimal,
+    ...proofFields,
+  },
+);
+/** POST /v1/proposals. */
+export type ProposalRequest = FromSchema<typeof proposalRequestSchema>;
+
+export const errorSchema = {
+  ...allOf("A refusal or failure; some carry more fields (a duplicate's current `status`)", {
+    error: { type: "string", description: "Stable code, e.g. invalid_proof" },
+    message: { type: "string", description: "What was wrong, in words" },
+  }),
+  additionalProperties: true,
+} as const;
+/** Any refusal (4xx) or failure (5xx). */
+export type ErrorBody = FromSchema<typeof errorSchema>;
+
+export const acceptedSchema = allOf("Accepted: stored durably before this answer, then sent on chain", {
+  nullifier: decimal,
+  status: { type: "string", enum: ["queued"] },
+});
+/** 202 to POST /v1/votes and POST /v1/proposals. */
+export type Accepted = FromSchema<typeof acceptedSchema>;
+
+export const submissionStatusSchema = allOf("What became of an accepted vote or proposal", {
+  nullifier: decimal,
+  kind: { type: "string", enum: ["vote", "proposal"] },
+  zone: address,
+  proposalId: { type: ["string", "null"], description: "Voted-on proposal, or the id a proposal got" },
+  status: { type: "string", enum: ["queued", "submitted", "confirmed", "rejected"] },
+  reason: { type: ["string", "null"] },
+  txHash: { type: ["string", "null"] },
+  blockNumber: { type: ["integer", "null"] },
+  acceptedAt: { type: "string", format: "date-time" },
+});
+/** GET /v1/votes/:nullifier and GET /v1/proposals/submissions/:nullifier. */
+export type SubmissionStatus = FromSchema<typeof submissionStatusSchema>;
+
+export const zoneListSchema = allOf("The zones this relayer serves", {
+  zones: { type: "array", items: address },
+  indexedBlock,
+});
+/** GET /v1/zones. */
+export type ZoneList = FromSchema<typeof zoneListSchema>;
+
+export const memberListSchema = allOf(
+  "The zone's group: identity commitments in leaf order (a removed member's leaf is 0)",
+  { zone: address, members: { type: "array", items: decimal }, indexedBlock },
+);
+/** GET /v1/zones/:zone/members. */
+export type MemberList = FromSchema<typeof memberListSchema>;
+
+const proposalFields = {
+  id: decimal,
+  description: { type: "string" },
+  options: optionsSchema,
+  multipleChoice: { type: "boolean" },
+  optionCount: { ...count, description: "Against, For and Abstain (3), or one per option list" },
+  snapshotRoot: decimal,
+  snapshotDepth: count,
+  eligibleCount: count,
+  quorumBps: { ...count, description: "The quorum it is decided by (the rules at its creation)" },
+  approvalBps: { ...count, description: "The approval it is decided by (the rules at its creation)" },
+  voteStart: count,
+  voteEnd: count,
+  createdBlock: count,
+  state: { type: "string", enum: PROPOSAL_STATES },
+  tally: { type: "array", items: decimal, description: "Votes per option, in option order" },
+  eta: { ...count, description: "When a queued proposal may run (0 if not queued)" },
+} as const;
+
+export const proposalSchema = allOf(
+  "A proposal as its ProposalCreated event records it, with the zone's latest state, tally and eta",
+  proposalFields,
+);
+/** A proposal as GET /v1/zones/:zone/proposals lists it. */
+export type ProposalInfo = FromSchema<typeof proposalSchema>;
+
+export const proposalListSchema = allOf("The zone's proposals, in creation order", {
+  zone: address,
+  chainTime,
+  indexedBlock,
+  proposals: { type: "array", items: proposalSchema },
+});
+/** GET /v1/zones/:zone/proposals. */
+export type ProposalList = FromSchema<typeof proposalListSchema>;
+
+export const proposalDetailSchema = allOf("One proposal, and the zone's clock", {
+  ...proposalFields,
+  chainTime,
+});
+/** GET /v1/zones/:zone/proposals/:proposalId. */
+export type ProposalDetail = FromSchema<typeof proposalDetailSchema>;
+
+export const healthSchema = allOf("The relayer reaches its chain; what it pays with and what waits", {
+  status: { type: "string", enum: ["ok"] },
+  chainId: decimal,
+  relayer: { ...address, description: "The account that signs and pays for transactions" },
+  balanceWei: decimal,
+  block: count,
+  zones: { type: "array", items: address },
+  queue: allOf("Submissions by status", {
+    queued: count,
+    submitted: count,
+    confirmed: count,
+    rejected: count,
+  }),
+  indexedBlock,
+});
+/** GET /v1/health (200; 503 with an ErrorBody when the RPC is unreachable). */
+export type RelayerHealth = FromSchema<typeof healthSchema>;
+
+/**
+ * Every named schema of the API. The relayer registers each under its name, so routes and the
+ * OpenAPI document refer to them as `{ $ref: "Name#" }`, the same names as the types below.
+ */
+export const relayerSchemas = {
+  VoteRequest: voteRequestSchema,
+  ProposalRequest: proposalRequestSchema,
+  ErrorBody: errorSchema,
+  Accepted: acceptedSchema,
+  SubmissionStatus: submissionStatusSchema,
+  ZoneList: zoneListSchema,
+  MemberList: memberListSchema,
+  ProposalList: proposalListSchema,
+  ProposalDetail: proposalDetailSchema,
+  RelayerHealth: healthSchema,
+} as const;
+
+/** A proposal's options as JSON carries them. */
+export function optionsToJson(options: readonly (readonly ZoneAction[])[]): JsonAction[][] {
+  return options.map((actions) =>
+    actions.map(({ target, value, data }) => ({ target, value: value.toString(), data })),
+  );
+}
+
+/** A proposal's options from JSON, as the sdk and the zone take them; throws on a malformed value. */
+export function optionsFromJson(options: readonly (readonly JsonAction[])[]): ZoneAction[][] {
+  return options.map((actions) =>
+    actions.map(({ target, value, data }) => ({ target, value: BigInt(value), data })),
+  );
+}
