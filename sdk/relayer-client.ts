@@ -3,7 +3,7 @@
  * bodies (numbers as decimal strings, since JSON numbers cannot carry 254-bit values exactly) and
  * every answer, typed by the API's contract (relayer-api.ts), which the relayer serves by.
  */
-import type { ProposalProof, VoteProof } from "./proof.js";
+import type { ProposalProof, VoteProof } from "./prove.js";
 import {
   optionsToJson,
   type Accepted,
@@ -72,6 +72,17 @@ export interface WaitOptions {
   intervalMs?: number;
 }
 
+/** A wait that ended with the submission still queued or submitted: not lost, only not on chain yet. */
+export class StillPending extends Error {
+  constructor(
+    readonly last: SubmissionStatus,
+    message: string,
+  ) {
+    super(message);
+    this.name = "StillPending";
+  }
+}
+
 /** A value as one path segment: a caller's string cannot reach another route. */
 const segment = (value: string | bigint) => encodeURIComponent(String(value));
 
@@ -96,12 +107,15 @@ export class RelayerClient {
     return this.#get(`/v1/proposals/submissions/${segment(nullifier)}`);
   }
 
-  /** Polls a vote's status until it is confirmed or rejected. */
+  /** Polls a vote's status until it is confirmed or rejected; StillPending after `timeoutMs`. */
   waitForVote(nullifier: string | bigint, options: WaitOptions = {}): Promise<SubmissionStatus> {
     return this.#waitFor(`vote ${nullifier}`, () => this.voteStatus(nullifier), options);
   }
 
-  /** Polls a proposal's status until it is confirmed (with the id the zone gave it) or rejected. */
+  /**
+   * Polls a proposal's status until it is confirmed (with the id the zone gave it) or rejected;
+   * StillPending after `timeoutMs`.
+   */
   waitForProposal(nullifier: string | bigint, options: WaitOptions = {}): Promise<SubmissionStatus> {
     return this.#waitFor(`proposal ${nullifier}`, () => this.proposalStatus(nullifier), options);
   }
@@ -139,7 +153,8 @@ export class RelayerClient {
     for (;;) {
       const status = await read();
       if (status.status === "confirmed" || status.status === "rejected") return status;
-      if (Date.now() > deadline) throw new Error(`${what} still ${status.status} after ${timeoutMs} ms`);
+      if (Date.now() > deadline)
+        throw new StillPending(status, `${what} still ${status.status} after ${timeoutMs} ms`);
       await new Promise((resolve) => setTimeout(resolve, intervalMs));
     }
   }

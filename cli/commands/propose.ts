@@ -7,6 +7,7 @@ import { parseEther } from "ethers";
 import {
   MAX_OPTIONS,
   RelayerClient,
+  StillPending,
   freeProposalSlot,
   payEther,
   proposalRequest,
@@ -80,19 +81,17 @@ so no relayer can change it. --relayer defaults to the deployment file's relayer
         client.submitProposal(proposalRequest(address, options, description, proof)),
       );
       context.progress(`accepted by ${relayerUrl}; waiting for it to be mined...`);
-      const deadline = Date.now() + 120_000;
-      for (;;) {
-        const status = await client.proposalStatus(accepted.nullifier);
-        if (status.status === "confirmed") {
-          context.print(status, `proposal ${status.proposalId} created in ${address} (tx ${status.txHash})`);
-          return;
-        }
-        if (status.status === "rejected")
-          throw new CommandError(`the zone rejected the proposal: ${status.reason}`);
-        if (Date.now() > deadline)
-          throw new CommandError(`the proposal is still ${status.status} at ${relayerUrl}`);
-        await new Promise((resolve) => setTimeout(resolve, 500));
+      let status;
+      try {
+        status = await client.waitForProposal(accepted.nullifier, { timeoutMs: 120_000, intervalMs: 500 });
+      } catch (error) {
+        if (!(error instanceof StillPending)) throw error;
+        throw new CommandError(`the proposal is still ${error.last.status} at ${relayerUrl}`);
       }
+      if (status.status === "rejected")
+        throw new CommandError(`the zone rejected the proposal: ${status.reason}`);
+      context.print(status, `proposal ${status.proposalId} created in ${address} (tx ${status.txHash})`);
+      return;
     }
     const signer = await context.signer();
     try {

@@ -6,7 +6,7 @@
  */
 import type { Identity } from "@semaphore-protocol/identity";
 import { freeProposalSlot, type ZonePlace } from "../../sdk/proposals.js";
-import type { ProposalRequest, SubmissionStatus } from "../../sdk/relayer-client.js";
+import { StillPending, type ProposalRequest, type SubmissionStatus } from "../../sdk/relayer-client.js";
 import type { ZoneAction } from "../../sdk/types.js";
 
 /** What the page says about the proposal being sent; `link` opens it once recorded. */
@@ -37,14 +37,12 @@ export interface ProposeSteps {
     draft: ProposalDraft & { epoch: bigint; slot: bigint },
     onDetail: (detail: string) => void,
   ): Promise<ProposalRequest>;
-  /** Sends the proposal until a relayer accepts it; reads its status from that relayer. */
-  submit(request: ProposalRequest): Promise<(nullifier: string) => Promise<SubmissionStatus>>;
-  /** Waits between two reads of the status. */
-  pause(): Promise<void>;
+  /**
+   * Sends the proposal until a relayer accepts it; the function it gives waits, at that relayer, for
+   * the zone to record or refuse it (StillPending when the page stops waiting).
+   */
+  submit(request: ProposalRequest): Promise<() => Promise<SubmissionStatus>>;
 }
-
-/** How many times the status is read before the page stops waiting (about 2 minutes at 500 ms). */
-export const STATUS_READS = 240;
 
 /** Proposes `draft` as `identity` in the zone at `place`, reporting each step; throws what went wrong. */
 export async function proposeThrough(
@@ -64,21 +62,22 @@ export async function proposeThrough(
     report({ text: `Preparing your proposal: ${detail}…` }),
   );
   report({ text: "Sending your proposal…" });
-  const statusOf = await steps.submit(request);
+  const recorded = await steps.submit(request);
   report({ text: "Accepted by the relayer; waiting for the zone to record it…" });
-  for (let reads = 0; reads < STATUS_READS; reads++) {
-    const submission = await statusOf(request.nullifier);
-    if (submission.status === "rejected") {
-      throw new Error(`The zone refused it: ${submission.reason ?? "no reason"}`);
+  let submission: SubmissionStatus;
+  try {
+    submission = await recorded();
+  } catch (error) {
+    if (error instanceof StillPending) {
+      return report({ text: "Still waiting for the zone: check the proposals list later." });
     }
-    if (submission.status === "confirmed") {
-      const id = submission.proposalId;
-      return report({
-        text: `Your proposal is #${id ?? "?"}.`,
-        link: id ? `#/zone/${place.zone}/proposal/${id}` : undefined,
-      });
-    }
-    await steps.pause();
+    throw error;
   }
-  report({ text: "Still waiting for the zone: check the proposals list later." });
+  if (submission.status === "rejected")
+    throw new Error(`The zone refused it: ${submission.reason ?? "no reason"}`);
+  const id = submission.proposalId;
+  report({
+    text: `Your proposal is #${id ?? "?"}.`,
+    link: id ? `#/zone/${place.zone}/proposal/${id}` : undefined,
+  });
 }

@@ -11,7 +11,8 @@ import { zoneCreatedBlock } from "./config-types.js";
 import { proposeThrough, type ProposalDraft, type ProposeStatus, type ProposeSteps } from "./proposing.js";
 import { proveProposal, zoneTarget } from "./prover.js";
 
-const STATUS_INTERVAL_MS = 500;
+/** How long the page waits for the zone to record a proposal, and how often it asks. */
+const PROPOSAL_WAIT = { timeoutMs: 120_000, intervalMs: 500 };
 
 /** The steps of proposing in `zone`, as this app takes them. */
 function appSteps(
@@ -49,9 +50,8 @@ function appSteps(
     },
     async submit(request) {
       const { client } = await relayers.submitProposal(request);
-      return (nullifier) => client.proposalStatus(nullifier);
+      return () => client.waitForProposal(request.nullifier, PROPOSAL_WAIT);
     },
-    pause: () => new Promise((resolve) => setTimeout(resolve, STATUS_INTERVAL_MS)),
   };
 }
 
