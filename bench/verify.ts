@@ -5,7 +5,7 @@
  */
 import { groth16 } from "snarkjs";
 import {
-  createVoteVerifier,
+  createProofVerifier,
   semaphoreHash,
   voteScope,
   type VoteProof,
@@ -20,7 +20,7 @@ export interface VerifyResults {
   proofs: number;
   depth: number;
   rounds: number;
-  /** Proofs per second of the sdk's createVoteVerifier().verifyVotes, one call for all proofs. */
+  /** Proofs per second of the sdk's createProofVerifier().verifyVotes, one call for all proofs. */
   sdkPerSecond: number;
   /** Proofs per second of a loop of snarkjs groth16.verify, default settings. */
   snarkjsPerSecond: number;
@@ -44,7 +44,7 @@ export async function benchVerify(votes: VoteProof[], snapshot: VoteSnapshot): P
     }
   };
 
-  const verifier = await createVoteVerifier();
+  const verifier = await createProofVerifier();
   const items = votes.map((vote) => ({ vote, snapshot }));
   const sdkBatch = async () => {
     const verdicts = await verifier.verifyVotes(items);
@@ -85,7 +85,7 @@ export function printVerify(results: VerifyResults): void {
         formatRatio(reference, reference),
       ],
       [
-        "sdk `createVoteVerifier().verifyVotes`, one batch",
+        "sdk `createProofVerifier().verifyVotes`, one batch",
         formatNumber(results.sdkPerSecond),
         formatRatio(results.sdkPerSecond, reference),
       ],

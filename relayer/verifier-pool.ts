@@ -43,7 +43,7 @@ export class VerifierPool {
     return pool;
   }
 
-  /** Whether the zone would accept the vote's proof (see the sdk's createVoteVerifier). */
+  /** Whether the zone would accept the vote's proof (see the sdk's createProofVerifier). */
   verifyVote(item: VoteToVerify): Promise<boolean> {
     return this.#enqueue(this.#votes, item);
   }

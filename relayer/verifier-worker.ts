@@ -3,12 +3,12 @@
  * that a flood of proofs keeps a CPU core busy without blocking the HTTP server's event loop.
  */
 import { parentPort } from "node:worker_threads";
-import { createVoteVerifier } from "../sdk/verify.js";
+import { createProofVerifier } from "../sdk/verify.js";
 import type { VerifierRequest, VerifierResponse } from "./verifier-pool.js";
 
 const port = parentPort;
 if (port === null) throw new Error("verifier-worker.ts runs as a worker thread of verifier-pool.ts");
-const verifier = await createVoteVerifier();
+const verifier = await createProofVerifier();
 
 port.on("message", (request: VerifierRequest) => {
   const verdicts =

@@ -20,13 +20,13 @@ export * from "./relayer-api.js";
 export * from "./relayer-client.js";
 export * from "./deployment.js";
 export {
-  createVoteVerifier,
+  createProofVerifier,
   verifyVote,
   type VoteSnapshot,
   type VoteToVerify,
   type ProposalToVerify,
   type DividendClaimToVerify,
-  type VoteVerifier,
+  type ProofVerifier,
 } from "./verify.js";
 export { Group } from "@semaphore-protocol/group";
 export { Identity } from "@semaphore-protocol/identity";

@@ -67,7 +67,11 @@ export interface DividendClaimToVerify {
   snapshot: VoteSnapshot;
 }
 
-export interface VoteVerifier {
+/**
+ * Checks Semaphore proofs the way a zone does, many at once: votes, anonymous proposals and dividend
+ * claims (all membership proofs, for their own message and scope).
+ */
+export interface ProofVerifier {
   /**
    * One verdict per vote, in order: true exactly when the zone would accept the vote's proof.
    * Left to the caller, because they depend on chain state: that the proposal is active, that
@@ -179,7 +183,7 @@ const PUBLIC_INPUTS = 4;
 const WEIGHT_BYTES = 16;
 const UINT256_BOUND = 1n << 256n;
 
-export interface VoteVerifierOptions {
+export interface ProofVerifierOptions {
   /**
    * Where the official verification key of a depth comes from. By default, the file in
    * @zk-kit/semaphore-artifacts (Node only); a browser passes keys it fetched and checked itself.
@@ -197,11 +201,11 @@ async function readInstalledVerificationKey(depth: number): Promise<Verification
 }
 
 /**
- * Builds a vote verifier: one single-thread BN254 curve (for many small operations faster than
+ * Builds a proof verifier (votes, proposals and dividend claims): one single-thread BN254 curve (for many small operations faster than
  * snarkjs's default worker threads, and it keeps no thread alive) and the official verification
- * keys, each loaded once, when a vote first needs it.
+ * keys, each loaded once, when a proof first needs it.
  */
-export async function createVoteVerifier(options: VoteVerifierOptions = {}): Promise<VoteVerifier> {
+export async function createProofVerifier(options: ProofVerifierOptions = {}): Promise<ProofVerifier> {
   const loadVerificationKey = options.loadVerificationKey ?? readInstalledVerificationKey;
   let curve: Bn128 | undefined = await curves.getCurveFromName("bn128", { singleThread: true });
   if (curve.r !== SNARK_SCALAR_FIELD) throw new Error("the bn128 curve's group order is not r");
@@ -210,7 +214,7 @@ export async function createVoteVerifier(options: VoteVerifierOptions = {}): Pro
   let shared: SharedKey | undefined;
 
   function activeCurve(): Bn128 {
-    if (curve === undefined) throw new Error("the vote verifier was terminated");
+    if (curve === undefined) throw new Error("the proof verifier was terminated");
     return curve;
   }
 
@@ -547,14 +551,14 @@ function g2FromJson(bn128: Bn128, point: readonly (readonly string[])[]): Point 
   return bn128.G2.fromObject([x, y]);
 }
 
-let sharedVerifier: Promise<VoteVerifier> | undefined;
+let sharedVerifier: Promise<ProofVerifier> | undefined;
 
 /**
- * Checks one vote off chain exactly as the zone would (see {@link createVoteVerifier}), with a
+ * Checks one vote off chain exactly as the zone would (see {@link createProofVerifier}), with a
  * verifier shared by every call. To check many votes, give them all to one verifyVotes call.
  */
 export async function verifyVote(vote: VoteProof, snapshot: VoteSnapshot): Promise<boolean> {
-  sharedVerifier ??= createVoteVerifier();
+  sharedVerifier ??= createProofVerifier();
   const [valid] = await (await sharedVerifier).verifyVotes([{ vote, snapshot }]);
   return valid === true;
 }

@@ -5,7 +5,7 @@ import {
   LOG_RANGE,
   VoteOption,
   auditZone,
-  createVoteVerifier,
+  createProofVerifier,
   createZone,
   formatAuditReport,
   openDividendRound,
@@ -17,7 +17,7 @@ import {
   ZoneFactory__factory,
   type AuditCheck,
   type AuditReport,
-  type VoteVerifier,
+  type ProofVerifier,
 } from "../sdk/index.js";
 import { MiscountingZone__factory } from "../types/ethers-contracts/index.js";
 import {
@@ -77,7 +77,7 @@ function findings(report: AuditReport, name: string, text: string) {
 describe("auditZone", function () {
   let node: TamperingRpc;
   let provider: JsonRpcProvider;
-  let verifier: VoteVerifier;
+  let verifier: ProofVerifier;
   let world: ZoneWorld;
   let fromBlock: number;
   /** Paid and executed, with a dividend round; voted by castVote. */
@@ -98,7 +98,7 @@ describe("auditZone", function () {
     node = await startTamperingRpc();
     // No cache: an answer from before a test changed the tampering must not be reused.
     provider = new JsonRpcProvider(node.url, undefined, { staticNetwork: true, cacheTimeout: -1 });
-    verifier = await createVoteVerifier();
+    verifier = await createProofVerifier();
 
     world = await deployZoneWithCitizens();
     fromBlock = world.deployment.blockNumber;

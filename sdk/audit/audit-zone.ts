@@ -19,7 +19,7 @@
  * the verified votes, the recount) is handed on here, as arguments.
  */
 import type { Provider } from "ethers";
-import type { VoteVerifier } from "../verify.js";
+import type { ProofVerifier } from "../verify.js";
 import { checkDividendClaimProofs } from "./claim-proofs.js";
 import { readAuditContext } from "./context.js";
 import { checkExecutions } from "./executions.js";
@@ -41,8 +41,8 @@ export interface AuditOptions {
   toBlock?: number;
   /** Hears one line per step (fetching events, verifying N proofs, ...). */
   onProgress?: (line: string) => void;
-  /** A vote verifier to use (and not terminate); by default one is created and terminated. */
-  verifier?: VoteVerifier;
+  /** A proof verifier to use (and not terminate); by default one is created and terminated. */
+  verifier?: ProofVerifier;
   /** The most RPC requests in flight at once (transactions, blocks); 16 by default. */
   concurrency?: number;
 }
@@ -57,7 +57,7 @@ export async function auditZone(
   options: AuditOptions = {},
 ): Promise<AuditReport> {
   const { context, unreadable } = await readAuditContext(provider, zoneAddress, options);
-  const verifier = options.verifier ?? (await (await import("../verify.js")).createVoteVerifier());
+  const verifier = options.verifier ?? (await (await import("../verify.js")).createProofVerifier());
   try {
     const group = checkGroup(context, unreadable);
     const proposalProofs = await checkProposalProofs(context, verifier, group.groupStates);

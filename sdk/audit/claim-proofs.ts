@@ -4,7 +4,7 @@
  * snapshot.
  */
 import { getAddress } from "ethers";
-import type { DividendClaimToVerify, VoteVerifier } from "../verify.js";
+import type { DividendClaimToVerify, ProofVerifier } from "../verify.js";
 import { findClaimCall } from "./calldata.js";
 import type { AuditContext } from "./context.js";
 import { arg, type ZoneLog } from "./events.js";
@@ -13,7 +13,7 @@ import { fetchTransactions } from "./transactions.js";
 
 export async function checkDividendClaimProofs(
   context: AuditContext,
-  verifier: VoteVerifier,
+  verifier: ProofVerifier,
 ): Promise<CheckResult> {
   const discrepancies: AuditDiscrepancy[] = [];
   const rounds = new Map(

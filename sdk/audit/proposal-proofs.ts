@@ -5,7 +5,7 @@
  */
 import { ROOT_VALIDITY_SECONDS } from "../constants.js";
 import { proposalContentHash } from "../scope.js";
-import type { ProposalToVerify, VoteVerifier } from "../verify.js";
+import type { ProposalToVerify, ProofVerifier } from "../verify.js";
 import { findProposeCall } from "./calldata.js";
 import type { AuditContext } from "./context.js";
 import type { AuditedProposal } from "./events.js";
@@ -15,7 +15,7 @@ import { transactionIntegrity } from "./transactions.js";
 
 export async function checkProposalProofs(
   context: AuditContext,
-  verifier: VoteVerifier,
+  verifier: ProofVerifier,
   groupStates: readonly GroupState[],
 ): Promise<CheckResult> {
   const discrepancies: AuditDiscrepancy[] = [];

@@ -2,7 +2,7 @@
  * Check 3, vote proofs: each VoteCast's proof, found in its transaction's input, verified off chain
  * for what the event says was counted (proposal, option, nullifier) against the proposal's snapshot.
  */
-import type { VoteToVerify, VoteVerifier } from "../verify.js";
+import type { VoteToVerify, ProofVerifier } from "../verify.js";
 import { findVoteInCalldata } from "./calldata.js";
 import type { AuditContext } from "./context.js";
 import { arg, position, type Position } from "./events.js";
@@ -22,7 +22,7 @@ export interface VoteRecord extends Position {
 /** The vote proofs check, and every VoteCast in chain order with its verdict (the tallies count them). */
 export async function checkVoteProofs(
   context: AuditContext,
-  verifier: VoteVerifier,
+  verifier: ProofVerifier,
 ): Promise<{ check: CheckResult; votes: VoteRecord[] }> {
   const discrepancies: AuditDiscrepancy[] = [];
   const votes: VoteRecord[] = [];

@@ -11,14 +11,14 @@ import { proveProposal, proveVote } from "../proof.js";
 import { semaphoreHash, voteScope } from "../scope.js";
 import type { PackedProof } from "../types.js";
 import {
-  createVoteVerifier,
+  createProofVerifier,
   g2MembershipTest,
   verifyVote,
   type Bn128,
   type ProposalToVerify,
   type VerificationKeyJson,
   type VoteToVerify,
-  type VoteVerifier,
+  type ProofVerifier,
 } from "../verify.js";
 import { ethers } from "../../test/zone-fixture.js";
 
@@ -67,9 +67,9 @@ const withPoints = (item: VoteToVerify, change: (points: PackedProof) => void): 
   return { ...item, vote: { ...item.vote, points } };
 };
 
-describe("createVoteVerifier", function () {
+describe("createProofVerifier", function () {
   let curve: TestCurve;
-  let verifier: VoteVerifier;
+  let verifier: ProofVerifier;
   /** Votes of all 8 citizens of an 8-member group (depth 3) on proposal 1. */
   let eight: VoteToVerify[];
   /** Votes of all 3 citizens of a 3-member group (depth 2) on proposal 2. */
@@ -147,7 +147,7 @@ describe("createVoteVerifier", function () {
     }
     expect([groupOfEight.depth, groupOfThree.depth]).to.deep.equal([3, 2]);
     curve = await curves.getCurveFromName("bn128", { singleThread: true });
-    verifier = await createVoteVerifier();
+    verifier = await createProofVerifier();
   });
 
   after(async function () {
@@ -396,14 +396,14 @@ describe("createVoteVerifier", function () {
 
   it("verifies with keys from an injected source, as a browser gives them, and refuses a key of the wrong shape", async function () {
     const asked: number[] = [];
-    const injected = await createVoteVerifier({
+    const injected = await createProofVerifier({
       loadVerificationKey: (depth) => {
         asked.push(depth);
         const json = readFileSync(semaphoreArtifacts(depth).verificationKey, "utf8");
         return Promise.resolve(JSON.parse(json) as VerificationKeyJson);
       },
     });
-    const truncated = await createVoteVerifier({
+    const truncated = await createProofVerifier({
       loadVerificationKey: (depth) => {
         const json = JSON.parse(
           readFileSync(semaphoreArtifacts(depth).verificationKey, "utf8"),
@@ -426,7 +426,7 @@ describe("createVoteVerifier", function () {
   });
 
   it("cannot be used once terminated", async function () {
-    const stopped = await createVoteVerifier();
+    const stopped = await createProofVerifier();
     await stopped.terminate();
     const outcome = await stopped.verifyVotes(eight).then(
       () => "resolved",

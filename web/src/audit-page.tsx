@@ -30,11 +30,11 @@ export function AuditPage({ config, zone, zoneName }: { config: WebConfig; zone:
     };
     try {
       log("loading the audit and the proof verifier");
-      const [{ auditZone }, { createVoteVerifier }] = await Promise.all([
+      const [{ auditZone }, { createProofVerifier }] = await Promise.all([
         import("../../sdk/audit/index.js"),
         import("../../sdk/verify.js"),
       ]);
-      const verifier = await createVoteVerifier({
+      const verifier = await createProofVerifier({
         loadVerificationKey: (depth) => loadVerificationKey(depth, document.baseURI),
       });
       try {
