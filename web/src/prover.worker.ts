@@ -53,6 +53,19 @@ function zoneContract(target: ZoneTarget) {
   return Zone__factory.connect(target.zone, provider);
 }
 
+/** The zone over the RPC, to rebuild a group the relayer's member list cannot give. */
+function requireZone(target: ZoneTarget, why = "the relayer's member list has removed members") {
+  const zone = zoneContract(target);
+  if (!zone) throw new Error(`${why}, and no RPC URL is configured to rebuild the group from the chain`);
+  return zone;
+}
+
+/** Tells the page, then loads the proving files for `depth` and checks them against their hashes. */
+async function stageArtifacts(jobId: number, depth: number, base: string): Promise<void> {
+  post({ type: "stage", jobId, stage: "artifacts", detail: `loading and checking the depth-${depth} keys` });
+  await artifacts(depth, base);
+}
+
 /** The group of `members` (a relayer's list), with removed leaves ("0") kept as empty leaves. */
 function groupOf(members: readonly string[]): Group | undefined {
   if (members.includes("0")) return undefined; // a removal: only the events say when it happened
@@ -76,12 +89,7 @@ async function snapshotGroup(target: ZoneTarget, members: string[], proposal: Sn
       if (group.root === expected) return group;
     }
   }
-  const zone = zoneContract(target);
-  if (!zone) {
-    throw new Error(
-      "the relayer's member list does not match this proposal's snapshot, and no RPC URL is configured",
-    );
-  }
+  const zone = requireZone(target, "the relayer's member list does not match this proposal's snapshot");
   post({
     type: "stage",
     jobId: currentJob,
@@ -114,13 +122,7 @@ async function prepareVotes(request: Extract<ProverRequest, { type: "prepareVote
       `the snapshot group has depth ${depth}, the proposal says ${request.proposal.snapshotDepth}`,
     );
   }
-  post({
-    type: "stage",
-    jobId: request.jobId,
-    stage: "artifacts",
-    detail: `loading and checking the depth-${depth} keys`,
-  });
-  await artifacts(depth, request.base);
+  await stageArtifacts(request.jobId, depth, request.base);
   const prover = proverFor(request.base);
   const context = {
     chainId: BigInt(request.chainId),
@@ -146,18 +148,11 @@ async function prepareProposal(request: Extract<ProverRequest, { type: "prepareP
   const identity = importIdentity(request.identity);
   post({ type: "stage", jobId: request.jobId, stage: "syncing", detail: "syncing the group" });
   const group =
-    groupOf(request.members) ??
-    (await rebuildGroup(zoneContract(request)!, { fromBlock: request.fromBlock }));
+    groupOf(request.members) ?? (await rebuildGroup(requireZone(request), { fromBlock: request.fromBlock }));
   if (group.indexOf(identity.commitment) < 0)
     throw new Error("This identity is not a citizen of the zone yet.");
   const depth = proofDepth(group);
-  post({
-    type: "stage",
-    jobId: request.jobId,
-    stage: "artifacts",
-    detail: `loading and checking the depth-${depth} keys`,
-  });
-  await artifacts(depth, request.base);
+  await stageArtifacts(request.jobId, depth, request.base);
   post({ type: "stage", jobId: request.jobId, stage: "proving", detail: "proving the proposal" });
   const options = request.options.map((actions) =>
     actions.map((action) => ({ ...action, value: BigInt(action.value) })),
