@@ -26,6 +26,7 @@ import { goodsId, payEther, setRules } from "../sdk/actions.js";
 import { describeProposal } from "../sdk/describe.js";
 import { siblingsOf } from "../web/src/decisions.js";
 import { MEASURES } from "../web/src/proposals.js";
+import { unusedPort } from "./ports.js";
 import { TEST_RULES, bob, carol, ethers, proposeAs } from "./zone-fixture.js";
 
 const CHROMIUM = "/usr/bin/chromium";
@@ -44,11 +45,7 @@ const PASSPHRASE = "correct horse battery staple";
 
 /** A port with nothing listening: the first relayer in the app's list, so every call fails over. */
 async function deadRelayerUrl(): Promise<string> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise((resolve) => probe.close(resolve));
-  return `http://127.0.0.1:${port}`;
+  return `http://127.0.0.1:${await unusedPort()}`;
 }
 
 type RelayedProposal = Record<string, unknown> & { id: string };
