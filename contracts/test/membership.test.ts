@@ -57,6 +57,31 @@ async function replacementQueued() {
   return { ...world, ...queued };
 }
 
+/** A queued removal or replacement (`fixture`), executed: approved, not applied yet. */
+async function executed(fixture: typeof removalQueued | typeof replacementQueued) {
+  const world = await loadFixture(fixture);
+  await (await world.zone.execute(world.proposalId, world.actions)).wait();
+  return world;
+}
+
+/**
+ * Admits a citizen after the vote (siblings computed when the proposal was made would now be stale),
+ * then executes: the execution, and the end of its approval's validity.
+ */
+async function executeAfterAnAdmission(world: Awaited<ReturnType<typeof removalQueued>>) {
+  await (await world.zone.connect(world.registrar).addMember(outsider.commitment)).wait();
+  const execution = await world.zone.execute(world.proposalId, world.actions);
+  await execution.wait();
+  return { execution, validUntil: BigInt(await time.latest()) + BigInt(TEST_RULES.executionWindow) };
+}
+
+/** Expects `sent` refused for applying no approved change of `commitment` into `replacement`. */
+async function expectNotApproved(zone: Zone, sent: Promise<unknown>, commitment: bigint, replacement = 0n) {
+  await expect(sent)
+    .to.be.revertedWithCustomError(zone, "ZoneChangeNotApproved")
+    .withArgs(commitment, replacement);
+}
+
 /** `commitment`'s Merkle siblings in the zone's group as its events say it is now. */
 async function freshSiblings(zone: Zone, commitment: bigint): Promise<bigint[]> {
   const group = await rebuildGroup(zone);
@@ -84,11 +109,8 @@ describe("approved removals and replacements", function () {
   it("removes a member with fresh siblings though a citizen was admitted after the vote", async function () {
     const world = await loadFixture(removalQueued);
     const { zone } = world;
-    await (await zone.connect(world.registrar).addMember(outsider.commitment)).wait();
-
-    const execution = zone.execute(world.proposalId, world.actions);
-    await expect(execution).to.emit(zone, "MemberRemovalApproved").and.not.to.emit(zone, "MemberRemoved");
-    const validUntil = BigInt(await time.latest()) + BigInt(TEST_RULES.executionWindow);
+    const { execution, validUntil } = await executeAfterAnAdmission(world);
+    await expect(execution).not.to.emit(zone, "MemberRemoved");
     expect(await zone.approvedChangeOf(dave.commitment)).to.deep.equal([0n, validUntil]);
     await expect(execution)
       .to.emit(zone, "MemberRemovalApproved")
@@ -107,10 +129,8 @@ describe("approved removals and replacements", function () {
   it("replaces a member's commitment the same way, and the new identity proves membership", async function () {
     const world = await loadFixture(replacementQueued);
     const { zone } = world;
-    await (await zone.connect(world.registrar).addMember(outsider.commitment)).wait();
-    const execution = zone.execute(world.proposalId, world.actions);
-    await expect(execution).to.emit(zone, "MemberUpdateApproved").and.not.to.emit(zone, "MemberUpdated");
-    const validUntil = BigInt(await time.latest()) + BigInt(TEST_RULES.executionWindow);
+    const { execution, validUntil } = await executeAfterAnAdmission(world);
+    await expect(execution).not.to.emit(zone, "MemberUpdated");
     await expect(execution)
       .to.emit(zone, "MemberUpdateApproved")
       .withArgs(world.proposalId, carol.commitment, newCarol.commitment, validUntil);
@@ -128,29 +148,25 @@ describe("approved removals and replacements", function () {
   });
 
   it("applies a change once, and never to the commitment admitted again", async function () {
-    const world = await loadFixture(removalQueued);
-    const { zone } = world;
-    await (await zone.execute(world.proposalId, world.actions)).wait();
+    const { zone, registrar } = await executed(removalQueued);
     const siblings = await freshSiblings(zone, dave.commitment);
     await (await zone.applyRemoval(dave.commitment, siblings)).wait();
-    await expect(zone.applyRemoval(dave.commitment, siblings))
-      .to.be.revertedWithCustomError(zone, "ZoneChangeNotApproved")
-      .withArgs(dave.commitment, 0n);
+    await expectNotApproved(zone, zone.applyRemoval(dave.commitment, siblings), dave.commitment);
 
-    await (await zone.connect(world.registrar).addMember(dave.commitment)).wait();
-    await expect(zone.applyRemoval(dave.commitment, await freshSiblings(zone, dave.commitment)))
-      .to.be.revertedWithCustomError(zone, "ZoneChangeNotApproved")
-      .withArgs(dave.commitment, 0n);
+    await (await zone.connect(registrar).addMember(dave.commitment)).wait();
+    await expectNotApproved(
+      zone,
+      zone.applyRemoval(dave.commitment, await freshSiblings(zone, dave.commitment)),
+      dave.commitment,
+    );
   });
 
   it("refuses stale or wrong siblings and keeps the approval for a correct attempt", async function () {
-    const world = await loadFixture(removalQueued);
-    const { zone } = world;
-    await (await zone.execute(world.proposalId, world.actions)).wait();
-    await (await zone.connect(world.registrar).addMember(outsider.commitment)).wait();
+    const { zone, registrar } = await executed(removalQueued);
+    await (await zone.connect(registrar).addMember(outsider.commitment)).wait();
     const before = await freshSiblings(zone, dave.commitment);
     // An admission lands first (a front-runner, or chance): the siblings computed before are stale.
-    await (await zone.connect(world.registrar).addMember(latecomer.commitment)).wait();
+    await (await zone.connect(registrar).addMember(latecomer.commitment)).wait();
     await expect(zone.applyRemoval(dave.commitment, before)).to.be.revertedWithCustomError(
       zone,
       "WrongSiblingNodes",
@@ -166,35 +182,35 @@ describe("approved removals and replacements", function () {
   });
 
   it("refuses a change other than the one approved", async function () {
-    const world = await loadFixture(replacementQueued);
-    const { zone } = world;
-    await (await zone.execute(world.proposalId, world.actions)).wait();
-    const siblings = await freshSiblings(zone, carol.commitment);
-    await expect(zone.applyRemoval(carol.commitment, siblings))
-      .to.be.revertedWithCustomError(zone, "ZoneChangeNotApproved")
-      .withArgs(carol.commitment, 0n);
-    await expect(zone.applyUpdate(carol.commitment, outsider.commitment, siblings))
-      .to.be.revertedWithCustomError(zone, "ZoneChangeNotApproved")
-      .withArgs(carol.commitment, outsider.commitment);
-    await expect(zone.applyRemoval(alice.commitment, await freshSiblings(zone, alice.commitment)))
-      .to.be.revertedWithCustomError(zone, "ZoneChangeNotApproved")
-      .withArgs(alice.commitment, 0n);
+    const { zone } = await executed(replacementQueued);
+    const [carols, alices] = [
+      await freshSiblings(zone, carol.commitment),
+      await freshSiblings(zone, alice.commitment),
+    ];
+    const refused: [Promise<unknown>, bigint, bigint][] = [
+      [zone.applyRemoval(carol.commitment, carols), carol.commitment, 0n],
+      [
+        zone.applyUpdate(carol.commitment, outsider.commitment, carols),
+        carol.commitment,
+        outsider.commitment,
+      ],
+      [zone.applyRemoval(alice.commitment, alices), alice.commitment, 0n],
+    ];
+    for (const [sent, commitment, replacement] of refused) {
+      await expectNotApproved(zone, sent, commitment, replacement);
+    }
   });
 
   it("cannot apply a replacement whose new commitment was admitted since the approval", async function () {
-    const world = await loadFixture(replacementQueued);
-    const { zone } = world;
-    await (await zone.execute(world.proposalId, world.actions)).wait();
-    await (await zone.connect(world.registrar).addMember(newCarol.commitment)).wait();
+    const { zone, registrar } = await executed(replacementQueued);
+    await (await zone.connect(registrar).addMember(newCarol.commitment)).wait();
     await expect(
       zone.applyUpdate(carol.commitment, newCarol.commitment, await freshSiblings(zone, carol.commitment)),
     ).to.be.revertedWithCustomError(zone, "LeafAlreadyExists");
   });
 
   it("lets an approval lapse one execution window after the execution", async function () {
-    const world = await loadFixture(removalQueued);
-    const { zone } = world;
-    await (await zone.execute(world.proposalId, world.actions)).wait();
+    const { zone } = await executed(removalQueued);
     const { validUntil } = await zone.approvedChangeOf(dave.commitment);
     const siblings = await freshSiblings(zone, dave.commitment);
     await time.setNextBlockTimestamp(validUntil + 1n);
@@ -248,9 +264,8 @@ describe("approved removals and replacements", function () {
   });
 
   it("lets a member removed after a proposal's snapshot vote on that proposal (a documented limit)", async function () {
-    const world = await loadFixture(removalQueued);
+    const world = await executed(removalQueued);
     const { zone } = world;
-    await (await zone.execute(world.proposalId, world.actions)).wait();
     // Made between approval and application: dave is in its snapshot.
     const proposalId = await proposeAs(world, bob, [[]], "Made before the removal was applied");
     const snapshot = await rebuildGroup(zone, { untilProposal: proposalId });

@@ -3,11 +3,8 @@ import { Identity } from "@semaphore-protocol/identity";
 import type { Group } from "@semaphore-protocol/group";
 import { removeMember, updateMember } from "../actions.js";
 import { applyApprovedChange, applyApprovedChanges, approvedMembershipChanges } from "../membership.js";
-import { VoteOption } from "../constants.js";
 import type { Zone } from "../contracts.js";
-import type { ZoneAction } from "../types.js";
 import { rebuildGroup } from "../group.js";
-import { proveVote } from "../proof.js";
 import {
   TEST_RULES,
   alice,
@@ -18,6 +15,7 @@ import {
   loadFixture,
   time,
   proposeAs,
+  queuePassedProposal,
   type ZoneWorld,
 } from "../../test/zone-fixture.js";
 
@@ -45,22 +43,6 @@ async function expectSameTree(group: Group, zone: Zone): Promise<void> {
   expect(group.root).to.equal(root);
   expect(BigInt(group.depth)).to.equal(depth);
   expect(BigInt(group.size)).to.equal(size);
-}
-
-/** Alice proposes `actions` and votes For, which passes under RULES; queued, its timelock over. */
-async function queueWithAlicesVote(world: ZoneWorld, actions: ZoneAction[], description: string) {
-  const proposalId = await proposeAs(world, alice, [actions], description);
-  const vote = await proveVote(alice, await rebuildGroup(world.zone, { untilProposal: proposalId }), {
-    chainId: world.chainId,
-    zone: world.zoneAddress,
-    proposalId,
-    option: VoteOption.For,
-  });
-  await (await world.zone.castVote(proposalId, vote.option, vote.nullifier, vote.points)).wait();
-  await time.increase(RULES.votingPeriod);
-  await (await world.zone.queue(proposalId)).wait();
-  await time.increase(RULES.executionDelay);
-  return proposalId;
 }
 
 describe("rebuildGroup", function () {
@@ -130,7 +112,15 @@ describe("rebuildGroup", function () {
       removeMember(world.zoneAddress, carol.commitment),
     ];
 
-    const proposalId = await queueWithAlicesVote(world, actions, "Recover bob's identity; carol moved away");
+    // Alice's vote alone passes under RULES.
+    const { proposalId } = await queuePassedProposal(
+      world,
+      [actions],
+      "Recover bob's identity; carol moved away",
+      {
+        voters: [alice],
+      },
+    );
     await (await world.zone.connect(world.registrar).addMember(erin.commitment)).wait();
     await (await world.zone.execute(proposalId, actions)).wait();
 
@@ -170,7 +160,9 @@ describe("rebuildGroup", function () {
   it("leaves out approvals that lapsed, and says so when asked to apply one", async function () {
     const world = await loadFixture(zoneWithThreeCitizens);
     const actions = [removeMember(world.zoneAddress, carol.commitment)];
-    const proposalId = await queueWithAlicesVote(world, actions, "Carol moved away");
+    const { proposalId } = await queuePassedProposal(world, [actions], "Carol moved away", {
+      voters: [alice],
+    });
     await (await world.zone.execute(proposalId, actions)).wait();
     expect(await approvedMembershipChanges(world.zone)).to.have.length(1);
     await time.increase(RULES.executionWindow);
