@@ -182,6 +182,16 @@ export class CommandContext {
     return BigInt(value);
   }
 
+  /** Identity commitments (decimal) from a repeatable flag, each value also comma-separated. */
+  commitments(flag: string): bigint[] {
+    const values = ((this.flags[flag] as string[] | undefined) ?? []).flatMap((value) => value.split(","));
+    return values.map((value) => {
+      if (!/^\d+$/.test(value.trim()))
+        throw new UsageError(`--${flag}: "${value}" is not a decimal identity commitment`);
+      return BigInt(value.trim());
+    });
+  }
+
   address(flag: string, fallback?: string): string {
     const value = this.text(flag) ?? fallback;
     if (value === undefined) throw new UsageError(`--${flag} is required`);

@@ -5,6 +5,7 @@
  */
 import { AbiCoder, ZeroAddress, getAddress, keccak256 } from "ethers";
 import { BPS, ERC20, GOODS, SERVICES, TRADE, ZONE } from "./abis.js";
+import { SNARK_SCALAR_FIELD } from "./constants.js";
 import type { ZoneAction, ZoneRules } from "./types.js";
 
 /** A call from the zone to itself. Callers encode `data` with ZONE, whose typings check the arguments. */
@@ -19,6 +20,13 @@ function requirePositive(amount: bigint, what: string): void {
 function requireBps(bps: number, what: string): void {
   if (!Number.isInteger(bps) || bps < 0 || bps > BPS) {
     throw new RangeError(`${what} must be an integer from 0 to ${BPS} basis points, got ${bps}`);
+  }
+}
+
+/** A group leaf: neither 0 (an empty leaf) nor beyond the field (never a leaf). */
+function requireCommitment(commitment: bigint, what: string): void {
+  if (commitment <= 0n || commitment >= SNARK_SCALAR_FIELD) {
+    throw new RangeError(`${what} must be an identity commitment, from 1 to r - 1, got ${commitment}`);
   }
 }
 
@@ -61,24 +69,24 @@ export function addMembers(zone: string, commitments: readonly bigint[]): ZoneAc
 }
 
 /**
- * Removes a citizen. `siblings` is the citizen's Merkle proof in the tree as it will be when the
- * action runs (group.generateMerkleProof(index).siblings), so it goes stale if the tree changes.
+ * Removes a citizen. The vote approves the removal by commitment; once the proposal has run, anyone
+ * applies it, within its execution window, with Merkle siblings of the tree as it is then
+ * (`applyApprovedChange` in membership.ts), so admissions before execution cannot make it fail.
  */
-export function removeMember(zone: string, commitment: bigint, siblings: readonly bigint[]): ZoneAction {
-  return zoneCall(zone, ZONE.encodeFunctionData("removeMember", [commitment, [...siblings]]));
+export function removeMember(zone: string, commitment: bigint): ZoneAction {
+  requireCommitment(commitment, "commitment");
+  return zoneCall(zone, ZONE.encodeFunctionData("approveRemoval", [commitment]));
 }
 
-/** Replaces a citizen's commitment (a lost or compromised identity); `siblings` as for removeMember. */
-export function updateMember(
-  zone: string,
-  oldCommitment: bigint,
-  newCommitment: bigint,
-  siblings: readonly bigint[],
-): ZoneAction {
-  return zoneCall(
-    zone,
-    ZONE.encodeFunctionData("updateMember", [oldCommitment, newCommitment, [...siblings]]),
-  );
+/**
+ * Replaces a citizen's commitment (a lost or compromised identity): approved by the vote, applied by
+ * anyone afterwards, as for removeMember.
+ */
+export function updateMember(zone: string, oldCommitment: bigint, newCommitment: bigint): ZoneAction {
+  requireCommitment(oldCommitment, "oldCommitment");
+  requireCommitment(newCommitment, "newCommitment");
+  if (newCommitment === oldCommitment) throw new RangeError("newCommitment must differ from oldCommitment");
+  return zoneCall(zone, ZONE.encodeFunctionData("approveUpdate", [oldCommitment, newCommitment]));
 }
 
 /** Hands admission to `registrar`; the zero address leaves admission to proposals alone. */

@@ -107,10 +107,11 @@ function describeZoneCall(data: string, context: DescribeContext): string | unde
       const commitments = (args[0] as Result).toArray() as bigint[];
       return `add ${plural(commitments.length, "citizen")} to the zone: ${commitments.join(", ")}`;
     }
-    case "removeMember":
-      return `remove citizen ${String(args[0])} from the zone`;
-    case "updateMember":
-      return `replace citizen ${String(args[0])} with ${String(args[1])}`;
+    // The vote approves; the group changes when someone applies it after execution (applyRemoval).
+    case "approveRemoval":
+      return `remove citizen ${String(args[0])} from the zone (applied by anyone after execution)`;
+    case "approveUpdate":
+      return `replace citizen ${String(args[0])} with ${String(args[1])} (applied by anyone after execution)`;
     case "setRegistrar": {
       const registrar = getAddress(args[0] as string);
       if (registrar === ZeroAddress) return "remove the zone's registrar: only proposals admit citizens";

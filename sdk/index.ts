@@ -7,6 +7,7 @@ export * from "./artifacts.js";
 export * from "./proof.js";
 export { createProver, type ArtifactLoader, type SnarkArtifacts } from "./prove.js";
 export * from "./group.js";
+export * from "./membership.js";
 export * from "./contracts.js";
 export * from "./prover-threads.js";
 export * from "./identity.js";

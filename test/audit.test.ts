@@ -13,6 +13,7 @@ import {
   proveDividendClaim,
   proveVote,
   rebuildGroup,
+  removeMember,
   zoneAt,
   ZoneFactory__factory,
   type AuditCheck,
@@ -27,6 +28,7 @@ import {
   carol,
   citizens,
   connection,
+  createSecondZone,
   dave,
   deployZoneWithCitizens,
   ethers,
@@ -43,6 +45,7 @@ const CLAIMANT = "0x000000000000000000000000000000000000CAFE";
 const newcomer = new Identity("zonedao-audit-newcomer");
 const VOTE_CAST = id("VoteCast(uint256,uint256,uint256)");
 const MEMBER_ADDED = id("MemberAdded(uint256,uint256,uint256)");
+const REMOVAL_APPROVED = id("MemberRemovalApproved(uint256,uint256,uint256)");
 const abi = AbiCoder.defaultAbiCoder();
 
 /** Proves each voter's vote for `options[k]` on `proposalId` and submits them in one castVotes. */
@@ -364,5 +367,26 @@ describe("auditZone", function () {
       findings(report, "executions", `proposal ${rejected} executed, but the recount says it did not pass`),
     ).to.have.length(1);
     expect(findings(report, "executions", `proposal ${rejected} queued at`)).to.have.length(1);
+  });
+
+  it("checks each removal against the approval its proposal's execution recorded", async function () {
+    const quarry = await createSecondZone(world, { name: "Quarry" });
+    await passProposal(quarry, [[removeMember(quarry.zoneAddress, dave.commitment)]], "Dave moved away");
+    // Applied by someone who is neither the zone nor its registrar, after an admission.
+    await (await quarry.zone.connect(world.registrar).addMember(newcomer.commitment)).wait();
+    const group = await rebuildGroup(quarry.zone);
+    const siblings = group.generateMerkleProof(group.indexOf(dave.commitment)).siblings;
+    await (await quarry.zone.connect(world.deployer).applyRemoval(dave.commitment, siblings)).wait();
+    const auditQuarry = () => auditZone(provider, quarry.zoneAddress, { fromBlock, verifier });
+
+    const report = await auditQuarry();
+    expect(report.ok, formatAuditReport(report)).to.equal(true);
+
+    node.tampering.logs = (logs: RpcLog[]) => logs.filter((log) => log.topics[0] !== REMOVAL_APPROVED);
+    const forged = await auditQuarry();
+    expect(forged.ok).to.equal(false);
+    expect(
+      findings(forged, "group", `MemberRemoved of commitment ${dave.commitment} applies no change`),
+    ).to.have.length(1);
   });
 });

@@ -8,7 +8,13 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Wallet, parseEther } from "ethers";
-import { Identity, exportIdentity, parseDeployment, type DeploymentFile } from "../sdk/index.js";
+import {
+  Identity,
+  exportIdentity,
+  parseDeployment,
+  removeMember,
+  type DeploymentFile,
+} from "../sdk/index.js";
 import { startRpcBridge, type RpcBridge } from "./rpc-bridge.js";
 import { ethers, time } from "./zone-fixture.js";
 
@@ -71,6 +77,7 @@ describe("zonedao CLI", function () {
         "zone create",
         "zone show",
         "member add",
+        "member apply",
         "identity new",
         "identity show",
         "propose",
@@ -358,6 +365,71 @@ describe("zonedao CLI", function () {
       ]);
       expect(closed.code).to.equal(1);
       expect(closed.stderr).to.include("proposal 1 is Executed: it is not open for votes");
+    });
+
+    it("removes a citizen: the vote approves it, execute applies it though a citizen joined meanwhile", async function () {
+      const [voter, proposer] = citizens.map((citizen) => exportIdentity(citizen));
+      const actionsFile = join(mkdtempSync(join(tmpdir(), "zonedao-cli-remove-")), "remove.json");
+      const removal = removeMember(zone, citizens[2]!.commitment);
+      writeFileSync(actionsFile, JSON.stringify([[{ ...removal, value: removal.value.toString() }]]));
+      const inZone = ["--deployment", deploymentPath, "--zone", zone, "--key", key];
+      const { proposalId } = await zonedaoJson<{ proposalId: string }>([
+        "propose",
+        ...inZone,
+        "--identity",
+        proposer!,
+        "--description",
+        "Our third citizen moved away",
+        "--actions",
+        actionsFile,
+      ]);
+      for (const identity of [voter!, proposer!]) {
+        await zonedaoJson([
+          "vote",
+          ...inZone,
+          "--proposal",
+          proposalId,
+          "--option",
+          "for",
+          "--identity",
+          identity,
+        ]);
+      }
+      await time.increaseTo((await zoneView(zone, BigInt(proposalId))).voteEnd);
+      await zonedaoJson(["execute", ...inZone, "--proposal", proposalId]);
+      // Siblings computed when the proposal was made would now be stale; execute computes its own.
+      const newcomer = new Identity();
+      await zonedaoJson(["member", "add", ...inZone, "--commitment", newcomer.commitment.toString()]);
+      await time.increase(61);
+      const executed = await zonedaoJson<{ state: string; applied: { identityCommitment: string }[] }>([
+        "execute",
+        ...inZone,
+        "--proposal",
+        proposalId,
+      ]);
+      expect(executed.state).to.equal("Executed");
+      expect(executed.applied.map((change) => change.identityCommitment)).to.deep.equal([
+        citizens[2]!.commitment.toString(),
+      ]);
+      const { zoneAt } = await import("../sdk/index.js");
+      expect(await zoneAt(zone, ethers.provider).isMember(citizens[2]!.commitment)).to.equal(false);
+      const shown = await zonedaoJson<{ citizens: string }>(["zone", "show", ...inZone.slice(0, 4)]);
+      expect(shown.citizens).to.equal("3");
+
+      const nothing = await zonedao(["member", "apply", ...inZone]);
+      expect(nothing.code, nothing.stderr).to.equal(0);
+      expect(nothing.stdout).to.include(`no approved change is waiting in ${zone}`);
+      const gone = await zonedao([
+        "member",
+        "apply",
+        ...inZone,
+        "--commitment",
+        citizens[2]!.commitment.toString(),
+      ]);
+      expect(gone.code).to.equal(1);
+      expect(gone.stderr).to.include(
+        `no removal or replacement of citizen ${citizens[2]!.commitment} is approved`,
+      );
     });
 
     it("audits the zone from chain data alone and exits 0 when everything holds", async function () {

@@ -24,7 +24,6 @@ import {
 import { toBeHex } from "ethers";
 import { goodsId, payEther, setRules } from "../sdk/actions.js";
 import { describeProposal } from "../sdk/describe.js";
-import { siblingsOf } from "../web/src/decisions.js";
 import { MEASURES } from "../web/src/proposals.js";
 import { unusedPort } from "./ports.js";
 import { TEST_RULES, bob, carol, ethers, proposeAs } from "./zone-fixture.js";
@@ -473,31 +472,6 @@ describe("web app (Chromium)", function () {
       await unchecked.close();
     }
     expect(browserErrors).to.deep.equal([]);
-  });
-
-  it("computes a removal's Merkle siblings from the relayer's member list, also after a removal", async function () {
-    // The zone alone may remove a citizen: the test speaks as the zone, with static calls first.
-    await ethers.provider.send("hardhat_impersonateAccount", [world.zoneAddress]);
-    await ethers.provider.send("hardhat_setBalance", [world.zoneAddress, "0xde0b6b3a7640000"]);
-    const asZone = world.zone.connect(await ethers.getSigner(world.zoneAddress));
-    const members = async () =>
-      (
-        (await (await fetch(`${relayerUrl}/v1/zones/${world.zoneAddress}/members`)).json()) as {
-          members: string[];
-        }
-      ).members;
-    const before = await members();
-    const [first, second] = [BigInt(before[0]!), BigInt(before.at(-1)!)];
-    await (await asZone.removeMember(first, siblingsOf(before, first))).wait();
-    let after = before;
-    for (let tries = 0; tries < 100 && !after.includes("0"); tries++) {
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      after = await members();
-    }
-    expect(after[0]).to.equal("0");
-    // With an empty leaf in the tree: the zone accepts the siblings (a wrong one would revert).
-    await asZone.removeMember.staticCall(second, siblingsOf(after, second));
-    expect(() => siblingsOf(after, 7n)).to.throw("not in the zone's group");
   });
 });
 

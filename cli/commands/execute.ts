@@ -1,8 +1,12 @@
-/** `zonedao execute`: anyone moves a passed proposal on: queue it, then run it after the timelock. */
+/**
+ * `zonedao execute`: anyone moves a passed proposal on: queue it, then run it after the timelock,
+ * then apply the removals and replacements it approved.
+ */
 import { executableActions, readProposals } from "../../sdk/index.js";
 import { CommandError, existingProposal, formatTime } from "../context.js";
 import { common, signing, zoneFlag, type Command } from "../flags.js";
 import { shortError } from "../refusals.js";
+import { applyApproved } from "./member-apply.js";
 
 export const execute: Command = {
   name: "execute",
@@ -10,7 +14,9 @@ export const execute: Command = {
   usage: `zonedao execute --zone ZONE --proposal ID --key KEY
 
 A Succeeded proposal is queued (its timelock starts); a Queued one whose timelock is over runs its
-winning option's actions, exactly as proposed. Anyone may do either.`,
+winning option's actions, exactly as proposed, then applies the removals and replacements of citizens
+they approved (as \`zonedao member apply\` does), each with the group's Merkle siblings of that moment.
+Anyone may do any of it.`,
   options: { ...common, ...signing, ...zoneFlag, proposal: { type: "string" } },
   async run(context) {
     const proposalId = context.uint("proposal");
@@ -39,19 +45,26 @@ winning option's actions, exactly as proposed. Anyone may do either.`,
       throw new CommandError(`cannot find proposal ${proposalId}'s ProposalCreated event`);
     const [option] = await zone.winningOption(proposalId);
     const actions = executableActions(created.options, option);
+    let txHash: string | undefined;
     try {
-      const receipt = await (await zone.connect(signer).execute(proposalId, [...actions])).wait();
-      context.print(
-        {
-          proposalId: proposalId.toString(),
-          state: "Executed",
-          option: option.toString(),
-          txHash: receipt?.hash,
-        },
-        `proposal ${proposalId} executed (option ${option}; tx ${receipt?.hash})`,
-      );
+      txHash = (await (await zone.connect(signer).execute(proposalId, [...actions])).wait())?.hash;
     } catch (error) {
       throw new CommandError(`execution failed: ${shortError(error)}`);
+    }
+    // The vote approved them; the group changes only when they are applied, and anyone may.
+    const { applied, lines, failures } = await applyApproved(zone, signer, {
+      fromBlock: createdBlock,
+      proposalId,
+    });
+    context.print(
+      { proposalId: proposalId.toString(), state: "Executed", option: option.toString(), txHash, applied },
+      [`proposal ${proposalId} executed (option ${option}; tx ${txHash})`, ...lines].join("\n"),
+    );
+    if (failures.length > 0) {
+      throw new CommandError(
+        `proposal ${proposalId} was executed, but its approved changes could not all be applied (${failures.join("; ")}); ` +
+          "retry within its execution window with `zonedao member apply`",
+      );
     }
   },
 };

@@ -6,6 +6,7 @@ import { execute } from "./execute.js";
 import { identityNew } from "./identity-new.js";
 import { identityShow } from "./identity-show.js";
 import { memberAdd } from "./member-add.js";
+import { memberApply } from "./member-apply.js";
 import { propose } from "./propose.js";
 import { relayer } from "./relayer.js";
 import { vote } from "./vote.js";
@@ -17,6 +18,7 @@ export const commands: readonly Command[] = [
   zoneCreate,
   zoneShow,
   memberAdd,
+  memberApply,
   identityNew,
   identityShow,
   propose,

@@ -16,14 +16,8 @@ Each C is an identity commitment (decimal), as \`zonedao identity show\` prints 
     commitment: { type: "string", multiple: true },
   },
   async run(context) {
-    const commitments = ((context.flags.commitment as string[] | undefined) ?? []).flatMap((value) =>
-      value.split(","),
-    );
+    const commitments = context.commitments("commitment");
     if (commitments.length === 0) throw new UsageError("--commitment is required");
-    for (const commitment of commitments) {
-      if (!/^\d+$/.test(commitment.trim()))
-        throw new UsageError(`--commitment: "${commitment}" is not a decimal identity commitment`);
-    }
     const { address, zone } = await context.zone();
     const signer = await context.signer();
     const registrar = await zone.registrar();
@@ -33,9 +27,7 @@ Each C is an identity commitment (decimal), as \`zonedao identity show\` prints 
       );
     }
     try {
-      const receipt = await (
-        await zone.connect(signer).addMembers(commitments.map((c) => BigInt(c.trim())))
-      ).wait();
+      const receipt = await (await zone.connect(signer).addMembers(commitments)).wait();
       context.print(
         { zone: address, added: commitments, txHash: receipt?.hash },
         `added ${commitments.length} citizen(s) to ${address} (tx ${receipt?.hash})`,

@@ -224,6 +224,13 @@ abstract contract ZoneGovernance is ZoneMembership, ReentrancyGuard {
         return _executingProposal;
     }
 
+    /// @dev The zone calls itself only from {execute}, so an approval always has a proposal here, and
+    /// lasts as long as that proposal's rules gave it to execute.
+    function _executingProposalWindow() internal view override returns (uint256 proposalId, uint256 window) {
+        proposalId = _executingProposal;
+        window = _proposals[proposalId].executionWindow;
+    }
+
     /// @inheritdoc IZone
     function cancel(uint256 proposalId) external onlySelf {
         ProposalState current = state(proposalId);

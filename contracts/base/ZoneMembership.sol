@@ -3,10 +3,14 @@ pragma solidity ^0.8.28;
 
 import {InternalLeanIMT, LeanIMTData} from "@zk-kit/lean-imt.sol/InternalLeanIMT.sol";
 import {IZone} from "../interfaces/IZone.sol";
+import {ZoneScopes} from "../libraries/ZoneScopes.sol";
 
 /// @title The zone's citizens: a Semaphore v4 compatible group (a LeanIMT of identity commitments).
 /// @dev The tree is the one @semaphore-protocol/group builds in JavaScript, so both compute the same
 /// roots. Admission is checked off chain by the registrar; every other change needs a passed proposal.
+/// A removal or replacement takes two steps: the proposal approves it, then anyone applies it with
+/// Merkle siblings of the tree as it is then (siblings fixed at proposal time go stale with the
+/// next admission, so a one-step change could fail after its vote).
 abstract contract ZoneMembership is IZone {
     using InternalLeanIMT for LeanIMTData;
 
@@ -18,6 +22,7 @@ abstract contract ZoneMembership is IZone {
     uint256 internal _memberCount;
     address public registrar;
     mapping(uint256 root => uint256 validUntil) internal _replacedRootValidUntil;
+    mapping(uint256 identityCommitment => ApprovedChange) internal _approvedChanges;
 
     modifier onlySelf() {
         if (msg.sender != address(this)) revert ZoneCallerIsNotTheZone(msg.sender);
@@ -33,6 +38,10 @@ abstract contract ZoneMembership is IZone {
 
     /// @dev Hook: whether `caller` may admit members on behalf of a parent zone (internal DAOs).
     function _isParentAuthority(address caller) internal view virtual returns (bool);
+
+    /// @dev Hook: the proposal executing now and its execution window, which an approval it records
+    /// lasts for.
+    function _executingProposalWindow() internal view virtual returns (uint256 proposalId, uint256 window);
 
     /// @inheritdoc IZone
     function addMember(uint256 identityCommitment) external onlyRegistrarOrSelf {
@@ -54,26 +63,56 @@ abstract contract ZoneMembership is IZone {
     }
 
     /// @inheritdoc IZone
-    function updateMember(
+    function approveRemoval(uint256 identityCommitment) external onlySelf {
+        // A commitment not in the tree now could be admitted later: an approval must never wait for it.
+        if (!_group._has(identityCommitment)) revert ZoneNotAMember(identityCommitment);
+        (uint256 proposalId, uint256 validUntil) = _recordApproval(identityCommitment, 0);
+        emit MemberRemovalApproved(proposalId, identityCommitment, validUntil);
+    }
+
+    /// @inheritdoc IZone
+    function approveUpdate(uint256 identityCommitment, uint256 newIdentityCommitment) external onlySelf {
+        if (!_group._has(identityCommitment)) revert ZoneNotAMember(identityCommitment);
+        // 0 would empty the leaf without counting a member out; a value >= r cannot be a leaf. Both
+        // would only fail when applied: refuse them while the execution can still be retried.
+        if (newIdentityCommitment == 0 || newIdentityCommitment >= ZoneScopes.SNARK_SCALAR_FIELD) {
+            revert ZoneInvalidIdentityCommitment(newIdentityCommitment);
+        }
+        if (_group._has(newIdentityCommitment)) revert ZoneAlreadyAMember(newIdentityCommitment);
+        (uint256 proposalId, uint256 validUntil) = _recordApproval(identityCommitment, newIdentityCommitment);
+        emit MemberUpdateApproved(proposalId, identityCommitment, newIdentityCommitment, validUntil);
+    }
+
+    /// @inheritdoc IZone
+    function applyRemoval(uint256 identityCommitment, uint256[] calldata siblings) external {
+        _useApproval(identityCommitment, 0);
+        uint256 previousRoot = _group._root();
+        uint256 index = _group._indexOf(identityCommitment);
+        // Wrong or stale siblings revert here (WrongSiblingNodes), leaving the approval unused.
+        uint256 root = _group._remove(identityCommitment, siblings);
+        --_memberCount;
+        _rootReplaced(previousRoot);
+        emit MemberRemoved(index, identityCommitment, root);
+    }
+
+    /// @inheritdoc IZone
+    function applyUpdate(
         uint256 identityCommitment,
         uint256 newIdentityCommitment,
         uint256[] calldata siblings
-    ) external onlySelf {
+    ) external {
+        _useApproval(identityCommitment, newIdentityCommitment);
         uint256 previousRoot = _group._root();
         uint256 index = _group._indexOf(identityCommitment);
+        // Also reverts if the new commitment was admitted since the approval (LeafAlreadyExists).
         uint256 root = _group._update(identityCommitment, newIdentityCommitment, siblings);
         _rootReplaced(previousRoot);
         emit MemberUpdated(index, identityCommitment, newIdentityCommitment, root);
     }
 
     /// @inheritdoc IZone
-    function removeMember(uint256 identityCommitment, uint256[] calldata siblings) external onlySelf {
-        uint256 previousRoot = _group._root();
-        uint256 index = _group._indexOf(identityCommitment);
-        uint256 root = _group._remove(identityCommitment, siblings);
-        --_memberCount;
-        _rootReplaced(previousRoot);
-        emit MemberRemoved(index, identityCommitment, root);
+    function approvedChangeOf(uint256 identityCommitment) external view returns (ApprovedChange memory) {
+        return _approvedChanges[identityCommitment];
     }
 
     /// @inheritdoc IZone
@@ -106,6 +145,32 @@ abstract contract ZoneMembership is IZone {
     function _requireRecentRoot(uint256 root) internal view {
         if (root == _group._root() && _group.size != 0) return;
         if (block.timestamp > _replacedRootValidUntil[root]) revert ZoneUnknownMerkleRoot(root);
+    }
+
+    /// @dev One approval per member: a later vote about the same member replaces an earlier one.
+    function _recordApproval(
+        uint256 identityCommitment,
+        uint256 newIdentityCommitment
+    ) private returns (uint256 proposalId, uint256 validUntil) {
+        uint256 window;
+        (proposalId, window) = _executingProposalWindow();
+        // As long as a passed proposal has to be executed: a decision nobody carries out lapses.
+        validUntil = block.timestamp + window;
+        _approvedChanges[identityCommitment] = ApprovedChange(newIdentityCommitment, validUntil);
+    }
+
+    /// @dev Checks that the vote approved exactly this change (a removal: `newIdentityCommitment` 0)
+    /// and that it has not lapsed, then clears it before the tree changes, so it applies once. A
+    /// member leaves the tree only through its own approval, which this clears, so an approval never
+    /// outlives the leaf it was made for (a commitment removed and admitted again starts with none).
+    function _useApproval(uint256 identityCommitment, uint256 newIdentityCommitment) private {
+        ApprovedChange storage approval = _approvedChanges[identityCommitment];
+        uint256 validUntil = approval.validUntil;
+        if (validUntil == 0 || approval.newIdentityCommitment != newIdentityCommitment) {
+            revert ZoneChangeNotApproved(identityCommitment, newIdentityCommitment);
+        }
+        if (block.timestamp > validUntil) revert ZoneApprovalExpired(identityCommitment, validUntil);
+        delete _approvedChanges[identityCommitment];
     }
 
     function _rootReplaced(uint256 previousRoot) private {

@@ -58,6 +58,13 @@ interface IZone {
         uint256[8] points;
     }
 
+    /// @notice A removal or replacement citizens voted for, waiting to be applied (see {applyRemoval},
+    /// {applyUpdate}). `validUntil` 0: none; `newIdentityCommitment` 0: a removal.
+    struct ApprovedChange {
+        uint256 newIdentityCommitment;
+        uint256 validUntil;
+    }
+
     /// @notice Why {castVotes} skipped a vote.
     enum VoteRejection {
         UnknownProposal,
@@ -112,6 +119,11 @@ interface IZone {
     error ZoneWrongProposalEpoch(uint256 epoch, uint256 currentEpoch);
     error ZoneProposalSlotOutOfRange(uint256 slot, uint256 proposalsPerEpoch);
     error ZoneGroupIsEmpty();
+    error ZoneNotAMember(uint256 identityCommitment);
+    error ZoneAlreadyAMember(uint256 identityCommitment);
+    error ZoneInvalidIdentityCommitment(uint256 identityCommitment);
+    error ZoneChangeNotApproved(uint256 identityCommitment, uint256 newIdentityCommitment);
+    error ZoneApprovalExpired(uint256 identityCommitment, uint256 validUntil);
     error ZoneTimelockNotOver(uint256 proposalId, uint256 eta);
     error ZoneActionsMismatch(uint256 proposalId);
     error ZoneActionFailed(uint256 index, bytes returnData);
@@ -136,6 +148,21 @@ interface IZone {
     );
     /// @notice Emitted when a member leaves the group; its leaf becomes 0.
     event MemberRemoved(uint256 index, uint256 identityCommitment, uint256 merkleTreeRoot);
+    /// @notice Emitted when proposal `proposalId` approves removing a member; the group is unchanged
+    /// until someone applies it ({applyRemoval}), which they may until `validUntil`.
+    event MemberRemovalApproved(
+        uint256 indexed proposalId,
+        uint256 indexed identityCommitment,
+        uint256 validUntil
+    );
+    /// @notice Emitted when proposal `proposalId` approves replacing a member's identity commitment;
+    /// the group is unchanged until someone applies it ({applyUpdate}), which they may until `validUntil`.
+    event MemberUpdateApproved(
+        uint256 indexed proposalId,
+        uint256 indexed identityCommitment,
+        uint256 newIdentityCommitment,
+        uint256 validUntil
+    );
     /// @notice Emitted when the address that admits citizens changes.
     event RegistrarChanged(address previousRegistrar, address newRegistrar);
     /// @notice Emitted when the zone's rules change.
@@ -205,17 +232,32 @@ interface IZone {
     /// @notice Adds several identity commitments. Registrar or a passed proposal only.
     function addMembers(uint256[] calldata identityCommitments) external;
 
-    /// @notice Replaces a member's identity commitment. Passed proposal only.
+    /// @notice Approves removing a member, to be applied by anyone with {applyRemoval} within the
+    /// executing proposal's execution window. Passed proposal only. Replaces any earlier approval
+    /// for the same member.
+    /// @dev Merkle siblings are not taken here: computed when the proposal is made, they would be
+    /// stale after any admission before execution. The applier computes them from the current tree.
+    function approveRemoval(uint256 identityCommitment) external;
+
+    /// @notice Approves replacing a member's identity commitment (a lost or stolen identity), to be
+    /// applied by anyone with {applyUpdate} within the executing proposal's execution window. Passed
+    /// proposal only. Replaces any earlier approval for the same member.
+    function approveUpdate(uint256 identityCommitment, uint256 newIdentityCommitment) external;
+
+    /// @notice Removes a member whose removal a passed proposal approved. Anyone may call it.
     /// @param siblings The member's Merkle proof siblings in the current tree.
-    function updateMember(
+    function applyRemoval(uint256 identityCommitment, uint256[] calldata siblings) external;
+
+    /// @notice Replaces a member's identity commitment as a passed proposal approved. Anyone may call it.
+    /// @param siblings The member's Merkle proof siblings in the current tree.
+    function applyUpdate(
         uint256 identityCommitment,
         uint256 newIdentityCommitment,
         uint256[] calldata siblings
     ) external;
 
-    /// @notice Removes a member. Passed proposal only.
-    /// @param siblings The member's Merkle proof siblings in the current tree.
-    function removeMember(uint256 identityCommitment, uint256[] calldata siblings) external;
+    /// @notice The approved, not yet applied, change of `identityCommitment` (validUntil 0: none).
+    function approvedChangeOf(uint256 identityCommitment) external view returns (ApprovedChange memory);
 
     /// @notice Changes the registrar (address(0) leaves admission to proposals). Passed proposal only.
     function setRegistrar(address newRegistrar) external;

@@ -1,6 +1,7 @@
 /**
  * Check 1, the group: rebuilt from the membership events in chain order, each event's index and
- * root against it, and every proposal's and dividend round's snapshot against the group then.
+ * root against it, every removal or replacement against the approval an executed proposal recorded
+ * for it, and every proposal's and dividend round's snapshot against the group then.
  */
 import { Group } from "@semaphore-protocol/group";
 import { MIN_TREE_DEPTH } from "../constants.js";
@@ -34,9 +35,35 @@ export function checkGroup(
   const states: GroupState[] = [];
   const rootOf = () => (group.size === 0 ? 0n : group.root);
   const at = (log: ZoneLog) => `block ${log.blockNumber}, tx ${log.txHash}`;
+  // The proposal each transaction executed, and the approvals not yet applied, by commitment.
+  const executedIn = new Map<string, bigint>();
+  const approvals = new Map<bigint, bigint>();
 
   for (const log of context.logs) {
     const { args } = log;
+    if (log.name === "ProposalExecuted") {
+      executedIn.set(log.txHash, arg(args, "proposalId"));
+      continue;
+    }
+    if (log.name === "MemberRemovalApproved" || log.name === "MemberUpdateApproved") {
+      checkApproval(log, executedIn, discrepancies);
+      const replacement = log.name === "MemberUpdateApproved" ? arg(args, "newIdentityCommitment") : 0n;
+      approvals.set(arg(args, "identityCommitment"), replacement);
+      continue;
+    }
+    if (log.name === "MemberUpdated" || log.name === "MemberRemoved") {
+      // Applied by anyone, so the vote shows only in the approval: one per change, used once. When
+      // it lapsed is the zone's clock, not rechecked here.
+      const commitment = arg(args, "identityCommitment");
+      const replacement = log.name === "MemberUpdated" ? arg(args, "newIdentityCommitment") : 0n;
+      if (approvals.get(commitment) !== replacement) {
+        discrepancies.push({
+          what: `${log.name} of commitment ${commitment} applies no change an executed proposal approved`,
+          evidence: at(log),
+        });
+      }
+      approvals.delete(commitment);
+    }
     try {
       if (log.name === "MemberAdded") {
         const index = arg(args, "index");
@@ -148,12 +175,28 @@ export function checkGroup(
     name: "group",
     description:
       "the group rebuilt from MemberAdded/MembersAdded/MemberUpdated/MemberRemoved in chain order; " +
-      "each event's root, and every proposal's and dividend round's snapshot (root, depth, eligibleCount)",
+      "each event's root, each removal or replacement against an approval an executed proposal recorded, " +
+      "and every proposal's and dividend round's snapshot (root, depth, eligibleCount)",
     items: changes + snapshots,
     discrepancies,
     // The end state is compared with the zone's merkleTree() and memberCount() in checkTallies.
   };
   return { check, groupStates: states };
+}
+
+/** An approval must be recorded by the execution of the proposal it names, in that transaction. */
+function checkApproval(
+  log: ZoneLog,
+  executedIn: ReadonlyMap<string, bigint>,
+  discrepancies: AuditDiscrepancy[],
+): void {
+  const proposalId = arg(log.args, "proposalId");
+  if (executedIn.get(log.txHash) !== proposalId) {
+    discrepancies.push({
+      what: `${log.name} names proposal ${proposalId}, but its transaction executed ${executedIn.get(log.txHash) ?? "no proposal"}`,
+      evidence: `block ${log.blockNumber}, tx ${log.txHash}`,
+    });
+  }
 }
 
 /** The index of the group's state current when the log at `order` happened; -1 before any change. */

@@ -24,6 +24,7 @@ import {
   updateMember,
   updateService,
 } from "../actions.js";
+import { SNARK_SCALAR_FIELD } from "../constants.js";
 import { describeAction, describeProposal } from "../describe.js";
 import { createIdentity, exportIdentity, identityFromSeed, importIdentity } from "../identity.js";
 import {
@@ -54,7 +55,6 @@ const rawTransfer = (token: string, to: string, amount: bigint): ZoneAction => (
 });
 const COMMITMENT = 8_765_432_109_876_543_210_987_654_321n;
 const OTHER_COMMITMENT = 1_234_567_890n;
-const SIBLINGS = [11n, 22n];
 
 const WHEAT = goodsId(CLINIC, "wheat");
 const EXPIRY = 1_893_456_000n; // 2030-01-01T00:00:00Z
@@ -434,15 +434,39 @@ describe("actions", function () {
       );
     });
 
-    it("removeMember removes a citizen", function () {
-      expect(describe_(removeMember(ZONE, COMMITMENT, SIBLINGS))).to.equal(
-        `remove citizen ${COMMITMENT} from the zone`,
+    it("removeMember approves a removal by commitment alone, applied after execution", function () {
+      const action = removeMember(ZONE, COMMITMENT);
+      expect(action).to.deep.equal({
+        target: ZONE,
+        value: 0n,
+        data: Zone__factory.createInterface().encodeFunctionData("approveRemoval", [COMMITMENT]),
+      });
+      expect(describe_(action)).to.equal(
+        `remove citizen ${COMMITMENT} from the zone (applied by anyone after execution)`,
       );
     });
 
-    it("updateMember replaces a citizen's commitment", function () {
-      expect(describe_(updateMember(ZONE, COMMITMENT, OTHER_COMMITMENT, SIBLINGS))).to.equal(
-        `replace citizen ${COMMITMENT} with ${OTHER_COMMITMENT}`,
+    it("updateMember approves a replacement, applied after execution", function () {
+      const action = updateMember(ZONE, COMMITMENT, OTHER_COMMITMENT);
+      expect(action.data).to.equal(
+        Zone__factory.createInterface().encodeFunctionData("approveUpdate", [COMMITMENT, OTHER_COMMITMENT]),
+      );
+      expect(describe_(action)).to.equal(
+        `replace citizen ${COMMITMENT} with ${OTHER_COMMITMENT} (applied by anyone after execution)`,
+      );
+    });
+
+    it("removeMember and updateMember refuse what can never be a member", function () {
+      expect(() => removeMember(ZONE, 0n)).to.throw(RangeError, "commitment must be an identity commitment");
+      expect(() => removeMember(ZONE, SNARK_SCALAR_FIELD)).to.throw(RangeError, "from 1 to r - 1");
+      expect(() => updateMember(ZONE, COMMITMENT, 0n)).to.throw(RangeError, "newCommitment must be");
+      expect(() => updateMember(ZONE, COMMITMENT, SNARK_SCALAR_FIELD)).to.throw(
+        RangeError,
+        "newCommitment must be",
+      );
+      expect(() => updateMember(ZONE, COMMITMENT, COMMITMENT)).to.throw(
+        RangeError,
+        "newCommitment must differ from oldCommitment",
       );
     });
 

@@ -2,10 +2,9 @@ import { expect } from "chai";
 import { Identity } from "@semaphore-protocol/identity";
 import type { Group } from "@semaphore-protocol/group";
 import { removeMember, updateMember } from "../actions.js";
-import { VoteOption } from "../constants.js";
+import { applyApprovedChange, applyApprovedChanges, approvedMembershipChanges } from "../membership.js";
 import type { Zone } from "../contracts.js";
 import { rebuildGroup } from "../group.js";
-import { proveVote } from "../proof.js";
 import {
   TEST_RULES,
   alice,
@@ -16,6 +15,7 @@ import {
   loadFixture,
   time,
   proposeAs,
+  queuePassedProposal,
   type ZoneWorld,
 } from "../../test/zone-fixture.js";
 
@@ -103,37 +103,77 @@ describe("rebuildGroup", function () {
     });
   });
 
-  it("follows updateMember and removeMember made by a passed proposal", async function () {
+  it("follows removals and replacements a vote approved, applied with applyApprovedChanges after an admission", async function () {
     const world = await loadFixture(zoneWithThreeCitizens);
     const newBob = new Identity("zonedao-sdk-test-bob-recovered");
-    // Each action's siblings are those of the tree as it will be when the action runs.
-    const planned = await rebuildGroup(world.zone);
-    const bobSiblings = planned.generateMerkleProof(planned.indexOf(bob.commitment)).siblings;
-    planned.updateMember(planned.indexOf(bob.commitment), newBob.commitment);
-    const carolSiblings = planned.generateMerkleProof(planned.indexOf(carol.commitment)).siblings;
-    planned.removeMember(planned.indexOf(carol.commitment));
+    // By commitment alone: no Merkle siblings at proposal time, so later admissions cannot stale them.
     const actions = [
-      updateMember(world.zoneAddress, bob.commitment, newBob.commitment, bobSiblings),
-      removeMember(world.zoneAddress, carol.commitment, carolSiblings),
+      updateMember(world.zoneAddress, bob.commitment, newBob.commitment),
+      removeMember(world.zoneAddress, carol.commitment),
     ];
 
-    const proposalId = await proposeAs(world, alice, [actions], "Recover bob's identity; carol moved away");
-    const vote = await proveVote(alice, await rebuildGroup(world.zone, { untilProposal: proposalId }), {
-      chainId: world.chainId,
-      zone: world.zoneAddress,
-      proposalId,
-      option: VoteOption.For,
-    });
-    await (await world.zone.castVote(proposalId, vote.option, vote.nullifier, vote.points)).wait();
-    await time.increase(RULES.votingPeriod);
-    await (await world.zone.queue(proposalId)).wait();
-    await time.increase(RULES.executionDelay);
+    // Alice's vote alone passes under RULES.
+    const { proposalId } = await queuePassedProposal(
+      world,
+      [actions],
+      "Recover bob's identity; carol moved away",
+      {
+        voters: [alice],
+      },
+    );
+    await (await world.zone.connect(world.registrar).addMember(erin.commitment)).wait();
     await (await world.zone.execute(proposalId, actions)).wait();
 
+    const validUntil = BigInt(await time.latest()) + BigInt(RULES.executionWindow);
+    expect(await approvedMembershipChanges(world.zone)).to.deep.equal([
+      {
+        proposalId,
+        identityCommitment: bob.commitment,
+        newIdentityCommitment: newBob.commitment,
+        validUntil,
+      },
+      { proposalId, identityCommitment: carol.commitment, newIdentityCommitment: 0n, validUntil },
+    ]);
+    expect(await approvedMembershipChanges(world.zone, { proposalId: proposalId + 1n })).to.deep.equal([]);
+    const { applied, failed } = await applyApprovedChanges(world.zone, world.relayer, { proposalId });
+    expect(failed).to.deep.equal([]);
+    expect(applied.map((change) => [change.identityCommitment, change.newIdentityCommitment])).to.deep.equal([
+      [bob.commitment, newBob.commitment],
+      [carol.commitment, 0n],
+    ]);
+    expect(await approvedMembershipChanges(world.zone)).to.deep.equal([]);
+
     const group = await rebuildGroup(world.zone);
-    expect(group.members).to.deep.equal([alice.commitment, newBob.commitment, 0n]);
-    expect(group.root).to.equal(planned.root);
+    expect(group.members).to.deep.equal([alice.commitment, newBob.commitment, 0n, erin.commitment]);
     await expectSameTree(group, world.zone);
-    expect(await world.zone.memberCount()).to.equal(2n);
+    expect(await world.zone.memberCount()).to.equal(3n);
+    try {
+      await applyApprovedChange(world.zone, carol.commitment, world.relayer);
+      expect.fail("applyApprovedChange should have thrown");
+    } catch (error) {
+      expect((error as Error).message).to.equal(
+        `no removal or replacement of citizen ${carol.commitment} is approved and unapplied`,
+      );
+    }
+  });
+
+  it("leaves out approvals that lapsed, and says so when asked to apply one", async function () {
+    const world = await loadFixture(zoneWithThreeCitizens);
+    const actions = [removeMember(world.zoneAddress, carol.commitment)];
+    const { proposalId } = await queuePassedProposal(world, [actions], "Carol moved away", {
+      voters: [alice],
+    });
+    await (await world.zone.execute(proposalId, actions)).wait();
+    expect(await approvedMembershipChanges(world.zone)).to.have.length(1);
+    await time.increase(RULES.executionWindow);
+    expect(await approvedMembershipChanges(world.zone)).to.deep.equal([]);
+    try {
+      await applyApprovedChange(world.zone, carol.commitment, world.relayer);
+      expect.fail("applyApprovedChange should have thrown");
+    } catch (error) {
+      expect((error as Error).message).to.match(
+        new RegExp(`^the approved change of citizen ${carol.commitment} lapsed at unix time \\d+$`),
+      );
+    }
   });
 });

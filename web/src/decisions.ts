@@ -3,7 +3,6 @@
  * builders (sdk/actions.ts) from the text of a form. Every input is checked here, with a message
  * that names the field, so the form never sends an action the citizen did not mean.
  */
-import { Group } from "@semaphore-protocol/group";
 import { ZeroAddress, getAddress, isAddress, parseUnits } from "ethers";
 import {
   acceptOffer,
@@ -176,18 +175,6 @@ function moduleAddress(config: WebConfig, module: "services" | "goods" | "trade"
   return getAddress(known);
 }
 
-/** The Merkle siblings of `commitment` in the zone's current group, as removeMember needs them. */
-export function siblingsOf(members: readonly string[], commitment: bigint): bigint[] {
-  const index = members.findIndex((member) => member === commitment.toString());
-  if (index < 0) throw new FieldError("Citizen: this commitment is not in the zone's group.");
-  // A removed member is an empty (0) leaf: add a placeholder, then empty it, as the zone did.
-  const group = new Group(members.map((member) => (member === "0" ? 1n : BigInt(member))));
-  members.forEach((member, leaf) => {
-    if (member === "0") group.removeMember(leaf);
-  });
-  return group.generateMerkleProof(index).siblings;
-}
-
 /** The actions of one decision of this kind (a For/Against proposal, or one option), from the form's fields. */
 export function buildActions(kind: DecisionKind, fields: Fields, context: DecisionContext): ZoneAction[] {
   const { config, zone } = context;
@@ -308,8 +295,13 @@ export function buildActions(kind: DecisionKind, fields: Fields, context: Decisi
     case "membership": {
       const commitment = wholeNumber(fields, "commitment", "Citizen's identity commitment", { min: 1n });
       if (fields.membership === "remove") {
+        // The vote approves the removal by commitment; anyone applies it after execution with the
+        // Merkle siblings of that moment (zonedao execute does), so none are needed here.
         if (!context.members) throw new FieldError("Citizen: the member list is still loading.");
-        return [removeMember(zone, commitment, siblingsOf(context.members, commitment))];
+        if (!context.members.includes(commitment.toString())) {
+          throw new FieldError("Citizen: this commitment is not in the zone's group.");
+        }
+        return [removeMember(zone, commitment)];
       }
       if (context.members?.includes(commitment.toString())) {
         throw new FieldError("Citizen's identity commitment: already a citizen of the zone.");

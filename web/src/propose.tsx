@@ -460,8 +460,9 @@ function DecisionFields(props: DecisionFieldsProps) {
         {input("commitment", "Citizen's identity commitment")}
         {fields.membership === "remove" && (
           <p className="muted">
-            The Merkle proof is computed from today's group: if citizens join or leave before it runs, the
-            removal fails and must be proposed again.
+            The vote approves the removal; once the proposal has run, anyone applies it within its execution
+            window (<code>zonedao execute</code> does it right away), so citizens joining meanwhile cannot
+            make it fail.
           </p>
         )}
       </>

@@ -1,11 +1,10 @@
 /**
  * The proposal form's decisions without a browser: each kind's fields turned into the sdk builders'
  * actions and read back as sentences, refused fields named, the options of a multiple-choice
- * proposal, and a removal's Merkle siblings. (test/web.test.ts checks in Chromium that the form
- * sends them, and that the zone accepts a removal's siblings.)
+ * proposal, and a removal checked against the member list. (test/web.test.ts checks in Chromium
+ * that the form sends them.)
  */
 import { expect } from "chai";
-import { Group } from "@semaphore-protocol/group";
 import { ZeroAddress, toBeHex } from "ethers";
 import {
   createService,
@@ -13,6 +12,7 @@ import {
   goodsId,
   openDividendRound,
   payEther,
+  removeMember,
   setReserve,
   updateService,
 } from "../../sdk/actions.js";
@@ -24,7 +24,6 @@ import {
   buildActions,
   buildOptions,
   rulesToFields,
-  siblingsOf,
   type DecisionKind,
   type Fields,
 } from "../src/decisions.js";
@@ -255,26 +254,22 @@ describe("decisions (the proposal form)", function () {
     });
   });
 
-  describe("siblingsOf", function () {
-    const members = ["11", "22", "33", "44", "55"];
+  describe("removing a citizen", function () {
+    // As the relayer lists them: a removed citizen is "0".
+    const members = ["11", "0", "33"];
+    const remove = (commitment: string, listed?: readonly string[]) =>
+      buildActions("membership", { membership: "remove", commitment }, { config, zone, members: listed });
 
-    it("gives the Merkle siblings of a citizen in the zone's group", function () {
-      const group = new Group(members.map(BigInt));
-      for (const [index, member] of members.entries()) {
-        expect(siblingsOf(members, BigInt(member))).to.deep.equal(group.generateMerkleProof(index).siblings);
-      }
+    it("approves the removal by commitment alone: no Merkle siblings, which later admissions would stale", function () {
+      expect(remove("33", members)).to.deep.equal([removeMember(zone, 33n)]);
+      const [, forLine] = describeProposal([remove("11", members)], { zone, multipleChoice: false });
+      expect(forLine).to.equal("For: remove citizen 11 from the zone (applied by anyone after execution)");
     });
 
-    it("keeps a removed citizen's leaf empty, as the zone does", function () {
-      const group = new Group(members.map(BigInt));
-      group.removeMember(1);
-      const listed = members.map((member, index) => (index === 1 ? "0" : member));
-      expect(siblingsOf(listed, 44n)).to.deep.equal(group.generateMerkleProof(3).siblings);
-      expect(siblingsOf(listed, 11n)).to.deep.equal(group.generateMerkleProof(0).siblings);
-    });
-
-    it("refuses a commitment that is not in the group", function () {
-      expect(() => siblingsOf(members, 7n)).to.throw("Citizen: this commitment is not in the zone's group.");
+    it("refuses a commitment that is not in the group, and waits for the member list", function () {
+      expect(() => remove("7", members)).to.throw("Citizen: this commitment is not in the zone's group.");
+      expect(() => remove("0", members)).to.throw("Citizen's identity commitment: at least 1.");
+      expect(() => remove("11")).to.throw("Citizen: the member list is still loading.");
     });
   });
 });
