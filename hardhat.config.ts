@@ -22,6 +22,7 @@ const config: HardhatUserConfig = {
     // Dependencies deployed on their own need artifacts of their own.
     npmFilesToBuild: [
       "poseidon-solidity/PoseidonT3.sol",
+      "@zk-kit/lean-imt.sol/LeanIMT.sol",
       "@semaphore-protocol/contracts/base/SemaphoreVerifier.sol",
       "@semaphore-protocol/contracts/Semaphore.sol",
     ],

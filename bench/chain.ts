@@ -5,6 +5,7 @@
 import type { Signer } from "ethers";
 import { network } from "hardhat";
 import {
+  POSEIDON_T3,
   rulesWith,
   createZone,
   deployZoneDao,
@@ -48,10 +49,9 @@ export async function deployBenchChain(onProgress: (step: string) => void): Prom
   onProgress("deploying the official Semaphore contract (reference)");
   // Linked to the same PoseidonT3 library as Zone (see deployZoneDao).
   const semaphore = await (
-    await new Semaphore__factory(
-      { "npm/poseidon-solidity@0.0.5/PoseidonT3.sol:PoseidonT3": deployment.poseidonT3 },
-      deployer,
-    ).deploy(deployment.semaphoreVerifier)
+    await new Semaphore__factory({ [POSEIDON_T3]: deployment.poseidonT3 }, deployer).deploy(
+      deployment.semaphoreVerifier,
+    )
   ).waitForDeployment();
   const { chainId } = await ethers.provider.getNetwork();
   return {

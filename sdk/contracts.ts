@@ -5,6 +5,7 @@
  */
 import type { ContractRunner, Signer } from "ethers";
 import {
+  LeanIMT__factory,
   PoseidonT3__factory,
   SemaphoreBatchVerifier__factory,
   SemaphoreVerifier__factory,
@@ -33,9 +34,14 @@ export {
   ZoneTrade__factory,
 } from "../types/ethers-contracts/index.js";
 
+/** Link names of the libraries the contracts call (the compiler's fully qualified names). */
+export const POSEIDON_T3 = "npm/poseidon-solidity@0.0.5/PoseidonT3.sol:PoseidonT3";
+export const LEAN_IMT = "npm/@zk-kit/lean-imt.sol@2.0.1/LeanIMT.sol:LeanIMT";
+
 /** The addresses a ZoneDAO deployment consists of. */
 export interface ZoneDaoDeployment {
   poseidonT3: string;
+  leanIMT: string;
   semaphoreVerifier: string;
   batchVerifier: string;
   zoneImplementation: string;
@@ -45,7 +51,7 @@ export interface ZoneDaoDeployment {
 }
 
 /**
- * Deploys ZoneDAO: Poseidon, the official Semaphore v4 verifier (all depths 1-32), the Zone
+ * Deploys ZoneDAO: Poseidon, the LeanIMT library, the official Semaphore v4 verifier (all depths 1-32), the Zone
  * implementation and the factory. `onProgress` hears one line per step.
  */
 export async function deployZoneDao(
@@ -56,6 +62,12 @@ export async function deployZoneDao(
   const poseidon = await (await new PoseidonT3__factory(signer).deploy()).waitForDeployment();
   const firstReceipt = await poseidon.deploymentTransaction()?.wait();
   if (!firstReceipt) throw new Error("deployZoneDao: the PoseidonT3 deployment has no receipt");
+  // The tree's updates run in the LeanIMT library, deployed once, rather than in every zone's code:
+  // inlined, they would take the Zone past the 24,576-byte contract size limit.
+  onProgress("deploying LeanIMT");
+  const leanIMT = await (
+    await new LeanIMT__factory({ [POSEIDON_T3]: await poseidon.getAddress() }, signer).deploy()
+  ).waitForDeployment();
   onProgress("deploying SemaphoreVerifier (official Semaphore v4 keys)");
   const verifier = await (await new SemaphoreVerifier__factory(signer).deploy()).waitForDeployment();
   onProgress("deploying SemaphoreBatchVerifier (same keys, batched)");
@@ -63,10 +75,7 @@ export async function deployZoneDao(
     await new SemaphoreBatchVerifier__factory(signer).deploy()
   ).waitForDeployment();
   onProgress("deploying Zone implementation");
-  const zoneFactory = new Zone__factory(
-    { "npm/poseidon-solidity@0.0.5/PoseidonT3.sol:PoseidonT3": await poseidon.getAddress() },
-    signer,
-  );
+  const zoneFactory = new Zone__factory({ [LEAN_IMT]: await leanIMT.getAddress() }, signer);
   const implementation = await (
     await zoneFactory.deploy(await verifier.getAddress(), await batchVerifier.getAddress())
   ).waitForDeployment();
@@ -76,6 +85,7 @@ export async function deployZoneDao(
   ).waitForDeployment();
   return {
     poseidonT3: await poseidon.getAddress(),
+    leanIMT: await leanIMT.getAddress(),
     semaphoreVerifier: await verifier.getAddress(),
     batchVerifier: await batchVerifier.getAddress(),
     zoneImplementation: await implementation.getAddress(),

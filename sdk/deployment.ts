@@ -41,6 +41,7 @@ export interface DeploymentFile {
   blockNumber: number;
   contracts: {
     poseidonT3: string;
+    leanIMT: string;
     semaphoreVerifier: string;
     batchVerifier: string;
     zoneImplementation: string;

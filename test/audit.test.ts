@@ -2,6 +2,7 @@ import { expect } from "chai";
 import { AbiCoder, JsonRpcProvider, id, parseEther, parseUnits, toBeHex } from "ethers";
 import {
   Identity,
+  LEAN_IMT,
   LOG_RANGE,
   VoteOption,
   auditZone,
@@ -314,7 +315,7 @@ describe("auditZone", function () {
   });
 
   it("reports a zone contract that counts For/Against votes backwards", async function () {
-    const linked = { "npm/poseidon-solidity@0.0.5/PoseidonT3.sol:PoseidonT3": world.deployment.poseidonT3 };
+    const linked = { [LEAN_IMT]: world.deployment.leanIMT };
     const implementation = await (
       await new MiscountingZone__factory(linked, world.deployer).deploy(
         world.deployment.semaphoreVerifier,

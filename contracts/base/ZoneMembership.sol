@@ -2,6 +2,7 @@
 pragma solidity ^0.8.28;
 
 import {InternalLeanIMT, LeanIMTData} from "@zk-kit/lean-imt.sol/InternalLeanIMT.sol";
+import {LeanIMT} from "@zk-kit/lean-imt.sol/LeanIMT.sol";
 import {IZone} from "../interfaces/IZone.sol";
 import {ZoneScopes} from "../libraries/ZoneScopes.sol";
 
@@ -11,6 +12,9 @@ import {ZoneScopes} from "../libraries/ZoneScopes.sol";
 /// A removal or replacement takes two steps: the proposal approves it, then anyone applies it with
 /// Merkle siblings of the tree as it is then (siblings fixed at proposal time go stale with the
 /// next admission, so a one-step change could fail after its vote).
+/// The tree's updates (hashing) run in zk-kit's LeanIMT library, deployed once and linked, so they
+/// do not take the zone past the 24,576-byte code size limit; reads stay inline (the vote path
+/// reads the root).
 abstract contract ZoneMembership is IZone {
     using InternalLeanIMT for LeanIMTData;
 
@@ -46,7 +50,7 @@ abstract contract ZoneMembership is IZone {
     /// @inheritdoc IZone
     function addMember(uint256 identityCommitment) external onlyRegistrarOrSelf {
         uint256 previousRoot = _group._root();
-        uint256 root = _group._insert(identityCommitment);
+        uint256 root = LeanIMT.insert(_group, identityCommitment);
         ++_memberCount;
         _rootReplaced(previousRoot);
         emit MemberAdded(_group.size - 1, identityCommitment, root);
@@ -56,7 +60,7 @@ abstract contract ZoneMembership is IZone {
     function addMembers(uint256[] calldata identityCommitments) external onlyRegistrarOrSelf {
         uint256 previousRoot = _group._root();
         uint256 startIndex = _group.size;
-        uint256 root = _group._insertMany(identityCommitments);
+        uint256 root = LeanIMT.insertMany(_group, identityCommitments);
         _memberCount += identityCommitments.length;
         _rootReplaced(previousRoot);
         emit MembersAdded(startIndex, identityCommitments, root);
@@ -89,7 +93,7 @@ abstract contract ZoneMembership is IZone {
         uint256 previousRoot = _group._root();
         uint256 index = _group._indexOf(identityCommitment);
         // Wrong or stale siblings revert here (WrongSiblingNodes), leaving the approval unused.
-        uint256 root = _group._remove(identityCommitment, siblings);
+        uint256 root = LeanIMT.remove(_group, identityCommitment, siblings);
         --_memberCount;
         _rootReplaced(previousRoot);
         emit MemberRemoved(index, identityCommitment, root);
@@ -105,7 +109,7 @@ abstract contract ZoneMembership is IZone {
         uint256 previousRoot = _group._root();
         uint256 index = _group._indexOf(identityCommitment);
         // Also reverts if the new commitment was admitted since the approval (LeafAlreadyExists).
-        uint256 root = _group._update(identityCommitment, newIdentityCommitment, siblings);
+        uint256 root = LeanIMT.update(_group, identityCommitment, newIdentityCommitment, siblings);
         _rootReplaced(previousRoot);
         emit MemberUpdated(index, identityCommitment, newIdentityCommitment, root);
     }

@@ -124,6 +124,13 @@ interface IZone {
     error ZoneInvalidIdentityCommitment(uint256 identityCommitment);
     error ZoneChangeNotApproved(uint256 identityCommitment, uint256 newIdentityCommitment);
     error ZoneApprovalExpired(uint256 identityCommitment, uint256 validUntil);
+    /// @dev The group's errors raised by the linked LeanIMT library (zk-kit's InternalLeanIMT),
+    /// declared again here so that clients decode them from the zone's ABI. (LeafDoesNotExist is
+    /// there already: the inline `indexOf` raises it.)
+    error WrongSiblingNodes();
+    error LeafGreaterThanSnarkScalarField();
+    error LeafCannotBeZero();
+    error LeafAlreadyExists();
     error ZoneTimelockNotOver(uint256 proposalId, uint256 eta);
     error ZoneActionsMismatch(uint256 proposalId);
     error ZoneActionFailed(uint256 index, bytes returnData);
