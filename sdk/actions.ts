@@ -205,7 +205,7 @@ export function produceGoods(goods: string, product: string, amount: bigint): Zo
   };
 }
 
-/** Keeps `amount` of good `id` at home: trade offers may not cut into it (0 removes the reserve). */
+/** Keeps `amount` of good `id` at home: nothing that leaves the zone may cut into it (0 removes the reserve). */
 export function setReserve(zone: string, id: bigint, amount: bigint): ZoneAction {
   return zoneCall(zone, ZONE.encodeFunctionData("setReserve", [id, amount]));
 }
@@ -243,13 +243,23 @@ export interface TokenOffer extends OfferBase {
   token: string;
 }
 
-/** Offers goods above the zone's reserve: lets the trade contract take them, then posts the offer. */
+/**
+ * Offers goods above the zone's reserve: lets the trade contract take them, posts the offer, and
+ * takes the permission back, so no approval outlives the vote that gave it (ERC-1155 approves every
+ * good at once, for good).
+ */
 export function offerGoods(offer: GoodsOffer): ZoneAction[] {
   const trade = getAddress(offer.trade);
   const goods = getAddress(offer.goods);
+  const approval = (approved: boolean): ZoneAction => ({
+    target: goods,
+    value: 0n,
+    data: GOODS.encodeFunctionData("setApprovalForAll", [trade, approved]),
+  });
   return [
-    { target: goods, value: 0n, data: GOODS.encodeFunctionData("setApprovalForAll", [trade, true]) },
+    approval(true),
     postOffer(offer, { isGoods: true, asset: goods, goodsId: offer.goodsId }),
+    approval(false),
   ];
 }
 

@@ -73,8 +73,11 @@ abstract contract ZoneTreasury is ZoneGovernance, ERC1155Holder {
 
     /// @inheritdoc IZone
     function deposit(address token, uint256 amount) external {
+        uint256 before = IERC20(token).balanceOf(address(this));
         IERC20(token).safeTransferFrom(msg.sender, address(this), amount);
-        _recordIncome(msg.sender, token, amount);
+        // What arrived, not what was asked: after a fee on transfer the ledger and the parent's share
+        // still follow the treasury's balance.
+        _recordIncome(msg.sender, token, IERC20(token).balanceOf(address(this)) - before);
     }
 
     /// @inheritdoc IZone

@@ -7,9 +7,12 @@ import {IZoneFactory} from "../interfaces/IZoneFactory.sol";
 
 /// @title Zone goods: what internal DAOs produce, as ERC-1155 tokens held by their zone.
 /// @notice A good's id names its producer, so only that internal DAO can ever mint it, and what it
-/// mints goes to its parent zone: no one can mint goods for another zone.
+/// mints goes to its parent zone: no one can mint goods for another zone. Goods leave a zone only
+/// above its domestic reserve, whatever moves them (see {_update}).
 contract ZoneGoods is ERC1155 {
     error GoodsProducerIsNotAnInternalDao(address caller);
+    /// @notice Goods leaving `zone` would leave `remaining` units of `goodsId` there, below its reserve.
+    error GoodsReserveBreached(address zone, uint256 goodsId, uint256 remaining, uint256 reserve);
 
     event GoodsProduced(
         address indexed producer,
@@ -49,5 +52,29 @@ contract ZoneGoods is ERC1155 {
         }
         emit GoodsProduced(msg.sender, zone, id, product, amount, proposalId);
         _mint(zone, id, amount, "");
+    }
+
+    /// @dev The one place the domestic reserve is enforced. Every movement of goods comes through here:
+    /// a trade offer's escrow, a transfer or batch transfer that a vote makes or that an approved
+    /// operator makes at any time, and `_burn` (which nothing calls today). Whatever leaves a zone
+    /// (for escrow, another zone, its own internal DAO, anyone) must leave at least the zone's reserve
+    /// of each good behind; a reserve above the inventory keeps every unit of that good at home.
+    /// Checked on the balances after the whole batch, so an id listed twice counts twice.
+    function _update(
+        address from,
+        address to,
+        uint256[] memory ids,
+        uint256[] memory values
+    ) internal override {
+        super._update(from, to, ids, values);
+        // A mint adds to a zone and a transfer to itself keeps the goods at home; only zones have reserves.
+        if (from == address(0) || from == to || !FACTORY.isZone(from)) return;
+        for (uint256 i = 0; i < ids.length; ++i) {
+            if (values[i] == 0) continue;
+            uint256 id = ids[i];
+            uint256 remaining = balanceOf(from, id);
+            uint256 reserve = IZone(from).reserveOf(id);
+            if (remaining < reserve) revert GoodsReserveBreached(from, id, remaining, reserve);
+        }
     }
 }

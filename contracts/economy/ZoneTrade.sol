@@ -6,13 +6,20 @@ import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol
 import {IERC1155} from "@openzeppelin/contracts/token/ERC1155/IERC1155.sol";
 import {ERC1155Holder} from "@openzeppelin/contracts/token/ERC1155/utils/ERC1155Holder.sol";
 import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol";
+import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {IZone} from "../interfaces/IZone.sol";
 import {IZoneFactory} from "../interfaces/IZoneFactory.sol";
 
 /// @title Trade between zones, settled atomically through escrow.
-/// @notice A zone's vote posts an offer of goods (above its domestic reserve) or tokens; the goods
-/// wait here in escrow. Another zone's vote accepts it: payment and goods move in one transaction,
-/// or neither does. The offering zone's vote can cancel it; after expiry anyone returns the goods.
+/// @notice A zone's vote posts an offer of goods (above its domestic reserve, which ZoneGoods enforces
+/// on the escrow transfer) or tokens; the goods wait here in escrow. Another zone's vote accepts it:
+/// payment and goods move in one transaction, or neither does. The offering zone's vote can cancel
+/// it; after expiry anyone returns the goods.
+/// @dev Token amounts are measured, not assumed: an escrow must receive exactly the offer's quantity,
+/// and a sale settles only if the seller receives exactly the price and the buyer exactly the
+/// quantity; a return (cancel, expiry) records what actually arrived. Per token,
+/// {escrowedTokens} is what the open offers are owed; if the token shrinks every balance (a negative
+/// rebase) the shortfall is shared in proportion, so no offer is ever paid from another's escrow.
 contract ZoneTrade is ERC1155Holder, ReentrancyGuard {
     using SafeERC20 for IERC20;
 
@@ -55,7 +62,14 @@ contract ZoneTrade is ERC1155Holder, ReentrancyGuard {
     error TradeCallerIsNotAZone(address caller);
     error TradeNotDecidedByVote(address zone);
     error TradeInvalidTerms(string reason);
-    error TradeReserveBreached(uint256 goodsId, uint256 inventory, uint256 quantity, uint256 reserve);
+    /// @notice The escrow received `received` of `token`, not the offer's `quantity` (a fee on transfer).
+    error TradeEscrowNotExact(address token, uint256 quantity, uint256 received);
+    /// @notice The escrow holds `held` of `token` but owes its open offers `owed` (the token shrank).
+    error TradeEscrowShort(address token, uint256 owed, uint256 held);
+    /// @notice The seller of `offerId` received `received` of the payment token, not the `price`.
+    error TradePaymentNotExact(uint256 offerId, uint256 price, uint256 received);
+    /// @notice The buyer of token offer `offerId` received `received` of it, not the offer's `quantity`.
+    error TradeDeliveryNotExact(uint256 offerId, uint256 quantity, uint256 received);
     error TradeOfferNotOpen(uint256 offerId, OfferStatus status);
     error TradeOfferExpired(uint256 offerId, uint256 expiry);
     error TradeOfferNotExpired(uint256 offerId, uint256 expiry);
@@ -79,28 +93,23 @@ contract ZoneTrade is ERC1155Holder, ReentrancyGuard {
 
     uint256 public offerCount;
     mapping(uint256 offerId => Offer) private _offers;
+    /// @notice What the escrow owes the open token offers of each token: the sum of their quantities.
+    mapping(address token => uint256 amount) public escrowedTokens;
 
     constructor(IZoneFactory factory) {
         FACTORY = factory;
     }
 
     /// @notice Posts an offer from the calling zone and takes the asset into escrow. The zone must have
-    /// approved this contract for the asset in the same proposal.
+    /// approved this contract for the asset in the same proposal. Goods must leave the zone's reserve
+    /// behind (ZoneGoods's `GoodsReserveBreached`); tokens must arrive in full (`TradeEscrowNotExact`).
     function postOffer(OfferTerms calldata terms) external nonReentrant returns (uint256 offerId) {
         uint256 proposalId = _requireZoneVote();
         if (terms.quantity == 0) revert TradeInvalidTerms("quantity is 0");
         if (terms.expiry <= block.timestamp) revert TradeInvalidTerms("expiry is not in the future");
         if (terms.buyer == msg.sender) revert TradeInvalidTerms("a zone cannot buy its own offer");
-        address goods = FACTORY.GOODS();
-        if (terms.isGoods) {
-            if (terms.asset != goods) revert TradeInvalidTerms("goods must be zone goods");
-            uint256 inventory = IERC1155(goods).balanceOf(msg.sender, terms.goodsId);
-            uint256 reserve = IZone(msg.sender).reserveOf(terms.goodsId);
-            // Only the surplus above what the zone's own citizens need may leave.
-            if (inventory < reserve || inventory - reserve < terms.quantity) {
-                revert TradeReserveBreached(terms.goodsId, inventory, terms.quantity, reserve);
-            }
-        }
+        if (terms.isGoods && terms.asset != FACTORY.GOODS())
+            revert TradeInvalidTerms("goods must be zone goods");
         offerId = ++offerCount;
         Offer storage offer = _offers[offerId];
         offer.seller = msg.sender;
@@ -115,7 +124,18 @@ contract ZoneTrade is ERC1155Holder, ReentrancyGuard {
         offer.status = OfferStatus.Open;
         offer.sellerProposal = proposalId;
         emit OfferPosted(offerId, msg.sender, terms.buyer, offer);
-        _moveAsset(offer, msg.sender, address(this));
+        if (offer.isGoods) {
+            // The escrow is goods leaving the zone: ZoneGoods refuses it below the zone's reserve.
+            IERC1155(offer.asset).safeTransferFrom(
+                msg.sender,
+                address(this),
+                offer.goodsId,
+                offer.quantity,
+                ""
+            );
+        } else {
+            _escrowTokens(IERC20(offer.asset), offer.quantity);
+        }
     }
 
     /// @notice Accepts an offer for the calling zone: its payment goes to the seller and the asset
@@ -130,10 +150,18 @@ contract ZoneTrade is ERC1155Holder, ReentrancyGuard {
         uint256 total = offer.quantity * offer.pricePerUnit;
         offer.status = OfferStatus.Settled;
         emit OfferAccepted(offerId, offer.seller, msg.sender, offer.paymentToken, total, proposalId);
-        IERC20(offer.paymentToken).safeTransferFrom(msg.sender, offer.seller, total);
+        IERC20 payment = IERC20(offer.paymentToken);
+        uint256 sellerBefore = payment.balanceOf(offer.seller);
+        payment.safeTransferFrom(msg.sender, offer.seller, total);
+        // The seller sold for the price: a token that delivers less (a fee) does not settle the offer.
+        uint256 received = payment.balanceOf(offer.seller) - sellerBefore;
+        if (received != total) revert TradePaymentNotExact(offerId, total, received);
         IZone(msg.sender).notifyTransfer(false, offer.seller, offer.paymentToken, total);
         IZone(offer.seller).notifyIncome(msg.sender, offer.paymentToken, total);
-        _moveAsset(offer, address(this), msg.sender);
+        // The buyer paid for the quantity: an escrow that shrank, or a fee on the way out, does not
+        // settle the offer either (the seller can still cancel it and take back what is left).
+        uint256 delivered = _release(offer, msg.sender);
+        if (delivered != offer.quantity) revert TradeDeliveryNotExact(offerId, offer.quantity, delivered);
     }
 
     /// @notice Cancels an open offer and returns the asset. The offering zone's vote only.
@@ -143,7 +171,7 @@ contract ZoneTrade is ERC1155Holder, ReentrancyGuard {
         if (offer.seller != msg.sender) revert TradeNotTheSeller(offerId, msg.sender);
         offer.status = OfferStatus.Cancelled;
         emit OfferCancelled(offerId, msg.sender, proposalId);
-        _moveAsset(offer, address(this), msg.sender);
+        _release(offer, msg.sender);
     }
 
     /// @notice Returns an expired offer's asset to the seller. Anyone may call it.
@@ -152,7 +180,7 @@ contract ZoneTrade is ERC1155Holder, ReentrancyGuard {
         if (block.timestamp < offer.expiry) revert TradeOfferNotExpired(offerId, offer.expiry);
         offer.status = OfferStatus.Expired;
         emit OfferExpired(offerId, offer.seller);
-        _moveAsset(offer, address(this), offer.seller);
+        _release(offer, offer.seller);
     }
 
     /// @notice An offer.
@@ -160,18 +188,40 @@ contract ZoneTrade is ERC1155Holder, ReentrancyGuard {
         return _offers[offerId];
     }
 
-    /// @dev Moves the offered asset between a zone and escrow. Token movements are reported to the
-    /// zone so that its ledger shows them; goods are not money and stay off the ledger.
-    function _moveAsset(Offer storage offer, address from, address to) private {
+    /// @dev Takes exactly `quantity` of `token` from the calling zone into escrow, on its ledger. Measured
+    /// by this contract's balance: if less arrived (a fee on transfer), the offer would be owed more than
+    /// its escrow holds and its return would take from other offers of the token.
+    function _escrowTokens(IERC20 token, uint256 quantity) private {
+        uint256 owed = escrowedTokens[address(token)];
+        uint256 held = token.balanceOf(address(this));
+        // A token that shrank every balance left the open offers short; a new escrow would make up their loss.
+        if (held < owed) revert TradeEscrowShort(address(token), owed, held);
+        escrowedTokens[address(token)] = owed + quantity;
+        token.safeTransferFrom(msg.sender, address(this), quantity);
+        uint256 received = token.balanceOf(address(this)) - held;
+        if (received != quantity) revert TradeEscrowNotExact(address(token), quantity, received);
+        IZone(msg.sender).notifyTransfer(false, address(this), address(token), quantity);
+    }
+
+    /// @dev Gives an offer's asset to `to` (the buyer, or the seller back) and returns what `to` received.
+    /// A token offer is owed its quantity; if the escrow holds less than it owes all open offers of the
+    /// token (a negative rebase), it gets its share of what is held, which keeps the others' shares
+    /// whole. A surplus (a positive rebase, a plain transfer) is no offer's and stays. The zone's ledger
+    /// records what arrived, after any fee. Goods are not money and stay off the ledger.
+    function _release(Offer storage offer, address to) private returns (uint256 received) {
         if (offer.isGoods) {
-            IERC1155(offer.asset).safeTransferFrom(from, to, offer.goodsId, offer.quantity, "");
-        } else if (from == address(this)) {
-            IERC20(offer.asset).safeTransfer(to, offer.quantity);
-            IZone(to).notifyTransfer(true, address(this), offer.asset, offer.quantity);
-        } else {
-            IERC20(offer.asset).safeTransferFrom(from, to, offer.quantity);
-            IZone(from).notifyTransfer(false, address(this), offer.asset, offer.quantity);
+            IERC1155(offer.asset).safeTransferFrom(address(this), to, offer.goodsId, offer.quantity, "");
+            return offer.quantity;
         }
+        IERC20 token = IERC20(offer.asset);
+        uint256 owed = escrowedTokens[address(token)];
+        uint256 held = token.balanceOf(address(this));
+        uint256 amount = held < owed ? Math.mulDiv(offer.quantity, held, owed) : offer.quantity;
+        escrowedTokens[address(token)] = owed - offer.quantity;
+        uint256 before = token.balanceOf(to);
+        token.safeTransfer(to, amount);
+        received = token.balanceOf(to) - before;
+        IZone(to).notifyTransfer(true, address(this), address(token), received);
     }
 
     function _openOffer(uint256 offerId) private view returns (Offer storage offer) {

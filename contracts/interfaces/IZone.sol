@@ -357,7 +357,8 @@ interface IZone {
     /// @notice Pays for a system module (services) on the authority of an earlier proposal.
     function payFromModule(address token, address to, uint256 amount, uint256 authorizingProposal) external;
 
-    /// @notice Takes `amount` of an ERC-20 from the caller into the treasury, on the ledger.
+    /// @notice Takes `amount` of an ERC-20 from the caller into the treasury, on the ledger as what
+    /// arrived (less than `amount` for a fee-on-transfer token); an income share is computed on that.
     function deposit(address token, uint256 amount) external;
 
     /// @notice Records `amount` of `token` that a system module (trade) has just paid in.
@@ -392,7 +393,7 @@ interface IZone {
     /// @notice Sets the domestic reserve of a good. Passed proposal only.
     function setReserve(uint256 goodsId, uint256 amount) external;
 
-    /// @notice The domestic reserve of a good, which exports may not cut into.
+    /// @notice The domestic reserve of a good: ZoneGoods lets no transfer out of the zone cut into it.
     function reserveOf(uint256 goodsId) external view returns (uint256);
 
     /// @notice The zone this internal DAO belongs to (address(0) for a top-level zone).

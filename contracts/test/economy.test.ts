@@ -6,20 +6,31 @@ import { expect } from "chai";
 import { anyValue } from "@nomicfoundation/hardhat-ethers-chai-matchers/withArgs";
 import type { Interface } from "ethers";
 import {
+  cancelOffer,
+  ledgerBalance,
+  offerGoods,
+  offerTokens,
   proveDividendClaim,
+  readLedger,
   rebuildGroup,
   type DividendClaim,
+  type GoodsOffer,
   type Zone,
   type ZoneAction,
 } from "../../sdk/index.js";
 import {
+  BurnableZoneGoods__factory,
+  FeeOnTransferToken__factory,
+  RebasingToken__factory,
   TestStablecoin__factory,
   ReentrantToken__factory,
   ZoneGoods__factory,
   ZoneServices__factory,
   ZoneTrade__factory,
   Zone__factory,
-  type ZoneTrade,
+  type FeeOnTransferToken,
+  type RebasingToken,
+  type TestStablecoin,
 } from "../../types/ethers-contracts/index.js";
 import {
   TEST_RULES,
@@ -97,9 +108,8 @@ async function expectActionFailure(
   index: number,
   [contractInterface, error, args]: [Interface, string, unknown[]],
 ) {
-  await expect(execution)
-    .to.be.revertedWithCustomError(zone, "ZoneActionFailed")
-    .withArgs(index, errorData(contractInterface, error, args));
+  const data = errorData(contractInterface, error, args);
+  await expect(execution).to.be.revertedWithCustomError(zone, "ZoneActionFailed").withArgs(index, data);
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -136,12 +146,20 @@ async function economy() {
 }
 type Economy = Awaited<ReturnType<typeof economy>>;
 
+/** A test token anyone can mint. */
+type MintableToken = TestStablecoin | FeeOnTransferToken | RebasingToken;
+
+/** Mints `token` to the deployer and deposits it into `into`'s treasury, on its ledger. */
+async function depositToken(world: Economy, token: MintableToken, into: ZoneWorld, amount: bigint) {
+  const minted = token.connect(world.deployer);
+  await (await minted.mint(await world.deployer.getAddress(), amount)).wait();
+  await (await minted.approve(into.zoneAddress, amount)).wait();
+  await (await into.zone.connect(world.deployer).deposit(await token.getAddress(), amount)).wait();
+}
+
 /** Mints USDz to the deployer and deposits it into `into`'s treasury, on its ledger. */
 async function depositDollars(world: Economy, into: ZoneWorld, amount: bigint) {
-  const stablecoin = world.stablecoin.connect(world.deployer);
-  await (await stablecoin.mint(await world.deployer.getAddress(), amount)).wait();
-  await (await stablecoin.approve(into.zoneAddress, amount)).wait();
-  await (await into.zone.connect(world.deployer).deposit(world.stablecoinAddress, amount)).wait();
+  await depositToken(world, world.stablecoin, into, amount);
 }
 
 /** Riverside after its citizens voted a 100 USDz dividend each. */
@@ -258,28 +276,21 @@ function produceAction(world: Economy, product: string, amount: bigint): ZoneAct
   return call(world.goodsAddress, goodsInterface.encodeFunctionData("produce", [product, amount]));
 }
 
-/** The actions that post an offer of Riverside's grain: approve the trade contract, then post. */
+/** The actions that post an offer of Riverside's grain (the sdk's: approve the trade contract, post, revoke). */
 async function offerActions(
   world: WithHarvest,
-  terms: Partial<ZoneTrade.OfferTermsStruct> & { quantity: bigint },
+  terms: Partial<GoodsOffer> & { quantity: bigint },
 ): Promise<ZoneAction[]> {
-  const fullTerms: ZoneTrade.OfferTermsStruct = {
-    isGoods: true,
-    asset: world.goodsAddress,
+  return offerGoods({
+    zone: world.zoneAddress,
+    trade: world.tradeAddress,
+    goods: world.goodsAddress,
     goodsId: world.grainId,
     paymentToken: world.stablecoinAddress,
     pricePerUnit: GRAIN_PRICE,
-    buyer: ethers.ZeroAddress,
     expiry: (await time.latest()) + OFFER_LIFETIME,
     ...terms,
-  };
-  return [
-    call(
-      world.goodsAddress,
-      goodsInterface.encodeFunctionData("setApprovalForAll", [world.tradeAddress, true]),
-    ),
-    call(world.tradeAddress, tradeInterface.encodeFunctionData("postOffer", [fullTerms])),
-  ];
+  });
 }
 
 /** Riverside's vote posts an offer of its grain; returns the offer's id and expiry. */
@@ -314,6 +325,85 @@ async function queueAcceptance(world: Economy, buyer: ZoneWorld, offerId: bigint
 
 async function grainOf(world: WithHarvest, holder: string) {
   return world.goods.balanceOf(holder, world.grainId);
+}
+
+/** The action by which Riverside's vote sends `quantity` of its grain to `to` with a plain ERC-1155 transfer. */
+function sendGrainAction(world: WithHarvest, to: string, quantity: bigint): ZoneAction {
+  return call(
+    world.goodsAddress,
+    goodsInterface.encodeFunctionData("safeTransferFrom", [
+      world.zoneAddress,
+      to,
+      world.grainId,
+      quantity,
+      "0x",
+    ]),
+  );
+}
+
+/** The error ZoneGoods raises when goods leaving `holder` would leave `remaining` grain, below `reserve`. */
+function reserveBreach(
+  world: WithHarvest,
+  remaining: bigint,
+  reserve = GRAIN_RESERVE,
+  holder = world.zoneAddress,
+): [Interface, string, unknown[]] {
+  return [goodsInterface, "GoodsReserveBreached", [holder, world.grainId, remaining, reserve]];
+}
+
+/** A 1% fee on every transfer between accounts. */
+const FEE_BPS = 100n;
+const afterFee = (amount: bigint) => amount - (amount * FEE_BPS) / 10_000n;
+const AWKWARD_FUNDS = dollars(1_000);
+
+/**
+ * Riverside and Hillside (after the harvest) each deposited 1,000 of TAX, a token that burns 1% of
+ * every transfer (so 990 arrived), and 1,000 of REB, a rebasing token.
+ */
+async function withAwkwardTokens() {
+  const world = await withHarvest();
+  const taxed = await (
+    await new FeeOnTransferToken__factory(world.deployer).deploy(FEE_BPS)
+  ).waitForDeployment();
+  const rebasing = await (await new RebasingToken__factory(world.deployer).deploy()).waitForDeployment();
+  for (const zone of [world, world.hillside]) {
+    await depositToken(world, taxed, zone, AWKWARD_FUNDS);
+    await depositToken(world, rebasing, zone, AWKWARD_FUNDS);
+  }
+  return {
+    ...world,
+    taxed,
+    taxedAddress: await taxed.getAddress(),
+    rebasing,
+    rebasingAddress: await rebasing.getAddress(),
+  };
+}
+type WithAwkwardTokens = Awaited<ReturnType<typeof withAwkwardTokens>>;
+
+/** The actions by which `seller` offers `quantity` of `token` for USDz, to any zone, for 7 days. */
+async function tokenOfferActions(
+  world: WithAwkwardTokens,
+  seller: ZoneWorld,
+  token: string,
+  quantity: bigint,
+) {
+  return offerTokens({
+    zone: seller.zoneAddress,
+    trade: world.tradeAddress,
+    token,
+    quantity,
+    paymentToken: world.stablecoinAddress,
+    pricePerUnit: 1n,
+    expiry: (await time.latest()) + OFFER_LIFETIME,
+  });
+}
+
+/** Expects `zone`'s ledger of `token` to equal its balance: every unit that arrived or left is on it. */
+async function expectLedgerOfBalance(zone: ZoneWorld, token: MintableToken) {
+  const tokenAddress = await token.getAddress();
+  expect(ledgerBalance(await readLedger(zone.zone), tokenAddress)).to.equal(
+    await token.balanceOf(zone.zoneAddress),
+  );
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -798,11 +888,12 @@ describe("Zone economy", function () {
         "Export into the reserve",
         { voters: VOTERS },
       );
-      await expectActionFailure(world.zone.execute(proposalId, actions), world.zone, 1, [
-        tradeInterface,
-        "TradeReserveBreached",
-        [world.grainId, HARVEST, tooMuch, GRAIN_RESERVE],
-      ]);
+      await expectActionFailure(
+        world.zone.execute(proposalId, actions),
+        world.zone,
+        1,
+        reserveBreach(world, HARVEST - tooMuch),
+      );
       expect(await grainOf(world, world.zoneAddress)).to.equal(HARVEST);
     });
 
@@ -830,6 +921,8 @@ describe("Zone economy", function () {
       expect(offer.sellerProposal).to.equal(world.posting.proposalId);
       expect(await grainOf(world, world.zoneAddress)).to.equal(GRAIN_RESERVE);
       expect(await grainOf(world, world.tradeAddress)).to.equal(SURPLUS);
+      // The permission to take the goods ended with the vote that posted the offer.
+      expect(await world.goods.isApprovedForAll(world.zoneAddress, world.tradeAddress)).to.equal(false);
     });
 
     it("settles an accepted offer atomically, once", async function () {
@@ -927,6 +1020,331 @@ describe("Zone economy", function () {
       await expect(trade.acceptOffer(world.offerId))
         .to.be.revertedWithCustomError(trade, "TradeCallerIsNotAZone")
         .withArgs(world.stranger.address);
+    });
+  });
+
+  describe("the domestic reserve, whatever moves the goods", function () {
+    it("refuses a vote's plain transfer into the reserve, and lets the surplus go", async function () {
+      const world = await loadFixture(withHarvest);
+      const intoReserve = await queuePassedProposal(
+        world,
+        [[sendGrainAction(world, PAYEE, SURPLUS + 1n)]],
+        "Give away grain, reserve or not",
+        { voters: VOTERS },
+      );
+      await expectActionFailure(
+        world.zone.execute(intoReserve.proposalId, intoReserve.actions),
+        world.zone,
+        0,
+        reserveBreach(world, GRAIN_RESERVE - 1n),
+      );
+      await passProposal(world, [[sendGrainAction(world, PAYEE, SURPLUS)]], "Give away the surplus", {
+        voters: VOTERS,
+      });
+      expect(await grainOf(world, world.zoneAddress)).to.equal(GRAIN_RESERVE);
+      expect(await grainOf(world, PAYEE)).to.equal(SURPLUS);
+    });
+
+    it("counts every line of a batch transfer, a good listed twice included", async function () {
+      const world = await loadFixture(withHarvest);
+      const batch = goodsInterface.encodeFunctionData("safeBatchTransferFrom", [
+        world.zoneAddress,
+        PAYEE,
+        [world.grainId, world.grainId],
+        [SURPLUS, 1n],
+        "0x",
+      ]);
+      const { proposalId, actions } = await queuePassedProposal(
+        world,
+        [[call(world.goodsAddress, batch)]],
+        "Give away the surplus, and one more",
+        { voters: VOTERS },
+      );
+      await expectActionFailure(
+        world.zone.execute(proposalId, actions),
+        world.zone,
+        0,
+        reserveBreach(world, GRAIN_RESERVE - 1n),
+      );
+      expect(await grainOf(world, world.zoneAddress)).to.equal(HARVEST);
+    });
+
+    it("binds an operator the zone approved, who moves goods outside any vote", async function () {
+      const world = await loadFixture(withHarvest);
+      const operator = world.stranger;
+      await passProposal(
+        world,
+        [
+          [
+            call(
+              world.goodsAddress,
+              goodsInterface.encodeFunctionData("setApprovalForAll", [operator.address, true]),
+            ),
+          ],
+        ],
+        "Let a broker move our goods",
+        { voters: VOTERS },
+      );
+      const goods = world.goods.connect(operator);
+      const take = (quantity: bigint) =>
+        goods.safeTransferFrom(world.zoneAddress, operator.address, world.grainId, quantity, "0x");
+      await expect(take(SURPLUS + 1n))
+        .to.be.revertedWithCustomError(goods, "GoodsReserveBreached")
+        .withArgs(world.zoneAddress, world.grainId, GRAIN_RESERVE - 1n, GRAIN_RESERVE);
+      await expect(
+        goods.safeBatchTransferFrom(world.zoneAddress, operator.address, [world.grainId], [HARVEST], "0x"),
+      )
+        .to.be.revertedWithCustomError(goods, "GoodsReserveBreached")
+        .withArgs(world.zoneAddress, world.grainId, 0n, GRAIN_RESERVE);
+      await (await take(SURPLUS)).wait();
+      expect(await grainOf(world, world.zoneAddress)).to.equal(GRAIN_RESERVE);
+    });
+
+    it("counts goods sent to the zone's own internal DAO as leaving the zone", async function () {
+      const world = await loadFixture(withHarvest);
+      // The farm produced the grain, but Riverside holds it and Riverside's reserve is what binds it.
+      const { proposalId, actions } = await queuePassedProposal(
+        world,
+        [[sendGrainAction(world, world.farm.zoneAddress, SURPLUS + 1n)]],
+        "Hand the farm its grain back",
+        { voters: VOTERS },
+      );
+      await expectActionFailure(
+        world.zone.execute(proposalId, actions),
+        world.zone,
+        0,
+        reserveBreach(world, GRAIN_RESERVE - 1n),
+      );
+      expect(await grainOf(world, world.farm.zoneAddress)).to.equal(0n);
+    });
+
+    it("keeps every unit at home while the reserve exceeds the inventory", async function () {
+      const world = await loadFixture(withHarvest);
+      const aboveInventory = HARVEST + 50n;
+      const { proposalId, actions } = await queuePassedProposal(
+        world,
+        [
+          [
+            call(
+              world.zoneAddress,
+              zoneInterface.encodeFunctionData("setReserve", [world.grainId, aboveInventory]),
+            ),
+            sendGrainAction(world, PAYEE, 1n),
+          ],
+        ],
+        "Keep all our grain, then give one away",
+        { voters: VOTERS },
+      );
+      await expectActionFailure(
+        world.zone.execute(proposalId, actions),
+        world.zone,
+        1,
+        reserveBreach(world, HARVEST - 1n, aboveInventory),
+      );
+    });
+
+    it("binds a burn too, and only zones' goods", async function () {
+      const world = await loadFixture(withHarvest);
+      // The goods contract has no burn; this test-only copy has, to show that the rule sits below every path.
+      const burnable = await (
+        await new BurnableZoneGoods__factory(world.deployer).deploy(await world.factory.getAddress())
+      ).waitForDeployment();
+      await (await burnable.mint(world.zoneAddress, world.grainId, HARVEST)).wait();
+      await expect(burnable.burn(world.zoneAddress, world.grainId, SURPLUS + 1n))
+        .to.be.revertedWithCustomError(burnable, "GoodsReserveBreached")
+        .withArgs(world.zoneAddress, world.grainId, GRAIN_RESERVE - 1n, GRAIN_RESERVE);
+      await (await burnable.burn(world.zoneAddress, world.grainId, SURPLUS)).wait();
+      expect(await burnable.balanceOf(world.zoneAddress, world.grainId)).to.equal(GRAIN_RESERVE);
+      // An account is not a zone and keeps no reserve.
+      await (await burnable.mint(PAYEE, world.grainId, HARVEST)).wait();
+      await (await burnable.burn(PAYEE, world.grainId, HARVEST)).wait();
+      expect(await burnable.balanceOf(PAYEE, world.grainId)).to.equal(0n);
+    });
+  });
+
+  describe("tokens that move less than asked", function () {
+    it("records a fee-on-transfer deposit as what arrived, and shares income on that", async function () {
+      const world = await loadFixture(withAwkwardTokens);
+      const farm = world.farm.zone;
+      const arrived = afterFee(AWKWARD_FUNDS);
+      const toParent = (arrived * FARM_SHARE_BPS) / 10_000n;
+      await (await world.taxed.mint(world.stranger.address, AWKWARD_FUNDS)).wait();
+      await (await world.taxed.connect(world.stranger).approve(world.farm.zoneAddress, AWKWARD_FUNDS)).wait();
+      await expect(farm.connect(world.stranger).deposit(world.taxedAddress, AWKWARD_FUNDS))
+        .to.emit(farm, "TreasuryReceived")
+        .withArgs(world.stranger.address, world.taxedAddress, arrived)
+        .and.to.emit(farm, "IncomeShared")
+        .withArgs(world.zoneAddress, world.taxedAddress, toParent)
+        .and.to.emit(world.zone, "TreasuryReceived")
+        .withArgs(world.farm.zoneAddress, world.taxedAddress, afterFee(toParent));
+      for (const zone of [world, world.farm, world.hillside]) await expectLedgerOfBalance(zone, world.taxed);
+    });
+
+    it("refuses to escrow a token offer that arrives short of its quantity", async function () {
+      const world = await loadFixture(withAwkwardTokens);
+      const quantity = dollars(100);
+      const { proposalId, actions } = await queuePassedProposal(
+        world,
+        [await tokenOfferActions(world, world, world.taxedAddress, quantity)],
+        "Sell 100 TAX",
+        { voters: VOTERS },
+      );
+      await expectActionFailure(world.zone.execute(proposalId, actions), world.zone, 1, [
+        tradeInterface,
+        "TradeEscrowNotExact",
+        [world.taxedAddress, quantity, afterFee(quantity)],
+      ]);
+      expect(await world.taxed.balanceOf(world.tradeAddress)).to.equal(0n);
+    });
+
+    it("refuses a payment that reaches the seller short of the price", async function () {
+      const world = await loadFixture(withAwkwardTokens);
+      const quantity = 10n;
+      const price = priceOf(quantity);
+      const { offerId } = await offerGrain(world, { quantity, paymentToken: world.taxedAddress });
+      const { proposalId, actions } = await queuePassedProposal(
+        world.hillside,
+        [acceptActions(world, offerId, price, world.taxedAddress)],
+        "Buy grain with TAX",
+        { voters: VOTERS },
+      );
+      await expectActionFailure(world.hillside.zone.execute(proposalId, actions), world.hillside.zone, 1, [
+        tradeInterface,
+        "TradePaymentNotExact",
+        [offerId, price, afterFee(price)],
+      ]);
+      expect((await world.trade.getOffer(offerId)).status).to.equal(OFFER.Open);
+      expect(await grainOf(world, world.tradeAddress)).to.equal(quantity);
+    });
+
+    it("records what comes back when an escrowed token takes its fee on the way out", async function () {
+      const world = await loadFixture(withAwkwardTokens);
+      const quantity = dollars(100);
+      await (await world.taxed.setFee(0n)).wait();
+      await passProposal(
+        world,
+        [
+          [
+            ...(await tokenOfferActions(world, world, world.taxedAddress, quantity)),
+            ...(await tokenOfferActions(world, world, world.taxedAddress, quantity)),
+          ],
+        ],
+        "Sell 100 TAX, twice",
+        { voters: VOTERS },
+      );
+      const [first, second] = [(await world.trade.offerCount()) - 1n, await world.trade.offerCount()];
+      await (await world.taxed.setFee(FEE_BPS)).wait();
+      // Hillside's vote pays for 100 TAX and would receive 99: the purchase does not settle.
+      const purchase = await queuePassedProposal(
+        world.hillside,
+        [acceptActions(world, second, quantity)],
+        "Buy 100 TAX",
+        { voters: VOTERS },
+      );
+      await expectActionFailure(
+        world.hillside.zone.execute(purchase.proposalId, purchase.actions),
+        world.hillside.zone,
+        1,
+        [tradeInterface, "TradeDeliveryNotExact", [second, quantity, afterFee(quantity)]],
+      );
+      const { receipt } = await passProposal(
+        world,
+        [[cancelOffer(world.tradeAddress, first)]],
+        "Keep the TAX",
+        {
+          voters: VOTERS,
+        },
+      );
+      await expect(receipt)
+        .to.emit(world.zone, "TreasuryReceived")
+        .withArgs(world.tradeAddress, world.taxedAddress, afterFee(quantity));
+      // The fee came out of what the first offer returned, not out of the second offer's escrow.
+      expect(await world.taxed.balanceOf(world.tradeAddress)).to.equal(quantity);
+      expect(await world.trade.escrowedTokens(world.taxedAddress)).to.equal(quantity);
+      expect((await world.trade.getOffer(second)).status).to.equal(OFFER.Open);
+      await expectLedgerOfBalance(world, world.taxed);
+    });
+
+    it("shares a rebase's loss among the open offers: none is paid from another's escrow", async function () {
+      const world = await loadFixture(withAwkwardTokens);
+      const quantity = dollars(100);
+      for (const seller of [world, world.hillside]) {
+        const actions = await tokenOfferActions(world, seller, world.rebasingAddress, quantity);
+        await passProposal(seller, [actions], "Sell 100 REB", { voters: VOTERS });
+      }
+      const [riversideOffer, hillsideOffer] = [
+        (await world.trade.offerCount()) - 1n,
+        await world.trade.offerCount(),
+      ];
+      // Every balance halves: the escrow holds 100 for the 200 it owes.
+      await (await world.rebasing.rebase(1n, 2n)).wait();
+      const held = quantity;
+      const more = await queuePassedProposal(
+        world,
+        [await tokenOfferActions(world, world, world.rebasingAddress, 1n)],
+        "Sell 1 more REB",
+        { voters: VOTERS },
+      );
+      await expectActionFailure(world.zone.execute(more.proposalId, more.actions), world.zone, 1, [
+        tradeInterface,
+        "TradeEscrowShort",
+        [world.rebasingAddress, 2n * quantity, held],
+      ]);
+      // Riverside's citizens have used their proposal slots of this epoch: the cancel waits for the next.
+      await time.increase(TEST_RULES.proposalEpoch);
+      // A buyer pays for the quantity, so it cannot buy an offer whose escrow shrank.
+      const purchase = await queuePassedProposal(
+        world.hillside,
+        [acceptActions(world, riversideOffer, quantity)],
+        "Buy 100 REB",
+        { voters: VOTERS },
+      );
+      await expectActionFailure(
+        world.hillside.zone.execute(purchase.proposalId, purchase.actions),
+        world.hillside.zone,
+        1,
+        [tradeInterface, "TradeDeliveryNotExact", [riversideOffer, quantity, quantity / 2n]],
+      );
+      const { receipt } = await passProposal(
+        world,
+        [[cancelOffer(world.tradeAddress, riversideOffer)]],
+        "Keep the REB",
+        { voters: VOTERS },
+      );
+      await expect(receipt)
+        .to.emit(world.zone, "TreasuryReceived")
+        .withArgs(world.tradeAddress, world.rebasingAddress, quantity / 2n);
+      await time.increaseTo((await world.trade.getOffer(hillsideOffer)).expiry);
+      await expect(world.trade.connect(world.stranger).reclaimExpired(hillsideOffer))
+        .to.emit(world.hillside.zone, "TreasuryReceived")
+        .withArgs(world.tradeAddress, world.rebasingAddress, quantity / 2n);
+      expect(await world.rebasing.balanceOf(world.tradeAddress)).to.equal(0n);
+      expect(await world.trade.escrowedTokens(world.rebasingAddress)).to.equal(0n);
+    });
+
+    it("delivers each offer its quantity after a rebase's gain, which stays in escrow for no offer", async function () {
+      const world = await loadFixture(withAwkwardTokens);
+      const quantity = dollars(100);
+      await passProposal(
+        world,
+        [await tokenOfferActions(world, world, world.rebasingAddress, quantity)],
+        "Sell 100 REB",
+        { voters: VOTERS },
+      );
+      const offerId = await world.trade.offerCount();
+      // Every balance doubles: the escrow holds 200 for the 100 it owes.
+      await (await world.rebasing.rebase(2n, 1n)).wait();
+      const { receipt } = await passProposal(
+        world.hillside,
+        [acceptActions(world, offerId, quantity)],
+        "Buy 100 REB",
+        { voters: VOTERS },
+      );
+      await expect(receipt)
+        .to.emit(world.hillside.zone, "TreasuryReceived")
+        .withArgs(world.tradeAddress, world.rebasingAddress, quantity);
+      expect(await world.trade.escrowedTokens(world.rebasingAddress)).to.equal(0n);
+      expect(await world.rebasing.balanceOf(world.tradeAddress)).to.equal(quantity);
     });
   });
 

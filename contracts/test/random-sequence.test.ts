@@ -1,11 +1,13 @@
 /**
  * Invariants under a seeded random sequence of governance and trade actions: after every step the
  * tallies equal the VoteCast events and used nullifiers, nothing executes twice, the treasury equals
- * its ledger, goods are conserved across zones and escrow, and no export leaves an inventory below
- * its domestic reserve. The sequence runs on a chain of its own whose clock moves only with the
- * sequence's own steps (test/steady-clock.ts), so a seed takes the same path on any machine, any
- * day, whatever other test files ran. Paths that must be covered every time (an export refused for
- * the reserve, a cancel, a reclaim) are deterministic tests in economy.test.ts.
+ * its ledger, goods are conserved across zones, escrow and the accounts they were sent to, no goods
+ * leave an inventory below its domestic reserve (by an offer, or by a plain ERC-1155 transfer or
+ * batch transfer that a vote makes), and no approval for the trade contract outlives its vote. The
+ * sequence runs on a chain of its own whose clock moves only with the sequence's own steps
+ * (test/steady-clock.ts), so a seed takes the same path on any machine, any day, whatever other
+ * test files ran. Paths that must be covered every time (an export refused for the reserve, a
+ * cancel, a reclaim) are deterministic tests in economy.test.ts.
  */
 import { expect } from "chai";
 import { ZeroAddress, type Signer } from "ethers";
@@ -77,6 +79,14 @@ const BUYER = new Identity("zonedao-adversarial-buyer");
 const OfferStatus = { open: 1n, settled: 2n, cancelled: 3n, expired: 4n } as const;
 type OfferState = keyof typeof OfferStatus;
 const tradeInterface = ZoneTrade__factory.createInterface();
+const goodsInterface = ZoneGoods__factory.createInterface();
+/** An account zone A sends goods to by plain transfer (no test signer: it never moves them on). */
+const AWAY = "0x00000000000000000000000000000000000a11a1";
+
+/** The name of a trade or goods error, from its revert data. */
+function errorName(data: string): string {
+  return (tradeInterface.parseError(data) ?? goodsInterface.parseError(data))!.name;
+}
 
 /**
  * Zone A of the 4 test citizens, holding 1 ether, whose farm (an internal DAO of one farmer) has
@@ -135,6 +145,7 @@ type Intent =
   | { kind: "none" | "pay" }
   | { kind: "reserve"; goodsId: bigint; amount: bigint }
   | { kind: "offer"; goodsId: bigint; quantity: bigint; buyer: string; expiry: bigint; pricePerUnit: bigint }
+  | { kind: "transfer"; goodsId: bigint; lines: bigint[]; to: "buyer" | "away" }
   | { kind: "cancel"; offerId: bigint };
 
 interface OfferModel {
@@ -171,13 +182,23 @@ describe("invariants under a random sequence of actions", function () {
     // The trade model: who holds each good (zone A, buyer zone B, the trade contract's escrow), A's
     // reserves, the offers, and the USDz of both zones.
     const goodsIds = PRODUCTS.map((product) => goodsId(farm.zoneAddress, product));
-    const held = new Map(goodsIds.map((id) => [id, { zone: FIRST_HARVEST, buyer: 0n, escrow: 0n }]));
+    const held = new Map(
+      goodsIds.map((id) => [id, { zone: FIRST_HARVEST, buyer: 0n, escrow: 0n, away: 0n }]),
+    );
     const reserves = new Map(goodsIds.map((id) => [id, 0n]));
     const inventoryBefore = new Map(goodsIds.map((id) => [id, FIRST_HARVEST]));
     const offers = new Map<bigint, OfferModel>();
     const dollars = { zone: 0n, buyer: BUYER_DOLLARS };
-    const refused = new Set<bigint>(); // proposals whose export was refused for the reserve, at least once
-    const trades = { exports: 0, sold: 0, cancelled: 0, reclaimed: 0, produced: 0, reserves: 0 };
+    const refused = new Set<bigint>(); // proposals whose goods were refused for the reserve, at least once
+    const trades = {
+      exports: 0,
+      transfers: 0,
+      sold: 0,
+      cancelled: 0,
+      reclaimed: 0,
+      produced: 0,
+      reserves: 0,
+    };
     let purchases = 0;
 
     const stateOf = async (id: bigint) => Number(await zone.state(id));
@@ -207,8 +228,11 @@ describe("invariants under a random sequence of actions", function () {
       await checkTrade(where, ledger);
     }
 
-    /** The goods, offers and USDz against the model, and no export below a reserve. */
+    /** The goods, offers and USDz against the model, no goods gone below a reserve, no standing approval. */
     async function checkTrade(where: string, ledger: Awaited<ReturnType<typeof readLedger>>) {
+      expect(await goods.isApprovedForAll(world.zoneAddress, tradeAddress), `approval at ${where}`).to.equal(
+        false,
+      );
       const openOnChain = new Map(goodsIds.map((id) => [id, 0n]));
       for (let id = 1n; id <= (await trade.offerCount()); id++) {
         const offer = await trade.getOffer(id);
@@ -217,26 +241,27 @@ describe("invariants under a random sequence of actions", function () {
           openOnChain.set(offer.goodsId, openOnChain.get(offer.goodsId)! + offer.quantity);
       }
       for (const id of goodsIds) {
-        const [inZone, inBuyer, inEscrow, reserve, productions] = await Promise.all([
+        const [inZone, inBuyer, inEscrow, away, reserve, productions] = await Promise.all([
           goods.balanceOf(world.zoneAddress, id),
           goods.balanceOf(buyer.zoneAddress, id),
           goods.balanceOf(tradeAddress, id),
+          goods.balanceOf(AWAY, id),
           zone.reserveOf(id),
           goods.queryFilter(goods.filters.GoodsProduced(undefined, undefined, id), fromBlock),
         ]);
         const good = `good ${id.toString(16).slice(0, 8)}`;
-        expect({ zone: inZone, buyer: inBuyer, escrow: inEscrow }, `${good} at ${where}`).to.deep.equal(
-          held.get(id),
-        );
+        const holders = { zone: inZone, buyer: inBuyer, escrow: inEscrow, away };
+        expect(holders, `${good} at ${where}`).to.deep.equal(held.get(id));
         expect(reserve, `reserve of ${good} at ${where}`).to.equal(reserves.get(id));
-        // Goods are conserved: every unit produced is at home, with the buyer or in escrow for an open offer.
+        // Goods are conserved: every unit produced is at home, with the buyer, in escrow for an open
+        // offer, or with the account A sent it to.
         const produced = productions.reduce((sum, event) => sum + event.args.amount, 0n);
-        expect(inZone + inBuyer + inEscrow, `${good} produced at ${where}`).to.equal(produced);
+        expect(inZone + inBuyer + inEscrow + away, `${good} produced at ${where}`).to.equal(produced);
         expect(inEscrow, `${good} in escrow at ${where}`).to.equal(openOnChain.get(id));
-        // No export cuts the reserve: whenever goods left the zone, what stayed covers the reserve.
+        // Nothing cuts the reserve: whenever goods left the zone (offer or transfer), what stayed covers it.
         if (inZone < inventoryBefore.get(id)!)
-          expect(inZone >= reserve, `${good}: export left ${inZone} below reserve ${reserve} at ${where}`).to
-            .be.true;
+          expect(inZone >= reserve, `${good}: ${inZone} left, below reserve ${reserve} at ${where}`).to.be
+            .true;
         inventoryBefore.set(id, inZone);
       }
       const [zoneDollars, buyerDollars, buyerLedger] = await Promise.all([
@@ -291,6 +316,7 @@ describe("invariants under a random sequence of actions", function () {
           ? 1 + random.int(Math.ceil(surplus / 2))
           : Math.max(surplus, 0) + 1 + random.int(30),
       );
+      if (roll < 0.65) return planTransfer(id, quantity, good);
       const offerTo = random.next() < 0.5 ? ZeroAddress : buyer.zoneAddress;
       // From the earliest execution (the vote's end and the timelock), an hour to twenty days (days pass: the sequence jumps a day at times).
       const earliest = (await time.latest()) + SEQUENCE_RULES.votingPeriod + SEQUENCE_RULES.executionDelay;
@@ -311,18 +337,72 @@ describe("invariants under a random sequence of actions", function () {
       return { intent, actions, what: `offers ${quantity} ${good}` };
     }
 
+    /**
+     * Goods leaving A by a plain ERC-1155 transfer that its vote makes, not through trade: to zone B or
+     * to an account, as one transfer or as a batch that lists the good twice (the reserve must count both).
+     */
+    function planTransfer(
+      id: bigint,
+      quantity: bigint,
+      good: string,
+    ): { intent: Intent; actions: ZoneAction[]; what: string } {
+      const to = random.next() < 0.5 ? ("buyer" as const) : ("away" as const);
+      const recipient = to === "buyer" ? buyer.zoneAddress : AWAY;
+      const first = quantity > 1n && random.next() < 0.5 ? BigInt(1 + random.int(Number(quantity) - 1)) : 0n;
+      const lines = first > 0n ? [first, quantity - first] : [quantity];
+      const data =
+        lines.length === 1
+          ? goodsInterface.encodeFunctionData("safeTransferFrom", [
+              world.zoneAddress,
+              recipient,
+              id,
+              quantity,
+              "0x",
+            ])
+          : goodsInterface.encodeFunctionData("safeBatchTransferFrom", [
+              world.zoneAddress,
+              recipient,
+              [id, id],
+              lines,
+              "0x",
+            ]);
+      return {
+        intent: { kind: "transfer", goodsId: id, lines, to },
+        actions: [{ target: goodsAddress, value: 0n, data }],
+        what: `sends ${lines.join("+")} ${good} to ${to}`,
+      };
+    }
+
+    /**
+     * Why goods leaving A through `lines` (the action at `index`) fail, if they do: ERC-1155 refuses a
+     * line above what is left, then ZoneGoods refuses what would leave less than the reserve.
+     */
+    function goodsLeavingFailure(id: bigint, lines: bigint[], index: number): [number, string] | undefined {
+      let left = held.get(id)!.zone;
+      for (const line of lines) {
+        if (left < line) {
+          const args = [world.zoneAddress, left, line, id];
+          return [index, goodsInterface.encodeErrorResult("ERC1155InsufficientBalance", args)];
+        }
+        left -= line;
+      }
+      const reserve = reserves.get(id)!;
+      if (left < reserve) {
+        const args = [world.zoneAddress, id, left, reserve];
+        return [index, goodsInterface.encodeErrorResult("GoodsReserveBreached", args)];
+      }
+      return undefined;
+    }
+
     /** Why executing `intent` at block time `now` fails (the failing action and its revert data), if it does. */
     function expectedFailure(intent: Intent, now: bigint): [number, string] | undefined {
       if (intent.kind === "offer") {
         if (intent.expiry <= now)
           return [1, tradeInterface.encodeErrorResult("TradeInvalidTerms", ["expiry is not in the future"])];
-        const inventory = held.get(intent.goodsId)!.zone;
-        const reserve = reserves.get(intent.goodsId)!;
-        if (inventory < reserve || inventory - reserve < intent.quantity) {
-          const args = [intent.goodsId, inventory, intent.quantity, reserve];
-          return [1, tradeInterface.encodeErrorResult("TradeReserveBreached", args)];
-        }
+        // The escrow is goods leaving the zone, checked by ZoneGoods like any other transfer.
+        return goodsLeavingFailure(intent.goodsId, [intent.quantity], 1);
       }
+      if (intent.kind === "transfer") return goodsLeavingFailure(intent.goodsId, intent.lines, 0);
       if (intent.kind === "cancel") {
         const { status } = offers.get(intent.offerId)!;
         if (status !== "open")
@@ -350,6 +430,14 @@ describe("invariants under a random sequence of actions", function () {
         offer.status = "cancelled";
         moveGoods(offer.goodsId, offer.quantity, "escrow", "zone");
         trades.cancelled++;
+      } else if (intent.kind === "transfer") {
+        moveGoods(
+          intent.goodsId,
+          intent.lines.reduce((sum, line) => sum + line, 0n),
+          "zone",
+          intent.to,
+        );
+        trades.transfers++;
       }
     }
 
@@ -357,7 +445,7 @@ describe("invariants under a random sequence of actions", function () {
       id: bigint,
       quantity: bigint,
       from: "zone" | "escrow",
-      to: "zone" | "buyer" | "escrow",
+      to: "zone" | "buyer" | "escrow" | "away",
     ) {
       const holdings = held.get(id)!;
       holdings[from] -= quantity;
@@ -473,13 +561,14 @@ describe("invariants under a random sequence of actions", function () {
           }
           const failure = expectedFailure(model.intent, now);
           if (failure) {
-            // A refused export (or a cancellation of a closed offer) undoes the whole proposal.
+            // Goods refused for the reserve (or a cancellation of a closed offer) undo the whole proposal.
             await expect(zone.execute(id, model.actions))
               .to.be.revertedWithCustomError(zone, "ZoneActionFailed")
               .withArgs(...failure);
             await afterRevert();
-            if (tradeInterface.parseError(failure[1])!.name === "TradeReserveBreached") refused.add(id);
-            log.push(`execute ${id}: refused (${tradeInterface.parseError(failure[1])!.name})`);
+            const reason = errorName(failure[1]);
+            if (reason === "GoodsReserveBreached") refused.add(id);
+            log.push(`execute ${id}: refused (${reason})`);
             continue;
           }
           await (await zone.execute(id, model.actions)).wait();
@@ -539,9 +628,7 @@ describe("invariants under a random sequence of actions", function () {
             .to.be.revertedWithCustomError(buyer.zone, "ZoneActionFailed")
             .withArgs(1, failure);
           await afterRevert();
-          return void log.push(
-            `buy offer ${offer.id}: refused (${tradeInterface.parseError(failure)!.name})`,
-          );
+          return void log.push(`buy offer ${offer.id}: refused (${errorName(failure)})`);
         }
         await (await buyer.zone.execute(proposalId, actions)).wait();
         offer.status = "settled";
@@ -673,7 +760,8 @@ describe("invariants under a random sequence of actions", function () {
       `      ${STEPS} steps in ${((Date.now() - started) / 1000).toFixed(1)} s: ${proposals.size} proposals, ` +
         `${proofs.size} vote proofs, ${counted.size} votes counted, ${executed.size} executed; trade: ` +
         `${trades.produced} productions, ${trades.reserves} reserves set, ${trades.exports} exports, ` +
-        `${refused.size} refused for the reserve, ${trades.sold} sold, ${trades.cancelled} cancelled, ${trades.reclaimed} reclaimed`,
+        `${trades.transfers} plain transfers, ${refused.size} refused for the reserve, ${trades.sold} sold, ` +
+        `${trades.cancelled} cancelled, ${trades.reclaimed} reclaimed`,
     );
     console.log(`      ${log.join("; ")}`);
   });

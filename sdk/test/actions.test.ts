@@ -316,14 +316,15 @@ describe("actions", function () {
       expiry: EXPIRY,
     };
 
-    it("offerGoods lets the trade contract take the goods, then posts the offer", function () {
+    it("offerGoods lets the trade contract take the goods, posts the offer, then revokes the permission", function () {
       const actions = offerGoods(WHEAT_OFFER);
+      const approval = (approved: boolean) => ({
+        target: GOODS,
+        value: 0n,
+        data: ZoneGoods__factory.createInterface().encodeFunctionData("setApprovalForAll", [TRADE, approved]),
+      });
       expect(actions).to.deep.equal([
-        {
-          target: GOODS,
-          value: 0n,
-          data: ZoneGoods__factory.createInterface().encodeFunctionData("setApprovalForAll", [TRADE, true]),
-        },
+        approval(true),
         {
           target: TRADE,
           value: 0n,
@@ -340,11 +341,13 @@ describe("actions", function () {
             },
           ]),
         },
+        approval(false),
       ]);
       expect(actions.map(describe_)).to.deep.equal([
         `let the trade contract ${TRADE} move the zone's goods`,
         `offer 200 units of wheat (goods ${toBeHex(WHEAT, 32)}) to zone ${OTHER_ZONE} at 3 USDz each, ` +
           "until 2030-01-01T00:00:00Z",
+        `stop the trade contract ${TRADE} from moving the zone's goods`,
       ]);
       const [, toAnyone] = offerGoods({ ...WHEAT_OFFER, buyer: undefined, goodsId: 7n, quantity: 1n });
       expect(describe_(toAnyone!)).to.equal(

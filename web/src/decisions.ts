@@ -231,7 +231,7 @@ export function buildActions(kind: DecisionKind, fields: Fields, context: Decisi
         fields.reserveGoods === "product"
           ? goodsId(address(fields, "producer", "Producer"), text(fields, "product", "Product"))
           : wholeNumber(fields, "goodsId", "Goods id");
-      // 0 is allowed: it removes the reserve, so every unit may be offered.
+      // 0 is allowed: it removes the reserve, so every unit may leave the zone.
       return [setReserve(zone, id, wholeNumber(fields, "reserveAmount", "Kept for citizens (units)"))];
     }
     case "internal-dao": {

@@ -75,7 +75,7 @@ describe("decisions (the proposal form)", function () {
             buyer: "",
             expiryDays: "1",
           },
-          /^let the trade contract 0x\w+ move the zone's goods; then offer 5 units of goods 0x0+2a to any zone at 2000000000000000000 base units/,
+          /^let the trade contract 0x\w+ move the zone's goods; then offer 5 units of goods 0x0+2a to any zone at 2000000000000000000 base units.*; then stop the trade contract 0x\w+ from moving the zone's goods$/,
         ],
         [
           "accept-offer",
