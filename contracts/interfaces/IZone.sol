@@ -14,7 +14,8 @@ interface IZone {
         uint32 votingPeriod;
         // Timelock: seconds between queueing a passed proposal and the earliest execution.
         uint32 executionDelay;
-        // Seconds after the timelock during which a queued proposal can still execute.
+        // Seconds a passed proposal has to be queued after its vote ends, and to be executed after
+        // its timelock; past either it is Expired.
         uint32 executionWindow;
         // Share, in basis points, of the snapshot's citizens who must vote (any option).
         uint16 quorumBps;
@@ -310,7 +311,8 @@ interface IZone {
     /// @notice What the zone owes `relayer`, in wei, for the votes it submitted (see {castVotes}).
     function relayerCredit(address relayer) external view returns (uint256);
 
-    /// @notice Starts the timelock of a succeeded proposal. Anyone may call it.
+    /// @notice Starts the timelock of a succeeded proposal. Anyone may call it, within the execution
+    /// window after the vote ends; later the proposal is Expired.
     function queue(uint256 proposalId) external;
 
     /// @notice Runs the winning option's actions once the timelock is over. Anyone may call it.
