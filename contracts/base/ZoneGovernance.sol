@@ -216,6 +216,7 @@ abstract contract ZoneGovernance is ZoneMembership, ReentrancyGuard {
             );
             if (!success) revert ZoneActionFailed(i, returnData);
         }
+        _afterActions();
         _executingProposal = 0;
     }
 
@@ -314,6 +315,10 @@ abstract contract ZoneGovernance is ZoneMembership, ReentrancyGuard {
     function rules() external view returns (Rules memory) {
         return _rules;
     }
+
+    /// @dev Execution hook: runs after a proposal's last action, inside {execute}, so a revert here
+    /// undoes every action. The treasury checks there that no action spent money set aside.
+    function _afterActions() internal view virtual;
 
     /// @dev Counting hook: whether enough of the snapshot's citizens voted (any option counts).
     function _quorumReached(uint256 proposalId) internal view virtual returns (bool) {
