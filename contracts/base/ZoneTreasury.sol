@@ -42,13 +42,16 @@ abstract contract ZoneTreasury is ZoneGovernance, ERC1155Holder {
     uint16 public incomeShareBps;
 
     uint256 public dividendRoundCount;
-    mapping(uint256 roundId => DividendRound) public dividendRounds;
+    // Not public: the zone is near the 24 KiB code size limit, and DividendRoundOpened,
+    // DividendClaimed and DividendRoundClosed say all a round's getter would.
+    mapping(uint256 roundId => DividendRound) private _dividendRounds;
     mapping(uint256 goodsId => uint256 amount) public reserveOf;
     /// @inheritdoc IZone
     mapping(address token => uint256 amount) public reservedFunds;
-    // Every token (address(0): ether) whose reservedFunds is not 0, so that the check after an
-    // execution reads only those; a vote opens each round, so the list stays short.
+    // Every token (address(0): ether) ever set aside, once, so that the check after an execution
+    // reads only those; a vote opens each round, so the list stays short.
     address[] private _reservedTokens;
+    mapping(address token => bool) private _isReservedToken;
 
     /// @dev The trade module moves the zone's tokens itself (escrow, settlement) and reports each
     /// movement here, so the zone's own events stay a complete ledger.
@@ -117,7 +120,7 @@ abstract contract ZoneTreasury is ZoneGovernance, ERC1155Holder {
         // Set aside now, so that a late claimant is paid whatever the treasury spends meanwhile.
         _reserve(token, reserved);
         roundId = ++dividendRoundCount;
-        DividendRound storage round = dividendRounds[roundId];
+        DividendRound storage round = _dividendRounds[roundId];
         round.token = token;
         round.claimDeadline = uint48(block.timestamp + claimPeriod);
         round.amountPerCitizen = amountPerCitizen;
@@ -154,14 +157,14 @@ abstract contract ZoneTreasury is ZoneGovernance, ERC1155Holder {
     }
 
     /// @inheritdoc IZone
-    function closeDividendRound(uint256 roundId) external returns (uint256 returned) {
+    function closeDividendRound(uint256 roundId) external {
         DividendRound storage round = _knownRound(roundId);
         if (round.closed) revert ZoneDividendRoundClosed(roundId);
         if (block.timestamp < round.claimDeadline)
             revert ZoneDividendClaimPeriodNotOver(roundId, round.claimDeadline);
         round.closed = true;
         uint256 unclaimed = _proposals[round.authorizingProposal].eligibleCount - round.claimedCount;
-        returned = unclaimed * round.amountPerCitizen;
+        uint256 returned = unclaimed * round.amountPerCitizen;
         _release(round.token, returned);
         emit DividendRoundClosed(roundId, round.token, returned);
     }
@@ -221,8 +224,9 @@ abstract contract ZoneTreasury is ZoneGovernance, ERC1155Holder {
     function _afterActions() internal view override {
         for (uint256 i = 0; i < _reservedTokens.length; ++i) {
             address token = _reservedTokens[i];
-            uint256 balance = _balance(token);
             uint256 reserved = reservedFunds[token];
+            if (reserved == 0) continue;
+            uint256 balance = _balance(token);
             if (balance < reserved) revert ZoneReservedFundsSpent(token, reserved, balance);
         }
     }
@@ -243,28 +247,20 @@ abstract contract ZoneTreasury is ZoneGovernance, ERC1155Holder {
         uint256 available = _spendable(token);
         if (available < amount) revert ZoneInsufficientTreasury(token, amount, available);
         if (amount == 0) return;
-        uint256 reserved = reservedFunds[token];
-        if (reserved == 0) _reservedTokens.push(token);
-        reservedFunds[token] = reserved + amount;
+        if (!_isReservedToken[token]) {
+            _isReservedToken[token] = true;
+            _reservedTokens.push(token);
+        }
+        reservedFunds[token] += amount;
     }
 
     /// @dev Frees `amount` of `token` set aside: a claim is paid from it, or a round closed.
     function _release(address token, uint256 amount) private {
-        if (amount == 0) return;
-        uint256 reserved = reservedFunds[token] - amount;
-        reservedFunds[token] = reserved;
-        if (reserved != 0) return;
-        uint256 last = _reservedTokens.length - 1;
-        for (uint256 i = 0; i <= last; ++i) {
-            if (_reservedTokens[i] != token) continue;
-            _reservedTokens[i] = _reservedTokens[last];
-            _reservedTokens.pop();
-            return;
-        }
+        reservedFunds[token] -= amount;
     }
 
     function _knownRound(uint256 roundId) private view returns (DividendRound storage round) {
-        round = dividendRounds[roundId];
+        round = _dividendRounds[roundId];
         if (round.authorizingProposal == 0) revert ZoneUnknownDividendRound(roundId);
     }
 

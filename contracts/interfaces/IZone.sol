@@ -385,9 +385,8 @@ interface IZone {
     ) external returns (uint256 roundId);
 
     /// @notice Closes a round whose claim period is over: what was not claimed is no longer set aside
-    /// ({DividendRoundClosed}). Anyone may call it, once.
-    /// @return returned The amount released to the treasury.
-    function closeDividendRound(uint256 roundId) external returns (uint256 returned);
+    /// ({DividendRoundClosed}, which says how much). Anyone may call it, once.
+    function closeDividendRound(uint256 roundId) external;
 
     /// @notice How much of `token` (address(0): ether) the treasury holds for open dividend rounds'
     /// claims: no payment, service budget, trade or other round may spend it.
