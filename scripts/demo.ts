@@ -284,8 +284,8 @@ export async function seedDemo(
   // Open for voting: a week from now.
   const dividend = await seeder.propose(
     riverside,
-    [[openDividendRound(riverside.address, token, usdz(10))]],
-    "Share 10 USDz with every citizen (a dividend round)",
+    [[openDividendRound(riverside.address, token, usdz(10), 30 * DAY)]],
+    "Share 10 USDz with every citizen (a dividend round, claimable for 30 days)",
   );
   await seeder.vote(dividend, VoteOption.For, ["Dev"]);
   const waterBid = (provider: string, name: string, monthly: number) =>

@@ -52,10 +52,31 @@ export function payToken(zone: string, token: string, to: string, amount: bigint
   return zoneCall(zone, ZONE.encodeFunctionData("pay", [tokenAddress, getAddress(to), amount]));
 }
 
-/** Opens a dividend round: each citizen of the zone now may claim `amountPerCitizen` of `token`. */
-export function openDividendRound(zone: string, token: string, amountPerCitizen: bigint): ZoneAction {
+/** The most seconds a dividend round's claim period may last (the zone takes a uint32). */
+export const MAX_CLAIM_PERIOD_SECONDS = 2 ** 32 - 1;
+
+/**
+ * Opens a dividend round: each citizen who could vote on the proposal (its snapshot) may claim
+ * `amountPerCitizen` of `token` (the zero address for ether) for `claimPeriod` seconds. The zone sets
+ * the whole amount aside when the proposal runs, so the execution fails if the treasury cannot
+ * spare it; once the period is over, anyone may close the round and the rest is free again.
+ */
+export function openDividendRound(
+  zone: string,
+  token: string,
+  amountPerCitizen: bigint,
+  claimPeriod: bigint | number,
+): ZoneAction {
   requirePositive(amountPerCitizen, "amountPerCitizen");
-  return zoneCall(zone, ZONE.encodeFunctionData("openDividendRound", [getAddress(token), amountPerCitizen]));
+  const period = BigInt(claimPeriod);
+  requirePositive(period, "claimPeriod");
+  if (period > BigInt(MAX_CLAIM_PERIOD_SECONDS)) {
+    throw new RangeError(`claimPeriod must be at most ${MAX_CLAIM_PERIOD_SECONDS} seconds, got ${period}`);
+  }
+  return zoneCall(
+    zone,
+    ZONE.encodeFunctionData("openDividendRound", [getAddress(token), amountPerCitizen, period]),
+  );
 }
 
 /** Admits a citizen. */

@@ -124,7 +124,10 @@ function describeZoneCall(data: string, context: DescribeContext): string | unde
     case "pay":
       return `pay ${formatTokenAmount(args[2] as bigint, args[0] as string, context)} to ${getAddress(args[1] as string)}`;
     case "openDividendRound":
-      return `open a dividend round: ${formatTokenAmount(args[1] as bigint, args[0] as string, context)} per citizen`;
+      return (
+        `open a dividend round: ${formatTokenAmount(args[1] as bigint, args[0] as string, context)} ` +
+        `per citizen who could vote on this proposal, claimable for ${formatDuration(args[2] as bigint)}`
+      );
     case "createInternalDao": {
       const registrar = getAddress(args[1] as string);
       return (

@@ -13,10 +13,11 @@ interface MembershipChange {
 }
 
 /**
- * The zone's group from its events. With `untilProposal` (or `untilDividendRound`), the group as it
- * was when that proposal was created (or that round opened): the one whose root is its snapshot
- * root, which its voters (or claimants) prove against. `fromBlock` (the zone's creation block) keeps
- * the event queries within what public RPC providers serve.
+ * The zone's group from its events. With `untilProposal`, the group as it was when that proposal was
+ * created: the one whose root is its snapshot root, which its voters prove against. With
+ * `untilDividendRound`, the same for the proposal that opened the round: a round pays that vote's
+ * electorate, so its claimants prove against that proposal's snapshot. `fromBlock` (the zone's
+ * creation block) keeps the event queries within what public RPC providers serve.
  */
 export async function rebuildGroup(
   zone: Zone,
@@ -38,11 +39,7 @@ export async function rebuildGroup(
     ...removed.map((log) => change(log, (group) => group.removeMember(Number(log.args.index)))),
   ].sort(byChainOrder);
 
-  if (options.untilProposal !== undefined) {
-    const [created] = await queryEvents(zone, zone.filters.ProposalCreated(options.untilProposal), from);
-    if (!created) throw new Error(`proposal ${options.untilProposal} does not exist in this zone`);
-    changes = changes.filter((membershipChange) => byChainOrder(membershipChange, created) < 0);
-  }
+  let untilProposal = options.untilProposal;
   if (options.untilDividendRound !== undefined) {
     const [opened] = await queryEvents(
       zone,
@@ -50,7 +47,17 @@ export async function rebuildGroup(
       from,
     );
     if (!opened) throw new Error(`dividend round ${options.untilDividendRound} does not exist in this zone`);
-    changes = changes.filter((membershipChange) => byChainOrder(membershipChange, opened) < 0);
+    if (untilProposal !== undefined && untilProposal !== opened.args.proposalId) {
+      throw new Error(
+        `dividend round ${options.untilDividendRound} was opened by proposal ${opened.args.proposalId}, not ${untilProposal}`,
+      );
+    }
+    untilProposal = opened.args.proposalId;
+  }
+  if (untilProposal !== undefined) {
+    const [created] = await queryEvents(zone, zone.filters.ProposalCreated(untilProposal), from);
+    if (!created) throw new Error(`proposal ${untilProposal} does not exist in this zone`);
+    changes = changes.filter((membershipChange) => byChainOrder(membershipChange, created) < 0);
   }
 
   const group = new Group();

@@ -45,6 +45,7 @@ const PAYEE = "0x000000000000000000000000000000000000bEEF";
 const CLAIMANT = "0x000000000000000000000000000000000000CAFE";
 const newcomer = new Identity("zonedao-audit-newcomer");
 const VOTE_CAST = id("VoteCast(uint256,uint256,uint256)");
+const ROUND_CLOSED = id("DividendRoundClosed(uint256,address,uint256)");
 const MEMBER_ADDED = id("MemberAdded(uint256,uint256,uint256)");
 const REMOVAL_APPROVED = id("MemberRemovalApproved(uint256,uint256,uint256)");
 const abi = AbiCoder.defaultAbiCoder();
@@ -84,11 +85,16 @@ describe("auditZone", function () {
   let verifier: ProofVerifier;
   let world: ZoneWorld;
   let fromBlock: number;
-  /** Paid and executed, with a dividend round; voted by castVote. */
+  /** Paid and executed, with a dividend round (closed once its hour of claims was over); voted by castVote. */
   let paid: bigint;
   /** Defeated (castVotes), after the newcomer joined. */
   let defeated: bigint;
   let defeatedVotes: { txHash: string; nullifiers: bigint[] };
+  /** Passed, but never queued: Expired once the execution window after its vote was over. */
+  let forgotten: bigint;
+  /** The close of dividend round 1, and what it returned: the three dividends not claimed. */
+  let closeTx: string;
+  const unclaimed = parseUnits("30", 18);
   /** Multiple choice, still active (castVotes). */
   let active: bigint;
   let activeVotes: { txHash: string; nullifiers: bigint[] };
@@ -119,7 +125,7 @@ describe("auditZone", function () {
       [
         [
           payEther(PAYEE, parseEther("1")),
-          openDividendRound(world.zoneAddress, usdzAddress, parseUnits("10", 18)),
+          openDividendRound(world.zoneAddress, usdzAddress, parseUnits("10", 18), 3600),
         ],
       ],
       "Pay the gardener and share 10 USDz with every citizen",
@@ -149,6 +155,12 @@ describe("auditZone", function () {
       [Against, Against, Against, For],
     );
     await time.increaseTo((await world.zone.getProposal(defeated)).voteEnd);
+    closeTx = (await (await world.zone.closeDividendRound(1n)).wait())!.hash;
+
+    forgotten = await proposeAs(world, dave, [[payEther(PAYEE, parseEther("1"))]], "Pay the gardener later");
+    await castBatch(world, forgotten, [alice, bob, carol], [For, For, For]);
+    const { voteEnd } = await world.zone.getProposal(forgotten);
+    await time.increaseTo(voteEnd + BigInt(TEST_RULES.executionWindow) + 1n);
 
     active = await proposeAs(world, carol, [[], []], "Name the square: Linden or Oak");
     activeVotes = await castBatch(world, active, [alice, newcomer], [0, 1]);
@@ -184,23 +196,24 @@ describe("auditZone", function () {
       "treasury",
     ]);
     for (const found of report.checks) expect(found.items, found.name).to.be.greaterThan(0);
-    // 2 membership events and 3 proposal + 1 dividend snapshots; 4 + 4 + 2 votes; their nullifiers,
-    // the proposals' and the claim's; one queue and one execution.
+    // 2 membership events and 4 proposal snapshots; 4 + 4 + 3 + 2 votes; their nullifiers, the
+    // proposals' and the claim's; one queue and one execution.
     expect(check(report, "group").items).to.equal(6);
-    expect(check(report, "proposal proofs").items).to.equal(3);
-    expect(check(report, "vote proofs").items).to.equal(10);
+    expect(check(report, "proposal proofs").items).to.equal(4);
+    expect(check(report, "vote proofs").items).to.equal(13);
     expect(check(report, "dividend claim proofs").items).to.equal(1);
-    expect(check(report, "nullifiers").items).to.equal(14);
-    expect(check(report, "tallies").items).to.equal(3);
+    expect(check(report, "nullifiers").items).to.equal(18);
+    expect(check(report, "tallies").items).to.equal(4);
     expect(check(report, "executions").items).to.equal(2);
     expect(report.chainId).to.equal(Number(world.chainId));
     expect(JSON.parse(JSON.stringify(report))).to.deep.equal(report);
-    expect(progress).to.include("verifying 10 vote proofs");
+    expect(progress).to.include("verifying 13 vote proofs");
     expect(progress).to.include("verifying 1 dividend claim proofs");
     expect(formatAuditReport(report)).to.include("Verdict: OK");
-    // The zone's own states agree: one executed, one defeated, one active.
+    // The zone's own states agree: one executed, one defeated, one expired unqueued, one active.
     expect(await world.zone.state(paid)).to.equal(7n);
     expect(await world.zone.state(defeated)).to.equal(3n);
+    expect(await world.zone.state(forgotten)).to.equal(6n);
     expect(await world.zone.state(active)).to.equal(1n);
   });
 
@@ -299,6 +312,25 @@ describe("auditZone", function () {
     expect(paid!.what.toLowerCase()).to.include(`pays ${CLAIMANT.toLowerCase()}`);
   });
 
+  it("reports a dividend round's close whose returned amount the provider rewrote", async function () {
+    node.tampering.logs = (logs) =>
+      logs.map((log) =>
+        log.transactionHash === closeTx && log.topics[0] === ROUND_CLOSED
+          ? { ...log, data: abi.encode(["uint256"], [unclaimed + 1n]) }
+          : log,
+      );
+
+    const report = await audit();
+
+    expect(report.ok).to.equal(false);
+    const [returned] = findings(report, "treasury", "dividend round 1 returned");
+    expect(returned!.what).to.include(`but 3 unclaimed dividends are ${unclaimed}`);
+    expect(returned!.evidence).to.equal(closeTx);
+    // The ledger's money set aside no longer matches the zone's or the rounds'.
+    const [aside] = findings(report, "treasury", "set aside differs");
+    expect(aside!.evidence).to.include(`reservedFunds at block ${report.block} = 0; ledger = -1;`);
+  });
+
   it("reads events in ranges an RPC provider accepts, after more blocks than one request may span", async function () {
     await connection.provider.request({ method: "hardhat_mine", params: [toBeHex(2 * LOG_RANGE)] });
     node.tampering.maxLogRange = LOG_RANGE;
@@ -309,7 +341,7 @@ describe("auditZone", function () {
     expect(refusal).to.match(/exceeds max block range/);
     const report = await audit();
     expect(report.ok, formatAuditReport(report)).to.equal(true);
-    expect(check(report, "vote proofs").items).to.equal(10);
+    expect(check(report, "vote proofs").items).to.equal(13);
     const zone = zoneAt(world.zoneAddress, provider);
     expect((await rebuildGroup(zone, { fromBlock })).root).to.equal((await rebuildGroup(world.zone)).root);
   });

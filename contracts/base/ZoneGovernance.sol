@@ -216,6 +216,7 @@ abstract contract ZoneGovernance is ZoneMembership, ReentrancyGuard {
             );
             if (!success) revert ZoneActionFailed(i, returnData);
         }
+        _afterActions();
         _executingProposal = 0;
     }
 
@@ -254,9 +255,13 @@ abstract contract ZoneGovernance is ZoneMembership, ReentrancyGuard {
         if (block.timestamp < proposal.voteEnd) return ProposalState.Active;
         (, bool succeeded) = _winningOption(proposalId);
         if (!succeeded) return ProposalState.Defeated;
-        if (proposal.eta == 0) return ProposalState.Succeeded;
-        if (block.timestamp > uint256(proposal.eta) + proposal.executionWindow) return ProposalState.Expired;
-        return ProposalState.Queued;
+        // The window runs from the vote's end until the proposal is queued, then again from the end
+        // of the timelock: otherwise anyone could queue, months later, what a long-gone electorate
+        // passed (a payment voted by the few citizens of a young zone).
+        uint256 eta = proposal.eta;
+        uint256 windowStart = eta == 0 ? proposal.voteEnd : eta;
+        if (block.timestamp > windowStart + proposal.executionWindow) return ProposalState.Expired;
+        return eta == 0 ? ProposalState.Succeeded : ProposalState.Queued;
     }
 
     /// @inheritdoc IZone
@@ -310,6 +315,10 @@ abstract contract ZoneGovernance is ZoneMembership, ReentrancyGuard {
     function rules() external view returns (Rules memory) {
         return _rules;
     }
+
+    /// @dev Execution hook: runs after a proposal's last action, inside {execute}, so a revert here
+    /// undoes every action. The treasury checks there that no action spent money set aside.
+    function _afterActions() internal view virtual;
 
     /// @dev Counting hook: whether enough of the snapshot's citizens voted (any option counts).
     function _quorumReached(uint256 proposalId) internal view virtual returns (bool) {

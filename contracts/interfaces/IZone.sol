@@ -14,7 +14,8 @@ interface IZone {
         uint32 votingPeriod;
         // Timelock: seconds between queueing a passed proposal and the earliest execution.
         uint32 executionDelay;
-        // Seconds after the timelock during which a queued proposal can still execute.
+        // Seconds a passed proposal has to be queued after its vote ends, and to be executed after
+        // its timelock; past either it is Expired.
         uint32 executionWindow;
         // Share, in basis points, of the snapshot's citizens who must vote (any option).
         uint16 quorumBps;
@@ -139,6 +140,11 @@ interface IZone {
     error ZoneTransferFailed(address token, address to, uint256 amount);
     error ZoneUnknownDividendRound(uint256 roundId);
     error ZoneDividendRoundExhausted(uint256 roundId);
+    error ZoneDividendClaimPeriodOver(uint256 roundId, uint256 claimDeadline);
+    error ZoneDividendClaimPeriodNotOver(uint256 roundId, uint256 claimDeadline);
+    error ZoneDividendRoundClosed(uint256 roundId);
+    error ZoneInvalidClaimPeriod();
+    error ZoneReservedFundsSpent(address token, uint256 reserved, uint256 balance);
     error ZoneNotAnInternalDao();
     error ZoneNoRelayerCredit(address relayer);
 
@@ -209,23 +215,29 @@ interface IZone {
     event TreasuryPaid(uint256 indexed proposalId, address indexed token, address indexed to, uint256 amount);
     /// @notice An internal DAO returned its charter's share of an income to its parent.
     event IncomeShared(address indexed parent, address indexed token, uint256 amount);
-    /// @notice Citizens voted to share `amountPerCitizen` of `token` with each citizen of the snapshot.
+    /// @notice Citizens voted, in proposal `proposalId`, to share `amountPerCitizen` of `token` with
+    /// each citizen of that proposal's snapshot (its root, depth and eligibleCount: claims prove
+    /// membership against it), claimed before `claimDeadline`. Ledger: `reserved` (`amountPerCitizen`
+    /// x `eligibleCount`) of the treasury is set aside for the claims.
     event DividendRoundOpened(
         uint256 indexed roundId,
         uint256 indexed proposalId,
         address token,
         uint256 amountPerCitizen,
-        uint256 snapshotRoot,
-        uint256 snapshotDepth,
-        uint256 eligibleCount
+        uint256 reserved,
+        uint256 claimDeadline
     );
-    /// @notice An anonymous citizen claimed a dividend, paid to `recipient`.
+    /// @notice An anonymous citizen claimed a dividend, paid to `recipient` from the money set aside
+    /// for the round.
     event DividendClaimed(
         uint256 indexed roundId,
         uint256 indexed nullifier,
         address recipient,
         uint256 amount
     );
+    /// @notice Ledger: a round's claim period is over and what its citizens did not claim, `returned`
+    /// of `token`, is no longer set aside: the treasury may spend it again.
+    event DividendRoundClosed(uint256 indexed roundId, address indexed token, uint256 returned);
     /// @notice The zone created an internal DAO (itself a zone) whose parent it is.
     event InternalDaoCreated(address indexed dao, string name, uint256 incomeShareBps);
     /// @notice The share of income an internal DAO returns to its parent changed.
@@ -317,7 +329,8 @@ interface IZone {
     /// @notice What the zone owes `relayer`, in wei, for the votes it submitted (see {castVotes}).
     function relayerCredit(address relayer) external view returns (uint256);
 
-    /// @notice Starts the timelock of a succeeded proposal. Anyone may call it.
+    /// @notice Starts the timelock of a succeeded proposal. Anyone may call it, within the execution
+    /// window after the vote ends; later the proposal is Expired.
     function queue(uint256 proposalId) external;
 
     /// @notice Runs the winning option's actions once the timelock is over. Anyone may call it.
@@ -368,10 +381,27 @@ interface IZone {
     /// of an offer, its return, a purchase's payment or delivery.
     function notifyTransfer(bool incoming, address counterparty, address token, uint256 amount) external;
 
-    /// @notice Opens a dividend round for the current citizens. Passed proposal only.
-    function openDividendRound(address token, uint256 amountPerCitizen) external returns (uint256 roundId);
+    /// @notice Opens a dividend round for the citizens who could vote on the executing proposal (its
+    /// snapshot), and sets `amountPerCitizen` x their number of `token` aside for their claims
+    /// (reverts with {ZoneInsufficientTreasury} if the treasury cannot). Citizens claim for
+    /// `claimPeriod` seconds; then anyone may close the round ({closeDividendRound}). Passed
+    /// proposal only.
+    function openDividendRound(
+        address token,
+        uint256 amountPerCitizen,
+        uint32 claimPeriod
+    ) external returns (uint256 roundId);
 
-    /// @notice Pays a citizen's dividend to `recipient`, bound in the proof's message.
+    /// @notice Closes a round whose claim period is over: what was not claimed is no longer set aside
+    /// ({DividendRoundClosed}, which says how much). Anyone may call it, once.
+    function closeDividendRound(uint256 roundId) external;
+
+    /// @notice How much of `token` (address(0): ether) the treasury holds for open dividend rounds'
+    /// claims: no payment, service budget, trade or other round may spend it.
+    function reservedFunds(address token) external view returns (uint256);
+
+    /// @notice Pays a citizen's dividend to `recipient`, bound in the proof's message, from the money
+    /// set aside for the round; before the round's claim deadline only.
     function claimDividend(
         uint256 roundId,
         address recipient,

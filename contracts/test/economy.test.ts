@@ -8,6 +8,7 @@ import type { Interface } from "ethers";
 import {
   cancelOffer,
   ledgerBalance,
+  ledgerReserved,
   offerGoods,
   offerTokens,
   proveDividendClaim,
@@ -39,6 +40,7 @@ import {
   deployZoneWithCitizens,
   ethers,
   loadFixture,
+  networkHelpers,
   outsider,
   passProposal,
   queuePassedProposal,
@@ -65,6 +67,8 @@ const dollars = (amount: number) => ethers.parseEther(String(amount));
 const TREASURY_DOLLARS = dollars(2_500);
 const TREASURY_ETHER = ethers.parseEther("10");
 const DIVIDEND = dollars(100);
+/** How long citizens may claim a round's dividend. */
+const CLAIM_PERIOD = 30 * DAY;
 const HEALTHCARE_BUDGET = dollars(1_000);
 const SERVICE_PERIOD = 30 * DAY;
 /** The farm returns 20% of its outside income to its parent zone. */
@@ -94,6 +98,14 @@ function call(target: string, data: string, value = 0n): ZoneAction {
 /** The action by which a zone's vote pays from its treasury (`token` ETHER for ether). */
 function payAction(zone: string, token: string, to: string, amount: bigint): ZoneAction {
   return call(zone, zoneInterface.encodeFunctionData("pay", [token, to, amount]));
+}
+
+/** The action by which a zone's vote opens a dividend round of `amountPerCitizen` of `token`. */
+function openRoundAction(zone: string, token: string, amountPerCitizen: bigint): ZoneAction {
+  return call(
+    zone,
+    zoneInterface.encodeFunctionData("openDividendRound", [token, amountPerCitizen, CLAIM_PERIOD]),
+  );
 }
 
 /** The revert data of a failed action: what execute wraps in ZoneActionFailed. */
@@ -162,25 +174,20 @@ async function depositDollars(world: Economy, into: ZoneWorld, amount: bigint) {
   await depositToken(world, world.stablecoin, into, amount);
 }
 
-/** Riverside after its citizens voted a 100 USDz dividend each. */
+/** Riverside after its citizens voted a 100 USDz dividend each, claimable for 30 days. */
 async function withDividendRound() {
   const world = await economy();
   const opening = await passProposal(
     world,
-    [
-      [
-        call(
-          world.zoneAddress,
-          zoneInterface.encodeFunctionData("openDividendRound", [world.stablecoinAddress, DIVIDEND]),
-        ),
-      ],
-    ],
+    [[openRoundAction(world.zoneAddress, world.stablecoinAddress, DIVIDEND)]],
     "Share 100 USDz with every citizen",
     { voters: VOTERS },
   );
   const roundId = await world.zone.dividendRoundCount();
   const snapshotGroup = await rebuildGroup(world.zone, { untilDividendRound: roundId });
-  return { ...world, roundId, snapshotGroup, openingProposal: opening.proposalId };
+  const [opened] = await world.zone.queryFilter(world.zone.filters.DividendRoundOpened(roundId));
+  const { claimDeadline } = opened!.args;
+  return { ...world, roundId, snapshotGroup, claimDeadline, openingProposal: opening.proposalId };
 }
 
 function createServiceAction(world: Economy, provider: string, kind = "healthcare"): ZoneAction {
@@ -505,8 +512,8 @@ describe("Zone economy", function () {
           .withArgs(world.openingProposal, world.stablecoinAddress, recipient, DIVIDEND);
         expect(await world.stablecoin.balanceOf(recipient)).to.equal(DIVIDEND);
       }
-      const round = await world.zone.dividendRounds(world.roundId);
-      expect(round.claimedCount).to.equal(BigInt(citizens.length));
+      // Every citizen claimed: nothing is set aside any more.
+      expect(await world.zone.reservedFunds(world.stablecoinAddress)).to.equal(0n);
       expect(await world.stablecoin.balanceOf(world.zoneAddress)).to.equal(
         TREASURY_DOLLARS - DIVIDEND * BigInt(citizens.length),
       );
@@ -532,16 +539,287 @@ describe("Zone economy", function () {
         .withArgs(first.nullifier);
     });
 
-    it("refuses a member admitted after the round opened", async function () {
+    it("pays exactly the vote's electorate: members admitted between the vote and the execution cannot claim", async function () {
+      const world = await loadFixture(economy);
+      const { proposalId, actions } = await queuePassedProposal(
+        world,
+        [[openRoundAction(world.zoneAddress, world.stablecoinAddress, DIVIDEND)]],
+        "Share 100 USDz with every citizen",
+        { voters: VOTERS },
+      );
+      // The registrar admits three identities of its own and executes in the same block.
+      const sybils = [0, 1, 2].map((i) => new Identity(`zonedao-test-sybil-${i}`));
+      await ethers.provider.send("evm_setAutomine", [false]);
+      let admission, execution;
+      try {
+        admission = await world.zone.connect(world.registrar).addMembers(
+          sybils.map((sybil) => sybil.commitment),
+          { gasLimit: 1_000_000 },
+        );
+        execution = await world.zone.execute(proposalId, actions, { gasLimit: 2_000_000 });
+        await ethers.provider.send("evm_mine", []);
+      } finally {
+        await ethers.provider.send("evm_setAutomine", [true]);
+      }
+      const [admitted, executed] = await Promise.all([admission.wait(), execution.wait()]);
+      expect(admitted!.blockNumber).to.equal(executed!.blockNumber);
+      expect(await world.zone.memberCount()).to.equal(BigInt(citizens.length + sybils.length));
+
+      const roundId = await world.zone.dividendRoundCount();
+      const owed = DIVIDEND * BigInt(citizens.length);
+      await expect(execution)
+        .to.emit(world.zone, "DividendRoundOpened")
+        .withArgs(roundId, proposalId, world.stablecoinAddress, DIVIDEND, owed, anyValue);
+      expect(await world.zone.reservedFunds(world.stablecoinAddress)).to.equal(owed);
+      // The round's group is the proposal's snapshot: the four citizens who could vote.
+      const snapshotGroup = await rebuildGroup(world.zone, { untilDividendRound: roundId });
+      expect(snapshotGroup.root).to.equal((await world.zone.getProposal(proposalId)).snapshotRoot);
+      expect(snapshotGroup.size).to.equal(citizens.length);
+
+      const context = { chainId: world.chainId, zone: world.zoneAddress, roundId };
+      const current = await rebuildGroup(world.zone);
+      for (const sybil of sybils) {
+        expect(snapshotGroup.indexOf(sybil.commitment)).to.equal(-1);
+        const proof = await proveDividendClaim(sybil, current, { ...context, recipient: recipientOf(9) });
+        await expect(claim(world.zone, proof)).to.be.revertedWithCustomError(world.zone, "ZoneInvalidProof");
+      }
+      for (const [index, citizen] of citizens.entries()) {
+        const proof = await proveDividendClaim(citizen, snapshotGroup, {
+          ...context,
+          recipient: recipientOf(index),
+        });
+        await expect(claim(world.zone, proof)).to.emit(world.zone, "DividendClaimed");
+      }
+      expect(await world.zone.reservedFunds(world.stablecoinAddress)).to.equal(0n);
+      expect(await world.stablecoin.balanceOf(world.zoneAddress)).to.equal(TREASURY_DOLLARS - owed);
+    });
+
+    it("sets the whole round aside when it opens, and opens none the treasury cannot cover", async function () {
       const world = await loadFixture(withDividendRound);
-      await world.zone.connect(world.registrar).addMember(outsider.commitment);
-      const proof = await proveDividendClaim(outsider, await rebuildGroup(world.zone), {
-        chainId: world.chainId,
-        zone: world.zoneAddress,
-        roundId: world.roundId,
-        recipient: recipientOf(9),
+      const owed = DIVIDEND * BigInt(citizens.length);
+      expect(await world.zone.reservedFunds(world.stablecoinAddress)).to.equal(owed);
+      expect(await world.stablecoin.balanceOf(world.zoneAddress)).to.equal(TREASURY_DOLLARS);
+      // 600 USDz each for four citizens is 2,400: more than the 2,100 not set aside.
+      const { proposalId, actions } = await queuePassedProposal(
+        world,
+        [[openRoundAction(world.zoneAddress, world.stablecoinAddress, dollars(600))]],
+        "Share 600 USDz with every citizen",
+        { voters: VOTERS },
+      );
+      await expectActionFailure(world.zone.execute(proposalId, actions), world.zone, 0, [
+        zoneInterface,
+        "ZoneInsufficientTreasury",
+        [world.stablecoinAddress, dollars(2_400), TREASURY_DOLLARS - owed],
+      ]);
+      const noTime = [
+        call(
+          world.zoneAddress,
+          zoneInterface.encodeFunctionData("openDividendRound", [world.stablecoinAddress, DIVIDEND, 0]),
+        ),
+      ];
+      const timeless = await queuePassedProposal(world, [noTime], "Share for no time", { voters: VOTERS });
+      await expectActionFailure(world.zone.execute(timeless.proposalId, noTime), world.zone, 0, [
+        zoneInterface,
+        "ZoneInvalidClaimPeriod",
+        [],
+      ]);
+    });
+
+    it("pays a late claimant after the rest of the treasury was spent", async function () {
+      const world = await loadFixture(withDividendRound);
+      const owed = DIVIDEND * BigInt(citizens.length);
+      await claim(world.zone, await proveClaim(world, alice, recipientOf(0)));
+      await passProposal(
+        world,
+        [[payAction(world.zoneAddress, world.stablecoinAddress, PAYEE, TREASURY_DOLLARS - owed)]],
+        "Spend everything not set aside",
+        { voters: VOTERS },
+      );
+      const { proposalId, actions } = await queuePassedProposal(
+        world,
+        [[payAction(world.zoneAddress, world.stablecoinAddress, PAYEE, 1n)]],
+        "Spend one more unit",
+        { voters: VOTERS },
+      );
+      await expectActionFailure(world.zone.execute(proposalId, actions), world.zone, 0, [
+        zoneInterface,
+        "ZoneInsufficientTreasury",
+        [world.stablecoinAddress, 1n, 0n],
+      ]);
+      for (const [index, citizen] of citizens.slice(1).entries()) {
+        const proof = await proveClaim(world, citizen, recipientOf(index + 1));
+        await expect(claim(world.zone, proof)).to.emit(world.zone, "DividendClaimed");
+      }
+      expect(await world.stablecoin.balanceOf(world.zoneAddress)).to.equal(0n);
+      expect(await world.zone.reservedFunds(world.stablecoinAddress)).to.equal(0n);
+    });
+
+    it("keeps the money set aside from payments, transfers, trade offers, other rounds and service budgets", async function () {
+      const world = await loadFixture(withDividendRound);
+      const owed = DIVIDEND * BigInt(citizens.length);
+      const free = TREASURY_DOLLARS - owed;
+      const coin = world.stablecoinAddress;
+      const tooMuch = free + 1n;
+      const attempts: [string, ZoneAction[], [Interface, string, unknown[]] | [string, unknown[]]][] = [
+        [
+          "a payment",
+          [payAction(world.zoneAddress, coin, PAYEE, tooMuch)],
+          [zoneInterface, "ZoneInsufficientTreasury", [coin, tooMuch, free]],
+        ],
+        [
+          "a transfer called on the token",
+          [call(coin, tokenInterface.encodeFunctionData("transfer", [PAYEE, tooMuch]))],
+          ["ZoneReservedFundsSpent", [coin, owed, owed - 1n]],
+        ],
+        [
+          "a trade offer of the tokens",
+          offerTokens({
+            zone: world.zoneAddress,
+            trade: world.tradeAddress,
+            token: coin,
+            quantity: tooMuch,
+            paymentToken: coin,
+            pricePerUnit: 1n,
+            expiry: (await time.latest()) + OFFER_LIFETIME,
+          }),
+          ["ZoneReservedFundsSpent", [coin, owed, owed - 1n]],
+        ],
+        [
+          "another dividend round",
+          [openRoundAction(world.zoneAddress, coin, dollars(526))],
+          [zoneInterface, "ZoneInsufficientTreasury", [coin, dollars(2_104), free]],
+        ],
+      ];
+      for (const [what, actions, failure] of attempts) {
+        const { proposalId } = await queuePassedProposal(world, [actions], `Spend on ${what}`);
+        const execution = world.zone.execute(proposalId, actions);
+        if (failure.length === 3) await expectActionFailure(execution, world.zone, 0, failure);
+        else {
+          await expect(execution, what)
+            .to.be.revertedWithCustomError(world.zone, failure[0])
+            .withArgs(...failure[1]);
+        }
+        expect(await world.zone.state(proposalId), what).to.equal(QUEUED);
+      }
+      // A service's budget is paid from what is free only, like a payment.
+      await passProposal(
+        world,
+        [
+          [
+            call(
+              world.servicesAddress,
+              servicesInterface.encodeFunctionData("createService", [
+                "healthcare",
+                "A clinic as dear as the treasury",
+                world.provider.address,
+                coin,
+                tooMuch,
+                SERVICE_PERIOD,
+              ]),
+            ),
+          ],
+        ],
+        "Fund a dear clinic",
+      );
+      await expect(world.services.connect(world.provider).claimBudget(world.zoneAddress, 0n))
+        .to.be.revertedWithCustomError(world.zone, "ZoneInsufficientTreasury")
+        .withArgs(coin, tooMuch, free);
+      expect(await world.stablecoin.balanceOf(world.zoneAddress)).to.equal(TREASURY_DOLLARS);
+      expect(await world.zone.reservedFunds(coin)).to.equal(owed);
+    });
+
+    it("keeps ether set aside from an action's value, and spends what is free", async function () {
+      const world = await loadFixture(economy);
+      const perCitizen = ethers.parseEther("1");
+      const owed = perCitizen * BigInt(citizens.length);
+      await passProposal(
+        world,
+        [[openRoundAction(world.zoneAddress, ETHER, perCitizen)]],
+        "Share 1 ETH each",
+        {
+          voters: VOTERS,
+        },
+      );
+      expect(await world.zone.reservedFunds(ETHER)).to.equal(owed);
+      const free = TREASURY_ETHER - owed;
+      const { proposalId, actions } = await queuePassedProposal(
+        world,
+        [[call(PAYEE, "0x", free + 1n)]],
+        "Pay a little more than is free",
+        { voters: VOTERS },
+      );
+      await expect(world.zone.execute(proposalId, actions))
+        .to.be.revertedWithCustomError(world.zone, "ZoneReservedFundsSpent")
+        .withArgs(ETHER, owed, owed - 1n);
+      const spend = await queuePassedProposal(world, [[call(PAYEE, "0x", free)]], "Pay what is free", {
+        voters: VOTERS,
       });
-      await expect(claim(world.zone, proof)).to.be.revertedWithCustomError(world.zone, "ZoneInvalidProof");
+      await expect(world.zone.execute(spend.proposalId, spend.actions)).to.changeEtherBalance(
+        ethers,
+        world.zoneAddress,
+        -free,
+      );
+    });
+
+    it("takes claims until the claim period ends; then anyone closes the round and the rest is free again", async function () {
+      const world = await loadFixture(withDividendRound);
+      const coin = world.stablecoinAddress;
+      const deadline = world.claimDeadline;
+      expect(deadline).to.be.greaterThan(BigInt(await time.latest()) + BigInt(CLAIM_PERIOD) - 600n);
+      await claim(world.zone, await proveClaim(world, alice, recipientOf(0)));
+      const [late, tooLate] = [
+        await proveClaim(world, bob, recipientOf(1)),
+        await proveClaim(world, citizens[2]!, recipientOf(2)),
+      ];
+      const close = () => world.zone.connect(world.stranger).closeDividendRound(world.roundId);
+
+      await time.setNextBlockTimestamp(deadline - 2n);
+      await expect(close())
+        .to.be.revertedWithCustomError(world.zone, "ZoneDividendClaimPeriodNotOver")
+        .withArgs(world.roundId, deadline);
+      await networkHelpers.mine();
+      await time.setNextBlockTimestamp(deadline - 1n);
+      await expect(claim(world.zone, late)).to.emit(world.zone, "DividendClaimed");
+      await time.setNextBlockTimestamp(deadline);
+      await expect(claim(world.zone, tooLate))
+        .to.be.revertedWithCustomError(world.zone, "ZoneDividendClaimPeriodOver")
+        .withArgs(world.roundId, deadline);
+      await networkHelpers.mine();
+
+      const unclaimed = DIVIDEND * BigInt(citizens.length - 2);
+      expect(await world.zone.reservedFunds(coin)).to.equal(unclaimed);
+      await expect(close())
+        .to.emit(world.zone, "DividendRoundClosed")
+        .withArgs(world.roundId, coin, unclaimed);
+      expect(await world.zone.reservedFunds(coin)).to.equal(0n);
+      await expect(close())
+        .to.be.revertedWithCustomError(world.zone, "ZoneDividendRoundClosed")
+        .withArgs(world.roundId);
+      await expect(claim(world.zone, tooLate)).to.be.revertedWithCustomError(
+        world.zone,
+        "ZoneDividendClaimPeriodOver",
+      );
+
+      // The ledger shows the round set aside, two claims paid from it and the rest returned.
+      const ledger = await readLedger(world.zone);
+      expect(
+        ledger
+          .filter((entry) => entry.roundId === world.roundId)
+          .map(({ kind, amount, source }) => ({ kind, amount, source })),
+      ).to.deep.equal([
+        { kind: "reserve", amount: DIVIDEND * BigInt(citizens.length), source: "DividendRoundOpened" },
+        { kind: "release", amount: DIVIDEND, source: "DividendClaimed" },
+        { kind: "release", amount: DIVIDEND, source: "DividendClaimed" },
+        { kind: "release", amount: unclaimed, source: "DividendRoundClosed" },
+      ]);
+      expect(ledgerReserved(ledger, coin)).to.equal(0n);
+      const left = TREASURY_DOLLARS - 2n * DIVIDEND;
+      expect(ledgerBalance(ledger, coin)).to.equal(left);
+      // What was not claimed can be spent again.
+      await passProposal(world, [[payAction(world.zoneAddress, coin, PAYEE, left)]], "Spend it all", {
+        voters: VOTERS,
+      });
+      expect(await world.stablecoin.balanceOf(world.zoneAddress)).to.equal(0n);
     });
 
     it("refuses an unknown round", async function () {

@@ -1,13 +1,15 @@
 /**
- * Invariants under a seeded random sequence of governance and trade actions: after every step the
- * tallies equal the VoteCast events and used nullifiers, nothing executes twice, the treasury equals
- * its ledger, goods are conserved across zones, escrow and the accounts they were sent to, no goods
- * leave an inventory below its domestic reserve (by an offer, or by a plain ERC-1155 transfer or
- * batch transfer that a vote makes), and no approval for the trade contract outlives its vote. The
- * sequence runs on a chain of its own whose clock moves only with the sequence's own steps
- * (test/steady-clock.ts), so a seed takes the same path on any machine, any day, whatever other
- * test files ran. Paths that must be covered every time (an export refused for the reserve, a
- * cancel, a reclaim) are deterministic tests in economy.test.ts.
+ * Invariants under a seeded random sequence of governance, dividend and trade actions: after every
+ * step the tallies equal the VoteCast events and used nullifiers, nothing executes twice, the
+ * treasury equals its ledger, the money set aside equals the open dividend rounds' outstanding
+ * claims (on chain, on the ledger and in the model), goods are conserved across zones, escrow and
+ * the accounts they were sent to, no goods leave an inventory below its domestic reserve (by an
+ * offer, or by a plain ERC-1155 transfer or batch transfer that a vote makes), and no approval for
+ * the trade contract outlives its vote. The sequence runs on a chain of its own whose clock moves
+ * only with the sequence's own steps (test/steady-clock.ts), so a seed takes the same path on any
+ * machine, any day, whatever other test files ran. Paths that must be covered every time (an export
+ * refused for the reserve, a cancel, a reclaim, a round's expiry) are deterministic tests in
+ * economy.test.ts.
  */
 import { expect } from "chai";
 import { ZeroAddress, type Signer } from "ethers";
@@ -16,19 +18,24 @@ import {
   VoteOption,
   ZoneGoods__factory,
   ZoneTrade__factory,
+  Zone__factory,
   acceptOffer,
   cancelOffer,
   createInternalDao,
   goodsId,
   ledgerBalance,
+  ledgerReserved,
   offerGoods,
+  openDividendRound,
   payEther,
   produceGoods,
+  proveDividendClaim,
   proveProposal,
   proveVote,
   readLedger,
   rebuildGroup,
   setReserve,
+  type DividendClaim,
   type Group,
   type ZoneAction,
   type ZoneRules,
@@ -62,6 +69,9 @@ const MAX_VOTE_PROOFS = 32;
 const MAX_MEMBERS = 7;
 const MAX_PRODUCTIONS = 3;
 const MAX_PURCHASES = 4;
+const MAX_CLAIM_PROOFS = 12;
+/** How long a round's claims stay open: short enough that rounds expire within the sequence. */
+const CLAIM_PERIODS = [6 * 3600, 86_400, 3 * 86_400, 7 * 86_400];
 
 /**
  * Zone A's rules: votes stay open 6 hours and a queued proposal 2 days, so that most proposals
@@ -87,6 +97,9 @@ const AWAY = "0x00000000000000000000000000000000000a11a1";
 function errorName(data: string): string {
   return (tradeInterface.parseError(data) ?? goodsInterface.parseError(data))!.name;
 }
+const zoneInterface = Zone__factory.createInterface();
+/** IZone.ProposalState.Expired. */
+const EXPIRED = 6;
 
 /**
  * Zone A of the 4 test citizens, holding 1 ether, whose farm (an internal DAO of one farmer) has
@@ -142,11 +155,31 @@ async function tradingZones() {
 
 /** What a proposal of zone A does, beyond its actions: what the model needs to predict its execution. */
 type Intent =
-  | { kind: "none" | "pay" }
+  | { kind: "none" }
+  | { kind: "pay"; amount: bigint }
+  | { kind: "dividend"; amountPerCitizen: bigint; claimPeriod: number }
   | { kind: "reserve"; goodsId: bigint; amount: bigint }
   | { kind: "offer"; goodsId: bigint; quantity: bigint; buyer: string; expiry: bigint; pricePerUnit: bigint }
   | { kind: "transfer"; goodsId: bigint; lines: bigint[]; to: "buyer" | "away" }
   | { kind: "cancel"; offerId: bigint };
+
+/** A dividend round of zone A, all in ether: who may claim (its proposal's voters) and who did. */
+interface RoundModel {
+  id: bigint;
+  proposalId: bigint;
+  amountPerCitizen: bigint;
+  electorate: Identity[];
+  group?: Group;
+  claimed: Set<number>;
+  deadline: bigint;
+  closed: boolean;
+}
+
+/** Why a transaction of the sequence is expected to fail: the zone's custom error and its arguments. */
+interface Failure {
+  error: string;
+  args: unknown[];
+}
 
 interface OfferModel {
   id: bigint;
@@ -160,6 +193,9 @@ interface OfferModel {
 
 describe("invariants under a random sequence of actions", function () {
   it(`hold after every step (seed ${SEED})`, async function () {
+    // About 4 minutes alone on 2 cores (every vote and claim is a real proof): more than mocha's
+    // default here, so a busy machine cannot fail it for being slow.
+    this.timeout(STEPS * 10_000);
     const fixture = await tradingZones();
     const { world, fromBlock, votesFrom, farm, buyer, goods, goodsAddress, trade, stablecoin } = fixture;
     const { stablecoinAddress } = fixture;
@@ -200,16 +236,28 @@ describe("invariants under a random sequence of actions", function () {
       reserves: 0,
     };
     let purchases = 0;
+    // The dividend model: zone A's ether, the part of it set aside, the rounds, the claims proved.
+    const money = { ether: await ethers.provider.getBalance(world.zoneAddress), reserved: 0n };
+    const rounds = new Map<bigint, RoundModel>();
+    const claimProofs = new Map<string, DividendClaim>(); // `${roundId}:${memberIndex}` -> its claim
+    const dividends = { opened: 0, refused: 0, claimed: 0, closed: 0 };
+    const queued = new Set<bigint>();
 
     const stateOf = async (id: bigint) => Number(await zone.state(id));
 
     async function checkInvariants(step: number) {
       const where = `step ${step} (seed ${SEED}): ${log.at(-1)}`;
       let total = 0n;
+      const now = BigInt(await time.latest());
       for (const [id, model] of proposals) {
-        const { tally } = await zone.getProposal(id);
+        const { tally, state, voteEnd, eta } = await zone.getProposal(id);
         expect([...tally], `tally of ${id} at ${where}`).to.deep.equal(model.tally);
         total += tally.reduce((a, b) => a + b, 0n);
+        // A passed proposal nobody queued lapses with the execution window after its vote.
+        const lapsed = eta === 0n && now > voteEnd + BigInt(SEQUENCE_RULES.executionWindow);
+        if (lapsed) expect(Number(state), `state of ${id} at ${where}`).to.not.equal(State.Succeeded);
+        if (Number(state) === EXPIRED && eta === 0n)
+          expect(lapsed, `expiry of ${id} at ${where}`).to.equal(true);
       }
       const events = await zone.queryFilter(zone.filters.VoteCast(), votesFrom);
       let used = 0n;
@@ -222,6 +270,18 @@ describe("invariants under a random sequence of actions", function () {
       const ledger = await readLedger(zone, { fromBlock });
       expect(await ethers.provider.getBalance(world.zoneAddress), `ether vs ledger at ${where}`).to.equal(
         ledgerBalance(ledger, ZeroAddress),
+      );
+      expect(ledgerBalance(ledger, ZeroAddress), `ether vs model at ${where}`).to.equal(money.ether);
+      // The money set aside is exactly what the open rounds still owe: on chain, on the ledger, in the model.
+      let outstanding = 0n;
+      for (const round of rounds.values()) {
+        if (!round.closed)
+          outstanding += BigInt(round.electorate.length - round.claimed.size) * round.amountPerCitizen;
+      }
+      expect(money.reserved, `model's ether set aside at ${where}`).to.equal(outstanding);
+      expect(await zone.reservedFunds(ZeroAddress), `ether set aside at ${where}`).to.equal(outstanding);
+      expect(ledgerReserved(ledger, ZeroAddress), `ledger's ether set aside at ${where}`).to.equal(
+        outstanding,
       );
       for (const id of executed)
         expect(await stateOf(id), `executed ${id} at ${where}`).to.equal(State.Executed);
@@ -278,22 +338,37 @@ describe("invariants under a random sequence of actions", function () {
       );
     }
 
-    /** A random proposal of zone A: a payment, nothing, a reserve, an offer of goods, or a cancellation. */
+    /**
+     * A random proposal of zone A: a payment, a dividend round, nothing, a reserve, an offer of goods,
+     * or a cancellation.
+     */
     async function planProposal(): Promise<{ intent: Intent; actions: ZoneAction[]; what: string }> {
       const roll = random.next();
-      if (roll < 0.2) {
+      if (roll < 0.15) {
         const payee = await random.pick(signers.slice(8, 12)).getAddress();
+        // Mostly a little; sometimes enough to reach into the money set aside for dividends.
+        const amount =
+          random.next() < 0.7 ? BigInt(1 + random.int(1e12)) : BigInt(5 + random.int(36)) * 10n ** 16n;
         return {
-          intent: { kind: "pay" },
-          actions: [payEther(payee, BigInt(1 + random.int(1e12)))],
-          what: "pays",
+          intent: { kind: "pay", amount },
+          actions: [payEther(payee, amount)],
+          what: `pays ${amount}`,
         };
       }
-      if (roll < 0.3) return { intent: { kind: "none" }, actions: [], what: "no action" };
+      if (roll < 0.35) {
+        const amountPerCitizen = BigInt(1 + random.int(8)) * 10n ** 16n;
+        const claimPeriod = random.pick(CLAIM_PERIODS);
+        return {
+          intent: { kind: "dividend", amountPerCitizen, claimPeriod },
+          actions: [openDividendRound(world.zoneAddress, ZeroAddress, amountPerCitizen, claimPeriod)],
+          what: `shares ${amountPerCitizen} a citizen for ${claimPeriod} s`,
+        };
+      }
+      if (roll < 0.42) return { intent: { kind: "none" }, actions: [], what: "no action" };
       const id = random.pick(goodsIds);
       const inventory = held.get(id)!.zone;
       const good = PRODUCTS[goodsIds.indexOf(id)]!;
-      if (roll < 0.45) {
+      if (roll < 0.55) {
         const amount = BigInt(random.int(Math.floor(Number(inventory) / 2) + 20));
         const actions = [setReserve(world.zoneAddress, id, amount)];
         return {
@@ -303,7 +378,7 @@ describe("invariants under a random sequence of actions", function () {
         };
       }
       const open = [...offers.values()].filter((offer) => offer.status === "open");
-      if (roll < 0.55 && open.length > 0) {
+      if (roll < 0.64 && open.length > 0) {
         const { id: offerId } = random.pick(open);
         const actions = [cancelOffer(tradeAddress, offerId)];
         return { intent: { kind: "cancel", offerId }, actions, what: `cancels offer ${offerId}` };
@@ -414,9 +489,62 @@ describe("invariants under a random sequence of actions", function () {
       return undefined;
     }
 
-    /** Moves the model's goods as an executed proposal of A did. */
-    async function applyExecuted(intent: Intent) {
-      if (intent.kind === "reserve") {
+    /**
+     * Why executing a payment or a dividend round fails, if it does: spending or setting aside
+     * money set aside already. `eligible` is the number of citizens in its proposal's snapshot.
+     */
+    function moneyFailure(intent: Intent, eligible: number): Failure | undefined {
+      if (intent.kind === "pay") {
+        // Ether sent as an action's value: more than the zone holds fails the call itself; less,
+        // but into the money set aside, fails the check after the actions.
+        if (intent.amount > money.ether) return { error: "ZoneActionFailed", args: [0, "0x"] };
+        const left = money.ether - intent.amount;
+        if (left < money.reserved)
+          return { error: "ZoneReservedFundsSpent", args: [ZeroAddress, money.reserved, left] };
+      }
+      if (intent.kind === "dividend") {
+        const owed = intent.amountPerCitizen * BigInt(eligible);
+        const free = money.ether - money.reserved;
+        if (owed > free) {
+          const data = zoneInterface.encodeErrorResult("ZoneInsufficientTreasury", [ZeroAddress, owed, free]);
+          return { error: "ZoneActionFailed", args: [0, data] };
+        }
+      }
+      return undefined;
+    }
+
+    /** A failure's name: the error of the failing action, if an action failed. */
+    function failureName({ error, args }: Failure): string {
+      if (error !== "ZoneActionFailed") return error;
+      const data = args[1] as string;
+      if (data === "0x") return "ether transfer failed";
+      return (
+        (tradeInterface.parseError(data) ?? goodsInterface.parseError(data) ?? zoneInterface.parseError(data))
+          ?.name ?? data
+      );
+    }
+
+    /** Moves the model's goods and money as an executed proposal of A did, at block time `now`. */
+    async function applyExecuted(intent: Intent, now: bigint, proposalId: bigint, electorate: Identity[]) {
+      if (intent.kind === "pay") {
+        money.ether -= intent.amount;
+      } else if (intent.kind === "dividend") {
+        money.reserved += intent.amountPerCitizen * BigInt(electorate.length);
+        const id = BigInt(rounds.size + 1);
+        expect(await zone.dividendRoundCount()).to.equal(id);
+        const deadline = now + BigInt(intent.claimPeriod);
+        const { amountPerCitizen } = intent;
+        rounds.set(id, {
+          id,
+          proposalId,
+          amountPerCitizen,
+          electorate,
+          claimed: new Set(),
+          deadline,
+          closed: false,
+        });
+        dividends.opened++;
+      } else if (intent.kind === "reserve") {
         reserves.set(intent.goodsId, intent.amount);
         trades.reserves++;
       } else if (intent.kind === "offer") {
@@ -476,10 +604,13 @@ describe("invariants under a random sequence of actions", function () {
         log.push(`addMember #${members.length - 1}`);
       },
       async deposit() {
-        const value = BigInt(1 + random.int(1e9));
+        // Mostly a little; sometimes enough to refill what dividends and payments took.
+        const value =
+          random.next() < 0.8 ? BigInt(1 + random.int(1e9)) : BigInt(5 + random.int(26)) * 10n ** 16n;
         await (
           await random.pick(signers.slice(3, 8)).sendTransaction({ to: world.zoneAddress, value })
         ).wait();
+        money.ether += value;
         log.push(`deposit ${value}`);
       },
       async propose() {
@@ -535,10 +666,20 @@ describe("invariants under a random sequence of actions", function () {
       },
       async queue() {
         for (const id of proposals.keys()) {
-          if ((await stateOf(id)) === State.Succeeded) {
-            await (await zone.queue(id)).wait();
-            return void log.push(`queue ${id}`);
+          if ((await stateOf(id)) !== State.Succeeded) continue;
+          const { voteEnd } = await zone.getProposal(id);
+          const now = await fixNextTimestamp();
+          if (now > voteEnd + BigInt(SEQUENCE_RULES.executionWindow)) {
+            // The window after its vote closes as the block is made: no one may queue it any more.
+            await expect(zone.queue(id))
+              .to.be.revertedWithCustomError(zone, "ZoneUnexpectedProposalState")
+              .withArgs(id, EXPIRED);
+            await afterRevert();
+            return void log.push(`queue ${id}: expired`);
           }
+          await (await zone.queue(id)).wait();
+          queued.add(id);
+          return void log.push(`queue ${id}`);
         }
         log.push("queue: none succeeded");
       },
@@ -559,20 +700,25 @@ describe("invariants under a random sequence of actions", function () {
             await afterRevert();
             continue;
           }
-          const failure = expectedFailure(model.intent, now);
+          const actionFailure = expectedFailure(model.intent, now);
+          const failure: Failure | undefined = actionFailure
+            ? { error: "ZoneActionFailed", args: actionFailure }
+            : moneyFailure(model.intent, model.voters.length);
           if (failure) {
-            // Goods refused for the reserve (or a cancellation of a closed offer) undo the whole proposal.
+            // A refused export, payment or round (or a cancellation of a closed offer) undoes the
+            // whole proposal.
             await expect(zone.execute(id, model.actions))
-              .to.be.revertedWithCustomError(zone, "ZoneActionFailed")
-              .withArgs(...failure);
+              .to.be.revertedWithCustomError(zone, failure.error)
+              .withArgs(...failure.args);
             await afterRevert();
-            const reason = errorName(failure[1]);
+            const reason = failureName(failure);
             if (reason === "GoodsReserveBreached") refused.add(id);
+            if (model.intent.kind === "dividend") dividends.refused++;
             log.push(`execute ${id}: refused (${reason})`);
             continue;
           }
           await (await zone.execute(id, model.actions)).wait();
-          await applyExecuted(model.intent);
+          await applyExecuted(model.intent, now, id, model.voters);
           executed.add(id);
           await expect(zone.execute(id, model.actions))
             .to.be.revertedWithCustomError(zone, "ZoneUnexpectedProposalState")
@@ -658,6 +804,86 @@ describe("invariants under a random sequence of actions", function () {
         trades.reclaimed++;
         log.push(`reclaim offer ${offer.id}`);
       },
+      async claim() {
+        if (rounds.size === 0) return void log.push("claim: no round");
+        const round = random.pick([...rounds.values()]);
+        // Mostly a citizen of the round's electorate who has not claimed; else any member: one who
+        // claimed already, or one admitted after the round's vote (members are only ever added, so
+        // the electorate is the first members).
+        const fresh = round.electorate.flatMap((_, i) => (round.claimed.has(i) ? [] : [i]));
+        const claimant =
+          fresh.length > 0 && random.next() < 0.75 ? random.pick(fresh) : random.int(members.length);
+        const inElectorate = claimant < round.electorate.length;
+        const key = `${round.id}:${claimant}`;
+        let proof = claimProofs.get(key);
+        if (!proof) {
+          if (claimProofs.size >= MAX_CLAIM_PROOFS) return void log.push("claim: proof cap reached");
+          if (!round.group) {
+            round.group = await rebuildGroup(zone, { untilDividendRound: round.id });
+            const { snapshotRoot } = await zone.getProposal(round.proposalId);
+            expect(round.group.root, `round ${round.id}'s group`).to.equal(snapshotRoot);
+          }
+          // A member admitted after the vote can only prove against the group as it is now.
+          const group = inElectorate ? round.group : await rebuildGroup(zone);
+          const recipient = await random.pick(signers.slice(8, 12)).getAddress();
+          const context = { chainId: world.chainId, zone: world.zoneAddress, roundId: round.id, recipient };
+          proof = await proveDividendClaim(members[claimant]!, group, context);
+          claimProofs.set(key, proof);
+        }
+        const now = await fixNextTimestamp();
+        const failure: Failure | undefined =
+          now >= round.deadline
+            ? { error: "ZoneDividendClaimPeriodOver", args: [round.id, round.deadline] }
+            : round.claimed.size >= round.electorate.length
+              ? { error: "ZoneDividendRoundExhausted", args: [round.id] }
+              : round.claimed.has(claimant)
+                ? { error: "ZoneNullifierAlreadyUsed", args: [proof.nullifier] }
+                : !inElectorate
+                  ? { error: "ZoneInvalidProof", args: [] }
+                  : undefined;
+        const what = `claim round ${round.id} by #${claimant}`;
+        const claim = zone
+          .connect(random.pick(signers.slice(3, 8)))
+          .claimDividend(proof.roundId, proof.recipient, proof.nullifier, proof.points);
+        if (failure) {
+          await expect(claim, what)
+            .to.be.revertedWithCustomError(zone, failure.error)
+            .withArgs(...failure.args);
+          await afterRevert();
+          return void log.push(`${what}: refused (${failure.error})`);
+        }
+        await (await claim).wait();
+        round.claimed.add(claimant);
+        money.ether -= round.amountPerCitizen;
+        money.reserved -= round.amountPerCitizen;
+        dividends.claimed++;
+        log.push(what);
+      },
+      async closeRound() {
+        if (rounds.size === 0) return void log.push("close: no round");
+        const round = random.pick([...rounds.values()]);
+        const now = await fixNextTimestamp();
+        // Anyone may close a round once its claim period is over, once.
+        const close = zone.connect(random.pick(signers.slice(3, 8))).closeDividendRound(round.id);
+        const failure: Failure | undefined = round.closed
+          ? { error: "ZoneDividendRoundClosed", args: [round.id] }
+          : now < round.deadline
+            ? { error: "ZoneDividendClaimPeriodNotOver", args: [round.id, round.deadline] }
+            : undefined;
+        if (failure) {
+          await expect(close)
+            .to.be.revertedWithCustomError(zone, failure.error)
+            .withArgs(...failure.args);
+          await afterRevert();
+          return void log.push(`close round ${round.id}: refused (${failure.error})`);
+        }
+        const returned = BigInt(round.electorate.length - round.claimed.size) * round.amountPerCitizen;
+        await expect(close).to.emit(zone, "DividendRoundClosed").withArgs(round.id, ZeroAddress, returned);
+        round.closed = true;
+        money.reserved -= returned;
+        dividends.closed++;
+        log.push(`close round ${round.id}: ${returned} returned`);
+      },
       async timeJump() {
         if (random.next() < 0.5) {
           // To the next deadline (a vote's end, a timelock's end, an offer's expiry), so that the
@@ -666,9 +892,11 @@ describe("invariants under a random sequence of actions", function () {
           const deadlines = [...offers.values()].flatMap((offer) =>
             offer.status === "open" ? [offer.expiry] : [],
           );
+          for (const round of rounds.values()) if (!round.closed) deadlines.push(round.deadline);
           for (const id of proposals.keys()) {
             const { voteEnd, eta } = await zone.getProposal(id);
-            deadlines.push(voteEnd, eta);
+            // The last second to queue it, too: the sequence then sees passed proposals lapse.
+            deadlines.push(voteEnd, eta, voteEnd + BigInt(SEQUENCE_RULES.executionWindow));
           }
           const next = deadlines.filter((deadline) => deadline > now).sort((a, b) => (a < b ? -1 : 1))[0];
           if (next !== undefined) {
@@ -742,6 +970,8 @@ describe("invariants under a random sequence of actions", function () {
       ["produce", 1],
       ["buy", 2],
       ["reclaim", 1],
+      ["claim", 3],
+      ["closeRound", 1],
     ];
     const totalWeight = weighted.reduce((sum, [, w]) => sum + w, 0);
     const started = Date.now();
@@ -756,9 +986,13 @@ describe("invariants under a random sequence of actions", function () {
         throw error;
       }
     }
+    let lapsed = 0;
+    for (const id of proposals.keys()) if (!queued.has(id) && (await stateOf(id)) === EXPIRED) lapsed++;
     console.log(
       `      ${STEPS} steps in ${((Date.now() - started) / 1000).toFixed(1)} s: ${proposals.size} proposals, ` +
-        `${proofs.size} vote proofs, ${counted.size} votes counted, ${executed.size} executed; trade: ` +
+        `${proofs.size} vote proofs, ${counted.size} votes counted, ${executed.size} executed, ` +
+        `${lapsed} expired unqueued; dividends: ${dividends.opened} rounds opened, ${dividends.refused} refused, ` +
+        `${dividends.claimed} claims, ${dividends.closed} closed; trade: ` +
         `${trades.produced} productions, ${trades.reserves} reserves set, ${trades.exports} exports, ` +
         `${trades.transfers} plain transfers, ${refused.size} refused for the reserve, ${trades.sold} sold, ` +
         `${trades.cancelled} cancelled, ${trades.reclaimed} reclaimed`,

@@ -265,6 +265,33 @@ describe("Zone", function () {
       expect(await world.zone.state(world.proposalId)).to.equal(6n); // Expired
     });
 
+    it("lets a passed proposal be queued until the execution window after its vote ends", async function () {
+      const world = await loadFixture(zoneWithOpenProposal);
+      for (const citizen of [alice, bob]) {
+        await castVote(world.zone, await vote(world, citizen, world.proposalId, VoteOption.For));
+      }
+      const { voteEnd } = await world.zone.getProposal(world.proposalId);
+      await time.setNextBlockTimestamp(voteEnd + BigInt(TEST_RULES.executionWindow));
+      await expect(world.zone.queue(world.proposalId)).to.emit(world.zone, "ProposalQueued");
+    });
+
+    it("expires a passed proposal not queued within the execution window after its vote ends", async function () {
+      const world = await loadFixture(zoneWithOpenProposal);
+      for (const citizen of [alice, bob]) {
+        await castVote(world.zone, await vote(world, citizen, world.proposalId, VoteOption.For));
+      }
+      const { voteEnd } = await world.zone.getProposal(world.proposalId);
+      await time.increaseTo(voteEnd + BigInt(TEST_RULES.executionWindow) + 1n);
+      expect(await world.zone.state(world.proposalId)).to.equal(6n); // Expired
+      // Not months later by anyone: what a long-gone electorate passed stays unexecuted.
+      await expect(world.zone.queue(world.proposalId))
+        .to.be.revertedWithCustomError(world.zone, "ZoneUnexpectedProposalState")
+        .withArgs(world.proposalId, 6);
+      await expect(world.zone.execute(world.proposalId, world.actions))
+        .to.be.revertedWithCustomError(world.zone, "ZoneUnexpectedProposalState")
+        .withArgs(world.proposalId, 6);
+    });
+
     it("runs the winning option of a multiple-choice proposal", async function () {
       const world = await loadFixture(zoneWithOpenProposal);
       const bids: ZoneAction[][] = [

@@ -1,7 +1,7 @@
 /**
  * Check 4, dividend claim proofs: each DividendClaimed's proof, decoded from its claimDividend
  * calldata, verified off chain for the event's round, nullifier and recipient against the round's
- * snapshot.
+ * snapshot: that of the proposal that opened it (ProposalCreated), whose electorate it pays.
  */
 import { getAddress } from "ethers";
 import type { DividendClaimToVerify, ProofVerifier } from "../verify.js";
@@ -30,7 +30,9 @@ export async function checkDividendClaimProofs(
     const recipient = log.args.getValue("recipient") as string;
     const label = `dividend claim ${nullifier} in round ${roundId}`;
     const round = rounds.get(roundId);
-    if (round === undefined) continue; // the treasury check reports a claim on a round never opened
+    // The treasury check reports a claim on a round never opened, or opened by no known proposal.
+    const electorate = round && context.proposals.get(arg(round.args, "proposalId"));
+    if (electorate === undefined) continue;
     const tx = fetched.get(log.txHash) ?? null;
     const found = tx === null ? undefined : findClaimCall(tx.data, roundId, nullifier);
     if (found === undefined) {
@@ -51,8 +53,8 @@ export async function checkDividendClaimProofs(
         snapshot: {
           chainId: context.chainId,
           zone: context.zone,
-          snapshotRoot: arg(round.args, "snapshotRoot"),
-          snapshotDepth: Number(arg(round.args, "snapshotDepth")),
+          snapshotRoot: electorate.snapshotRoot,
+          snapshotDepth: Number(electorate.snapshotDepth),
         },
       },
     });
@@ -70,7 +72,8 @@ export async function checkDividendClaimProofs(
     name: "dividend claim proofs",
     description:
       "each DividendClaimed's proof, found in its transaction's calldata, verified off chain for the " +
-      "event's round, nullifier and recipient against the round's snapshot (official keys, dividend scope)",
+      "event's round, nullifier and recipient against the snapshot of the proposal that opened the round " +
+      "(official keys, dividend scope)",
     items: events.length,
     discrepancies,
   };

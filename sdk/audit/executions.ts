@@ -1,7 +1,7 @@
 /**
- * Check 7, executions: each ProposalQueued after a passed vote with the rules' eta, and each
- * ProposalExecuted once, within its window, for the recount's winning option, running exactly the
- * actions that option had when it was proposed.
+ * Check 7, executions: each ProposalQueued after a passed vote, within the execution window after
+ * its end, with the rules' eta, and each ProposalExecuted once, within its window, for the recount's
+ * winning option, running exactly the actions that option had when it was proposed.
  */
 import { executableActions } from "../proposals.js";
 import { actionsHash } from "../scope.js";
@@ -44,9 +44,15 @@ export async function checkExecutions(context: AuditContext, recount: Recount): 
         });
       }
       queued.set(proposalId, log);
+      const queueDeadline = proposal.voteEnd + (proposal.rules?.executionWindow ?? 0n);
       if (!outcome.succeeded || time < proposal.voteEnd) {
         discrepancies.push({
           what: `${label} queued at ${time}, but the recount says it ${outcome.succeeded ? "was still open (vote end " + proposal.voteEnd + ")" : "did not pass"}`,
+          evidence: log.txHash,
+        });
+      } else if (time > queueDeadline) {
+        discrepancies.push({
+          what: `${label} queued at ${time}, after its execution window closed (vote end + window ${queueDeadline})`,
           evidence: log.txHash,
         });
       }
@@ -109,8 +115,9 @@ export async function checkExecutions(context: AuditContext, recount: Recount): 
   return {
     name: "executions",
     description:
-      "each ProposalQueued after a passed vote with the rules' eta; each ProposalExecuted once, within its " +
-      "window, for the recounted winning option, with the execute calldata's actions equal to that option's",
+      "each ProposalQueued after a passed vote, within the window after its end, with the rules' eta; " +
+      "each ProposalExecuted once, within its window, for the recounted winning option, with the " +
+      "execute calldata's actions equal to that option's",
     items: events.length,
     discrepancies,
   };

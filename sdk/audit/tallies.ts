@@ -134,10 +134,11 @@ function expectedState(context: AuditContext, proposal: AuditedProposal, outcome
   if (now < proposal.voteStart) return "Pending";
   if (now < proposal.voteEnd) return "Active";
   if (!outcome.succeeded) return "Defeated";
+  // The execution window runs from the vote's end until queued, then from the timelock's end.
   const queued = firstLog(context, "ProposalQueued", id);
-  if (queued === undefined) return "Succeeded";
-  if (now > arg(queued.args, "eta") + (proposal.rules?.executionWindow ?? 0n)) return "Expired";
-  return "Queued";
+  const windowStart = queued === undefined ? proposal.voteEnd : arg(queued.args, "eta");
+  if (now > windowStart + (proposal.rules?.executionWindow ?? 0n)) return "Expired";
+  return queued === undefined ? "Succeeded" : "Queued";
 }
 
 function firstLog(context: AuditContext, name: string, proposalId: bigint): ZoneLog | undefined {

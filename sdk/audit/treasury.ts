@@ -1,13 +1,14 @@
 /**
  * Check 8, treasury: every payment out of the zone accounted for (an execution, a dividend claim of
- * a round a proposal opened, a service budget claim), dividend claims and relayer refunds against
- * what earned them, income shares against their incomes, and the ledger's balances against the
- * zone's real ones.
+ * a round a proposal opened, a service budget claim), dividend rounds (opened by their proposal's
+ * execution with the whole amount set aside, claimed in time, closed once for what was left) and
+ * relayer refunds against what earned them, income shares against their incomes, and the ledger's
+ * balances and money set aside against the zone's real ones.
  */
 import { Contract, Interface, ZeroAddress, getAddress } from "ethers";
 import { SERVICES } from "../abis.js";
-import { ZoneFactory__factory, Zone__factory } from "../contracts.js";
-import { ledgerBalance, readLedger, type LedgerEntry } from "../ledger.js";
+import { ZoneFactory__factory, Zone__factory, type Zone } from "../contracts.js";
+import { ledgerBalance, ledgerReserved, readLedger, type LedgerEntry } from "../ledger.js";
 import type { AuditContext } from "./context.js";
 import { arg, type ZoneLog } from "./events.js";
 import type { AuditDiscrepancy, CheckResult } from "./report.js";
@@ -29,7 +30,6 @@ export async function checkTreasury(context: AuditContext): Promise<CheckResult>
   const executedAt = new Map<bigint, ZoneLog>();
   const dividendRounds = new Map<bigint, ZoneLog>();
   const claimsIn = new Map<string, ZoneLog[]>();
-  const claimsPerRound = new Map<bigint, number>();
   for (const log of context.logs) {
     if (log.name === "ProposalExecuted") {
       const proposalId = arg(log.args, "proposalId");
@@ -121,34 +121,7 @@ export async function checkTreasury(context: AuditContext): Promise<CheckResult>
     });
   }
 
-  // Dividend claims: each the round's amount, and no more claims than the round's citizens.
-  for (const log of context.logs) {
-    if (log.name !== "DividendClaimed") continue;
-    items++;
-    const roundId = arg(log.args, "roundId");
-    const round = dividendRounds.get(roundId);
-    const claims = (claimsPerRound.get(roundId) ?? 0) + 1;
-    claimsPerRound.set(roundId, claims);
-    if (round === undefined) {
-      discrepancies.push({
-        what: `dividend claimed in round ${roundId}, which was never opened`,
-        evidence: log.txHash,
-      });
-      continue;
-    }
-    if (arg(log.args, "amount") !== arg(round.args, "amountPerCitizen")) {
-      discrepancies.push({
-        what: `dividend claim in round ${roundId} paid ${arg(log.args, "amount")}, the round ${arg(round.args, "amountPerCitizen")}`,
-        evidence: log.txHash,
-      });
-    }
-    if (BigInt(claims) > arg(round.args, "eligibleCount")) {
-      discrepancies.push({
-        what: `round ${roundId} has more claims (${claims}) than citizens (${arg(round.args, "eligibleCount")})`,
-        evidence: log.txHash,
-      });
-    }
-  }
+  items += await checkDividendRounds(context, contract, ledger, executedIn, discrepancies);
 
   // Relayer refunds: each pays exactly the credits earned since the relayer's last refund.
   const owed = new Map<string, bigint>();
@@ -231,11 +204,155 @@ export async function checkTreasury(context: AuditContext): Promise<CheckResult>
     name: "treasury",
     description:
       "every TreasuryPaid names an executed proposal and is its execution, a dividend claim of a round it " +
-      "opened or a service budget claim; dividend claims; relayer refunds equal their credits; income shares; " +
-      "for ether and each ledger token, the ledger balance equals the zone's balance",
+      "opened or a service budget claim; dividend rounds opened in their proposal's execution with the " +
+      "whole amount set aside, claimed before their deadline, closed once for what was left; relayer " +
+      "refunds equal their credits; income shares; for ether and each ledger token, the ledger balance " +
+      "equals the zone's balance, and the money set aside the open rounds' outstanding claims and the " +
+      "zone's reservedFunds",
     items,
     discrepancies,
   };
+}
+
+interface RoundState {
+  token: string;
+  amountPerCitizen: bigint;
+  eligibleCount: bigint;
+  claimDeadline: bigint;
+  claims: bigint;
+  closed: boolean;
+}
+
+/**
+ * Dividend rounds, from their events in chain order: each opened in the execution of the proposal
+ * it names, setting aside amountPerCitizen x eligibleCount; each claim the round's amount, before
+ * its deadline and its close, no more than its citizens; each close once, after the deadline,
+ * returning exactly what was not claimed. Then, per token, the money set aside: the open rounds'
+ * outstanding claims, the ledger's reserve entries and the zone's reservedFunds must agree.
+ * Returns how many items it checked.
+ */
+async function checkDividendRounds(
+  context: AuditContext,
+  contract: Zone,
+  ledger: readonly LedgerEntry[],
+  executedIn: ReadonlyMap<string, ReadonlySet<bigint>>,
+  discrepancies: AuditDiscrepancy[],
+): Promise<number> {
+  const names = new Set(["DividendRoundOpened", "DividendClaimed", "DividendRoundClosed"]);
+  const events = context.logs.filter((log) => names.has(log.name));
+  await context.mapLimit(events, (log) => context.timestampOf(log.blockNumber));
+  const rounds = new Map<bigint, RoundState>();
+  let items = 0;
+  for (const log of events) {
+    items++;
+    const roundId = arg(log.args, "roundId");
+    const label = `dividend round ${roundId}`;
+    const time = await context.timestampOf(log.blockNumber);
+    if (log.name === "DividendRoundOpened") {
+      const proposalId = arg(log.args, "proposalId");
+      // A round pays the electorate of the proposal that opened it: its snapshot's citizens.
+      const electorate = context.proposals.get(proposalId);
+      const round: RoundState = {
+        token: getAddress(log.args.getValue("token") as string),
+        amountPerCitizen: arg(log.args, "amountPerCitizen"),
+        eligibleCount: electorate?.eligibleCount ?? 0n,
+        claimDeadline: arg(log.args, "claimDeadline"),
+        claims: 0n,
+        closed: false,
+      };
+      rounds.set(roundId, round);
+      if (electorate === undefined || !executedIn.get(log.txHash)?.has(proposalId)) {
+        discrepancies.push({
+          what: `${label} names proposal ${proposalId}, but was not opened in its execution`,
+          evidence: log.txHash,
+        });
+      }
+      const owed = round.amountPerCitizen * round.eligibleCount;
+      if (arg(log.args, "reserved") !== owed) {
+        discrepancies.push({
+          what: `${label} set ${arg(log.args, "reserved")} aside, but ${round.amountPerCitizen} for each of ${round.eligibleCount} citizens is ${owed}`,
+          evidence: log.txHash,
+        });
+      }
+      continue;
+    }
+    const round = rounds.get(roundId);
+    if (round === undefined) {
+      discrepancies.push({
+        what: `${log.name === "DividendClaimed" ? "dividend claimed" : "dividend round closed"} in round ${roundId}, which was never opened`,
+        evidence: log.txHash,
+      });
+      continue;
+    }
+    if (log.name === "DividendClaimed") {
+      round.claims++;
+      if (arg(log.args, "amount") !== round.amountPerCitizen) {
+        discrepancies.push({
+          what: `dividend claim in round ${roundId} paid ${arg(log.args, "amount")}, the round ${round.amountPerCitizen}`,
+          evidence: log.txHash,
+        });
+      }
+      if (round.claims > round.eligibleCount) {
+        discrepancies.push({
+          what: `round ${roundId} has more claims (${round.claims}) than citizens (${round.eligibleCount})`,
+          evidence: log.txHash,
+        });
+      }
+      if (round.closed || time >= round.claimDeadline) {
+        discrepancies.push({
+          what: `dividend claim in round ${roundId} at ${time}, ${round.closed ? "after the round was closed" : `not before its deadline ${round.claimDeadline}`}`,
+          evidence: log.txHash,
+        });
+      }
+      continue;
+    }
+    const unclaimed = (round.eligibleCount - round.claims) * round.amountPerCitizen;
+    if (round.closed) {
+      discrepancies.push({ what: `${label} closed twice`, evidence: log.txHash });
+    } else if (time < round.claimDeadline) {
+      discrepancies.push({
+        what: `${label} closed at ${time}, before its claim deadline ${round.claimDeadline}`,
+        evidence: log.txHash,
+      });
+    }
+    if (getAddress(log.args.getValue("token") as string) !== round.token) {
+      discrepancies.push({
+        what: `${label} closed in token ${String(log.args.getValue("token"))}, opened in ${round.token}`,
+        evidence: log.txHash,
+      });
+    }
+    if (!round.closed && arg(log.args, "returned") !== unclaimed) {
+      discrepancies.push({
+        what: `${label} returned ${arg(log.args, "returned")} to the treasury, but ${round.eligibleCount - round.claims} unclaimed dividends are ${unclaimed}`,
+        evidence: log.txHash,
+      });
+    }
+    round.closed = true;
+  }
+
+  // The money set aside, per token: what the open rounds still owe, the ledger and the zone agree.
+  const outstanding = new Map<string, bigint>();
+  for (const entry of ledger) if (entry.kind === "reserve") outstanding.set(getAddress(entry.token), 0n);
+  for (const round of rounds.values()) {
+    const owed = round.closed ? 0n : (round.eligibleCount - round.claims) * round.amountPerCitizen;
+    outstanding.set(round.token, (outstanding.get(round.token) ?? 0n) + owed);
+  }
+  const tokens = [...outstanding.keys()];
+  const reserved = await context.mapLimit(tokens, (token) =>
+    contract.reservedFunds(token, { blockTag: context.block }),
+  );
+  tokens.forEach((token, k) => {
+    items++;
+    const owed = outstanding.get(token)!;
+    const onLedger = ledgerReserved(ledger, token);
+    if (onLedger !== owed || reserved[k] !== owed) {
+      discrepancies.push({
+        what: `the ${token === ZeroAddress ? "ether" : `token ${token}`} set aside differs from what the open dividend rounds still owe`,
+        evidence: `reservedFunds at block ${context.block} = ${reserved[k]}; ledger = ${onLedger}; open rounds' outstanding claims = ${owed}`,
+      });
+    }
+  });
+  return items;
 }
 
 function tokenName(token: string): string {

@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import { Interface, ZeroAddress, concat, parseEther, toBeHex } from "ethers";
 import {
+  MAX_CLAIM_PERIOD_SECONDS,
   acceptOffer,
   addMember,
   addMembers,
@@ -134,16 +135,25 @@ describe("actions", function () {
   });
 
   describe("openDividendRound", function () {
-    it("shares an amount per citizen", function () {
-      const action = openDividendRound(ZONE, USDZ, 10_000_000n);
+    it("shares an amount per citizen of the proposal's electorate, for a claim period", function () {
+      const action = openDividendRound(ZONE, USDZ, 10_000_000n, 30 * 86_400);
       expect(action).to.include({ target: ZONE, value: 0n });
-      expect(describe_(action)).to.equal("open a dividend round: 10 USDz per citizen");
-      expect(describe_(openDividendRound(ZONE, ZeroAddress, parseEther("0.1")))).to.equal(
-        "open a dividend round: 0.1 ETH per citizen",
+      expect(describe_(action)).to.equal(
+        "open a dividend round: 10 USDz per citizen who could vote on this proposal, claimable for 30 days",
       );
-      expect(() => openDividendRound(ZONE, USDZ, 0n)).to.throw(
+      expect(describe_(openDividendRound(ZONE, ZeroAddress, parseEther("0.1"), 36n * 3_600n))).to.equal(
+        "open a dividend round: 0.1 ETH per citizen who could vote on this proposal, claimable for 1 day 12 hours",
+      );
+      expect(() => openDividendRound(ZONE, USDZ, 0n, 86_400)).to.throw(
         RangeError,
         "amountPerCitizen must be positive",
+      );
+      expect(() => openDividendRound(ZONE, USDZ, 1n, 0)).to.throw(RangeError, "claimPeriod must be positive");
+      // The zone takes a uint32 of seconds.
+      expect(openDividendRound(ZONE, USDZ, 1n, MAX_CLAIM_PERIOD_SECONDS).data).to.have.length(2 + 8 + 3 * 64);
+      expect(() => openDividendRound(ZONE, USDZ, 1n, MAX_CLAIM_PERIOD_SECONDS + 1)).to.throw(
+        RangeError,
+        `claimPeriod must be at most ${MAX_CLAIM_PERIOD_SECONDS} seconds`,
       );
     });
   });

@@ -3,7 +3,7 @@ import { ZeroAddress, parseEther, parseUnits } from "ethers";
 import { acceptOffer, cancelOffer, offerTokens, openDividendRound, payEther, payToken } from "../actions.js";
 import { createZone, zoneAt } from "../contracts.js";
 import { rebuildGroup } from "../group.js";
-import { ledgerBalance, readLedger, type LedgerEntry } from "../ledger.js";
+import { ledgerBalance, ledgerReserved, readLedger, type LedgerEntry } from "../ledger.js";
 import { proveDividendClaim } from "../proof.js";
 import {
   TEST_RULES,
@@ -164,7 +164,7 @@ describe("ledger", function () {
         [
           ...offerTokens({ ...terms, quantity: usdz("100"), pricePerUnit: 2n }),
           ...offerTokens({ ...terms, quantity: usdz("50"), pricePerUnit: 1n }),
-          openDividendRound(seller, usdzAddress, usdz("10")),
+          openDividendRound(seller, usdzAddress, usdz("10"), 30 * 86_400),
         ],
       ],
       "sell USDz for GRAIN; share 10 USDz",
@@ -215,6 +215,15 @@ describe("ledger", function () {
         proposalId: offered,
         source: "TreasuryPaid",
       },
+      // The dividend round sets 10 USDz aside for each of the four citizens of its proposal.
+      {
+        kind: "reserve",
+        token: usdzAddress,
+        amount: usdz("40"),
+        counterparty: seller,
+        proposalId: offered,
+        source: "DividendRoundOpened",
+      },
       // The sale's price, from the buying zone.
       {
         kind: "in",
@@ -223,7 +232,15 @@ describe("ledger", function () {
         counterparty: buyerAddress,
         source: "TreasuryReceived",
       },
-      // The dividend claim, on the authority of the proposal that opened the round.
+      // The dividend claim, paid from the money set aside, on the authority of the opening proposal.
+      {
+        kind: "release",
+        token: usdzAddress,
+        amount: usdz("10"),
+        counterparty: PAYEE,
+        proposalId: offered,
+        source: "DividendClaimed",
+      },
       {
         kind: "out",
         token: usdzAddress,
@@ -237,6 +254,8 @@ describe("ledger", function () {
     ]);
     expect(ledgerBalance(sellerLedger, usdzAddress)).to.equal(await stablecoin.balanceOf(seller));
     expect(ledgerBalance(sellerLedger, usdzAddress)).to.equal(usdz("890"));
+    expect(ledgerReserved(sellerLedger, usdzAddress)).to.equal(usdz("30"));
+    expect(ledgerReserved(sellerLedger, usdzAddress)).to.equal(await world.zone.reservedFunds(usdzAddress));
     expect(ledgerBalance(sellerLedger, grainAddress)).to.equal(await grain.balanceOf(seller));
 
     const buyerLedger = await readLedger(buyer.zone);
@@ -266,5 +285,73 @@ describe("ledger", function () {
     ]);
     expect(ledgerBalance(buyerLedger, grainAddress)).to.equal(await grain.balanceOf(buyerAddress));
     expect(ledgerBalance(buyerLedger, usdzAddress)).to.equal(await stablecoin.balanceOf(buyerAddress));
+  });
+
+  it("shows what a dividend round sets aside, each claim paid from it and what its close returns", async function () {
+    const world = await loadFixture(deployZoneWithCitizens);
+    await (await world.deployer.sendTransaction({ to: world.zoneAddress, value: parseEther("1") })).wait();
+    const { proposalId } = await passProposal(
+      world,
+      [[openDividendRound(world.zoneAddress, ZeroAddress, parseEther("0.1"), 86_400)]],
+      "share 0.1 ETH",
+    );
+    const claim = await proveDividendClaim(
+      alice,
+      await rebuildGroup(world.zone, { untilDividendRound: 1n }),
+      {
+        chainId: world.chainId,
+        zone: world.zoneAddress,
+        roundId: 1n,
+        recipient: PAYEE,
+      },
+    );
+    await (
+      await world.zone.claimDividend(claim.roundId, claim.recipient, claim.nullifier, claim.points)
+    ).wait();
+    await time.increase(86_400);
+    const closing = await (await world.zone.closeDividendRound(1n)).wait();
+
+    const ledger = await readLedger(world.zone);
+    const zone = world.zoneAddress;
+    const round = { token: ZeroAddress, proposalId, roundId: 1n };
+    expect(
+      ledger
+        .filter((entry) => entry.roundId !== undefined)
+        .map(({ kind, amount, counterparty, source, ...rest }) => ({
+          kind,
+          amount,
+          counterparty,
+          source,
+          token: rest.token,
+          proposalId: rest.proposalId,
+          roundId: rest.roundId,
+        })),
+    ).to.deep.equal([
+      {
+        kind: "reserve",
+        amount: parseEther("0.4"),
+        counterparty: zone,
+        source: "DividendRoundOpened",
+        ...round,
+      },
+      {
+        kind: "release",
+        amount: parseEther("0.1"),
+        counterparty: PAYEE,
+        source: "DividendClaimed",
+        ...round,
+      },
+      {
+        kind: "release",
+        amount: parseEther("0.3"),
+        counterparty: zone,
+        source: "DividendRoundClosed",
+        ...round,
+      },
+    ]);
+    expect(ledger.at(-1)?.txHash).to.equal(closing?.hash);
+    expect(ledgerReserved(ledger, ZeroAddress)).to.equal(0n);
+    expect(ledgerBalance(ledger, ZeroAddress)).to.equal(parseEther("0.9"));
+    expect(ledgerBalance(ledger, ZeroAddress)).to.equal(await ethers.provider.getBalance(zone));
   });
 });

@@ -5,6 +5,7 @@
  */
 import { ZeroAddress, getAddress, isAddress, parseUnits } from "ethers";
 import {
+  MAX_CLAIM_PERIOD_SECONDS,
   acceptOffer,
   addMember,
   createInternalDao,
@@ -144,13 +145,19 @@ function amount(fields: Fields, name: string, label: string, decimals: number): 
   return value;
 }
 
-function wholeNumber(fields: Fields, name: string, label: string, { min = 0n } = {}): bigint {
+function wholeNumber(
+  fields: Fields,
+  name: string,
+  label: string,
+  // Most numbers a form sends are uint256 arguments: a larger one could not be encoded.
+  { min = 0n, max = 2n ** 256n - 1n } = {},
+): bigint {
   const text = (fields[name] ?? "").trim();
   if (!/^(\d+|0x[0-9a-fA-F]+)$/.test(text)) throw new FieldError(`${label}: a whole number.`);
   const value = BigInt(text);
   if (value < min) throw new FieldError(`${label}: at least ${min}.`);
-  // Every number a form sends is a uint256 argument: a larger one could not be encoded.
-  if (value >= 2n ** 256n) throw new FieldError(`${label}: too large.`);
+  if (value > max)
+    throw new FieldError(max < 2n ** 64n ? `${label}: at most ${max}.` : `${label}: too large.`);
   return value;
 }
 
@@ -224,7 +231,12 @@ export function buildActions(kind: DecisionKind, fields: Fields, context: Decisi
       const paidIn =
         fields.dividendToken === "ether" ? ZeroAddress : token(fields, "dividendToken", "Paid in", config);
       const decimals = paidIn === ZeroAddress ? DEFAULT_DECIMALS : decimalsOf(context, paidIn);
-      return [openDividendRound(zone, paidIn, amount(fields, "perCitizen", "Amount per citizen", decimals))];
+      const perCitizen = amount(fields, "perCitizen", "Amount per citizen", decimals);
+      const days = wholeNumber(fields, "claimDays", "Claims open for (days)", {
+        min: 1n,
+        max: BigInt(MAX_CLAIM_PERIOD_SECONDS) / 86_400n,
+      });
+      return [openDividendRound(zone, paidIn, perCitizen, days * 86_400n)];
     }
     case "reserve": {
       const id =

@@ -48,6 +48,7 @@ function blankFields(config: WebConfig): Fields {
     membership: "add",
     periodDays: "30",
     expiryDays: "7",
+    claimDays: "30",
     incomeShare: "10",
   };
 }
@@ -382,7 +383,10 @@ function DecisionFields(props: DecisionFieldsProps) {
         {tokenChoice("dividendToken", "Paid in", { ether: true })}
         {input("perCitizen", "Amount per citizen", {
           decimal: true,
-          hint: "Each citizen of the zone when it opens may claim it once, anonymously, while the treasury holds enough.",
+          hint: "Each citizen who can vote on this proposal may claim it once, anonymously; the whole amount is set aside when it passes.",
+        })}
+        {input("claimDays", "Claims open for (days)", {
+          hint: "Then anyone may close the round, and what was not claimed returns to the treasury.",
         })}
       </>
     ),

@@ -132,11 +132,26 @@ describe("decisions (the proposal form)", function () {
           { reserveGoods: "id", goodsId: "1", reserveAmount: "1.5" },
           "Kept for citizens (units): a whole number.",
         ],
-        ["dividend", { dividendToken: "ether", perCitizen: "0" }, "Amount per citizen: must be more than 0."],
         [
           "dividend",
-          { dividendToken: "other", dividendTokenAddress: "0x1234", perCitizen: "1" },
+          { dividendToken: "ether", perCitizen: "0", claimDays: "30" },
+          "Amount per citizen: must be more than 0.",
+        ],
+        [
+          "dividend",
+          { dividendToken: "other", dividendTokenAddress: "0x1234", perCitizen: "1", claimDays: "30" },
           "Paid in (address): an address, 0x followed by 40 hex digits.",
+        ],
+        [
+          "dividend",
+          { dividendToken: "ether", perCitizen: "1", claimDays: "0" },
+          "Claims open for (days): at least 1.",
+        ],
+        // The zone takes the claim period in seconds as a uint32: about 136 years.
+        [
+          "dividend",
+          { dividendToken: "ether", perCitizen: "1", claimDays: "49711" },
+          "Claims open for (days): at most 49710.",
         ],
         [
           "service-update",
@@ -211,15 +226,15 @@ describe("decisions (the proposal form)", function () {
         ],
         [
           "dividend",
-          { dividendToken: "ether", perCitizen: "0.25" },
-          openDividendRound(zone, ZeroAddress, 250_000_000_000_000_000n),
-          "open a dividend round: 0.25 ETH per citizen",
+          { dividendToken: "ether", perCitizen: "0.25", claimDays: "30" },
+          openDividendRound(zone, ZeroAddress, 250_000_000_000_000_000n, 30 * 86_400),
+          "open a dividend round: 0.25 ETH per citizen who could vote on this proposal, claimable for 30 days",
         ],
         [
           "dividend",
-          { dividendToken: "other", dividendTokenAddress: other, perCitizen: "2.5" },
-          openDividendRound(zone, other, 2_500_000n),
-          `open a dividend round: 2500000 base units of token ${other} per citizen`,
+          { dividendToken: "other", dividendTokenAddress: other, perCitizen: "2.5", claimDays: "1" },
+          openDividendRound(zone, other, 2_500_000n, 86_400),
+          `open a dividend round: 2500000 base units of token ${other} per citizen who could vote on this proposal, claimable for 1 day`,
         ],
         [
           "service-update",
