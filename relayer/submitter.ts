@@ -38,7 +38,10 @@ const VOTE_REJECTIONS = [
   "NullifierOutOfRange: the nullifier is not a field element",
   "NullifierUsed: the nullifier was already used",
   "InvalidProof: the zone rejected the proof",
+  "Unverified: the batch held invalid proofs and the zone could not check this one within the gas cap",
 ] as const;
+/** IZone.VoteRejection.Unverified: not a verdict on the vote, which goes back in the queue. */
+const UNVERIFIED = 6;
 /** How many transactions may carry a submission before the relayer gives up on it. */
 const MAX_TRIES = 3;
 
@@ -48,6 +51,13 @@ export class Submitter {
   #stopping = false;
   #chainId: bigint | undefined;
   readonly #claimCheckedAt = new Map<string, number>();
+  /**
+   * Per zone, the most votes its next batch may carry, when below ZONEDAO_BATCH_MAX_VOTES: halved
+   * after a batch too large to send (its gas estimate failed) or to check whole (votes came back
+   * Unverified), doubled after each batch that went through. It reaches 1, and a single vote is
+   * always checked, so every vote is eventually counted or rejected with its reason.
+   */
+  readonly #batchLimit = new Map<string, number>();
 
   constructor(
     private readonly store: RelayerStore,
@@ -137,9 +147,10 @@ export class Submitter {
     const votes = this.store.nextQueued("vote", this.config.batchMaxVotes);
     const [oldest] = votes;
     if (oldest !== undefined) {
-      const full = votes.length >= this.config.batchMaxVotes;
+      const limit = this.#batchLimit.get(oldest.zone) ?? this.config.batchMaxVotes;
+      const full = votes.length >= limit;
       const due = Date.now() - oldest.acceptedAt >= this.config.batchMaxAgeMs;
-      if (full || due || flush) await this.#sendVotes(oldest.zone, votes);
+      if (full || due || flush) await this.#sendVotes(oldest.zone, votes.slice(0, limit));
       return;
     }
     await this.#claimRefunds();
@@ -183,8 +194,15 @@ export class Submitter {
         ((await this.provider.estimateGas({ from: this.wallet.address, to: zone, data })) * 12n) / 10n;
     } catch (error) {
       const reason = revertReason(error);
-      if (reason === undefined) throw error; // the RPC failed: try again next step
-      await this.#refusedBeforeSending(kind, submissions, reason);
+      if (reason !== undefined) {
+        await this.#refusedBeforeSending(kind, submissions, reason);
+        return;
+      }
+      // No revert data: the node failed, or the transaction needs more gas than a transaction may
+      // have. A node that still answers tells them apart; a down one throws: try again next step.
+      await this.provider.getBlockNumber();
+      if (kind !== "vote") throw error;
+      this.#tooLargeToSend(zone, submissions, error);
       return;
     }
     const nonce = await this.provider.getTransactionCount(this.wallet.address, "pending");
@@ -327,6 +345,43 @@ export class Submitter {
     await this.#broadcast(raw);
   }
 
+  /**
+   * A batch of votes whose gas the node could not estimate, with no revert to say why (castVotes
+   * skips bad votes, so mostly: above the gas cap). Split it; a single vote counts a try, and after
+   * MAX_TRIES it is rejected with the node's message, so no batch is retried forever.
+   */
+  #tooLargeToSend(zone: string, votes: Submission[], error: unknown): void {
+    if (votes.length > 1) {
+      const limit = Math.floor(votes.length / 2);
+      this.#batchLimit.set(zone, limit);
+      this.logger.warn(
+        { zone, size: votes.length, limit, err: error },
+        "batch could not be estimated; splitting",
+      );
+      return;
+    }
+    // ethers wraps the node's JSON-RPC error (as "missing revert data"): keep the node's words.
+    const { info, shortMessage } = error as {
+      info?: { error?: { message?: unknown } };
+      shortMessage?: unknown;
+    };
+    const said = String(info?.error?.message ?? shortMessage ?? error);
+    this.#retryOrReject(votes[0]!, `castVotes cannot be sent: its gas estimate failed (${said})`);
+  }
+
+  /** After a mined batch of votes: halve the zone's batches if some came back Unverified, else grow them. */
+  #adjustBatchLimit(zone: string, size: number, unverified: number): void {
+    if (unverified > 0) {
+      const limit = Math.max(1, Math.floor(size / 2));
+      this.#batchLimit.set(zone, limit);
+      this.logger.warn({ zone, size, unverified, limit }, "votes came back Unverified; splitting batches");
+      return;
+    }
+    const limit = (this.#batchLimit.get(zone) ?? this.config.batchMaxVotes) * 2;
+    if (limit >= this.config.batchMaxVotes) this.#batchLimit.delete(zone);
+    else this.#batchLimit.set(zone, limit);
+  }
+
   /** Settles every submission of a mined batch from the zone's events, in one commit. */
   async #applyReceipt(batch: Batch, receipt: TransactionReceipt): Promise<void> {
     const submissions = this.store.batchSubmissions(batch.id);
@@ -359,6 +414,9 @@ export class Submitter {
           this.#settle(submission, { status: "confirmed", ...onChain });
         } else if (countedElsewhere.has(submission.nullifier)) {
           this.#settle(submission, { status: "confirmed", ...countedElsewhere.get(submission.nullifier)! });
+        } else if (rejected.get(submission.nullifier) === UNVERIFIED) {
+          // Not the vote's fault: it goes back in the queue, for a smaller batch, without a try.
+          this.#settle(submission, { status: "queued" });
         } else if (rejected.has(submission.nullifier)) {
           const reason = VOTE_REJECTIONS[rejected.get(submission.nullifier)!] ?? "rejected by the zone";
           this.#settle(submission, { status: "rejected", reason, ...onChain });
@@ -381,8 +439,14 @@ export class Submitter {
       },
       "transaction mined",
     );
-    // New credit may have come with these votes: look at the zone's refund again.
-    if (batch.kind === "vote") this.#claimCheckedAt.delete(batch.zone);
+    if (batch.kind === "vote") {
+      // New credit may have come with these votes: look at the zone's refund again.
+      this.#claimCheckedAt.delete(batch.zone);
+      if (receipt.status === 1) {
+        const unverified = [...rejected.values()].filter((reason) => reason === UNVERIFIED).length;
+        this.#adjustBatchLimit(batch.zone, submissions.length, unverified);
+      }
+    }
     if (batch.kind === "claim") {
       if (receipt.status === 1) this.logger.info({ zone: batch.zone }, "claimed the zone's relayer refund");
       else this.logger.warn({ zone: batch.zone, txHash: receipt.hash }, "the refund claim reverted");

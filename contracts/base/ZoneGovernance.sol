@@ -42,6 +42,21 @@ abstract contract ZoneGovernance is ZoneMembership, ReentrancyGuard {
     /// length, small numbers).
     uint256 public constant REFUND_BATCH_GAS = 2 * (31 * 4 + 16);
 
+    /// @notice The most gas a transaction may use (EIP-7825): {castVotes} plans the search for
+    /// invalid proofs in a batch so that a transaction given this much can finish it.
+    uint256 public constant TRANSACTION_GAS_CAP = 1 << 24;
+    // What castVotes spends after the batch verifier returns, at most, counting every proof as
+    // valid (measured on Hardhat's network, rounded up; too low, and the 128-vote cases of
+    // contracts/test/batch-fallback.test.ts pass the cap): per vote its nullifier's storage
+    // (20,000, the slot is warm from the precheck), the event and the tally's increment; per tally
+    // slot a first write (22,100); the relayer's credit; and the call itself (the cold account, the
+    // copy of the proofs and of the verdicts).
+    uint256 private constant COUNT_GAS_PER_VOTE = 23_000;
+    uint256 private constant TALLY_SLOT_GAS = 22_100;
+    uint256 private constant CREDIT_GAS = 30_000;
+    uint256 private constant VERIFIER_CALL_GAS = 6_000;
+    uint256 private constant VERIFIER_CALL_GAS_PER_PROOF = 600;
+
     struct Proposal {
         uint256 snapshotRoot;
         uint48 voteStart;
@@ -144,11 +159,16 @@ abstract contract ZoneGovernance is ZoneMembership, ReentrancyGuard {
         uint256[] memory packed = new uint256[](votes.length * WORDS_PER_PROOF);
         uint256[] memory voteIndex = new uint256[](votes.length);
         uint256 proofCount;
+        // Tally slots the batch may write for the first time: at most each option of each proposal read.
+        uint256 tallySlots;
         // Votes in a batch mostly share a proposal: read and check each proposal once.
         ProposalCache memory cache;
         for (uint256 i = 0; i < votes.length; ++i) {
             Vote calldata vote = votes[i];
-            if (vote.proposalId != cache.proposalId) _loadProposal(cache, vote.proposalId);
+            if (vote.proposalId != cache.proposalId) {
+                _loadProposal(cache, vote.proposalId);
+                tallySlots += cache.optionCount;
+            }
             (bool eligible, VoteRejection reason) = _precheckVote(vote, cache);
             if (!eligible) {
                 emit VoteRejected(vote.proposalId, vote.nullifier, reason);
@@ -161,13 +181,28 @@ abstract contract ZoneGovernance is ZoneMembership, ReentrancyGuard {
         assembly ("memory-safe") {
             mstore(packed, packedLength)
         }
-        // One bad proof must not sink the honest ones: if the batch fails, check each alone.
-        bool[] memory valid;
-        if (proofCount != 0 && !BATCH_VERIFIER.verifyBatch(packed)) valid = BATCH_VERIFIER.verifyEach(packed);
+        // One bad proof must not sink the honest ones: if the batch fails, the verifier searches for
+        // the bad ones within what a transaction at the gas cap can pay for (empty: all valid).
+        SemaphoreBatchVerifier.Verdict[] memory verdicts;
+        if (proofCount != 0) {
+            (uint256 gasForwarded, uint256 gasUsable) = _verifierGas(
+                gasAtStart,
+                votes.length,
+                proofCount,
+                tallySlots < proofCount ? tallySlots : proofCount
+            );
+            verdicts = BATCH_VERIFIER.verifyBatch(packed, gasForwarded, gasUsable);
+        }
         for (uint256 k = 0; k < proofCount; ++k) {
             Vote calldata vote = votes[voteIndex[k]];
-            if (valid.length != 0 && !valid[k]) {
-                emit VoteRejected(vote.proposalId, vote.nullifier, VoteRejection.InvalidProof);
+            if (verdicts.length != 0 && verdicts[k] != SemaphoreBatchVerifier.Verdict.Valid) {
+                emit VoteRejected(
+                    vote.proposalId,
+                    vote.nullifier,
+                    verdicts[k] == SemaphoreBatchVerifier.Verdict.Invalid
+                        ? VoteRejection.InvalidProof
+                        : VoteRejection.Unverified
+                );
                 continue;
             }
             // A nullifier repeated in the batch is decided here, after the proofs, not at the
@@ -426,6 +461,29 @@ abstract contract ZoneGovernance is ZoneMembership, ReentrancyGuard {
         uint256 amount = perVote * counted;
         relayerCredit[msg.sender] = owed + amount;
         emit RelayerCredited(msg.sender, counted, amount);
+    }
+
+    /// @dev The gas the batch verifier gets, and the most it may use so that {castVotes} can finish,
+    /// in a transaction given TRANSACTION_GAS_CAP. Computed from the batch and the gas used so far,
+    /// which do not depend on the gas the transaction was given (the gas left does): so the search,
+    /// and every verdict, is the same whatever gas limit the submitter chose.
+    function _verifierGas(
+        uint256 gasAtStart,
+        uint256 voteCount,
+        uint256 proofCount,
+        uint256 tallySlots
+    ) private view returns (uint256 gasForwarded, uint256 gasUsable) {
+        uint256 outside = REFUND_BASE_GAS + REFUND_BATCH_GAS + voteCount * REFUND_GAS_PER_VOTE;
+        if (outside >= TRANSACTION_GAS_CAP) return (0, 0);
+        // A zone is a clone, whose delegatecall to the implementation keeps 1/64 back (EIP-150).
+        uint256 frame = TRANSACTION_GAS_CAP - outside;
+        frame -= frame / 64;
+        uint256 used = gasAtStart - gasleft() + VERIFIER_CALL_GAS + proofCount * VERIFIER_CALL_GAS_PER_PROOF;
+        if (used >= frame) return (0, 0);
+        uint256 atCall = frame - used;
+        gasForwarded = atCall - atCall / 64;
+        uint256 afterCall = proofCount * COUNT_GAS_PER_VOTE + tallySlots * TALLY_SLOT_GAS + CREDIT_GAS;
+        gasUsable = atCall > afterCall ? atCall - afterCall : 0;
     }
 
     /// @dev What {castVotes} needs of the proposal a run of votes is for.

@@ -66,14 +66,17 @@ interface IZone {
         uint256 validUntil;
     }
 
-    /// @notice Why {castVotes} skipped a vote.
+    /// @notice Why {castVotes} skipped a vote. `Unverified` is not a verdict on the vote: its batch
+    /// held invalid proofs and the search for them ran out of the gas a transaction may use before it
+    /// reached this one. Its nullifier stays unused; send it again, in a smaller batch.
     enum VoteRejection {
         UnknownProposal,
         NotActive,
         InvalidOption,
         NullifierOutOfRange,
         NullifierUsed,
-        InvalidProof
+        InvalidProof,
+        Unverified
     }
 
     /// @notice What a client needs to vote on a proposal without any ZoneDAO library.
@@ -313,7 +316,11 @@ interface IZone {
     /// proofs at once. Votes that cannot count are skipped with a {VoteRejected} event, never
     /// reverting the batch. Anyone may submit it. A nullifier repeated in the batch counts once: its
     /// first copy with a valid proof, wherever forged copies sit; later valid copies are skipped as
-    /// `NullifierUsed`, forged ones as `InvalidProof`.
+    /// `NullifierUsed`, forged ones as `InvalidProof`. If the batch holds invalid proofs, a search
+    /// finds them within what a transaction of `TRANSACTION_GAS_CAP` gas can pay for; votes it could
+    /// not reach are skipped as `Unverified` (not counted, nullifier unused). The verdicts depend on
+    /// the votes and the chain's state, never on the gas the transaction was given: with too little,
+    /// it reverts (the batch verifier's `BatchVerifierOutOfGas`).
     /// @dev If the rule `maxRelayerRefundPerVote` is not 0, the caller of {castVote} or {castVotes}
     /// is credited, for the votes that counted, the gas the call cost it at `tx.gasprice`, at most
     /// that rule per vote ({RelayerCredited}); nothing is paid here (see {claimRelayerRefund}).

@@ -12,6 +12,7 @@ export const Rejection = {
   NullifierOutOfRange: 3,
   NullifierUsed: 4,
   InvalidProof: 5,
+  Unverified: 6,
 };
 
 /** IZone.ProposalState, by name. */

@@ -110,6 +110,52 @@ describe("relayer delivery", function () {
     }
   });
 
+  it("splits a batch whose gas the node cannot estimate, and drops the one vote that still cannot be sent, with its reason", async function () {
+    const { relayer } = await startTestRelayer(world);
+    const port = Number(new URL(world.bridge.url).port);
+    try {
+      const votes = [
+        await voteBody(world, alice, 1),
+        await voteBody(world, bob, 1),
+        await voteBody(world, carol, 2),
+        await voteBody(world, dave, 1),
+      ];
+      for (const vote of votes) expect((await post(relayer, "/v1/votes", vote)).status).to.equal(202);
+      // A node that cannot estimate any transaction carrying bob's vote and says only that, as it
+      // does of one above the gas cap: an error without revert data.
+      const poisoned = BigInt(votes[1]!.nullifier).toString(16).padStart(64, "0");
+      await world.bridge.close();
+      world.bridge = await startRpcBridge({
+        port,
+        rewrite: (method, result, params) => {
+          const data = (params[0] as { data?: string } | undefined)?.data ?? "";
+          if (method === "eth_estimateGas" && data.includes(poisoned))
+            throw new Error("gas required exceeds allowance (16777216)");
+          return result;
+        },
+      });
+
+      let steps = 0;
+      for (; steps < 20 && relayer.store.countByStatus().queued > 0; ++steps) {
+        await relayer.submitter.step({ flush: true });
+      }
+      expect(relayer.store.countByStatus().queued, "nothing left in the queue").to.equal(0);
+      // 4 -> 2 -> alice alone, then bob's 3 tries alone, carol, dave: no batch is tried forever.
+      expect(steps).to.be.at.most(12);
+      for (const vote of [votes[0]!, votes[2]!, votes[3]!]) {
+        expect(relayer.store.submission(vote.nullifier)!.status).to.equal("confirmed");
+      }
+      const dropped = relayer.store.submission(votes[1]!.nullifier)!;
+      expect(dropped.status).to.equal("rejected");
+      expect(dropped.reason).to.include("its gas estimate failed").and.include("(3 tries)");
+      expect(dropped.reason, dropped.reason ?? "").to.include("gas required exceeds allowance");
+      const { tally } = await world.zone.getProposal(world.proposalId);
+      expect([tally[1], tally[2]]).to.deep.equal([2n, 1n]);
+    } finally {
+      await relayer.close();
+    }
+  });
+
   it("lets two relayers race on the same votes: each vote counts once and both report it confirmed", async function () {
     const [{ relayer: first }, { relayer: second }] = [
       await startTestRelayer(world),
