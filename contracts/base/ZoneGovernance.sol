@@ -5,6 +5,8 @@ import {ISemaphoreVerifier} from "@semaphore-protocol/contracts/interfaces/ISema
 import {MIN_DEPTH, MAX_DEPTH} from "@semaphore-protocol/contracts/base/Constants.sol";
 import {InternalLeanIMT, LeanIMTData} from "@zk-kit/lean-imt.sol/InternalLeanIMT.sol";
 import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol";
+import {SlotDerivation} from "@openzeppelin/contracts/utils/SlotDerivation.sol";
+import {TransientSlot} from "@openzeppelin/contracts/utils/TransientSlot.sol";
 import {IZone} from "../interfaces/IZone.sol";
 import {ZoneScopes} from "../libraries/ZoneScopes.sol";
 import {ZoneMembership} from "./ZoneMembership.sol";
@@ -16,6 +18,9 @@ import {SemaphoreBatchVerifier, WORDS_PER_PROOF} from "../verifier/SemaphoreBatc
 /// {_quorumReached}, {_voteSucceeded} and {_winningOption}.
 abstract contract ZoneGovernance is ZoneMembership, ReentrancyGuard {
     using InternalLeanIMT for LeanIMTData;
+    using SlotDerivation for bytes32;
+    using TransientSlot for bytes32;
+    using TransientSlot for TransientSlot.BooleanSlot;
 
     /// @notice The most options a proposal may offer.
     uint256 public constant MAX_OPTIONS = 16;
@@ -26,21 +31,24 @@ abstract contract ZoneGovernance is ZoneMembership, ReentrancyGuard {
 
     uint256 private constant BPS = 10_000;
 
-    /// @notice Gas a vote's transaction costs its sender outside what {castVote} and {castVotes} see
-    /// between their first and last `gasleft()`, besides calldata: 21,000 for any transaction, the
-    /// zone clone's delegatecall to the implementation (2,600 for the cold account), and about 3,000
-    /// for the rest (the selector, the clone's copy, the dispatch before the first `gasleft()`; the
-    /// credit's event, ~1,650, and the return after the last), calibrated against receipts in
-    /// contracts/test/relayer-refunds.test.ts.
-    uint256 public constant REFUND_BASE_GAS = 21_000 + 2_600 + 3_000;
-    /// @notice Gas of one vote's calldata, which the sender pays before the call starts, and of the
-    /// clone copying it to memory: of its 11 words, proposal id and option are small numbers (31
-    /// zero bytes at 4 gas, one at 16); the nullifier and the 8 proof coordinates are random field
-    /// elements (16 gas a byte, a zero byte is rare); the copy costs 6 gas a word.
-    uint256 public constant REFUND_GAS_PER_VOTE = 2 * (31 * 4 + 16) + 9 * 32 * 16 + 11 * 6;
-    /// @notice Gas of the two calldata words a {castVotes} batch adds (the array's offset and
-    /// length, small numbers).
-    uint256 public constant REFUND_BATCH_GAS = 2 * (31 * 4 + 16);
+    /// @notice Gas of a vote's call that {castVote} and {castVotes} do not see between their first and
+    /// last `gasleft()`, whoever calls: the clone's delegatecall to the implementation (100, warm), the
+    /// dispatch before the first `gasleft()`, and after the last the credit's event (~1,650), the
+    /// arithmetic and the return. Calibrated against receipts in contracts/test/relayer-refunds.test.ts
+    /// and rounded down, so that neither call is credited more than it cost ({castVotes} checks its
+    /// array before the first `gasleft()`, ~100 more than {castVote}). The clone's copy of the call's
+    /// data to memory is added from its length.
+    uint256 public constant REFUND_CALL_GAS = 100 + 2_700;
+    /// @notice Gas the sender pays for a transaction besides its calldata, credited only when the vote's
+    /// call is the transaction itself: 21,000, and 2,500 for the implementation being cold at the
+    /// clone's delegatecall (2,600 instead of the 100 in {REFUND_CALL_GAS}).
+    uint256 public constant REFUND_TRANSACTION_GAS = 21_000 + 2_500;
+    /// @notice Calldata gas (EIP-2028: 16 a non-zero byte, 4 a zero byte) credited for each vote that
+    /// counted: what a genuine vote's 352 bytes cost. Its proposal id and option are small numbers
+    /// (31 zero bytes and one other); its nullifier and 8 proof coordinates are field elements, whose
+    /// 288 bytes are zero by chance (1.3 of them on average), priced here as two. Every other byte of
+    /// the call is credited 4 gas, the least a byte costs (see {_creditRelayer}).
+    uint256 public constant REFUND_GAS_PER_COUNTED_VOTE = 2 * (31 * 4 + 16) + 286 * 16 + 2 * 4;
 
     /// @notice The most gas a transaction may use (EIP-7825): {castVotes} plans the search for
     /// invalid proofs in a batch so that a transaction given this much can finish it.
@@ -56,6 +64,13 @@ abstract contract ZoneGovernance is ZoneMembership, ReentrancyGuard {
     uint256 private constant CREDIT_GAS = 30_000;
     uint256 private constant VERIFIER_CALL_GAS = 6_000;
     uint256 private constant VERIFIER_CALL_GAS_PER_PROOF = 600;
+    // What the sender of a {castVotes} of genuine votes pays outside the call, at most (the plan
+    // needs an upper bound; the refund constants above are lower bounds): 21,000, the cold
+    // implementation, the dispatch and the return, the array's two words; per vote its calldata
+    // (proposal id and option small numbers, 9 words of field elements at 16 gas a byte) and the
+    // clone's copy of its 11 words.
+    uint256 private constant PLAN_TRANSACTION_GAS = 21_000 + 2_600 + 3_000 + 2 * (31 * 4 + 16);
+    uint256 private constant PLAN_GAS_PER_VOTE = 2 * (31 * 4 + 16) + 9 * 32 * 16 + 11 * 6;
 
     struct Proposal {
         uint256 snapshotRoot;
@@ -93,6 +108,8 @@ abstract contract ZoneGovernance is ZoneMembership, ReentrancyGuard {
     uint256 internal _executingProposal;
     /// @inheritdoc IZone
     mapping(address relayer => uint256 amount) public relayerCredit;
+    // Transient: for each relayer, whether the transaction wrote its credit yet (see _recordCreditWrite).
+    bytes32 private constant CREDIT_WRITTEN_SLOT = keccak256("zonedao.relayerCreditWritten");
 
     constructor(ISemaphoreVerifier verifier, SemaphoreBatchVerifier batchVerifier) {
         VERIFIER = verifier;
@@ -150,7 +167,7 @@ abstract contract ZoneGovernance is ZoneMembership, ReentrancyGuard {
         );
         ++_tally[proposalId][option];
         emit VoteCast(proposalId, option, nullifier);
-        _creditRelayer(gasAtStart, REFUND_GAS_PER_VOTE, 1);
+        _creditRelayer(gasAtStart, 1);
     }
 
     /// @inheritdoc IZone
@@ -218,7 +235,7 @@ abstract contract ZoneGovernance is ZoneMembership, ReentrancyGuard {
             emit VoteCast(vote.proposalId, vote.option, vote.nullifier);
             ++counted;
         }
-        _creditRelayer(gasAtStart, REFUND_BATCH_GAS + votes.length * REFUND_GAS_PER_VOTE, counted);
+        _creditRelayer(gasAtStart, counted);
     }
 
     /// @inheritdoc IZone
@@ -441,21 +458,51 @@ abstract contract ZoneGovernance is ZoneMembership, ReentrancyGuard {
         );
     }
 
-    /// @dev Credits the caller for the `counted` votes of a call that started with `gasAtStart` left
-    /// and whose calldata cost `calldataGas`: the transaction's gas at `tx.gasprice`, shared by the
-    /// votes that counted, at most the rule per vote. Calldata is estimated from the number of
-    /// votes, not measured, so bytes appended to the call earn nothing. The rules in force now
-    /// apply, whatever proposals the votes are for: the refund pays for submitting, a service the
-    /// zone buys at today's price. Ether is never sent here (see {claimRelayerRefund}), so a relayer
-    /// cannot re-enter or grief the vote path.
-    function _creditRelayer(uint256 gasAtStart, uint256 calldataGas, uint256 counted) private {
+    /// @dev Credits the caller for the `counted` votes of a call that started with `gasAtStart` left:
+    /// what the call cost it at `tx.gasprice`, shared by the votes that counted, at most the rule per
+    /// vote. Only gas the sender really spent is credited, whatever it puts in the call:
+    /// - calldata: a counted vote's bytes at a genuine vote's price (they are a citizen's proof, not
+    ///   the sender's choice), every other byte (rejected or padded votes, anything appended) at 4 gas,
+    ///   the least a byte costs, so junk earns back at most what it cost. EIP-7623's floor (10 gas a
+    ///   zero byte, 40 a non-zero one) binds only a transaction with less execution than ~6 gas a
+    ///   byte's worth, far from a counted vote's ~80,000; junk that made it bind would cost the
+    ///   sender more, not the zone;
+    /// - the transaction's own costs (21,000 and calldata) only when the call is the transaction: a
+    ///   contract that calls the zone may have built the data in memory for less, or call it several
+    ///   times in one transaction;
+    /// - the credit's storage write at what it costs given the transaction's earlier writes of it.
+    /// The rules in force now apply, whatever proposals the votes are for: the refund pays for
+    /// submitting, a service the zone buys at today's price. Ether is never sent here (see
+    /// {claimRelayerRefund}), so a relayer cannot re-enter or grief the vote path.
+    function _creditRelayer(uint256 gasAtStart, uint256 counted) private {
         uint256 maxPerVote = _rules.maxRelayerRefundPerVote;
         if (maxPerVote == 0 || counted == 0) return;
         uint256 owed = relayerCredit[msg.sender];
-        // Storing the credit comes after the last gasleft(): a new slot costs 20,000, an update 2,900
-        // (the read above, which is measured, warmed the slot).
-        uint256 gasUsed =
-            gasAtStart - gasleft() + REFUND_BASE_GAS + calldataGas + (owed == 0 ? 20_000 : 2_900);
+        // A counted vote is 352 bytes of the call's data, apart from the others: no underflow.
+        uint256 otherBytes = msg.data.length - counted * 352;
+        uint256 gasUsed;
+        // Gas figures are far below 2^128: these sums and products cannot overflow.
+        unchecked {
+            // The write below, as EIP-2200, EIP-2929 and EIP-3529 price it (the read above warmed the
+            // slot): if the transaction has not written the slot yet, 20,000 from zero and 2,900
+            // otherwise; if it has, 100. That includes a slot it created and a claim zeroed: writing
+            // it again costs 20,000, but the claim earned 19,900 of them back.
+            uint256 writeGas = 100;
+            if (!_recordCreditWrite(msg.sender)) writeGas = owed == 0 ? 20_000 : 2_900;
+            gasUsed = REFUND_CALL_GAS + writeGas;
+            // The clone copies the call's data to memory before delegating: 3 gas a word to copy, 3
+            // and a quadratic term to expand memory.
+            uint256 words = (msg.data.length + 31) / 32;
+            gasUsed += 6 * words + (words * words) / 512;
+            // Only an account without code that sends the transaction makes a call that is the
+            // transaction (an EIP-7702 account has code: its code may be what calls the zone).
+            // solhint-disable-next-line avoid-tx-origin
+            if (msg.sender == tx.origin && msg.sender.code.length == 0) {
+                gasUsed += REFUND_TRANSACTION_GAS + counted * REFUND_GAS_PER_COUNTED_VOTE + otherBytes * 4;
+            }
+            // Read last, so that the work above is measured too.
+            gasUsed += gasAtStart - gasleft();
+        }
         uint256 perVote = (gasUsed * tx.gasprice) / counted;
         if (perVote > maxPerVote) perVote = maxPerVote;
         uint256 amount = perVote * counted;
@@ -473,7 +520,7 @@ abstract contract ZoneGovernance is ZoneMembership, ReentrancyGuard {
         uint256 proofCount,
         uint256 tallySlots
     ) private view returns (uint256 gasForwarded, uint256 gasUsable) {
-        uint256 outside = REFUND_BASE_GAS + REFUND_BATCH_GAS + voteCount * REFUND_GAS_PER_VOTE;
+        uint256 outside = PLAN_TRANSACTION_GAS + voteCount * PLAN_GAS_PER_VOTE;
         if (outside >= TRANSACTION_GAS_CAP) return (0, 0);
         // A zone is a clone, whose delegatecall to the implementation keeps 1/64 back (EIP-150).
         uint256 frame = TRANSACTION_GAS_CAP - outside;
@@ -484,6 +531,15 @@ abstract contract ZoneGovernance is ZoneMembership, ReentrancyGuard {
         gasForwarded = atCall - atCall / 64;
         uint256 afterCall = proofCount * COUNT_GAS_PER_VOTE + tallySlots * TALLY_SLOT_GAS + CREDIT_GAS;
         gasUsable = atCall > afterCall ? atCall - afterCall : 0;
+    }
+
+    /// @dev Whether this transaction wrote `relayer`'s credit before, and records that it writes it
+    /// now: every function that writes {relayerCredit} calls this, so that {_creditRelayer} prices its
+    /// write as the EVM does. Transient storage outlives the call and ends with the transaction.
+    function _recordCreditWrite(address relayer) internal returns (bool writtenBefore) {
+        TransientSlot.BooleanSlot slot = CREDIT_WRITTEN_SLOT.deriveMapping(relayer).asBoolean();
+        writtenBefore = slot.tload();
+        if (!writtenBefore) slot.tstore(true);
     }
 
     /// @dev What {castVotes} needs of the proposal a run of votes is for.

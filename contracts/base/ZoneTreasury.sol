@@ -178,6 +178,9 @@ abstract contract ZoneTreasury is ZoneGovernance, ERC1155Holder {
         if (amount == 0) revert ZoneNoRelayerCredit(msg.sender);
         uint256 available = _spendable(address(0));
         if (available < amount) revert ZoneInsufficientTreasury(address(0), amount, available);
+        // A vote later in this transaction must not price its write of the credit as a fresh slot's
+        // (see {_creditRelayer}).
+        _recordCreditWrite(msg.sender);
         // Effects before the transfer: a re-entrant claim finds nothing owed.
         relayerCredit[msg.sender] = 0;
         emit RelayerRefunded(msg.sender, amount);
