@@ -304,7 +304,8 @@ contract SemaphoreBatchVerifier {
         uint256 cost = TEST_GAS + depths * TEST_GAS_PER_DEPTH + (hi - lo) * TEST_GAS_PER_PROOF;
         if (mayThrow) cost += allowance;
         // At its pairing call the test has spent all but the pairing's price, and needs the allowance.
-        uint256 peak = cost + allowance + allowance / 63 + CALL_MARGIN_GAS - PAIRING_PRICE - pairs * PAIR_PRICE;
+        uint256 peak =
+            cost + allowance + allowance / 63 + CALL_MARGIN_GAS - PAIRING_PRICE - pairs * PAIR_PRICE;
         uint256 used = search.gasAtStart - gasleft();
         uint256 finish = search.verdicts.length * VERDICT_GAS + FINISH_GAS;
         return used + cost + finish <= search.gasUsable && used + peak <= search.gasForwarded;
@@ -322,7 +323,7 @@ contract SemaphoreBatchVerifier {
         uint256 run = _data(search.run);
         _zero(search.run);
         uint256 pairCount;
-        for (uint256 j = lo; j < hi; ) {
+        for (uint256 j = lo; j < hi;) {
             uint256 depth = _depthOf(packed, search.order[j]);
             (j, pairCount) = _sumRun(packed, search, j, hi, depth, pairCount);
             (uint256 lx, uint256 ly) = _addDepth(
@@ -494,7 +495,14 @@ contract SemaphoreBatchVerifier {
                     j := add(j, 1)
                 } {
                     let at := add(sum, add(96, mul(j, 32)))
-                    mstore(at, addmod(mload(at), mulmod(weight, calldataload(add(proof, add(256, mul(j, 32)))), R), R))
+                    mstore(
+                        at,
+                        addmod(
+                            mload(at),
+                            mulmod(weight, calldataload(add(proof, add(256, mul(j, 32)))), R),
+                            R
+                        )
+                    )
                 }
                 mstore(add(sum, 224), 1)
             }
@@ -520,9 +528,7 @@ contract SemaphoreBatchVerifier {
             let sum := add(mload(add(search, 160)), 32)
             calldatacopy(sum, calldatasize(), 224) // words 0-6: this run's sums
             let scratch := mload(0x40)
-            for {
-
-            } lt(j, hi) {
+            for {} lt(j, hi) {
                 j := add(j, 1)
             } {
                 let i := mload(add(add(mload(add(search, 96)), 32), mul(j, 32)))
@@ -557,7 +563,14 @@ contract SemaphoreBatchVerifier {
                     t := add(t, 1)
                 } {
                     let at := add(sum, add(96, mul(t, 32)))
-                    mstore(at, addmod(mload(at), mulmod(weight, calldataload(add(proof, add(256, mul(t, 32)))), R), R))
+                    mstore(
+                        at,
+                        addmod(
+                            mload(at),
+                            mulmod(weight, calldataload(add(proof, add(256, mul(t, 32)))), R),
+                            R
+                        )
+                    )
                 }
             }
             end := j
@@ -571,7 +584,12 @@ contract SemaphoreBatchVerifier {
 
     /// @dev Sorts order[lo..hi) by depth (insertion sort: a part holds at most MAX_PART proofs, of
     /// few depths).
-    function _sortByDepth(uint256[] calldata packed, uint256[] memory order, uint256 lo, uint256 hi) private pure {
+    function _sortByDepth(
+        uint256[] calldata packed,
+        uint256[] memory order,
+        uint256 lo,
+        uint256 hi
+    ) private pure {
         for (uint256 j = lo + 1; j < hi; ++j) {
             uint256 proof = order[j];
             uint256 depth = _depthOf(packed, proof);
@@ -636,7 +654,12 @@ contract SemaphoreBatchVerifier {
         SemaphoreVerifierKeyPts.checkInvariant(MAX_DEPTH);
         uint256 size = 1 + uint256(MAX_DEPTH) * KEY_BYTES;
         // Creation code: PUSH2 size, DUP1, PUSH1 12, PUSH1 0, CODECOPY, PUSH1 0, RETURN; then the code.
-        bytes memory creation = abi.encodePacked(hex"61", uint16(size), hex"80600c6000396000f3", new bytes(size));
+        bytes memory creation = abi.encodePacked(
+            hex"61",
+            uint16(size),
+            hex"80600c6000396000f3",
+            new bytes(size)
+        );
         for (uint256 depth = 1; depth <= MAX_DEPTH; ++depth) {
             uint256 free;
             assembly ("memory-safe") {
@@ -676,7 +699,8 @@ contract SemaphoreBatchVerifier {
     /// `pairCount` points at infinity, priced as the call it checks) and reverts if that fails: the
     /// chain then prices it above the allowance, and nothing it refused can be called invalid.
     function _canary(uint256 precompile, uint256 pairCount) private view {
-        uint256 allowance = precompile == 8 ? PAIRING_BASE_GAS + pairCount * PAIRING_PER_PAIR_GAS : EC_MUL_GAS;
+        uint256 allowance =
+            precompile == 8 ? PAIRING_BASE_GAS + pairCount * PAIRING_PER_PAIR_GAS : EC_MUL_GAS;
         _requireGas(allowance);
         bool ok;
         assembly ("memory-safe") {
@@ -751,7 +775,12 @@ contract SemaphoreBatchVerifier {
     }
 
     /// @dev Addition of points known to be on the curve.
-    function _add(uint256 x1, uint256 y1, uint256 x2, uint256 y2) private view returns (uint256 rx, uint256 ry) {
+    function _add(
+        uint256 x1,
+        uint256 y1,
+        uint256 x2,
+        uint256 y2
+    ) private view returns (uint256 rx, uint256 ry) {
         uint256 allowance = EC_ADD_GAS;
         _requireGas(allowance);
         bool ok;
