@@ -9,17 +9,19 @@ import {
   RelayerClient,
   StillPending,
   freeProposalSlot,
+  identicalPendingProposal,
   payEther,
   proposalRequest,
   proveProposal,
+  readCanceledProposals,
+  readProposals,
   rebuildGroup,
   stopProverThreads,
-  usedProposalNullifiers,
   type ZoneAction,
 } from "../../sdk/index.js";
 import { CommandError, UsageError, chainIdOf, type CommandContext } from "../context.js";
 import { citizenFlags, type Command } from "../flags.js";
-import { shortError, submitToRelayer } from "../refusals.js";
+import { identicalProposalRefusal, shortError, submitToRelayer } from "../refusals.js";
 
 export const propose: Command = {
   name: "propose",
@@ -53,11 +55,22 @@ so no relayer can change it. --relayer defaults to the deployment file's relayer
     }
     const epoch = await zone.currentProposalEpoch();
     const { proposalsPerEpoch } = await zone.rules();
+    const proposals = await readProposals(zone, createdBlock ?? 0);
+    // A copy of a proposal still open would only split its votes and spend a slot.
+    const latest = await provider.getBlock("latest");
+    const identical = identicalPendingProposal(
+      proposals,
+      options,
+      description,
+      latest?.timestamp ?? 0,
+      await readCanceledProposals(zone, createdBlock ?? 0),
+    );
+    if (identical !== undefined) throw identicalProposalRefusal(identical.proposalId, identical.voteEnd);
     // Used slots are found among every proposal's nullifier, not by asking the RPC about ours.
     const free = freeProposalSlot(
       [identity],
       { chainId, zone: address, epoch, proposalsPerEpoch },
-      await usedProposalNullifiers(zone, createdBlock ?? 0),
+      new Set(proposals.map((proposal) => proposal.nullifier)),
     );
     if (free === undefined) {
       throw new CommandError(
