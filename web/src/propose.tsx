@@ -7,7 +7,6 @@
  */
 import type { Identity } from "@semaphore-protocol/identity";
 import { useEffect, useId, useState, type FormEvent, type ReactNode } from "react";
-import { identicalProposalText, slotsLine, type ProposeStatus } from "./proposing.js";
 import { MAX_OPTIONS } from "../../sdk/constants.js";
 import type { ZoneAction } from "../../sdk/types.js";
 import type { Relayers, WebConfig } from "./api.js";
@@ -21,6 +20,7 @@ import {
   type OptionDraft,
   type OptionKind,
 } from "./decisions.js";
+import { identicalProposalText, slotsLine, type ProposeStatus } from "./proposing.js";
 import { describeContext, readableLines } from "./readable.js";
 import { useDecisionContext } from "./use-decision-context.js";
 import { usePropose } from "./use-propose.js";
