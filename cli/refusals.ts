@@ -1,6 +1,7 @@
 /**
  * A refusal by the zone or a relayer, told in a line a person can act on: the custom error or the
- * relayer's code, not the whole request. Each becomes a CommandError (exit code 1).
+ * relayer's code, not the whole request; and what the CLI refuses itself before sending anything
+ * (a proposal that an open one already asks). Each becomes a CommandError (exit code 1).
  */
 import { CommandError } from "./context.js";
 
@@ -25,4 +26,16 @@ export async function submitToRelayer<T>(submit: () => Promise<T>): Promise<T> {
       throw new CommandError(`the relayer refused (${refusal.status} ${refusal.code}): ${refusal.message}`);
     throw new CommandError(`cannot reach the relayer: ${refusal.message}`);
   }
+}
+
+/**
+ * `zonedao propose` of options and a description that proposal `proposalId`, still open until
+ * `voteEnd` (unix seconds), already asks: the citizen should vote on it, not publish a copy.
+ */
+export function identicalProposalRefusal(proposalId: bigint, voteEnd: number): CommandError {
+  return new CommandError(
+    `proposal ${proposalId} already asks exactly this and is still open ` +
+      `(voting ends ${new Date(voteEnd * 1000).toISOString()}): vote on it instead ` +
+      `(zonedao vote --proposal ${proposalId} ...)`,
+  );
 }

@@ -132,6 +132,122 @@ export async function usedProposalNullifiers(zone: Zone, fromBlock = 0): Promise
   return new Set((await readProposals(zone, fromBlock)).map((proposal) => proposal.nullifier));
 }
 
+/** A citizen's proposal slots in the zone's current period (epoch), as the form shows them. */
+export interface ProposalSlots {
+  epoch: bigint;
+  /** Slots a citizen has each period (the rules' proposalsPerEpoch). */
+  total: number;
+  used: number;
+  left: number;
+  /** The slot a proposal made now takes; undefined when none is left. */
+  freeSlot: bigint | undefined;
+  /** When the next period starts and the slots renew, in the chain's seconds. */
+  renewsAt: bigint;
+  /** Seconds from the chain's time until then. */
+  renewsIn: bigint;
+}
+
+/** The proposal period (epoch) at `chainTime`, as ZoneGovernance.currentProposalEpoch counts it. */
+export function proposalEpochAt(chainTime: bigint | number, proposalEpoch: bigint | number): bigint {
+  return BigInt(chainTime) / BigInt(proposalEpoch);
+}
+
+/**
+ * `identity`'s proposal slots at `chainTime` (the latest block's timestamp, never the reader's
+ * clock): how many it used and has left this period, and when they renew. `used` holds the
+ * nullifiers of the zone's proposals, as for freeProposalSlot. `epoch` is the chain's own
+ * currentProposalEpoch when the caller read it: a chain that mined no block for a while answers it
+ * from a later time than its latest block's, so the period is that one and time is at least its start.
+ */
+export function proposalSlots(
+  identity: Identity,
+  place: ZonePlace,
+  chainTime: bigint | number,
+  rules: { proposalEpoch: bigint | number; proposalsPerEpoch: bigint | number },
+  used: ReadonlySet<bigint>,
+  epoch?: bigint,
+): ProposalSlots {
+  const length = BigInt(rules.proposalEpoch);
+  const current = epoch ?? proposalEpochAt(chainTime, length);
+  const now = BigInt(chainTime) > current * length ? BigInt(chainTime) : current * length;
+  const total = Number(rules.proposalsPerEpoch);
+  let usedCount = 0;
+  let freeSlot: bigint | undefined;
+  for (let slot = 0n; slot < BigInt(total); slot++) {
+    const nullifier = nullifierOf(identity, proposalScope(place.chainId, place.zone, current, slot));
+    if (used.has(nullifier)) usedCount++;
+    else freeSlot ??= slot;
+  }
+  const renewsAt = (current + 1n) * length;
+  return {
+    epoch: current,
+    total,
+    used: usedCount,
+    left: total - usedCount,
+    freeSlot,
+    renewsAt,
+    renewsIn: renewsAt > now ? renewsAt - now : 0n,
+  };
+}
+
+/** What identicalPendingProposal compares of a proposal, and when its vote closes. */
+export interface OpenProposalCandidate {
+  proposalId: bigint;
+  options: readonly (readonly ZoneAction[])[];
+  description: string;
+  voteEnd: number | bigint;
+}
+
+/**
+ * The zone's newest proposal still Pending or Active at `chainTime` (not canceled, vote not yet
+ * ended) whose options run exactly `options` (same targets, values and calldata, in the same order)
+ * and whose description is `description` (spaces around it aside); undefined when there is none.
+ * A second copy of an open proposal only splits its votes and spends a proposal slot: the citizen
+ * should vote on the first. Closed proposals may be proposed again.
+ */
+export function identicalPendingProposal<P extends OpenProposalCandidate>(
+  proposals: readonly P[],
+  options: readonly (readonly ZoneAction[])[],
+  description: string,
+  chainTime: bigint | number,
+  canceled: ReadonlySet<bigint> = new Set(),
+): P | undefined {
+  const time = BigInt(chainTime);
+  const open = (proposal: P) =>
+    !canceled.has(proposal.proposalId) &&
+    time < BigInt(proposal.voteEnd) &&
+    proposal.description.trim() === description.trim() &&
+    sameOptions(proposal.options, options);
+  return [...proposals].reverse().find(open);
+}
+
+function sameOptions(a: readonly (readonly ZoneAction[])[], b: readonly (readonly ZoneAction[])[]): boolean {
+  return (
+    a.length === b.length &&
+    a.every(
+      (actions, i) =>
+        actions.length === b[i]!.length &&
+        actions.every((action, j) => {
+          const other = b[i]![j]!;
+          return (
+            action.target.toLowerCase() === other.target.toLowerCase() &&
+            BigInt(action.value) === BigInt(other.value) &&
+            action.data.toLowerCase() === other.data.toLowerCase()
+          );
+        }),
+    )
+  );
+}
+
+/** The ids of the zone's canceled proposals (its ProposalCanceled events), for identicalPendingProposal. */
+export async function readCanceledProposals(zone: Zone, fromBlock = 0): Promise<Set<bigint>> {
+  return new Set(
+    (await queryEvents(zone, zone.filters.ProposalCanceled(), fromBlock)).map(
+      (event) => event.args.proposalId,
+    ),
+  );
+}
+
 /**
  * The option `identity` voted for on `proposalId`, if its vote is counted on chain; undefined if
  * not. Every vote on the proposal is read and this citizen's nullifier looked for among them, so

@@ -212,6 +212,31 @@ describe("zonedao CLI", function () {
       ]);
       expect(proposal.proposalId).to.equal("1");
 
+      // The same payment and description again, by another citizen, while #1 is open: refused
+      // before anything is proved or sent, with the proposal to vote on instead.
+      const copy = await zonedao([
+        "propose",
+        "--deployment",
+        deploymentPath,
+        "--zone",
+        zone,
+        "--identity",
+        identities[1]!,
+        "--key",
+        key,
+        "--description",
+        " Buy seeds",
+        "--pay-eth",
+        "0.25",
+        "--to",
+        payee.toLowerCase(),
+      ]);
+      expect(copy.code, copy.stderr).to.equal(1);
+      expect(copy.stderr).to.match(
+        /proposal 1 already asks exactly this and is still open \(voting ends .*\): vote on it instead/,
+      );
+      expect(await zoneView(zone, 2n).catch(() => "no proposal 2")).to.equal("no proposal 2");
+
       // A relayer started by the CLI itself.
       const relayer = spawn(
         process.execPath,

@@ -216,16 +216,53 @@ describe("web app (Chromium)", function () {
     expect(await page.getByRole("button", { name: /^Vote For/ }).isDisabled()).to.be.true;
     await screenshot("8-second-vote-refused");
 
-    // An anonymous proposal from the browser: a treasury payment, proved in the worker.
+    // An anonymous proposal from the browser: a treasury payment, proved in the worker. Before any
+    // field is filled, the form says how many proposals are left this period and when they renew.
     await page.goto(`${app.url}#/zone/${world.zoneAddress}/propose`);
-    await page.getByLabel("Description").fill("Pay the gardener");
-    await page.getByLabel("Pay to (address)").fill(await world.deployer.getAddress());
-    await page.getByLabel("Amount").fill("0.5");
-    await page.getByRole("button", { name: "Propose" }).click();
+    const slotsLine = page.getByTestId("proposal-slots");
+    await slotsLine
+      .getByText(/^You can make 2 more proposals this period; it renews .+ \(in .+\)\.$/)
+      .waitFor({ timeout: 20_000 });
+    const fillPayment = async () => {
+      await page.getByLabel("Description").fill("Pay the gardener");
+      await page.getByLabel("Pay to (address)").fill(await world.deployer.getAddress());
+      await page.getByLabel("Amount").fill("0.5");
+    };
+    await fillPayment();
+    // A double click makes one proposal: the first click locks the form while it proves and sends.
+    const createdBefore = (await world.zone.queryFilter(world.zone.filters.ProposalCreated())).length;
+    await page.getByRole("button", { name: "Propose" }).dblclick();
+    expect(await page.getByLabel("Description").isDisabled()).to.be.true;
     await page.getByText(/Your proposal is #\d+/).waitFor({ timeout: 60_000 });
     await screenshot("9-proposed");
     const newest = await world.zone.proposalCount();
     expect(newest).to.equal(proposalId + 1n);
+    expect(
+      await page.getByTestId("proposal-sent").getByRole("link", { name: "Open it" }).getAttribute("href"),
+    ).to.equal(`#/zone/${world.zoneAddress}/proposal/${newest}`);
+    // The form gave way to the proposal: nothing left to send again.
+    expect(await page.getByLabel("Description").count()).to.equal(0);
+    expect(await page.getByRole("button", { name: "Propose" }).count()).to.equal(0);
+    // "Make another proposal" starts a blank form, one slot fewer.
+    await page.getByRole("button", { name: "Make another proposal" }).click();
+    await slotsLine.getByText(/^You can make 1 more proposal this period; it renews /).waitFor();
+    expect(await page.getByLabel("Description").inputValue()).to.equal("");
+    expect(await page.getByLabel("Amount").inputValue()).to.equal("");
+    // The same payment again, while the first is open: refused, with the proposal to vote on instead.
+    await fillPayment();
+    const identical = page.getByTestId("identical-proposal");
+    await identical
+      .getByText(`Proposal #${newest} already asks exactly this and is still open: vote on it instead.`)
+      .waitFor();
+    expect(await identical.getByRole("link").getAttribute("href")).to.equal(
+      `#/zone/${world.zoneAddress}/proposal/${newest}`,
+    );
+    expect(await page.getByRole("button", { name: "Propose" }).count()).to.equal(0);
+    await screenshot("9b-identical-proposal-refused");
+    // Only the one proposal reached the chain, whatever the double click sent.
+    expect((await world.zone.queryFilter(world.zone.filters.ProposalCreated())).length).to.equal(
+      createdBefore + 1,
+    );
     const { options } = (await world.zone.queryFilter(world.zone.filters.ProposalCreated(newest)))[0]!.args;
     expect(options[0]![0]!.value).to.equal(500_000_000_000_000_000n);
 
@@ -259,7 +296,13 @@ describe("web app (Chromium)", function () {
     expect(recorded).to.deep.equal([[expected]]);
     expect(rulesEvent.args.description).to.equal("Lower the quorum to 40%");
 
-    // A service, previewed only (the citizen's two proposals for this period are used).
+    // A service, previewed only: the citizen's two proposals for this period are used, so the new
+    // form says when they renew and offers no Propose.
+    await page.getByRole("button", { name: "Make another proposal" }).click();
+    await slotsLine
+      .getByText(/^You have used all 2 of your proposals for this period; they renew .+ \(in .+\)\.$/)
+      .waitFor();
+    expect(await page.getByRole("button", { name: "Propose" }).count()).to.equal(0);
     await page.getByLabel("What do you propose?").selectOption({ label: "New public service" });
     await page.getByLabel("Kind of service").fill("healthcare");
     await page.getByLabel("Service name").fill("Night clinic");

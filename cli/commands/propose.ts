@@ -8,18 +8,21 @@ import {
   MAX_OPTIONS,
   RelayerClient,
   StillPending,
-  freeProposalSlot,
+  formatDuration,
+  identicalPendingProposal,
   payEther,
   proposalRequest,
+  proposalSlots,
   proveProposal,
+  readCanceledProposals,
+  readProposals,
   rebuildGroup,
   stopProverThreads,
-  usedProposalNullifiers,
   type ZoneAction,
 } from "../../sdk/index.js";
 import { CommandError, UsageError, chainIdOf, type CommandContext } from "../context.js";
 import { citizenFlags, type Command } from "../flags.js";
-import { shortError, submitToRelayer } from "../refusals.js";
+import { identicalProposalRefusal, shortError, submitToRelayer } from "../refusals.js";
 
 export const propose: Command = {
   name: "propose",
@@ -52,16 +55,31 @@ so no relayer can change it. --relayer defaults to the deployment file's relayer
       );
     }
     const epoch = await zone.currentProposalEpoch();
-    const { proposalsPerEpoch } = await zone.rules();
-    // Used slots are found among every proposal's nullifier, not by asking the RPC about ours.
-    const free = freeProposalSlot(
-      [identity],
-      { chainId, zone: address, epoch, proposalsPerEpoch },
-      await usedProposalNullifiers(zone, createdBlock ?? 0),
+    const rules = await zone.rules();
+    const proposals = await readProposals(zone, createdBlock ?? 0);
+    // A copy of a proposal still open would only split its votes and spend a slot.
+    const chainTime = (await provider.getBlock("latest"))?.timestamp ?? 0;
+    const identical = identicalPendingProposal(
+      proposals,
+      options,
+      description,
+      chainTime,
+      await readCanceledProposals(zone, createdBlock ?? 0),
     );
-    if (free === undefined) {
+    if (identical !== undefined) throw identicalProposalRefusal(identical.proposalId, identical.voteEnd);
+    // Used slots are found among every proposal's nullifier, not by asking the RPC about ours.
+    const slots = proposalSlots(
+      identity,
+      { chainId, zone: address },
+      chainTime,
+      rules,
+      new Set(proposals.map((proposal) => proposal.nullifier)),
+      epoch,
+    );
+    if (slots.freeSlot === undefined) {
       throw new CommandError(
-        `this identity has used all ${proposalsPerEpoch} of its proposals in epoch ${epoch}`,
+        `this identity has used all ${slots.total} of its proposals in epoch ${epoch}; they renew ` +
+          `${new Date(Number(slots.renewsAt) * 1000).toISOString()} (in ${formatDuration(slots.renewsIn, { units: 2 })})`,
       );
     }
     context.progress("proving membership (a few seconds)...");
@@ -69,7 +87,7 @@ so no relayer can change it. --relayer defaults to the deployment file's relayer
       chainId,
       zone: address,
       epoch,
-      slot: free.slot,
+      slot: slots.freeSlot,
       options,
       description,
     });

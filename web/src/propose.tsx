@@ -20,6 +20,7 @@ import {
   type OptionDraft,
   type OptionKind,
 } from "./decisions.js";
+import { identicalProposalText, slotsLine, type ProposeStatus } from "./proposing.js";
 import { describeContext, readableLines } from "./readable.js";
 import { useDecisionContext } from "./use-decision-context.js";
 import { usePropose } from "./use-propose.js";
@@ -53,7 +54,16 @@ function blankFields(config: WebConfig): Fields {
   };
 }
 
+/**
+ * The proposal form, started afresh by "Make another proposal": a new form is a new component, so
+ * nothing of the proposal just sent (fields, status, the slot it used) carries over.
+ */
 export function ProposeForm(props: ProposeProps) {
+  const [round, setRound] = useState(0);
+  return <ProposalForm key={round} {...props} onAnother={() => setRound((count) => count + 1)} />;
+}
+
+function ProposalForm(props: ProposeProps & { onAnother: () => void }) {
   const { config, relayers, zone, identity } = props;
   const id = useId();
   const [ballot, setBallot] = useState<Ballot>("for-against");
@@ -64,7 +74,12 @@ export function ProposeForm(props: ProposeProps) {
   ]);
   const active = ballot === "options" ? drafts : drafts.slice(0, 1);
   const { rulesFields, contextOf, notesOf, tokens } = useDecisionContext(config, relayers, zone, active);
-  const { status, busy, propose, say } = usePropose(config, relayers, zone, identity);
+  const { status, busy, sent, period, periodError, propose, say } = usePropose(
+    config,
+    relayers,
+    zone,
+    identity,
+  );
   const canReadChain = Boolean(config.rpcUrl);
 
   const updateDraft = (index: number, change: (draft: OptionDraft) => OptionDraft) =>
@@ -122,8 +137,13 @@ export function ProposeForm(props: ProposeProps) {
       const why = ballot === "options" ? "what citizens choose between" : "why citizens should vote For";
       return say(`Description: say in a sentence ${why}.`, true);
     }
-    void propose({ options, description: description.trim() });
+    propose({ options, description: description.trim() });
   };
+  // An open proposal asking exactly this: the citizen is sent to vote on it, not offered a copy.
+  const identical = options && period?.identicalTo({ options, description });
+  const slotsLeft = period?.slots.left;
+
+  if (sent) return <ProposalSent zone={zone} sent={sent} onAnother={props.onAnother} />;
 
   const kindChoice = (index: number, label: string, kinds: Record<string, string>) => (
     <>
@@ -172,7 +192,12 @@ export function ProposeForm(props: ProposeProps) {
       {identity && props.isMember === false && (
         <p className="error">This identity is not a citizen of the zone yet.</p>
       )}
-      <form onSubmit={submit} noValidate>
+      {identity && props.isMember !== false && (period || periodError) && (
+        <p className={periodError ? "error" : undefined} data-testid="proposal-slots">
+          {period ? slotsLine(period.slots) : `Your proposals this period could not be read: ${periodError}`}
+        </p>
+      )}
+      <LockingForm locked={busy} onSubmit={submit}>
         <fieldset className="ballot">
           <legend>How citizens choose</legend>
           <label>
@@ -252,15 +277,59 @@ export function ProposeForm(props: ProposeProps) {
             <p className="muted">Not ready yet: {problem}</p>
           )}
         </div>
-        <button type="submit" disabled={busy || !identity || !canReadChain || props.isMember !== true}>
-          {busy ? "Working…" : "Propose"}
-        </button>
-      </form>
+        {identical ? (
+          <p className="error" role="alert" data-testid="identical-proposal">
+            {identicalProposalText(identical.proposalId)}{" "}
+            <a href={identical.link}>Open proposal #{identical.proposalId.toString()}</a>
+          </p>
+        ) : slotsLeft === 0 ? (
+          <p className="muted">No proposal can be sent before your proposals renew.</p>
+        ) : (
+          <button type="submit" disabled={busy || !identity || !canReadChain || props.isMember !== true}>
+            {busy ? "Working…" : "Propose"}
+          </button>
+        )}
+      </LockingForm>
       {status && (
         <p className={status.error ? "error" : undefined} role={status.error ? "alert" : "status"}>
           {status.text} {status.link && <a href={status.link}>Open it</a>}
         </p>
       )}
+      <p>
+        <a href={`#/zone/${zone}`}>Back to the proposals</a>
+      </p>
+    </section>
+  );
+}
+
+/**
+ * The form, locked while its proposal is proved and sent: one disabled fieldset holds every field
+ * and the button, so nothing can be changed or sent twice until the outcome is known.
+ */
+function LockingForm(props: { locked: boolean; onSubmit: (event: FormEvent) => void; children: ReactNode }) {
+  return (
+    <form onSubmit={props.onSubmit} noValidate aria-busy={props.locked}>
+      <fieldset className="lock" disabled={props.locked}>
+        {props.children}
+      </fieldset>
+    </form>
+  );
+}
+
+/** The proposal a relayer accepted, in place of the form: a link to it and a new, blank form. */
+function ProposalSent(props: { zone: string; sent: ProposeStatus; onAnother: () => void }) {
+  const { zone, sent } = props;
+  return (
+    <section aria-labelledby="propose-heading">
+      <h2 id="propose-heading">Make a proposal</h2>
+      <p role="status" data-testid="proposal-sent">
+        {sent.text} {sent.link && <a href={sent.link}>Open it</a>}
+      </p>
+      <p>
+        <button type="button" onClick={props.onAnother}>
+          Make another proposal
+        </button>
+      </p>
       <p>
         <a href={`#/zone/${zone}`}>Back to the proposals</a>
       </p>

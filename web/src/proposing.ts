@@ -5,7 +5,14 @@
  * (use-propose.ts gives the app's own), so the sequence runs in Node tests without a browser.
  */
 import type { Identity } from "@semaphore-protocol/identity";
-import { freeProposalSlot, type ZonePlace } from "../../sdk/proposals.js";
+import { formatDuration } from "../../sdk/describe.js";
+import {
+  identicalPendingProposal,
+  proposalSlots,
+  type OpenProposalCandidate,
+  type ProposalSlots,
+  type ZonePlace,
+} from "../../sdk/proposals.js";
 import { StillPending, type ProposalRequest, type SubmissionStatus } from "../../sdk/relayer-client.js";
 import type { ZoneAction } from "../../sdk/types.js";
 
@@ -24,11 +31,95 @@ export interface ProposalDraft {
 
 /** The zone's proposal period now, as read from the chain. */
 export interface ProposalPeriod {
+  /** The zone's currentProposalEpoch. */
   epoch: bigint;
+  /** The latest block's timestamp: the period's end is counted from it, not from the reader's clock. */
+  chainTime: bigint;
+  proposalEpoch: bigint;
   proposalsPerEpoch: bigint;
-  /** The nullifier of every proposal the zone recorded (its ProposalCreated events). */
-  used: ReadonlySet<bigint>;
+  /** Every proposal the zone recorded (its ProposalCreated events), with its author's nullifier. */
+  proposals: readonly (OpenProposalCandidate & { nullifier: bigint })[];
+  /** The ids of the zone's canceled proposals. */
+  canceled: ReadonlySet<bigint>;
 }
+
+/** What the form shows before anything is sent: the citizen's slots, and the zone's open proposals. */
+export interface PeriodView {
+  slots: ProposalSlots;
+  /** The open proposal asking exactly `draft`, if any (see identicalProposal). */
+  identicalTo: (draft: ProposalDraft) => { proposalId: bigint; link: string } | undefined;
+}
+
+/** The link to proposal `proposalId` of `zone` in this app. */
+export const proposalLink = (zone: string, proposalId: bigint | string) =>
+  `#/zone/${zone}/proposal/${proposalId}`;
+
+/** The slots `identity` has in `period`, and a check of a draft against the zone's open proposals. */
+export function viewPeriod(period: ProposalPeriod, identity: Identity, place: ZonePlace): PeriodView {
+  // The used slots are found among every proposal's nullifier, here: asking the chain about ours
+  // would tell the RPC which slots (and so which proposals) are this citizen's.
+  const used = new Set(period.proposals.map((proposal) => proposal.nullifier));
+  const slots = proposalSlots(identity, place, period.chainTime, period, used, period.epoch);
+  return {
+    slots,
+    identicalTo(draft) {
+      const same = identicalPendingProposal(
+        period.proposals,
+        draft.options,
+        draft.description,
+        period.chainTime,
+        period.canceled,
+      );
+      return same && { proposalId: same.proposalId, link: proposalLink(place.zone, same.proposalId) };
+    },
+  };
+}
+
+/**
+ * The form's first line: how many proposals the citizen can still make this period, and when the
+ * period ends (in the reader's locale, and from the chain's time).
+ */
+export function slotsLine(slots: ProposalSlots, locales?: string | string[]): string {
+  const when = new Date(Number(slots.renewsAt) * 1000).toLocaleString(locales, {
+    dateStyle: "medium",
+    timeStyle: "short",
+  });
+  const renews = `${when} (in ${formatDuration(slots.renewsIn, { units: 2 })})`;
+  if (slots.left === 0)
+    return `You have used all ${slots.total} of your proposals for this period; they renew ${renews}.`;
+  const count = slots.left === 1 ? "1 more proposal" : `${slots.left} more proposals`;
+  return `You can make ${count} this period; it renews ${renews}.`;
+}
+
+/**
+ * Runs `send` unless `claim` is already taken, taking it synchronously: a double click or a second
+ * Enter, which the page may deliver before it re-renders a disabled button, finds it taken and
+ * sends nothing. A failure gives the claim back (the citizen may try again); a success keeps it (the
+ * proposal is sent: the form gives way to it). Undefined when nothing was sent.
+ */
+export function submitOnce<T>(claim: { current: boolean }, send: () => Promise<T>): Promise<T> | undefined {
+  if (claim.current) return undefined;
+  claim.current = true;
+  return send().catch((error: unknown) => {
+    claim.current = false;
+    throw error;
+  });
+}
+
+/** The form's refusal of a draft an open proposal already asks: the citizen is sent to vote on it. */
+export class IdenticalProposal extends Error {
+  constructor(
+    readonly proposalId: bigint,
+    readonly link: string,
+  ) {
+    super(identicalProposalText(proposalId));
+    this.name = "IdenticalProposal";
+  }
+}
+
+/** What the form says of a draft that proposal `proposalId`, still open, already asks. */
+export const identicalProposalText = (proposalId: bigint) =>
+  `Proposal #${proposalId} already asks exactly this and is still open: vote on it instead.`;
 
 export interface ProposeSteps {
   period(): Promise<ProposalPeriod>;
@@ -44,21 +135,28 @@ export interface ProposeSteps {
   submit(request: ProposalRequest): Promise<() => Promise<SubmissionStatus>>;
 }
 
-/** Proposes `draft` as `identity` in the zone at `place`, reporting each step; throws what went wrong. */
+/**
+ * Proposes `draft` as `identity` in the zone at `place`, reporting each step. Resolves with the last
+ * status once a relayer accepted the proposal (recorded, or still on its way: either way it cannot be
+ * taken back, and the form gives way to it); throws what went wrong before that, or the zone's refusal.
+ * The period is read again here, not taken from when the form opened: another tab or citizen may
+ * have used a slot or made the same proposal since.
+ */
 export async function proposeThrough(
   steps: ProposeSteps,
   identity: Identity,
   place: ZonePlace,
   draft: ProposalDraft,
   report: (status: ProposeStatus) => void,
-): Promise<void> {
+): Promise<ProposeStatus> {
   report({ text: "Finding a free proposal slot…" });
-  const { epoch, proposalsPerEpoch, used } = await steps.period();
-  // The used slots are found among every proposal's nullifier, here: asking the chain about ours
-  // would tell the RPC which slots (and so which proposals) are this citizen's.
-  const free = freeProposalSlot([identity], { ...place, epoch, proposalsPerEpoch }, used);
-  if (!free) throw new Error(`You have used all ${proposalsPerEpoch} of your proposals for this period.`);
-  const request = await steps.prove({ ...draft, epoch, slot: free.slot }, (detail) =>
+  const period = await steps.period();
+  const { slots, identicalTo } = viewPeriod(period, identity, place);
+  const same = identicalTo(draft);
+  if (same) throw new IdenticalProposal(same.proposalId, same.link);
+  if (slots.freeSlot === undefined)
+    throw new Error(`You have used all ${slots.total} of your proposals for this period.`);
+  const request = await steps.prove({ ...draft, epoch: slots.epoch, slot: slots.freeSlot }, (detail) =>
     report({ text: `Preparing your proposal: ${detail}…` }),
   );
   report({ text: "Sending your proposal…" });
@@ -69,15 +167,19 @@ export async function proposeThrough(
     submission = await recorded();
   } catch (error) {
     if (error instanceof StillPending) {
-      return report({ text: "Still waiting for the zone: check the proposals list later." });
+      const last = { text: "Still waiting for the zone: check the proposals list later." };
+      report(last);
+      return last;
     }
     throw error;
   }
   if (submission.status === "rejected")
     throw new Error(`The zone refused it: ${submission.reason ?? "no reason"}`);
   const id = submission.proposalId;
-  report({
+  const last = {
     text: `Your proposal is #${id ?? "?"}.`,
-    link: id ? `#/zone/${place.zone}/proposal/${id}` : undefined,
-  });
+    link: id ? proposalLink(place.zone, id) : undefined,
+  };
+  report(last);
+  return last;
 }

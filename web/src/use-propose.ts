@@ -1,18 +1,51 @@
 /**
  * The proposal form's protocol side: proposing.ts's sequence with the app's own steps (the chain
- * over the app's RPC, the prover worker, the relayers with failover), and what the form shows of it.
+ * over the app's RPC, the prover worker, the relayers with failover), and what the form shows of it:
+ * the citizen's slots as soon as it opens, each step while proving and sending, and the proposal
+ * once a relayer accepted it.
  */
 import type { Identity } from "@semaphore-protocol/identity";
-import { useState } from "react";
-import { usedProposalNullifiers } from "../../sdk/proposals.js";
+import { useEffect, useRef, useState } from "react";
+import { readCanceledProposals, readProposals } from "../../sdk/proposals.js";
 import type { Zone } from "../../types/ethers-contracts/index.js";
 import { explain, zoneReader, type Relayers, type WebConfig } from "./api.js";
 import { zoneCreatedBlock } from "./config-types.js";
-import { proposeThrough, type ProposalDraft, type ProposeStatus, type ProposeSteps } from "./proposing.js";
+import {
+  IdenticalProposal,
+  proposeThrough,
+  submitOnce,
+  viewPeriod,
+  type PeriodView,
+  type ProposalDraft,
+  type ProposalPeriod,
+  type ProposeStatus,
+  type ProposeSteps,
+} from "./proposing.js";
 import { proveProposal, zoneTarget } from "./prover.js";
 
 /** How long the page waits for the zone to record a proposal, and how often it asks. */
 const PROPOSAL_WAIT = { timeoutMs: 120_000, intervalMs: 500 };
+
+/** The zone's proposal period, its proposals and the chain's time, read over the app's RPC. */
+async function readPeriod(config: WebConfig, zone: string, reader: Zone): Promise<ProposalPeriod> {
+  const fromBlock = zoneCreatedBlock(config, zone);
+  const [epoch, rules, latest, proposals, canceled] = await Promise.all([
+    reader.currentProposalEpoch(),
+    reader.rules(),
+    reader.runner?.provider?.getBlock("latest"),
+    readProposals(reader, fromBlock),
+    readCanceledProposals(reader, fromBlock),
+  ]);
+  if (!latest) throw new Error("The chain's RPC gave no latest block.");
+  return {
+    epoch,
+    chainTime: BigInt(latest.timestamp),
+    proposalEpoch: rules.proposalEpoch,
+    proposalsPerEpoch: rules.proposalsPerEpoch,
+    proposals,
+    canceled,
+  };
+}
 
 /** The steps of proposing in `zone`, as this app takes them. */
 function appSteps(
@@ -23,14 +56,7 @@ function appSteps(
   identity: Identity,
 ): ProposeSteps {
   return {
-    async period() {
-      const [epoch, rules, used] = await Promise.all([
-        reader.currentProposalEpoch(),
-        reader.rules(),
-        usedProposalNullifiers(reader, zoneCreatedBlock(config, zone)),
-      ]);
-      return { epoch, proposalsPerEpoch: rules.proposalsPerEpoch, used };
-    },
+    period: () => readPeriod(config, zone, reader),
     async prove({ options, description, epoch, slot }, onDetail) {
       const { members } = await relayers.members(zone);
       const { request } = await proveProposal(
@@ -58,15 +84,24 @@ function appSteps(
 export interface Proposing {
   /** What the form says under its button: the step under way, the outcome, or why not. */
   status: ProposeStatus | undefined;
-  /** Whether a proposal is being proved or sent (the form's button waits). */
+  /** Whether a proposal is being proved or sent: the form is locked meanwhile. */
   busy: boolean;
-  /** Proves and sends `draft`; every outcome, failures included, ends in `status`. */
-  propose: (draft: ProposalDraft) => Promise<void>;
+  /**
+   * The proposal a relayer accepted (recorded, or still on its way): it cannot be taken back, so the
+   * form gives way to it. Undefined until then.
+   */
+  sent: ProposeStatus | undefined;
+  /** The citizen's slots this period and the zone's open proposals, read when the form opens. */
+  period: PeriodView | undefined;
+  /** Why the period could not be read (the form still proposes: the sequence reads it again). */
+  periodError: string | undefined;
+  /** Proves and sends `draft`, once: a second call while one is under way or sent does nothing. */
+  propose: (draft: ProposalDraft) => void;
   /** Shows `text` as the form's status (an error when `error`), or nothing. */
   say: (text: string | undefined, error?: boolean) => void;
 }
 
-/** Proposing in `zone` as `identity` (undefined: locked, nothing is sent). */
+/** Proposing in `zone` as `identity` (undefined: locked, nothing is read or sent). */
 export function usePropose(
   config: WebConfig,
   relayers: Relayers,
@@ -75,23 +110,46 @@ export function usePropose(
 ): Proposing {
   const [status, setStatus] = useState<ProposeStatus>();
   const [busy, setBusy] = useState(false);
+  const [sent, setSent] = useState<ProposeStatus>();
+  const [period, setPeriod] = useState<PeriodView>();
+  const [periodError, setPeriodError] = useState<string>();
+  // Taken before the first await (submitOnce): one click, one proposal.
+  const claimed = useRef(false);
 
-  const propose = async (draft: ProposalDraft) => {
+  useEffect(() => {
+    const reader = zoneReader(config, zone);
+    setPeriod(undefined);
+    setPeriodError(undefined);
+    if (!identity || !reader) return;
+    let current = true;
+    const place = { chainId: BigInt(config.chainId), zone };
+    readPeriod(config, zone, reader).then(
+      (read) => current && setPeriod(viewPeriod(read, identity, place)),
+      (error: unknown) => current && setPeriodError(explain(error)),
+    );
+    return () => {
+      current = false;
+    };
+  }, [config, zone, identity]);
+
+  const propose = (draft: ProposalDraft) => {
     const reader = zoneReader(config, zone);
     if (!identity) return setStatus({ text: "Unlock your identity first.", error: true });
     if (!reader) return setStatus({ text: "Proposing needs the chain's RPC URL.", error: true });
+    const place = { chainId: BigInt(config.chainId), zone };
+    const steps = appSteps(config, relayers, zone, reader, identity);
+    const sending = submitOnce(claimed, () => proposeThrough(steps, identity, place, draft, setStatus));
+    if (!sending) return;
     setBusy(true);
-    try {
-      const place = { chainId: BigInt(config.chainId), zone };
-      const steps = appSteps(config, relayers, zone, reader, identity);
-      await proposeThrough(steps, identity, place, draft, setStatus);
-    } catch (error) {
-      setStatus({ text: explain(error), error: true });
-    } finally {
-      setBusy(false);
-    }
+    sending
+      .then(setSent, (error: unknown) => {
+        // Nothing was accepted: the form unlocks with the reason, the draft as it was.
+        const link = error instanceof IdenticalProposal ? error.link : undefined;
+        setStatus({ text: explain(error), error: true, link });
+      })
+      .finally(() => setBusy(false));
   };
   const say = (text: string | undefined, error = false) =>
     setStatus(text === undefined ? undefined : { text, error });
-  return { status, busy, propose, say };
+  return { status, busy, sent, period, periodError, propose, say };
 }
