@@ -1,5 +1,6 @@
 /**
- * The citizen's identities, one per zone, kept in localStorage encrypted with a passphrase:
+ * The older format of the citizen's identities, one per zone, each under its own passphrase (the app
+ * now keeps them in one wallet, wallet.ts, which moves these entries into it when it can open them):
  * PBKDF2-SHA256 (a fresh random salt, 300,000 iterations) derives an AES-GCM key that encrypts the
  * identity's exported private key under a fresh random IV. Only the public commitment is stored in
  * clear, so the app can say who to register before the citizen unlocks. Nothing here is sent
@@ -10,7 +11,7 @@ import type { Identity } from "@semaphore-protocol/identity";
 
 export const PBKDF2_ITERATIONS = 300_000;
 export const MIN_PASSPHRASE_LENGTH = 8;
-const STORAGE_PREFIX = "zonedao.identity.v1.";
+export const STORAGE_PREFIX = "zonedao.identity.v1.";
 const BACKUP_FORMAT = "zonedao-identity-backup/1";
 
 /** What is stored for a zone (and what an encrypted backup file holds). */
@@ -29,11 +30,15 @@ export class WrongPassphraseError extends Error {
   }
 }
 
-const toBase64 = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes));
-const fromBase64 = (text: string) => Uint8Array.from(atob(text), (char) => char.charCodeAt(0));
+export const toBase64 = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes));
+export const fromBase64 = (text: string) => Uint8Array.from(atob(text), (char) => char.charCodeAt(0));
 const storageKey = (zone: string) => STORAGE_PREFIX + zone.toLowerCase();
 
-async function deriveKey(passphrase: string, salt: Uint8Array, iterations: number): Promise<CryptoKey> {
+export async function deriveKey(
+  passphrase: string,
+  salt: Uint8Array,
+  iterations: number,
+): Promise<CryptoKey> {
   const material = await crypto.subtle.importKey(
     "raw",
     new TextEncoder().encode(passphrase),
@@ -117,7 +122,7 @@ export async function createStoredIdentity(zone: string, passphrase: string): Pr
   return identity;
 }
 
-function parseSealed(text: string): SealedIdentity {
+export function parseSealed(text: string): SealedIdentity {
   const value = JSON.parse(text) as Partial<SealedIdentity>;
   if (value.format !== BACKUP_FORMAT || !value.kdf || !value.cipher || typeof value.commitment !== "string") {
     throw new Error("Not a ZoneDAO identity backup.");
