@@ -102,7 +102,7 @@ async function openStored(stored: StoredWallet, passphrase: string): Promise<Ope
     plaintext = await crypto.subtle.decrypt(
       { name: "AES-GCM", iv: fromBase64(stored.cipher.iv) as BufferSource },
       key,
-      fromBase64(stored.cipher.ciphertext) as BufferSource,
+      fromBase64(stored.cipher.ciphertext),
     );
   } catch {
     throw new WrongPassphraseError();
