@@ -26,7 +26,7 @@ import { goodsId, payEther, setRules } from "../sdk/actions.js";
 import { describeProposal } from "../sdk/describe.js";
 import { MEASURES } from "../web/src/proposals.js";
 import { unusedPort } from "./ports.js";
-import { TEST_RULES, bob, carol, ethers, proposeAs } from "./zone-fixture.js";
+import { TEST_RULES, bob, carol, createSecondZone, ethers, proposeAs } from "./zone-fixture.js";
 
 const CHROMIUM = "/usr/bin/chromium";
 const CHROMIUM_FLAGS = [
@@ -87,6 +87,7 @@ describe("web app (Chromium)", function () {
   let world: RelayerWorld;
   let relayer: Relayer;
   let relayerUrl: string;
+  let hillside: string; // a second zone: one unlock of the wallet serves both
   let app: WebServer;
   let browser: Browser;
   let page: Page;
@@ -106,9 +107,11 @@ describe("web app (Chromium)", function () {
     mkdirSync(SCREENSHOTS, { recursive: true });
     await buildWebApp();
     world = await relayerWorld();
+    hillside = (await createSecondZone(world)).zoneAddress;
     app = await serveWebApp({ config: () => served.config!, rpcUrl: world.bridge.url });
     ({ relayer } = await startTestRelayer(world, {
       ZONEDAO_CORS_ORIGINS: new URL(app.url).origin,
+      ZONEDAO_ZONES: `${world.zoneAddress},${hillside}`,
       ZONEDAO_BATCH_MAX_AGE_MS: "200",
       ZONEDAO_POLL_INTERVAL_MS: "250",
     }));
@@ -118,7 +121,10 @@ describe("web app (Chromium)", function () {
       chainId: world.chainId.toString(),
       rpcUrl: "/rpc",
       relayers: [await deadRelayerUrl(), relayerUrl],
-      zones: [{ address: world.zoneAddress, name: "Riverside", createdBlock: 0 }],
+      zones: [
+        { address: world.zoneAddress, name: "Riverside", createdBlock: 0 },
+        { address: hillside, name: "Hillside", createdBlock: 0 },
+      ],
       contracts: {
         services: await world.factory.SERVICES(),
         goods: await world.factory.GOODS(),
@@ -160,8 +166,37 @@ describe("web app (Chromium)", function () {
 
     // The test, as the zone's registrar, admits the commitment the page shows.
     await (await world.zone.connect(world.registrar).addMember(BigInt(commitment))).wait();
-    await page.getByText("You are a citizen of this zone.").waitFor({ timeout: 20_000 });
+    await page.getByText("Citizen of Riverside").waitFor({ timeout: 20_000 });
     await screenshot("3-registered");
+
+    // The header's links; the zone list names the zones and marks the one the citizen belongs to.
+    const nav = page.getByRole("navigation", { name: "Main" });
+    await nav.getByRole("link", { name: "How it works" }).click();
+    await page.getByRole("heading", { name: "How ZoneDAO works" }).waitFor();
+    await screenshot("3a-help");
+    await nav.getByRole("link", { name: "Your identity" }).click();
+    await page.getByRole("heading", { name: "Your identity", level: 1 }).waitFor();
+    expect((await page.getByTestId("commitment").textContent())!.trim()).to.equal(commitment);
+    await screenshot("3b-identity-page");
+    await nav.getByRole("link", { name: "Zones" }).click();
+    const zoneItem = (name: string) => page.getByRole("listitem").filter({ hasText: name });
+    await zoneItem("Riverside").getByText("You are a citizen").waitFor({ timeout: 20_000 });
+    expect(await zoneItem("Hillside").getByText("You are a citizen").count()).to.equal(0);
+    await screenshot("3c-zone-list");
+
+    // The wallet is open: Hillside's identity is made without asking for the passphrase again.
+    await zoneItem("Hillside").getByRole("link", { name: "Hillside" }).click();
+    await page.getByTestId("identity-badge").getByText("Unlocked").waitFor();
+    expect(await page.getByLabel("Passphrase", { exact: true }).count()).to.equal(0);
+    await page.getByRole("button", { name: "Create identity" }).click();
+    await page.getByText("Not registered yet").waitFor({ timeout: 20_000 });
+    const hillsideCommitment = (await page.getByTestId("commitment").textContent())!.trim();
+    expect(hillsideCommitment)
+      .to.match(/^[1-9][0-9]{10,77}$/)
+      .and.not.equal(commitment);
+    await nav.getByRole("link", { name: "Zones" }).click();
+    await zoneItem("Riverside").getByRole("link", { name: "Riverside" }).click();
+    await page.getByText("Citizen of Riverside").waitFor();
 
     // A proposal made after the registration, so the new citizen is in its snapshot.
     const proposalId = await proposeAs(world, bob, [[payFromZone(world)]], "Build a library");
@@ -215,6 +250,12 @@ describe("web app (Chromium)", function () {
       .waitFor({ timeout: 20_000 });
     expect(await page.getByRole("button", { name: /^Vote For/ }).isDisabled()).to.be.true;
     await screenshot("8-second-vote-refused");
+
+    // One unlock after the reload serves the other zone too: no passphrase asked there.
+    await page.goto(`${app.url}#/zone/${hillside}`);
+    await page.getByTestId("identity-badge").getByText("Unlocked").waitFor();
+    expect(await page.getByLabel("Passphrase", { exact: true }).count()).to.equal(0);
+    expect((await page.getByTestId("commitment").textContent())!.trim()).to.equal(hillsideCommitment);
 
     // An anonymous proposal from the browser: a treasury payment, proved in the worker.
     await page.goto(`${app.url}#/zone/${world.zoneAddress}/propose`);

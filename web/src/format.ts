@@ -3,7 +3,7 @@
 /** `when` (seconds since 1970, as the chain counts, or a Date) in the reader's locale. */
 export function formatDate(
   when: number | Date,
-  style: Pick<Intl.DateTimeFormatOptions, "dateStyle" | "timeStyle"> = {
+  style: Pick<Intl.DateTimeFormatOptions, "dateStyle" | "timeStyle" | "timeZone"> = {
     dateStyle: "medium",
     timeStyle: "short",
   },
