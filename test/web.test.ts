@@ -208,7 +208,7 @@ describe("web app (Chromium)", function () {
     expect(
       await page
         .getByRole("listitem")
-        .filter({ hasText: /^For: pay 0 ETH to 0x/ })
+        .filter({ hasText: /^For: pay 0 ETH to Riverside$/ })
         .count(),
     ).to.equal(1);
 
@@ -315,7 +315,7 @@ describe("web app (Chromium)", function () {
     await page
       .getByTestId("proposal-preview")
       .getByText(
-        /^For: pay 250000000000000000000 base units of token 0x.* every 30 days to provider 0x.* for healthcare \(new service: "Night clinic"\)$/,
+        /^For: pay 250000000000000000000 base units of token Riverside every 30 days to provider 0x.* for healthcare \(new service: "Night clinic"\)$/,
       )
       .waitFor();
     await screenshot("12-service-preview");

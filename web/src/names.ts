@@ -37,3 +37,12 @@ export function shortAddress(value: string): string {
 export function shortCommitment(commitment: string): string {
   return commitment.length > 12 ? `${commitment.slice(0, 4)}…${commitment.slice(-4)}` : commitment;
 }
+
+/**
+ * `text` with every address `names` knows replaced by its name ("pay 1 ETH to Riverside"), for
+ * sentences written with full addresses (the sdk's describeProposal); other addresses stay whole,
+ * since a sentence a citizen votes on must not hide the one it does not know.
+ */
+export function withNames(text: string, names: Record<string, string>): string {
+  return text.replace(/0x[0-9a-fA-F]{40}\b/g, (address) => names[address.toLowerCase()] ?? address);
+}

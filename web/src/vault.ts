@@ -24,8 +24,8 @@ export interface SealedIdentity {
 }
 
 export class WrongPassphraseError extends Error {
-  constructor() {
-    super("Wrong passphrase: it does not unlock this identity. Check it and try again.");
+  constructor(what = "this identity") {
+    super(`Wrong passphrase: it does not unlock ${what}. Check it and try again.`);
     this.name = "WrongPassphraseError";
   }
 }

@@ -105,7 +105,7 @@ async function openStored(stored: StoredWallet, passphrase: string): Promise<Ope
       fromBase64(stored.cipher.ciphertext),
     );
   } catch {
-    throw new WrongPassphraseError();
+    throw new WrongPassphraseError("your wallet");
   }
   const exported = JSON.parse(new TextDecoder().decode(plaintext)) as Record<string, string>;
   const identities: Record<string, Identity> = {};
@@ -203,7 +203,7 @@ export async function unlockWallet(passphrase: string, storage: WalletStorage): 
       ),
     ),
   );
-  if (!opened.includes(true)) throw new WrongPassphraseError();
+  if (!opened.includes(true)) throw new WrongPassphraseError("the identities stored in this browser");
   return absorbOlderEntries(await save(await emptyWallet(passphrase), storage), passphrase, storage);
 }
 

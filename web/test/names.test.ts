@@ -1,7 +1,7 @@
 /** Names for the addresses the app knows, short forms for the rest, and dates in the reader's locale. */
 import { expect } from "chai";
 import { formatDate } from "../src/format.js";
-import { knownNames, nameOf, shortAddress, shortCommitment } from "../src/names.js";
+import { knownNames, nameOf, shortAddress, shortCommitment, withNames } from "../src/names.js";
 import { ZONE, address, webConfig } from "./web-fixture.js";
 
 describe("names and dates", function () {
@@ -22,6 +22,16 @@ describe("names and dates", function () {
     });
     expect(nameOf(config, ZONE.toUpperCase().replace("0X", "0x"))).to.equal("Riverside");
     expect(nameOf(config, address(0xbeef))).to.equal(undefined);
+  });
+
+  it("puts names in a sentence's known addresses, and leaves unknown ones whole", function () {
+    const payee = address(0xbeef);
+    expect(
+      withNames(
+        `call setReserve on ${address(0x60)}, pay 1 ETH to ${payee} from ${ZONE}`,
+        knownNames(config),
+      ),
+    ).to.equal(`call setReserve on the goods registry, pay 1 ETH to ${payee} from Riverside`);
   });
 
   it("shortens an address to 0x1234…abcd and a commitment to 1234…5678, and leaves other text alone", function () {
