@@ -7,7 +7,9 @@
  * citizen vote on, anything but what the chain recorded.
  */
 import { expect } from "chai";
+import type { AxeResults } from "axe-core";
 import { existsSync, mkdirSync } from "node:fs";
+import { createRequire } from "node:module";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
@@ -41,6 +43,23 @@ const CHROMIUM_FLAGS = [
 ];
 const SCREENSHOTS = join(import.meta.dirname, "..", "test-results", "web");
 const PASSPHRASE = "correct horse battery staple";
+const AXE = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
+
+/** axe-core's serious and critical findings on the page as it is now ("rule: elements"). */
+async function seriousViolations(page: Page): Promise<string[]> {
+  await page.addScriptTag({ path: AXE });
+  const violations = await page.evaluate(async () => {
+    const { axe } = window as unknown as { axe: { run(): Promise<AxeResults> } };
+    return (await axe.run()).violations.map(({ id, impact, nodes }) => ({
+      id,
+      impact,
+      targets: nodes.map((node) => JSON.stringify(node.target)),
+    }));
+  });
+  return violations
+    .filter(({ impact }) => impact === "serious" || impact === "critical")
+    .map(({ id, targets }) => `${id}: ${targets.join(", ")}`);
+}
 
 /** A port with nothing listening: the first relayer in the app's list, so every call fails over. */
 async function deadRelayerUrl(): Promise<string> {
@@ -152,7 +171,9 @@ describe("web app (Chromium)", function () {
 
   it("creates an identity, gets registered, votes from the browser, is refused a second vote, proposes a payment and a rules change, and audits the zone", async function () {
     await page.goto(`${app.url}#/zone/${world.zoneAddress}`);
+    await page.getByLabel("Choose a passphrase").waitFor();
     await screenshot("1-zone-no-identity");
+    expect(await seriousViolations(page), "zone page, no identity").to.deep.equal([]);
 
     await page.getByLabel("Choose a passphrase").fill(PASSPHRASE);
     await page.getByLabel("Repeat the passphrase").fill(PASSPHRASE);
@@ -174,15 +195,18 @@ describe("web app (Chromium)", function () {
     await nav.getByRole("link", { name: "How it works" }).click();
     await page.getByRole("heading", { name: "How ZoneDAO works" }).waitFor();
     await screenshot("3a-help");
+    expect(await seriousViolations(page), "help page").to.deep.equal([]);
     await nav.getByRole("link", { name: "Your identity" }).click();
     await page.getByRole("heading", { name: "Your identity", level: 1 }).waitFor();
     expect((await page.getByTestId("commitment").textContent())!.trim()).to.equal(commitment);
     await screenshot("3b-identity-page");
+    expect(await seriousViolations(page), "identity page").to.deep.equal([]);
     await nav.getByRole("link", { name: "Zones" }).click();
     const zoneItem = (name: string) => page.getByRole("listitem").filter({ hasText: name });
     await zoneItem("Riverside").getByText("You are a citizen").waitFor({ timeout: 20_000 });
     expect(await zoneItem("Hillside").getByText("You are a citizen").count()).to.equal(0);
     await screenshot("3c-zone-list");
+    expect(await seriousViolations(page), "zone list").to.deep.equal([]);
 
     // The wallet is open: Hillside's identity is made without asking for the passphrase again.
     await zoneItem("Hillside").getByRole("link", { name: "Hillside" }).click();
@@ -197,6 +221,7 @@ describe("web app (Chromium)", function () {
     await nav.getByRole("link", { name: "Zones" }).click();
     await zoneItem("Riverside").getByRole("link", { name: "Riverside" }).click();
     await page.getByText("Citizen of Riverside").waitFor();
+    expect(await seriousViolations(page), "zone page, identity badge").to.deep.equal([]);
 
     // A proposal made after the registration, so the new citizen is in its snapshot.
     const proposalId = await proposeAs(world, bob, [[payFromZone(world)]], "Build a library");
