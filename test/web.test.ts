@@ -7,7 +7,9 @@
  * citizen vote on, anything but what the chain recorded.
  */
 import { expect } from "chai";
+import type { AxeResults } from "axe-core";
 import { existsSync, mkdirSync } from "node:fs";
+import { createRequire } from "node:module";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
@@ -26,7 +28,7 @@ import { goodsId, payEther, setRules } from "../sdk/actions.js";
 import { describeProposal } from "../sdk/describe.js";
 import { MEASURES } from "../web/src/proposals.js";
 import { unusedPort } from "./ports.js";
-import { TEST_RULES, bob, carol, ethers, proposeAs } from "./zone-fixture.js";
+import { TEST_RULES, bob, carol, createSecondZone, ethers, proposeAs } from "./zone-fixture.js";
 
 const CHROMIUM = "/usr/bin/chromium";
 const CHROMIUM_FLAGS = [
@@ -41,6 +43,23 @@ const CHROMIUM_FLAGS = [
 ];
 const SCREENSHOTS = join(import.meta.dirname, "..", "test-results", "web");
 const PASSPHRASE = "correct horse battery staple";
+const AXE = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
+
+/** axe-core's serious and critical findings on the page as it is now ("rule: elements"). */
+async function seriousViolations(page: Page): Promise<string[]> {
+  await page.addScriptTag({ path: AXE });
+  const violations = await page.evaluate(async () => {
+    const { axe } = window as unknown as { axe: { run(): Promise<AxeResults> } };
+    return (await axe.run()).violations.map(({ id, impact, nodes }) => ({
+      id,
+      impact,
+      targets: nodes.map((node) => JSON.stringify(node.target)),
+    }));
+  });
+  return violations
+    .filter(({ impact }) => impact === "serious" || impact === "critical")
+    .map(({ id, targets }) => `${id}: ${targets.join(", ")}`);
+}
 
 /** A port with nothing listening: the first relayer in the app's list, so every call fails over. */
 async function deadRelayerUrl(): Promise<string> {
@@ -87,6 +106,7 @@ describe("web app (Chromium)", function () {
   let world: RelayerWorld;
   let relayer: Relayer;
   let relayerUrl: string;
+  let hillside: string; // a second zone: one unlock of the wallet serves both
   let app: WebServer;
   let browser: Browser;
   let page: Page;
@@ -106,9 +126,11 @@ describe("web app (Chromium)", function () {
     mkdirSync(SCREENSHOTS, { recursive: true });
     await buildWebApp();
     world = await relayerWorld();
+    hillside = (await createSecondZone(world)).zoneAddress;
     app = await serveWebApp({ config: () => served.config!, rpcUrl: world.bridge.url });
     ({ relayer } = await startTestRelayer(world, {
       ZONEDAO_CORS_ORIGINS: new URL(app.url).origin,
+      ZONEDAO_ZONES: `${world.zoneAddress},${hillside}`,
       ZONEDAO_BATCH_MAX_AGE_MS: "200",
       ZONEDAO_POLL_INTERVAL_MS: "250",
     }));
@@ -118,7 +140,10 @@ describe("web app (Chromium)", function () {
       chainId: world.chainId.toString(),
       rpcUrl: "/rpc",
       relayers: [await deadRelayerUrl(), relayerUrl],
-      zones: [{ address: world.zoneAddress, name: "Riverside", createdBlock: 0 }],
+      zones: [
+        { address: world.zoneAddress, name: "Riverside", createdBlock: 0 },
+        { address: hillside, name: "Hillside", createdBlock: 0 },
+      ],
       contracts: {
         services: await world.factory.SERVICES(),
         goods: await world.factory.GOODS(),
@@ -146,7 +171,9 @@ describe("web app (Chromium)", function () {
 
   it("creates an identity, gets registered, votes from the browser, is refused a second vote, proposes a payment and a rules change, and audits the zone", async function () {
     await page.goto(`${app.url}#/zone/${world.zoneAddress}`);
+    await page.getByLabel("Choose a passphrase").waitFor();
     await screenshot("1-zone-no-identity");
+    expect(await seriousViolations(page), "zone page, no identity").to.deep.equal([]);
 
     await page.getByLabel("Choose a passphrase").fill(PASSPHRASE);
     await page.getByLabel("Repeat the passphrase").fill(PASSPHRASE);
@@ -160,8 +187,41 @@ describe("web app (Chromium)", function () {
 
     // The test, as the zone's registrar, admits the commitment the page shows.
     await (await world.zone.connect(world.registrar).addMember(BigInt(commitment))).wait();
-    await page.getByText("You are a citizen of this zone.").waitFor({ timeout: 20_000 });
+    await page.getByText("Citizen of Riverside").waitFor({ timeout: 20_000 });
     await screenshot("3-registered");
+
+    // The header's links; the zone list names the zones and marks the one the citizen belongs to.
+    const nav = page.getByRole("navigation", { name: "Main" });
+    await nav.getByRole("link", { name: "How it works" }).click();
+    await page.getByRole("heading", { name: "How ZoneDAO works" }).waitFor();
+    await screenshot("3a-help");
+    expect(await seriousViolations(page), "help page").to.deep.equal([]);
+    await nav.getByRole("link", { name: "Your identity" }).click();
+    await page.getByRole("heading", { name: "Your identity", level: 1 }).waitFor();
+    expect((await page.getByTestId("commitment").textContent())!.trim()).to.equal(commitment);
+    await screenshot("3b-identity-page");
+    expect(await seriousViolations(page), "identity page").to.deep.equal([]);
+    await nav.getByRole("link", { name: "Zones" }).click();
+    const zoneItem = (name: string) => page.getByRole("listitem").filter({ hasText: name });
+    await zoneItem("Riverside").getByText("You are a citizen").waitFor({ timeout: 20_000 });
+    expect(await zoneItem("Hillside").getByText("You are a citizen").count()).to.equal(0);
+    await screenshot("3c-zone-list");
+    expect(await seriousViolations(page), "zone list").to.deep.equal([]);
+
+    // The wallet is open: Hillside's identity is made without asking for the passphrase again.
+    await zoneItem("Hillside").getByRole("link", { name: "Hillside" }).click();
+    await page.getByTestId("identity-badge").getByText("Unlocked").waitFor();
+    expect(await page.getByLabel("Passphrase", { exact: true }).count()).to.equal(0);
+    await page.getByRole("button", { name: "Create identity" }).click();
+    await page.getByText("Not registered yet").waitFor({ timeout: 20_000 });
+    const hillsideCommitment = (await page.getByTestId("commitment").textContent())!.trim();
+    expect(hillsideCommitment)
+      .to.match(/^[1-9][0-9]{10,77}$/)
+      .and.not.equal(commitment);
+    await nav.getByRole("link", { name: "Zones" }).click();
+    await zoneItem("Riverside").getByRole("link", { name: "Riverside" }).click();
+    await page.getByText("Citizen of Riverside").waitFor();
+    expect(await seriousViolations(page), "zone page, identity badge").to.deep.equal([]);
 
     // A proposal made after the registration, so the new citizen is in its snapshot.
     const proposalId = await proposeAs(world, bob, [[payFromZone(world)]], "Build a library");
@@ -173,7 +233,7 @@ describe("web app (Chromium)", function () {
     expect(
       await page
         .getByRole("listitem")
-        .filter({ hasText: /^For: pay 0 ETH to 0x/ })
+        .filter({ hasText: /^For: pay 0 ETH to Riverside$/ })
         .count(),
     ).to.equal(1);
 
@@ -215,6 +275,12 @@ describe("web app (Chromium)", function () {
       .waitFor({ timeout: 20_000 });
     expect(await page.getByRole("button", { name: /^Vote For/ }).isDisabled()).to.be.true;
     await screenshot("8-second-vote-refused");
+
+    // One unlock after the reload serves the other zone too: no passphrase asked there.
+    await page.goto(`${app.url}#/zone/${hillside}`);
+    await page.getByTestId("identity-badge").getByText("Unlocked").waitFor();
+    expect(await page.getByLabel("Passphrase", { exact: true }).count()).to.equal(0);
+    expect((await page.getByTestId("commitment").textContent())!.trim()).to.equal(hillsideCommitment);
 
     // An anonymous proposal from the browser: a treasury payment, proved in the worker. Before any
     // field is filled, the form says how many proposals are left this period and when they renew.
@@ -317,7 +383,7 @@ describe("web app (Chromium)", function () {
     await page
       .getByTestId("proposal-preview")
       .getByText(
-        /^For: pay 250000000000000000000 base units of token 0x.* every 30 days to provider 0x.* for healthcare \(new service: "Night clinic"\)$/,
+        /^For: pay 250000000000000000000 base units of token Riverside every 30 days to provider 0x.* for healthcare \(new service: "Night clinic"\)$/,
       )
       .waitFor();
     await screenshot("12-service-preview");

@@ -3,11 +3,16 @@ import type { Identity } from "@semaphore-protocol/identity";
 import { useCallback, useEffect, useMemo, useState } from "react";
 import { Relayers, explain, loadConfig, zoneReader, type ProposalInfo, type WebConfig } from "./api.js";
 import { AuditPage } from "./audit-page.js";
-import { IdentityPanel } from "./identity-panel.js";
+import { Address, NamesContext } from "./address.js";
+import { formatDate } from "./format.js";
+import { HelpPage } from "./help-page.js";
+import { IdentityPage, IdentityPanel } from "./identity-panel.js";
+import { knownNames, shortAddress } from "./names.js";
 import { OptionList, ProposalList, ProvenanceNote, Results, VotePanel } from "./proposals.js";
 import { ProposeForm } from "./propose.js";
 import { describeContext, optionLines, useTokens } from "./readable.js";
 import { checkProposals, votable, type CheckedProposal } from "./verify-proposals.js";
+import { WalletContext, useWallet, useWalletState } from "./wallet-context.js";
 
 function useHashRoute(): string[] {
   const read = () => window.location.hash.replace(/^#\/?/, "").split("/").filter(Boolean);
@@ -27,8 +32,9 @@ export function App() {
     loadConfig().then(setConfig, (caught: unknown) => setError(explain(caught)));
   }, []);
   const relayers = useMemo(() => (config ? new Relayers(config.relayers) : undefined), [config]);
-  // Unlocked identities, by zone: in memory only, gone on reload.
-  const [identities, setIdentities] = useState<Record<string, Identity | undefined>>({});
+  const names = useMemo(() => (config ? knownNames(config) : {}), [config]);
+  // The wallet of every zone's identity: unlocked once, in memory only, locked again on reload.
+  const wallet = useWalletState();
   const route = useHashRoute();
 
   let page;
@@ -38,16 +44,20 @@ export function App() {
         The app could not start: {error}
       </p>
     );
+  else if (route[0] === "help") page = <HelpPage />;
   else if (!config || !relayers) page = <p>Loading…</p>;
+  else if (route[0] === "identity") page = <IdentityPage zones={config.zones} />;
   else if (route[0] === "zone" && route[1]) {
     const zone = route[1];
     const common = {
       config,
       relayers,
       zone,
-      identity: identities[zone.toLowerCase()],
-      onUnlocked: (identity: Identity | undefined) =>
-        setIdentities((current) => ({ ...current, [zone.toLowerCase()]: identity })),
+      identity: wallet.identity(zone),
+      // The panels unlock through the wallet (WalletContext); an undefined identity is a Lock.
+      onUnlocked: (identity: Identity | undefined) => {
+        if (!identity) wallet.lock();
+      },
     };
     page =
       route[2] === "proposal" && route[3] ? (
@@ -61,21 +71,46 @@ export function App() {
       );
   } else page = <ZonesPage config={config} relayers={relayers} />;
 
+  const current = route[0] === "identity" || route[0] === "help" ? route[0] : route[0] ? "" : "zones";
   return (
-    <>
-      <header>
-        <a href="#/">ZoneDAO</a>
-      </header>
-      <main>{page}</main>
-    </>
+    <WalletContext.Provider value={wallet}>
+      <NamesContext.Provider value={names}>
+        <header>
+          <a className="brand" href="#/">
+            ZoneDAO
+          </a>
+          <nav aria-label="Main">
+            <ul>
+              <li>
+                <a href="#/" aria-current={current === "zones" ? "page" : undefined}>
+                  Zones
+                </a>
+              </li>
+              <li>
+                <a href="#/identity" aria-current={current === "identity" ? "page" : undefined}>
+                  Your identity
+                </a>
+              </li>
+              <li>
+                <a href="#/help" aria-current={current === "help" ? "page" : undefined}>
+                  How it works
+                </a>
+              </li>
+            </ul>
+          </nav>
+        </header>
+        <main>{page}</main>
+      </NamesContext.Provider>
+    </WalletContext.Provider>
   );
 }
 
-function zoneName(config: WebConfig, zone: string): string {
-  return config.zones.find((known) => known.address.toLowerCase() === zone.toLowerCase())?.name ?? zone;
+function zoneName(config: WebConfig, zone: string, otherwise = zone): string {
+  return config.zones.find((known) => known.address.toLowerCase() === zone.toLowerCase())?.name ?? otherwise;
 }
 
 function ZonesPage({ config, relayers }: { config: WebConfig; relayers: Relayers }) {
+  const wallet = useWallet();
   const [zones, setZones] = useState<string[]>();
   const [error, setError] = useState<string>();
   useEffect(() => {
@@ -84,10 +119,16 @@ function ZonesPage({ config, relayers }: { config: WebConfig; relayers: Relayers
       (caught: unknown) => setError(explain(caught)),
     );
   }, [relayers]);
+  const citizenOf = useCitizenships(relayers, zones, wallet.commitment);
   return (
     <>
       <h1>Zones</h1>
-      <p>Choose your zone. Each zone has its own anonymous identity, kept in this browser.</p>
+      <p>
+        ZoneDAO lets a community, a zone, decide together: its citizens propose and vote on how its money is
+        spent, which services it runs and what its rules are. Votes are anonymous and counted in public, and
+        anyone can check the count. <a href="#/help">How it works</a>.
+      </p>
+      <p>Choose your zone. One identity per zone, all kept in one wallet in this browser.</p>
       {error && (
         <p className="error" role="alert">
           {error}
@@ -98,13 +139,51 @@ function ZonesPage({ config, relayers }: { config: WebConfig; relayers: Relayers
         <ul className="plain">
           {zones?.map((zone) => (
             <li key={zone}>
-              <a href={`#/zone/${zone}`}>{zoneName(config, zone)}</a> <span className="muted">{zone}</span>
+              <a href={`#/zone/${zone}`}>{zoneName(config, zone, shortAddress(zone))}</a>{" "}
+              {citizenOf[zone.toLowerCase()] && <span className="badge">You are a citizen</span>}{" "}
+              <span className="muted">
+                {/* the link names the zone: here its address, shortened */}
+                <Address value={zone} name="" />
+              </span>
             </li>
           ))}
         </ul>
       </section>
     </>
   );
+}
+
+/**
+ * Zones among `zones` whose member list (from the relayers) holds this browser's identity for it,
+ * by lowercase address. The commitments are public and stored in clear, so this works locked too;
+ * the member lists are the relayers' word, a hint like everywhere else.
+ */
+function useCitizenships(
+  relayers: Relayers,
+  zones: string[] | undefined,
+  commitment: (zone: string) => string | undefined,
+): Record<string, boolean> {
+  const [citizenOf, setCitizenOf] = useState<Record<string, boolean>>({});
+  const wanted = (zones ?? [])
+    .map((zone) => [zone, commitment(zone)] as const)
+    .filter((entry): entry is readonly [string, string] => entry[1] !== undefined);
+  const key = wanted.map(([zone, known]) => `${zone}:${known}`).join(",");
+  useEffect(() => {
+    let current = true;
+    for (const [zone, known] of key ? key.split(",").map((entry) => entry.split(":")) : []) {
+      relayers.members(zone!).then(
+        ({ members }) => {
+          if (current)
+            setCitizenOf((found) => ({ ...found, [zone!.toLowerCase()]: members.includes(known!) }));
+        },
+        () => undefined, // no relayer answered: no mark
+      );
+    }
+    return () => {
+      current = false;
+    };
+  }, [relayers, key]);
+  return citizenOf;
 }
 
 interface ZoneProps {
@@ -262,8 +341,7 @@ function ProposalPage(props: ZoneProps & { proposalId: string }) {
             <OptionList proposal={proposal} lines={lines} />
             <p className="muted">
               {proposal.eligibleCount} citizens could vote when it was made. Voting{" "}
-              {proposal.state === "Active" ? "closes" : "closed"}{" "}
-              {new Date(proposal.voteEnd * 1000).toLocaleString()}.
+              {proposal.state === "Active" ? "closes" : "closed"} {formatDate(proposal.voteEnd)}.
             </p>
           </section>
           <IdentityPanel

@@ -9,6 +9,7 @@ import type { AuditReport } from "../../sdk/audit/index.js";
 import { chainProvider, explain, type WebConfig } from "./api.js";
 import { loadVerificationKey } from "./artifacts.js";
 import { zoneCreatedBlock } from "./config-types.js";
+import { formatDate } from "./format.js";
 
 export function AuditPage({ config, zone, zoneName }: { config: WebConfig; zone: string; zoneName: string }) {
   const [progress, setProgress] = useState<string[]>([]);
@@ -95,8 +96,8 @@ function AuditResult({ report }: { report: AuditReport }) {
           : `Verdict: ${failed} of ${report.checks.length} checks found discrepancies`}
       </h2>
       <p className="muted">
-        Chain {report.chainId}, as of block {report.block} (
-        {new Date(report.timestamp * 1000).toLocaleString()}), events from block {report.fromBlock}.
+        Chain {report.chainId}, as of block {report.block} ({formatDate(report.timestamp)}), events from block{" "}
+        {report.fromBlock}.
       </p>
       <ul className="plain checks">
         {report.checks.map((check) => (

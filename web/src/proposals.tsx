@@ -9,6 +9,7 @@ import { prepareVotes, zoneTarget, type VoteJob } from "./prover.js";
 import type { ProverStage } from "./prover-protocol.js";
 import { rawAction } from "./readable.js";
 import type { CheckedProposal } from "./verify-proposals.js";
+import { formatDate } from "./format.js";
 
 /** Option indexes in the order a ballot shows them. */
 export function ballotOrder(proposal: ProposalInfo): number[] {
@@ -58,7 +59,7 @@ function resultLine(proposal: ProposalInfo): string {
     case "Succeeded":
       return "Passed: waiting to be queued for execution";
     case "Queued":
-      return `Passed: executable from ${new Date(proposal.eta * 1000).toLocaleString()}`;
+      return `Passed: executable from ${formatDate(proposal.eta)}`;
     case "Executed":
       return "Passed and executed";
     case "Expired":

@@ -10,29 +10,41 @@ import { describeProposal, type DescribeContext, type TokenInfo } from "../../sd
 import { optionsFromJson, type JsonAction } from "../../sdk/relayer-api.js";
 import type { ZoneAction } from "../../sdk/types.js";
 import { chainProvider, type WebConfig } from "./api.js";
+import { knownNames, withNames } from "./names.js";
+
+/**
+ * The sdk's describe context, plus the names the app's config gives addresses (zones, modules): the
+ * sdk has no slot for them, so readableLines puts them in its sentences afterwards.
+ */
+export type ReadableContext = DescribeContext & { names?: Record<string, string> };
 
 /** How a proposal's actions read, as the zone's citizens see them when they vote. */
 export function describeContext(
   config: WebConfig,
   zone: string,
   tokens: Record<string, TokenInfo>,
-): DescribeContext {
+): ReadableContext {
   const { services, goods, trade } = config.contracts;
-  return { zone, services, goods, trade, tokens };
+  return { zone, services, goods, trade, tokens, names: knownNames(config) };
 }
 
 /**
  * One line per option ("For: pay 1.5 ETH to 0x…"), indexed by option as castVote numbers them. The
  * sdk numbers a multiple-choice proposal's options from 0, as castVote does; citizens see them from
- * 1, as on the vote buttons ("Option 1: pay 1 ETH to 0x…").
+ * 1, as on the vote buttons ("Option 1: pay 1 ETH to 0x…"). Addresses the config names read as
+ * their names ("pay 1 ETH to Riverside"); the others stay whole.
  */
 export function readableLines(
   options: readonly (readonly ZoneAction[])[],
   multipleChoice: boolean,
-  context: DescribeContext,
+  context: ReadableContext,
 ): string[] {
-  return describeProposal(options, { ...context, multipleChoice }).map((line) =>
-    line.replace(/^option (\d+): /, (_, option: string) => `Option ${Number(option) + 1}: `),
+  const { names = {}, ...describe } = context;
+  return describeProposal(options, { ...describe, multipleChoice }).map((line) =>
+    withNames(
+      line.replace(/^option (\d+): /, (_, option: string) => `Option ${Number(option) + 1}: `),
+      names,
+    ),
   );
 }
 
@@ -43,7 +55,7 @@ export function readableLines(
 export function optionLines(
   options: readonly (readonly JsonAction[])[],
   multipleChoice: boolean,
-  context: DescribeContext,
+  context: ReadableContext,
 ): string[] | undefined {
   try {
     return readableLines(optionsFromJson(options), multipleChoice, context);

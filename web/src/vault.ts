@@ -1,19 +1,23 @@
 /**
- * The citizen's identities, one per zone, kept in localStorage encrypted with a passphrase:
+ * The older format of the citizen's identities, one per zone, each under its own passphrase (the app
+ * now keeps them in one wallet, wallet.ts, which moves these entries into it when it can open them):
  * PBKDF2-SHA256 (a fresh random salt, 300,000 iterations) derives an AES-GCM key that encrypts the
  * identity's exported private key under a fresh random IV. Only the public commitment is stored in
  * clear, so the app can say who to register before the citizen unlocks. Nothing here is sent
  * anywhere; an unlocked identity lives only in memory.
  */
-import { createIdentity, exportIdentity, importIdentity } from "../../sdk/identity.js";
+import { exportIdentity, importIdentity } from "../../sdk/identity.js";
 import type { Identity } from "@semaphore-protocol/identity";
 
 export const PBKDF2_ITERATIONS = 300_000;
 export const MIN_PASSPHRASE_LENGTH = 8;
-const STORAGE_PREFIX = "zonedao.identity.v1.";
+export const STORAGE_PREFIX = "zonedao.identity.v1.";
 const BACKUP_FORMAT = "zonedao-identity-backup/1";
 
-/** What is stored for a zone (and what an encrypted backup file holds). */
+/**
+ * What was stored for a zone, at `STORAGE_PREFIX` + the zone's lowercase address (and what an older
+ * encrypted backup file holds). wallet.ts reads, moves and restores these; nothing writes them now.
+ */
 export interface SealedIdentity {
   format: typeof BACKUP_FORMAT;
   zone: string;
@@ -23,17 +27,20 @@ export interface SealedIdentity {
 }
 
 export class WrongPassphraseError extends Error {
-  constructor() {
-    super("Wrong passphrase: it does not unlock this identity. Check it and try again.");
+  constructor(what = "this identity") {
+    super(`Wrong passphrase: it does not unlock ${what}. Check it and try again.`);
     this.name = "WrongPassphraseError";
   }
 }
 
-const toBase64 = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes));
-const fromBase64 = (text: string) => Uint8Array.from(atob(text), (char) => char.charCodeAt(0));
-const storageKey = (zone: string) => STORAGE_PREFIX + zone.toLowerCase();
+export const toBase64 = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes));
+export const fromBase64 = (text: string) => Uint8Array.from(atob(text), (char) => char.charCodeAt(0));
 
-async function deriveKey(passphrase: string, salt: Uint8Array, iterations: number): Promise<CryptoKey> {
+export async function deriveKey(
+  passphrase: string,
+  salt: Uint8Array,
+  iterations: number,
+): Promise<CryptoKey> {
   const material = await crypto.subtle.importKey(
     "raw",
     new TextEncoder().encode(passphrase),
@@ -97,55 +104,11 @@ export async function unsealIdentity(sealed: SealedIdentity, passphrase: string)
   return identity;
 }
 
-export function storedIdentity(zone: string): SealedIdentity | undefined {
-  const text = localStorage.getItem(storageKey(zone));
-  return text === null ? undefined : parseSealed(text);
-}
-
-export function storeIdentity(sealed: SealedIdentity): void {
-  localStorage.setItem(storageKey(sealed.zone), JSON.stringify(sealed));
-}
-
-export function forgetIdentity(zone: string): void {
-  localStorage.removeItem(storageKey(zone));
-}
-
-/** A new random identity for `zone`, stored encrypted; returns it unlocked. */
-export async function createStoredIdentity(zone: string, passphrase: string): Promise<Identity> {
-  const identity = createIdentity();
-  storeIdentity(await sealIdentity(zone, identity, passphrase));
-  return identity;
-}
-
-function parseSealed(text: string): SealedIdentity {
+export function parseSealed(text: string): SealedIdentity {
   const value = JSON.parse(text) as Partial<SealedIdentity>;
   if (value.format !== BACKUP_FORMAT || !value.kdf || !value.cipher || typeof value.commitment !== "string") {
     throw new Error("Not a ZoneDAO identity backup.");
   }
   if (value.kdf.iterations < 100_000) throw new Error("This backup's key derivation is too weak to trust.");
   return value as SealedIdentity;
-}
-
-/**
- * Imports a backup for `zone`: either an encrypted backup file (unlocked with `passphrase`, then
- * stored as it is) or a plain exported Semaphore key (stored encrypted under `passphrase`).
- */
-export async function importBackup(zone: string, text: string, passphrase: string): Promise<Identity> {
-  const trimmed = text.trim();
-  if (trimmed.startsWith("{")) {
-    const sealed = parseSealed(trimmed);
-    const identity = await unsealIdentity(sealed, passphrase);
-    storeIdentity(await sealIdentity(zone, identity, passphrase));
-    return identity;
-  }
-  const identity = importIdentity(trimmed);
-  storeIdentity(await sealIdentity(zone, identity, passphrase));
-  return identity;
-}
-
-/** The stored encrypted record as a backup file's text. */
-export function backupText(zone: string): string {
-  const sealed = storedIdentity(zone);
-  if (!sealed) throw new Error("No identity is stored for this zone.");
-  return `${JSON.stringify(sealed, null, 2)}\n`;
 }

@@ -22,6 +22,11 @@ describe("readable (proposal options in words)", function () {
         goods: undefined,
         trade: undefined,
         tokens: { [stablecoin]: { symbol: "USDz", decimals: 18 } },
+        names: {
+          [zone.toLowerCase()]: "Riverside",
+          [config.contracts.services!.toLowerCase()]: "the services registry",
+          [stablecoin.toLowerCase()]: "USDz",
+        },
       });
     });
   });
@@ -32,6 +37,15 @@ describe("readable (proposal options in words)", function () {
         "Against: nothing happens",
         `For: pay 1 ETH to ${payee}`,
         "Abstain: counts toward quorum only; nothing happens",
+      ]);
+    });
+
+    it("names the addresses the config knows, and leaves the others whole", function () {
+      expect(
+        readableLines([[payEther(zone, 10n ** 18n)], [payEther(payee, 1n)]], true, context),
+      ).to.deep.equal([
+        "Option 1: pay 1 ETH to Riverside",
+        `Option 2: pay 0.000000000000000001 ETH to ${payee}`,
       ]);
     });
 
