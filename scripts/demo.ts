@@ -394,7 +394,9 @@ class Seeder {
           .map((choice) => choice.label)
           .join("; ")})`
       : "";
-    this.progress(`${zone.name} #${id}: proposed anonymously: "${proposalTitle({ description, options })}"${labels}`);
+    this.progress(
+      `${zone.name} #${id}: proposed anonymously: "${proposalTitle({ description, options })}"${labels}`,
+    );
     return { zone, id, options, description };
   }
 

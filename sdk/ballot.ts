@@ -82,7 +82,9 @@ export function chooseBallotOption(options: readonly BallotOption[], typed: stri
   if (matches.size === 1) return [...matches][0]!;
   const choices = validChoices(options);
   if (matches.size > 1) {
-    throw new Error(`"${typed}" could mean ${[...matches].map((option) => option.label).join(" or ")}; choose ${choices}`);
+    throw new Error(
+      `"${typed}" could mean ${[...matches].map((option) => option.label).join(" or ")}; choose ${choices}`,
+    );
   }
   throw new Error(`"${typed}" is not a choice of this proposal; choose ${choices}`);
 }

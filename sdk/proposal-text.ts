@@ -38,7 +38,9 @@ export function encodeProposalText({ title, optionNames }: ProposalText): string
   if (problem) throw new Error(`Title: ${problem}`);
   if (optionNames === undefined || optionNames.length === 0) return title;
   if (optionNames.length < 2 || optionNames.length > MAX_OPTIONS) {
-    throw new Error(`Option names: a multiple-choice proposal has 2 to ${MAX_OPTIONS} options, not ${optionNames.length}`);
+    throw new Error(
+      `Option names: a multiple-choice proposal has 2 to ${MAX_OPTIONS} options, not ${optionNames.length}`,
+    );
   }
   const lines = optionNames.map((name, index) => {
     const nameProblem = textProblem(name, MAX_OPTION_NAME_LENGTH);

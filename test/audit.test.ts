@@ -229,7 +229,11 @@ describe("auditZone", function () {
     const report = await audit();
 
     expect(report.ok).to.equal(false);
-    const changed = findings(report, "vote proofs", "VoteCast says Against (option index 0), the calldata proposal");
+    const changed = findings(
+      report,
+      "vote proofs",
+      "VoteCast says Against (option index 0), the calldata proposal",
+    );
     expect(changed).to.have.length(1);
     expect(changed[0]!.evidence).to.equal(target!.transactionHash);
     expect(findings(report, "vote proofs", "invalid proof for Against (option index 0)")).to.have.length(1);

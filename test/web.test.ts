@@ -395,7 +395,9 @@ describe("web app (Chromium)", function () {
       shown,
     );
     const buttons = page.getByRole("group", { name: "Your choice" }).getByRole("button");
-    expect(await buttons.allTextContents()).to.deep.equal(shown.map((line) => `Vote ${line.replace(" — ", "")}`));
+    expect(await buttons.allTextContents()).to.deep.equal(
+      shown.map((line) => `Vote ${line.replace(" — ", "")}`),
+    );
     expect(await page.getByTestId("decision-rule").textContent()).to.match(
       /^The option with the most votes wins if .* a tie for the most votes passes nothing/,
     );

@@ -611,7 +611,10 @@ describe("actions", function () {
         multipleChoice: true,
         description,
       });
-      expect(lines).to.deep.equal([`Option 1: Pay Ann — pay 1 ETH to ${PAYEE}`, "Option 2: Nobody — nothing happens"]);
+      expect(lines).to.deep.equal([
+        `Option 1: Pay Ann — pay 1 ETH to ${PAYEE}`,
+        "Option 2: Nobody — nothing happens",
+      ]);
     });
 
     it("rejects options that do not fit the kind of proposal", function () {

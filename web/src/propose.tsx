@@ -236,7 +236,9 @@ export function ProposeForm(props: ProposeProps) {
                   value={drafts[index]?.name ?? ""}
                   maxLength={MAX_OPTION_NAME_LENGTH}
                   aria-describedby={`${id}-${index}-name-hint`}
-                  onChange={(event) => updateDraft(index, (draft) => ({ ...draft, name: event.target.value }))}
+                  onChange={(event) =>
+                    updateDraft(index, (draft) => ({ ...draft, name: event.target.value }))
+                  }
                   required
                 />
                 <small id={`${id}-${index}-name-hint`} className="muted">

@@ -35,7 +35,12 @@ describe("timeLeft (the proposal list)", function () {
 describe("ballotOrder and optionName (every list, button and result)", function () {
   const action = { target: "0x00000000000000000000000000000000000000bb", value: "1", data: "0x" };
   const proposal = (description: string, options: ProposalInfo["options"]) =>
-    ({ description, options, multipleChoice: options.length > 1, optionCount: options.length }) as ProposalInfo;
+    ({
+      description,
+      options,
+      multipleChoice: options.length > 1,
+      optionCount: options.length,
+    }) as ProposalInfo;
 
   it("shows For, Against, Abstain in that order, by the chain's option index", function () {
     const forAgainst = proposal("Build a library", [[action]]);
@@ -60,7 +65,9 @@ describe("ballotOrder and optionName (every list, button and result)", function 
     const water = proposal(description, [[action], []]);
     const lines = ["Option 1: Clearwater — pay 1 wei", "Option 2: Springco — nothing happens"];
     expect(optionEffect(water, 1, lines)).to.equal("nothing happens");
-    expect(optionEffect(proposal("x", [[action]]), 1, [, "For: pay 1 wei"] as string[])).to.equal("pay 1 wei");
+    expect(optionEffect(proposal("x", [[action]]), 1, [, "For: pay 1 wei"] as string[])).to.equal(
+      "pay 1 wei",
+    );
     expect(optionEffect(water, 0, undefined)).to.equal(undefined);
   });
 });
