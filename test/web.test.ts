@@ -399,7 +399,7 @@ describe("web app (Chromium)", function () {
       shown.map((line) => `Vote ${line.replace(" — ", "")}`),
     );
     expect(await page.getByTestId("decision-rule").textContent()).to.match(
-      /^The option with the most votes wins if .* a tie for the most votes passes nothing/,
+      /^The option with the most votes wins if .*\(a tie for the most votes passes nothing\)\.$/,
     );
     expect(await page.getByRole("table").getByRole("rowheader").allTextContents()).to.deep.equal(
       names.map((name, i) => `Option ${i + 1}: ${name}`),
