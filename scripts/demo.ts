@@ -16,15 +16,20 @@ import {
   ZoneServices__factory,
   ZoneTrade__factory,
   acceptOffer,
+  ballotOptions,
   createInternalDao,
   createService,
   createZone,
   deployZoneDao,
+  encodeProposalText,
   goodsId,
   identityFromSeed,
   executableActions,
   formatDuration,
   freeProposalSlot,
+  isMultipleChoice,
+  optionLabel,
+  proposalTitle,
   usedProposalNullifiers,
   offerGoods,
   openDividendRound,
@@ -300,7 +305,12 @@ export async function seedDemo(
   const water = await seeder.propose(
     hillside,
     [[waterBid(address("clearwater"), "Clearwater", 600)], [waterBid(address("springco"), "Springco", 450)]],
-    "Choose Hillside's water service: option 0 Clearwater (600 USDz a month), option 1 Springco (450 USDz a month)",
+    // The options' names are in the description the proof binds: every app reads "Option 1:
+    // Clearwater (600 USDz a month)" for option index 0, and no relayer can swap them.
+    encodeProposalText({
+      title: "Choose Hillside's water service",
+      optionNames: ["Clearwater (600 USDz a month)", "Springco (450 USDz a month)"],
+    }),
   );
   await seeder.vote(water, 0, ["Finn"]);
 
@@ -379,7 +389,14 @@ class Seeder {
     });
     await this.wait(zone.zone.propose(options, description, proof));
     const id = await zone.zone.proposalCount();
-    this.progress(`${zone.name} #${id}: proposed anonymously: "${description}"`);
+    const labels = isMultipleChoice(options)
+      ? ` (${ballotOptions({ description, options })
+          .map((choice) => choice.label)
+          .join("; ")})`
+      : "";
+    this.progress(
+      `${zone.name} #${id}: proposed anonymously: "${proposalTitle({ description, options })}"${labels}`,
+    );
     return { zone, id, options, description };
   }
 
@@ -395,9 +412,8 @@ class Seeder {
       });
       await this.wait(zone.zone.castVote(id, option, vote.nullifier, vote.points));
     }
-    const choice = proposal.options.length > 1 ? `option ${option}` : voteOptionName(option);
     this.progress(
-      `${zone.name} #${id}: ${voters.join(", ")} voted ${choice} (anonymously: the chain sees only proofs)`,
+      `${zone.name} #${id}: ${voters.join(", ")} voted ${optionLabel(proposal, option)} (anonymously: the chain sees only proofs)`,
     );
   }
 
@@ -420,8 +436,4 @@ class Seeder {
       this.progress(`${zone.name} #${id}: executed`);
     }
   }
-}
-
-function voteOptionName(option: number): string {
-  return Object.entries(VoteOption).find(([, value]) => value === option)?.[0] ?? `option ${option}`;
 }

@@ -15,6 +15,8 @@ import {
   toBeHex,
 } from "ethers";
 import { ERC20, ETHER_DECIMALS, GOODS, SERVICES, TRADE, ZONE } from "./abis.js";
+import { ballotOptions, type BallotOption } from "./ballot.js";
+import { VoteOption } from "./constants.js";
 import { isMultipleChoice } from "./proposals.js";
 import type { ZoneAction, ZoneRules } from "./types.js";
 
@@ -72,28 +74,59 @@ export function describeActions(actions: readonly ZoneAction[], context: Describ
   return actions.map((action) => describeAction(action, context)).join("; then ");
 }
 
+/** A ballot option with what it does, in words. */
+export interface DescribedOption extends BallotOption {
+  /** What happens if it wins: "pay 1 ETH to 0x…", "nothing happens". */
+  actions: string;
+  /** The line a citizen reads: "For: pay …", "Option 1: Clearwater — pay …", "Option 2: pay …". */
+  line: string;
+}
+
 /**
- * One line per option a voter can choose. A For/Against/Abstain proposal has one action list (run if
- * For wins), listed in option order Against, For, Abstain; a multiple-choice proposal has one per
- * option, numbered as castVote numbers them.
+ * Every option of a proposal in ballot order (ballotOptions: For, Against, Abstain; or options in
+ * chain order counted from 1 and named by the proposal's text) with what it does. An unnamed
+ * multiple-choice option is labelled by its actions ("Option 2: pay 1 ETH to 0x…").
+ */
+export function describeBallot(
+  proposal: { description: string; options: readonly (readonly ZoneAction[])[] },
+  context: DescribeContext,
+): DescribedOption[] {
+  const { options } = proposal;
+  const multipleChoice = isMultipleChoice(options);
+  return ballotOptions(proposal).map((option) => {
+    const actions = multipleChoice
+      ? describeActions(options[option.index] ?? [], context)
+      : option.index === VoteOption.For
+        ? describeActions(options[0] ?? [], context)
+        : option.index === VoteOption.Abstain
+          ? "counts toward quorum only; nothing happens"
+          : "nothing happens";
+    if (multipleChoice && option.name === undefined) {
+      const label = `${option.label}: ${actions}`;
+      return { ...option, label, actions, line: label };
+    }
+    const separator = option.name === undefined ? ": " : " — ";
+    return { ...option, actions, line: `${option.label}${separator}${actions}` };
+  });
+}
+
+/**
+ * One line per option a voter can choose, in ballot order (see describeBallot): "For: …",
+ * "Against: nothing happens", "Abstain: …"; or "Option 1: Clearwater — …" (named by the proposal's
+ * `description`, when given) and "Option 2: …", counted from 1 in the chain's option order.
  */
 export function describeProposal(
   options: readonly (readonly ZoneAction[])[],
-  context: DescribeContext & { multipleChoice: boolean },
+  context: DescribeContext & { multipleChoice: boolean; description?: string },
 ): string[] {
   if (context.multipleChoice !== isMultipleChoice(options)) {
     throw new Error(
       `a ${context.multipleChoice ? "multiple-choice" : "For/Against/Abstain"} proposal cannot have ${options.length} option(s)`,
     );
   }
-  if (!context.multipleChoice) {
-    return [
-      "Against: nothing happens",
-      `For: ${describeActions(options[0] ?? [], context)}`,
-      "Abstain: counts toward quorum only; nothing happens",
-    ];
-  }
-  return options.map((actions, option) => `option ${option}: ${describeActions(actions, context)}`);
+  return describeBallot({ description: context.description ?? "", options }, context).map(
+    (option) => option.line,
+  );
 }
 
 function describeZoneCall(data: string, context: DescribeContext): string | undefined {

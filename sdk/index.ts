@@ -13,6 +13,8 @@ export * from "./prover-threads.js";
 export * from "./identity.js";
 export * from "./actions.js";
 export * from "./describe.js";
+export * from "./proposal-text.js";
+export * from "./ballot.js";
 export * from "./proposals.js";
 export * from "./ledger.js";
 export * from "./logs.js";

@@ -229,10 +229,14 @@ describe("auditZone", function () {
     const report = await audit();
 
     expect(report.ok).to.equal(false);
-    const changed = findings(report, "vote proofs", "VoteCast says option 0, the calldata proposal");
+    const changed = findings(
+      report,
+      "vote proofs",
+      "VoteCast says Against (option index 0), the calldata proposal",
+    );
     expect(changed).to.have.length(1);
     expect(changed[0]!.evidence).to.equal(target!.transactionHash);
-    expect(findings(report, "vote proofs", "invalid proof for option 0")).to.have.length(1);
+    expect(findings(report, "vote proofs", "invalid proof for Against (option index 0)")).to.have.length(1);
     const [tally] = findings(report, "tallies", `proposal ${paid}: the zone's tally differs`);
     expect(tally!.evidence).to.equal(`getProposal(${paid}).tally = [0, 4, 0]; recount = [0, 3, 0]`);
     expect(formatAuditReport(report)).to.include("Verdict: DISCREPANCIES FOUND");
@@ -391,8 +395,8 @@ describe("auditZone", function () {
       expect(check(report, name).discrepancies, name).to.deep.equal([]);
     }
     const [outcome] = findings(report, "tallies", `proposal ${rejected}: the zone's outcome differs`);
-    expect(outcome!.evidence).to.include("winningOption(1) = (option 1, succeeded true)");
-    expect(outcome!.evidence).to.include("= (option 1, succeeded false)");
+    expect(outcome!.evidence).to.include("winningOption(1) = (For (option index 1), succeeded true)");
+    expect(outcome!.evidence).to.include("= (For (option index 1), succeeded false)");
     expect(
       findings(report, "tallies", `proposal ${approved}: the zone says Defeated, the recount`),
     ).to.have.length(1);

@@ -203,7 +203,7 @@ describe("zonedao CLI", function () {
         identities[0]!,
         "--key",
         key,
-        "--description",
+        "--title",
         "Buy seeds",
         "--pay-eth",
         "0.25",
@@ -403,7 +403,7 @@ describe("zonedao CLI", function () {
         ...inZone,
         "--identity",
         proposer!,
-        "--description",
+        "--title",
         "Our third citizen moved away",
         "--actions",
         actionsFile,
@@ -455,6 +455,77 @@ describe("zonedao CLI", function () {
       expect(gone.stderr).to.include(
         `no removal or replacement of citizen ${citizens[2]!.commitment} is approved`,
       );
+    });
+
+    it("proposes with named options; votes by number counted from 1 and by name, counted for the option shown", async function () {
+      const [first, second] = citizens.map((citizen) => exportIdentity(citizen));
+      const inZone = ["--deployment", deploymentPath, "--zone", zone, "--key", key];
+      const payee = Wallet.createRandom().address;
+      const pay = (wei: bigint) => [{ target: payee, value: wei.toString(), data: "0x" }];
+      const actionsFile = join(mkdtempSync(join(tmpdir(), "zonedao-cli-choice-")), "choice.json");
+      writeFileSync(actionsFile, JSON.stringify([pay(10n ** 17n), pay(2n * 10n ** 17n), []]));
+      const names = ["Ann (0.1 ETH)", "Bo (0.2 ETH)", "Nobody"];
+      const propose = (optionNames: string[]) =>
+        zonedao([
+          "propose",
+          ...inZone,
+          "--identity",
+          first!,
+          "--title",
+          "Who mows the park",
+          "--actions",
+          actionsFile,
+          ...optionNames.flatMap((name) => ["--option-name", name]),
+          "--json",
+        ]);
+      const unnamed = await propose(names.slice(0, 2));
+      expect(unnamed.code).to.equal(2);
+      expect(unnamed.stderr).to.include("--option-name: give one per option, in order: 3 options, 2 name(s)");
+      const proposed = await propose(names);
+      expect(proposed.code, proposed.stderr).to.equal(0);
+      expect(proposed.stderr).to.include(
+        "voters choose: Option 1: Ann (0.1 ETH); Option 2: Bo (0.2 ETH); Option 3: Nobody",
+      );
+      const { proposalId } = JSON.parse(proposed.stdout) as { proposalId: string };
+
+      // `zone show` labels the options as the web app does, with the rule that decides.
+      const shown = await zonedaoJson<{
+        proposals: { id: string; title: string; rule: string; ballot: { option: number; label: string }[] }[];
+      }>(["zone", "show", ...inZone.slice(0, 4)]);
+      const listed = shown.proposals.find((proposal) => proposal.id === proposalId)!;
+      expect(listed.title).to.equal("Who mows the park");
+      expect(listed.ballot.map(({ option, label }) => [option, label])).to.deep.equal([
+        [0, "Option 1: Ann (0.1 ETH)"],
+        [1, "Option 2: Bo (0.2 ETH)"],
+        [2, "Option 3: Nobody"],
+      ]);
+      expect(listed.rule).to.match(/^The option with the most votes wins if at least 50% /);
+
+      const vote = (option: string, identity: string) =>
+        zonedao([
+          "vote",
+          ...inZone,
+          "--proposal",
+          proposalId,
+          "--option",
+          option,
+          "--identity",
+          identity,
+          "--json",
+        ]);
+      const counted0 = await vote("0", first!);
+      expect(counted0.code).to.equal(2);
+      expect(counted0.stderr).to.include(
+        `--option: proposal ${proposalId}: "0" is not a choice of this proposal; choose 1 (Option 1: Ann (0.1 ETH)), 2 (Option 2: Bo (0.2 ETH)) or 3 (Option 3: Nobody)`,
+      );
+      const byNumber = await vote("2", first!);
+      expect(byNumber.code, byNumber.stderr).to.equal(0);
+      expect(JSON.parse(byNumber.stdout)).to.deep.include({ option: 1, choice: "Option 2: Bo (0.2 ETH)" });
+      const byName = await vote("Nobody", second!);
+      expect(byName.code, byName.stderr).to.equal(0);
+      // Counted for the options the citizens read: "2" is index 1, "Nobody" index 2.
+      const { tally } = await zoneView(zone, BigInt(proposalId));
+      expect(tally).to.deep.equal([0n, 1n, 1n]);
     });
 
     it("audits the zone from chain data alone and exits 0 when everything holds", async function () {
@@ -523,13 +594,13 @@ describe("zonedao CLI", function () {
         exportIdentity(citizens[0]!),
         "--key",
         key,
-        "--description",
+        "--title",
         "x",
         "--actions",
         actionsFile,
       ]);
       expect(badActions.code).to.equal(2);
-      expect(badActions.stderr).to.include("--actions: option 0 action 0: target is not an address");
+      expect(badActions.stderr).to.include("--actions: option 1 action 1: target is not an address");
     });
   });
 });

@@ -26,6 +26,7 @@ import {
 import { toBeHex } from "ethers";
 import { goodsId, payEther, setRules } from "../sdk/actions.js";
 import { describeProposal } from "../sdk/describe.js";
+import { encodeProposalText } from "../sdk/proposal-text.js";
 import { MEASURES } from "../web/src/proposals.js";
 import { unusedPort } from "./ports.js";
 import { TEST_RULES, bob, carol, createSecondZone, ethers, proposeAs } from "./zone-fixture.js";
@@ -290,7 +291,7 @@ describe("web app (Chromium)", function () {
       .getByText(/^You can make 2 more proposals this period; it renews .+ \(in .+\)\.$/)
       .waitFor({ timeout: 20_000 });
     const fillPayment = async () => {
-      await page.getByLabel("Description").fill("Pay the gardener");
+      await page.getByLabel("Title").fill("Pay the gardener");
       await page.getByLabel("Pay to (address)").fill(await world.deployer.getAddress());
       await page.getByLabel("Amount").fill("0.5");
     };
@@ -298,7 +299,7 @@ describe("web app (Chromium)", function () {
     // A double click makes one proposal: the first click locks the form while it proves and sends.
     const createdBefore = (await world.zone.queryFilter(world.zone.filters.ProposalCreated())).length;
     await page.getByRole("button", { name: "Propose" }).dblclick();
-    expect(await page.getByLabel("Description").isDisabled()).to.be.true;
+    expect(await page.getByLabel("Title").isDisabled()).to.be.true;
     await page.getByText(/Your proposal is #\d+/).waitFor({ timeout: 60_000 });
     await screenshot("9-proposed");
     const newest = await world.zone.proposalCount();
@@ -307,12 +308,12 @@ describe("web app (Chromium)", function () {
       await page.getByTestId("proposal-sent").getByRole("link", { name: "Open it" }).getAttribute("href"),
     ).to.equal(`#/zone/${world.zoneAddress}/proposal/${newest}`);
     // The form gave way to the proposal: nothing left to send again.
-    expect(await page.getByLabel("Description").count()).to.equal(0);
+    expect(await page.getByLabel("Title").count()).to.equal(0);
     expect(await page.getByRole("button", { name: "Propose" }).count()).to.equal(0);
     // "Make another proposal" starts a blank form, one slot fewer.
     await page.getByRole("button", { name: "Make another proposal" }).click();
     await slotsLine.getByText(/^You can make 1 more proposal this period; it renews /).waitFor();
-    expect(await page.getByLabel("Description").inputValue()).to.equal("");
+    expect(await page.getByLabel("Title").inputValue()).to.equal("");
     expect(await page.getByLabel("Amount").inputValue()).to.equal("");
     // The same payment again, while the first is open: refused, with the proposal to vote on instead.
     await fillPayment();
@@ -343,7 +344,7 @@ describe("web app (Chromium)", function () {
       .getByText("Quorum (% of citizens): a percentage from 0 to 100")
       .waitFor();
     await quorum.fill("40");
-    await page.getByLabel("Description").fill("Lower the quorum to 40%");
+    await page.getByLabel("Title").fill("Lower the quorum to 40%");
     await page
       .getByTestId("proposal-preview")
       .getByText(/For: change the zone's rules: .*quorum 40%/)
@@ -431,48 +432,53 @@ describe("web app (Chromium)", function () {
     expect(browserErrors).to.deep.equal([]);
   });
 
-  it("proposes a multiple-choice decision from the browser (two payments or nothing), recorded with those options in order and offered as one vote per option", async function () {
+  it("proposes a multiple-choice decision from the browser (two payments or nothing) with named options, recorded in order, offered and counted by the option the citizen reads", async function () {
     // The citizen used both proposals of this period above: the next period gives them two more.
     await ethers.provider.send("evm_increaseTime", [TEST_RULES.proposalEpoch]);
     await ethers.provider.send("evm_mine", []);
     const payee = await world.deployer.getAddress();
     const options = [[payEther(payee, 10n ** 18n)], [payEther(payee, 2n * 10n ** 18n)], []];
-    const lines = describeProposal(options, {
+    const title = "Who pays the clinic's nurse";
+    const names = ["The zone, 1 ETH", "The zone, 2 ETH", "No one"];
+    const description = encodeProposalText({ title, optionNames: names });
+    // The sdk counts options from 1 and names them, as the app's lists, buttons and results do.
+    const shown = describeProposal(options, {
       zone: world.zoneAddress,
       ...served.config!.contracts,
       multipleChoice: true,
+      description,
     });
-    expect(lines).to.deep.equal([
-      `option 0: pay 1 ETH to ${payee}`,
-      `option 1: pay 2 ETH to ${payee}`,
-      "option 2: nothing happens",
+    expect(shown).to.deep.equal([
+      `Option 1: The zone, 1 ETH — pay 1 ETH to ${payee}`,
+      `Option 2: The zone, 2 ETH — pay 2 ETH to ${payee}`,
+      "Option 3: No one — nothing happens",
     ]);
-    // The app counts options from 1, as its vote buttons do.
-    const shown = [
-      `Option 1: pay 1 ETH to ${payee}`,
-      `Option 2: pay 2 ETH to ${payee}`,
-      "Option 3: nothing happens",
-    ];
     const preview = page.getByTestId("proposal-preview");
     const option = (n: number) => page.getByRole("group", { name: `Option ${n}`, exact: true });
 
     await page.goto(`${app.url}#/zone/${world.zoneAddress}/propose`);
     await page.getByLabel("Several options").check();
-    await page.getByLabel("Description").fill("Who pays the clinic's nurse: 1 ETH, 2 ETH or no one");
+    await page.getByLabel("Title").fill(title);
+    await option(1).getByLabel("Option 1: name").fill(names[0]!);
     await option(1).getByLabel("Pay to (address)").fill(payee);
     await option(1).getByLabel("Amount").fill("1");
     await preview.getByText("Option 2: Pay to: an address, 0x followed by 40 hex digits.").waitFor();
     await option(2).getByLabel("Pay to (address)").fill(payee);
     await option(2).getByLabel("Amount").fill("2");
+    // Every option needs a name before the proposal can be sent.
+    await preview.getByText("Not ready yet: Option 2: Name: must not be empty.").waitFor();
+    await option(2).getByLabel("Option 2: name").fill(names[1]!);
     // A third option that changes nothing; a fourth, added by mistake, removed again.
     await page.getByRole("button", { name: "Add an option" }).click();
     await option(3)
       .getByLabel(/if it wins/)
       .selectOption({ label: "Nothing happens" });
+    await option(3).getByLabel("Option 3: name").fill(names[2]!);
     await page.getByRole("button", { name: "Add an option" }).click();
     await preview.getByText("Option 4: Pay to: an address").waitFor();
     await page.getByRole("button", { name: "Remove option 4" }).click();
     await preview.getByText(shown[2]!).waitFor();
+    expect(await preview.getByTestId("preview-title").textContent()).to.equal(title);
     expect(await preview.getByRole("listitem").allTextContents()).to.deep.equal(shown);
     await screenshot("16-multiple-choice-form");
 
@@ -485,19 +491,38 @@ describe("web app (Chromium)", function () {
       actions.map(({ target, value, data }) => ({ target, value, data })),
     );
     expect(recorded).to.deep.equal(options);
+    // The names are in the description the proof bound, so no relayer can change them.
+    expect(created.args.description).to.equal(description);
     const { multipleChoice, optionCount } = await world.zone.getProposal(proposalId);
     expect([multipleChoice, optionCount]).to.deep.equal([true, 3n]);
 
     // The proposal page reads the chain's three options and offers one vote button per option.
     await page.getByRole("link", { name: "Open it" }).click();
     await page.getByText("Checked against the proposal as recorded on chain.").waitFor({ timeout: 20_000 });
+    await page.getByRole("heading", { name: `Proposal #${proposalId}: ${title}` }).waitFor();
     expect(await page.getByTestId("option-lines").getByRole("listitem").allTextContents()).to.deep.equal(
       shown,
     );
-    expect(
-      await page.getByRole("group", { name: "Your choice" }).getByRole("button").allTextContents(),
-    ).to.deep.equal(shown.map((line) => `Vote ${line.replace(": ", "")}`));
+    const buttons = page.getByRole("group", { name: "Your choice" }).getByRole("button");
+    expect(await buttons.allTextContents()).to.deep.equal(
+      shown.map((line) => `Vote ${line.replace(" — ", "")}`),
+    );
+    expect(await page.getByTestId("decision-rule").textContent()).to.match(
+      /^The option with the most votes wins if .*\(a tie for the most votes passes nothing\)\.$/,
+    );
+    expect(await page.getByRole("table").getByRole("rowheader").allTextContents()).to.deep.equal(
+      names.map((name, i) => `Option ${i + 1}: ${name}`),
+    );
     await screenshot("17-multiple-choice-proposal");
+
+    // The citizen votes for "Option 2: The zone, 2 ETH": the chain counts it for option index 1.
+    await page.getByText("Your vote is ready").waitFor({ timeout: 90_000 });
+    await page.getByRole("button", { name: /^Vote Option 2: The zone, 2 ETH/ }).click();
+    await page.getByText("Your vote for Option 2: The zone, 2 ETH is counted").waitFor({ timeout: 60_000 });
+    const { tally } = await world.zone.getProposal(proposalId);
+    expect(tally).to.deep.equal([0n, 1n, 0n]);
+    await expectTally(page, 1, "1");
+    await screenshot("18-multiple-choice-voted");
     expect(browserErrors).to.deep.equal([]);
   });
 
@@ -511,7 +536,7 @@ describe("web app (Chromium)", function () {
       ...honest.contracts,
       multipleChoice: false,
     });
-    expect(truth[1]).to.equal(`For: pay 1.5 ETH to ${payee}`);
+    expect(truth[0]).to.equal(`For: pay 1.5 ETH to ${payee}`);
     const shownLines = () => page.getByTestId("option-lines").getByRole("listitem").allTextContents();
     const proposalPage = `${app.url}#/zone/${world.zoneAddress}/proposal/${proposalId}`;
     // A new hash alone does not reload the app: reload so it reads the config served now.

@@ -1,11 +1,17 @@
 /**
  * `zonedao propose`: an anonymous proposal. The membership proof binds the options and the
- * description, so a relayer can send it but not change it.
+ * description (its title and option names, sdk/proposal-text.ts), so a relayer can send it but not
+ * change it.
  */
 import { basename } from "node:path";
 import { parseEther } from "ethers";
 import {
   MAX_OPTIONS,
+  MAX_OPTION_NAME_LENGTH,
+  MAX_TITLE_LENGTH,
+  ballotOptions,
+  encodeProposalText,
+  isMultipleChoice,
   RelayerClient,
   StillPending,
   formatDuration,
@@ -27,24 +33,28 @@ import { identicalProposalRefusal, shortError, submitToRelayer } from "../refusa
 export const propose: Command = {
   name: "propose",
   summary: "propose anonymously, through a relayer or from your own account",
-  usage: `zonedao propose --zone ZONE IDENTITY --description TEXT (--actions FILE | --pay-eth AMOUNT --to ADDRESS)
-                 (--relayer URL | --key KEY)
+  usage: `zonedao propose --zone ZONE IDENTITY --title TEXT (--actions FILE [--option-name NAME ...] |
+                 --pay-eth AMOUNT --to ADDRESS) (--relayer URL | --key KEY)
 
 IDENTITY is --identity EXPORTED, --identity-file FILE or --citizen NAME (local demo).
+--title says in a few words what citizens decide (one line, at most ${MAX_TITLE_LENGTH} characters).
 --actions FILE is JSON: a list of options, each a list of {"target","value","data"} (one list: a
-For/Against/Abstain vote whose For runs it; 2-${MAX_OPTIONS} lists: choose one). The proof binds the content,
-so no relayer can change it. --relayer defaults to the deployment file's relayer.`,
+For/Against/Abstain vote whose For runs it; 2-${MAX_OPTIONS} lists: choose one). With several lists,
+give one --option-name per list, in order (at most ${MAX_OPTION_NAME_LENGTH} characters each): voters read
+"Option 1: NAME", counted from 1. The proof binds the content, so no relayer can change it.
+--relayer defaults to the deployment file's relayer.`,
   options: {
     ...citizenFlags,
-    description: { type: "string" },
+    title: { type: "string" },
+    "option-name": { type: "string", multiple: true },
     actions: { type: "string" },
     "pay-eth": { type: "string" },
     to: { type: "string" },
   },
   async run(context) {
     const identity = context.identity();
-    const description = context.required("description");
     const options = await readOptions(context);
+    const description = describedAs(context, options);
     const { address, zone, createdBlock } = await context.zone();
     const provider = await context.provider();
     const chainId = await chainIdOf(provider);
@@ -109,6 +119,7 @@ so no relayer can change it. --relayer defaults to the deployment file's relayer
       if (status.status === "rejected")
         throw new CommandError(`the zone rejected the proposal: ${status.reason}`);
       context.print(status, `proposal ${status.proposalId} created in ${address} (tx ${status.txHash})`);
+      printBallot(context, description, options);
       return;
     }
     const signer = await context.signer();
@@ -119,11 +130,44 @@ so no relayer can change it. --relayer defaults to the deployment file's relayer
         { proposalId: id.toString(), txHash: receipt?.hash },
         `proposal ${id} created in ${address} (tx ${receipt?.hash})`,
       );
+      printBallot(context, description, options);
     } catch (error) {
       throw new CommandError(`the zone refused the proposal: ${shortError(error)}`);
     }
   },
 };
+
+/**
+ * The proposal's description: --title and, for a multiple-choice proposal, one --option-name per
+ * option in order (the sdk's encodeProposalText, so every app reads the same names).
+ */
+function describedAs(context: CommandContext, options: ZoneAction[][]): string {
+  const title = context.required("title");
+  const names = (context.flags["option-name"] as string[] | undefined) ?? [];
+  if (!isMultipleChoice(options)) {
+    if (names.length > 0)
+      throw new UsageError("--option-name: a For/Against/Abstain proposal has no options to name");
+  } else if (names.length !== options.length) {
+    throw new UsageError(
+      `--option-name: give one per option, in order: ${options.length} options, ${names.length} name(s)`,
+    );
+  }
+  try {
+    return encodeProposalText({ title, optionNames: names.length > 0 ? names : undefined });
+  } catch (error) {
+    const message = (error as Error).message
+      .replace(/^Title: /, "--title: ")
+      .replace(/^Option (\d+)'s name: /, "--option-name $1: ");
+    throw new UsageError(message);
+  }
+}
+
+/** A multiple-choice proposal's options as voters will read them (on stderr), labelled as every app labels them. */
+function printBallot(context: CommandContext, description: string, options: ZoneAction[][]): void {
+  if (!isMultipleChoice(options)) return;
+  const labels = ballotOptions({ description, options }).map((choice) => choice.label);
+  context.progress(`voters choose: ${labels.join("; ")}`);
+}
 
 /** The proposal's options: from --actions FILE, or one option paying --pay-eth to --to. */
 async function readOptions(context: CommandContext): Promise<ZoneAction[][]> {
@@ -158,7 +202,7 @@ async function readOptions(context: CommandContext): Promise<ZoneAction[][]> {
   }
   return (parsed as { target?: unknown; value?: unknown; data?: unknown }[][]).map((actions, i) =>
     actions.map((action, j) => {
-      const where = `--actions: option ${i} action ${j}`;
+      const where = `--actions: option ${i + 1} action ${j + 1}`;
       if (typeof action.target !== "string" || !/^0x[0-9a-fA-F]{40}$/.test(action.target))
         throw new UsageError(`${where}: target is not an address`);
       if (typeof action.value !== "string" || !/^\d+$/.test(action.value))

@@ -3,10 +3,11 @@
  * it, through a relayer or from the --key account.
  */
 import {
-  MAX_OPTIONS,
   RelayerClient,
-  VoteOption,
+  chooseBallotOption,
   countedVote,
+  describeBallot,
+  readProposals,
   proveVote,
   rebuildGroup,
   stopProverThreads,
@@ -19,9 +20,12 @@ import { shortError, submitToRelayer } from "../refusals.js";
 export const vote: Command = {
   name: "vote",
   summary: "vote anonymously: proves locally, sends through a relayer or directly",
-  usage: `zonedao vote --zone ZONE --proposal ID --option for|against|abstain|N IDENTITY
+  usage: `zonedao vote --zone ZONE --proposal ID --option CHOICE IDENTITY
               [--relayer URL | --key KEY] [--no-wait]
 
+CHOICE is for, against or abstain on a For/Against/Abstain proposal; on a multiple-choice one, an
+option's number counted from 1 as \`zone show\` and the web app show it ("Option 2: Springco" is 2),
+or its exact name. A choice the proposal does not offer is refused with the list of its choices.
 IDENTITY is --identity EXPORTED, --identity-file FILE or --citizen NAME (local demo). The proof is
 made on this machine; only the proof leaves it. --relayer defaults to the deployment file's relayer;
 with --key (and no relayer) the vote is sent from that account instead. Waits until the vote is
@@ -35,7 +39,7 @@ mined unless --no-wait.`,
   async run(context) {
     const identity = context.identity();
     const proposalId = context.uint("proposal");
-    const option = parseOption(context.required("option"));
+    const typed = context.required("option");
     const { address, zone, createdBlock } = await context.zone();
     const provider = await context.provider();
     const chainId = await chainIdOf(provider);
@@ -45,11 +49,17 @@ mined unless --no-wait.`,
         `proposal ${proposalId} is ${state}: it is not open for votes (voting ran until ${formatTime(view.voteEnd)})`,
       );
     }
-    if (BigInt(option) >= view.optionCount) {
-      throw new UsageError(
-        `--option ${option}: proposal ${proposalId} has options 0 to ${view.optionCount - 1n}`,
-      );
+    // Options are read from the proposal's ProposalCreated event: its actions, and its names in the
+    // description the proposer's proof bound, so the choice is the one the web app shows.
+    const [record] = await readProposals(zone, createdBlock ?? 0, proposalId);
+    if (record === undefined) throw new CommandError(`no ProposalCreated event for proposal ${proposalId}`);
+    let chosen;
+    try {
+      chosen = chooseBallotOption(describeBallot(record, { zone: address }), typed);
+    } catch (error) {
+      throw new UsageError(`--option: proposal ${proposalId}: ${(error as Error).message}`);
     }
+    const option = chosen.index;
     const place = { chainId, zone: address, proposalId };
     // Found among every vote's event, never by asking the RPC about this identity's nullifier.
     if ((await countedVote(zone, identity, place, createdBlock ?? 0)) !== undefined) {
@@ -61,7 +71,7 @@ mined unless --no-wait.`,
         `this identity was not a citizen of ${address} when proposal ${proposalId} was made`,
       );
     }
-    context.progress("proving the vote (a few seconds)...");
+    context.progress(`proving a vote for ${chosen.label} (a few seconds)...`);
     const vote = await proveVote(identity, group, { ...place, option });
     await stopProverThreads();
     const relayerUrl = context.relayerUrl();
@@ -70,8 +80,8 @@ mined unless --no-wait.`,
       await submitToRelayer(() => client.submitVote(voteRequest(address, vote)));
       if (context.flags["no-wait"] === true) {
         context.print(
-          { nullifier: vote.nullifier.toString(), status: "queued" },
-          `vote accepted by ${relayerUrl} (nullifier ${vote.nullifier}); follow it with GET ${relayerUrl}/v1/votes/${vote.nullifier}`,
+          { nullifier: vote.nullifier.toString(), status: "queued", option, choice: chosen.label },
+          `vote for ${chosen.label} accepted by ${relayerUrl} (nullifier ${vote.nullifier}); follow it with GET ${relayerUrl}/v1/votes/${vote.nullifier}`,
         );
         return;
       }
@@ -80,8 +90,8 @@ mined unless --no-wait.`,
       if (status.status === "rejected")
         throw new CommandError(`the zone did not count the vote: ${status.reason}`);
       context.print(
-        status,
-        `vote counted on proposal ${proposalId} (tx ${status.txHash}, block ${status.blockNumber})`,
+        { ...status, option, choice: chosen.label },
+        `vote for ${chosen.label} counted on proposal ${proposalId} (tx ${status.txHash}, block ${status.blockNumber})`,
       );
       return;
     }
@@ -96,27 +106,13 @@ mined unless --no-wait.`,
           status: "confirmed",
           txHash: receipt?.hash,
           blockNumber: receipt?.blockNumber,
+          option,
+          choice: chosen.label,
         },
-        `vote counted on proposal ${proposalId} (tx ${receipt?.hash})`,
+        `vote for ${chosen.label} counted on proposal ${proposalId} (tx ${receipt?.hash})`,
       );
     } catch (error) {
       throw new CommandError(`the zone refused the vote: ${shortError(error)}`);
     }
   },
 };
-
-/** --option: for, against or abstain (a For/Against/Abstain proposal), or an option's number. */
-function parseOption(value: string): number {
-  const named: Record<string, number> = {
-    against: VoteOption.Against,
-    for: VoteOption.For,
-    abstain: VoteOption.Abstain,
-  };
-  const option = named[value.toLowerCase()] ?? (/^\d+$/.test(value) ? Number(value) : undefined);
-  if (option === undefined || option >= MAX_OPTIONS) {
-    throw new UsageError(
-      `--option: "${value}" is not for, against, abstain or an option number (0-${MAX_OPTIONS - 1})`,
-    );
-  }
-  return option;
-}

@@ -3,8 +3,11 @@ import { ZeroAddress, formatEther } from "ethers";
 import {
   DEFAULT_RULES,
   PROPOSAL_STATES,
-  describeProposal,
+  decisionRuleText,
+  describeBallot,
   formatDuration,
+  proposalTitle,
+  queryEvents,
   readProposals,
   type ZoneRules,
 } from "../../sdk/index.js";
@@ -33,19 +36,35 @@ ZONE is an address, or a zone's name in the --deployment file.`,
     const records = new Map(
       (await readProposals(zone, createdBlock ?? 0)).map((record) => [record.proposalId, record]),
     );
+    // Each proposal is decided by the rules in force at its creation: the last RulesChanged before it
+    // (one in the proposal's own block is taken as before it).
+    const ruleChanges = await queryEvents(zone, zone.filters.RulesChanged(), createdBlock ?? 0);
+    const rulesAt = (block: number) =>
+      ruleChanges.filter((change) => change.blockNumber <= block).at(-1)?.args.rules ?? rules;
     const proposals = [];
     for (let id = 1n; id <= proposalCount; id++) {
       const view = await zone.getProposal(id);
       const created = records.get(id);
+      // Labelled and ordered as the web app and `vote --option` label them (the sdk's ballot).
+      const ballot = created ? describeBallot(created, { zone: address }) : [];
       proposals.push({
         id: id.toString(),
+        title: created ? proposalTitle(created) : "",
         description: created?.description ?? "",
         state: PROPOSAL_STATES[Number(view.state)] ?? "unknown",
         tally: view.tally.map(String),
         voteEnd: formatTime(view.voteEnd),
-        options: created
-          ? describeProposal(created.options, { zone: address, multipleChoice: created.multipleChoice })
-          : [],
+        rule: decisionRuleText({
+          multipleChoice: view.multipleChoice,
+          ...pick(rulesAt(created?.blockNumber ?? Infinity)),
+        }),
+        options: ballot.map((choice) => choice.line),
+        ballot: ballot.map((choice) => ({
+          option: choice.index,
+          label: choice.label,
+          does: choice.actions,
+          votes: String(view.tally[choice.index] ?? 0n),
+        })),
       });
     }
     const ruleValues = Object.fromEntries(
@@ -70,10 +89,16 @@ ZONE is an address, or a zone's name in the --deployment file.`,
       `  treasury    ${formatEther(balance)} ETH`,
       `  rules       vote ${formatDuration(rules.votingPeriod)}, quorum ${Number(rules.quorumBps) / 100}%, approval > ${Number(rules.approvalBps) / 100}%, timelock ${formatDuration(rules.executionDelay)}`,
       `  proposals   ${proposalCount}`,
-      ...proposals.map(
-        (p) => `    #${p.id} ${p.state.padEnd(9)} ${p.description}  [tally ${p.tally.join("/")}]`,
-      ),
+      ...proposals.flatMap((p) => [
+        `    #${p.id} ${p.state.padEnd(9)} ${p.title}`,
+        ...p.ballot.map((choice) => `        ${choice.votes.padStart(4)}  ${choice.label}`),
+        `        ${p.rule}`,
+      ]),
     ].join("\n");
     context.print(summary, text);
   },
 };
+
+function pick(rules: { quorumBps: bigint; approvalBps: bigint }) {
+  return { quorumBps: rules.quorumBps, approvalBps: rules.approvalBps };
+}

@@ -4,6 +4,7 @@
  */
 import type { Log, Result } from "ethers";
 import { ZONE } from "../abis.js";
+import { optionLabel } from "../ballot.js";
 import { decodeProposalCreated, optionCount, type ProposalRecord } from "../proposals.js";
 import type { AuditDiscrepancy } from "./report.js";
 
@@ -48,6 +49,14 @@ export interface AuditedProposal
   optionCount: number;
   /** The rules in force at its creation; undefined if no RulesChanged came before it. */
   rules?: RulesAt;
+}
+
+/**
+ * An option as every app labels it (the sdk's ballot: "For", "Option 2: Springco"), with the chain's
+ * index the evidence uses: "Option 2: Springco (option index 1)".
+ */
+export function choiceOf(proposal: AuditedProposal, option: bigint): string {
+  return `${optionLabel(proposal, option)} (option index ${option})`;
 }
 
 /** The zone's logs decoded, in chain order; each one its ABI cannot read goes to `unreadable`. */

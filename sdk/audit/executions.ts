@@ -9,7 +9,7 @@ import type { ZoneAction } from "../types.js";
 import { findExecuteCall } from "./calldata.js";
 import type { AuditContext } from "./context.js";
 import type { Outcome, Recount } from "./counting.js";
-import { arg, type AuditedProposal, type ZoneLog } from "./events.js";
+import { arg, choiceOf, type AuditedProposal, type ZoneLog } from "./events.js";
 import type { AuditDiscrepancy, CheckResult } from "./report.js";
 import { transactionIntegrity } from "./transactions.js";
 
@@ -82,7 +82,7 @@ export async function checkExecutions(context: AuditContext, recount: Recount): 
     }
     if (option !== outcome.option) {
       discrepancies.push({
-        what: `${label} executed option ${option}, the recount's winning option is ${outcome.option}`,
+        what: `${label} executed ${choiceOf(proposal, option)}, the recount's winning option is ${choiceOf(proposal, outcome.option)}`,
         evidence: `tx ${log.txHash}; recount [${outcome.tally.join(", ")}]`,
       });
     }
@@ -107,7 +107,7 @@ export async function checkExecutions(context: AuditContext, recount: Recount): 
       discrepancies.push({ what: `${label}: execute call not found in calldata`, evidence: log.txHash });
     } else if (winning === undefined || actionsHash(actions) !== actionsHash(winning)) {
       discrepancies.push({
-        what: `${label}: the executed actions are not the winning option's (option ${outcome.option}) as proposed`,
+        what: `${label}: the executed actions are not the winning option's (${choiceOf(proposal, outcome.option)}) as proposed`,
         evidence: `tx ${log.txHash}: executed actions hash ${actionsHash(actions)}, winning option's ${winning === undefined ? "none" : actionsHash(winning)}`,
       });
     }

@@ -7,7 +7,7 @@ import { PROPOSAL_STATES } from "../constants.js";
 import { Zone__factory } from "../contracts.js";
 import type { AuditContext } from "./context.js";
 import { recount, type Outcome, type Recount } from "./counting.js";
-import { arg, type AuditedProposal, type ZoneLog } from "./events.js";
+import { arg, choiceOf, type AuditedProposal, type ZoneLog } from "./events.js";
 import type { GroupState } from "./group.js";
 import type { AuditDiscrepancy, CheckResult } from "./report.js";
 import type { VoteRecord } from "./vote-proofs.js";
@@ -99,9 +99,9 @@ export async function checkTallies(
       discrepancies.push({
         what: `${label}: the zone's outcome differs from the recount's`,
         evidence:
-          `winningOption(${proposal.proposalId}) = (option ${winner.option}, succeeded ${winner.succeeded}); ` +
+          `winningOption(${proposal.proposalId}) = (${choiceOf(proposal, winner.option)}, succeeded ${winner.succeeded}); ` +
           `recount [${outcome.tally.join(", ")}] with quorum ${proposal.rules.quorumBps} bps of ${proposal.eligibleCount}, ` +
-          `approval ${proposal.rules.approvalBps} bps = (option ${outcome.option}, succeeded ${outcome.succeeded})`,
+          `approval ${proposal.rules.approvalBps} bps = (${choiceOf(proposal, outcome.option)}, succeeded ${outcome.succeeded})`,
       });
     }
     const stateName = PROPOSAL_STATES[Number(state)] ?? `state ${state}`;

@@ -5,7 +5,7 @@
 import type { VoteToVerify, ProofVerifier } from "../verify.js";
 import { findVoteInCalldata } from "./calldata.js";
 import type { AuditContext } from "./context.js";
-import { arg, position, type Position } from "./events.js";
+import { arg, choiceOf, position, type Position } from "./events.js";
 import type { AuditDiscrepancy, CheckResult } from "./report.js";
 import { fetchTransactions } from "./transactions.js";
 
@@ -54,7 +54,7 @@ export async function checkVoteProofs(
     }
     if (found.proposalId !== vote.proposalId || found.option !== vote.option) {
       discrepancies.push({
-        what: `${label}: VoteCast says option ${vote.option}, the calldata proposal ${found.proposalId} option ${found.option}`,
+        what: `${label}: VoteCast says ${choiceOf(proposal, vote.option)}, the calldata proposal ${found.proposalId} option index ${found.option}`,
         evidence: log.txHash,
       });
     }
@@ -85,8 +85,9 @@ export async function checkVoteProofs(
     const vote = votes[index]!;
     vote.verified = verdicts[k] === true;
     if (!vote.verified) {
+      const proposal = context.proposals.get(vote.proposalId)!;
       discrepancies.push({
-        what: `vote ${vote.nullifier} on proposal ${vote.proposalId}: invalid proof for option ${vote.option} against the proposal's snapshot`,
+        what: `vote ${vote.nullifier} on proposal ${vote.proposalId}: invalid proof for ${choiceOf(proposal, vote.option)} against the proposal's snapshot`,
         evidence: vote.txHash,
       });
     }

@@ -27,6 +27,7 @@ import {
 } from "../actions.js";
 import { SNARK_SCALAR_FIELD } from "../constants.js";
 import { describeAction, describeProposal } from "../describe.js";
+import { encodeProposalText } from "../proposal-text.js";
 import { createIdentity, exportIdentity, identityFromSeed, importIdentity } from "../identity.js";
 import {
   Zone__factory,
@@ -576,19 +577,19 @@ describe("actions", function () {
   });
 
   describe("describeProposal", function () {
-    it("gives one line per option of a For/Against/Abstain proposal, in option order", function () {
+    it("gives one line per option of a For/Against/Abstain proposal, in ballot order: For, Against, Abstain", function () {
       const lines = describeProposal([[payEther(PAYEE, parseEther("2")), addMember(ZONE, COMMITMENT)]], {
         ...context,
         multipleChoice: false,
       });
       expect(lines).to.deep.equal([
-        "Against: nothing happens",
         `For: pay 2 ETH to ${PAYEE}; then add citizen ${COMMITMENT} to the zone`,
+        "Against: nothing happens",
         "Abstain: counts toward quorum only; nothing happens",
       ]);
     });
 
-    it("gives one line per option of a multiple-choice proposal, numbered as castVote numbers them", function () {
+    it("gives one line per option of a multiple-choice proposal, in chain order counted from 1", function () {
       const lines = describeProposal(
         [[payToken(ZONE, USDZ, PAYEE, 1_000_000n)], [], [cancelProposal(ZONE, 2n)]],
         {
@@ -597,9 +598,22 @@ describe("actions", function () {
         },
       );
       expect(lines).to.deep.equal([
-        `option 0: pay 1 USDz to ${PAYEE}`,
-        "option 1: nothing happens",
-        "option 2: cancel proposal 2",
+        `Option 1: pay 1 USDz to ${PAYEE}`,
+        "Option 2: nothing happens",
+        "Option 3: cancel proposal 2",
+      ]);
+    });
+
+    it("names each option from the proposal's text, before what it does", function () {
+      const description = encodeProposalText({ title: "Pay or not", optionNames: ["Pay Ann", "Nobody"] });
+      const lines = describeProposal([[payEther(PAYEE, parseEther("1"))], []], {
+        ...context,
+        multipleChoice: true,
+        description,
+      });
+      expect(lines).to.deep.equal([
+        `Option 1: Pay Ann — pay 1 ETH to ${PAYEE}`,
+        "Option 2: Nobody — nothing happens",
       ]);
     });
 

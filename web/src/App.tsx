@@ -1,6 +1,7 @@
 /** The citizens' app: zones, identity, proposals, voting and proposing, routed by the URL's hash. */
 import type { Identity } from "@semaphore-protocol/identity";
 import { useCallback, useEffect, useMemo, useState } from "react";
+import { proposalTitle } from "../../sdk/ballot.js";
 import { Relayers, explain, loadConfig, zoneReader, type ProposalInfo, type WebConfig } from "./api.js";
 import { AuditPage } from "./audit-page.js";
 import { Address, NamesContext } from "./address.js";
@@ -312,7 +313,13 @@ function ProposalPage(props: ZoneProps & { proposalId: string }) {
   // calls itself "USDz", so other tokens read as base units of their address.
   const tokens = useTokens(config, []);
   const lines =
-    proposal && optionLines(proposal.options, proposal.multipleChoice, describeContext(config, zone, tokens));
+    proposal &&
+    optionLines(
+      proposal.options,
+      proposal.multipleChoice,
+      describeContext(config, zone, tokens),
+      proposal.description,
+    );
   useEffect(() => {
     refresh();
     const timer = setInterval(refresh, 2000);
@@ -333,7 +340,7 @@ function ProposalPage(props: ZoneProps & { proposalId: string }) {
       {proposal && (
         <>
           <h1>
-            Proposal #{proposal.id}: {proposal.description || "(no description)"}
+            Proposal #{proposal.id}: {proposalTitle(proposal) || "(no description)"}
           </h1>
           <section aria-labelledby="actions-heading">
             <h2 id="actions-heading">What each choice does</h2>

@@ -24,6 +24,12 @@ import {
 } from "../../sdk/actions.js";
 import type { TokenInfo } from "../../sdk/describe.js";
 import { MAX_OPTIONS } from "../../sdk/constants.js";
+import {
+  MAX_OPTION_NAME_LENGTH,
+  MAX_TITLE_LENGTH,
+  encodeProposalText,
+  textProblem,
+} from "../../sdk/proposal-text.js";
 import type { ZoneAction, ZoneRules } from "../../sdk/types.js";
 import type { WebConfig } from "./config-types.js";
 
@@ -49,6 +55,8 @@ export type OptionKind = DecisionKind | "nothing";
 export interface OptionDraft {
   kind: OptionKind;
   fields: Fields;
+  /** Its short name, as voters will read it ("Option 1: Clearwater"); required with several options. */
+  name?: string;
 }
 
 /** The form's fields, as typed: every value is text until it is checked. */
@@ -344,4 +352,24 @@ export function buildOptions(
       throw new FieldError(`Option ${index + 1}: ${error instanceof Error ? error.message : String(error)}`);
     }
   });
+}
+
+/**
+ * The proposal's description as the zone records it (the sdk's encodeProposalText): the title and,
+ * with several options (`drafts`), each option's name in order. The proof binds it, so no relayer can
+ * rename an option. A missing or wrong title or name is refused by name ("Option 2: Name: must not be
+ * empty.").
+ */
+export function proposalDescription(title: string, drafts?: readonly OptionDraft[]): string {
+  const trimmed = title.trim();
+  if (trimmed === "") throw new FieldError("Title: say in a few words what citizens decide.");
+  const titleProblem = textProblem(trimmed, MAX_TITLE_LENGTH);
+  if (titleProblem) throw new FieldError(`Title: ${titleProblem}`);
+  const optionNames = drafts?.map((draft, index) => {
+    const name = (draft.name ?? "").trim();
+    const problem = textProblem(name, MAX_OPTION_NAME_LENGTH);
+    if (problem) throw new FieldError(`Option ${index + 1}: Name: ${problem}`);
+    return name;
+  });
+  return encodeProposalText({ title: trimmed, optionNames });
 }

@@ -1,6 +1,7 @@
 /** Proposals: the list, one proposal's actions and results, and the vote panel. */
 import type { Identity } from "@semaphore-protocol/identity";
 import { useEffect, useRef, useState } from "react";
+import { ballotOptions, decisionRuleText, optionLabel, proposalTitle } from "../../sdk/ballot.js";
 import { formatDuration } from "../../sdk/describe.js";
 import { countedVote } from "../../sdk/proposals.js";
 import { explain, zoneReader, type ProposalInfo, type Relayers, type WebConfig } from "./api.js";
@@ -11,15 +12,35 @@ import { rawAction } from "./readable.js";
 import type { CheckedProposal } from "./verify-proposals.js";
 import { formatDate } from "./format.js";
 
-/** Option indexes in the order a ballot shows them. */
+/**
+ * Option indexes (as castVote numbers them) in the order every list, button and result shows them:
+ * the sdk's ballotOptions (For, Against, Abstain; or the options in chain order).
+ */
 export function ballotOrder(proposal: ProposalInfo): number[] {
-  if (!proposal.multipleChoice) return [1, 0, 2]; // For, Against, Abstain
-  return Array.from({ length: proposal.optionCount }, (_, i) => i);
+  return ballotOptions(proposal).map((option) => option.index);
 }
 
+/** What citizens read for option index `option`: "For", "Option 1: Clearwater", "Option 2" (the sdk's label). */
 export function optionName(proposal: ProposalInfo, option: number): string {
-  if (!proposal.multipleChoice) return ["Against", "For", "Abstain"][option] ?? `option ${option}`;
-  return `Option ${option + 1}`;
+  return optionLabel(proposal, option);
+}
+
+/**
+ * What option index `option` does, from its readable line without its label ("pay 1 ETH to 0x…"),
+ * for under a vote button that already shows the label; undefined if the actions are unreadable.
+ */
+export function optionEffect(
+  proposal: ProposalInfo,
+  option: number,
+  lines: string[] | undefined,
+): string | undefined {
+  const line = lines?.[option];
+  const label = optionName(proposal, option);
+  if (line === undefined) return undefined;
+  for (const separator of [" — ", ": "]) {
+    if (line.startsWith(label + separator)) return line.slice(label.length + separator.length);
+  }
+  return line.replace(/^Option \d+: /, "");
 }
 
 /** "opens in 5 hours 20 minutes", "2 days 4 hours left" (rounded up, so never earlier than it is). */
@@ -92,7 +113,7 @@ export function ProposalList(props: {
           return (
             <li key={proposal.id}>
               <a href={`#/zone/${props.zone}/proposal/${proposal.id}`}>
-                #{proposal.id} {proposal.description || "(no description)"}
+                #{proposal.id} {proposalTitle(proposal) || "(no description)"}
               </a>
               <div className="muted">
                 <span className="badge">{proposal.state}</span> {timeLeft(proposal, props.chainTime)} ·
@@ -161,8 +182,8 @@ export function OptionList({ proposal, lines }: { proposal: ProposalInfo; lines:
   if (lines) {
     return (
       <ul data-testid="option-lines">
-        {lines.map((line, option) => (
-          <li key={option}>{line}</li>
+        {ballotOrder(proposal).map((option) => (
+          <li key={option}>{lines[option]}</li>
         ))}
       </ul>
     );
@@ -199,6 +220,17 @@ export function Results(props: { proposal: ProposalInfo; quorumBps: number | und
   const turnout = turnoutOf(proposal);
   const needed = quorumVotes(proposal, props.quorumBps);
   const scale = Math.max(proposal.eligibleCount, 1);
+  // The rule in force at the proposal's creation, as the relayer reports it (the zone's current
+  // quorum when it does not; the page says so above).
+  const quorumBps = typeof proposal.quorumBps === "number" ? proposal.quorumBps : props.quorumBps;
+  const rule =
+    quorumBps !== undefined && typeof proposal.approvalBps === "number"
+      ? decisionRuleText({
+          multipleChoice: proposal.multipleChoice,
+          quorumBps,
+          approvalBps: proposal.approvalBps,
+        })
+      : undefined;
   return (
     <section aria-labelledby="results-heading">
       <h2 id="results-heading">Results</h2>
@@ -223,9 +255,8 @@ export function Results(props: { proposal: ProposalInfo; quorumBps: number | und
         Turnout: {turnout} of {proposal.eligibleCount} citizens
         {needed !== undefined ? `; quorum: ${needed} (${turnout >= needed ? "reached" : "not reached"})` : ""}
         {needed !== undefined && typeof proposal.quorumBps !== "number" && " under the zone's current rule"}
-        {typeof proposal.approvalBps === "number" &&
-          `; passes with more than ${proposal.approvalBps / 100}% For among For and Against`}
       </p>
+      {rule !== undefined && <p data-testid="decision-rule">{rule}</p>}
       <div
         className="bar"
         role="meter"
@@ -384,7 +415,7 @@ export function VotePanel(props: {
           <button key={option} disabled={!canClick} onClick={() => void vote(option)}>
             Vote {optionName(proposal, option)}
             <span className="muted" style={{ display: "block", color: "inherit", fontSize: "0.9rem" }}>
-              {props.lines?.[option]?.replace(/^[^:]*: /, "") ?? "actions listed above"}
+              {optionEffect(proposal, option, props.lines) ?? "actions listed above"}
             </span>
           </button>
         ))}

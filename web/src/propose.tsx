@@ -7,7 +7,9 @@
  */
 import type { Identity } from "@semaphore-protocol/identity";
 import { useEffect, useId, useState, type FormEvent, type ReactNode } from "react";
+import { ballotOptions } from "../../sdk/ballot.js";
 import { MAX_OPTIONS } from "../../sdk/constants.js";
+import { MAX_OPTION_NAME_LENGTH, MAX_TITLE_LENGTH } from "../../sdk/proposal-text.js";
 import type { ZoneAction } from "../../sdk/types.js";
 import type { Relayers, WebConfig } from "./api.js";
 import {
@@ -15,6 +17,7 @@ import {
   RULE_FIELDS,
   buildActions,
   buildOptions,
+  proposalDescription,
   type DecisionKind,
   type Fields,
   type OptionDraft,
@@ -67,7 +70,7 @@ function ProposalForm(props: ProposeProps & { onAnother: () => void }) {
   const { config, relayers, zone, identity } = props;
   const id = useId();
   const [ballot, setBallot] = useState<Ballot>("for-against");
-  const [description, setDescription] = useState("");
+  const [title, setTitle] = useState("");
   // For / Against / Abstain uses the first draft only; the others are kept if the citizen switches back.
   const [drafts, setDrafts] = useState<OptionDraft[]>(() => [
     { kind: "payment", fields: blankFields(config) },
@@ -127,20 +130,29 @@ function ProposalForm(props: ProposeProps & { onAnother: () => void }) {
   } catch (error) {
     problem = error instanceof Error ? error.message : String(error);
   }
-  const summary =
-    options && readableLines(options, ballot === "options", describeContext(config, zone, tokens));
+  // The title and the options' names, as the proposal's description carries them.
+  let description: string | undefined;
+  let textProblem: string | undefined;
+  try {
+    description = proposalDescription(title, ballot === "options" ? drafts : undefined);
+  } catch (error) {
+    textProblem = error instanceof Error ? error.message : String(error);
+  }
+  // The preview shows what voters will read, each choice in ballot order (named once names are valid).
+  const summary = options && previewLines(options, ballot === "options", description ?? "");
+  function previewLines(actions: ZoneAction[][], multipleChoice: boolean, text: string): string[] {
+    const lines = readableLines(actions, multipleChoice, describeContext(config, zone, tokens), text);
+    return ballotOptions({ description: text, options: actions }).map(({ index }) => lines[index]!);
+  }
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
     if (!options) return say(problem ?? "The form is not complete.", true);
-    if (description.trim() === "") {
-      const why = ballot === "options" ? "what citizens choose between" : "why citizens should vote For";
-      return say(`Description: say in a sentence ${why}.`, true);
-    }
-    propose({ options, description: description.trim() });
+    if (description === undefined) return say(textProblem ?? "The title is missing.", true);
+    propose({ options, description });
   };
   // An open proposal asking exactly this: the citizen is sent to vote on it, not offered a copy.
-  const identical = options && period?.identicalTo({ options, description });
+  const identical = options && description !== undefined && period?.identicalTo({ options, description });
   const slotsLeft = period?.slots.left;
 
   if (sent) return <ProposalSent zone={zone} sent={sent} onAnother={props.onAnother} />;
@@ -219,13 +231,20 @@ function ProposalForm(props: ProposeProps & { onAnother: () => void }) {
             Several options
           </label>
         </fieldset>
-        <label htmlFor={`${id}-description`}>Description</label>
-        <textarea
-          id={`${id}-description`}
-          value={description}
-          onChange={(event) => setDescription(event.target.value)}
+        <label htmlFor={`${id}-title`}>Title</label>
+        <input
+          id={`${id}-title`}
+          value={title}
+          maxLength={MAX_TITLE_LENGTH}
+          aria-describedby={`${id}-title-hint`}
+          onChange={(event) => setTitle(event.target.value)}
           required
         />
+        <small id={`${id}-title-hint`} className="muted">
+          {ballot === "options"
+            ? "What citizens choose, in a few words: “Choose the water service”."
+            : "What citizens decide, in a few words: “Pay the gardener 0.5 ETH”."}
+        </small>
         {ballot === "for-against" ? (
           <>
             {kindChoice(0, "What do you propose?", DECISION_KINDS)}
@@ -236,6 +255,21 @@ function ProposalForm(props: ProposeProps & { onAnother: () => void }) {
             {drafts.map((_draft, index) => (
               <fieldset key={index} className="option">
                 <legend>Option {index + 1}</legend>
+                <label htmlFor={`${id}-${index}-name`}>Option {index + 1}: name</label>
+                <input
+                  id={`${id}-${index}-name`}
+                  value={drafts[index]?.name ?? ""}
+                  maxLength={MAX_OPTION_NAME_LENGTH}
+                  aria-describedby={`${id}-${index}-name-hint`}
+                  onChange={(event) =>
+                    updateDraft(index, (draft) => ({ ...draft, name: event.target.value }))
+                  }
+                  required
+                />
+                <small id={`${id}-${index}-name-hint`} className="muted">
+                  Voters read “Option {index + 1}: {drafts[index]?.name?.trim() || "its name"}”, e.g. a
+                  provider and its price.
+                </small>
                 {kindChoice(index, `Option ${index + 1}: if it wins`, {
                   nothing: "Nothing happens",
                   ...DECISION_KINDS,
@@ -268,11 +302,20 @@ function ProposalForm(props: ProposeProps & { onAnother: () => void }) {
         <div className="preview" aria-live="polite" data-testid="proposal-preview">
           <h3>What citizens will vote on</h3>
           {summary ? (
-            <ul>
-              {summary.map((line) => (
-                <li key={line}>{line}</li>
-              ))}
-            </ul>
+            <>
+              {description !== undefined ? (
+                <p data-testid="preview-title">
+                  <strong>{title.trim()}</strong>
+                </p>
+              ) : (
+                <p className="muted">Not ready yet: {textProblem}</p>
+              )}
+              <ul>
+                {summary.map((line) => (
+                  <li key={line}>{line}</li>
+                ))}
+              </ul>
+            </>
           ) : (
             <p className="muted">Not ready yet: {problem}</p>
           )}

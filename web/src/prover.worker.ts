@@ -129,9 +129,11 @@ async function prepareVotes(request: Extract<ProverRequest, { type: "prepareVote
     zone: request.zone,
     proposalId: BigInt(request.proposal.id),
   };
-  for (const option of request.options) {
+  for (const [position, option] of request.options.entries()) {
     if (request.jobId !== currentJob) return; // a newer job replaced this one
-    post({ type: "stage", jobId: request.jobId, stage: "proving", detail: `proving option ${option}` });
+    // Counted as the ballot lists the choices, never by the chain's option index (For is index 1).
+    const detail = `proving choice ${position + 1} of ${request.options.length}`;
+    post({ type: "stage", jobId: request.jobId, stage: "proving", detail });
     const started = performance.now();
     const vote = await prover.proveVote(identity, group, { ...context, option });
     post({

@@ -6,6 +6,7 @@
  */
 import { Contract, getAddress, isAddress } from "ethers";
 import { useEffect, useState } from "react";
+import { ballotOptions } from "../../sdk/ballot.js";
 import { describeProposal, type DescribeContext, type TokenInfo } from "../../sdk/describe.js";
 import { optionsFromJson, type JsonAction } from "../../sdk/relayer-api.js";
 import type { ZoneAction } from "../../sdk/types.js";
@@ -29,23 +30,25 @@ export function describeContext(
 }
 
 /**
- * One line per option ("For: pay 1.5 ETH to 0x…"), indexed by option as castVote numbers them. The
- * sdk numbers a multiple-choice proposal's options from 0, as castVote does; citizens see them from
- * 1, as on the vote buttons ("Option 1: pay 1 ETH to 0x…"). Addresses the config names read as
- * their names ("pay 1 ETH to Riverside"); the others stay whole.
+ * One line per option, indexed by option as castVote numbers them (lines[1] is For's), in the sdk's
+ * words and numbering (describeProposal): "For: pay 1.5 ETH to 0x…", "Option 1: Clearwater — pay …"
+ * (named by `description`, the proposal's text), "Option 2: pay 1 ETH to 0x…". Show them in
+ * ballotOrder. Addresses the config names read as their names ("pay 1 ETH to Riverside"); the others
+ * stay whole.
  */
 export function readableLines(
   options: readonly (readonly ZoneAction[])[],
   multipleChoice: boolean,
   context: ReadableContext,
+  description = "",
 ): string[] {
   const { names = {}, ...describe } = context;
-  return describeProposal(options, { ...describe, multipleChoice }).map((line) =>
-    withNames(
-      line.replace(/^option (\d+): /, (_, option: string) => `Option ${Number(option) + 1}: `),
-      names,
-    ),
-  );
+  const inBallotOrder = describeProposal(options, { ...describe, multipleChoice, description });
+  const lines: string[] = [];
+  ballotOptions({ description, options }).forEach(({ index }, position) => {
+    lines[index] = withNames(inBallotOrder[position]!, names);
+  });
+  return lines;
 }
 
 /**
@@ -56,9 +59,10 @@ export function optionLines(
   options: readonly (readonly JsonAction[])[],
   multipleChoice: boolean,
   context: ReadableContext,
+  description = "",
 ): string[] | undefined {
   try {
-    return readableLines(optionsFromJson(options), multipleChoice, context);
+    return readableLines(optionsFromJson(options), multipleChoice, context, description);
   } catch {
     return undefined;
   }

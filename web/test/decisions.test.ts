@@ -23,6 +23,7 @@ import type { ZoneAction } from "../../sdk/types.js";
 import {
   buildActions,
   buildOptions,
+  proposalDescription,
   rulesToFields,
   type DecisionKind,
   type Fields,
@@ -90,7 +91,7 @@ describe("decisions (the proposal form)", function () {
           zone,
           offer: { paymentToken: other, total: 6n },
         });
-        const [, forLine] = describeProposal([actions], {
+        const [forLine] = describeProposal([actions], {
           zone,
           services: config.contracts.services,
           goods: config.contracts.goods,
@@ -247,9 +248,30 @@ describe("decisions (the proposal form)", function () {
       for (const [kind, fields, action, sentence] of economy) {
         const actions = buildActions(kind, fields, economyContext);
         expect(actions, kind).to.deep.equal([action]);
-        const [, forLine] = describeProposal([actions], { zone, services, multipleChoice: false });
+        const [forLine] = describeProposal([actions], { zone, services, multipleChoice: false });
         expect(forLine, kind).to.equal(`For: ${sentence}`);
       }
+    });
+  });
+
+  describe("proposalDescription", function () {
+    const draft = (name: string | undefined) => ({ kind: "nothing" as const, fields: {}, name });
+
+    it("carries the title and, with several options, each option's name in order", function () {
+      expect(proposalDescription("  Pay the gardener ")).to.equal("Pay the gardener");
+      expect(proposalDescription("Water", [draft(" Clearwater "), draft("Springco")])).to.equal(
+        "Water\n\nOptions:\n1. Clearwater\n2. Springco",
+      );
+    });
+
+    it("refuses a missing title or name, naming the field and its option", function () {
+      expect(() => proposalDescription(" ")).to.throw("Title: say in a few words what citizens decide.");
+      expect(() => proposalDescription("Water", [draft("Clearwater"), draft(undefined)])).to.throw(
+        "Option 2: Name: must not be empty.",
+      );
+      expect(() => proposalDescription("Water", [draft("a\tb"), draft("c")])).to.throw(
+        "Option 1: Name: must be one line",
+      );
     });
   });
 
@@ -277,7 +299,7 @@ describe("decisions (the proposal form)", function () {
 
     it("approves the removal by commitment alone: no Merkle siblings, which later admissions would stale", function () {
       expect(remove("33", members)).to.deep.equal([removeMember(zone, 33n)]);
-      const [, forLine] = describeProposal([remove("11", members)], { zone, multipleChoice: false });
+      const [forLine] = describeProposal([remove("11", members)], { zone, multipleChoice: false });
       expect(forLine).to.equal("For: remove citizen 11 from the zone (applied by anyone after execution)");
     });
 

@@ -1,6 +1,8 @@
-/** How the proposal list words a proposal's time, without a browser. */
+/** How the proposal list words a proposal's time and names its options, without a browser. */
 import { expect } from "chai";
-import { timeLeft } from "../src/proposals.js";
+import { encodeProposalText } from "../../sdk/proposal-text.js";
+import type { ProposalInfo } from "../../sdk/relayer-api.js";
+import { ballotOrder, optionEffect, optionName, timeLeft } from "../src/proposals.js";
 
 const now = 1_000_000;
 const DAY = 86_400;
@@ -27,5 +29,45 @@ describe("timeLeft (the proposal list)", function () {
     expect(timeLeft({ state: "Succeeded", voteStart: now - DAY, voteEnd: now - 1 }, now)).to.equal(
       "voting closed",
     );
+  });
+});
+
+describe("ballotOrder and optionName (every list, button and result)", function () {
+  const action = { target: "0x00000000000000000000000000000000000000bb", value: "1", data: "0x" };
+  const proposal = (description: string, options: ProposalInfo["options"]) =>
+    ({
+      description,
+      options,
+      multipleChoice: options.length > 1,
+      optionCount: options.length,
+    }) as ProposalInfo;
+
+  it("shows For, Against, Abstain in that order, by the chain's option index", function () {
+    const forAgainst = proposal("Build a library", [[action]]);
+    expect(ballotOrder(forAgainst)).to.deep.equal([1, 0, 2]);
+    expect([0, 1, 2].map((option) => optionName(forAgainst, option))).to.deep.equal([
+      "Against",
+      "For",
+      "Abstain",
+    ]);
+  });
+
+  it("counts a multiple-choice proposal's options from 1 in chain order, named by its text", function () {
+    const description = encodeProposalText({ title: "Water", optionNames: ["Clearwater", "Springco"] });
+    const water = proposal(description, [[action], []]);
+    expect(ballotOrder(water)).to.deep.equal([0, 1]);
+    expect(optionName(water, 1)).to.equal("Option 2: Springco");
+    expect(optionName(proposal("Water", [[action], []]), 1)).to.equal("Option 2");
+  });
+
+  it("tells what an option does without its label, for under its vote button", function () {
+    const description = encodeProposalText({ title: "Water", optionNames: ["Clearwater", "Springco"] });
+    const water = proposal(description, [[action], []]);
+    const lines = ["Option 1: Clearwater — pay 1 wei", "Option 2: Springco — nothing happens"];
+    expect(optionEffect(water, 1, lines)).to.equal("nothing happens");
+    expect(optionEffect(proposal("x", [[action]]), 1, [, "For: pay 1 wei"] as string[])).to.equal(
+      "pay 1 wei",
+    );
+    expect(optionEffect(water, 0, undefined)).to.equal(undefined);
   });
 });

@@ -4,6 +4,7 @@
  */
 import { expect } from "chai";
 import { payEther, payToken } from "../../sdk/actions.js";
+import { encodeProposalText } from "../../sdk/proposal-text.js";
 import { describeContext, optionLines, rawAction, readableLines } from "../src/readable.js";
 import { ZONE, address, webConfig } from "./web-fixture.js";
 
@@ -32,7 +33,7 @@ describe("readable (proposal options in words)", function () {
   });
 
   describe("readableLines", function () {
-    it("reads For / Against / Abstain with only For acting", function () {
+    it("reads For / Against / Abstain with only For acting, indexed as castVote numbers them", function () {
       expect(readableLines([[payEther(payee, 10n ** 18n)]], false, context)).to.deep.equal([
         "Against: nothing happens",
         `For: pay 1 ETH to ${payee}`,
@@ -54,6 +55,15 @@ describe("readable (proposal options in words)", function () {
       expect(readableLines(options, true, context)).to.deep.equal([
         `Option 1: pay 5 USDz to ${payee}`,
         "Option 2: nothing happens",
+      ]);
+    });
+
+    it("names each option from the proposal's description, before what it does", function () {
+      const options = [[payToken(zone, stablecoin, payee, 5n * 10n ** 18n)], []];
+      const description = encodeProposalText({ title: "Pay Ann?", optionNames: ["Ann, 5 USDz", "Nobody"] });
+      expect(readableLines(options, true, context, description)).to.deep.equal([
+        `Option 1: Ann, 5 USDz — pay 5 USDz to ${payee}`,
+        "Option 2: Nobody — nothing happens",
       ]);
     });
   });
