@@ -180,7 +180,13 @@ describe("web app (Chromium)", function () {
     // While the citizen reads, the worker proves every option.
     await page.getByText("Your vote is ready").waitFor({ timeout: 90_000 });
     await screenshot("5-vote-ready");
+    // One tap asks first; at phone width there is no "don't ask again".
     await page.getByRole("button", { name: /^Vote For/ }).click();
+    const confirmation = page.getByRole("dialog", { name: "Send your vote for For?" });
+    await confirmation.waitFor();
+    expect(await confirmation.getByLabel("Don't ask again on this device").count()).to.equal(0);
+    await screenshot("5b-confirm-vote");
+    await confirmation.getByRole("button", { name: "Send" }).click();
     await page.getByText(/Your vote for For is counted/).waitFor({ timeout: 60_000 });
     await expectTally(page, 1, "1");
     await screenshot("6-voted");
@@ -209,12 +215,17 @@ describe("web app (Chromium)", function () {
       commitment,
     );
 
-    // The same identity cannot vote again.
+    // The same identity cannot vote again: a calm status says what it chose, and no vote is offered.
     await page
-      .getByText("You have already voted on this proposal with this identity")
+      .getByText("You voted For (counted on chain). A vote cannot be changed.")
       .waitFor({ timeout: 20_000 });
-    expect(await page.getByRole("button", { name: /^Vote For/ }).isDisabled()).to.be.true;
+    expect(await page.getByRole("button", { name: /^Vote For/ }).count()).to.equal(0);
     await screenshot("8-second-vote-refused");
+    // The zone's list marks it (the identity stays unlocked across the app's pages).
+    await page.goto(`${app.url}#/zone/${world.zoneAddress}`);
+    expect((await page.getByTestId(`voted-${proposalId}`).textContent({ timeout: 20_000 }))?.trim()).to.equal(
+      "✓ You voted For",
+    );
 
     // An anonymous proposal from the browser: a treasury payment, proved in the worker.
     await page.goto(`${app.url}#/zone/${world.zoneAddress}/propose`);

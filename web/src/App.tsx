@@ -59,13 +59,14 @@ export function App() {
     };
     page =
       route[2] === "proposal" && route[3] ? (
-        <ProposalPage {...common} proposalId={route[3]} />
+        // A key per page: another proposal or zone starts with none of this one's state.
+        <ProposalPage key={`${zone}/${route[3]}`} {...common} proposalId={route[3]} />
       ) : route[2] === "audit" ? (
         <AuditPage config={config} zone={zone} zoneName={zoneName(config, zone)} />
       ) : route[2] === "propose" ? (
-        <ZonePage {...common} proposing />
+        <ZonePage key={zone} {...common} proposing />
       ) : (
-        <ZonePage {...common} />
+        <ZonePage key={zone} {...common} />
       );
   } else page = <ZonesPage config={config} relayers={relayers} />;
 

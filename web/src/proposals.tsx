@@ -470,10 +470,13 @@ function ConfirmVote(props: {
   onBack: () => void;
 }) {
   const dialog = useRef<HTMLDialogElement>(null);
+  const back = useRef<HTMLButtonElement>(null);
   const [skipNextTime, setSkipNextTime] = useState(false);
   useEffect(() => {
     const element = dialog.current;
     if (element && !element.open) element.showModal();
+    // showModal focuses the first control; Back is where a slip of the keyboard does no harm.
+    back.current?.focus();
     return () => element?.close();
   }, []);
   return (
@@ -504,7 +507,7 @@ function ConfirmVote(props: {
         <button type="button" onClick={() => props.onSend(skipNextTime)}>
           Send
         </button>
-        <button type="button" className="secondary" onClick={props.onBack} autoFocus>
+        <button type="button" className="secondary" onClick={props.onBack} ref={back}>
           Back
         </button>
       </div>
