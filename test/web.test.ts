@@ -323,6 +323,8 @@ describe("web app (Chromium)", function () {
     const checks = await page.locator("[data-testid^=audit-check-]").allTextContents();
     expect(checks).to.have.length.greaterThan(5);
     for (const check of checks) expect(check).to.match(/^OK · /);
+    // Each check leads with a citizen's words (sdk CHECKS_IN_PLAIN_WORDS); the exact rule is one click away.
+    expect(checks.some((check) => check.startsWith("OK · The counts"))).to.be.true;
     expect(await page.getByLabel("Audit progress").textContent()).to.match(/verifying \d+ vote proofs/);
 
     console.log("\n      web app timings (Chromium headless, this machine)");
