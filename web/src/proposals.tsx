@@ -5,6 +5,7 @@ import { formatDuration } from "../../sdk/describe.js";
 import { countedVote } from "../../sdk/proposals.js";
 import { explain, zoneReader, type ProposalInfo, type Relayers, type WebConfig } from "./api.js";
 import { zoneCreatedBlock } from "./config-types.js";
+import { formatDate } from "./dates.js";
 import { RelayerRefusal } from "../../sdk/relayer-client.js";
 import { ProverError, prepareVotes, zoneTarget, type VoteJob } from "./prover.js";
 import type { NotEligible, ProverStage } from "./prover-protocol.js";
@@ -59,7 +60,7 @@ function resultLine(proposal: ProposalInfo): string {
     case "Succeeded":
       return "Passed: waiting to be queued for execution";
     case "Queued":
-      return `Passed: executable from ${new Date(proposal.eta * 1000).toLocaleString()}`;
+      return `Passed: executable from ${formatDate(proposal.eta)}`;
     case "Executed":
       return "Passed and executed";
     case "Expired":
