@@ -326,6 +326,7 @@ function ProposalPage(props: ZoneProps & { proposalId: string }) {
   const [attempt, setAttempt] = useState(0);
   // The vote panel's dead ends (not a citizen, joined after the proposal): they stop the page too.
   const [notEligible, setNotEligible] = useState<NotEligible>();
+  useEffect(() => setNotEligible(undefined), [props.identity]); // another identity may vote here
   const polled = useProposalPage(props, attempt, notEligible !== undefined);
   const quorumBps = useQuorumRule(config, zone, attempt);
   const { members, proposal } = polled.value ?? {};
