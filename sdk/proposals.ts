@@ -264,3 +264,27 @@ export async function countedVote(
   const votes = await queryEvents(zone, zone.filters.VoteCast(place.proposalId), fromBlock);
   return votes.find((vote) => vote.args.nullifier === nullifier)?.args.option;
 }
+
+/**
+ * The options `identity` voted for among `proposalIds`, by proposal id, for the votes counted on
+ * chain. Like countedVote, it reads every VoteCast of the zone (one query for a whole list of
+ * proposals) and looks for this citizen's nullifiers here, so no one learns them.
+ */
+export async function countedVotes(
+  zone: Zone,
+  identity: Identity,
+  place: ZonePlace,
+  proposalIds: readonly bigint[],
+  fromBlock = 0,
+): Promise<Map<bigint, bigint>> {
+  const mine = new Map(
+    proposalIds.map((id) => [nullifierOf(identity, voteScope(place.chainId, place.zone, id)), id]),
+  );
+  const found = new Map<bigint, bigint>();
+  if (mine.size === 0) return found;
+  for (const vote of await queryEvents(zone, zone.filters.VoteCast(), fromBlock)) {
+    const id = mine.get(vote.args.nullifier);
+    if (id !== undefined && vote.args.proposalId === id) found.set(id, vote.args.option);
+  }
+  return found;
+}

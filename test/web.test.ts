@@ -241,7 +241,13 @@ describe("web app (Chromium)", function () {
     // While the citizen reads, the worker proves every option.
     await page.getByText("Your vote is ready").waitFor({ timeout: 90_000 });
     await screenshot("5-vote-ready");
+    // One tap asks first; at phone width there is no "don't ask again".
     await page.getByRole("button", { name: /^Vote For/ }).click();
+    const confirmation = page.getByRole("dialog", { name: "Send your vote for For?" });
+    await confirmation.waitFor();
+    expect(await confirmation.getByLabel("Don't ask again on this device").count()).to.equal(0);
+    await screenshot("5b-confirm-vote");
+    await confirmation.getByRole("button", { name: "Send" }).click();
     await page.getByText(/Your vote for For is counted/).waitFor({ timeout: 60_000 });
     await expectTally(page, 1, "1");
     await screenshot("6-voted");
@@ -270,12 +276,17 @@ describe("web app (Chromium)", function () {
       commitment,
     );
 
-    // The same identity cannot vote again.
+    // The same identity cannot vote again: a calm status says what it chose, and no vote is offered.
     await page
-      .getByText("You have already voted on this proposal with this identity")
+      .getByText("You voted For (counted on chain). A vote cannot be changed.")
       .waitFor({ timeout: 20_000 });
-    expect(await page.getByRole("button", { name: /^Vote For/ }).isDisabled()).to.be.true;
+    expect(await page.getByRole("button", { name: /^Vote For/ }).count()).to.equal(0);
     await screenshot("8-second-vote-refused");
+    // The zone's list marks it (the identity stays unlocked across the app's pages).
+    await page.goto(`${app.url}#/zone/${world.zoneAddress}`);
+    expect((await page.getByTestId(`voted-${proposalId}`).textContent({ timeout: 20_000 }))?.trim()).to.equal(
+      "✓ You voted For",
+    );
 
     // One unlock after the reload serves the other zone too: no passphrase asked there.
     await page.goto(`${app.url}#/zone/${hillside}`);
@@ -422,6 +433,8 @@ describe("web app (Chromium)", function () {
     const checks = await page.locator("[data-testid^=audit-check-]").allTextContents();
     expect(checks).to.have.length.greaterThan(5);
     for (const check of checks) expect(check).to.match(/^OK · /);
+    // Each check leads with a citizen's words (sdk CHECKS_IN_PLAIN_WORDS); the exact rule is one click away.
+    expect(checks.some((check) => check.startsWith("OK · The counts"))).to.be.true;
     expect(await page.getByLabel("Audit progress").textContent()).to.match(/verifying \d+ vote proofs/);
 
     console.log("\n      web app timings (Chromium headless, this machine)");
@@ -518,6 +531,10 @@ describe("web app (Chromium)", function () {
     // The citizen votes for "Option 2: The zone, 2 ETH": the chain counts it for option index 1.
     await page.getByText("Your vote is ready").waitFor({ timeout: 90_000 });
     await page.getByRole("button", { name: /^Vote Option 2: The zone, 2 ETH/ }).click();
+    await page
+      .getByRole("dialog", { name: "Send your vote for Option 2: The zone, 2 ETH?" })
+      .getByRole("button", { name: "Send" })
+      .click();
     await page.getByText("Your vote for Option 2: The zone, 2 ETH is counted").waitFor({ timeout: 60_000 });
     const { tally } = await world.zone.getProposal(proposalId);
     expect(tally).to.deep.equal([0n, 1n, 0n]);

@@ -24,8 +24,12 @@ const CONTENT_TYPES: Record<string, string> = {
 };
 
 /** Builds the app into web/dist (Vite; copies the official proving artifacts with their hashes). */
+let building: Promise<unknown> | undefined;
+
+/** Builds web/dist once per process: every browser test file asks, the first one builds. */
 export async function buildWebApp(): Promise<void> {
-  await build({ configFile: join(WEB_ROOT, "vite.config.ts"), logLevel: "warn" });
+  building ??= build({ configFile: join(WEB_ROOT, "vite.config.ts"), logLevel: "warn" });
+  await building;
 }
 
 export interface WebServer {

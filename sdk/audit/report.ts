@@ -19,6 +19,51 @@ export interface AuditCheck {
   discrepancies: AuditDiscrepancy[];
 }
 
+/**
+ * Each check in a citizen's words, by its `name` (the web app's audit page leads with these and
+ * keeps `description`, the exact rule, one click away).
+ */
+export const CHECKS_IN_PLAIN_WORDS: Readonly<Record<string, { title: string; summary: string }>> = {
+  group: {
+    title: "The list of citizens",
+    summary:
+      "Every citizen added or removed is rebuilt from the zone's records, each removal was approved by a vote, and every proposal was made with the list as it stood.",
+  },
+  "proposal proofs": {
+    title: "Who proposed",
+    summary:
+      "Every proposal was made by a citizen, anonymously, within the number of proposals each citizen may make per period.",
+  },
+  "vote proofs": {
+    title: "Who voted",
+    summary:
+      "Every vote was cast by a citizen who could vote on that proposal, for the option it is counted for.",
+  },
+  "dividend claim proofs": {
+    title: "Who was paid a dividend",
+    summary: "Every dividend was claimed by a citizen who could claim it, and paid to whom the claim named.",
+  },
+  nullifiers: {
+    title: "No one twice",
+    summary: "No citizen voted twice on a proposal, used a proposal slot twice, or claimed a dividend twice.",
+  },
+  tallies: {
+    title: "The counts",
+    summary:
+      "Every proposal's votes, recounted here, give the tally, the winner and the result the zone shows, under the rules in force when it was made.",
+  },
+  executions: {
+    title: "What was carried out",
+    summary:
+      "Only proposals that passed were carried out, on time, and they did exactly what the winning choice said.",
+  },
+  treasury: {
+    title: "The treasury",
+    summary:
+      "Every payment was decided by a vote, a dividend or a service's budget, and the zone holds what its books say.",
+  },
+};
+
 /** What a check hands back; `ok` follows from its discrepancies once they are all in. */
 export type CheckResult = Omit<AuditCheck, "ok">;
 

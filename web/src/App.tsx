@@ -14,6 +14,13 @@ import { ProposeForm } from "./propose.js";
 import { describeContext, optionLines, useTokens } from "./readable.js";
 import { checkProposals, votable, type CheckedProposal } from "./verify-proposals.js";
 import { WalletContext, useWallet, useWalletState } from "./wallet-context.js";
+import { isAddress } from "ethers";
+import { countedVotes } from "../../sdk/proposals.js";
+import { RelayerRefusal } from "../../sdk/relayer-client.js";
+import { zoneCreatedBlock } from "./config-types.js";
+import { DeadEndPage, deadEndOf, type DeadEnd } from "./dead-ends.js";
+import type { NotEligible } from "./prover-protocol.js";
+import { DeadEndReached, usePolling } from "./use-polling.js";
 
 function useHashRoute(): string[] {
   const read = () => window.location.hash.replace(/^#\/?/, "").split("/").filter(Boolean);
@@ -62,13 +69,14 @@ export function App() {
     };
     page =
       route[2] === "proposal" && route[3] ? (
-        <ProposalPage {...common} proposalId={route[3]} />
+        // A key per page: another proposal or zone starts with none of this one's state.
+        <ProposalPage key={`${zone}/${route[3]}`} {...common} proposalId={route[3]} />
       ) : route[2] === "audit" ? (
         <AuditPage config={config} zone={zone} zoneName={zoneName(config, zone)} />
       ) : route[2] === "propose" ? (
-        <ZonePage {...common} proposing />
+        <ZonePage key={zone} {...common} proposing />
       ) : (
-        <ZonePage {...common} />
+        <ZonePage key={zone} {...common} />
       );
   } else page = <ZonesPage config={config} relayers={relayers} />;
 
@@ -195,93 +203,149 @@ interface ZoneProps {
   onUnlocked: (identity: Identity | undefined) => void;
 }
 
-/** Members and the zone's quorum rule, refreshed every few seconds while the page is open. */
-function useZoneState(props: ZoneProps) {
-  const { config, relayers, zone, identity } = props;
-  const [members, setMembers] = useState<string[]>();
+/** How often a zone's page asks its relayer for members, proposals and tallies. */
+const ZONE_POLL_MS = 3000;
+const PROPOSAL_POLL_MS = 2000;
+/** A proposal the relayer does not know yet may be one just recorded: looked for again this often. */
+const UNKNOWN_PROPOSAL_GRACE_MS = [1500, 1500];
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The zone's quorum rule, read once per attempt over RPC (the fallback for proposals without one). */
+function useQuorumRule(config: WebConfig, zone: string, attempt: number) {
   const [quorumBps, setQuorumBps] = useState<number>();
-  const [error, setError] = useState<string>();
-  const refresh = useCallback(() => {
-    relayers.members(zone).then(
-      ({ members: list }) => setMembers(list),
-      (caught: unknown) => setError(explain(caught)),
-    );
-  }, [relayers, zone]);
   useEffect(() => {
-    refresh();
-    const timer = setInterval(refresh, 3000);
+    if (!isAddress(zone)) return;
     zoneReader(config, zone)
       ?.rules()
       .then(
         (rules) => setQuorumBps(Number(rules.quorumBps)),
         () => undefined,
       );
-    return () => clearInterval(timer);
-  }, [refresh, config, zone]);
-  const isMember = identity && members ? members.includes(identity.commitment.toString()) : undefined;
-  return { members, isMember, quorumBps, error };
+  }, [config, zone, attempt]);
+  return quorumBps;
 }
 
 /** The relayer's proposals, checked against the chain when the app has an RPC (verify-proposals.ts). */
-function useProposals(config: WebConfig, relayers: Relayers, zone: string) {
-  const [state, setState] = useState<{ chainTime: number; proposals: CheckedProposal[] }>();
-  const [error, setError] = useState<string>();
-  const refresh = useCallback(() => {
-    relayers
-      .proposals(zone)
-      .then(async ({ value, relayer }) => ({
-        chainTime: value.chainTime,
-        proposals: await checkProposals(config, zone, relayer, value.proposals),
-      }))
-      .then(setState, (caught: unknown) => setError(explain(caught)));
+async function readCheckedProposals(config: WebConfig, relayers: Relayers, zone: string) {
+  const { value, relayer } = await relayers.proposals(zone);
+  const proposals = await checkProposals(config, zone, relayer, value.proposals);
+  return { chainTime: value.chainTime, proposals };
+}
+
+/** The chain down: a proposal the RPC could not check (verify-proposals.ts's "unchecked"). */
+function rpcDown(config: WebConfig, proposals: readonly CheckedProposal[]): DeadEnd | undefined {
+  const unchecked = proposals.find((proposal) => proposal.provenance.kind === "unchecked");
+  return config.rpcUrl && unchecked?.provenance.kind === "unchecked"
+    ? { kind: "rpc-down", rpcUrl: config.rpcUrl, reason: unchecked.provenance.reason }
+    : undefined;
+}
+
+/**
+ * A zone's members and proposals, read together every few seconds, until a dead end (an unknown
+ * zone, every relayer down, the chain down) stops it.
+ */
+function useZoneListing(props: ZoneProps, attempt: number) {
+  const { config, relayers, zone } = props;
+  const read = useCallback(async () => {
+    const [{ members }, listing] = await Promise.all([
+      relayers.members(zone),
+      readCheckedProposals(config, relayers, zone),
+    ]);
+    const value = { members, ...listing };
+    const down = rpcDown(config, listing.proposals);
+    if (down) throw new DeadEndReached(down, value);
+    return value;
   }, [config, relayers, zone]);
+  const deadEndOfZone = useCallback((error: unknown) => deadEndOf(error, { zone }), [zone]);
+  return usePolling(read, { intervalMs: ZONE_POLL_MS, deadEndOf: deadEndOfZone, attempt });
+}
+
+/**
+ * The options the unlocked identity voted for on the listed proposals, by id: every VoteCast of the
+ * zone read once per listing (a new proposal, another identity) and matched here (sdk countedVotes),
+ * so the nullifiers never leave the browser.
+ */
+function useVotedOptions(
+  config: WebConfig,
+  zone: string,
+  identity: Identity | undefined,
+  proposals: readonly ProposalInfo[] | undefined,
+): ReadonlyMap<string, number> | undefined {
+  const [voted, setVoted] = useState<ReadonlyMap<string, number>>();
+  const ids = proposals?.map((proposal) => proposal.id).join(",");
   useEffect(() => {
-    refresh();
-    const timer = setInterval(refresh, 3000);
-    return () => clearInterval(timer);
-  }, [refresh]);
-  return { ...state, error, refresh };
+    setVoted(undefined);
+    const reader = zoneReader(config, zone);
+    if (!identity || !reader || !ids) return;
+    let stale = false;
+    const place = { chainId: BigInt(config.chainId), zone };
+    countedVotes(reader, identity, place, ids.split(",").map(BigInt), zoneCreatedBlock(config, zone)).then(
+      (found) => {
+        if (!stale)
+          setVoted(new Map([...found].map(([id, option]) => [id.toString(), Number(option)] as const)));
+      },
+      () => undefined, // the marks are a convenience: the proposal page checks again
+    );
+    return () => {
+      stale = true;
+    };
+  }, [config, zone, identity, ids]);
+  return voted;
 }
 
 function ZonePage(props: ZoneProps & { proposing?: boolean }) {
   const { config, zone } = props;
-  const { isMember, quorumBps, error } = useZoneState(props);
-  const proposals = useProposals(config, props.relayers, zone);
+  const name = zoneName(config, zone);
+  const [attempt, setAttempt] = useState(0);
+  const listing = useZoneListing(props, attempt);
+  const quorumBps = useQuorumRule(config, zone, attempt);
+  const members = listing.value?.members;
+  const isMember =
+    props.identity && members ? members.includes(props.identity.commitment.toString()) : undefined;
+  const voted = useVotedOptions(config, zone, props.identity, listing.value?.proposals);
+  const retry = () => setAttempt((count) => count + 1);
+  const deadEnd = listing.deadEnd;
+
+  // Nothing about the zone can be shown: the dead end is the page.
+  if (deadEnd && deadEnd.kind !== "rpc-down") {
+    return <DeadEndPage deadEnd={deadEnd} zoneName={name} onRetry={retry} />;
+  }
   return (
     <>
-      <h1>{zoneName(config, zone)}</h1>
-      <IdentityPanel
-        zone={zone}
-        identity={props.identity}
-        onUnlocked={props.onUnlocked}
-        isMember={isMember}
-      />
-      {error && (
-        <p className="error" role="alert">
-          {error}
-        </p>
+      <h1>{name}</h1>
+      {deadEnd && <DeadEndPage deadEnd={deadEnd} zoneName={name} onRetry={retry} />}
+      {/* Offered only once the relayer knows the zone: no identity for a zone that is not one. */}
+      {members && (
+        <IdentityPanel
+          zone={zone}
+          identity={props.identity}
+          onUnlocked={props.onUnlocked}
+          isMember={isMember}
+        />
       )}
       {props.proposing ? (
         <ProposeForm {...props} isMember={isMember} />
       ) : (
         <section aria-labelledby="proposals-heading">
           <h2 id="proposals-heading">Proposals</h2>
-          {proposals.error && (
+          {listing.error && (
             <p className="error" role="alert">
-              {proposals.error}
+              {listing.error}
             </p>
           )}
-          {proposals.proposals ? (
+          {listing.value ? (
             <ProposalList
               zone={zone}
-              proposals={proposals.proposals}
-              chainTime={proposals.chainTime ?? 0}
+              proposals={listing.value.proposals}
+              chainTime={listing.value.chainTime}
               quorumBps={quorumBps}
+              voted={voted}
             />
           ) : (
             <p>Loading proposals…</p>
           )}
-          {isMember && (
+          {isMember && !deadEnd && (
             <p>
               <a href={`#/zone/${zone}/propose`}>Make a proposal</a>
             </p>
@@ -295,20 +359,58 @@ function ZonePage(props: ZoneProps & { proposing?: boolean }) {
   );
 }
 
-function ProposalPage(props: ZoneProps & { proposalId: string }) {
+type PolledProposal = CheckedProposal<ProposalInfo & { chainTime: number }>;
+
+/**
+ * One proposal and the zone's members, every two seconds (tallies move while the page is open),
+ * until a dead end stops it. A proposal the relayer does not know is looked for twice more before
+ * it is called unknown: one just recorded may not be indexed yet.
+ */
+function useProposalPage(props: ZoneProps & { proposalId: string }, attempt: number, stopped: boolean) {
   const { config, relayers, zone, proposalId } = props;
-  const { isMember, quorumBps } = useZoneState(props);
-  const [proposal, setProposal] = useState<CheckedProposal<ProposalInfo & { chainTime: number }>>();
-  const [error, setError] = useState<string>();
-  const refresh = useCallback(() => {
-    relayers
-      .proposal(zone, proposalId)
-      .then(({ value, relayer }) => checkProposals(config, zone, relayer, [value]))
-      .then(
-        ([checked]) => setProposal(checked),
-        (caught: unknown) => setError(explain(caught)),
-      );
+  const read = useCallback(async () => {
+    const readProposal = async () => {
+      for (const wait of [...UNKNOWN_PROPOSAL_GRACE_MS, undefined]) {
+        try {
+          return await relayers.proposal(zone, proposalId);
+        } catch (error) {
+          const unknown = error instanceof RelayerRefusal && error.code === "unknown_proposal";
+          if (!unknown || wait === undefined) throw error;
+          await sleep(wait);
+        }
+      }
+      throw new Error("unreachable");
+    };
+    const [{ members }, { value, relayer }] = await Promise.all([relayers.members(zone), readProposal()]);
+    const [proposal] = (await checkProposals(config, zone, relayer, [value])) as [PolledProposal];
+    const down = rpcDown(config, [proposal]);
+    if (down) throw new DeadEndReached(down, { members, proposal });
+    return { members, proposal };
   }, [config, relayers, zone, proposalId]);
+  const deadEndOfProposal = useCallback(
+    (error: unknown) => deadEndOf(error, { zone, proposalId }),
+    [zone, proposalId],
+  );
+  return usePolling(read, {
+    intervalMs: PROPOSAL_POLL_MS,
+    deadEndOf: deadEndOfProposal,
+    attempt,
+    stopped,
+  });
+}
+
+function ProposalPage(props: ZoneProps & { proposalId: string }) {
+  const { config, relayers, zone } = props;
+  const name = zoneName(config, zone);
+  const [attempt, setAttempt] = useState(0);
+  // The vote panel's dead ends (not a citizen, joined after the proposal): they stop the page too.
+  const [notEligible, setNotEligible] = useState<NotEligible>();
+  useEffect(() => setNotEligible(undefined), [props.identity]); // another identity may vote here
+  const polled = useProposalPage(props, attempt, notEligible !== undefined);
+  const quorumBps = useQuorumRule(config, zone, attempt);
+  const { members, proposal } = polled.value ?? {};
+  const isMember =
+    props.identity && members ? members.includes(props.identity.commitment.toString()) : undefined;
   // Only the config's tokens read as amounts with a symbol: any proposer can deploy a token that
   // calls itself "USDz", so other tokens read as base units of their address.
   const tokens = useTokens(config, []);
@@ -320,23 +422,34 @@ function ProposalPage(props: ZoneProps & { proposalId: string }) {
       describeContext(config, zone, tokens),
       proposal.description,
     );
-  useEffect(() => {
-    refresh();
-    const timer = setInterval(refresh, 2000);
-    return () => clearInterval(timer);
-  }, [refresh]);
+  const retry = () => {
+    setNotEligible(undefined);
+    setAttempt((count) => count + 1);
+  };
+  const deadEnd: DeadEnd | undefined = notEligible ? { kind: notEligible } : polled.deadEnd;
+  const back = (
+    <p>
+      <a href={`#/zone/${zone}`}>← {name}</a>
+    </p>
+  );
 
+  if (deadEnd && !proposal) {
+    return (
+      <>
+        {deadEnd.kind !== "unknown-zone" && back}
+        <DeadEndPage deadEnd={deadEnd} zoneName={name} onRetry={retry} />
+      </>
+    );
+  }
   return (
     <>
-      <p>
-        <a href={`#/zone/${zone}`}>← {zoneName(config, zone)}</a>
-      </p>
-      {error && (
+      {back}
+      {polled.error && (
         <p className="error" role="alert">
-          {error}
+          {polled.error}
         </p>
       )}
-      {!proposal && !error && <p>Loading proposal…</p>}
+      {!proposal && <p>Loading proposal…</p>}
       {proposal && (
         <>
           <h1>
@@ -351,23 +464,29 @@ function ProposalPage(props: ZoneProps & { proposalId: string }) {
               {proposal.state === "Active" ? "closes" : "closed"} {formatDate(proposal.voteEnd)}.
             </p>
           </section>
+          {deadEnd ? (
+            <DeadEndPage deadEnd={deadEnd} zoneName={name} onRetry={retry} />
+          ) : (
+            votable(proposal) && (
+              <VotePanel
+                key={attempt}
+                config={config}
+                relayers={relayers}
+                zone={zone}
+                proposal={proposal}
+                lines={lines}
+                identity={props.identity}
+                onVoted={polled.refresh}
+                onNotEligible={setNotEligible}
+              />
+            )
+          )}
           <IdentityPanel
             zone={zone}
             identity={props.identity}
             onUnlocked={props.onUnlocked}
             isMember={isMember}
           />
-          {votable(proposal) && (
-            <VotePanel
-              config={config}
-              relayers={relayers}
-              zone={zone}
-              proposal={proposal}
-              lines={lines}
-              identity={props.identity}
-              onVoted={refresh}
-            />
-          )}
           <Results proposal={proposal} quorumBps={quorumBps} />
         </>
       )}

@@ -31,6 +31,18 @@ function relayerUnavailable(error: unknown): boolean {
   return !(error instanceof RelayerRefusal) || error.status >= 500 || error.code === "not_a_relayer_answer";
 }
 
+/** Every relayer failed to answer a read or take a submission: which ones, and why each. */
+export class RelayersUnreachable extends Error {
+  constructor(readonly failures: { relayer: string; reason: string }[]) {
+    super(
+      `no relayer answered (${failures.map(({ relayer, reason }) => `${relayer}: ${reason}`).join("; ")})`,
+    );
+    this.name = "RelayersUnreachable";
+  }
+}
+
+const reasonOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
 export class Relayers {
   readonly clients: RelayerClient[];
 
@@ -40,18 +52,16 @@ export class Relayers {
 
   /** The first answer from the relayers in order; a refusal (4xx) is an answer, not a failover. */
   async first<T>(call: (client: RelayerClient) => Promise<T>): Promise<{ value: T; client: RelayerClient }> {
-    let lastError: unknown;
+    const failures: { relayer: string; reason: string }[] = [];
     for (const client of this.clients) {
       try {
         return { value: await call(client), client };
       } catch (error) {
         if (!relayerUnavailable(error)) throw error;
-        lastError = error;
+        failures.push({ relayer: client.baseUrl, reason: reasonOf(error) });
       }
     }
-    throw new Error(
-      `no relayer answered (${lastError instanceof Error ? lastError.message : String(lastError)})`,
-    );
+    throw new RelayersUnreachable(failures);
   }
 
   /** A read, with the URL of the relayer that answered it (to name it if what it said is false). */
@@ -94,19 +104,17 @@ export class Relayers {
     call: (client: RelayerClient) => Promise<T>,
   ): Promise<{ value: T; client: RelayerClient }> {
     let firstRefusal: RelayerRefusal | undefined;
-    let lastFailure: unknown;
+    const failures: { relayer: string; reason: string }[] = [];
     for (const client of this.clients) {
       try {
         return { value: await call(client), client };
       } catch (error) {
         if (error instanceof RelayerRefusal) firstRefusal ??= error;
-        else lastFailure = error;
+        else failures.push({ relayer: client.baseUrl, reason: reasonOf(error) });
       }
     }
     if (firstRefusal !== undefined) throw firstRefusal;
-    throw new Error(
-      `no relayer answered (${lastFailure instanceof Error ? lastFailure.message : String(lastFailure)})`,
-    );
+    throw new RelayersUnreachable(failures);
   }
 }
 
@@ -143,6 +151,8 @@ export function explain(error: unknown): string {
       return "You have already voted on this proposal with this identity: a second vote is refused.";
     }
     if (error.code === "proposal_not_active") return "This proposal is not open for voting.";
+    if (error.code === "unknown_zone") return "The relayer does not know this zone.";
+    if (error.code === "unknown_proposal") return "The relayer does not know this proposal.";
     return `The relayer refused: ${error.message} (${error.code})`;
   }
   return error instanceof Error ? error.message : String(error);

@@ -6,6 +6,7 @@
  */
 import { useState } from "react";
 import type { AuditReport } from "../../sdk/audit/index.js";
+import { CHECKS_IN_PLAIN_WORDS } from "../../sdk/audit/report.js";
 import { chainProvider, explain, type WebConfig } from "./api.js";
 import { loadVerificationKey } from "./artifacts.js";
 import { zoneCreatedBlock } from "./config-types.js";
@@ -30,7 +31,7 @@ export function AuditPage({ config, zone, zoneName }: { config: WebConfig; zone:
       setProgress([...lines]);
     };
     try {
-      log("loading the audit and the proof verifier");
+      log("loading the audit and the proof checker");
       const [{ auditZone }, { createProofVerifier }] = await Promise.all([
         import("../../sdk/audit/index.js"),
         import("../../sdk/verify.js"),
@@ -60,11 +61,13 @@ export function AuditPage({ config, zone, zoneName }: { config: WebConfig; zone:
       <section aria-labelledby="audit-heading">
         <h2 id="audit-heading">Recount everything from the chain</h2>
         <p className="muted">
-          Your browser reads the zone's events and transactions from the chain's RPC, rebuilds the group,
-          verifies every proof, recounts every proposal and checks executions and the treasury. It trusts the
-          RPC's answers but cross-checks them; it does not use any relayer.
+          Your browser reads everything the zone recorded on the chain, rebuilds the list of citizens, checks
+          every anonymous proof, recounts every proposal, and checks what was carried out and the treasury. It
+          asks no relayer; it relies on the chain connection the app is given, and cross-checks what it says.
         </p>
-        {!provider && <p className="error">The audit needs the chain's RPC URL in the app's config.</p>}
+        {!provider && (
+          <p className="error">The audit needs a connection to the chain, which this app is not given.</p>
+        )}
         <button type="button" onClick={() => void run()} disabled={running || !provider}>
           {running ? "Auditing…" : report ? "Audit again" : "Run the audit"}
         </button>
@@ -96,17 +99,21 @@ function AuditResult({ report }: { report: AuditReport }) {
           : `Verdict: ${failed} of ${report.checks.length} checks found discrepancies`}
       </h2>
       <p className="muted">
-        Chain {report.chainId}, as of block {report.block} ({formatDate(report.timestamp)}), events from block{" "}
-        {report.fromBlock}.
+        As of {formatDate(report.timestamp)} (chain {report.chainId}, block {report.block}; records from block{" "}
+        {report.fromBlock}).
       </p>
       <ul className="plain checks">
         {report.checks.map((check) => (
           <li key={check.name} data-testid={`audit-check-${check.name}`}>
             <strong>
-              {check.ok ? "OK" : "FAILED"} · {check.name}
+              {check.ok ? "OK" : "FAILED"} · {CHECKS_IN_PLAIN_WORDS[check.name]?.title ?? check.name}
             </strong>{" "}
             <span className="muted">({check.items} checked)</span>
-            <div className="muted">{check.description}</div>
+            <div>{CHECKS_IN_PLAIN_WORDS[check.name]?.summary}</div>
+            <details>
+              <summary>How it is checked</summary>
+              <div className="muted">{check.description}</div>
+            </details>
             {check.discrepancies.length > 0 && (
               <ul>
                 {check.discrepancies.map((found, index) => (

@@ -6,8 +6,9 @@ import { formatDuration } from "../../sdk/describe.js";
 import { countedVote } from "../../sdk/proposals.js";
 import { explain, zoneReader, type ProposalInfo, type Relayers, type WebConfig } from "./api.js";
 import { zoneCreatedBlock } from "./config-types.js";
-import { prepareVotes, zoneTarget, type VoteJob } from "./prover.js";
-import type { ProverStage } from "./prover-protocol.js";
+import { RelayerRefusal } from "../../sdk/relayer-client.js";
+import { ProverError, prepareVotes, zoneTarget, type VoteJob } from "./prover.js";
+import type { NotEligible, ProverStage } from "./prover-protocol.js";
 import { rawAction } from "./readable.js";
 import type { CheckedProposal } from "./verify-proposals.js";
 import { formatDate } from "./format.js";
@@ -97,6 +98,8 @@ export function ProposalList(props: {
   proposals: CheckedProposal[];
   chainTime: number;
   quorumBps: number | undefined;
+  /** The option the unlocked identity voted for, by proposal id (counted on chain); none if locked. */
+  voted?: ReadonlyMap<string, number>;
 }) {
   if (props.proposals.length === 0) return <p>No proposals yet.</p>;
   const unverified = props.proposals.find((proposal) => proposal.provenance.kind === "relayer-only");
@@ -115,6 +118,12 @@ export function ProposalList(props: {
               <a href={`#/zone/${props.zone}/proposal/${proposal.id}`}>
                 #{proposal.id} {proposalTitle(proposal) || "(no description)"}
               </a>
+              {props.voted?.has(proposal.id) && (
+                <span className="voted-mark" data-testid={`voted-${proposal.id}`}>
+                  {" "}
+                  ✓ You voted {optionName(proposal, props.voted.get(proposal.id)!)}
+                </span>
+              )}
               <div className="muted">
                 <span className="badge">{proposal.state}</span> {timeLeft(proposal, props.chainTime)} ·
                 turnout {turnoutOf(proposal)} of {proposal.eligibleCount}
@@ -275,7 +284,8 @@ export function Results(props: { proposal: ProposalInfo; quorumBps: number | und
 type Phase =
   | { kind: "idle"; message?: string }
   | { kind: "checking" }
-  | { kind: "voted"; message: string }
+  /** Already voted: the option when the chain shows it, undefined when a relayer said so (409). */
+  | { kind: "voted"; option: number | undefined }
   | { kind: "preparing"; stage: ProverStage; detail: string; ready: number }
   | { kind: "ready"; ready: number }
   | { kind: "submitting"; option: number }
@@ -285,10 +295,18 @@ type Phase =
 
 /**
  * Performance measures of what a citizen waits for (browser dev tools show them; the browser test
- * reads them): each proof, as long as the worker took, and each click on a prepared vote until a
- * relayer accepted it.
+ * reads them): each proof, as long as the worker took, and each click on Send with the vote prepared
+ * until a relayer accepted it.
  */
 export const MEASURES = { proof: "zonedao:proof", clickTo202: "zonedao:click-to-202" } as const;
+
+/** localStorage key: "1" when the citizen chose not to confirm votes on this device (desktop only). */
+export const SKIP_CONFIRMATION_KEY = "zonedao:skip-vote-confirmation";
+/** From this width on a vote may be sent without confirming; below it (phones) it is always confirmed. */
+export const DESKTOP_QUERY = "(min-width: 48rem)";
+
+const isDesktop = () => window.matchMedia(DESKTOP_QUERY).matches;
+const skipsConfirmation = () => isDesktop() && localStorage.getItem(SKIP_CONFIRMATION_KEY) === "1";
 
 export function VotePanel(props: {
   config: WebConfig;
@@ -299,11 +317,16 @@ export function VotePanel(props: {
   lines: string[] | undefined;
   identity: Identity | undefined;
   onVoted: () => void;
+  /** The identity cannot vote on this proposal (not a citizen, or joined after it was made). */
+  onNotEligible: (why: NotEligible) => void;
 }) {
   const { config, relayers, zone, proposal, identity } = props;
   const [phase, setPhase] = useState<Phase>({ kind: "idle" });
+  const [confirming, setConfirming] = useState<number>();
+  const [skipping, setSkipping] = useState(skipsConfirmation);
   const job = useRef<VoteJob | undefined>(undefined);
   const open = proposal.state === "Active";
+  const { onNotEligible } = props;
 
   useEffect(() => {
     if (!identity || !open) return;
@@ -320,17 +343,11 @@ export function VotePanel(props: {
         ? await countedVote(reader, identity, place, zoneCreatedBlock(config, zone))
         : undefined;
       if (stale) return;
-      if (counted !== undefined) {
-        return setPhase({
-          kind: "voted",
-          message:
-            "You have already voted on this proposal with this identity (counted on chain). A second vote is refused.",
-        });
-      }
+      if (counted !== undefined) return setPhase({ kind: "voted", option: Number(counted) });
       const members = await relayers.members(zone);
       if (stale) return;
       let ready = 0;
-      setPhase({ kind: "preparing", stage: "syncing", detail: "syncing the group", ready });
+      setPhase({ kind: "preparing", stage: "syncing", detail: "getting the list of citizens", ready });
       const options = ballotOrder(proposal);
       const vote = prepareVotes(
         {
@@ -360,7 +377,13 @@ export function VotePanel(props: {
             );
           },
           (error: Error) => {
-            if (!stale && error.message !== "cancelled") setPhase({ kind: "error", message: error.message });
+            if (stale || error.message === "cancelled") return;
+            if (error instanceof ProverError && error.notEligible) {
+              stale = true; // one report, not one per option
+              onNotEligible(error.notEligible);
+              return;
+            }
+            setPhase({ kind: "error", message: error.message });
           },
         );
       }
@@ -373,8 +396,7 @@ export function VotePanel(props: {
     // Prepare again only for another identity or proposal, not for each tally refresh.
   }, [identity, zone, proposal.id, open]);
 
-  const vote = async (option: number) => {
-    const clicked = performance.now();
+  const vote = async (option: number, clicked: number) => {
     setPhase({ kind: "submitting", option });
     try {
       if (!job.current) throw new Error("the vote is not prepared yet");
@@ -389,8 +411,15 @@ export function VotePanel(props: {
       setPhase({ kind: "confirmed", option, ms, txHash: settled.txHash });
       props.onVoted();
     } catch (error) {
-      setPhase({ kind: "error", message: explain(error) });
+      if (error instanceof RelayerRefusal && error.code === "duplicate_nullifier")
+        setPhase({ kind: "voted", option: undefined });
+      else setPhase({ kind: "error", message: explain(error) });
     }
+  };
+
+  const choose = (option: number) => {
+    if (skipsConfirmation()) void vote(option, performance.now());
+    else setConfirming(option);
   };
 
   if (!open) return null;
@@ -398,36 +427,136 @@ export function VotePanel(props: {
     return (
       <section aria-labelledby="vote-heading">
         <h2 id="vote-heading">Vote</h2>
-        <p>Unlock (or create) your identity above to vote.</p>
+        <p>Unlock (or create) your identity below to vote.</p>
       </section>
     );
   }
   const canClick = phase.kind === "preparing" || phase.kind === "ready";
+  const voted = phase.kind === "voted";
   return (
     <section aria-labelledby="vote-heading">
       <h2 id="vote-heading">Vote</h2>
-      <p className="muted">
-        Your vote is proved in this browser and sent through a relayer: no wallet, no gas, and no one can tell
-        which citizen cast it.
-      </p>
-      <div className="options" role="group" aria-label="Your choice">
-        {ballotOrder(proposal).map((option) => (
-          <button key={option} disabled={!canClick} onClick={() => void vote(option)}>
-            Vote {optionName(proposal, option)}
-            <span className="muted" style={{ display: "block", color: "inherit", fontSize: "0.9rem" }}>
-              {optionEffect(proposal, option, props.lines) ?? "actions listed above"}
-            </span>
-          </button>
-        ))}
-      </div>
+      {!voted && (
+        <>
+          <p className="muted">
+            Your vote is proved in this browser and sent through a relayer: no wallet, no gas, and no one can
+            tell which citizen cast it.
+          </p>
+          <div className="options" role="group" aria-label="Your choice">
+            {ballotOrder(proposal).map((option) => (
+              <button key={option} disabled={!canClick} onClick={() => choose(option)}>
+                Vote {optionName(proposal, option)}
+                <span className="muted" style={{ display: "block", color: "inherit", fontSize: "0.9rem" }}>
+                  {optionEffect(proposal, option, props.lines) ?? "actions listed above"}
+                </span>
+              </button>
+            ))}
+          </div>
+        </>
+      )}
       <Progress phase={phase} proposal={proposal} />
+      {skipping && !voted && (
+        <p className="muted">
+          On this device votes are sent without asking first.{" "}
+          <button
+            type="button"
+            className="link"
+            onClick={() => {
+              localStorage.removeItem(SKIP_CONFIRMATION_KEY);
+              setSkipping(false);
+            }}
+          >
+            Ask me again
+          </button>
+        </p>
+      )}
+      {confirming !== undefined && (
+        <ConfirmVote
+          choice={optionName(proposal, confirming)}
+          offerSkip={isDesktop()}
+          onBack={() => setConfirming(undefined)}
+          onSend={(skipNextTime) => {
+            const clicked = performance.now();
+            if (skipNextTime) {
+              localStorage.setItem(SKIP_CONFIRMATION_KEY, "1");
+              setSkipping(true);
+            }
+            setConfirming(undefined);
+            void vote(confirming, clicked);
+          }}
+        />
+      )}
     </section>
   );
 }
 
+/**
+ * The last step before an irreversible vote: names the choice as its button did, Send or Back. A
+ * modal dialog: focus moves into it (to Back, the step that undoes nothing), Escape is Back, and
+ * the page behind cannot be clicked meanwhile.
+ */
+function ConfirmVote(props: {
+  choice: string;
+  offerSkip: boolean;
+  onSend: (skipNextTime: boolean) => void;
+  onBack: () => void;
+}) {
+  const dialog = useRef<HTMLDialogElement>(null);
+  const back = useRef<HTMLButtonElement>(null);
+  const [skipNextTime, setSkipNextTime] = useState(false);
+  useEffect(() => {
+    const element = dialog.current;
+    if (element && !element.open) element.showModal();
+    // showModal focuses the first control; Back is where a slip of the keyboard does no harm.
+    back.current?.focus();
+    return () => element?.close();
+  }, []);
+  return (
+    <dialog
+      ref={dialog}
+      className="confirm"
+      aria-labelledby="confirm-vote-heading"
+      aria-describedby="confirm-vote-note"
+      data-testid="confirm-vote"
+      onCancel={(event) => {
+        event.preventDefault(); // Escape: Back, handled here rather than by the browser
+        props.onBack();
+      }}
+    >
+      <h2 id="confirm-vote-heading">Send your vote for {props.choice}?</h2>
+      <p id="confirm-vote-note">A vote cannot be changed.</p>
+      {props.offerSkip && (
+        <label className="inline">
+          <input
+            type="checkbox"
+            checked={skipNextTime}
+            onChange={(event) => setSkipNextTime(event.target.checked)}
+          />{" "}
+          Don't ask again on this device
+        </label>
+      )}
+      <div className="actions">
+        <button type="button" onClick={() => props.onSend(skipNextTime)}>
+          Send
+        </button>
+        <button type="button" className="secondary" onClick={props.onBack} ref={back}>
+          Back
+        </button>
+      </div>
+    </dialog>
+  );
+}
+
+/** The steps of a vote, in the citizen's words. */
+export const VOTE_STEPS = [
+  "Getting the list of citizens",
+  "Making your anonymous proof",
+  "Sending",
+  "Counted",
+];
+
 function Progress({ phase, proposal }: { phase: Phase; proposal: ProposalInfo }) {
   const total = ballotOrder(proposal).length;
-  const steps = ["Syncing the group", "Computing the proof", "Submitting", "Confirmed"];
   const current =
     phase.kind === "preparing"
       ? phase.stage === "syncing"
@@ -446,23 +575,23 @@ function Progress({ phase, proposal }: { phase: Phase; proposal: ProposalInfo })
     <div aria-live="polite" data-testid="vote-status">
       {current >= 0 && (
         <ol className="stages">
-          {steps.map((step, index) => (
+          {VOTE_STEPS.map((step, index) => (
             <li key={step} className={index < current ? "done" : index === current ? "current" : undefined}>
               {step}
             </li>
           ))}
         </ol>
       )}
-      {phase.kind === "checking" && <p>Checking whether this identity already voted…</p>}
+      {phase.kind === "checking" && <p>Checking whether you already voted…</p>}
       {phase.kind === "preparing" && (
         <p>
           Preparing your vote ({phase.detail}); {phase.ready} of {total} choices ready. You can choose now.
         </p>
       )}
-      {phase.kind === "ready" && <p className="ok">Your vote is ready: choosing sends it at once.</p>}
+      {phase.kind === "ready" && <p className="ok">Your vote is ready: choose, then confirm to send it.</p>}
       {phase.kind === "submitting" && <p>Sending your vote for {optionName(proposal, phase.option)}…</p>}
       {phase.kind === "queued" && (
-        <p>Accepted by the relayer in {phase.ms} ms; waiting for it to be counted on chain…</p>
+        <p>Accepted by the relayer in {phase.ms} ms; waiting for it to be counted…</p>
       )}
       {phase.kind === "confirmed" && (
         <p className="ok" role="status">
@@ -471,8 +600,11 @@ function Progress({ phase, proposal }: { phase: Phase; proposal: ProposalInfo })
         </p>
       )}
       {phase.kind === "voted" && (
-        <p className="error" role="alert">
-          {phase.message}
+        <p className="voted" role="status" data-testid="you-voted">
+          {phase.option === undefined
+            ? "You have already voted on this proposal."
+            : `You voted ${optionName(proposal, phase.option)} (counted on chain).`}{" "}
+          A vote cannot be changed.
         </p>
       )}
       {phase.kind === "error" && (

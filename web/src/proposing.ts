@@ -15,6 +15,7 @@ import {
 } from "../../sdk/proposals.js";
 import { StillPending, type ProposalRequest, type SubmissionStatus } from "../../sdk/relayer-client.js";
 import type { ZoneAction } from "../../sdk/types.js";
+import { formatDate } from "./format.js";
 
 /** What the page says about the proposal being sent; `link` opens it once recorded. */
 export interface ProposeStatus {
@@ -79,11 +80,8 @@ export function viewPeriod(period: ProposalPeriod, identity: Identity, place: Zo
  * The form's first line: how many proposals the citizen can still make this period, and when the
  * period ends (in the reader's locale, and from the chain's time).
  */
-export function slotsLine(slots: ProposalSlots, locales?: string | string[]): string {
-  const when = new Date(Number(slots.renewsAt) * 1000).toLocaleString(locales, {
-    dateStyle: "medium",
-    timeStyle: "short",
-  });
+export function slotsLine(slots: ProposalSlots, locale?: string): string {
+  const when = formatDate(Number(slots.renewsAt), undefined, locale);
   const renews = `${when} (in ${formatDuration(slots.renewsIn, { units: 2 })})`;
   if (slots.left === 0)
     return `You have used all ${slots.total} of your proposals for this period; they renew ${renews}.`;

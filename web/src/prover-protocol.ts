@@ -41,9 +41,15 @@ export type ProverRequest =
 
 export type ProverStage = "syncing" | "artifacts" | "proving";
 
+/**
+ * Why an identity cannot vote on a proposal, as the worker finds it: not in the member list at all,
+ * or a citizen now but not in the proposal's snapshot (joined after it was made).
+ */
+export type NotEligible = "not-a-citizen" | "not-yet-eligible";
+
 export type ProverResponse =
   | { type: "stage"; jobId: number; stage: ProverStage; detail: string }
   | { type: "vote"; jobId: number; option: number; request: VoteRequest; ms: number }
   | { type: "proposal"; jobId: number; request: ProposalRequest; ms: number }
   | { type: "done"; jobId: number }
-  | { type: "error"; jobId: number; message: string };
+  | { type: "error"; jobId: number; message: string; notEligible?: NotEligible };

@@ -2,7 +2,24 @@
 import type { Identity } from "@semaphore-protocol/identity";
 import type { ProposalRequest, VoteRequest } from "../../sdk/relayer-client.js";
 import { zoneCreatedBlock, type WebConfig } from "./config-types.js";
-import type { ProverRequest, ProverResponse, ProverStage, ZoneTarget } from "./prover-protocol.js";
+import type {
+  NotEligible,
+  ProverRequest,
+  ProverResponse,
+  ProverStage,
+  ZoneTarget,
+} from "./prover-protocol.js";
+
+/** The worker's failure; `notEligible` when the identity cannot vote on the proposal at all. */
+export class ProverError extends Error {
+  constructor(
+    message: string,
+    readonly notEligible?: NotEligible,
+  ) {
+    super(message);
+    this.name = "ProverError";
+  }
+}
 
 type Deferred<T> = { promise: Promise<T>; resolve(value: T): void; reject(error: Error): void };
 
@@ -67,7 +84,7 @@ export function prepareVotes(params: VoteParams, onStage: StageListener): VoteJo
     if (message.type === "stage") onStage(message.stage, message.detail);
     else if (message.type === "vote")
       proofs.get(message.option)?.resolve({ request: message.request, ms: message.ms });
-    else if (message.type === "error") failAll(new Error(message.message));
+    else if (message.type === "error") failAll(new ProverError(message.message, message.notEligible));
     if (message.type === "done" || message.type === "error") handlers.delete(jobId);
   });
   proverWorker().postMessage({ ...params, type: "prepareVotes", jobId } satisfies ProverRequest);

@@ -13,7 +13,23 @@ import { createProver, type Prover } from "../../sdk/prove.js";
 import { proposalRequest, voteRequest } from "../../sdk/relayer-client.js";
 import { Zone__factory } from "../../types/ethers-contracts/factories/contracts/Zone__factory.js";
 import { loadArtifacts, type VerifiedArtifacts } from "./artifacts.js";
-import type { ProverRequest, ProverResponse, SnapshotInfo, ZoneTarget } from "./prover-protocol.js";
+import type {
+  NotEligible,
+  ProverRequest,
+  ProverResponse,
+  SnapshotInfo,
+  ZoneTarget,
+} from "./prover-protocol.js";
+
+/** An identity that cannot vote here, said in words, with which of the two cases it is. */
+class NotEligibleError extends Error {
+  constructor(
+    readonly notEligible: NotEligible,
+    message: string,
+  ) {
+    super(message);
+  }
+}
 
 const scope = self as unknown as {
   postMessage(message: ProverResponse): void;
@@ -62,7 +78,7 @@ function requireZone(target: ZoneTarget, why = "the relayer's member list has re
 
 /** Tells the page, then loads the proving files for `depth` and checks them against their hashes. */
 async function stageArtifacts(jobId: number, depth: number, base: string): Promise<void> {
-  post({ type: "stage", jobId, stage: "artifacts", detail: `loading and checking the depth-${depth} keys` });
+  post({ type: "stage", jobId, stage: "artifacts", detail: "loading the proving files and checking them" });
   await artifacts(depth, base);
 }
 
@@ -94,7 +110,7 @@ async function snapshotGroup(target: ZoneTarget, members: string[], proposal: Sn
     type: "stage",
     jobId: currentJob,
     stage: "syncing",
-    detail: "rebuilding the group from the zone's events",
+    detail: "rebuilding the list of citizens from the chain",
   });
   const rebuilt = await rebuildGroup(zone, {
     untilProposal: BigInt(proposal.id),
@@ -109,11 +125,19 @@ let currentJob = 0;
 
 async function prepareVotes(request: Extract<ProverRequest, { type: "prepareVotes" }>) {
   const identity = importIdentity(request.identity);
-  post({ type: "stage", jobId: request.jobId, stage: "syncing", detail: "syncing the group" });
+  post({ type: "stage", jobId: request.jobId, stage: "syncing", detail: "getting the list of citizens" });
+  // Not a citizen at all: said before any work, from the current list.
+  if (!request.members.includes(identity.commitment.toString())) {
+    throw new NotEligibleError(
+      "not-a-citizen",
+      "This identity is not a citizen of the zone: give its commitment to the registrar to become one.",
+    );
+  }
   const group = await snapshotGroup(request, request.members, request.proposal);
   if (group.indexOf(identity.commitment) < 0) {
-    throw new Error(
-      "This identity was not a citizen when the proposal was created: only citizens in its snapshot can vote.",
+    throw new NotEligibleError(
+      "not-yet-eligible",
+      "You became a citizen after this proposal was made: you can vote on proposals made from now on.",
     );
   }
   const depth = proofDepth(group);
@@ -129,11 +153,16 @@ async function prepareVotes(request: Extract<ProverRequest, { type: "prepareVote
     zone: request.zone,
     proposalId: BigInt(request.proposal.id),
   };
-  for (const [position, option] of request.options.entries()) {
+  for (const [index, option] of request.options.entries()) {
     if (request.jobId !== currentJob) return; // a newer job replaced this one
     // Counted as the ballot lists the choices, never by the chain's option index (For is index 1).
-    const detail = `proving choice ${position + 1} of ${request.options.length}`;
-    post({ type: "stage", jobId: request.jobId, stage: "proving", detail });
+    const count = request.options.length;
+    post({
+      type: "stage",
+      jobId: request.jobId,
+      stage: "proving",
+      detail: `making the proof for choice ${index + 1} of ${count}`,
+    });
     const started = performance.now();
     const vote = await prover.proveVote(identity, group, { ...context, option });
     post({
@@ -148,14 +177,19 @@ async function prepareVotes(request: Extract<ProverRequest, { type: "prepareVote
 
 async function prepareProposal(request: Extract<ProverRequest, { type: "prepareProposal" }>) {
   const identity = importIdentity(request.identity);
-  post({ type: "stage", jobId: request.jobId, stage: "syncing", detail: "syncing the group" });
+  post({ type: "stage", jobId: request.jobId, stage: "syncing", detail: "getting the list of citizens" });
   const group =
     groupOf(request.members) ?? (await rebuildGroup(requireZone(request), { fromBlock: request.fromBlock }));
   if (group.indexOf(identity.commitment) < 0)
     throw new Error("This identity is not a citizen of the zone yet.");
   const depth = proofDepth(group);
   await stageArtifacts(request.jobId, depth, request.base);
-  post({ type: "stage", jobId: request.jobId, stage: "proving", detail: "proving the proposal" });
+  post({
+    type: "stage",
+    jobId: request.jobId,
+    stage: "proving",
+    detail: "making the anonymous proof of your proposal",
+  });
   const options = request.options.map((actions) =>
     actions.map((action) => ({ ...action, value: BigInt(action.value) })),
   );
@@ -187,6 +221,7 @@ scope.onmessage = (event) => {
         type: "error",
         jobId: request.jobId,
         message: error instanceof Error ? error.message : String(error),
+        ...(error instanceof NotEligibleError && { notEligible: error.notEligible }),
       }),
   );
 };
