@@ -7,13 +7,9 @@
  * citizen vote on, anything but what the chain recorded.
  */
 import { expect } from "chai";
-import type { AxeResults } from "axe-core";
-import { existsSync, mkdirSync } from "node:fs";
-import { createRequire } from "node:module";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { join } from "node:path";
-import { chromium, type Browser, type Locator, type Page } from "playwright-core";
+import type { Browser, Locator, Page } from "playwright-core";
 import type { WebConfig } from "../web/config.js";
 import { buildWebApp, serveWebApp, type WebServer } from "../web/serve.js";
 import type { Relayer } from "../relayer/relayer.js";
@@ -28,39 +24,17 @@ import { goodsId, payEther, setRules } from "../sdk/actions.js";
 import { describeProposal } from "../sdk/describe.js";
 import { encodeProposalText } from "../sdk/proposal-text.js";
 import { MEASURES } from "../web/src/proposals.js";
+import {
+  VIEWPORTS,
+  collectBrowserErrors,
+  launchChromium,
+  screenshot as screenshotOf,
+  seriousAccessibilityViolations as seriousViolations,
+} from "./browser.js";
 import { unusedPort } from "./ports.js";
 import { TEST_RULES, bob, carol, createSecondZone, ethers, proposeAs } from "./zone-fixture.js";
 
-const CHROMIUM = "/usr/bin/chromium";
-const CHROMIUM_FLAGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
-const SCREENSHOTS = join(import.meta.dirname, "..", "test-results", "web");
 const PASSPHRASE = "correct horse battery staple";
-const AXE = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
-
-/** axe-core's serious and critical findings on the page as it is now ("rule: elements"). */
-async function seriousViolations(page: Page): Promise<string[]> {
-  await page.addScriptTag({ path: AXE });
-  const violations = await page.evaluate(async () => {
-    const { axe } = window as unknown as { axe: { run(): Promise<AxeResults> } };
-    return (await axe.run()).violations.map(({ id, impact, nodes }) => ({
-      id,
-      impact,
-      targets: nodes.map((node) => JSON.stringify(node.target)),
-    }));
-  });
-  return violations
-    .filter(({ impact }) => impact === "serious" || impact === "critical")
-    .map(({ id, targets }) => `${id}: ${targets.join(", ")}`);
-}
 
 /** A port with nothing listening: the first relayer in the app's list, so every call fails over. */
 async function deadRelayerUrl(): Promise<string> {
@@ -111,20 +85,13 @@ describe("web app (Chromium)", function () {
   let app: WebServer;
   let browser: Browser;
   let page: Page;
-  const browserErrors: string[] = [];
+  let browserErrors: string[] = [];
   // The app's /config.json, read on each request: a test may point the app elsewhere for a while.
   const served: { config?: WebConfig } = {};
 
-  const screenshot = (name: string) =>
-    page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+  const screenshot = (name: string) => screenshotOf(page, name);
 
   before(async function () {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(
-        `${CHROMIUM} is missing: install Debian's Chromium (apt-get update && apt-get install -y chromium)`,
-      );
-    }
-    mkdirSync(SCREENSHOTS, { recursive: true });
     await buildWebApp();
     world = await relayerWorld();
     hillside = (await createSecondZone(world)).zoneAddress;
@@ -151,15 +118,10 @@ describe("web app (Chromium)", function () {
         trade: await world.factory.TRADE(),
       },
     };
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS });
-    page = await browser.newPage({ viewport: { width: 390, height: 844 } }); // a phone's width
-    page.on("console", (message) => {
-      // Expected: the dead first relayer, and 404s for nullifiers no relayer has seen.
-      if (message.type() === "error" && !message.text().startsWith("Failed to load resource")) {
-        browserErrors.push(message.text());
-      }
-    });
-    page.on("pageerror", (error) => browserErrors.push(error.message));
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: VIEWPORTS.phone });
+    // Expected and not counted: the dead first relayer, and 404s for nullifiers no relayer has seen.
+    browserErrors = collectBrowserErrors(page);
   });
 
   after(async function () {
