@@ -84,20 +84,33 @@ export async function sealIdentity(
   };
 }
 
-/** Decrypts a sealed identity; a wrong passphrase fails AES-GCM's authentication: WrongPassphraseError. */
-export async function unsealIdentity(sealed: SealedIdentity, passphrase: string): Promise<Identity> {
+/**
+ * The text `sealed` holds under `passphrase`, and the key that opened it: a wrong passphrase fails
+ * AES-GCM's authentication, WrongPassphraseError naming `what`. A sealed identity and the wallet
+ * (wallet.ts) are opened the same way.
+ */
+export async function openSealed(
+  sealed: Pick<SealedIdentity, "kdf" | "cipher">,
+  passphrase: string,
+  what?: string,
+): Promise<{ text: string; key: CryptoKey }> {
   const key = await deriveKey(passphrase, fromBase64(sealed.kdf.salt), sealed.kdf.iterations);
-  let plaintext: ArrayBuffer;
   try {
-    plaintext = await crypto.subtle.decrypt(
+    const plaintext = await crypto.subtle.decrypt(
       { name: "AES-GCM", iv: fromBase64(sealed.cipher.iv) as BufferSource },
       key,
       fromBase64(sealed.cipher.ciphertext),
     );
+    return { text: new TextDecoder().decode(plaintext), key };
   } catch {
-    throw new WrongPassphraseError();
+    throw new WrongPassphraseError(what);
   }
-  const identity = importIdentity(new TextDecoder().decode(plaintext));
+}
+
+/** Decrypts a sealed identity; a wrong passphrase fails AES-GCM's authentication: WrongPassphraseError. */
+export async function unsealIdentity(sealed: SealedIdentity, passphrase: string): Promise<Identity> {
+  const { text } = await openSealed(sealed, passphrase);
+  const identity = importIdentity(text);
   if (identity.commitment.toString() !== sealed.commitment) {
     throw new Error("This backup is damaged: the identity inside does not match its commitment.");
   }

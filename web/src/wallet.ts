@@ -19,7 +19,7 @@ import {
   WrongPassphraseError,
   checkPassphrase,
   deriveKey,
-  fromBase64,
+  openSealed,
   parseSealed,
   toBase64,
   unsealIdentity,
@@ -96,18 +96,8 @@ function parseWallet(text: string): StoredWallet {
 }
 
 async function openStored(stored: StoredWallet, passphrase: string): Promise<OpenWallet> {
-  const key = await deriveKey(passphrase, fromBase64(stored.kdf.salt), stored.kdf.iterations);
-  let plaintext: ArrayBuffer;
-  try {
-    plaintext = await crypto.subtle.decrypt(
-      { name: "AES-GCM", iv: fromBase64(stored.cipher.iv) as BufferSource },
-      key,
-      fromBase64(stored.cipher.ciphertext),
-    );
-  } catch {
-    throw new WrongPassphraseError("your wallet");
-  }
-  const exported = JSON.parse(new TextDecoder().decode(plaintext)) as Record<string, string>;
+  const { text, key } = await openSealed(stored, passphrase, "your wallet");
+  const exported = JSON.parse(text) as Record<string, string>;
   const identities: Record<string, Identity> = {};
   for (const [zone, text] of Object.entries(exported)) {
     const identity = importIdentity(text);
