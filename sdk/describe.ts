@@ -42,6 +42,8 @@ export interface DescribeContext {
   products?: Record<string, string>;
   /** The token of each of the zone's services, by service id, so budget changes read as amounts. */
   serviceTokens?: Record<string, string>;
+  /** Each of the zone's services' kind and name, by service id, so services read by name. */
+  serviceNames?: Record<string, { kind: string; name: string }>;
 }
 
 /**
@@ -201,10 +203,10 @@ function describeServicesCall(target: string, data: string, context: DescribeCon
         token === undefined
           ? `${String(args[2])} base units of its token`
           : formatTokenAmount(args[2] as bigint, token, context);
-      return `change service #${serviceId}: pay ${budget} per period to provider ${getAddress(args[1] as string)}`;
+      return `change ${formatService(serviceId, context)}: pay ${budget} per period to provider ${getAddress(args[1] as string)}`;
     }
     case "endService":
-      return `end service #${String(args[0])}`;
+      return `end ${formatService(args[0] as bigint, context)}`;
     default:
       return `call ${call.name}(${args.map(formatArg).join(", ")}) on the services registry ${target}`;
   }
@@ -350,6 +352,14 @@ function formatGoods(id: bigint, context: DescribeContext): string {
   const label = `goods ${toBeHex(id, 32)}`;
   const product = lookup(context.products, (key) => BigInt(key) === id);
   return product === undefined ? label : `${word(product)} (${label})`;
+}
+
+/** A service by its number: "service #3 (healthcare: "Night clinic")" if the reader knows its name. */
+function formatService(id: bigint, context: DescribeContext): string {
+  const known = lookup(context.serviceNames, (key) => BigInt(key) === id);
+  return known === undefined
+    ? `service #${id}`
+    : `service #${id} (${word(known.kind)}: ${quote(known.name)})`;
 }
 
 /** An address, named if it is one of the economy modules of the context. */

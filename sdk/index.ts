@@ -16,6 +16,7 @@ export * from "./describe.js";
 export * from "./proposal-text.js";
 export * from "./ballot.js";
 export * from "./proposals.js";
+export * from "./economy-names.js";
 export * from "./ledger.js";
 export * from "./logs.js";
 export * from "./json-schema.js";

@@ -7,13 +7,17 @@ import { anyValue } from "@nomicfoundation/hardhat-ethers-chai-matchers/withArgs
 import type { Interface } from "ethers";
 import {
   cancelOffer,
+  describeAction,
+  endService,
   ledgerBalance,
   ledgerReserved,
   offerGoods,
   offerTokens,
   proveDividendClaim,
+  readEconomyNames,
   readLedger,
   rebuildGroup,
+  setReserve,
   type DividendClaim,
   type GoodsOffer,
   type Zone,
@@ -1298,6 +1302,37 @@ describe("Zone economy", function () {
       await expect(trade.acceptOffer(world.offerId))
         .to.be.revertedWithCustomError(trade, "TradeCallerIsNotAZone")
         .withArgs(world.stranger.address);
+    });
+  });
+
+  describe("names", function () {
+    it("reads each good's product and the zone's services by name, so proposals about them read in words", async function () {
+      const world = await loadFixture(withHarvest);
+      await passProposal(world, [[createServiceAction(world, world.provider.address)]], "Fund the clinic", {
+        voters: VOTERS,
+      });
+      const names = await readEconomyNames(
+        { goods: world.goods, services: world.services },
+        world.zoneAddress,
+      );
+      expect(names).to.deep.equal({
+        products: { [world.grainId.toString()]: GRAIN },
+        serviceNames: {
+          "0": { kind: "healthcare", name: `The healthcare service of ${world.provider.address}` },
+        },
+        serviceTokens: { "0": world.stablecoinAddress },
+      });
+      // Another zone's services are not Riverside's.
+      const hillside = await readEconomyNames({ services: world.services }, world.hillside.zoneAddress);
+      expect(hillside.serviceNames).to.deep.equal({});
+
+      const context = { zone: world.zoneAddress, services: world.servicesAddress, ...names };
+      expect(describeAction(endService(world.servicesAddress, 0n), context)).to.equal(
+        `end service #0 (healthcare: "The healthcare service of ${world.provider.address}")`,
+      );
+      expect(describeAction(setReserve(world.zoneAddress, world.grainId, 70n), context)).to.match(
+        /^keep a domestic reserve of 70 units of grain \(goods 0x[0-9a-f]{64}\)/,
+      );
     });
   });
 

@@ -11,7 +11,7 @@ import { IdentityPage, IdentityPanel } from "./identity-panel.js";
 import { knownNames, shortAddress } from "./names.js";
 import { OptionList, ProposalList, ProvenanceNote, Results, VotePanel } from "./proposals.js";
 import { ProposeForm } from "./propose.js";
-import { describeContext, optionLines, useTokens } from "./readable.js";
+import { describeContext, optionLines, useEconomyNames, useTokens } from "./readable.js";
 import { checkProposals, votable, type CheckedProposal } from "./verify-proposals.js";
 import { WalletContext, useWallet, useWalletState } from "./wallet-context.js";
 import { isAddress } from "ethers";
@@ -414,12 +414,13 @@ function ProposalPage(props: ZoneProps & { proposalId: string }) {
   // Only the config's tokens read as amounts with a symbol: any proposer can deploy a token that
   // calls itself "USDz", so other tokens read as base units of their address.
   const tokens = useTokens(config, []);
+  const economy = useEconomyNames(config, zone);
   const lines =
     proposal &&
     optionLines(
       proposal.options,
       proposal.multipleChoice,
-      describeContext(config, zone, tokens),
+      describeContext(config, zone, tokens, economy),
       proposal.description,
     );
   const retry = () => {

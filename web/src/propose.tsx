@@ -24,7 +24,7 @@ import {
   type OptionKind,
 } from "./decisions.js";
 import { identicalProposalText, slotsLine, type ProposeStatus } from "./proposing.js";
-import { describeContext, readableLines } from "./readable.js";
+import { describeContext, readableLines, useEconomyNames } from "./readable.js";
 import { useDecisionContext } from "./use-decision-context.js";
 import { usePropose } from "./use-propose.js";
 
@@ -77,6 +77,7 @@ function ProposalForm(props: ProposeProps & { onAnother: () => void }) {
   ]);
   const active = ballot === "options" ? drafts : drafts.slice(0, 1);
   const { rulesFields, contextOf, notesOf, tokens } = useDecisionContext(config, relayers, zone, active);
+  const economy = useEconomyNames(config, zone);
   const { status, busy, sent, period, periodError, propose, say } = usePropose(
     config,
     relayers,
@@ -141,7 +142,12 @@ function ProposalForm(props: ProposeProps & { onAnother: () => void }) {
   // The preview shows what voters will read, each choice in ballot order (named once names are valid).
   const summary = options && previewLines(options, ballot === "options", description ?? "");
   function previewLines(actions: ZoneAction[][], multipleChoice: boolean, text: string): string[] {
-    const lines = readableLines(actions, multipleChoice, describeContext(config, zone, tokens), text);
+    const lines = readableLines(
+      actions,
+      multipleChoice,
+      describeContext(config, zone, tokens, economy),
+      text,
+    );
     return ballotOptions({ description: text, options: actions }).map(({ index }) => lines[index]!);
   }
 

@@ -10,7 +10,11 @@ import { ballotOptions } from "../../sdk/ballot.js";
 import { describeProposal, type DescribeContext, type TokenInfo } from "../../sdk/describe.js";
 import { optionsFromJson, type JsonAction } from "../../sdk/relayer-api.js";
 import type { ZoneAction } from "../../sdk/types.js";
+import { ZoneGoods__factory } from "../../types/ethers-contracts/factories/contracts/economy/ZoneGoods__factory.js";
+import { ZoneServices__factory } from "../../types/ethers-contracts/factories/contracts/economy/ZoneServices__factory.js";
+import { readEconomyNames, type EconomyNames } from "../../sdk/economy-names.js";
 import { chainProvider, type WebConfig } from "./api.js";
+import { zoneCreatedBlock } from "./config-types.js";
 import { knownNames, withNames } from "./names.js";
 
 /**
@@ -19,14 +23,44 @@ import { knownNames, withNames } from "./names.js";
  */
 export type ReadableContext = DescribeContext & { names?: Record<string, string> };
 
-/** How a proposal's actions read, as the zone's citizens see them when they vote. */
+/**
+ * How a proposal's actions read, as the zone's citizens see them when they vote: tokens as amounts,
+ * the config's addresses by name, and goods and services by the names the economy gave them.
+ */
 export function describeContext(
   config: WebConfig,
   zone: string,
   tokens: Record<string, TokenInfo>,
+  economy?: EconomyNames,
 ): ReadableContext {
   const { services, goods, trade } = config.contracts;
-  return { zone, services, goods, trade, tokens, names: knownNames(config) };
+  return { zone, services, goods, trade, tokens, ...economy, names: knownNames(config) };
+}
+
+/**
+ * The names of the goods and of the zone's services (sdk readEconomyNames), read over RPC once per
+ * zone while the page is open; undefined until read, and without an RPC or economy modules.
+ */
+export function useEconomyNames(config: WebConfig, zone: string): EconomyNames | undefined {
+  const [names, setNames] = useState<EconomyNames>();
+  useEffect(() => {
+    const provider = chainProvider(config);
+    const { goods, services } = config.contracts;
+    if (!provider || (!goods && !services)) return;
+    let current = true;
+    const modules = {
+      goods: goods ? ZoneGoods__factory.connect(goods, provider) : undefined,
+      services: services ? ZoneServices__factory.connect(services, provider) : undefined,
+    };
+    readEconomyNames(modules, zone, zoneCreatedBlock(config, zone)).then(
+      (read) => current && setNames(read),
+      () => undefined, // the sentences keep the numbers
+    );
+    return () => {
+      current = false;
+    };
+  }, [config, zone]);
+  return names;
 }
 
 /**
