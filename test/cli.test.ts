@@ -224,7 +224,7 @@ describe("zonedao CLI", function () {
         identities[1]!,
         "--key",
         key,
-        "--description",
+        "--title",
         " Buy seeds",
         "--pay-eth",
         "0.25",
