@@ -42,6 +42,8 @@ const VOTE_REJECTIONS = [
 ] as const;
 /** IZone.VoteRejection.Unverified: not a verdict on the vote, which goes back in the queue. */
 const UNVERIFIED = 6;
+/** EIP-7825's per-transaction gas cap (Osaka), Zone.TRANSACTION_GAS_CAP: no node takes more. */
+const TRANSACTION_GAS_CAP = 1n << 24n;
 /** How many transactions may carry a submission before the relayer gives up on it. */
 const MAX_TRIES = 3;
 
@@ -192,6 +194,11 @@ export class Submitter {
     try {
       gasLimit =
         ((await this.provider.estimateGas({ from: this.wallet.address, to: zone, data })) * 12n) / 10n;
+      // A fifth more than the estimate, but never above the cap: a batch estimated near it would
+      // otherwise be refused by every node, and stay pending, re-broadcast for ever. The estimate
+      // itself is below the cap (else it failed), and castVotes plans its search for the cap, not
+      // the gas left, so the cap is all it needs.
+      if (gasLimit > TRANSACTION_GAS_CAP) gasLimit = TRANSACTION_GAS_CAP;
     } catch (error) {
       const reason = revertReason(error);
       if (reason !== undefined) {
