@@ -46,6 +46,19 @@ const UNVERIFIED = 6;
 const TRANSACTION_GAS_CAP = 1n << 24n;
 /** How many transactions may carry a submission before the relayer gives up on it. */
 const MAX_TRIES = 3;
+/**
+ * How many times in a row a node that answers may refuse a pending transaction it does not hold
+ * before the relayer gives the transaction up and queues its submissions again, to be sent in a new
+ * one (re-estimated, re-signed): a refused transaction never gets mined, so waiting longer would
+ * stall the zone's queue for ever.
+ */
+const MAX_REFUSALS = 5;
+/**
+ * Refusals that say nothing against the transaction itself: the node is unreachable or failing, or
+ * the relayer's account cannot pay (its operator must fund it; a new transaction would fare no
+ * better). These never count toward MAX_REFUSALS.
+ */
+const PASSING_REFUSALS = new Set(["NETWORK_ERROR", "TIMEOUT", "SERVER_ERROR", "INSUFFICIENT_FUNDS"]);
 
 export class Submitter {
   #timer: NodeJS.Timeout | undefined;
@@ -60,6 +73,8 @@ export class Submitter {
    * always checked, so every vote is eventually counted or rejected with its reason.
    */
   readonly #batchLimit = new Map<string, number>();
+  /** Per pending batch, how many times in a row the node refused its latest transaction. */
+  readonly #refusals = new Map<number, number>();
 
   constructor(
     private readonly store: RelayerStore,
@@ -233,13 +248,16 @@ export class Submitter {
     await this.#follow(this.#batch(batchId), { resend: false });
   }
 
-  async #broadcast(rawTransaction: string): Promise<void> {
+  /** Broadcasts a signed transaction; returns the node's refusal, if it refused it. */
+  async #broadcast(rawTransaction: string): Promise<unknown> {
     try {
       await this.provider.broadcastTransaction(rawTransaction);
+      return undefined;
     } catch (error) {
       // "already known", "nonce too low", a node that is down: the batch stays pending and the next
       // step finds out from receipts and nonces what happened.
       this.logger.warn({ err: error }, "broadcast failed; the pending batch will be checked again");
+      return error;
     }
   }
 
@@ -296,11 +314,37 @@ export class Submitter {
     if (!known) {
       // Dropped from the node's pool, or never sent (the process died first): send it (again).
       // Raising fees would not help a transaction the node does not even hold.
-      await this.#broadcast(latest.rawTransaction);
+      const refusal = await this.#broadcast(latest.rawTransaction);
+      if (this.#refusedForGood(batch, refusal)) return "settled";
     } else if (options.resend && Date.now() - latest.sentAt >= this.config.resendAfterMs) {
       await this.#resend(batch, latest.rawTransaction);
     }
     return "unmined";
+  }
+
+  /**
+   * Counts the node's refusal of a pending batch's transaction (it does not hold it, and its nonce is
+   * unused); after MAX_REFUSALS in a row, gives the batch up: its submissions go back to the queue,
+   * to be sent in a new transaction. Says whether it gave up.
+   */
+  #refusedForGood(batch: Batch, refusal: unknown): boolean {
+    const code = (refusal as { code?: unknown } | undefined)?.code;
+    if (refusal === undefined || PASSING_REFUSALS.has(String(code))) {
+      this.#refusals.delete(batch.id);
+      return false;
+    }
+    const refusals = (this.#refusals.get(batch.id) ?? 0) + 1;
+    if (refusals < MAX_REFUSALS) {
+      this.#refusals.set(batch.id, refusals);
+      return false;
+    }
+    this.#refusals.delete(batch.id);
+    this.logger.error(
+      { batchId: batch.id, nonce: batch.nonce, err: refusal },
+      `the node refused the transaction ${MAX_REFUSALS} times; sending its submissions in a new one`,
+    );
+    this.store.finishBatch(batch.id, "failed");
+    return true;
   }
 
   async #receipt(batch: Batch): Promise<TransactionReceipt | undefined> {

@@ -3,7 +3,7 @@
  * racing on the same votes, shutdown in the middle of a batch, and the zone's refund for its gas.
  */
 import { expect } from "chai";
-import { Transaction, parseEther } from "ethers";
+import { Transaction, Wallet, keccak256, parseEther } from "ethers";
 import { RelayerClient } from "../../sdk/index.js";
 import { RelayerStore } from "../store.js";
 import {
@@ -70,6 +70,48 @@ describe("relayer delivery", function () {
       await mine();
       await relayer.submitter.step();
       expect(relayer.store.submission(body.nullifier)).to.include({ status: "confirmed", txHash });
+      expect((await world.zone.getProposal(world.proposalId)).tally[1]).to.equal(1n);
+    } finally {
+      await relayer.close();
+    }
+  });
+
+  it("gives up a transaction the node keeps refusing, and sends its votes in a new one", async function () {
+    const { relayer, config } = await startTestRelayer(world);
+    try {
+      const body = await voteBody(world, alice, 1);
+      expect((await post(relayer, "/v1/votes", body)).status).to.equal(202);
+      // A pending batch for the vote whose signed transaction no node will take (as one signed with
+      // a gas limit over the cap, or an older relayer's wrong fields): 21,000 gas cannot even pay
+      // for its calldata. The node answers, and refuses it every time.
+      const wallet = new Wallet(config.privateKey, ethers.provider);
+      const nonce = await ethers.provider.getTransactionCount(wallet.address, "pending");
+      const rawTransaction = await wallet.signTransaction({
+        to: world.zoneAddress,
+        data: "0x" + "ff".repeat(1_000),
+        nonce,
+        gasLimit: 21_000,
+        chainId: world.chainId,
+        gasPrice: (await ethers.provider.getFeeData()).gasPrice!,
+      });
+      const refused = relayer.store.createBatch(
+        { zone: world.zoneAddress, kind: "vote", nonce, txHash: keccak256(rawTransaction), rawTransaction },
+        [body.nullifier],
+      );
+
+      // Each step tries it again; the fifth refusal in a row gives it up and queues the vote again.
+      for (let step = 1; step <= 4; step++) {
+        await relayer.submitter.step();
+        expect(
+          relayer.store.pendingBatches().map(({ id }) => id),
+          `step ${step}`,
+        ).to.deep.equal([refused]);
+      }
+      await relayer.submitter.step();
+      expect(relayer.store.submission(body.nullifier)).to.include({ status: "queued" });
+
+      await relayer.submitter.step({ flush: true });
+      expect(relayer.store.submission(body.nullifier)).to.include({ status: "confirmed" });
       expect((await world.zone.getProposal(world.proposalId)).tally[1]).to.equal(1n);
     } finally {
       await relayer.close();
