@@ -8,15 +8,14 @@
  */
 import { expect } from "chai";
 import { Wallet, parseEther } from "ethers";
-import { network } from "hardhat";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { RelayerClient, type VoteRequest } from "../../sdk/index.js";
-import { buildLoadWorldWithProposals, readLoadFixture, type LoadWorld } from "../../test/load-world.js";
-import { startRpcBridge, type RpcBridge } from "../../test/rpc-bridge.js";
+import type { LoadWorld } from "../../test/load-world.js";
+import type { RpcBridge } from "../../test/rpc-bridge.js";
 import { prng } from "../../test/prng.js";
-import { spawnRelayer, type RelayerProcess } from "./relayer-fixture.js";
+import { loadWorldForRelayer, spawnRelayer, type RelayerProcess } from "./relayer-fixture.js";
 
 const SEED = Number(process.env.ZONEDAO_CRASH_SEED ?? 20261125);
 const VOTES_PER_PROPOSAL = 50; // 4 proposals: 200 votes
@@ -32,14 +31,9 @@ describe("relayer killed at random points", function () {
   let bridge: RpcBridge;
 
   before(async function () {
-    const built = await buildLoadWorldWithProposals(
-      readLoadFixture(),
-      () => undefined,
-      await network.create(),
-    );
-    world = built.world;
+    const built = await loadWorldForRelayer();
+    ({ world, bridge } = built);
     votes = built.votes.filter((_, i) => i % 500 < VOTES_PER_PROPOSAL);
-    bridge = await startRpcBridge({ provider: world.connection.provider });
   });
   after(async function () {
     await bridge?.close();

@@ -7,6 +7,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Wallet, parseEther } from "ethers";
+import { network } from "hardhat";
 import {
   proveVote,
   rebuildGroup,
@@ -20,6 +21,7 @@ import {
 import { loadRelayerConfig, type RelayerConfig } from "../config.js";
 import { startRelayer, type Relayer } from "../relayer.js";
 import { startRpcBridge, type RpcBridge } from "../../test/rpc-bridge.js";
+import { buildLoadWorldWithProposals, readLoadFixture, type LoadWorld } from "../../test/load-world.js";
 import {
   TEST_RULES,
   alice,
@@ -166,4 +168,21 @@ export function spawnRelayer(environment: Record<string, string>): RelayerProces
   url.catch(() => undefined); // a test that expects the relayer to fail at boot never awaits it
   const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
   return { child, url, output: () => output, exited };
+}
+
+/**
+ * The load zone with the fixture's proposals on a fresh chain of its own, behind an HTTP JSON-RPC
+ * for a relayer: what the relayer's tests replay the fixture's votes against, with nothing proved.
+ */
+export async function loadWorldForRelayer(): Promise<{
+  world: LoadWorld;
+  votes: VoteRequest[];
+  bridge: RpcBridge;
+}> {
+  const { world, votes } = await buildLoadWorldWithProposals(
+    readLoadFixture(),
+    () => undefined,
+    await network.create(),
+  );
+  return { world, votes, bridge: await startRpcBridge({ provider: world.connection.provider }) };
 }

@@ -10,16 +10,15 @@
  */
 import { expect } from "chai";
 import { Wallet, parseEther, type TransactionReceipt } from "ethers";
-import { network } from "hardhat";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Zone__factory, type VoteRequest } from "../../sdk/index.js";
 import { loadRelayerConfig } from "../config.js";
 import { startRelayer, type Relayer } from "../relayer.js";
-import { buildLoadWorldWithProposals, readLoadFixture, type LoadWorld } from "../../test/load-world.js";
-import { startRpcBridge, type RpcBridge } from "../../test/rpc-bridge.js";
-import { get } from "./relayer-fixture.js";
+import type { LoadWorld } from "../../test/load-world.js";
+import type { RpcBridge } from "../../test/rpc-bridge.js";
+import { get, loadWorldForRelayer } from "./relayer-fixture.js";
 
 const BATCH_MAX_VOTES = 128;
 const VALID = 126;
@@ -40,14 +39,9 @@ describe("relayer and votes the zone returns Unverified", function () {
   let relayer: Relayer | undefined;
 
   before(async function () {
-    const built = await buildLoadWorldWithProposals(
-      readLoadFixture(),
-      () => undefined,
-      await network.create(),
-    );
-    world = built.world;
+    const built = await loadWorldForRelayer();
+    ({ world, bridge } = built);
     fixtureVotes = built.votes;
-    bridge = await startRpcBridge({ provider: world.connection.provider });
   });
   after(async function () {
     await relayer?.close();

@@ -8,7 +8,7 @@ import { Address, NamesContext } from "./address.js";
 import { formatDate } from "./format.js";
 import { HelpPage } from "./help-page.js";
 import { IdentityPage, IdentityPanel } from "./identity-panel.js";
-import { knownNames, shortAddress } from "./names.js";
+import { knownNames, nameOf, shortAddress } from "./names.js";
 import { OptionList, ProposalList, ProvenanceNote, Results, VotePanel } from "./proposals.js";
 import { ProposeForm } from "./propose.js";
 import { describeContext, optionLines, useEconomyNames, useTokens } from "./readable.js";
@@ -115,7 +115,7 @@ export function App() {
 }
 
 function zoneName(config: WebConfig, zone: string, otherwise = zone): string {
-  return config.zones.find((known) => known.address.toLowerCase() === zone.toLowerCase())?.name ?? otherwise;
+  return nameOf(config, zone) ?? otherwise;
 }
 
 function ZonesPage({ config, relayers }: { config: WebConfig; relayers: Relayers }) {
