@@ -6,6 +6,8 @@ import type { Signer } from "ethers";
 import { network } from "hardhat";
 import {
   rulesWith,
+  admissionsOf,
+  requestAdmissions,
   Group,
   Identity,
   createZone,
@@ -117,6 +119,29 @@ export async function deployZoneWithCitizens(
     await world.zone.connect(world.registrar).addMembers(citizens.map((citizen) => citizen.commitment))
   ).wait();
   return world;
+}
+
+/**
+ * The registrar admits `members` after the zone's founding: the request waits the admission delay
+ * (the chain's clock is moved past it), then anyone admits it. Returns the request's id.
+ */
+export async function admitAfterDelay(
+  world: ZoneWorld,
+  members: readonly { commitment: bigint }[],
+): Promise<bigint> {
+  const request = await requestAdmissions(
+    world.zone,
+    world.registrar,
+    members.map((member) => member.commitment),
+  );
+  if (!request.admitted) {
+    const { time } = world.chain.networkHelpers;
+    if (BigInt(await time.latest()) < request.readyAt) await time.increaseTo(request.readyAt);
+    const admissions = await admissionsOf(world.zone, world.relayer);
+    const commitments = members.map((member) => member.commitment);
+    await (await admissions.admit(world.zoneAddress, request.requestId, commitments)).wait();
+  }
+  return request.requestId;
 }
 
 /** Proposes anonymously as `author`, submitted by the relayer; returns the new proposal's id. */
