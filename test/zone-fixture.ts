@@ -6,6 +6,7 @@ import type { Signer } from "ethers";
 import { network } from "hardhat";
 import {
   rulesWith,
+  addMembers,
   admissionsOf,
   requestAdmissions,
   Group,
@@ -142,6 +143,45 @@ export async function admitAfterDelay(
     await (await admissions.admit(world.zoneAddress, request.requestId, commitments)).wait();
   }
   return request.requestId;
+}
+
+/**
+ * Opens a proposal (`open`) whose snapshot is taken before `members` enter, and admits them while it
+ * is still open. Only the zone's own vote admits that fast (every other path waits longer than a
+ * vote): an admission is proposed first, voted For by `voters`, `open` runs late in that vote, and
+ * the admission is executed after its timelock, while the other proposal's vote goes on. Returns
+ * what `open` returned.
+ */
+export async function admitByVoteWhileOpen<T>(
+  world: ZoneWorld,
+  members: readonly { commitment: bigint }[],
+  voters: Identity[],
+  open: () => Promise<T>,
+): Promise<T> {
+  const { time } = world.chain.networkHelpers;
+  const admission = [
+    [
+      addMembers(
+        world.zoneAddress,
+        members.map((member) => member.commitment),
+      ),
+    ],
+  ];
+  const admitting = await proposeAs(world, voters[voters.length - 1]!, admission, "Admit the latecomers");
+  const snapshotGroup = await rebuildGroup(world.zone, { untilProposal: admitting });
+  for (const voter of voters) {
+    const context = { chainId: world.chainId, zone: world.zoneAddress, proposalId: admitting, option: 1 };
+    const vote = await proveVote(voter, snapshotGroup, context);
+    await (await world.zone.castVote(admitting, vote.option, vote.nullifier, vote.points)).wait();
+  }
+  const { voteEnd } = await world.zone.getProposal(admitting);
+  await time.increaseTo(voteEnd - 10n);
+  const opened = await open();
+  await time.increaseTo(voteEnd);
+  await (await world.zone.queue(admitting)).wait();
+  await time.increaseTo((await world.zone.getProposal(admitting)).eta);
+  await (await world.zone.execute(admitting, admission[0]!)).wait();
+  return opened;
 }
 
 /** Proposes anonymously as `author`, submitted by the relayer; returns the new proposal's id. */
