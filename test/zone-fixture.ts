@@ -204,6 +204,27 @@ export async function proposeAs(
   return world.zone.proposalCount();
 }
 
+/** Proposes as the first of `authors` with a proposal slot left this epoch; returns the proposal id. */
+export async function proposeWithFreeSlot(
+  world: ZoneWorld,
+  options: ZoneAction[][],
+  description: string,
+  authors: Identity[] = citizens,
+): Promise<bigint> {
+  const free = freeProposalSlot(
+    authors,
+    {
+      chainId: world.chainId,
+      zone: world.zoneAddress,
+      epoch: await world.zone.currentProposalEpoch(),
+      proposalsPerEpoch: (await world.zone.rules()).proposalsPerEpoch,
+    },
+    await usedProposalNullifiers(world.zone),
+  );
+  if (free === undefined) throw new Error("every author has used every proposal slot of this epoch");
+  return proposeAs(world, free.author, options, description, free.slot);
+}
+
 /**
  * Takes a decision through the whole path with real proofs: `author` proposes anonymously, the
  * `voters` (every test citizen by default) vote for `winningOption` (For, unless multiple choice),
@@ -240,18 +261,7 @@ export async function queuePassedProposal(
   description: string,
   { voters = citizens, winningOption }: Voting = {},
 ): Promise<{ proposalId: bigint; actions: ZoneAction[] }> {
-  const free = freeProposalSlot(
-    voters,
-    {
-      chainId: world.chainId,
-      zone: world.zoneAddress,
-      epoch: await world.zone.currentProposalEpoch(),
-      proposalsPerEpoch: (await world.zone.rules()).proposalsPerEpoch,
-    },
-    await usedProposalNullifiers(world.zone),
-  );
-  if (free === undefined) throw new Error("every author has used every proposal slot of this epoch");
-  const proposalId = await proposeAs(world, free.author, options, description, free.slot);
+  const proposalId = await proposeWithFreeSlot(world, options, description, voters);
   const option = winningOption ?? (options.length > 1 ? 0 : 1);
   const snapshotGroup = await rebuildGroup(world.zone, { untilProposal: proposalId });
   for (const voter of voters) {

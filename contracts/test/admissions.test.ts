@@ -16,8 +16,6 @@ import {
   admissionsOf,
   createInternalDao,
   encodeFederationEvidence,
-  freeProposalSlot,
-  usedProposalNullifiers,
   payEther,
   proveFederationMembership,
   proveInvitation,
@@ -50,6 +48,7 @@ import {
   outsider,
   passProposal,
   proposeAs,
+  proposeWithFreeSlot,
   queuePassedProposal,
   time,
   zoneWorldAt,
@@ -139,22 +138,6 @@ async function queueAndExecute(world: ZoneWorld, proposalId: bigint, actions: Zo
   return world.zone.execute(proposalId, actions);
 }
 
-/** Proposes as the first test citizen with a proposal slot left this epoch; returns the proposal id. */
-async function proposeFree(world: ZoneWorld, options: ZoneAction[][], description: string): Promise<bigint> {
-  const free = freeProposalSlot(
-    citizens,
-    {
-      chainId: world.chainId,
-      zone: world.zoneAddress,
-      epoch: await world.zone.currentProposalEpoch(),
-      proposalsPerEpoch: (await world.zone.rules()).proposalsPerEpoch,
-    },
-    await usedProposalNullifiers(world.zone),
-  );
-  if (free === undefined) throw new Error("every citizen has used every proposal slot of this epoch");
-  return proposeAs(world, free.author, options, description, free.slot);
-}
-
 /** A proposal proof of `author` as a member of `group` (which the zone may not know). */
 async function proposalProofIn(
   world: ZoneWorld,
@@ -223,7 +206,7 @@ describe("ZoneAdmissions", function () {
         rejectPendingAdmissions(admissionsAddress),
         setRegistrar(zoneAddress, replacementAddress),
       ];
-      const vetoId = await proposeFree(
+      const vetoId = await proposeWithFreeSlot(
         world,
         [veto],
         "Reject the 40 pending admissions, replace the registrar",
@@ -505,7 +488,11 @@ describe("ZoneAdmissions", function () {
       expect((await readAdmissionRequests(zone)).map((r) => r.status)).to.deep.equal(["pending"]);
 
       // A proposal made while the newcomer is pending: its electorate is the four citizens.
-      const duringId = await proposeFree(world, [[setRules(zoneAddress, TEST_RULES)]], "Made while pending");
+      const duringId = await proposeWithFreeSlot(
+        world,
+        [[setRules(zoneAddress, TEST_RULES)]],
+        "Made while pending",
+      );
       const during = await zone.getProposal(duringId);
       expect(during.eligibleCount).to.equal(4n);
       expect((await rebuildGroup(zone, { untilProposal: duringId })).indexOf(newcomer.commitment)).to.equal(
@@ -531,7 +518,7 @@ describe("ZoneAdmissions", function () {
       expect((await readAdmissionRequests(zone)).map((r) => r.status)).to.deep.equal(["admitted"]);
 
       // A proposal made after the admission: the newcomer is in its snapshot and votes with a real proof.
-      const afterId = await proposeFree(
+      const afterId = await proposeWithFreeSlot(
         world,
         [[setRules(zoneAddress, TEST_RULES)]],
         "Made after the admission",
