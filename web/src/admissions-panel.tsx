@@ -172,7 +172,8 @@ function InviteForm(props: {
           error: true,
         });
       } else {
-        const from = formatDate(Math.floor(Date.now() / 1000) + view.delay);
+        // The chain's clock, not this computer's: the delay runs from the block that recorded it.
+        const from = formatDate(view.chainTime + view.delay);
         setStatus({
           text: `Invited ${shortCommitment(newcomer.toString())}: pending, it can enter about ${from} unless the citizens reject it.`,
         });
