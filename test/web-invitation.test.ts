@@ -182,6 +182,19 @@ describe("an invited newcomer votes from the browser (Chromium)", function () {
     await newcomer.getByTestId("identity-badge").getByText("Riverside: admission pending").waitFor();
     await look(newcomer, "5-newcomer-pending");
 
+    // A proposal made while it waits: its page says the same, not "you are not a citizen".
+    const during = await proposeAs(world, bob, [[payFromZone(world)]], "Made while the newcomer waits");
+    await newcomer.goto(`${app.url}#/zone/${world.zoneAddress}/proposal/${during}`);
+    await newcomer
+      .getByRole("heading", { name: "You are waiting to join Riverside" })
+      .waitFor({ timeout: 60_000 });
+    expect(await newcomer.getByTestId("dead-end-pending-admission").textContent()).to.match(
+      /Pending: you can vote from .* on proposals made after that/,
+    );
+    expect(await newcomer.getByRole("button", { name: /^Vote / }).count()).to.equal(0);
+    await look(newcomer, "5b-newcomer-pending-proposal");
+    await newcomer.goto(`${app.url}#/zone/${world.zoneAddress}`);
+
     // The delay ends; nobody asks: the relayer admits the newcomer.
     await time.increaseTo(request!.readyAt);
     await admittedByRelayer(newcomerCommitment);
@@ -202,6 +215,8 @@ describe("an invited newcomer votes from the browser (Chromium)", function () {
     const { tally, eligibleCount } = await world.zone.getProposal(proposalId);
     expect(tally.map(Number)).to.deep.equal([0, 1, 0]);
     expect(eligibleCount).to.equal(6n); // the 4 test citizens, the inviter and the newcomer
+    // The one made while it waited is not its to vote on: it was not a citizen then.
+    expect((await world.zone.getProposal(during)).eligibleCount).to.equal(5n);
     await look(newcomer, "7-newcomer-voted");
     expect(errors).to.deep.equal([]);
   });

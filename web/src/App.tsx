@@ -23,7 +23,7 @@ import { zoneCreatedBlock } from "./config-types.js";
 import { DeadEndPage, deadEndOf, type DeadEnd } from "./dead-ends.js";
 import type { NotEligible } from "./prover-protocol.js";
 import { DeadEndReached, usePolling } from "./use-polling.js";
-import { useZoneAdmissions } from "./use-admissions.js";
+import { readPendingAdmission, useZoneAdmissions } from "./use-admissions.js";
 
 function useHashRoute(): string[] {
   const read = () => window.location.hash.replace(/^#\/?/, "").split("/").filter(Boolean);
@@ -323,10 +323,11 @@ function ZonePage(props: ZoneProps & { proposing?: boolean; decision?: string })
   const isMember =
     props.identity && members ? members.includes(props.identity.commitment.toString()) : undefined;
   const voted = useVotedOptions(config, zone, props.identity, listing.value?.proposals);
-  const admissions = useZoneAdmissions(config, zone, props.identity);
+  const deadEnd = listing.deadEnd;
+  // Read while the page shows the zone: a dead end stops it, as it stops the listing.
+  const admissions = useZoneAdmissions(config, zone, props.identity, Boolean(members) && !deadEnd);
   const pendingFrom = usePendingFrom(admissions.view?.requests, zone, props.identity);
   const retry = () => setAttempt((count) => count + 1);
-  const deadEnd = listing.deadEnd;
 
   // Nothing about the zone can be shown: the dead end is the page.
   if (deadEnd && deadEnd.kind !== "rpc-down") {
@@ -438,13 +439,26 @@ function ProposalPage(props: ZoneProps & { proposalId: string }) {
   const { config, relayers, zone } = props;
   const name = zoneName(config, zone);
   const [attempt, setAttempt] = useState(0);
-  // The vote panel's dead ends (not a citizen, joined after the proposal): they stop the page too.
-  const [notEligible, setNotEligible] = useState<NotEligible>();
+  // The vote panel's dead ends (not a citizen, joined after the proposal, admission pending): they
+  // stop the page too.
+  const [notEligible, setNotEligible] = useState<DeadEnd>();
   useEffect(() => setNotEligible(undefined), [props.identity]); // another identity may vote here
   const polled = useProposalPage(props, attempt, notEligible !== undefined);
-  // A newcomer whose admission is pending reads when it may vote, not "not a citizen".
-  const admissions = useZoneAdmissions(config, zone, undefined);
-  const pendingFrom = usePendingFrom(admissions.view?.requests, zone, props.identity);
+  const commitment = props.identity?.commitment.toString();
+  const onNotEligible = useCallback(
+    (kind: NotEligible) => {
+      if (kind !== "not-a-citizen" || !commitment) return setNotEligible({ kind });
+      // A newcomer whose admission is pending reads when it may vote, not "not a citizen": one
+      // read, before the dead end shows, so the page asks nothing after it.
+      readPendingAdmission(config, zone, commitment).then(
+        (readyAt) =>
+          setNotEligible(readyAt === undefined ? { kind } : { kind: "pending-admission", readyAt }),
+        () => setNotEligible({ kind }),
+      );
+    },
+    [config, zone, commitment],
+  );
+  const pendingFrom = notEligible?.kind === "pending-admission" ? notEligible.readyAt : undefined;
   const quorumBps = useQuorumRule(config, zone, attempt);
   const { members, proposal } = polled.value ?? {};
   const isMember =
@@ -465,12 +479,7 @@ function ProposalPage(props: ZoneProps & { proposalId: string }) {
     setNotEligible(undefined);
     setAttempt((count) => count + 1);
   };
-  const deadEnd: DeadEnd | undefined =
-    notEligible === "not-a-citizen" && pendingFrom !== undefined
-      ? { kind: "pending-admission", readyAt: pendingFrom }
-      : notEligible
-        ? { kind: notEligible }
-        : polled.deadEnd;
+  const deadEnd: DeadEnd | undefined = notEligible ?? polled.deadEnd;
   const back = (
     <p>
       <a href={`#/zone/${zone}`}>← {name}</a>
@@ -521,7 +530,7 @@ function ProposalPage(props: ZoneProps & { proposalId: string }) {
                 lines={lines}
                 identity={props.identity}
                 onVoted={polled.refresh}
-                onNotEligible={setNotEligible}
+                onNotEligible={onNotEligible}
               />
             )
           )}

@@ -14,7 +14,7 @@ import {
   type AdmissionRules,
 } from "../../sdk/admissions.js";
 import { explain, zoneReader, type WebConfig } from "./api.js";
-import { invitationSlots, type InvitationSlots } from "./admissions.js";
+import { invitationSlots, waitingRequestOf, type InvitationSlots } from "./admissions.js";
 import { zoneCreatedBlock } from "./config-types.js";
 
 /** How often the page reads the zone's admissions again. */
@@ -35,10 +35,15 @@ export interface ZoneAdmissionsView {
   slots?: InvitationSlots;
 }
 
+/**
+ * The zone's admissions, read every few seconds while `enabled` (a page at a dead end stops asking:
+ * it passes false).
+ */
 export function useZoneAdmissions(
   config: WebConfig,
   zone: string,
   identity: Identity | undefined,
+  enabled = true,
 ): { view?: ZoneAdmissionsView; error?: string; refresh: () => void } {
   const [view, setView] = useState<ZoneAdmissionsView>();
   const [error, setError] = useState<string>();
@@ -47,7 +52,7 @@ export function useZoneAdmissions(
 
   useEffect(() => {
     const reader = zoneReader(config, zone);
-    if (!reader) return;
+    if (!reader || !enabled) return;
     let current = true;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const read = async (): Promise<ZoneAdmissionsView> => {
@@ -97,6 +102,23 @@ export function useZoneAdmissions(
       current = false;
       clearTimeout(timer);
     };
-  }, [config, zone, identity, round]);
+  }, [config, zone, identity, round, enabled]);
   return { view, error, refresh };
+}
+
+/**
+ * When `commitment`'s admission to `zone` may enter, if one is waiting (unix seconds); undefined
+ * if none is, or without an RPC. One read: a proposal page asks it once, when the prover finds the
+ * identity is not a citizen, before it shows why.
+ */
+export async function readPendingAdmission(
+  config: WebConfig,
+  zone: string,
+  commitment: string,
+): Promise<number | undefined> {
+  const reader = zoneReader(config, zone);
+  if (!reader) return undefined;
+  const requests = await readAdmissionRequests(reader, { fromBlock: zoneCreatedBlock(config, zone) });
+  const request = waitingRequestOf(requests, commitment);
+  return request && Number(request.readyAt);
 }
