@@ -2,13 +2,14 @@
  * The zone page's "Joining" section: who is waiting to enter the zone, who asked and when each may
  * enter; by when a "reject pending admissions" proposal must have run to stop them; and, for a
  * citizen, the anonymous invitation of a newcomer by the commitment the newcomer's app shows (text
- * or QR code), proved in the worker and sent through the relayers.
+ * text), proved in the worker and sent through the relayers.
  */
 import type { Identity } from "@semaphore-protocol/identity";
 import { useEffect, useId, useRef, useState, type FormEvent } from "react";
 import { RelayerRefusal } from "../../sdk/relayer-client.js";
 import {
   WHO_ASKED,
+  durationText,
   invitationSlotsLine,
   parseCommitment,
   rejectDeadline,
@@ -22,19 +23,6 @@ import type { ZoneAdmissionsView } from "./use-admissions.js";
 
 /** How long the page waits for the zone to record an invitation, and how often it asks. */
 const INVITATION_WAIT = { timeoutMs: 120_000, intervalMs: 500 };
-
-/** A length of time in days and hours, as the rules read ("2 days 1 hour"). */
-export function durationText(seconds: number): string {
-  const days = Math.floor(seconds / 86_400);
-  const hours = Math.floor((seconds % 86_400) / 3600);
-  const minutes = Math.floor((seconds % 3600) / 60);
-  const parts = [
-    days > 0 && `${days} day${days === 1 ? "" : "s"}`,
-    hours > 0 && `${hours} hour${hours === 1 ? "" : "s"}`,
-    days === 0 && minutes > 0 && `${minutes} minute${minutes === 1 ? "" : "s"}`,
-  ].filter(Boolean);
-  return parts.length > 0 ? parts.join(" ") : `${seconds} seconds`;
-}
 
 export function AdmissionsSection(props: {
   config: WebConfig;

@@ -102,3 +102,16 @@ export function parseCommitment(text: string): { commitment?: bigint; problem?: 
     return { problem: "This number is too large to be an identity commitment." };
   return { commitment };
 }
+
+/** A length of time in days and hours, as the rules read ("2 days 1 hour"). */
+export function durationText(seconds: number): string {
+  const days = Math.floor(seconds / 86_400);
+  const hours = Math.floor((seconds % 86_400) / 3600);
+  const minutes = Math.floor((seconds % 3600) / 60);
+  const parts = [
+    days > 0 && `${days} day${days === 1 ? "" : "s"}`,
+    hours > 0 && `${hours} hour${hours === 1 ? "" : "s"}`,
+    days === 0 && minutes > 0 && `${minutes} minute${minutes === 1 ? "" : "s"}`,
+  ].filter(Boolean);
+  return parts.length > 0 ? parts.join(" ") : `${seconds} seconds`;
+}
