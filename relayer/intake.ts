@@ -85,11 +85,6 @@ const INVITE_ERRORS: Record<string, { status: 409 | 422; code: string; message: 
     code: "invalid_commitment",
     message: "the newcomer's identity commitment is not one the zone can admit",
   },
-  ZoneAlreadyAMember: {
-    status: 409,
-    code: "already_a_member",
-    message: "the newcomer is already a citizen of the zone",
-  },
 };
 
 interface PendingAccept {
@@ -280,6 +275,15 @@ export class Intake {
       );
     }
     await this.#requireUnusedOnChain(zone, request.nullifier);
+    // The zone takes the request, but its admission could never run (the group refuses a leaf it
+    // has): the citizen's slot would be spent for nothing.
+    if (await zone.isMember(newcomer)) {
+      throw new RelayerError(
+        409,
+        "already_a_member",
+        `${request.identityCommitment} is already a citizen of zone ${zoneAddress}`,
+      );
+    }
     try {
       await zone.invite.staticCall(...inviteArguments(request), { from: this.relayerAddress });
     } catch (error) {

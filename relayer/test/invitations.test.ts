@@ -144,6 +144,11 @@ describe("relayer: invitations", function () {
     const used = await post(relayer, "/v1/invitations", invitationRequest(world.zoneAddress, direct));
     expect(used.status).to.equal(409);
     expect(used.body).to.include({ error: "duplicate_nullifier" });
+
+    // A citizen already: its admission could never run, so the slot is not spent on it.
+    const member = await post(relayer, "/v1/invitations", await invitationBody(bob, carol));
+    expect(member.status).to.equal(409);
+    expect(member.body).to.include({ error: "already_a_member" });
   });
 
   it("refuses an unknown zone (404) and malformed requests (400)", async function () {

@@ -140,6 +140,13 @@ function InviteForm(props: {
     setBusy(true);
     try {
       const { members } = await relayers.members(zone);
+      if (members.includes(newcomer.toString())) {
+        setStatus({
+          text: "This commitment is already a citizen of the zone: nothing to invite.",
+          error: true,
+        });
+        return;
+      }
       const { request } = await proveInvitation(
         {
           ...zoneTarget(config, zone, identity),
