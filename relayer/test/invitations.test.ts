@@ -105,7 +105,7 @@ describe("relayer: invitations", function () {
     expect(after?.status).to.equal("admitted");
   });
 
-  it("refuses an invalid proof, a wrong epoch, a slot out of range and a used nullifier, each with its code", async function () {
+  it("refuses an invalid proof, a wrong epoch, a slot out of range, a used nullifier and a citizen, each with its code", async function () {
     const newcomer = new Identity("zonedao-relayer-newcomer-2");
     const other = new Identity("zonedao-relayer-newcomer-3");
     const body = await invitationBody(bob, newcomer);
