@@ -30,6 +30,7 @@ export {
   type VoteSnapshot,
   type VoteToVerify,
   type ProposalToVerify,
+  type InvitationToVerify,
   type DividendClaimToVerify,
   type ProofVerifier,
 } from "./verify.js";
