@@ -3,10 +3,10 @@
  * the zone has no proposal (its founding) they are admitted at once; after, the request is pending
  * for the admission delay, within the registrar's cap per epoch, and the citizens can reject it.
  */
-import { readAdmissionState, requestAdmissions } from "../../sdk/index.js";
+import { admissionsOf, readAdmissionState, requestAdmissions } from "../../sdk/index.js";
 import { CommandError, UsageError, formatTime } from "../context.js";
 import { common, signing, zoneFlag, type Command } from "../flags.js";
-import { shortError } from "../refusals.js";
+import { revertOf, shortError } from "../refusals.js";
 
 export const memberAdd: Command = {
   name: "member add",
@@ -64,7 +64,7 @@ citizens per epoch (\`zonedao member pending\` shows what is left); more needs a
 
 /** The zone's refusal, in words: the registrar's cap says how many and when it renews. */
 async function refusal(error: unknown, zone: Parameters<typeof readAdmissionState>[0]): Promise<string> {
-  const revert = (error as { revert?: { name: string; args: unknown[] } | null }).revert;
+  const revert = revertOf(error, (await admissionsOf(zone)).interface);
   if (revert?.name === "AdmissionsRegistrarCapReached") {
     const [, epoch, cap, requested] = revert.args as [string, bigint, bigint, bigint];
     const state = await readAdmissionState(zone);
@@ -75,5 +75,6 @@ async function refusal(error: unknown, zone: Parameters<typeof readAdmissionStat
       `renewed ${formatTime(state.epochEndsAt)}. More needs a vote (a proposal whose action is addMembers)`
     );
   }
+  if (revert !== undefined) return `the zone refused: ${revert.name}(${revert.args.map(String).join(", ")})`;
   return `the zone refused: ${shortError(error)}`;
 }

@@ -5,6 +5,7 @@
  */
 import {
   formatDuration,
+  admissionsOf,
   invitationSlots,
   proveInvitation,
   readAdmissionRequests,
@@ -16,7 +17,7 @@ import {
 } from "../../sdk/index.js";
 import { CommandError, UsageError, chainIdOf, formatTime } from "../context.js";
 import { common, identityFlags, signing, zoneFlag, type Command } from "../flags.js";
-import { shortError } from "../refusals.js";
+import { revertOf, shortError } from "../refusals.js";
 
 export const memberInvite: Command = {
   name: "member invite",
@@ -84,7 +85,9 @@ admission delay, during which the citizens can reject it; then anyone admits it.
     try {
       requested = await submitInvitation(zone, signer, invitation);
     } catch (error) {
-      throw new CommandError(`the zone refused the invitation: ${shortError(error)}`);
+      const revert = revertOf(error, zone.interface) ?? revertOf(error, (await admissionsOf(zone)).interface);
+      const reason = revert ? `${revert.name}(${revert.args.map(String).join(", ")})` : shortError(error);
+      throw new CommandError(`the zone refused the invitation: ${reason}`);
     }
     context.print(
       {
