@@ -5,11 +5,15 @@
  * delay, during which the citizens can pass `rejectPendingAdmissions`. Then anyone admits it.
  * Before a zone's first proposal (its founding) requests are admitted at once.
  */
+import type { Identity } from "@semaphore-protocol/identity";
 import { AbiCoder, getAddress, type ContractRunner, type Signer } from "ethers";
 import { ZoneAdmissions__factory, type ZoneAdmissions } from "../types/ethers-contracts/index.js";
+import { ZONE } from "./abis.js";
 import type { Zone } from "./contracts.js";
 import { queryEvents } from "./logs.js";
+import { epochSlots, type ProposalSlots, type ZonePlace } from "./proposals.js";
 import type { FederationEvidence, Invitation } from "./prove.js";
+import { invitationScope } from "./scope.js";
 import type { ZoneAction } from "./types.js";
 
 export type { ZoneAdmissions };
@@ -113,6 +117,147 @@ export async function readAdmissionRequests(
       txHash: log.transactionHash,
     };
   });
+}
+
+/** What a request made now would meet: the zone's rules, its delay, and the registrar's cap left. */
+export interface AdmissionState {
+  rules: AdmissionRules;
+  /** Seconds a request made now waits (ZoneAdmissions.admissionDelay: the rule, or a vote plus a day). */
+  delay: bigint;
+  /** Before the zone's first proposal every request is admitted at once and the registrar is uncapped. */
+  founding: boolean;
+  /** The zone's proposal epoch, the period caps and invitations count in. */
+  epoch: bigint;
+  /** When the epoch ends and the cap and invitations renew (unix seconds). */
+  epochEndsAt: bigint;
+  /** Commitments the registrar may request this epoch... */
+  registrarCap: bigint;
+  /** ...how many it requested... */
+  registrarRequested: bigint;
+  /** ...and how many more it may (unlimited while founding: the cap does not apply then). */
+  registrarCapLeft: bigint;
+}
+
+/** The zone's admission rules and what they allow now. */
+export async function readAdmissionState(zone: Zone): Promise<AdmissionState> {
+  const admissions = await admissionsOf(zone);
+  const address = await zone.getAddress();
+  const [rules, delay, proposalCount, epoch, registrarCap, zoneRules] = await Promise.all([
+    readAdmissionRules(zone),
+    admissions.admissionDelay(address),
+    zone.proposalCount(),
+    zone.currentProposalEpoch(),
+    admissions.registrarCap(address),
+    zone.rules(),
+  ]);
+  const registrarRequested = await admissions.registrarRequestsIn(address, epoch);
+  return {
+    rules,
+    delay,
+    founding: proposalCount === 0n,
+    epoch,
+    epochEndsAt: (epoch + 1n) * zoneRules.proposalEpoch,
+    registrarCap,
+    registrarRequested,
+    registrarCapLeft: registrarCap > registrarRequested ? registrarCap - registrarRequested : 0n,
+  };
+}
+
+/**
+ * The nullifiers of the zone's invitations, for invitationSlots. The zone keeps no event of them:
+ * each is read from its invitation's transaction (a call of the zone's `invite`), so that a slot's use
+ * is looked up among everyone's, never asked of an RPC about this citizen's. An invitation sent
+ * through another contract (a multisig, a bundler) is not seen here: the zone refuses its slot again
+ * with ZoneNullifierAlreadyUsed.
+ */
+export async function usedInvitationNullifiers(
+  zone: Zone,
+  requests: readonly AdmissionRequest[],
+): Promise<Set<bigint>> {
+  const provider = requireProvider(zone);
+  const address = await zone.getAddress();
+  const hashes = [
+    ...new Set(requests.filter((request) => request.path === "invitation").map((r) => r.txHash)),
+  ];
+  const used = new Set<bigint>();
+  for (const transaction of await Promise.all(hashes.map((hash) => provider.getTransaction(hash)))) {
+    if (!transaction?.to || getAddress(transaction.to) !== address) continue;
+    let call;
+    try {
+      call = ZONE.parseTransaction({ data: transaction.data });
+    } catch {
+      continue; // not a call the zone's ABI decodes
+    }
+    if (call?.name !== "invite") continue;
+    used.add((call.args[1] as { nullifier: bigint }).nullifier);
+  }
+  return used;
+}
+
+/**
+ * `identity`'s invitation slots in the zone's current proposal epoch (`invitationsPerEpoch` of them,
+ * none when the zone allows no invitations), which are used, the first free one, and when they renew:
+ * as proposalSlots, with the invitation scope. `used`: usedInvitationNullifiers.
+ */
+export function invitationSlots(
+  identity: Identity,
+  place: ZonePlace,
+  chainTime: bigint | number,
+  rules: { proposalEpoch: bigint | number; invitationsPerEpoch: bigint | number },
+  used: ReadonlySet<bigint>,
+  epoch?: bigint,
+): ProposalSlots {
+  return epochSlots(
+    identity,
+    (current, slot) => invitationScope(place.chainId, place.zone, current, slot),
+    chainTime,
+    { epochLength: rules.proposalEpoch, perEpoch: rules.invitationsPerEpoch },
+    used,
+    epoch,
+  );
+}
+
+/** Whether a vote rejecting pending admissions, proposed now, can run before they may be admitted. */
+export interface RejectionDeadline {
+  /** The earliest readyAt of the requests still to reject (unix seconds): the rejection must run by then. */
+  deadline: bigint;
+  /** The requests concerned (pending or ready, not admitted nor rejected). */
+  requestIds: bigint[];
+  /** When a proposal made now can run at the earliest (voting delay + period + timelock). */
+  executableAt: bigint;
+  /** executableAt <= deadline: a vote started now can pass before anyone may admit them. */
+  inTime: boolean;
+}
+
+/**
+ * When a rejection of `requests` (those not yet admitted nor rejected, or only `requestId`) must run,
+ * and whether a proposal made at `chainTime` under the zone's `rules` can run by then; undefined
+ * when there is nothing to reject.
+ */
+export function rejectionDeadline(
+  requests: readonly AdmissionRequest[],
+  rules: { votingDelay: bigint | number; votingPeriod: bigint | number; executionDelay: bigint | number },
+  chainTime: bigint | number,
+  requestId?: bigint,
+): RejectionDeadline | undefined {
+  const open = requests.filter(
+    (request) =>
+      (request.status === "pending" || request.status === "ready") &&
+      (requestId === undefined || request.requestId === requestId),
+  );
+  if (open.length === 0) return undefined;
+  const deadline = open.reduce(
+    (earliest, r) => (r.readyAt < earliest ? r.readyAt : earliest),
+    open[0]!.readyAt,
+  );
+  const executableAt =
+    BigInt(chainTime) + BigInt(rules.votingDelay) + BigInt(rules.votingPeriod) + BigInt(rules.executionDelay);
+  return {
+    deadline,
+    requestIds: open.map((r) => r.requestId),
+    executableAt,
+    inTime: executableAt <= deadline,
+  };
 }
 
 function requireProvider(zone: Zone) {

@@ -13,7 +13,13 @@ import { IdentityPage, IdentityPanel } from "./identity-panel.js";
 import { knownNames, nameOf, shortAddress } from "./names.js";
 import { OptionList, ProposalList, ProvenanceNote, Results, VotePanel } from "./proposals.js";
 import { ProposeForm } from "./propose.js";
-import { describeContext, optionLines, useEconomyNames, useTokens } from "./readable.js";
+import {
+  describeContext,
+  useAdmissionsAddress,
+  optionLines,
+  useEconomyNames,
+  useTokens,
+} from "./readable.js";
 import { checkProposals, votable, type CheckedProposal } from "./verify-proposals.js";
 import { WalletContext, useWallet, useWalletState } from "./wallet-context.js";
 import { isAddress } from "ethers";
@@ -466,13 +472,14 @@ function ProposalPage(props: ZoneProps & { proposalId: string }) {
   // Only the config's tokens read as amounts with a symbol: any proposer can deploy a token that
   // calls itself "USDz", so other tokens read as base units of their address.
   const tokens = useTokens(config, []);
+  const admissions = useAdmissionsAddress(config, zone);
   const economy = useEconomyNames(config, zone);
   const lines =
     proposal &&
     optionLines(
       proposal.options,
       proposal.multipleChoice,
-      describeContext(config, zone, tokens, economy),
+      describeContext(config, zone, tokens, economy, admissions),
       proposal.description,
     );
   const retry = () => {

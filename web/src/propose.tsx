@@ -24,7 +24,7 @@ import {
   type OptionKind,
 } from "./decisions.js";
 import { identicalProposalText, slotsLine, type ProposeStatus } from "./proposing.js";
-import { describeContext, readableLines, useEconomyNames } from "./readable.js";
+import { describeContext, useAdmissionsAddress, readableLines, useEconomyNames } from "./readable.js";
 import { useDecisionContext } from "./use-decision-context.js";
 import { usePropose } from "./use-propose.js";
 import { useZoneAdmissions, type ZoneAdmissionsView } from "./use-admissions.js";
@@ -83,6 +83,7 @@ function ProposalForm(props: ProposeProps & { onAnother: () => void }) {
   ]);
   const active = ballot === "options" ? drafts : drafts.slice(0, 1);
   const { rulesFields, contextOf, notesOf, tokens } = useDecisionContext(config, relayers, zone, active);
+  const admissions = useAdmissionsAddress(config, zone);
   const economy = useEconomyNames(config, zone);
   const admissions = useZoneAdmissions(config, zone, undefined);
   const { status, busy, sent, period, periodError, propose, say } = usePropose(
@@ -152,7 +153,7 @@ function ProposalForm(props: ProposeProps & { onAnother: () => void }) {
     const lines = readableLines(
       actions,
       multipleChoice,
-      describeContext(config, zone, tokens, economy),
+      describeContext(config, zone, tokens, economy, admissions),
       text,
     );
     return ballotOptions({ description: text, options: actions }).map(({ index }) => lines[index]!);
