@@ -217,6 +217,11 @@ export function invitationSlots(
   );
 }
 
+/** Requests still waiting: not admitted, not rejected (ready ones enter at anyone's `admit`). */
+export function waitingRequests(requests: readonly AdmissionRequest[]): AdmissionRequest[] {
+  return requests.filter((request) => request.status === "pending" || request.status === "ready");
+}
+
 /** Whether a vote rejecting pending admissions, proposed now, can run before they may be admitted. */
 export interface RejectionDeadline {
   /** The earliest readyAt of the requests still to reject (unix seconds): the rejection must run by then. */
@@ -240,10 +245,8 @@ export function rejectionDeadline(
   chainTime: bigint | number,
   requestId?: bigint,
 ): RejectionDeadline | undefined {
-  const open = requests.filter(
-    (request) =>
-      (request.status === "pending" || request.status === "ready") &&
-      (requestId === undefined || request.requestId === requestId),
+  const open = waitingRequests(requests).filter(
+    (request) => requestId === undefined || request.requestId === requestId,
   );
   if (open.length === 0) return undefined;
   const deadline = open.reduce(

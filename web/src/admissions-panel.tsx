@@ -7,14 +7,9 @@
 import type { Identity } from "@semaphore-protocol/identity";
 import { useEffect, useId, useRef, useState, type FormEvent } from "react";
 import { RelayerRefusal } from "../../sdk/relayer-client.js";
-import {
-  WHO_ASKED,
-  durationText,
-  invitationSlotsLine,
-  parseCommitment,
-  rejectDeadline,
-  waitingRequests,
-} from "./admissions.js";
+import { rejectionDeadline, waitingRequests } from "../../sdk/admissions.js";
+import { formatDuration } from "../../sdk/describe.js";
+import { WHO_ASKED, invitationSlotsLine, parseCommitment } from "./admissions.js";
 import { explain, type Relayers, type WebConfig } from "./api.js";
 import { formatDate } from "./format.js";
 import { shortCommitment } from "./names.js";
@@ -45,7 +40,8 @@ export function AdmissionsSection(props: {
     );
   }
   const waiting = view ? waitingRequests(view.requests) : [];
-  const deadline = view && rejectDeadline(view.requests);
+  const timing = view && rejectionDeadline(view.requests, view.zoneRules, view.chainTime);
+  const deadline = timing?.deadline;
   return (
     <section aria-labelledby="admissions-heading" data-testid="admissions">
       <h2 id="admissions-heading">Joining {props.zoneName}</h2>
@@ -59,7 +55,7 @@ export function AdmissionsSection(props: {
         <>
           <p className="muted">
             Only a vote admits a citizen at once. The registrar, the parent zone, a citizen's invitation or
-            the gatekeeper only ask: a newcomer waits {durationText(view.delay)} before entering, and the
+            the gatekeeper only ask: a newcomer waits {formatDuration(view.delay)} before entering, and the
             citizens can reject every pending admission by a vote meanwhile.
           </p>
           {waiting.length === 0 ? (
@@ -90,7 +86,9 @@ export function AdmissionsSection(props: {
               <strong>{formatDate(Number(deadline))}</strong>
               {Number(deadline) <= view.chainTime
                 ? " (too late for those ready now: anyone may admit them)"
-                : ""}
+                : timing && !timing.inTime
+                  ? " (a vote started now would end too late for the first of them)"
+                  : ""}
               .{" "}
               {props.isMember && (
                 <a href={`#/zone/${zone}/propose/reject-admissions`}>Propose to reject pending admissions</a>
@@ -130,7 +128,7 @@ function InviteForm(props: {
   const submit = (event: FormEvent) => {
     event.preventDefault();
     if (commitment === undefined) return setStatus({ text: problem ?? "", error: true });
-    if (slots.free === undefined) return setStatus({ text: invitationSlotsLine(slots), error: true });
+    if (slots.freeSlot === undefined) return setStatus({ text: invitationSlotsLine(slots), error: true });
     setConfirming(commitment);
   };
 
@@ -191,7 +189,7 @@ function InviteForm(props: {
     <form onSubmit={submit} aria-labelledby={`${id}-heading`} data-testid="invite-form">
       <h3 id={`${id}-heading`}>Invite a newcomer</h3>
       <p data-testid="invitation-slots">{invitationSlotsLine(slots)}</p>
-      {slots.perEpoch > 0 && (
+      {slots.total > 0 && (
         <>
           <p className="muted">
             Anonymous: the proof shows a citizen invites, not which one. The newcomer creates an identity on
@@ -208,7 +206,7 @@ function InviteForm(props: {
               setStatus(undefined);
             }}
           />
-          <button type="submit" disabled={busy || slots.free === undefined}>
+          <button type="submit" disabled={busy || slots.freeSlot === undefined}>
             Invite
           </button>
         </>
@@ -222,11 +220,11 @@ function InviteForm(props: {
           {status.text}
         </p>
       )}
-      {confirming !== undefined && slots.free !== undefined && (
+      {confirming !== undefined && slots.freeSlot !== undefined && (
         <ConfirmInvitation
           commitment={confirming}
           onSend={() => {
-            const slot = slots.free!;
+            const slot = slots.freeSlot!;
             setConfirming(undefined);
             void invite(confirming, slot);
           }}

@@ -28,7 +28,7 @@ import { describeContext, useAdmissionsAddress, readableLines, useEconomyNames }
 import { useDecisionContext } from "./use-decision-context.js";
 import { usePropose } from "./use-propose.js";
 import { useZoneAdmissions, type ZoneAdmissionsView } from "./use-admissions.js";
-import { rejectDeadline, waitingRequests } from "./admissions.js";
+import { rejectionDeadline, waitingRequests } from "../../sdk/admissions.js";
 import { formatDate } from "./format.js";
 
 interface ProposeProps {
@@ -83,7 +83,7 @@ function ProposalForm(props: ProposeProps & { onAnother: () => void }) {
   ]);
   const active = ballot === "options" ? drafts : drafts.slice(0, 1);
   const { rulesFields, contextOf, notesOf, tokens } = useDecisionContext(config, relayers, zone, active);
-  const admissions = useAdmissionsAddress(config, zone);
+  const admissionsAddress = useAdmissionsAddress(config, zone);
   const economy = useEconomyNames(config, zone);
   const admissions = useZoneAdmissions(config, zone, undefined);
   const { status, busy, sent, period, periodError, propose, say } = usePropose(
@@ -153,7 +153,7 @@ function ProposalForm(props: ProposeProps & { onAnother: () => void }) {
     const lines = readableLines(
       actions,
       multipleChoice,
-      describeContext(config, zone, tokens, economy, admissions),
+      describeContext(config, zone, tokens, economy, admissionsAddress),
       text,
     );
     return ballotOptions({ description: text, options: actions }).map(({ index }) => lines[index]!);
@@ -618,7 +618,10 @@ function DecisionFields(props: DecisionFieldsProps) {
 function rejectAdmissionsNote(view: ZoneAdmissionsView | undefined): string | undefined {
   if (!view) return undefined;
   const waiting = waitingRequests(view.requests);
-  const deadline = rejectDeadline(view.requests);
-  if (deadline === undefined) return "No admission is pending now.";
-  return `${waiting.length} admission request${waiting.length === 1 ? " is" : "s are"} pending; the first may enter ${formatDate(Number(deadline))}: this proposal must have passed and been executed before then.`;
+  const timing = rejectionDeadline(view.requests, view.zoneRules, view.chainTime);
+  if (timing === undefined) return "No admission is pending now.";
+  const late = timing.inTime
+    ? ""
+    : " A vote started now would end after that: it cannot stop the first of them.";
+  return `${waiting.length} admission request${waiting.length === 1 ? " is" : "s are"} pending; the first may enter ${formatDate(Number(timing.deadline))}: this proposal must have passed and been executed before then.${late}`;
 }

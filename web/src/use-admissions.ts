@@ -8,13 +8,16 @@ import type { Identity } from "@semaphore-protocol/identity";
 import { useCallback, useEffect, useState } from "react";
 import {
   admissionsOf,
+  invitationSlots,
   readAdmissionRequests,
   readAdmissionRules,
+  usedInvitationNullifiers,
   type AdmissionRequest,
   type AdmissionRules,
 } from "../../sdk/admissions.js";
+import type { ProposalSlots } from "../../sdk/proposals.js";
 import { explain, zoneReader, type WebConfig } from "./api.js";
-import { invitationSlots, waitingRequestOf, type InvitationSlots } from "./admissions.js";
+import { waitingRequestOf } from "./admissions.js";
 import { zoneCreatedBlock } from "./config-types.js";
 
 /** How often the page reads the zone's admissions again. */
@@ -31,8 +34,10 @@ export interface ZoneAdmissionsView {
   chainTime: number;
   /** The zone's proposal epoch now: the one an invitation is proved for. */
   epoch: bigint;
+  /** The zone's rules: how long a vote takes (a rejection's timing). */
+  zoneRules: { votingDelay: bigint; votingPeriod: bigint; executionDelay: bigint };
   /** The unlocked identity's invitation slots this epoch; undefined when locked. */
-  slots?: InvitationSlots;
+  slots?: ProposalSlots;
 }
 
 /**
@@ -58,18 +63,26 @@ export function useZoneAdmissions(
     const read = async (): Promise<ZoneAdmissionsView> => {
       const fromBlock = zoneCreatedBlock(config, zone);
       const contract = await admissionsOf(reader);
-      const [admissions, delay, rules, requests, epoch, latest] = await Promise.all([
+      const [admissions, delay, rules, requests, epoch, latest, zoneRules] = await Promise.all([
         contract.getAddress(),
         contract.admissionDelay(zone),
         readAdmissionRules(reader),
         readAdmissionRequests(reader, { fromBlock }),
         reader.currentProposalEpoch(),
         reader.runner?.provider?.getBlock("latest"),
+        reader.rules(),
       ]);
-      const place = { chainId: BigInt(config.chainId), zone, epoch };
+      const chainTime = latest?.timestamp ?? 0;
+      // The citizen's used slots are found from the zone's invitations, never by asking the RPC
+      // about its own nullifiers (which would tell the RPC who invited).
       const slots = identity
-        ? await invitationSlots(identity, place, rules.invitationsPerEpoch, (nullifier) =>
-            reader.isNullifierUsed(nullifier),
+        ? invitationSlots(
+            identity,
+            { chainId: BigInt(config.chainId), zone },
+            chainTime,
+            { proposalEpoch: zoneRules.proposalEpoch, invitationsPerEpoch: rules.invitationsPerEpoch },
+            await usedInvitationNullifiers(reader, requests),
+            epoch,
           )
         : undefined;
       return {
@@ -77,8 +90,9 @@ export function useZoneAdmissions(
         delay: Number(delay),
         rules,
         requests,
-        chainTime: latest?.timestamp ?? 0,
+        chainTime,
         epoch,
+        zoneRules,
         slots,
       };
     };
