@@ -3,7 +3,7 @@
  * path from deployment to execution and audit, and a clear message and exit code for each mistake.
  */
 import { expect } from "chai";
-import { spawn } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -67,6 +67,53 @@ describe("zonedao CLI", function () {
   after(async function () {
     await bridge?.close();
   });
+
+  /** `zonedao relayer` on the test chain, with the deployment file; resolves once it listens. */
+  async function startRelayer(): Promise<{ relayer: ChildProcess; relayerUrl: string }> {
+    const relayer = spawn(
+      process.execPath,
+      [
+        "--disable-warning=ExperimentalWarning",
+        "--import",
+        "tsx",
+        "cli/zonedao.ts",
+        "relayer",
+        "--deployment",
+        deploymentPath,
+        "--key",
+        key,
+        "--port",
+        "0",
+        "--db",
+        join(mkdtempSync(join(tmpdir(), "zonedao-cli-relayer-")), "r.sqlite"),
+      ],
+      {
+        env: {
+          ...process.env,
+          ZONEDAO_BATCH_MAX_AGE_MS: "0",
+          ZONEDAO_POLL_INTERVAL_MS: "50",
+          ZONEDAO_VERIFIER_THREADS: "1",
+        },
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
+    const relayerUrl = await new Promise<string>((resolve, reject) => {
+      let output = "";
+      relayer.stdout.on("data", (chunk: Buffer) => {
+        output += chunk.toString("utf8");
+        const match = /relayer listening on (http:\/\/[^"\s]+)/.exec(output);
+        if (match) resolve(match[1]!);
+      });
+      relayer.on("exit", (code) => reject(new Error(`relayer exited ${code}: ${output}`)));
+    });
+    return { relayer, relayerUrl };
+  }
+
+  /** Stops a relayer started by startRelayer; it exits 0 on SIGINT. */
+  async function stopRelayer(relayer: ChildProcess): Promise<void> {
+    relayer.kill("SIGINT");
+    expect(await new Promise((resolve) => relayer.on("exit", resolve))).to.equal(0);
+  }
 
   describe("help", function () {
     it("lists every command, and each command explains its flags", async function () {
@@ -242,42 +289,7 @@ describe("zonedao CLI", function () {
       expect(await zoneView(zone, 2n).catch(() => "no proposal 2")).to.equal("no proposal 2");
 
       // A relayer started by the CLI itself.
-      const relayer = spawn(
-        process.execPath,
-        [
-          "--disable-warning=ExperimentalWarning",
-          "--import",
-          "tsx",
-          "cli/zonedao.ts",
-          "relayer",
-          "--deployment",
-          deploymentPath,
-          "--key",
-          key,
-          "--port",
-          "0",
-          "--db",
-          join(mkdtempSync(join(tmpdir(), "zonedao-cli-relayer-")), "r.sqlite"),
-        ],
-        {
-          env: {
-            ...process.env,
-            ZONEDAO_BATCH_MAX_AGE_MS: "0",
-            ZONEDAO_POLL_INTERVAL_MS: "50",
-            ZONEDAO_VERIFIER_THREADS: "1",
-          },
-          stdio: ["ignore", "pipe", "pipe"],
-        },
-      );
-      const relayerUrl = await new Promise<string>((resolve, reject) => {
-        let output = "";
-        relayer.stdout.on("data", (chunk: Buffer) => {
-          output += chunk.toString("utf8");
-          const match = /relayer listening on (http:\/\/[^"\s]+)/.exec(output);
-          if (match) resolve(match[1]!);
-        });
-        relayer.on("exit", (code) => reject(new Error(`relayer exited ${code}: ${output}`)));
-      });
+      const { relayer, relayerUrl } = await startRelayer();
       try {
         const viaRelayer = await zonedaoJson<{ status: string; txHash: string }>([
           "vote",
@@ -296,8 +308,7 @@ describe("zonedao CLI", function () {
         ]);
         expect(viaRelayer.status).to.equal("confirmed");
       } finally {
-        relayer.kill("SIGINT");
-        expect(await new Promise((resolve) => relayer.on("exit", resolve))).to.equal(0);
+        await stopRelayer(relayer);
       }
       const direct = await zonedaoJson<{ status: string }>([
         "vote",
@@ -798,6 +809,31 @@ describe("zonedao CLI", function () {
       expect(again.stderr).to.match(
         /this identity has used all 1 of its invitations in epoch \d+; they renew \S+ \(in /,
       );
+      // Another citizen invites through a relayer: no account of the citizen's appears.
+      const { relayer, relayerUrl } = await startRelayer();
+      try {
+        const viaRelayer = new Identity();
+        const relayed = await zonedaoJson<{ requestId: string; status: string }>([
+          "member",
+          "invite",
+          viaRelayer.commitment.toString(),
+          "--deployment",
+          deploymentPath,
+          "--zone",
+          zone,
+          "--identity",
+          second!,
+          "--relayer",
+          relayerUrl,
+        ]);
+        expect(relayed.status).to.equal("pending");
+        const relayedRequest = (await readAdmissionRequests(zoneAt(zone, ethers.provider))).at(-1)!;
+        expect(relayedRequest.requestId.toString()).to.equal(relayed.requestId);
+        expect(relayedRequest).to.deep.include({ path: "invitation", by: undefined, status: "pending" });
+        expect(relayedRequest.identityCommitments).to.deep.equal([viaRelayer.commitment]);
+      } finally {
+        await stopRelayer(relayer);
+      }
       const outsider = await zonedao([
         "member",
         "invite",

@@ -171,7 +171,9 @@ describe("an invited newcomer votes from the browser (Chromium)", function () {
     expect(await inviter.getByTestId("pending-admissions").textContent()).to.include(
       "a citizen's anonymous invitation",
     );
-    await inviter.getByText("You have used your 1 invitation of this period.").waitFor({ timeout: 20_000 });
+    await inviter
+      .getByText(/^You have used your 1 invitation of this period; they renew in /)
+      .waitFor({ timeout: 20_000 });
     await look(inviter, "4-pending-on-zone-page");
 
     // The newcomer's page says when it can vote, instead of "not a citizen".

@@ -4,8 +4,11 @@
  * which citizen invited whom; the newcomer is then pending like any admission not decided by a vote.
  */
 import {
+  RelayerClient,
+  StillPending,
   formatDuration,
   admissionsOf,
+  invitationRequest,
   invitationSlots,
   proveInvitation,
   readAdmissionRequests,
@@ -16,20 +19,21 @@ import {
   usedInvitationNullifiers,
 } from "../../sdk/index.js";
 import { CommandError, UsageError, chainIdOf, formatTime } from "../context.js";
-import { common, identityFlags, signing, zoneFlag, type Command } from "../flags.js";
-import { revertOf, shortError } from "../refusals.js";
+import { citizenFlags, type Command } from "../flags.js";
+import { revertOf, shortError, submitToRelayer } from "../refusals.js";
 
 export const memberInvite: Command = {
   name: "member invite",
   summary: "invite a newcomer anonymously (a citizen, if the zone allows invitations)",
-  usage: `zonedao member invite COMMITMENT --zone ZONE IDENTITY --key KEY
+  usage: `zonedao member invite COMMITMENT --zone ZONE IDENTITY (--relayer URL | --key KEY)
 
 COMMITMENT is the newcomer's identity commitment (decimal), as \`zonedao identity show\` prints it.
 IDENTITY (--identity EXPORTED, --identity-file FILE or --citizen NAME) is the inviting citizen's: the
 proof shows only that some citizen invites, in one of the invitations the zone's rules give each
-citizen per epoch. --key sends the transaction (any account). The newcomer is pending for the
+citizen per epoch. A relayer sends it (--relayer, or the deployment file's relayer), so no account of
+the citizen's appears; or --key sends the transaction from that account. The newcomer is pending for the
 admission delay, during which the citizens can reject it; then anyone admits it.`,
-  options: { ...common, ...signing, ...identityFlags, ...zoneFlag },
+  options: citizenFlags,
   positional: "commitment",
   async run(context) {
     const typed = context.text("commitment");
@@ -71,7 +75,6 @@ admission delay, during which the citizens can reject it; then anyone admits it.
           `${formatTime(slots.renewsAt)} (in ${formatDuration(slots.renewsIn, { units: 2 })})`,
       );
     }
-    const signer = await context.signer();
     context.progress("proving membership (a few seconds)...");
     const invitation = await proveInvitation(identity, group, {
       chainId,
@@ -81,6 +84,37 @@ admission delay, during which the citizens can reject it; then anyone admits it.
       newcomer,
     });
     await stopProverThreads();
+    const relayerUrl = context.relayerUrl();
+    if (relayerUrl !== undefined) {
+      const client = new RelayerClient(relayerUrl);
+      const accepted = await submitToRelayer(() =>
+        client.submitInvitation(invitationRequest(address, invitation)),
+      );
+      context.progress(`accepted by ${relayerUrl}; waiting for it to be mined...`);
+      let status;
+      try {
+        status = await client.waitForInvitation(accepted.nullifier, { timeoutMs: 120_000, intervalMs: 500 });
+      } catch (error) {
+        if (!(error instanceof StillPending)) throw error;
+        throw new CommandError(`the invitation is still ${error.last.status} at ${relayerUrl}`);
+      }
+      if (status.status === "rejected")
+        throw new CommandError(`the zone refused the invitation: ${status.reason}`);
+      // The relayer's status gives the admission request's id (as proposalId, see relayer/README.md).
+      context.print(
+        {
+          zone: address,
+          requestId: status.proposalId,
+          commitment: newcomer,
+          status: "pending",
+          txHash: status.txHash,
+        },
+        `invited ${newcomer}: pending as request #${status.proposalId}; see \`zonedao member pending\` for when it ` +
+          `can be admitted (tx ${status.txHash})`,
+      );
+      return;
+    }
+    const signer = await context.signer();
     let requested;
     try {
       requested = await submitInvitation(zone, signer, invitation);
