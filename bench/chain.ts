@@ -16,6 +16,7 @@ import {
   type Identity,
   type Zone,
   type ZoneDaoDeployment,
+  type ZoneAction,
   type ZoneFactory,
   type ZoneRules,
 } from "../sdk/index.js";
@@ -39,10 +40,12 @@ export interface BenchChain {
   relayer: Signer;
   /** The official Semaphore contract, using the deployment's SemaphoreVerifier and PoseidonT3. */
   semaphore: Semaphore;
+  /** Moves the chain's clock to `timestamp` (an admission's delay, a vote's end). */
+  increaseTo(timestamp: bigint): Promise<void>;
 }
 
 export async function deployBenchChain(onProgress: (step: string) => void): Promise<BenchChain> {
-  const { ethers } = await network.getOrCreate();
+  const { ethers, networkHelpers } = await network.getOrCreate();
   const [deployer, registrar, relayer] = await ethers.getSigners();
   if (!deployer || !registrar || !relayer) throw new Error("Hardhat gives at least 3 accounts");
   const deployment = await deployZoneDao(deployer, onProgress);
@@ -61,6 +64,7 @@ export async function deployBenchChain(onProgress: (step: string) => void): Prom
     registrar,
     relayer,
     semaphore: semaphore.connect(registrar),
+    increaseTo: (timestamp) => networkHelpers.time.increaseTo(timestamp),
   };
 }
 
@@ -92,19 +96,24 @@ export async function gasOf(send: Promise<{ wait(): Promise<{ gasUsed: bigint } 
   return receipt.gasUsed;
 }
 
-/** `author` proposes anonymously (a For/Against/Abstain vote with no actions); returns its id. */
+/**
+ * `author` proposes anonymously a For/Against/Abstain vote, with no actions unless `actions` (run if
+ * For wins), in proposal slot `slot`; returns its id.
+ */
 export async function proposeAs(
   chain: BenchChain,
   zone: Zone,
   author: Identity,
   description: string,
+  actions: ZoneAction[] = [],
+  slot = 0n,
 ): Promise<bigint> {
-  const options: [][] = [[]];
+  const options = [actions];
   const proof = await proveProposal(author, await rebuildGroup(zone), {
     chainId: chain.chainId,
     zone: await zone.getAddress(),
     epoch: await zone.currentProposalEpoch(),
-    slot: 0n,
+    slot,
     options,
     description,
   });

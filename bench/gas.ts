@@ -1,12 +1,16 @@
 /**
  * Gas of a vote: ZoneDAO's castVote and castVotes (per vote, batches of 1, 8, 32 and 64, and 64 in a
  * zone that reimburses relayers) next to the official Semaphore contract's validateProof, with real
- * proofs from the official artifacts.
+ * proofs from the official artifacts. And gas of an admission, per member, by each path a zone's
+ * citizens enter (the founding, a registrar's request and its admission, a vote), next to the
+ * official Semaphore contract's addMembers at the same group sizes.
  */
 import {
   Group,
   Identity,
   VoteOption,
+  addMembers,
+  admissionsOf,
   proveVote,
   rebuildGroup,
   semaphoreArtifacts,
@@ -44,6 +48,33 @@ export interface GasResults {
   castVotes64WithRefunds: number;
   /** The gas per vote that batch credits its relayer: what the zone estimates the relayer paid. */
   castVotes64RefundedGas: number;
+  admissions: AdmissionGasResults;
+}
+
+/** Citizens of the zone when an admission is measured, and newcomers per admission after that. */
+const ADMISSION_FOUNDERS = 100;
+const ADMISSION_BATCH = 10;
+
+/** Gas per member admitted, by path, with the official Semaphore addMembers at the same sizes. */
+export interface AdmissionGasResults {
+  founders: number;
+  batch: number;
+  /** Semaphore addMembers of the founders into an empty group (reference for the founding). */
+  semaphoreFounding: number;
+  /** The registrar's own addMembers of the founders, while founding (no proposal yet). */
+  foundingAddMembers: number;
+  /** The registrar's request of the founders, while founding: admitted in the same transaction. */
+  foundingRequest: number;
+  /** Semaphore addMembers of a batch into a group of the founders (reference for a request). */
+  semaphoreBatch: number;
+  /** The registrar's request of a batch after the founding: pending, nobody enters yet. */
+  registrarRequest: number;
+  /** Anyone's admit of that request once its delay is over: the batch enters. */
+  admit: number;
+  /** Semaphore addMembers of a batch into a group of founders + one batch (reference for a vote). */
+  semaphoreVoteBatch: number;
+  /** A passed proposal's addMembers of a batch: its execute, less an execute with no action. */
+  voteAddMembers: number;
 }
 
 /** The gas figures, and the 64 votes of the largest batch (the verify section reuses them). */
@@ -111,6 +142,8 @@ export async function benchGas(chain: BenchChain): Promise<GasRun> {
   log("official Semaphore: a group of the same citizens, one validateProof");
   const semaphoreValidateProof = await validateProofGas(chain, citizens[0]!, commitments);
 
+  const admissions = await benchAdmissions(chain, log);
+
   const proposal = await zone.getProposal(second);
   return {
     results: {
@@ -122,6 +155,7 @@ export async function benchGas(chain: BenchChain): Promise<GasRun> {
       castVotes,
       castVotes64WithRefunds: refunds.gasPerVote,
       castVotes64RefundedGas: refunds.refundedGasPerVote,
+      admissions,
     },
     votes: batchOf64,
     snapshot: {
@@ -151,6 +185,157 @@ export function printGas(results: GasResults): void {
     `With refunds on, the batch of 64 credits its relayer ${formatNumber(results.castVotes64RefundedGas)} ` +
       `gas per vote at the transaction's gas price, for ${formatNumber(results.castVotes64WithRefunds)} used.\n`,
   );
+}
+
+export function printAdmissionGas(results: AdmissionGasResults): void {
+  const { founders, batch } = results;
+  const perMember = (gas: number, members: number) => Math.round(gas / members);
+  const row = (path: string, gas: number, members: number, reference: number) => [
+    path,
+    formatNumber(perMember(gas, members)),
+    formatRatio(perMember(gas, members), perMember(reference, members)),
+  ];
+  printTable(
+    `Gas per member admitted (${founders} founders, then batches of ${batch}; reference: official Semaphore addMembers at the same group size)`,
+    ["path", "gas per member", "vs Semaphore addMembers"],
+    [
+      row(
+        `Semaphore \`addMembers\`, ${founders} into an empty group (reference)`,
+        results.semaphoreFounding,
+        founders,
+        results.semaphoreFounding,
+      ),
+      row(
+        `founding: the registrar's \`addMembers\`, ${founders}`,
+        results.foundingAddMembers,
+        founders,
+        results.semaphoreFounding,
+      ),
+      row(
+        `founding: the registrar's request, admitted at once, ${founders}`,
+        results.foundingRequest,
+        founders,
+        results.semaphoreFounding,
+      ),
+      row(
+        `Semaphore \`addMembers\`, ${batch} at ${founders} members (reference)`,
+        results.semaphoreBatch,
+        batch,
+        results.semaphoreBatch,
+      ),
+      row(
+        `the registrar's request (pending), ${batch}`,
+        results.registrarRequest,
+        batch,
+        results.semaphoreBatch,
+      ),
+      row(`\`admit\` once the delay is over, ${batch}`, results.admit, batch, results.semaphoreBatch),
+      row(
+        `request + \`admit\`, ${batch}`,
+        results.registrarRequest + results.admit,
+        batch,
+        results.semaphoreBatch,
+      ),
+      row(
+        `Semaphore \`addMembers\`, ${batch} at ${founders + batch} members (reference)`,
+        results.semaphoreVoteBatch,
+        batch,
+        results.semaphoreVoteBatch,
+      ),
+      row(
+        `a vote's \`addMembers\`, ${batch} (execute less an empty execute)`,
+        results.voteAddMembers,
+        batch,
+        results.semaphoreVoteBatch,
+      ),
+    ],
+  );
+}
+
+/**
+ * Each admission path in a zone of `ADMISSION_FOUNDERS`: founded by the registrar's addMembers (one
+ * zone) and by its request (another, which goes on); two proposals end its founding, one admitting a
+ * batch, one with no action; the registrar requests a batch, which waits out the admission delay
+ * while the proposals are voted (one vote each passes: 1% quorum) and queued; anyone admits it; the
+ * proposals execute. The official Semaphore group gets the same batches in the same order.
+ */
+async function benchAdmissions(
+  chain: BenchChain,
+  log: (message: string) => void,
+): Promise<AdmissionGasResults> {
+  const people = (name: string, count: number) =>
+    Array.from({ length: count }, (_, i) => new Identity(`zonedao-bench-${name}-${i}`).commitment);
+  const founders = people("founder", ADMISSION_FOUNDERS);
+  const newcomers = people("newcomer", ADMISSION_BATCH);
+  const voted = people("voted", ADMISSION_BATCH);
+  // A long execution window, so the proposals are still executable once the request's delay is over.
+  const rules = { quorumBps: 100, executionWindow: 3 * 86_400 };
+
+  log(`admissions: the founding of ${ADMISSION_FOUNDERS} by the registrar's addMembers and by its request`);
+  const direct = (await createBenchZone(chain, "Benchmark founding", rules)).connect(chain.registrar);
+  const foundingAddMembers = Number(await gasOf(direct.addMembers(founders)));
+  const zone = await createBenchZone(chain, "Benchmark admissions", rules);
+  const zoneAddress = await zone.getAddress();
+  const admissions = await admissionsOf(zone, chain.registrar);
+  const foundingRequest = Number(await gasOf(admissions.requestByRegistrar(zoneAddress, founders)));
+
+  log("admissions: official Semaphore addMembers of the same batches");
+  const groupId = await createSemaphoreGroup(chain);
+  const semaphoreFounding = Number(await gasOf(chain.semaphore.addMembers(groupId, founders)));
+  const semaphoreBatch = Number(await gasOf(chain.semaphore.addMembers(groupId, newcomers)));
+  const semaphoreVoteBatch = Number(await gasOf(chain.semaphore.addMembers(groupId, voted)));
+
+  log(`admissions: two proposals end the founding; the registrar requests ${ADMISSION_BATCH}`);
+  const authors = [new Identity("zonedao-bench-founder-0"), new Identity("zonedao-bench-founder-1")] as const;
+  const admitting = [addMembers(zoneAddress, voted)];
+  const byVote = await proposeAs(chain, zone, authors[0], "Admit ten by vote", admitting);
+  const empty = await proposeAs(chain, zone, authors[1], "Do nothing");
+  const requestId = await admissions.requestCount(zoneAddress);
+  const registrarRequest = Number(await gasOf(admissions.requestByRegistrar(zoneAddress, newcomers)));
+  const { readyAt, admitted } = await admissions.requestOf(zoneAddress, requestId);
+  if (admitted) throw new Error("a request after the founding was admitted at once");
+
+  for (const [proposalId, voter] of [
+    [byVote, authors[0]],
+    [empty, authors[1]],
+  ] as const) {
+    const vote = await proveVote(voter, await rebuildGroup(zone, { untilProposal: proposalId }), {
+      chainId: chain.chainId,
+      zone: zoneAddress,
+      proposalId,
+      option: VoteOption.For,
+    });
+    await castVote(zone, vote);
+  }
+  await chain.increaseTo((await zone.getProposal(empty)).voteEnd);
+  await (await zone.queue(byVote)).wait();
+  await (await zone.queue(empty)).wait();
+
+  log("admissions: the request's delay is over; anyone admits it; the proposals execute");
+  await chain.increaseTo(readyAt);
+  const admit = Number(
+    await gasOf(admissions.connect(chain.relayer).admit(zoneAddress, requestId, newcomers)),
+  );
+  const executeAdding = Number(await gasOf(zone.execute(byVote, admitting)));
+  const executeEmpty = Number(await gasOf(zone.execute(empty, [])));
+  const members = await zone.memberCount();
+  if (members !== BigInt(ADMISSION_FOUNDERS + 2 * ADMISSION_BATCH)) {
+    throw new Error(
+      `the admissions zone has ${members} members, expected ${ADMISSION_FOUNDERS + 2 * ADMISSION_BATCH}`,
+    );
+  }
+  return {
+    founders: ADMISSION_FOUNDERS,
+    batch: ADMISSION_BATCH,
+    semaphoreFounding,
+    foundingAddMembers,
+    foundingRequest,
+    semaphoreBatch,
+    registrarRequest,
+    admit,
+    semaphoreVoteBatch,
+    voteAddMembers: executeAdding - executeEmpty,
+  };
 }
 
 async function castVote(zone: Zone, vote: VoteProof): Promise<number> {

@@ -8,7 +8,7 @@ import { cpus, totalmem } from "node:os";
 import { fileURLToPath } from "node:url";
 import { stopProverThreads } from "../sdk/index.js";
 import { deployBenchChain } from "./chain.js";
-import { benchGas, printGas } from "./gas.js";
+import { benchGas, printAdmissionGas, printGas } from "./gas.js";
 import { benchProve, printProve, smallestGroupOfDepth } from "./prove.js";
 import { elapsedSeconds, progress } from "./report.js";
 import { benchScale, printScale } from "./scale.js";
@@ -31,6 +31,7 @@ try {
 
   const gas = await benchGas(chain);
   printGas(gas.results);
+  printAdmissionGas(gas.results.admissions);
 
   const verify = await benchVerify(gas.votes, gas.snapshot);
   printVerify(verify);

@@ -132,7 +132,11 @@ export async function benchScale(chain: BenchChain): Promise<ScaleRun> {
   };
 }
 
-/** Registers the first batches of `commitments` in a fresh zone and a fresh Semaphore group. */
+/**
+ * Registers the first batches of `commitments` in a fresh zone and a fresh Semaphore group. The zone
+ * has no proposal, so it is founding: its registrar's addMembers admits at once (after the founding
+ * an admission waits out the admission delay: bench/gas.ts measures those paths).
+ */
 async function registrationGas(
   chain: BenchChain,
   commitments: bigint[],

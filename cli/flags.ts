@@ -14,6 +14,8 @@ export interface Command {
   summary: string;
   usage: string;
   options: Options;
+  /** The name of the one argument given without a flag, if the command takes one (read as that flag). */
+  positional?: string;
   run(context: CommandContext): Promise<void> | void;
 }
 

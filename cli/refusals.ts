@@ -3,6 +3,7 @@
  * relayer's code, not the whole request; and what the CLI refuses itself before sending anything
  * (a proposal that an open one already asks). Each becomes a CommandError (exit code 1).
  */
+import { isHexString, type Interface } from "ethers";
 import { CommandError } from "./context.js";
 
 /** The useful part of an ethers error: the custom error or reason, not the whole request. */
@@ -14,6 +15,30 @@ export function shortError(error: unknown): string {
   };
   if (revert) return `${revert.name}(${revert.args.map(String).join(", ")})`;
   return shortMessage ?? message ?? String(error);
+}
+
+/**
+ * The custom error a call reverted with, decoded by `contract`'s ABI: ethers' own decoding when it
+ * made one, else the revert data wherever the node put it (some nodes' errors are not ethers').
+ */
+export function revertOf(error: unknown, contract: Interface): { name: string; args: unknown[] } | undefined {
+  const { revert } = error as { revert?: { name: string; args: unknown[] } | null };
+  if (revert) return revert;
+  const nested = error as {
+    data?: unknown;
+    error?: { data?: unknown };
+    info?: { error?: { data?: unknown } };
+  };
+  for (const data of [nested.data, nested.error?.data, nested.info?.error?.data]) {
+    if (typeof data !== "string" || !isHexString(data)) continue;
+    try {
+      const parsed = contract.parseError(data);
+      if (parsed) return { name: parsed.name, args: [...parsed.args] };
+    } catch {
+      // not one of this contract's errors
+    }
+  }
+  return undefined;
 }
 
 /** Runs `submit` against a relayer; a refusal (HTTP status and code) or no answer is a CommandError. */

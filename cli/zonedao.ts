@@ -50,12 +50,19 @@ export async function main(
   }
   let flags: CommandContext["flags"];
   try {
-    ({ values: flags } = parseArgs({
+    const parsed = parseArgs({
       args: rest,
       options: command.options,
       strict: true,
-      allowPositionals: false,
-    }));
+      allowPositionals: command.positional !== undefined,
+    });
+    flags = parsed.values;
+    if (parsed.positionals.length > 1) {
+      throw new Error(`expected one ${command.positional}, got ${parsed.positionals.join(" ")}`);
+    }
+    if (command.positional !== undefined && parsed.positionals[0] !== undefined) {
+      flags = { ...flags, [command.positional]: parsed.positionals[0] };
+    }
   } catch (error) {
     console.error(`zonedao ${command.name}: ${(error as Error).message}\n\nUsage: ${command.usage}`);
     return 2;

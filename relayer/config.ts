@@ -24,6 +24,8 @@ export interface RelayerConfig {
   batchMaxAgeMs: number;
   /** How often the index and the pending transactions are checked. */
   pollIntervalMs: number;
+  /** How often each zone's admission requests are read, to admit those whose delay is over. */
+  admitIntervalMs: number;
   /** A transaction not mined after this long is re-sent with higher fees. */
   resendAfterMs: number;
   /**
@@ -59,6 +61,8 @@ export const RELAYER_ENVIRONMENT = {
   ZONEDAO_BATCH_MAX_VOTES: "votes per castVotes transaction (default 64, at most 128)",
   ZONEDAO_BATCH_MAX_AGE_MS: "longest a vote waits for its batch to fill (default 2000)",
   ZONEDAO_POLL_INTERVAL_MS: "how often to read new events and receipts (default 1000)",
+  ZONEDAO_ADMIT_INTERVAL_MS:
+    "how often each zone's admission requests are read to admit the ready ones (default 60000; 0: never)",
   ZONEDAO_RESEND_AFTER_MS: "re-send an unmined transaction with higher fees after (default 30000)",
   ZONEDAO_CONFIRMATIONS:
     "blocks deep before a transaction is settled and events are indexed (default 1: the latest block)",
@@ -183,6 +187,7 @@ export function loadRelayerConfig(env: Environment): RelayerConfig {
     batchMaxVotes: integer("ZONEDAO_BATCH_MAX_VOTES", 64, 1, 128),
     batchMaxAgeMs: integer("ZONEDAO_BATCH_MAX_AGE_MS", 2000, 0, 3_600_000),
     pollIntervalMs: integer("ZONEDAO_POLL_INTERVAL_MS", 1000, 10, 600_000),
+    admitIntervalMs: integer("ZONEDAO_ADMIT_INTERVAL_MS", 60_000, 0, 86_400_000),
     resendAfterMs: integer("ZONEDAO_RESEND_AFTER_MS", 30_000, 100, 3_600_000),
     confirmations: integer("ZONEDAO_CONFIRMATIONS", 1, 1, 1000),
     maxFeePerGas,

@@ -17,7 +17,14 @@ import {
 import { RelayerError } from "./errors.js";
 import type { ZoneIndexer } from "./indexer.js";
 import type { RelayerMetrics } from "./metrics.js";
-import { proposalOptions, proposeArguments, type ProposalRequest, type VoteRequest } from "./requests.js";
+import {
+  inviteArguments,
+  proposalOptions,
+  proposeArguments,
+  type InvitationRequest,
+  type ProposalRequest,
+  type VoteRequest,
+} from "./requests.js";
 import type { RelayerStore, Submission } from "./store.js";
 import { revertReason } from "./submitter.js";
 import type { VerifierPool } from "./verifier-pool.js";
@@ -53,6 +60,31 @@ const PROPOSE_ERRORS: Record<string, { status: 409 | 422; code: string; message:
   },
   ZoneInvalidProof: { status: 422, code: "invalid_proof", message: "the zone rejects the proof" },
   ZoneGroupIsEmpty: { status: 422, code: "empty_group", message: "the zone has no citizens yet" },
+};
+
+/** What the zone (or its admissions contract) refuses an invitation for, and the answer it gets. */
+const INVITE_ERRORS: Record<string, { status: 409 | 422; code: string; message: string }> = {
+  ...PROPOSE_ERRORS,
+  ZoneNullifierAlreadyUsed: {
+    status: 409,
+    code: "duplicate_nullifier",
+    message: "this identity already used this invitation slot",
+  },
+  ZoneWrongProposalEpoch: {
+    status: 422,
+    code: "wrong_epoch",
+    message: "the proof is for another epoch than the zone's current one: prove again",
+  },
+  AdmissionsInvitationSlotOutOfRange: {
+    status: 422,
+    code: "slot_out_of_range",
+    message: "the slot is not below the zone's invitations per epoch (0: invitations are off in this zone)",
+  },
+  AdmissionsInvalidIdentityCommitment: {
+    status: 422,
+    code: "invalid_commitment",
+    message: "the newcomer's identity commitment is not one the zone can admit",
+  },
 };
 
 interface PendingAccept {
@@ -203,6 +235,68 @@ export class Intake {
     await this.#commit({
       nullifier: request.nullifier,
       kind: "proposal",
+      zone: zoneAddress,
+      proposalId: null,
+      payload: JSON.stringify({ ...request, zone: zoneAddress }),
+    });
+    return { nullifier: request.nullifier, status: "queued" };
+  }
+
+  /**
+   * A citizen's anonymous invitation of a newcomer, checked like an anonymous proposal: the proof
+   * off chain first (message = the newcomer's commitment, scope = the zone's invitation slot), then
+   * what depends on the zone's state (recent root, current epoch, the slot under invitationsPerEpoch,
+   * the nullifier) by asking the zone itself with a simulated `invite`.
+   */
+  async acceptInvitation(request: InvitationRequest): Promise<Accepted> {
+    const zoneAddress = this.servedZone(request.zone);
+    const zone = this.zones.get(zoneAddress)!;
+    const newcomer = fieldElement(request.identityCommitment, "identityCommitment");
+    if (newcomer === 0n) throw malformed("identityCommitment 0 is no one's commitment");
+    const merkleTreeRoot = fieldElement(request.merkleTreeRoot, "merkleTreeRoot");
+    const nullifier = fieldElement(request.nullifier, "nullifier");
+    const epoch = uint256(request.epoch, "epoch");
+    const slot = uint256(request.slot, "slot");
+    const merkleTreeDepth = treeDepth(request.merkleTreeDepth);
+    const points = proofPoints(request.proof);
+    this.#requireNotAccepted(request.nullifier);
+
+    this.#requireCapacity();
+    const valid = await this.verifier.verifyInvitation({
+      newcomer,
+      proof: { merkleTreeRoot, merkleTreeDepth, epoch, slot, nullifier, points },
+      context: { chainId: this.chainId, zone: zoneAddress },
+    });
+    if (!valid) {
+      throw new RelayerError(
+        422,
+        "invalid_proof",
+        "the proof does not show that a citizen invites this commitment with a slot of this epoch",
+      );
+    }
+    await this.#requireUnusedOnChain(zone, request.nullifier);
+    // The zone takes the request, but its admission could never run (the group refuses a leaf it
+    // has): the citizen's slot would be spent for nothing.
+    if (await zone.isMember(newcomer)) {
+      throw new RelayerError(
+        409,
+        "already_a_member",
+        `${request.identityCommitment} is already a citizen of zone ${zoneAddress}`,
+      );
+    }
+    try {
+      await zone.invite.staticCall(...inviteArguments(request), { from: this.relayerAddress });
+    } catch (error) {
+      const reason = revertReason(error);
+      if (reason === undefined) throw error;
+      const known = INVITE_ERRORS[reason.slice(0, reason.indexOf("("))];
+      if (known !== undefined)
+        throw new RelayerError(known.status, known.code, `${known.message} (${reason})`);
+      throw new RelayerError(422, "invitation_refused", `the zone would refuse this invitation: ${reason}`);
+    }
+    await this.#commit({
+      nullifier: request.nullifier,
+      kind: "invitation",
       zone: zoneAddress,
       proposalId: null,
       payload: JSON.stringify({ ...request, zone: zoneAddress }),

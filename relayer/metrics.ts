@@ -54,7 +54,11 @@ export class RelayerMetrics {
     const lines: string[] = [];
     const family = (name: string, type: string, help: string) =>
       lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
-    family("zonedao_relayer_accepted_total", "counter", "Votes and proposals accepted (HTTP 202).");
+    family(
+      "zonedao_relayer_accepted_total",
+      "counter",
+      "Votes, proposals and invitations accepted (HTTP 202).",
+    );
     for (const [kind, count] of this.#accepted)
       lines.push(`zonedao_relayer_accepted_total{kind="${kind}"} ${count}`);
     family("zonedao_relayer_rejected_total", "counter", "Requests refused, by reason.");

@@ -2,9 +2,15 @@
  * What the zone's functions take for an accepted request. The requests' shapes, and the JSON Schemas
  * Fastify validates them with, are the sdk's (sdk/relayer-api.ts): the relayer serves that contract.
  */
-import { optionsFromJson, type ProposalRequest, type VoteRequest, type ZoneAction } from "../sdk/index.js";
+import {
+  optionsFromJson,
+  type InvitationRequest,
+  type ProposalRequest,
+  type VoteRequest,
+  type ZoneAction,
+} from "../sdk/index.js";
 
-export type { ProposalRequest, VoteRequest };
+export type { InvitationRequest, ProposalRequest, VoteRequest };
 
 /** castVotes' IZone.Vote for an accepted request. */
 export function voteArguments(request: VoteRequest) {
@@ -26,6 +32,21 @@ export function proposeArguments(request: ProposalRequest) {
   return [
     proposalOptions(request),
     request.description,
+    {
+      merkleTreeRoot: BigInt(request.merkleTreeRoot),
+      merkleTreeDepth: BigInt(request.merkleTreeDepth),
+      epoch: BigInt(request.epoch),
+      slot: BigInt(request.slot),
+      nullifier: BigInt(request.nullifier),
+      points: request.proof.map(BigInt),
+    },
+  ] as const;
+}
+
+/** invite's arguments for an accepted invitation. */
+export function inviteArguments(request: InvitationRequest) {
+  return [
+    BigInt(request.identityCommitment),
     {
       merkleTreeRoot: BigInt(request.merkleTreeRoot),
       merkleTreeDepth: BigInt(request.merkleTreeDepth),

@@ -1,6 +1,9 @@
 /**
- * Sends accepted votes (castVotes batches) and proposals (one propose each) on chain, and follows
- * each transaction until the zone's events say what became of every submission in it.
+ * Sends accepted votes (castVotes batches), proposals (one propose each) and invitations (one
+ * invite each) on chain, and follows each transaction until the zone's events say what became of
+ * every submission in it. When nothing waits, it admits the served zones' admission requests whose
+ * delay is over (ZoneAdmissions.admit: anyone may, the relayer pays), so a newcomer enters when
+ * the delay ends without anyone acting.
  *
  * Crash safety: a transaction is signed locally and stored, with its submissions marked
  * `submitted`, before it is broadcast. After a restart every pending batch is followed again: its
@@ -22,14 +25,22 @@ import {
   type Wallet,
 } from "ethers";
 import type { Logger } from "pino";
-import { Zone__factory, type Zone } from "../sdk/index.js";
+import { readAdmissionRequests, Zone__factory, ZoneAdmissions__factory, type Zone } from "../sdk/index.js";
 import type { RelayerConfig } from "./config.js";
 import type { ZoneIndexer } from "./indexer.js";
 import type { RelayerMetrics } from "./metrics.js";
 import type { Batch, RelayerStore, Submission } from "./store.js";
-import { proposeArguments, voteArguments, type ProposalRequest, type VoteRequest } from "./requests.js";
+import {
+  inviteArguments,
+  proposeArguments,
+  voteArguments,
+  type InvitationRequest,
+  type ProposalRequest,
+  type VoteRequest,
+} from "./requests.js";
 
 const ZONE_INTERFACE = Zone__factory.createInterface();
+const ADMISSIONS_INTERFACE = ZoneAdmissions__factory.createInterface();
 /** IZone.VoteRejection, by index, as the status endpoint reports it. */
 const VOTE_REJECTIONS = [
   "UnknownProposal: the zone has no such proposal",
@@ -73,6 +84,15 @@ export class Submitter {
    * always checked, so every vote is eventually counted or rejected with its reason.
    */
   readonly #batchLimit = new Map<string, number>();
+  /** Per zone, when its admission requests were last read (ZONEDAO_ADMIT_INTERVAL_MS). */
+  readonly #admissionsReadAt = new Map<string, number>();
+  /** Requests found ready at the last reading and not yet sent an `admit`, oldest first. */
+  readonly #readyAdmissions: {
+    zone: string;
+    admissions: string;
+    requestId: bigint;
+    commitments: bigint[];
+  }[] = [];
   /** Per pending batch, how many times in a row the node refused its latest transaction. */
   readonly #refusals = new Map<number, number>();
 
@@ -161,6 +181,11 @@ export class Submitter {
       await this.#sendProposal(proposal);
       return;
     }
+    const [invitation] = this.store.nextQueued("invitation", 1);
+    if (invitation !== undefined) {
+      await this.#sendInvitation(invitation);
+      return;
+    }
     const votes = this.store.nextQueued("vote", this.config.batchMaxVotes);
     const [oldest] = votes;
     if (oldest !== undefined) {
@@ -170,6 +195,7 @@ export class Submitter {
       if (full || due || flush) await this.#sendVotes(oldest.zone, votes.slice(0, limit));
       return;
     }
+    if (await this.#admitReady()) return;
     await this.#claimRefunds();
   }
 
@@ -201,6 +227,43 @@ export class Submitter {
     const request = JSON.parse(submission.payload) as ProposalRequest;
     const data = ZONE_INTERFACE.encodeFunctionData("propose", [...proposeArguments(request)]);
     await this.#send(submission.zone, "proposal", [submission], data);
+  }
+
+  async #sendInvitation(submission: Submission): Promise<void> {
+    const request = JSON.parse(submission.payload) as InvitationRequest;
+    const data = ZONE_INTERFACE.encodeFunctionData("invite", [...inviteArguments(request)]);
+    await this.#send(submission.zone, "invitation", [submission], data);
+  }
+
+  /**
+   * When nothing else waits: reads each served zone's admission requests at most every
+   * ZONEDAO_ADMIT_INTERVAL_MS and sends one `admit` per step for each request whose delay is over
+   * (not rejected, not admitted yet). The `admit` is a batch like any other (stored, followed,
+   * re-sent); its `zone` is the admissions contract it is sent to. Returns whether it sent one.
+   */
+  async #admitReady(): Promise<boolean> {
+    if (this.config.admitIntervalMs === 0) return false;
+    for (const [address, zone] of this.zones) {
+      if (this.#readyAdmissions.length > 0) break;
+      if (Date.now() - (this.#admissionsReadAt.get(address) ?? 0) < this.config.admitIntervalMs) continue;
+      this.#admissionsReadAt.set(address, Date.now());
+      const admissions = await zone.ADMISSIONS();
+      for (const request of await readAdmissionRequests(zone, { fromBlock: this.config.fromBlock })) {
+        if (request.status !== "ready") continue;
+        const { requestId, identityCommitments: commitments } = request;
+        this.#readyAdmissions.push({ zone: address, admissions, requestId, commitments });
+      }
+    }
+    const next = this.#readyAdmissions.shift();
+    if (next === undefined) return false;
+    this.logger.info({ zone: next.zone, requestId: String(next.requestId) }, "admitting a ready request");
+    const data = ADMISSIONS_INTERFACE.encodeFunctionData("admit", [
+      next.zone,
+      next.requestId,
+      next.commitments,
+    ]);
+    await this.#send(next.admissions, "admit", [], data);
+    return true;
   }
 
   /** Signs, stores, then broadcasts one transaction carrying `submissions`. */
@@ -439,7 +502,13 @@ export class Submitter {
     const counted = new Map<string, true>();
     const rejected = new Map<string, number>();
     let createdProposal: string | undefined;
+    let requestedAdmission: string | undefined;
     for (const log of receipt.logs) {
+      if (batch.kind === "invitation") {
+        // Emitted by the zone's admissions contract, not the zone.
+        const admission = ADMISSIONS_INTERFACE.parseLog(log);
+        if (admission?.name === "AdmissionRequested") requestedAdmission = String(admission.args.requestId);
+      }
       if (log.address.toLowerCase() !== batch.zone.toLowerCase()) continue;
       const event = ZONE_INTERFACE.parseLog(log);
       if (event?.name === "VoteCast") counted.set(String(event.args.nullifier), true);
@@ -461,6 +530,8 @@ export class Submitter {
           this.#retryOrReject(submission, `the transaction ${receipt.hash} reverted`);
         } else if (submission.kind === "proposal") {
           this.#settle(submission, { status: "confirmed", ...onChain, proposalId: createdProposal });
+        } else if (submission.kind === "invitation") {
+          this.#settle(submission, { status: "confirmed", ...onChain, proposalId: requestedAdmission });
         } else if (counted.has(submission.nullifier)) {
           this.#settle(submission, { status: "confirmed", ...onChain });
         } else if (countedElsewhere.has(submission.nullifier)) {
@@ -498,6 +569,9 @@ export class Submitter {
         this.#adjustBatchLimit(batch.zone, submissions.length, unverified);
       }
     }
+    if (batch.kind === "admit" && receipt.status !== 1) {
+      this.logger.warn({ admissions: batch.zone, txHash: receipt.hash }, "an admit reverted");
+    }
     if (batch.kind === "claim") {
       if (receipt.status === 1) this.logger.info({ zone: batch.zone }, "claimed the zone's relayer refund");
       else this.logger.warn({ zone: batch.zone, txHash: receipt.hash }, "the refund claim reverted");
@@ -529,10 +603,19 @@ export class Submitter {
       this.logger.warn({ reason }, "the zone refuses the refund claim now; will look again later");
       return;
     }
+    if (kind === "admit") {
+      // Admitted by someone else first, or rejected by the citizens since it was read.
+      this.logger.info({ reason }, "the admission request can no longer be admitted");
+      return;
+    }
     for (const submission of submissions) {
       if (kind === "vote") {
         // castVotes skips bad votes instead of reverting: a revert is the node's or the moment's.
         this.#retryOrReject(submission, `castVotes would revert: ${reason}`);
+      } else if (kind === "invitation") {
+        // The chain moved on since it was accepted (a new epoch, an old root, the slot rule
+        // changed), or another relayer landed the same invitation first (its nullifier is used).
+        this.#settle(submission, { status: "rejected", reason });
       } else if (reason.startsWith("ZoneNullifierAlreadyUsed")) {
         // Another relayer (or the citizen) landed this very proposal first.
         await this.indexer.sync();
@@ -604,7 +687,8 @@ export class Submitter {
 export function revertReason(error: unknown): string | undefined {
   const data = (error as { data?: unknown }).data;
   if (typeof data !== "string" || data.length < 10) return undefined;
-  const parsed = ZONE_INTERFACE.parseError(data);
+  // An invitation's revert may come from the zone's admissions contract (its slot rule).
+  const parsed = ZONE_INTERFACE.parseError(data) ?? ADMISSIONS_INTERFACE.parseError(data);
   if (parsed === null) return undefined;
   return `${parsed.name}(${parsed.args.map(String).join(", ")})`;
 }

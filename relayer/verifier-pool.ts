@@ -4,14 +4,15 @@
  * check verifies them for about a Miller loop each, and when idle a proof is checked at once.
  */
 import { Worker } from "node:worker_threads";
-import type { ProposalToVerify, VoteToVerify } from "../sdk/verify.js";
+import type { InvitationToVerify, ProposalToVerify, VoteToVerify } from "../sdk/verify.js";
 
 /** The most proofs sent to a thread at once: a batch's cost grows linearly, its latency too. */
 const MAX_BATCH = 64;
 
 export type VerifierRequest =
   | { id: number; kind: "votes"; items: VoteToVerify[] }
-  | { id: number; kind: "proposals"; items: ProposalToVerify[] };
+  | { id: number; kind: "proposals"; items: ProposalToVerify[] }
+  | { id: number; kind: "invitations"; items: InvitationToVerify[] };
 export type VerifierResponse = { id: number; verdicts: boolean[] } | { id: number; error: string };
 
 interface Waiting<Item> {
@@ -31,6 +32,7 @@ export class VerifierPool {
   readonly #threads: Thread[] = [];
   readonly #votes: Waiting<VoteToVerify>[] = [];
   readonly #proposals: Waiting<ProposalToVerify>[] = [];
+  readonly #invitations: Waiting<InvitationToVerify>[] = [];
   #nextId = 1;
   #closed = false;
 
@@ -53,15 +55,25 @@ export class VerifierPool {
     return this.#enqueue(this.#proposals, item);
   }
 
+  /** Whether a citizen's invitation proof binds the newcomer's commitment and its epoch slot. */
+  verifyInvitation(item: InvitationToVerify): Promise<boolean> {
+    return this.#enqueue(this.#invitations, item);
+  }
+
   /** Proofs waiting for a free thread. */
   get backlog(): number {
-    return this.#votes.length + this.#proposals.length;
+    return this.#votes.length + this.#proposals.length + this.#invitations.length;
   }
 
   async close(): Promise<void> {
     this.#closed = true;
     const error = new Error("the verifier pool was closed");
-    for (const waiting of [...this.#votes.splice(0), ...this.#proposals.splice(0)]) waiting.reject(error);
+    for (const waiting of [
+      ...this.#votes.splice(0),
+      ...this.#proposals.splice(0),
+      ...this.#invitations.splice(0),
+    ])
+      waiting.reject(error);
     await Promise.all(this.#threads.map((thread) => thread.worker.terminate()));
   }
 
@@ -79,6 +91,8 @@ export class VerifierPool {
       if (this.#votes.length > 0) this.#send(thread, "votes", this.#votes.splice(0, MAX_BATCH));
       else if (this.#proposals.length > 0)
         this.#send(thread, "proposals", this.#proposals.splice(0, MAX_BATCH));
+      else if (this.#invitations.length > 0)
+        this.#send(thread, "invitations", this.#invitations.splice(0, MAX_BATCH));
       else return;
     }
   }

@@ -12,7 +12,11 @@ const verifier = await createProofVerifier();
 
 port.on("message", (request: VerifierRequest) => {
   const verdicts =
-    request.kind === "votes" ? verifier.verifyVotes(request.items) : verifier.verifyProposals(request.items);
+    request.kind === "votes"
+      ? verifier.verifyVotes(request.items)
+      : request.kind === "proposals"
+        ? verifier.verifyProposals(request.items)
+        : verifier.verifyInvitations(request.items);
   verdicts.then(
     (result) => port.postMessage({ id: request.id, verdicts: result } satisfies VerifierResponse),
     (error: unknown) => port.postMessage({ id: request.id, error: String(error) } satisfies VerifierResponse),

@@ -1,13 +1,19 @@
 /**
  * The local demo's world, built on a fresh chain with the sdk and real proofs: two zones,
  * Riverside and Hillside, with deterministic citizens; Riverside's farm cooperative (an internal
- * DAO) and its grain; public services; a trade between the zones; and proposals left in every
- * state a tester wants to see: Executed, Defeated, Succeeded and Active (open for days).
+ * DAO) and its grain; public services; a trade between the zones; proposals left in every state a
+ * tester wants to see: Executed, Defeated, Succeeded and Active (open for days); Riverside's vote
+ * to let each citizen invite one newcomer a week; and one admission left pending (Ema, requested
+ * by Riverside's registrar, with its deadline), which Riverside's citizens can still reject.
+ *
+ * Each zone's citizens are admitted while it is founding (before its first proposal), the only
+ * time a registrar's admission enters at once; the farm's by its own registrar, since a parent
+ * zone's registrar has no power over an internal DAO.
  *
  * Everything is decided as it would be for real: a citizen proposes anonymously, citizens vote with
  * proofs, time passes (evm_increaseTime), anyone queues and executes. Only the clock is cheated.
  */
-import { HDNodeWallet, JsonRpcProvider, ZeroAddress, parseEther, type Signer } from "ethers";
+import { HDNodeWallet, JsonRpcProvider, parseEther, type Signer } from "ethers";
 import {
   rulesWith,
   Identity,
@@ -37,7 +43,10 @@ import {
   produceGoods,
   proveProposal,
   proveVote,
+  readAdmissionRules,
   rebuildGroup,
+  requestAdmissions,
+  setAdmissionRules,
   setReserve,
   zoneAt,
   zoneFactoryAt,
@@ -114,6 +123,8 @@ export interface DemoWorld {
   citizens: DemoCitizen[];
   /** The proposal left open for testers to vote on: Riverside's, which Ana has not voted on. */
   openProposal: { zone: string; zoneName: string; proposalId: bigint; voter: Person };
+  /** The admission left pending: Riverside's registrar asked for Ema, who enters at `readyAt`. */
+  pendingAdmission: { zone: string; zoneName: string; requestId: bigint; person: Person; readyAt: bigint };
 }
 
 interface DemoZone {
@@ -146,7 +157,7 @@ export async function seedDemo(
   ]);
 
   const makeZone = async (name: string, citizens: Person[]): Promise<DemoZone> => {
-    progress(`creating zone ${name}; its registrar admits ${citizens.join(", ")}`);
+    progress(`creating zone ${name}; while it is founding, its registrar admits ${citizens.join(", ")}`);
     const address = await createZone(factory, { name, registrar: registrar.address, rules: DEMO_RULES });
     const zone = zoneAt(address, deployer);
     await seeder.wait(
@@ -186,13 +197,13 @@ export async function seedDemo(
       [
         createInternalDao(riverside.address, {
           name: "Riverside Farm",
-          registrar: ZeroAddress,
+          registrar: registrar.address,
           rules: DEMO_RULES,
           incomeShareBps: 1000,
         }),
       ],
     ],
-    "Found Riverside Farm, a cooperative that returns 10% of its income to Riverside",
+    "Found Riverside Farm, a cooperative that returns 10% of its income to Riverside, with the registrar as its own",
   );
   const bridge = await seeder.propose(
     riverside,
@@ -233,7 +244,7 @@ export async function seedDemo(
     zone: zoneAt(founded.args.dao, deployer),
     citizens: FARMERS,
   };
-  progress(`Riverside's registrar admits ${FARMERS.join(", ")} to Riverside Farm`);
+  progress(`while the farm is founding, its registrar admits ${FARMERS.join(", ")} to Riverside Farm`);
   await seeder.wait(
     farm.zone.connect(registrar).addMembers(FARMERS.map((name) => identities[name].commitment)),
   );
@@ -266,9 +277,23 @@ export async function seedDemo(
     ],
     "Keep 60 grain at home and offer the other 40 to Hillside at 5 USDz each",
   );
+  const admissions = await riverside.zone.ADMISSIONS();
+  const invitations = await seeder.propose(
+    riverside,
+    [
+      [
+        setAdmissionRules(admissions, {
+          ...(await readAdmissionRules(riverside.zone)),
+          invitationsPerEpoch: 1,
+        }),
+      ],
+    ],
+    "Let each citizen invite one newcomer a week (anonymous invitations, pending like any admission)",
+  );
   await seeder.vote(harvest, VoteOption.For, ["Ben", "Chloe"]);
   await seeder.vote(offer, VoteOption.For, ["Ana", "Dev"]);
-  await seeder.enact([harvest, offer]);
+  await seeder.vote(invitations, VoteOption.For, ["Ben", "Chloe"]);
+  await seeder.enact([harvest, offer, invitations]);
   const offerId = await ZoneTrade__factory.connect(tradeAddress, provider).offerCount();
 
   // Round 3: Hillside buys the grain; a payment passes and is left for anyone to queue.
@@ -314,6 +339,13 @@ export async function seedDemo(
   );
   await seeder.vote(water, 0, ["Finn"]);
 
+  // After Riverside's founding the registrar can only ask: Ema waits out the admission delay (a
+  // vote's length and a day), during which Riverside's citizens may reject her admission.
+  const pending = await requestAdmissions(riverside.zone, registrar, [identities.Ema.commitment]);
+  progress(
+    `Riverside's registrar asks to admit Ema: request ${pending.requestId}, pending until ${new Date(Number(pending.readyAt) * 1000).toISOString()} unless Riverside's citizens reject it`,
+  );
+
   const zones = [riverside, farm, hillside];
   const citizens: DemoCitizen[] = PEOPLE.map((name) => ({
     name,
@@ -331,6 +363,13 @@ export async function seedDemo(
       zoneName: riverside.name,
       proposalId: dividend.id,
       voter: "Ana",
+    },
+    pendingAdmission: {
+      zone: riverside.address,
+      zoneName: riverside.name,
+      requestId: pending.requestId,
+      person: "Ema",
+      readyAt: pending.readyAt,
     },
   };
 }

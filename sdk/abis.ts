@@ -4,11 +4,13 @@
  */
 import { Interface } from "ethers";
 import { Zone__factory, ZoneGoods__factory, ZoneServices__factory, ZoneTrade__factory } from "./contracts.js";
+import { ZoneAdmissions__factory } from "../types/ethers-contracts/index.js";
 
 export const ZONE = Zone__factory.createInterface();
 export const SERVICES = ZoneServices__factory.createInterface();
 export const GOODS = ZoneGoods__factory.createInterface();
 export const TRADE = ZoneTrade__factory.createInterface();
+export const ADMISSIONS = ZoneAdmissions__factory.createInterface();
 export const ERC20 = new Interface([
   "function transfer(address to, uint256 amount) returns (bool)",
   "function approve(address spender, uint256 amount) returns (bool)",

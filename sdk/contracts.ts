@@ -28,6 +28,7 @@ export {
   SemaphoreVerifier__factory,
   TestStablecoin__factory,
   Zone__factory,
+  ZoneAdmissions__factory,
   ZoneFactory__factory,
   ZoneGoods__factory,
   ZoneServices__factory,

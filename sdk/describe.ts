@@ -14,7 +14,7 @@ import {
   hexlify,
   toBeHex,
 } from "ethers";
-import { ERC20, ETHER_DECIMALS, GOODS, SERVICES, TRADE, ZONE } from "./abis.js";
+import { ADMISSIONS, ERC20, ETHER_DECIMALS, GOODS, SERVICES, TRADE, ZONE } from "./abis.js";
 import { ballotOptions, type BallotOption } from "./ballot.js";
 import { VoteOption } from "./constants.js";
 import { isMultipleChoice } from "./proposals.js";
@@ -44,6 +44,8 @@ export interface DescribeContext {
   serviceTokens?: Record<string, string>;
   /** Each of the zone's services' kind and name, by service id, so services read by name. */
   serviceNames?: Record<string, { kind: string; name: string }>;
+  /** The zone's admissions contract (the zone's ADMISSIONS()): calls to it read as admission decisions. */
+  admissions?: string;
 }
 
 /**
@@ -61,6 +63,7 @@ export function describeAction(action: ZoneAction, context: DescribeContext): st
     (sameAddress(target, context.services) ? describeServicesCall(target, data, context) : undefined) ??
     (sameAddress(target, context.goods) ? describeGoodsCall(target, data, context) : undefined) ??
     (sameAddress(target, context.trade) ? describeTradeCall(target, data, context) : undefined) ??
+    (sameAddress(target, context.admissions) ? describeAdmissionsCall(target, data) : undefined) ??
     describeTokenCall(target, data, context);
   if (described) return described + withValue;
 
@@ -244,6 +247,64 @@ function describeTradeCall(target: string, data: string, context: DescribeContex
     default:
       return `call ${call.name}(${args.map(formatArg).join(", ")}) on the trade contract ${target}`;
   }
+}
+
+/**
+ * A call to the zone's admissions contract, made by the zone's vote: the citizens' veto on pending
+ * admissions, the zone's admission rules, or (from a parent zone) a request to admit citizens to
+ * one of its internal DAOs.
+ */
+function describeAdmissionsCall(target: string, data: string): string | undefined {
+  const call = decodeExactly(ADMISSIONS, data);
+  if (!call) return undefined;
+  const args = call.args;
+  switch (call.name) {
+    case "rejectPending":
+      return "reject every admission still pending";
+    case "reject":
+      return `reject admission request #${String(args[0])}`;
+    case "setAdmissionRules":
+      return `change the zone's admission rules: ${describeAdmissionRules(admissionRulesOf(args[0]))}`;
+    case "requestByParent": {
+      const commitments = (args[1] as Result).toArray() as bigint[];
+      return (
+        `ask to admit ${plural(commitments.length, "citizen")} to internal DAO ${getAddress(args[0] as string)}, ` +
+        `pending there: ${commitments.join(", ")}`
+      );
+    }
+    default:
+      return `call ${call.name}(${args.map(formatArg).join(", ")}) on the admissions contract ${target}`;
+  }
+}
+
+interface AdmissionRulesOutput {
+  delay: bigint;
+  registrarShareBps: bigint;
+  registrarFloor: bigint;
+  invitationsPerEpoch: bigint;
+  parentMayAdmit: boolean;
+  gatekeeper: string;
+}
+
+function admissionRulesOf(value: unknown): AdmissionRulesOutput {
+  return (value as Result).toObject() as AdmissionRulesOutput;
+}
+
+/** Admission rules in words; ZoneAdmissions.admissionDelay never waits less than a vote plus a day. */
+function describeAdmissionRules(rules: AdmissionRulesOutput): string {
+  const gatekeeper = getAddress(rules.gatekeeper);
+  return [
+    rules.delay === 0n
+      ? "admissions wait one vote's length plus 1 day"
+      : `admissions wait ${formatDuration(rules.delay)} (at least one vote's length plus 1 day)`,
+    `the registrar may request ${formatBps(rules.registrarShareBps)} of the members ` +
+      `(at least ${String(rules.registrarFloor)}) per epoch`,
+    rules.invitationsPerEpoch === 0n
+      ? "no invitations"
+      : `${plural(rules.invitationsPerEpoch, "invitation")} per citizen per epoch`,
+    rules.parentMayAdmit ? "the parent zone's vote may admit" : "the parent zone may not admit",
+    gatekeeper === ZeroAddress ? "no gatekeeper" : `gatekeeper ${gatekeeper}`,
+  ].join(", ");
 }
 
 interface OfferTermsOutput {

@@ -8,6 +8,7 @@ export * from "./proof.js";
 export { createProver, type ArtifactLoader, type SnarkArtifacts } from "./prove.js";
 export * from "./group.js";
 export * from "./membership.js";
+export * from "./admissions.js";
 export * from "./contracts.js";
 export * from "./prover-threads.js";
 export * from "./identity.js";
@@ -29,6 +30,7 @@ export {
   type VoteSnapshot,
   type VoteToVerify,
   type ProposalToVerify,
+  type InvitationToVerify,
   type DividendClaimToVerify,
   type ProofVerifier,
 } from "./verify.js";

@@ -167,14 +167,37 @@ export function proposalSlots(
   used: ReadonlySet<bigint>,
   epoch?: bigint,
 ): ProposalSlots {
-  const length = BigInt(rules.proposalEpoch);
+  return epochSlots(
+    identity,
+    (current, slot) => proposalScope(place.chainId, place.zone, current, slot),
+    chainTime,
+    { epochLength: rules.proposalEpoch, perEpoch: rules.proposalsPerEpoch },
+    used,
+    epoch,
+  );
+}
+
+/**
+ * `identity`'s slots of any act a citizen may do a number of times per proposal period (proposals,
+ * invitations): the act's scope of (epoch, slot) says which nullifier each slot spends, and `used`
+ * holds the nullifiers the zone has seen for that act. Otherwise as proposalSlots.
+ */
+export function epochSlots(
+  identity: Identity,
+  scopeOf: (epoch: bigint, slot: bigint) => bigint,
+  chainTime: bigint | number,
+  rules: { epochLength: bigint | number; perEpoch: bigint | number },
+  used: ReadonlySet<bigint>,
+  epoch?: bigint,
+): ProposalSlots {
+  const length = BigInt(rules.epochLength);
   const current = epoch ?? proposalEpochAt(chainTime, length);
   const now = BigInt(chainTime) > current * length ? BigInt(chainTime) : current * length;
-  const total = Number(rules.proposalsPerEpoch);
+  const total = Number(rules.perEpoch);
   let usedCount = 0;
   let freeSlot: bigint | undefined;
   for (let slot = 0n; slot < BigInt(total); slot++) {
-    const nullifier = nullifierOf(identity, proposalScope(place.chainId, place.zone, current, slot));
+    const nullifier = nullifierOf(identity, scopeOf(current, slot));
     if (used.has(nullifier)) usedCount++;
     else freeSlot ??= slot;
   }

@@ -10,7 +10,14 @@ import type { Identity } from "@semaphore-protocol/identity";
 import { generateProof as untypedGenerateProof } from "@semaphore-protocol/proof";
 import type { BigNumberish } from "ethers";
 import { proofDepth } from "./nullifier.js";
-import { dividendScope, proposalContentHash, proposalScope, voteScope } from "./scope.js";
+import {
+  dividendScope,
+  federationScope,
+  invitationScope,
+  proposalContentHash,
+  proposalScope,
+  voteScope,
+} from "./scope.js";
 import type { PackedProof, ZoneAction } from "./types.js";
 
 /**
@@ -77,6 +84,20 @@ export interface DividendClaim {
   points: PackedProof;
 }
 
+/** IZone.invite's proof (a ProposalProof in shape) for the newcomer `identityCommitment`. */
+export interface Invitation {
+  identityCommitment: bigint;
+  proof: ProposalProof;
+}
+
+/** What `FederationGatekeeper.admits` takes as evidence, before ABI encoding (encodeFederationEvidence). */
+export interface FederationEvidence {
+  merkleTreeRoot: bigint;
+  merkleTreeDepth: number;
+  nullifier: bigint;
+  points: PackedProof;
+}
+
 /** Where a proof is meant to count. */
 export interface ZoneContext {
   chainId: bigint;
@@ -117,6 +138,25 @@ export interface Prover {
     snapshotGroup: Group,
     context: ZoneContext & { roundId: bigint; recipient: string },
   ) => Promise<DividendClaim>;
+  /**
+   * Proves a citizen's anonymous invitation of `newcomer` (an identity commitment), using one of
+   * the citizen's invitation `slot`s of `epoch` (the zone's proposal epoch). `group`: the zone's
+   * current group.
+   */
+  proveInvitation: (
+    identity: Identity,
+    group: Group,
+    context: ZoneContext & { epoch: bigint; slot: bigint; newcomer: bigint },
+  ) => Promise<Invitation>;
+  /**
+   * Proves membership of a federation (`federationGroup`, another zone's current group) to admit
+   * `newcomer` to `zone` through the FederationGatekeeper at `gatekeeper`.
+   */
+  proveFederationMembership: (
+    identity: Identity,
+    federationGroup: Group,
+    context: ZoneContext & { gatekeeper: string; newcomer: bigint },
+  ) => Promise<FederationEvidence>;
 }
 
 /** What every ZoneDAO proof shares: membership of `group` at its depth, for `message` in `scope`. */
@@ -167,6 +207,18 @@ export function createProver(loadArtifacts: ArtifactLoader): Prover {
         scope,
       );
       return { roundId: context.roundId, recipient: context.recipient, nullifier, points };
+    },
+    async proveInvitation(identity, group, context) {
+      const scope = invitationScope(context.chainId, context.zone, context.epoch, context.slot);
+      const proof = await proveMembership(identity, group, context.newcomer, scope);
+      return {
+        identityCommitment: context.newcomer,
+        proof: { ...proof, epoch: context.epoch, slot: context.slot },
+      };
+    },
+    async proveFederationMembership(identity, federationGroup, context) {
+      const scope = federationScope(context.chainId, context.gatekeeper, context.zone);
+      return proveMembership(identity, federationGroup, context.newcomer, scope);
     },
   };
 }

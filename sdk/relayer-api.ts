@@ -97,6 +97,20 @@ export const proposalRequestSchema = body(
 /** POST /v1/proposals. */
 export type ProposalRequest = FromSchema<typeof proposalRequestSchema>;
 
+export const invitationRequestSchema = body(
+  "A citizen's anonymous invitation: a membership proof whose message is the newcomer's commitment (IZone.invite)",
+  {
+    zone: address,
+    identityCommitment: { ...decimal, description: "The newcomer's identity commitment" },
+    merkleTreeRoot: decimal,
+    epoch: decimal,
+    slot: { ...decimal, description: "The invitation slot: below the zone's invitationsPerEpoch" },
+    ...proofFields,
+  },
+);
+/** POST /v1/invitations. */
+export type InvitationRequest = FromSchema<typeof invitationRequestSchema>;
+
 export const errorSchema = {
   ...allOf("A refusal or failure; some carry more fields (a duplicate's current `status`)", {
     error: { type: "string", description: "Stable code, e.g. invalid_proof" },
@@ -111,21 +125,25 @@ export const acceptedSchema = allOf("Accepted: stored durably before this answer
   nullifier: decimal,
   status: { type: "string", enum: ["queued"] },
 });
-/** 202 to POST /v1/votes and POST /v1/proposals. */
+/** 202 to POST /v1/votes, POST /v1/proposals and POST /v1/invitations. */
 export type Accepted = FromSchema<typeof acceptedSchema>;
 
-export const submissionStatusSchema = allOf("What became of an accepted vote or proposal", {
+export const submissionStatusSchema = allOf("What became of an accepted vote, proposal or invitation", {
   nullifier: decimal,
-  kind: { type: "string", enum: ["vote", "proposal"] },
+  kind: { type: "string", enum: ["vote", "proposal", "invitation"] },
   zone: address,
-  proposalId: { type: ["string", "null"], description: "Voted-on proposal, or the id a proposal got" },
+  proposalId: {
+    type: ["string", "null"],
+    description:
+      "Voted-on proposal, the id a proposal got, or the admission request id an invitation got (ZoneAdmissions)",
+  },
   status: { type: "string", enum: ["queued", "submitted", "confirmed", "rejected"] },
   reason: { type: ["string", "null"] },
   txHash: { type: ["string", "null"] },
   blockNumber: { type: ["integer", "null"] },
   acceptedAt: { type: "string", format: "date-time" },
 });
-/** GET /v1/votes/:nullifier and GET /v1/proposals/submissions/:nullifier. */
+/** GET /v1/votes/:nullifier, GET /v1/proposals/submissions/:nullifier, GET /v1/invitations/:nullifier. */
 export type SubmissionStatus = FromSchema<typeof submissionStatusSchema>;
 
 export const zoneListSchema = allOf("The zones this relayer serves", {
@@ -209,6 +227,7 @@ export type RelayerHealth = FromSchema<typeof healthSchema>;
 export const relayerSchemas = {
   VoteRequest: voteRequestSchema,
   ProposalRequest: proposalRequestSchema,
+  InvitationRequest: invitationRequestSchema,
   ErrorBody: errorSchema,
   Accepted: acceptedSchema,
   SubmissionStatus: submissionStatusSchema,

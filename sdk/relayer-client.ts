@@ -3,10 +3,11 @@
  * bodies (numbers as decimal strings, since JSON numbers cannot carry 254-bit values exactly) and
  * every answer, typed by the API's contract (relayer-api.ts), which the relayer serves by.
  */
-import type { ProposalProof, VoteProof } from "./prove.js";
+import type { Invitation, ProposalProof, VoteProof } from "./prove.js";
 import {
   optionsToJson,
   type Accepted,
+  type InvitationRequest,
   type MemberList,
   type ProposalDetail,
   type ProposalList,
@@ -18,7 +19,7 @@ import {
 } from "./relayer-api.js";
 import type { ZoneAction } from "./types.js";
 
-export type { ProposalRequest, SubmissionStatus, VoteRequest } from "./relayer-api.js";
+export type { InvitationRequest, ProposalRequest, SubmissionStatus, VoteRequest } from "./relayer-api.js";
 
 export function voteRequest(zone: string, vote: VoteProof): VoteRequest {
   return {
@@ -41,6 +42,21 @@ export function proposalRequest(
     zone,
     options: optionsToJson(options),
     description,
+    merkleTreeRoot: proof.merkleTreeRoot.toString(),
+    merkleTreeDepth: proof.merkleTreeDepth.toString(),
+    epoch: proof.epoch.toString(),
+    slot: proof.slot.toString(),
+    nullifier: proof.nullifier.toString(),
+    proof: proof.points.map(String),
+  };
+}
+
+/** A citizen's invitation (proveInvitation) as POST /v1/invitations takes it. */
+export function invitationRequest(zone: string, invitation: Invitation): InvitationRequest {
+  const { proof } = invitation;
+  return {
+    zone,
+    identityCommitment: invitation.identityCommitment.toString(),
     merkleTreeRoot: proof.merkleTreeRoot.toString(),
     merkleTreeDepth: proof.merkleTreeDepth.toString(),
     epoch: proof.epoch.toString(),
@@ -97,6 +113,20 @@ export class RelayerClient {
 
   submitProposal(request: ProposalRequest): Promise<Accepted> {
     return this.#post("/v1/proposals", request);
+  }
+
+  /** Submits a citizen's invitation of a newcomer; the zone's admission delay starts when it lands. */
+  submitInvitation(request: InvitationRequest): Promise<Accepted> {
+    return this.#post("/v1/invitations", request);
+  }
+
+  invitationStatus(nullifier: string | bigint): Promise<SubmissionStatus> {
+    return this.#get(`/v1/invitations/${segment(nullifier)}`);
+  }
+
+  /** Polls an invitation's status until it is confirmed (its admission request id) or rejected. */
+  waitForInvitation(nullifier: string | bigint, options: WaitOptions = {}): Promise<SubmissionStatus> {
+    return this.#waitFor(`invitation ${nullifier}`, () => this.invitationStatus(nullifier), options);
   }
 
   voteStatus(nullifier: string | bigint): Promise<SubmissionStatus> {

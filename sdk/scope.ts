@@ -9,6 +9,8 @@ const abi = AbiCoder.defaultAbiCoder();
 const VOTE_TAG = id("zonedao.vote.v1");
 const PROPOSAL_TAG = id("zonedao.propose.v1");
 const DIVIDEND_TAG = id("zonedao.dividend.v1");
+const INVITATION_TAG = id("zonedao.invite.v1");
+const FEDERATION_TAG = id("zonedao.federation.v1");
 const ACTION_LIST = "tuple(address target, uint256 value, bytes data)[]";
 
 /** Scope of a vote: binds chain, zone and proposal, so a vote counts nowhere else. */
@@ -37,6 +39,30 @@ export function dividendScope(chainId: bigint, zone: string, roundId: bigint): b
   return BigInt(
     keccak256(
       abi.encode(["bytes32", "uint256", "address", "uint256"], [DIVIDEND_TAG, chainId, zone, roundId]),
+    ),
+  );
+}
+
+/** Scope of an anonymous invitation: one nullifier, so one newcomer, per citizen, epoch and slot. */
+export function invitationScope(chainId: bigint, zone: string, epoch: bigint, slot: bigint): bigint {
+  return BigInt(
+    keccak256(
+      abi.encode(
+        ["bytes32", "uint256", "address", "uint256", "uint256"],
+        [INVITATION_TAG, chainId, zone, epoch, slot],
+      ),
+    ),
+  );
+}
+
+/**
+ * Scope of a federation citizen's admission to `zone` through the FederationGatekeeper at
+ * `gatekeeper`: one nullifier, so one admission, per person and zone.
+ */
+export function federationScope(chainId: bigint, gatekeeper: string, zone: string): bigint {
+  return BigInt(
+    keccak256(
+      abi.encode(["bytes32", "uint256", "address", "address"], [FEDERATION_TAG, chainId, gatekeeper, zone]),
     ),
   );
 }

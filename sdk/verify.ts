@@ -38,7 +38,14 @@
 import * as snarkjs from "snarkjs";
 import { MAX_OPTIONS, MAX_TREE_DEPTH, MIN_TREE_DEPTH, SNARK_SCALAR_FIELD } from "./constants.js";
 import type { DividendClaim, ProposalProof, VoteProof, ZoneContext } from "./prove.js";
-import { dividendScope, proposalContentHash, proposalScope, semaphoreHash, voteScope } from "./scope.js";
+import {
+  dividendScope,
+  invitationScope,
+  proposalContentHash,
+  proposalScope,
+  semaphoreHash,
+  voteScope,
+} from "./scope.js";
 import type { PackedProof, ZoneAction } from "./types.js";
 
 /** The proposal a vote is for, as the zone stores it: the group's root and depth at its creation. */
@@ -58,6 +65,13 @@ export interface ProposalToVerify {
   proof: ProposalProof;
   options: readonly (readonly ZoneAction[])[];
   description: string;
+  context: ZoneContext;
+}
+
+/** One citizen's invitation to check: the newcomer (message) and the proof for its epoch slot. */
+export interface InvitationToVerify {
+  newcomer: bigint;
+  proof: ProposalProof;
   context: ZoneContext;
 }
 
@@ -88,6 +102,13 @@ export interface ProofVerifier {
    * below the zone's proposalsPerEpoch and the nullifier unused.
    */
   verifyProposals(items: readonly ProposalToVerify[]): Promise<boolean[]>;
+  /**
+   * One verdict per invitation, in order: true exactly when its proof is valid for the newcomer's
+   * commitment (message) and invitation slot (scope) against `proof.merkleTreeRoot`. Left to the
+   * caller, as for proposals: root recent, epoch current, slot below invitationsPerEpoch, nullifier
+   * unused, commitment not already a member.
+   */
+  verifyInvitations(items: readonly InvitationToVerify[]): Promise<boolean[]>;
   /**
    * One verdict per dividend claim, in order: true exactly when its proof is valid for its
    * recipient (message) and round (scope) against the round's snapshot. Left to the caller: that
@@ -296,6 +317,24 @@ export async function createProofVerifier(options: ProofVerifierOptions = {}): P
     });
   }
 
+  /** Every check of an invitation's proof but the pairing one; undefined if the zone would reject it. */
+  function prepareInvitation(
+    bn128: Bn128,
+    { newcomer, proof, context }: InvitationToVerify,
+    index: number,
+  ): PreparedProof | undefined {
+    if (!isBelow(proof.epoch, UINT256_BOUND) || !isBelow(proof.slot, UINT256_BOUND)) return undefined;
+    if (!isBelow(newcomer, UINT256_BOUND)) return undefined;
+    return prepareStatement(bn128, index, {
+      depth: proof.merkleTreeDepth,
+      root: proof.merkleTreeRoot,
+      nullifier: proof.nullifier,
+      messageHash: semaphoreHash(newcomer),
+      scopeHash: semaphoreHash(invitationScope(context.chainId, context.zone, proof.epoch, proof.slot)),
+      points: proof.points,
+    });
+  }
+
   /** Every check of a dividend claim's proof but the pairing one; undefined if the zone would reject it. */
   function prepareDividendClaim(
     bn128: Bn128,
@@ -451,6 +490,9 @@ export async function createProofVerifier(options: ProofVerifierOptions = {}): P
     },
     async verifyProposals(items) {
       return verdictsFor(items, prepareProposal);
+    },
+    async verifyInvitations(items) {
+      return verdictsFor(items, prepareInvitation);
     },
     async verifyDividendClaims(items) {
       return verdictsFor(items, prepareDividendClaim);

@@ -14,7 +14,11 @@ import {
   proveDividendClaim,
   proveVote,
   rebuildGroup,
+  addMember,
+  admissionsOf,
+  rejectPendingAdmissions,
   removeMember,
+  requestAdmissions,
   zoneAt,
   ZoneFactory__factory,
   type AuditCheck,
@@ -24,6 +28,7 @@ import {
 import { MiscountingZone__factory } from "../types/ethers-contracts/index.js";
 import {
   TEST_RULES,
+  admitAfterDelay,
   alice,
   bob,
   carol,
@@ -35,6 +40,7 @@ import {
   ethers,
   passProposal,
   proposeAs,
+  queuePassedProposal,
   time,
   zoneWorldAt,
   type ZoneWorld,
@@ -46,7 +52,8 @@ const CLAIMANT = "0x000000000000000000000000000000000000CAFE";
 const newcomer = new Identity("zonedao-audit-newcomer");
 const VOTE_CAST = id("VoteCast(uint256,uint256,uint256)");
 const ROUND_CLOSED = id("DividendRoundClosed(uint256,address,uint256)");
-const MEMBER_ADDED = id("MemberAdded(uint256,uint256,uint256)");
+const MEMBERS_ADDED = id("MembersAdded(uint256,uint256[],uint256)");
+const ADMISSION_ADMITTED = id("AdmissionAdmitted(address,uint256)");
 const REMOVAL_APPROVED = id("MemberRemovalApproved(uint256,uint256,uint256)");
 const abi = AbiCoder.defaultAbiCoder();
 
@@ -101,6 +108,8 @@ describe("auditZone", function () {
   /** Alice's claim on dividend round 1. */
   let claimTx: string;
   let claimNullifier: bigint;
+  /** The registrar's request that admitted the newcomer, after the admission delay. */
+  let newcomerRequest: bigint;
 
   const audit = () => auditZone(provider, world.zoneAddress, { fromBlock, verifier });
 
@@ -145,7 +154,8 @@ describe("auditZone", function () {
     ).wait())!.hash;
     claimNullifier = claim.nullifier;
 
-    await (await world.zone.connect(world.registrar).addMember(newcomer.commitment)).wait();
+    // After the founding the registrar's request waits out the admission delay, then enters.
+    newcomerRequest = await admitAfterDelay(world, [newcomer]);
     defeated = await proposeAs(world, bob, [[payEther(PAYEE, parseEther("1"))]], "Pay the gardener again");
     const { Against, For } = VoteOption;
     defeatedVotes = await castBatch(
@@ -187,6 +197,7 @@ describe("auditZone", function () {
     expect(report.ok, formatAuditReport(report)).to.equal(true);
     expect(report.checks.map((found) => found.name)).to.deep.equal([
       "group",
+      "admissions",
       "proposal proofs",
       "vote proofs",
       "dividend claim proofs",
@@ -199,6 +210,8 @@ describe("auditZone", function () {
     // 2 membership events and 4 proposal snapshots; 4 + 4 + 3 + 2 votes; their nullifiers, the
     // proposals' and the claim's; one queue and one execution.
     expect(check(report, "group").items).to.equal(6);
+    // The founders' batch and the newcomer's admission; the newcomer's request.
+    expect(check(report, "admissions").items).to.equal(3);
     expect(check(report, "proposal proofs").items).to.equal(4);
     expect(check(report, "vote proofs").items).to.equal(13);
     expect(check(report, "dividend claim proofs").items).to.equal(1);
@@ -242,10 +255,10 @@ describe("auditZone", function () {
     expect(formatAuditReport(report)).to.include("Verdict: DISCREPANCIES FOUND");
   });
 
-  it("reports a MemberAdded the provider dropped", async function () {
+  it("reports a MembersAdded the provider dropped", async function () {
     const commitment = toBeHex(newcomer.commitment, 32).slice(2);
     node.tampering.logs = (logs: RpcLog[]) =>
-      logs.filter((log) => !(log.topics[0] === MEMBER_ADDED && log.data.includes(commitment)));
+      logs.filter((log) => !(log.topics[0] === MEMBERS_ADDED && log.data.includes(commitment)));
 
     const report = await audit();
 
@@ -255,6 +268,32 @@ describe("auditZone", function () {
     expect(findings(report, "group", `proposal ${defeated}: snapshotRoot`)).to.have.length(1);
     expect(findings(report, "tallies", "the zone's group differs")).to.have.length(1);
     expect(findings(report, "tallies", "the zone counts 5 citizens, its events 4")).to.have.length(1);
+    expect(
+      findings(
+        report,
+        "admissions",
+        `AdmissionAdmitted of request ${newcomerRequest}, but no member entered`,
+      ),
+    ).to.have.length(1);
+  });
+
+  it("reports a citizen who entered after the founding by no admission the provider shows", async function () {
+    const admissions = (await world.zone.ADMISSIONS()).toLowerCase();
+    node.tampering.logs = (logs: RpcLog[]) =>
+      logs.filter(
+        (log) => !(log.address.toLowerCase() === admissions && log.topics[0] === ADMISSION_ADMITTED),
+      );
+
+    const report = await audit();
+
+    expect(report.ok).to.equal(false);
+    const [entered, ...rest] = check(report, "admissions").discrepancies;
+    expect(rest).to.deep.equal([]);
+    expect(entered!.what).to.equal(
+      `MembersAdded of [${newcomer.commitment}] after the founding, neither by an admitted request nor by an executed proposal of the zone`,
+    );
+    // Every other check still agrees: the group itself is whole.
+    expect(check(report, "group").discrepancies).to.deep.equal([]);
   });
 
   it("reports a vote whose proof the provider altered in its calldata, and one missing from it", async function () {
@@ -391,7 +430,7 @@ describe("auditZone", function () {
     const report = await auditZone(provider, zoneAddress, { fromBlock });
 
     expect(report.ok).to.equal(false);
-    for (const name of ["group", "proposal proofs", "vote proofs", "nullifiers", "treasury"]) {
+    for (const name of ["group", "admissions", "proposal proofs", "vote proofs", "nullifiers", "treasury"]) {
       expect(check(report, name).discrepancies, name).to.deep.equal([]);
     }
     const [outcome] = findings(report, "tallies", `proposal ${rejected}: the zone's outcome differs`);
@@ -408,9 +447,18 @@ describe("auditZone", function () {
 
   it("checks each removal against the approval its proposal's execution recorded", async function () {
     const quarry = await createSecondZone(world, { name: "Quarry" });
-    await passProposal(quarry, [[removeMember(quarry.zoneAddress, dave.commitment)]], "Dave moved away");
-    // Applied by someone who is neither the zone nor its registrar, after an admission.
-    await (await quarry.zone.connect(world.registrar).addMember(newcomer.commitment)).wait();
+    // The same vote admits the newcomer, after the approval: a vote's admission enters at once.
+    await passProposal(
+      quarry,
+      [
+        [
+          removeMember(quarry.zoneAddress, dave.commitment),
+          addMember(quarry.zoneAddress, newcomer.commitment),
+        ],
+      ],
+      "Dave moved away; welcome the newcomer",
+    );
+    // Applied by someone who is neither the zone nor its registrar, after that admission.
     const group = await rebuildGroup(quarry.zone);
     const siblings = group.generateMerkleProof(group.indexOf(dave.commitment)).siblings;
     await (await quarry.zone.connect(world.deployer).applyRemoval(dave.commitment, siblings)).wait();
@@ -418,6 +466,8 @@ describe("auditZone", function () {
 
     const report = await auditQuarry();
     expect(report.ok, formatAuditReport(report)).to.equal(true);
+    // The founders' batch and the vote's admission.
+    expect(check(report, "admissions").items).to.equal(2);
 
     node.tampering.logs = (logs: RpcLog[]) => logs.filter((log) => log.topics[0] !== REMOVAL_APPROVED);
     const forged = await auditQuarry();
@@ -425,5 +475,26 @@ describe("auditZone", function () {
     expect(
       findings(forged, "group", `MemberRemoved of commitment ${dave.commitment} applies no change`),
     ).to.have.length(1);
+  });
+
+  it("passes a zone whose citizens rejected the registrar's pending request, which never entered", async function () {
+    const ridge = await createSecondZone(world, { name: "Ridge" });
+    const admissions = await admissionsOf(ridge.zone);
+    const veto = [rejectPendingAdmissions(await admissions.getAddress())];
+    const { proposalId, actions } = await queuePassedProposal(ridge, [veto], "Reject the pending admissions");
+    // Made after the first proposal: pending, and rejected by the veto executed before it is ready.
+    const sybil = new Identity("zonedao-audit-sybil");
+    const request = await requestAdmissions(ridge.zone, ridge.registrar, [sybil.commitment]);
+    expect(request.admitted).to.equal(false);
+    await (await ridge.zone.execute(proposalId, actions)).wait();
+    await time.increaseTo(request.readyAt);
+    await expect(admissions.admit(ridge.zoneAddress, request.requestId, [sybil.commitment]))
+      .to.be.revertedWithCustomError(admissions, "AdmissionsRequestRejected")
+      .withArgs(ridge.zoneAddress, request.requestId);
+
+    const report = await auditZone(provider, ridge.zoneAddress, { fromBlock, verifier });
+    expect(report.ok, formatAuditReport(report)).to.equal(true);
+    // The founders' batch and the rejected request.
+    expect(check(report, "admissions").items).to.equal(2);
   });
 });

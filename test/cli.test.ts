@@ -3,7 +3,7 @@
  * path from deployment to execution and audit, and a clear message and exit code for each mistake.
  */
 import { expect } from "chai";
-import { spawn } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -68,6 +68,53 @@ describe("zonedao CLI", function () {
     await bridge?.close();
   });
 
+  /** `zonedao relayer` on the test chain, with the deployment file; resolves once it listens. */
+  async function startRelayer(): Promise<{ relayer: ChildProcess; relayerUrl: string }> {
+    const relayer = spawn(
+      process.execPath,
+      [
+        "--disable-warning=ExperimentalWarning",
+        "--import",
+        "tsx",
+        "cli/zonedao.ts",
+        "relayer",
+        "--deployment",
+        deploymentPath,
+        "--key",
+        key,
+        "--port",
+        "0",
+        "--db",
+        join(mkdtempSync(join(tmpdir(), "zonedao-cli-relayer-")), "r.sqlite"),
+      ],
+      {
+        env: {
+          ...process.env,
+          ZONEDAO_BATCH_MAX_AGE_MS: "0",
+          ZONEDAO_POLL_INTERVAL_MS: "50",
+          ZONEDAO_VERIFIER_THREADS: "1",
+        },
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
+    const relayerUrl = await new Promise<string>((resolve, reject) => {
+      let output = "";
+      relayer.stdout.on("data", (chunk: Buffer) => {
+        output += chunk.toString("utf8");
+        const match = /relayer listening on (http:\/\/[^"\s]+)/.exec(output);
+        if (match) resolve(match[1]!);
+      });
+      relayer.on("exit", (code) => reject(new Error(`relayer exited ${code}: ${output}`)));
+    });
+    return { relayer, relayerUrl };
+  }
+
+  /** Stops a relayer started by startRelayer; it exits 0 on SIGINT. */
+  async function stopRelayer(relayer: ChildProcess): Promise<void> {
+    relayer.kill("SIGINT");
+    expect(await new Promise((resolve) => relayer.on("exit", resolve))).to.equal(0);
+  }
+
   describe("help", function () {
     it("lists every command, and each command explains its flags", async function () {
       const overview = await zonedao(["--help"]);
@@ -77,10 +124,14 @@ describe("zonedao CLI", function () {
         "zone create",
         "zone show",
         "member add",
+        "member pending",
+        "member admit",
         "member apply",
         "identity new",
         "identity show",
         "propose",
+        "member reject",
+        "member invite",
         "vote",
         "execute",
         "relayer",
@@ -238,42 +289,7 @@ describe("zonedao CLI", function () {
       expect(await zoneView(zone, 2n).catch(() => "no proposal 2")).to.equal("no proposal 2");
 
       // A relayer started by the CLI itself.
-      const relayer = spawn(
-        process.execPath,
-        [
-          "--disable-warning=ExperimentalWarning",
-          "--import",
-          "tsx",
-          "cli/zonedao.ts",
-          "relayer",
-          "--deployment",
-          deploymentPath,
-          "--key",
-          key,
-          "--port",
-          "0",
-          "--db",
-          join(mkdtempSync(join(tmpdir(), "zonedao-cli-relayer-")), "r.sqlite"),
-        ],
-        {
-          env: {
-            ...process.env,
-            ZONEDAO_BATCH_MAX_AGE_MS: "0",
-            ZONEDAO_POLL_INTERVAL_MS: "50",
-            ZONEDAO_VERIFIER_THREADS: "1",
-          },
-          stdio: ["ignore", "pipe", "pipe"],
-        },
-      );
-      const relayerUrl = await new Promise<string>((resolve, reject) => {
-        let output = "";
-        relayer.stdout.on("data", (chunk: Buffer) => {
-          output += chunk.toString("utf8");
-          const match = /relayer listening on (http:\/\/[^"\s]+)/.exec(output);
-          if (match) resolve(match[1]!);
-        });
-        relayer.on("exit", (code) => reject(new Error(`relayer exited ${code}: ${output}`)));
-      });
+      const { relayer, relayerUrl } = await startRelayer();
       try {
         const viaRelayer = await zonedaoJson<{ status: string; txHash: string }>([
           "vote",
@@ -292,8 +308,7 @@ describe("zonedao CLI", function () {
         ]);
         expect(viaRelayer.status).to.equal("confirmed");
       } finally {
-        relayer.kill("SIGINT");
-        expect(await new Promise((resolve) => relayer.on("exit", resolve))).to.equal(0);
+        await stopRelayer(relayer);
       }
       const direct = await zonedaoJson<{ status: string }>([
         "vote",
@@ -398,6 +413,19 @@ describe("zonedao CLI", function () {
       const removal = removeMember(zone, citizens[2]!.commitment);
       writeFileSync(actionsFile, JSON.stringify([[{ ...removal, value: removal.value.toString() }]]));
       const inZone = ["--deployment", deploymentPath, "--zone", zone, "--key", key];
+      // The zone has proposals now: the registrar's newcomer waits longer than a vote takes.
+      const newcomer = new Identity();
+      const requested = await zonedao([
+        "member",
+        "add",
+        ...inZone,
+        "--commitment",
+        newcomer.commitment.toString(),
+      ]);
+      expect(requested.code, requested.stderr).to.equal(0);
+      expect(requested.stdout).to.match(
+        /^pending: request #1, can be admitted from \S+ unless the citizens reject it; cap left this epoch: 9 \(tx 0x/,
+      );
       const { proposalId } = await zonedaoJson<{ proposalId: string }>([
         "propose",
         ...inZone,
@@ -422,10 +450,18 @@ describe("zonedao CLI", function () {
       }
       await time.increaseTo((await zoneView(zone, BigInt(proposalId))).voteEnd);
       await zonedaoJson(["execute", ...inZone, "--proposal", proposalId]);
-      // Siblings computed when the proposal was made would now be stale; execute computes its own.
-      const newcomer = new Identity();
-      await zonedaoJson(["member", "add", ...inZone, "--commitment", newcomer.commitment.toString()]);
-      await time.increase(61);
+      const early = await zonedao(["member", "admit", ...inZone]);
+      expect(early.stdout).to.match(
+        /^no request of \S+ is ready to admit \(the next, #1, can be admitted from /,
+      );
+      // The newcomer enters between queue and execution, so siblings computed when the proposal was
+      // made would now be stale; execute computes its own.
+      const { zoneAt } = await import("../sdk/index.js");
+      const { readAdmissionRequests } = await import("../sdk/index.js");
+      const [, pending] = await readAdmissionRequests(zoneAt(zone, ethers.provider));
+      await time.increaseTo(pending!.readyAt);
+      const admitted = await zonedaoJson<{ admitted: string[] }>(["member", "admit", ...inZone]);
+      expect(admitted.admitted).to.deep.equal(["1"]);
       const executed = await zonedaoJson<{ state: string; applied: { identityCommitment: string }[] }>([
         "execute",
         ...inZone,
@@ -436,7 +472,6 @@ describe("zonedao CLI", function () {
       expect(executed.applied.map((change) => change.identityCommitment)).to.deep.equal([
         citizens[2]!.commitment.toString(),
       ]);
-      const { zoneAt } = await import("../sdk/index.js");
       expect(await zoneAt(zone, ethers.provider).isMember(citizens[2]!.commitment)).to.equal(false);
       const shown = await zonedaoJson<{ citizens: string }>(["zone", "show", ...inZone.slice(0, 4)]);
       expect(shown.citizens).to.equal("3");
@@ -526,6 +561,289 @@ describe("zonedao CLI", function () {
       // Counted for the options the citizens read: "2" is index 1, "Nobody" index 2.
       const { tally } = await zoneView(zone, BigInt(proposalId));
       expect(tally).to.deep.equal([0n, 1n, 1n]);
+    });
+
+    it("admissions after founding: pending, listed, capped, vetoed by the citizens' vote, never admitted", async function () {
+      const [first, second] = citizens.map((citizen) => exportIdentity(citizen));
+      const inZone = ["--deployment", deploymentPath, "--zone", zone, "--key", key];
+      const sybil = new Identity();
+      const requested = await zonedaoJson<{ requestId: string; status: string; registrarCapLeft: string }>([
+        "member",
+        "add",
+        ...inZone,
+        "--commitment",
+        sybil.commitment.toString(),
+      ]);
+      expect(requested).to.deep.include({ requestId: "2", status: "pending", registrarCapLeft: "9" });
+
+      const capped = await zonedao([
+        "member",
+        "add",
+        ...inZone,
+        ...Array.from({ length: 10 }, () => ["--commitment", new Identity().commitment.toString()]).flat(),
+      ]);
+      expect(capped.code).to.equal(1);
+      expect(capped.stderr).to.match(
+        /the registrar's cap is reached: at most 10 citizen\(s\) per epoch \(10% of the members, at least 10\), and this request would make 11 in epoch \d+; 9 left, renewed \S+\. More needs a vote/,
+      );
+      const outsider = Wallet.createRandom().privateKey;
+      const notRegistrar = await zonedao([
+        "member",
+        "add",
+        "--deployment",
+        deploymentPath,
+        "--zone",
+        zone,
+        "--key",
+        outsider,
+        "--commitment",
+        "5",
+      ]);
+      expect(notRegistrar.code).to.equal(1);
+      expect(notRegistrar.stderr).to.include("only the zone's registrar");
+
+      const listed = await zonedaoJson<{
+        rules: { invitationsPerEpoch: number; delay: string };
+        registrarCapLeft: string;
+        requests: {
+          requestId: string;
+          path: string;
+          status: string;
+          commitments: string[];
+          readyAt: string;
+        }[];
+      }>(["member", "pending", ...inZone.slice(0, 4)]);
+      expect(listed.rules.invitationsPerEpoch).to.equal(0);
+      expect(listed.rules.delay).to.equal(String(3600 + 60 + 86_400));
+      expect(listed.registrarCapLeft).to.equal("9");
+      expect(listed.requests.map(({ requestId, path, status }) => [requestId, path, status])).to.deep.equal([
+        ["0", "registrar", "admitted"],
+        ["1", "registrar", "admitted"],
+        ["2", "registrar", "pending"],
+      ]);
+      expect(listed.requests[2]!.commitments).to.deep.equal([sybil.commitment.toString()]);
+      const text = await zonedao(["member", "pending", ...inZone.slice(0, 4)]);
+      expect(text.stdout).to.include("invitations: none");
+      expect(text.stdout).to.include(`#2 pending, by registrar `);
+      expect(text.stdout).to.include(
+        `can be admitted from ${listed.requests[2]!.readyAt}: ${sybil.commitment}`,
+      );
+
+      // The invitation path is off by default.
+      const off = await zonedao([
+        "member",
+        "invite",
+        new Identity().commitment.toString(),
+        ...inZone,
+        "--identity",
+        first!,
+      ]);
+      expect(off.code).to.equal(1);
+      expect(off.stderr).to.include("allows no invitations");
+
+      // A citizen proposes the veto; it says by when it must run.
+      const proposed = await zonedao(["member", "reject", ...inZone, "--identity", first!, "--json"]);
+      expect(proposed.code, proposed.stderr).to.equal(0);
+      expect(proposed.stderr).to.include(
+        `the rejection must pass and run by ${listed.requests[2]!.readyAt}, when request #2 can be admitted`,
+      );
+      expect(proposed.stderr).not.to.include("warning");
+      const veto = JSON.parse(proposed.stdout) as {
+        proposalId: string;
+        title: string;
+        inTime: boolean;
+        mustRunBy: string;
+      };
+      expect(veto).to.deep.include({
+        title: "Reject pending admissions",
+        inTime: true,
+        mustRunBy: listed.requests[2]!.readyAt,
+      });
+      const shown = await zonedaoJson<{ proposals: { id: string; title: string; options: string[] }[] }>([
+        "zone",
+        "show",
+        ...inZone.slice(0, 4),
+      ]);
+      const vetoShown = shown.proposals.find((proposal) => proposal.id === veto.proposalId)!;
+      expect(vetoShown.title).to.equal("Reject pending admissions");
+      expect(vetoShown.options[0]).to.equal("For: reject every admission still pending");
+
+      for (const identity of [first!, second!]) {
+        await zonedaoJson([
+          "vote",
+          ...inZone,
+          "--proposal",
+          veto.proposalId,
+          "--option",
+          "for",
+          "--identity",
+          identity,
+        ]);
+      }
+      await time.increaseTo((await zoneView(zone, BigInt(veto.proposalId))).voteEnd);
+      await zonedaoJson(["execute", ...inZone, "--proposal", veto.proposalId]);
+      await time.increase(61);
+      expect(
+        (await zonedaoJson<{ state: string }>(["execute", ...inZone, "--proposal", veto.proposalId])).state,
+      ).to.equal("Executed");
+
+      const after = await zonedaoJson<{ requests: { status: string }[] }>([
+        "member",
+        "pending",
+        ...inZone.slice(0, 4),
+      ]);
+      expect(after.requests[2]!.status).to.equal("rejected");
+      await time.increaseTo(BigInt(Date.parse(listed.requests[2]!.readyAt) / 1000) + 1n);
+      const none = await zonedaoJson<{ admitted: string[] }>(["member", "admit", ...inZone]);
+      expect(none.admitted).to.deep.equal([]);
+      const { zoneAt } = await import("../sdk/index.js");
+      expect(await zoneAt(zone, ethers.provider).isMember(sybil.commitment)).to.equal(false);
+
+      const nothing = await zonedao(["member", "reject", ...inZone, "--identity", second!]);
+      expect(nothing.code).to.equal(1);
+      expect(nothing.stderr).to.include("is pending: nothing to reject");
+    });
+
+    it("member reject warns when a vote started now would end after the request can be admitted", async function () {
+      const [, second] = citizens.map((citizen) => exportIdentity(citizen));
+      const inZone = ["--deployment", deploymentPath, "--zone", zone, "--key", key];
+      const late = await zonedaoJson<{ requestId: string; readyAt: string }>([
+        "member",
+        "add",
+        ...inZone,
+        "--commitment",
+        new Identity().commitment.toString(),
+      ]);
+      // Less than a vote (1 hour) and its timelock left before anyone may admit it.
+      await time.increaseTo(BigInt(Date.parse(late.readyAt) / 1000) - 600n);
+      const proposed = await zonedao([
+        "member",
+        "reject",
+        ...inZone,
+        "--identity",
+        second!,
+        "--request",
+        late.requestId,
+        "--json",
+      ]);
+      expect(proposed.code, proposed.stderr).to.equal(0);
+      expect(proposed.stderr).to.match(
+        new RegExp(
+          `warning: a vote started now can run at the earliest \\S+, 5\\d minutes( \\d+ seconds)? too late: anyone may admit request #${late.requestId} before it`,
+        ),
+      );
+      expect(JSON.parse(proposed.stdout)).to.deep.include({
+        title: `Reject admission request #${late.requestId}`,
+        inTime: false,
+      });
+    });
+
+    it("member invite: once the citizens' vote allows invitations, a citizen invites anonymously, one per slot", async function () {
+      const [first, second] = citizens.map((citizen) => exportIdentity(citizen));
+      const inZone = ["--deployment", deploymentPath, "--zone", zone, "--key", key];
+      const { zoneAt, setAdmissionRules, readAdmissionRules, readAdmissionRequests } =
+        await import("../sdk/index.js");
+      const zoneContract = zoneAt(zone, ethers.provider);
+      const allow = setAdmissionRules(await zoneContract.ADMISSIONS(), {
+        ...(await readAdmissionRules(zoneContract)),
+        invitationsPerEpoch: 1,
+      });
+      const actionsFile = join(mkdtempSync(join(tmpdir(), "zonedao-cli-invite-")), "invite.json");
+      writeFileSync(actionsFile, JSON.stringify([[{ ...allow, value: allow.value.toString() }]]));
+      const { proposalId } = await zonedaoJson<{ proposalId: string }>([
+        "propose",
+        ...inZone,
+        "--identity",
+        first!,
+        "--title",
+        "Allow one invitation per citizen",
+        "--actions",
+        actionsFile,
+      ]);
+      for (const identity of [first!, second!]) {
+        await zonedaoJson([
+          "vote",
+          ...inZone,
+          "--proposal",
+          proposalId,
+          "--option",
+          "for",
+          "--identity",
+          identity,
+        ]);
+      }
+      await time.increaseTo((await zoneView(zone, BigInt(proposalId))).voteEnd);
+      await zonedaoJson(["execute", ...inZone, "--proposal", proposalId]);
+      await time.increase(61);
+      await zonedaoJson(["execute", ...inZone, "--proposal", proposalId]);
+
+      const newcomer = new Identity();
+      const invited = await zonedao([
+        "member",
+        "invite",
+        newcomer.commitment.toString(),
+        ...inZone,
+        "--identity",
+        first!,
+      ]);
+      expect(invited.code, invited.stderr).to.equal(0);
+      expect(invited.stdout).to.match(
+        new RegExp(
+          `^invited ${newcomer.commitment}: pending as request #\\d+, can be admitted from \\S+ unless the citizens reject it; 0 invitation\\(s\\) left this epoch`,
+        ),
+      );
+      const requests = await readAdmissionRequests(zoneAt(zone, ethers.provider));
+      const request = requests.at(-1)!;
+      expect(request).to.deep.include({ path: "invitation", by: undefined, status: "pending" });
+      expect(request.identityCommitments).to.deep.equal([newcomer.commitment]);
+
+      const again = await zonedao([
+        "member",
+        "invite",
+        new Identity().commitment.toString(),
+        ...inZone,
+        "--identity",
+        first!,
+      ]);
+      expect(again.code).to.equal(1);
+      expect(again.stderr).to.match(
+        /this identity has used all 1 of its invitations in epoch \d+; they renew \S+ \(in /,
+      );
+      // Another citizen invites through a relayer: no account of the citizen's appears.
+      const { relayer, relayerUrl } = await startRelayer();
+      try {
+        const viaRelayer = new Identity();
+        const relayed = await zonedaoJson<{ requestId: string; status: string }>([
+          "member",
+          "invite",
+          viaRelayer.commitment.toString(),
+          "--deployment",
+          deploymentPath,
+          "--zone",
+          zone,
+          "--identity",
+          second!,
+          "--relayer",
+          relayerUrl,
+        ]);
+        expect(relayed.status).to.equal("pending");
+        const relayedRequest = (await readAdmissionRequests(zoneAt(zone, ethers.provider))).at(-1)!;
+        expect(relayedRequest.requestId.toString()).to.equal(relayed.requestId);
+        expect(relayedRequest).to.deep.include({ path: "invitation", by: undefined, status: "pending" });
+        expect(relayedRequest.identityCommitments).to.deep.equal([viaRelayer.commitment]);
+      } finally {
+        await stopRelayer(relayer);
+      }
+      const outsider = await zonedao([
+        "member",
+        "invite",
+        new Identity().commitment.toString(),
+        ...inZone,
+        "--identity",
+        exportIdentity(new Identity()),
+      ]);
+      expect(outsider.code).to.equal(1);
+      expect(outsider.stderr).to.include("is not a citizen of");
     });
 
     it("audits the zone from chain data alone and exits 0 when everything holds", async function () {

@@ -23,7 +23,7 @@ import {
   seriousAccessibilityViolations,
   type Width,
 } from "./browser.js";
-import { bob, carol, createSecondZone, proposeAs, type ZoneWorld } from "./zone-fixture.js";
+import { admitAfterDelay, bob, carol, createSecondZone, proposeAs, type ZoneWorld } from "./zone-fixture.js";
 
 const PASSPHRASE = "correct horse battery staple";
 
@@ -113,7 +113,8 @@ describe("citizen app at phone and desktop width (Chromium)", function () {
         await page.getByLabel("Repeat the passphrase").fill(PASSPHRASE);
         await page.getByRole("button", { name: "Create identity" }).click();
         commitment = await shownCommitment(page);
-        await (await world.zone.connect(world.registrar).addMember(commitment)).wait();
+        // The registrar's request waits the admission delay (the clock is moved past it), then is admitted.
+        await admitAfterDelay(world, [{ commitment }]);
         await page
           .getByTestId("identity-badge")
           .getByText("Citizen of Riverside")

@@ -32,7 +32,15 @@ import {
   seriousAccessibilityViolations as seriousViolations,
 } from "./browser.js";
 import { unusedPort } from "./ports.js";
-import { TEST_RULES, bob, carol, createSecondZone, ethers, proposeAs } from "./zone-fixture.js";
+import {
+  TEST_RULES,
+  admitAfterDelay,
+  bob,
+  carol,
+  createSecondZone,
+  ethers,
+  proposeAs,
+} from "./zone-fixture.js";
 
 const PASSPHRASE = "correct horse battery staple";
 
@@ -149,7 +157,8 @@ describe("web app (Chromium)", function () {
     await screenshot("2-identity-created");
 
     // The test, as the zone's registrar, admits the commitment the page shows.
-    await (await world.zone.connect(world.registrar).addMember(BigInt(commitment))).wait();
+    // The registrar's request waits the admission delay (the clock is moved past it), then is admitted.
+    await admitAfterDelay(world, [{ commitment: BigInt(commitment) }]);
     await page.getByText("Citizen of Riverside").waitFor({ timeout: 20_000 });
     await screenshot("3-registered");
 

@@ -6,6 +6,9 @@ import type { Signer } from "ethers";
 import { network } from "hardhat";
 import {
   rulesWith,
+  addMembers,
+  admissionsOf,
+  requestAdmissions,
   Group,
   Identity,
   createZone,
@@ -119,6 +122,73 @@ export async function deployZoneWithCitizens(
   return world;
 }
 
+/**
+ * The registrar admits `members` after the zone's founding: the request waits the admission delay
+ * (the chain's clock is moved past it), then anyone admits it. Returns the request's id.
+ */
+export async function admitAfterDelay(
+  world: ZoneWorld,
+  members: readonly { commitment: bigint }[],
+): Promise<bigint> {
+  const request = await requestAdmissions(
+    world.zone,
+    world.registrar,
+    members.map((member) => member.commitment),
+  );
+  if (!request.admitted) {
+    const { time } = world.chain.networkHelpers;
+    if (BigInt(await time.latest()) < request.readyAt) await time.increaseTo(request.readyAt);
+    const admissions = await admissionsOf(world.zone, world.relayer);
+    const commitments = members.map((member) => member.commitment);
+    try {
+      await (await admissions.admit(world.zoneAddress, request.requestId, commitments)).wait();
+    } catch (error) {
+      // Anyone may admit: a relayer serving the zone may have done it first.
+      if (!(await admissions.requestOf(world.zoneAddress, request.requestId)).admitted) throw error;
+    }
+  }
+  return request.requestId;
+}
+
+/**
+ * Opens a proposal (`open`) whose snapshot is taken before `members` enter, and admits them while it
+ * is still open. Only the zone's own vote admits that fast (every other path waits longer than a
+ * vote): an admission is proposed first, voted For by `voters`, `open` runs late in that vote, and
+ * the admission is executed after its timelock, while the other proposal's vote goes on. Returns
+ * what `open` returned.
+ */
+export async function admitByVoteWhileOpen<T>(
+  world: ZoneWorld,
+  members: readonly { commitment: bigint }[],
+  voters: Identity[],
+  open: () => Promise<T>,
+): Promise<T> {
+  const { time } = world.chain.networkHelpers;
+  const admission = [
+    [
+      addMembers(
+        world.zoneAddress,
+        members.map((member) => member.commitment),
+      ),
+    ],
+  ];
+  const admitting = await proposeAs(world, voters[voters.length - 1]!, admission, "Admit the latecomers");
+  const snapshotGroup = await rebuildGroup(world.zone, { untilProposal: admitting });
+  for (const voter of voters) {
+    const context = { chainId: world.chainId, zone: world.zoneAddress, proposalId: admitting, option: 1 };
+    const vote = await proveVote(voter, snapshotGroup, context);
+    await (await world.zone.castVote(admitting, vote.option, vote.nullifier, vote.points)).wait();
+  }
+  const { voteEnd } = await world.zone.getProposal(admitting);
+  await time.increaseTo(voteEnd - 10n);
+  const opened = await open();
+  await time.increaseTo(voteEnd);
+  await (await world.zone.queue(admitting)).wait();
+  await time.increaseTo((await world.zone.getProposal(admitting)).eta);
+  await (await world.zone.execute(admitting, admission[0]!)).wait();
+  return opened;
+}
+
 /** Proposes anonymously as `author`, submitted by the relayer; returns the new proposal's id. */
 export async function proposeAs(
   world: ZoneWorld,
@@ -137,6 +207,27 @@ export async function proposeAs(
   });
   await (await world.zone.propose(options, description, proof)).wait();
   return world.zone.proposalCount();
+}
+
+/** Proposes as the first of `authors` with a proposal slot left this epoch; returns the proposal id. */
+export async function proposeWithFreeSlot(
+  world: ZoneWorld,
+  options: ZoneAction[][],
+  description: string,
+  authors: Identity[] = citizens,
+): Promise<bigint> {
+  const free = freeProposalSlot(
+    authors,
+    {
+      chainId: world.chainId,
+      zone: world.zoneAddress,
+      epoch: await world.zone.currentProposalEpoch(),
+      proposalsPerEpoch: (await world.zone.rules()).proposalsPerEpoch,
+    },
+    await usedProposalNullifiers(world.zone),
+  );
+  if (free === undefined) throw new Error("every author has used every proposal slot of this epoch");
+  return proposeAs(world, free.author, options, description, free.slot);
 }
 
 /**
@@ -175,18 +266,7 @@ export async function queuePassedProposal(
   description: string,
   { voters = citizens, winningOption }: Voting = {},
 ): Promise<{ proposalId: bigint; actions: ZoneAction[] }> {
-  const free = freeProposalSlot(
-    voters,
-    {
-      chainId: world.chainId,
-      zone: world.zoneAddress,
-      epoch: await world.zone.currentProposalEpoch(),
-      proposalsPerEpoch: (await world.zone.rules()).proposalsPerEpoch,
-    },
-    await usedProposalNullifiers(world.zone),
-  );
-  if (free === undefined) throw new Error("every author has used every proposal slot of this epoch");
-  const proposalId = await proposeAs(world, free.author, options, description, free.slot);
+  const proposalId = await proposeWithFreeSlot(world, options, description, voters);
   const option = winningOption ?? (options.length > 1 ? 0 : 1);
   const snapshotGroup = await rebuildGroup(world.zone, { untilProposal: proposalId });
   for (const voter of voters) {

@@ -6,7 +6,11 @@ import { execute } from "./execute.js";
 import { identityNew } from "./identity-new.js";
 import { identityShow } from "./identity-show.js";
 import { memberAdd } from "./member-add.js";
+import { memberAdmit } from "./member-admit.js";
 import { memberApply } from "./member-apply.js";
+import { memberInvite } from "./member-invite.js";
+import { memberPending } from "./member-pending.js";
+import { memberReject } from "./member-reject.js";
 import { propose } from "./propose.js";
 import { relayer } from "./relayer.js";
 import { vote } from "./vote.js";
@@ -18,10 +22,14 @@ export const commands: readonly Command[] = [
   zoneCreate,
   zoneShow,
   memberAdd,
+  memberPending,
+  memberAdmit,
   memberApply,
   identityNew,
   identityShow,
   propose,
+  memberReject,
+  memberInvite,
   vote,
   execute,
   relayer,

@@ -1,14 +1,23 @@
-/** `zonedao member add`: the registrar admits citizens by their identity commitments. */
-import { CommandError, UsageError } from "../context.js";
+/**
+ * `zonedao member add`: the registrar asks to admit citizens by their identity commitments. While
+ * the zone has no proposal (its founding) they are admitted at once; after, the request is pending
+ * for the admission delay, within the registrar's cap per epoch, and the citizens can reject it.
+ */
+import { admissionsOf, readAdmissionState, requestAdmissions } from "../../sdk/index.js";
+import { CommandError, UsageError, formatTime } from "../context.js";
 import { common, signing, zoneFlag, type Command } from "../flags.js";
-import { shortError } from "../refusals.js";
+import { revertOf, shortError } from "../refusals.js";
 
 export const memberAdd: Command = {
   name: "member add",
-  summary: "admit citizens to a zone (the registrar only)",
+  summary: "ask to admit citizens to a zone (the registrar only; pending once the zone has proposals)",
   usage: `zonedao member add --zone ZONE --key REGISTRAR_KEY --commitment C [--commitment C ...]
 
-Each C is an identity commitment (decimal), as \`zonedao identity show\` prints it.`,
+Each C is an identity commitment (decimal), as \`zonedao identity show\` prints it. Before the
+zone's first proposal they are admitted at once. After, the request is pending for the admission
+delay (longer than a vote takes), during which the citizens can reject it (\`zonedao member reject\`);
+then anyone admits it (\`zonedao member admit\`). The registrar may request a capped number of
+citizens per epoch (\`zonedao member pending\` shows what is left); more needs a vote.`,
   options: {
     ...common,
     ...signing,
@@ -23,17 +32,49 @@ Each C is an identity commitment (decimal), as \`zonedao identity show\` prints 
     const registrar = await zone.registrar();
     if (registrar !== signer.address) {
       throw new CommandError(
-        `only the zone's registrar ${registrar} can add members; --key is ${signer.address}`,
+        `only the zone's registrar ${registrar} can ask to admit citizens; --key is ${signer.address}`,
       );
     }
+    let requested;
     try {
-      const receipt = await (await zone.connect(signer).addMembers(commitments)).wait();
-      context.print(
-        { zone: address, added: commitments, txHash: receipt?.hash },
-        `added ${commitments.length} citizen(s) to ${address} (tx ${receipt?.hash})`,
-      );
+      requested = await requestAdmissions(zone, signer, commitments);
     } catch (error) {
-      throw new CommandError(`the zone refused: ${shortError(error)}`);
+      throw new CommandError(await refusal(error, zone));
     }
+    const state = await readAdmissionState(zone);
+    const value = {
+      zone: address,
+      requestId: requested.requestId,
+      commitments,
+      status: requested.admitted ? "admitted" : "pending",
+      readyAt: formatTime(requested.readyAt),
+      registrarCapLeft: state.founding ? undefined : state.registrarCapLeft,
+      txHash: requested.txHash,
+    };
+    context.print(
+      value,
+      requested.admitted
+        ? `admitted ${commitments.length} citizen(s) to ${address} (request #${requested.requestId}, ` +
+            `at once: the zone has no proposal yet) (tx ${requested.txHash})`
+        : `pending: request #${requested.requestId}, can be admitted from ${formatTime(requested.readyAt)} ` +
+            `unless the citizens reject it; cap left this epoch: ${state.registrarCapLeft} (tx ${requested.txHash})`,
+    );
   },
 };
+
+/** The zone's refusal, in words: the registrar's cap says how many and when it renews. */
+async function refusal(error: unknown, zone: Parameters<typeof readAdmissionState>[0]): Promise<string> {
+  const revert = revertOf(error, (await admissionsOf(zone)).interface);
+  if (revert?.name === "AdmissionsRegistrarCapReached") {
+    const [, epoch, cap, requested] = revert.args as [string, bigint, bigint, bigint];
+    const state = await readAdmissionState(zone);
+    return (
+      `the registrar's cap is reached: at most ${cap} citizen(s) per epoch ` +
+      `(${Number(state.rules.registrarShareBps) / 100}% of the members, at least ${state.rules.registrarFloor}), ` +
+      `and this request would make ${requested} in epoch ${epoch}; ${state.registrarCapLeft} left, ` +
+      `renewed ${formatTime(state.epochEndsAt)}. More needs a vote (a proposal whose action is addMembers)`
+    );
+  }
+  if (revert !== undefined) return `the zone refused: ${revert.name}(${revert.args.map(String).join(", ")})`;
+  return `the zone refused: ${shortError(error)}`;
+}

@@ -24,6 +24,7 @@ import {
   readProposals,
   rebuildGroup,
   stopProverThreads,
+  type Identity,
   type ZoneAction,
 } from "../../sdk/index.js";
 import { CommandError, UsageError, chainIdOf, type CommandContext } from "../context.js";
@@ -55,87 +56,106 @@ give one --option-name per list, in order (at most ${MAX_OPTION_NAME_LENGTH} cha
     const identity = context.identity();
     const options = await readOptions(context);
     const description = describedAs(context, options);
-    const { address, zone, createdBlock } = await context.zone();
-    const provider = await context.provider();
-    const chainId = await chainIdOf(provider);
-    const group = await rebuildGroup(zone, { fromBlock: createdBlock });
-    if (group.indexOf(identity.commitment) === -1) {
-      throw new CommandError(
-        `this identity (commitment ${identity.commitment}) is not a citizen of ${address}`,
-      );
-    }
-    const epoch = await zone.currentProposalEpoch();
-    const rules = await zone.rules();
-    const proposals = await readProposals(zone, createdBlock ?? 0);
-    // A copy of a proposal still open would only split its votes and spend a slot.
-    const chainTime = (await provider.getBlock("latest"))?.timestamp ?? 0;
-    const identical = identicalPendingProposal(
-      proposals,
-      options,
-      description,
-      chainTime,
-      await readCanceledProposals(zone, createdBlock ?? 0),
-    );
-    if (identical !== undefined) throw identicalProposalRefusal(identical.proposalId, identical.voteEnd);
-    // Used slots are found among every proposal's nullifier, not by asking the RPC about ours.
-    const slots = proposalSlots(
-      identity,
-      { chainId, zone: address },
-      chainTime,
-      rules,
-      new Set(proposals.map((proposal) => proposal.nullifier)),
-      epoch,
-    );
-    if (slots.freeSlot === undefined) {
-      throw new CommandError(
-        `this identity has used all ${slots.total} of its proposals in epoch ${epoch}; they renew ` +
-          `${new Date(Number(slots.renewsAt) * 1000).toISOString()} (in ${formatDuration(slots.renewsIn, { units: 2 })})`,
-      );
-    }
-    context.progress("proving membership (a few seconds)...");
-    const proof = await proveProposal(identity, group, {
-      chainId,
-      zone: address,
-      epoch,
-      slot: slots.freeSlot,
-      options,
-      description,
-    });
-    await stopProverThreads();
-    const relayerUrl = context.relayerUrl();
-    if (relayerUrl !== undefined) {
-      const client = new RelayerClient(relayerUrl);
-      const accepted = await submitToRelayer(() =>
-        client.submitProposal(proposalRequest(address, options, description, proof)),
-      );
-      context.progress(`accepted by ${relayerUrl}; waiting for it to be mined...`);
-      let status;
-      try {
-        status = await client.waitForProposal(accepted.nullifier, { timeoutMs: 120_000, intervalMs: 500 });
-      } catch (error) {
-        if (!(error instanceof StillPending)) throw error;
-        throw new CommandError(`the proposal is still ${error.last.status} at ${relayerUrl}`);
-      }
-      if (status.status === "rejected")
-        throw new CommandError(`the zone rejected the proposal: ${status.reason}`);
-      context.print(status, `proposal ${status.proposalId} created in ${address} (tx ${status.txHash})`);
-      printBallot(context, description, options);
-      return;
-    }
-    const signer = await context.signer();
-    try {
-      const receipt = await (await zone.connect(signer).propose(options, description, proof)).wait();
-      const id = await zone.proposalCount();
-      context.print(
-        { proposalId: id.toString(), txHash: receipt?.hash },
-        `proposal ${id} created in ${address} (tx ${receipt?.hash})`,
-      );
-      printBallot(context, description, options);
-    } catch (error) {
-      throw new CommandError(`the zone refused the proposal: ${shortError(error)}`);
-    }
+    const proposed = await proposeAnonymously(context, identity, options, description);
+    context.print(proposed.value, proposed.text);
+    printBallot(context, description, options);
   },
 };
+
+/**
+ * Proposes `options` and `description` anonymously as `identity` in the --zone: refused before any
+ * proof if the identity is no citizen, if an open proposal already asks exactly this, or if its
+ * proposal slots are used; then proved here and sent through the relayer (CommandContext.relayerUrl)
+ * or from --key. Returns what to print: the relayer's status or the proposal's id and transaction.
+ */
+export async function proposeAnonymously(
+  context: CommandContext,
+  identity: Identity,
+  options: ZoneAction[][],
+  description: string,
+): Promise<{ value: Record<string, unknown>; text: string; proposalId: bigint }> {
+  const { address, zone, createdBlock } = await context.zone();
+  const provider = await context.provider();
+  const chainId = await chainIdOf(provider);
+  const group = await rebuildGroup(zone, { fromBlock: createdBlock });
+  if (group.indexOf(identity.commitment) === -1) {
+    throw new CommandError(
+      `this identity (commitment ${identity.commitment}) is not a citizen of ${address}`,
+    );
+  }
+  const epoch = await zone.currentProposalEpoch();
+  const rules = await zone.rules();
+  const proposals = await readProposals(zone, createdBlock ?? 0);
+  // A copy of a proposal still open would only split its votes and spend a slot.
+  const chainTime = (await provider.getBlock("latest"))?.timestamp ?? 0;
+  const identical = identicalPendingProposal(
+    proposals,
+    options,
+    description,
+    chainTime,
+    await readCanceledProposals(zone, createdBlock ?? 0),
+  );
+  if (identical !== undefined) throw identicalProposalRefusal(identical.proposalId, identical.voteEnd);
+  // Used slots are found among every proposal's nullifier, not by asking the RPC about ours.
+  const slots = proposalSlots(
+    identity,
+    { chainId, zone: address },
+    chainTime,
+    rules,
+    new Set(proposals.map((proposal) => proposal.nullifier)),
+    epoch,
+  );
+  if (slots.freeSlot === undefined) {
+    throw new CommandError(
+      `this identity has used all ${slots.total} of its proposals in epoch ${epoch}; they renew ` +
+        `${new Date(Number(slots.renewsAt) * 1000).toISOString()} (in ${formatDuration(slots.renewsIn, { units: 2 })})`,
+    );
+  }
+  context.progress("proving membership (a few seconds)...");
+  const proof = await proveProposal(identity, group, {
+    chainId,
+    zone: address,
+    epoch,
+    slot: slots.freeSlot,
+    options,
+    description,
+  });
+  await stopProverThreads();
+  const relayerUrl = context.relayerUrl();
+  if (relayerUrl !== undefined) {
+    const client = new RelayerClient(relayerUrl);
+    const accepted = await submitToRelayer(() =>
+      client.submitProposal(proposalRequest(address, options, description, proof)),
+    );
+    context.progress(`accepted by ${relayerUrl}; waiting for it to be mined...`);
+    let status;
+    try {
+      status = await client.waitForProposal(accepted.nullifier, { timeoutMs: 120_000, intervalMs: 500 });
+    } catch (error) {
+      if (!(error instanceof StillPending)) throw error;
+      throw new CommandError(`the proposal is still ${error.last.status} at ${relayerUrl}`);
+    }
+    if (status.status === "rejected")
+      throw new CommandError(`the zone rejected the proposal: ${status.reason}`);
+    return {
+      value: { ...status },
+      text: `proposal ${status.proposalId} created in ${address} (tx ${status.txHash})`,
+      proposalId: BigInt(status.proposalId ?? 0),
+    };
+  }
+  const signer = await context.signer();
+  try {
+    const receipt = await (await zone.connect(signer).propose(options, description, proof)).wait();
+    const id = await zone.proposalCount();
+    return {
+      value: { proposalId: id.toString(), txHash: receipt?.hash },
+      text: `proposal ${id} created in ${address} (tx ${receipt?.hash})`,
+      proposalId: id,
+    };
+  } catch (error) {
+    throw new CommandError(`the zone refused the proposal: ${shortError(error)}`);
+  }
+}
 
 /**
  * The proposal's description: --title and, for a multiple-choice proposal, one --option-name per

@@ -55,7 +55,10 @@ mined unless --no-wait.`,
     if (record === undefined) throw new CommandError(`no ProposalCreated event for proposal ${proposalId}`);
     let chosen;
     try {
-      chosen = chooseBallotOption(describeBallot(record, { zone: address }), typed);
+      chosen = chooseBallotOption(
+        describeBallot(record, { zone: address, admissions: await zone.ADMISSIONS() }),
+        typed,
+      );
     } catch (error) {
       throw new UsageError(`--option: proposal ${proposalId}: ${(error as Error).message}`);
     }

@@ -41,12 +41,14 @@ ZONE is an address, or a zone's name in the --deployment file.`,
     const ruleChanges = await queryEvents(zone, zone.filters.RulesChanged(), createdBlock ?? 0);
     const rulesAt = (block: number) =>
       ruleChanges.filter((change) => change.blockNumber <= block).at(-1)?.args.rules ?? rules;
+    // Calls to the zone's admissions contract (a veto on pending admissions...) read as decisions.
+    const describeContext = { zone: address, admissions: await zone.ADMISSIONS() };
     const proposals = [];
     for (let id = 1n; id <= proposalCount; id++) {
       const view = await zone.getProposal(id);
       const created = records.get(id);
       // Labelled and ordered as the web app and `vote --option` label them (the sdk's ballot).
-      const ballot = created ? describeBallot(created, { zone: address }) : [];
+      const ballot = created ? describeBallot(created, describeContext) : [];
       proposals.push({
         id: id.toString(),
         title: created ? proposalTitle(created) : "",

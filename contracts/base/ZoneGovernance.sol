@@ -126,10 +126,35 @@ abstract contract ZoneGovernance is ZoneMembership, ReentrancyGuard {
             revert ZoneInvalidOptionCount(options.length);
         if (_memberCount == 0) revert ZoneGroupIsEmpty();
         Rules memory zoneRules = _rules;
-        uint256 epoch = currentProposalEpoch();
-        if (proof.epoch != epoch) revert ZoneWrongProposalEpoch(proof.epoch, epoch);
         if (proof.slot >= zoneRules.proposalsPerEpoch)
             revert ZoneProposalSlotOutOfRange(proof.slot, zoneRules.proposalsPerEpoch);
+        _useMembershipProof(
+            proof,
+            uint256(ZoneScopes.proposalContentHash(options, description)),
+            ZoneScopes.proposalScope(block.chainid, address(this), proof.epoch, proof.slot)
+        );
+
+        proposalId = _createProposal(options, description, zoneRules, proof.nullifier);
+    }
+
+    /// @inheritdoc IZone
+    function invite(
+        uint256 identityCommitment,
+        ProposalProof calldata proof
+    ) external returns (uint256 requestId) {
+        _useMembershipProof(
+            proof,
+            identityCommitment,
+            ZoneScopes.invitationScope(block.chainid, address(this), proof.epoch, proof.slot)
+        );
+        // The slot is checked against the zone's invitation rule there; the request is pending.
+        return ADMISSIONS.requestByInvitation(identityCommitment, proof.slot);
+    }
+
+    /// @dev A citizen's proof for this epoch, at a recent root, binding `message` under `scope`.
+    function _useMembershipProof(ProposalProof calldata proof, uint256 message, uint256 scope) private {
+        uint256 epoch = currentProposalEpoch();
+        if (proof.epoch != epoch) revert ZoneWrongProposalEpoch(proof.epoch, epoch);
         if (proof.merkleTreeDepth < MIN_DEPTH || proof.merkleTreeDepth > MAX_DEPTH) {
             revert ZoneUnsupportedTreeDepth(proof.merkleTreeDepth);
         }
@@ -138,12 +163,14 @@ abstract contract ZoneGovernance is ZoneMembership, ReentrancyGuard {
             proof.merkleTreeRoot,
             proof.merkleTreeDepth,
             proof.nullifier,
-            uint256(ZoneScopes.proposalContentHash(options, description)),
-            ZoneScopes.proposalScope(block.chainid, address(this), proof.epoch, proof.slot),
+            message,
+            scope,
             proof.points
         );
+    }
 
-        proposalId = _createProposal(options, description, zoneRules, proof.nullifier);
+    function _founding() internal view override returns (bool) {
+        return proposalCount == 0;
     }
 
     /// @inheritdoc IZone
@@ -363,7 +390,7 @@ abstract contract ZoneGovernance is ZoneMembership, ReentrancyGuard {
         return _nullifierUsed[nullifier];
     }
 
-    /// @notice The zone's current rules.
+    /// @inheritdoc IZone
     function rules() external view returns (Rules memory) {
         return _rules;
     }

@@ -4,11 +4,14 @@ pragma solidity ^0.8.28;
 import {InternalLeanIMT, LeanIMTData} from "@zk-kit/lean-imt.sol/InternalLeanIMT.sol";
 import {LeanIMT} from "@zk-kit/lean-imt.sol/LeanIMT.sol";
 import {IZone} from "../interfaces/IZone.sol";
+import {ZoneAdmissions} from "../admissions/ZoneAdmissions.sol";
 import {ZoneScopes} from "../libraries/ZoneScopes.sol";
 
 /// @title The zone's citizens: a Semaphore v4 compatible group (a LeanIMT of identity commitments).
 /// @dev The tree is the one @semaphore-protocol/group builds in JavaScript, so both compute the same
-/// roots. Admission is checked off chain by the registrar; every other change needs a passed proposal.
+/// roots. Members enter by a passed proposal of the zone, at once, or through {ADMISSIONS}, after an
+/// admission delay in which the citizens can reject them; the registrar's direct `addMembers` is
+/// for the founding only (before the first proposal). Every other change needs a passed proposal.
 /// A removal or replacement takes two steps: the proposal approves it, then anyone applies it with
 /// Merkle siblings of the tree as it is then (siblings fixed at proposal time go stale with the
 /// next admission, so a one-step change could fail after its vote).
@@ -22,6 +25,10 @@ abstract contract ZoneMembership is IZone {
     /// whose proof was made just before a registration is not refused (Semaphore does the same).
     uint256 public constant ROOT_VALIDITY = 1 hours;
 
+    /// @notice Where admissions not decided by the zone's vote wait (shared by every zone of this
+    /// implementation; created with it, so no key chooses it).
+    ZoneAdmissions public immutable ADMISSIONS;
+
     LeanIMTData internal _group;
     uint256 internal _memberCount;
     address public registrar;
@@ -33,22 +40,28 @@ abstract contract ZoneMembership is IZone {
         _;
     }
 
-    modifier onlyRegistrarOrSelf() {
-        if (msg.sender != registrar && msg.sender != address(this) && !_isParentAuthority(msg.sender)) {
-            revert ZoneCallerIsNotTheRegistrar(msg.sender);
+    /// @dev The zone's vote, a request whose admission delay is over, or the registrar while founding.
+    modifier onlyAdmitter() {
+        if (msg.sender != address(this) && msg.sender != address(ADMISSIONS)) {
+            if (msg.sender != registrar) revert ZoneCallerIsNotTheRegistrar(msg.sender);
+            if (!_founding()) revert ZoneAdmissionMustWait(address(ADMISSIONS));
         }
         _;
     }
 
-    /// @dev Hook: whether `caller` may admit members on behalf of a parent zone (internal DAOs).
-    function _isParentAuthority(address caller) internal view virtual returns (bool);
+    constructor() {
+        ADMISSIONS = new ZoneAdmissions();
+    }
+
+    /// @dev Hook: whether the zone is founding (no proposal yet: nothing to decide, no one to object).
+    function _founding() internal view virtual returns (bool);
 
     /// @dev Hook: the proposal executing now and its execution window, which an approval it records
     /// lasts for.
     function _executingProposalWindow() internal view virtual returns (uint256 proposalId, uint256 window);
 
     /// @inheritdoc IZone
-    function addMember(uint256 identityCommitment) external onlyRegistrarOrSelf {
+    function addMember(uint256 identityCommitment) external onlyAdmitter {
         uint256 previousRoot = _group._root();
         uint256 root = LeanIMT.insert(_group, identityCommitment);
         ++_memberCount;
@@ -57,7 +70,7 @@ abstract contract ZoneMembership is IZone {
     }
 
     /// @inheritdoc IZone
-    function addMembers(uint256[] calldata identityCommitments) external onlyRegistrarOrSelf {
+    function addMembers(uint256[] calldata identityCommitments) external onlyAdmitter {
         uint256 previousRoot = _group._root();
         uint256 startIndex = _group.size;
         uint256 root = LeanIMT.insertMany(_group, identityCommitments);

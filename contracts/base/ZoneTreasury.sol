@@ -278,10 +278,4 @@ abstract contract ZoneTreasury is ZoneGovernance, ERC1155Holder {
             IERC20(token).safeTransfer(to, amount);
         }
     }
-
-    /// @dev An internal DAO's members are admitted by its parent's vote or its parent's registrar.
-    function _isParentAuthority(address caller) internal view override returns (bool) {
-        address parent = parentZone;
-        return parent != address(0) && (caller == parent || caller == IZone(parent).registrar());
-    }
 }

@@ -109,6 +109,9 @@ interface IZone {
 
     error ZoneCallerIsNotTheZone(address caller);
     error ZoneCallerIsNotTheRegistrar(address caller);
+    /// @notice The registrar's direct admissions are for the founding only (before the first
+    /// proposal); later ones are requests to `admissions`, pending for the admission delay.
+    error ZoneAdmissionMustWait(address admissions);
     error ZoneInvalidRules(string reason);
     error ZoneInvalidAddress();
     error ZoneInvalidOptionCount(uint256 count);
@@ -248,11 +251,28 @@ interface IZone {
     /// @notice Citizens set the domestic reserve of a good: what must stay home.
     event ReserveSet(uint256 indexed goodsId, uint256 amount);
 
-    /// @notice Adds a citizen's identity commitment. Registrar or a passed proposal only.
+    /// @notice Adds a citizen's identity commitment: a passed proposal, an admission request whose
+    /// delay is over (the zone's ADMISSIONS), or the registrar while the zone has no proposal yet.
     function addMember(uint256 identityCommitment) external;
 
-    /// @notice Adds several identity commitments. Registrar or a passed proposal only.
+    /// @notice Adds several identity commitments; the same callers as {addMember}.
     function addMembers(uint256[] calldata identityCommitments) external;
+
+    /// @notice A citizen anonymously invites a newcomer: `proof` is a membership proof (the shape of a
+    /// proposal's) whose message is `identityCommitment` and whose scope is
+    /// {ZoneScopes.invitationScope} of (chain, zone, epoch, slot). The newcomer is pending in the
+    /// zone's ADMISSIONS for the admission delay. Anyone may submit it (a relayer).
+    /// @return requestId The admission request's id.
+    function invite(
+        uint256 identityCommitment,
+        ProposalProof calldata proof
+    ) external returns (uint256 requestId);
+
+    /// @notice The zone's current rules.
+    function rules() external view returns (Rules memory);
+
+    /// @notice How many proposals the zone has had (ids 1 to this).
+    function proposalCount() external view returns (uint256);
 
     /// @notice Approves removing a member, to be applied by anyone with {applyRemoval} within the
     /// executing proposal's execution window. Passed proposal only. Replaces any earlier approval

@@ -19,6 +19,8 @@ library ZoneScopes {
     bytes32 internal constant VOTE_TAG = keccak256("zonedao.vote.v1");
     bytes32 internal constant PROPOSAL_TAG = keccak256("zonedao.propose.v1");
     bytes32 internal constant DIVIDEND_TAG = keccak256("zonedao.dividend.v1");
+    bytes32 internal constant INVITATION_TAG = keccak256("zonedao.invite.v1");
+    bytes32 internal constant FEDERATION_TAG = keccak256("zonedao.federation.v1");
 
     /// @notice Scope of a vote: keccak256(abi.encode(VOTE_TAG, chainId, zone, proposalId)).
     function voteScope(uint256 chainId, address zone, uint256 proposalId) internal pure returns (uint256) {
@@ -38,6 +40,27 @@ library ZoneScopes {
     /// @notice Scope of a dividend claim: keccak256(abi.encode(DIVIDEND_TAG, chainId, zone, roundId)).
     function dividendScope(uint256 chainId, address zone, uint256 roundId) internal pure returns (uint256) {
         return uint256(keccak256(abi.encode(DIVIDEND_TAG, chainId, zone, roundId)));
+    }
+
+    /// @notice Scope of an anonymous invitation: keccak256(abi.encode(INVITATION_TAG, chainId, zone,
+    /// epoch, slot)); a citizen has one nullifier, so one invitation, per slot and epoch.
+    function invitationScope(
+        uint256 chainId,
+        address zone,
+        uint256 epoch,
+        uint256 slot
+    ) internal pure returns (uint256) {
+        return uint256(keccak256(abi.encode(INVITATION_TAG, chainId, zone, epoch, slot)));
+    }
+
+    /// @notice Scope of a federation citizen's admission to `zone` through `gatekeeper`:
+    /// keccak256(abi.encode(FEDERATION_TAG, chainId, gatekeeper, zone)); one admission per person.
+    function federationScope(
+        uint256 chainId,
+        address gatekeeper,
+        address zone
+    ) internal pure returns (uint256) {
+        return uint256(keccak256(abi.encode(FEDERATION_TAG, chainId, gatekeeper, zone)));
     }
 
     /// @notice Semaphore v4's hash of a message or scope into a public input: keccak256 >> 8.

@@ -13,31 +13,16 @@ import {
   RepricedPairingVerifier__factory,
   SemaphoreBatchVerifier__factory,
 } from "../../types/ethers-contracts/index.js";
-import {
-  Identity,
-  deployEmptyZone,
-  ethers,
-  loadFixture,
-  proposeAs,
-  type ZoneWorld,
-} from "../../test/zone-fixture.js";
-import { Rejection, asVote, type Vote } from "./votes.js";
+import { Identity, ethers, loadFixture, type ZoneWorld } from "../../test/zone-fixture.js";
+import { Rejection, asVote, zoneWithTwoDepths, type Vote } from "./votes.js";
 
 const VOTERS = Array.from({ length: 64 }, (_, i) => new Identity(`zonedao-fallback-voter-${i}`));
 const LATECOMERS = Array.from({ length: 2 }, (_, i) => new Identity(`zonedao-fallback-latecomer-${i}`));
 /** EIP-7825's cap on a transaction's gas, which Hardhat's network enforces (Osaka). */
 const GAS_CAP = 1n << 24n;
 
-/** 64 citizens and proposal 1 (depth 6); then 2 more citizens and proposal 2 (depth 7). */
-async function zoneWithTwoDepths() {
-  const world = await deployEmptyZone();
-  const registrar = world.zone.connect(world.registrar);
-  await (await registrar.addMembers(VOTERS.map((voter) => voter.commitment))).wait();
-  const first = await proposeAs(world, VOTERS[0]!, [[]], "Plant trees on the ridge");
-  await (await registrar.addMembers(LATECOMERS.map((voter) => voter.commitment))).wait();
-  const second = await proposeAs(world, VOTERS[1]!, [[], []], "Choose the school's name");
-  return { ...world, first, second };
-}
+/** 64 citizens with proposal 1 open (depth 6); then 2 more citizens and proposal 2 (depth 7). */
+const twoDepths = () => zoneWithTwoDepths(VOTERS, LATECOMERS);
 
 type World = ZoneWorld & { first: bigint; second: bigint };
 
@@ -67,7 +52,7 @@ describe("castVotes with invalid proofs", function () {
   before(async function () {
     // Two proofs per voter, ~0.6 s each here: generous for a busy machine.
     this.timeout(2 * VOTERS.length * 5_000 + 60_000);
-    const world = await loadFixture(zoneWithTwoDepths);
+    const world = await loadFixture(twoDepths);
     const context = { chainId: world.chainId, zone: world.zoneAddress };
     const firstGroup = await rebuildGroup(world.zone, { untilProposal: world.first });
     const secondGroup = await rebuildGroup(world.zone, { untilProposal: world.second });
@@ -106,7 +91,7 @@ describe("castVotes with invalid proofs", function () {
   ];
   for (const { size, bad, what, exact } of cases) {
     it(`castVotes(${size}) with ${what} bad proofs fits under 2^24 gas and counts only valid votes`, async function () {
-      const world = await loadFixture(zoneWithTwoDepths);
+      const world = await loadFixture(twoDepths);
       const votes = [...first.slice(0, size / 2), ...second.slice(0, size / 2)];
       const badAt = bad(size);
       const batch = batchWithBad(votes, badAt);
@@ -135,13 +120,13 @@ describe("castVotes with invalid proofs", function () {
   }
 
   it("never calls a valid vote invalid for want of gas: a starved batch reverts whole", async function () {
-    const world = await loadFixture(zoneWithTwoDepths);
+    const world = await loadFixture(twoDepths);
     const batch = batchWithBad([...first.slice(0, 8), ...second.slice(0, 8)], [3]);
     const needed = await world.zone.castVotes.estimateGas(batch);
     // From far too little to just enough: every limit either reverts or gives the same verdicts.
     let reverted = 0;
     for (const percent of [40n, 55n, 70n, 80n, 90n, 95n, 100n, 120n]) {
-      const limited = await loadFixture(zoneWithTwoDepths);
+      const limited = await loadFixture(twoDepths);
       const outcome = await cast(limited, batch, (needed * percent) / 100n).catch(() => undefined);
       if (outcome === undefined) {
         expect(percent < 100n, `reverted at ${percent}% of the estimate`).to.equal(true);
@@ -161,7 +146,7 @@ describe("castVotes with invalid proofs", function () {
   ] as const;
   for (const [precompile, name, Repriced] of repricings) {
     it(`reverts, never calling a valid vote invalid, if the chain prices the ${name} above its allowance`, async function () {
-      const world = await loadFixture(zoneWithTwoDepths);
+      const world = await loadFixture(twoDepths);
       const [signer] = await ethers.getSigners();
       const packed = [...first.slice(0, 2), ...second.slice(0, 2)].flatMap((vote) => [
         ...vote.points,

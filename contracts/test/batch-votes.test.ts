@@ -10,29 +10,14 @@ import {
   type Group,
   type VoteProof,
 } from "../../sdk/index.js";
-import {
-  Identity,
-  deployEmptyZone,
-  ethers,
-  loadFixture,
-  proposeAs,
-  type ZoneWorld,
-} from "../../test/zone-fixture.js";
-import { BN254_Q, Rejection, asVote } from "./votes.js";
+import { Identity, ethers, loadFixture, type ZoneWorld } from "../../test/zone-fixture.js";
+import { BN254_Q, Rejection, asVote, zoneWithTwoDepths } from "./votes.js";
 
 const VOTERS = Array.from({ length: 64 }, (_, i) => new Identity(`zonedao-batch-voter-${i}`));
 const LATECOMERS = Array.from({ length: 2 }, (_, i) => new Identity(`zonedao-batch-latecomer-${i}`));
 
-/** A zone of 64 citizens with proposal 1 open (depth 6); then 2 more citizens and proposal 2 (depth 7). */
-async function zoneWithTwoProposals() {
-  const world = await deployEmptyZone();
-  const registrar = world.zone.connect(world.registrar);
-  await (await registrar.addMembers(VOTERS.map((voter) => voter.commitment))).wait();
-  const first = await proposeAs(world, VOTERS[0]!, [[]], "Plant trees on the ridge");
-  await (await registrar.addMembers(LATECOMERS.map((voter) => voter.commitment))).wait();
-  const second = await proposeAs(world, VOTERS[1]!, [[], []], "Choose the school's name");
-  return { ...world, first, second };
-}
+/** 64 citizens with proposal 1 open (depth 6); then 2 more citizens and proposal 2 (depth 7). */
+const zoneWithTwoProposals = () => zoneWithTwoDepths(VOTERS, LATECOMERS);
 
 type World = ZoneWorld & { first: bigint; second: bigint };
 

@@ -6,6 +6,7 @@ import { expect } from "chai";
 import { anyValue } from "@nomicfoundation/hardhat-ethers-chai-matchers/withArgs";
 import type { Interface } from "ethers";
 import {
+  admissionsOf,
   cancelOffer,
   describeAction,
   endService,
@@ -17,6 +18,7 @@ import {
   readEconomyNames,
   readLedger,
   rebuildGroup,
+  requestAdmissions,
   setReserve,
   type DividendClaim,
   type GoodsOffer,
@@ -47,6 +49,7 @@ import {
   networkHelpers,
   outsider,
   passProposal,
+  proposeAs,
   queuePassedProposal,
   time,
   zoneWorldAt,
@@ -220,9 +223,11 @@ async function withHealthcareService() {
   return { ...world, serviceId: 0n, creation };
 }
 
-/** Riverside after its citizens voted to found a farm cooperative, whose farmers its registrar admitted. */
+/** Riverside after its citizens voted to found a farm cooperative, whose farmers its own registrar admitted. */
 async function withFarm() {
   const world = await economy();
+  const farmRegistrar = (await ethers.getSigners())[7];
+  if (!farmRegistrar) throw new Error("need 8 signers");
   const creation = await passProposal(
     world,
     [
@@ -231,7 +236,8 @@ async function withFarm() {
           world.zoneAddress,
           zoneInterface.encodeFunctionData("createInternalDao", [
             "Riverside Farm",
-            ethers.ZeroAddress,
+            // The farm's own registrar, who admits its founders; Riverside's has no power over it.
+            farmRegistrar.address,
             TEST_RULES,
             FARM_SHARE_BPS,
           ]),
@@ -243,11 +249,12 @@ async function withFarm() {
   );
   const [created] = await world.zone.queryFilter(world.zone.filters.InternalDaoCreated());
   if (!created) throw new Error("no InternalDaoCreated event");
-  const farm = zoneWorldAt(world, created.args.dao);
+  const farm = zoneWorldAt(world, created.args.dao, farmRegistrar);
+  // Founding: the farm has no proposal yet, so its registrar admits at once.
   await (
-    await farm.zone.connect(world.registrar).addMembers(FARMERS.map((farmer) => farmer.commitment))
+    await farm.zone.connect(farmRegistrar).addMembers(FARMERS.map((farmer) => farmer.commitment))
   ).wait();
-  return { ...world, farm, creation };
+  return { ...world, farm, farmRegistrar, creation };
 }
 
 /**
@@ -545,21 +552,26 @@ describe("Zone economy", function () {
 
     it("pays exactly the vote's electorate: members admitted between the vote and the execution cannot claim", async function () {
       const world = await loadFixture(economy);
+      await proposeAs(world, alice, [[]], "End the founding");
+      // The registrar asks to admit three identities of its own just before the dividend is
+      // proposed; they may enter at the very end of its execution window, and enter in its block.
+      const sybils = [0, 1, 2].map((i) => new Identity(`zonedao-test-sybil-${i}`));
+      const commitments = sybils.map((sybil) => sybil.commitment);
+      const request = await requestAdmissions(world.zone, world.registrar, commitments);
       const { proposalId, actions } = await queuePassedProposal(
         world,
         [[openRoundAction(world.zoneAddress, world.stablecoinAddress, DIVIDEND)]],
         "Share 100 USDz with every citizen",
         { voters: VOTERS },
       );
-      // The registrar admits three identities of its own and executes in the same block.
-      const sybils = [0, 1, 2].map((i) => new Identity(`zonedao-test-sybil-${i}`));
+      const admissions = await admissionsOf(world.zone, world.registrar);
+      await time.setNextBlockTimestamp(request.readyAt);
       await ethers.provider.send("evm_setAutomine", [false]);
       let admission, execution;
       try {
-        admission = await world.zone.connect(world.registrar).addMembers(
-          sybils.map((sybil) => sybil.commitment),
-          { gasLimit: 1_000_000 },
-        );
+        admission = await admissions.admit(world.zoneAddress, request.requestId, commitments, {
+          gasLimit: 1_000_000,
+        });
         execution = await world.zone.execute(proposalId, actions, { gasLimit: 2_000_000 });
         await ethers.provider.send("evm_mine", []);
       } finally {
@@ -1001,7 +1013,7 @@ describe("Zone economy", function () {
         .to.emit(world.zone, "InternalDaoCreated")
         .withArgs(world.farm.zoneAddress, "Riverside Farm", FARM_SHARE_BPS)
         .and.to.emit(world.factory, "ZoneCreated")
-        .withArgs(world.farm.zoneAddress, world.zoneAddress, "Riverside Farm", ethers.ZeroAddress);
+        .withArgs(world.farm.zoneAddress, world.zoneAddress, "Riverside Farm", world.farmRegistrar.address);
       expect(await world.factory.isZone(world.farm.zoneAddress)).to.equal(true);
       expect(await farm.parentZone()).to.equal(world.zoneAddress);
       expect(await farm.incomeShareBps()).to.equal(FARM_SHARE_BPS);
@@ -1009,14 +1021,24 @@ describe("Zone economy", function () {
       expect(await world.zone.parentZone()).to.equal(ethers.ZeroAddress);
     });
 
-    it("admits members through the parent's registrar, never a stranger", async function () {
+    it("admits its founders through its own registrar; the parent's registrar, a stranger, or the parent alone, never", async function () {
       const world = await loadFixture(withFarm);
       const farm = world.farm.zone;
       for (const farmer of FARMERS) expect(await farm.isMember(farmer.commitment)).to.equal(true);
-      await expect(farm.connect(world.stranger).addMember(outsider.commitment))
-        .to.be.revertedWithCustomError(farm, "ZoneCallerIsNotTheRegistrar")
-        .withArgs(world.stranger.address);
-      await expect(farm.connect(world.registrar).addMember(outsider.commitment)).to.emit(farm, "MemberAdded");
+      for (const caller of [world.stranger, world.registrar]) {
+        const address = await caller.getAddress();
+        await expect(farm.connect(caller).addMember(outsider.commitment))
+          .to.be.revertedWithCustomError(farm, "ZoneCallerIsNotTheRegistrar")
+          .withArgs(address);
+        const admissions = await admissionsOf(farm, caller);
+        await expect(admissions.requestByRegistrar(world.farm.zoneAddress, [outsider.commitment]))
+          .to.be.revertedWithCustomError(admissions, "AdmissionsCallerIsNotTheRegistrar")
+          .withArgs(world.farm.zoneAddress, address);
+      }
+      await expect(farm.connect(world.farmRegistrar).addMember(outsider.commitment)).to.emit(
+        farm,
+        "MemberAdded",
+      );
       expect(await farm.memberCount()).to.equal(BigInt(FARMERS.length + 1));
     });
 

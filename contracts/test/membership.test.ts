@@ -11,11 +11,13 @@ import {
   proveVote,
   rebuildGroup,
   removeMember,
+  rulesWith,
   updateMember,
   type Zone,
 } from "../../sdk/index.js";
 import {
   TEST_RULES,
+  admitAfterDelay,
   alice,
   bob,
   carol,
@@ -32,12 +34,19 @@ import {
   type ZoneWorld,
 } from "../../test/zone-fixture.js";
 
+/**
+ * A week to carry out a passed decision: an admission after the founding waits a vote's length and
+ * a day, and these tests admit citizens between a decision's vote and its execution.
+ */
+const RULES = rulesWith({ ...TEST_RULES, executionWindow: 7 * 86_400 });
+const withCitizens = () => deployZoneWithCitizens(RULES);
+
 const newCarol = new Identity("zonedao-test-carol-recovered");
 const latecomer = new Identity("zonedao-test-latecomer");
 
 /** A passed, queued proposal removing dave, its timelock over. */
 async function removalQueued() {
-  const world = await deployZoneWithCitizens();
+  const world = await withCitizens();
   const queued = await queuePassedProposal(
     world,
     [[removeMember(world.zoneAddress, dave.commitment)]],
@@ -48,7 +57,7 @@ async function removalQueued() {
 
 /** A passed, queued proposal replacing carol's lost identity, its timelock over. */
 async function replacementQueued() {
-  const world = await deployZoneWithCitizens();
+  const world = await withCitizens();
   const queued = await queuePassedProposal(
     world,
     [[updateMember(world.zoneAddress, carol.commitment, newCarol.commitment)]],
@@ -69,10 +78,10 @@ async function executed(fixture: typeof removalQueued | typeof replacementQueued
  * then executes: the execution, and the end of its approval's validity.
  */
 async function executeAfterAnAdmission(world: Awaited<ReturnType<typeof removalQueued>>) {
-  await (await world.zone.connect(world.registrar).addMember(outsider.commitment)).wait();
+  await admitAfterDelay(world, [outsider]);
   const execution = await world.zone.execute(world.proposalId, world.actions);
   await execution.wait();
-  return { execution, validUntil: BigInt(await time.latest()) + BigInt(TEST_RULES.executionWindow) };
+  return { execution, validUntil: BigInt(await time.latest()) + BigInt(RULES.executionWindow) };
 }
 
 /** Expects `sent` refused for applying no approved change of `commitment` into `replacement`. */
@@ -148,12 +157,13 @@ describe("approved removals and replacements", function () {
   });
 
   it("applies a change once, and never to the commitment admitted again", async function () {
-    const { zone, registrar } = await executed(removalQueued);
+    const world = await executed(removalQueued);
+    const { zone } = world;
     const siblings = await freshSiblings(zone, dave.commitment);
     await (await zone.applyRemoval(dave.commitment, siblings)).wait();
     await expectNotApproved(zone, zone.applyRemoval(dave.commitment, siblings), dave.commitment);
 
-    await (await zone.connect(registrar).addMember(dave.commitment)).wait();
+    await admitAfterDelay(world, [dave]);
     await expectNotApproved(
       zone,
       zone.applyRemoval(dave.commitment, await freshSiblings(zone, dave.commitment)),
@@ -162,11 +172,12 @@ describe("approved removals and replacements", function () {
   });
 
   it("refuses stale or wrong siblings and keeps the approval for a correct attempt", async function () {
-    const { zone, registrar } = await executed(removalQueued);
-    await (await zone.connect(registrar).addMember(outsider.commitment)).wait();
+    const world = await executed(removalQueued);
+    const { zone } = world;
+    await admitAfterDelay(world, [outsider]);
     const before = await freshSiblings(zone, dave.commitment);
     // An admission lands first (a front-runner, or chance): the siblings computed before are stale.
-    await (await zone.connect(registrar).addMember(latecomer.commitment)).wait();
+    await admitAfterDelay(world, [latecomer]);
     await expect(zone.applyRemoval(dave.commitment, before)).to.be.revertedWithCustomError(
       zone,
       "WrongSiblingNodes",
@@ -202,8 +213,9 @@ describe("approved removals and replacements", function () {
   });
 
   it("cannot apply a replacement whose new commitment was admitted since the approval", async function () {
-    const { zone, registrar } = await executed(replacementQueued);
-    await (await zone.connect(registrar).addMember(newCarol.commitment)).wait();
+    const world = await executed(replacementQueued);
+    const { zone } = world;
+    await admitAfterDelay(world, [newCarol]);
     await expect(
       zone.applyUpdate(carol.commitment, newCarol.commitment, await freshSiblings(zone, carol.commitment)),
     ).to.be.revertedWithCustomError(zone, "LeafAlreadyExists");

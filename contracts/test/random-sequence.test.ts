@@ -20,6 +20,7 @@ import {
   ZoneTrade__factory,
   Zone__factory,
   acceptOffer,
+  admissionsOf,
   cancelOffer,
   createInternalDao,
   goodsId,
@@ -34,8 +35,10 @@ import {
   proveVote,
   readLedger,
   rebuildGroup,
+  requestAdmissions,
   setReserve,
   type DividendClaim,
+  type RequestedAdmission,
   type Group,
   type ZoneAction,
   type ZoneRules,
@@ -116,7 +119,12 @@ async function tradingZones() {
   const stablecoin = await (await new TestStablecoin__factory(world.deployer).deploy()).waitForDeployment();
   const goods = ZoneGoods__factory.connect(await world.factory.GOODS(), world.relayer);
   const trade = ZoneTrade__factory.connect(await world.factory.TRADE(), world.relayer);
-  const terms = { name: "Riverside Farm", registrar: ZeroAddress, rules: QUICK_RULES, incomeShareBps: 0 };
+  const terms = {
+    name: "Riverside Farm",
+    registrar: await world.registrar.getAddress(),
+    rules: QUICK_RULES,
+    incomeShareBps: 0,
+  };
   await passProposal(world, [[createInternalDao(world.zoneAddress, terms)]], "Found the farm", {
     voters: [alice, bob],
   });
@@ -204,6 +212,9 @@ describe("invariants under a random sequence of actions", function () {
     const random = prng(SEED);
     const signers: Signer[] = await ethers.getSigners();
     const members: Identity[] = [...citizens];
+    // The registrar's requests, oldest first: each waits its admission delay before anyone admits it.
+    const pending: (RequestedAdmission & { newcomer: Identity })[] = [];
+    const admissions = await admissionsOf(zone, world.relayer);
     const usedProposalSlots = new Set<string>();
     /** Per proposal: its snapshot members, its snapshot group (once needed), and the model tally. */
     const proposals = new Map<
@@ -596,12 +607,30 @@ describe("invariants under a random sequence of actions", function () {
     }
 
     const actions: Record<string, () => Promise<void>> = {
-      async addMember() {
-        if (members.length >= MAX_MEMBERS) return void log.push("addMember: cap reached");
-        const newcomer = new Identity(`zonedao-adversarial-newcomer-${members.length}`);
-        await (await zone.connect(world.registrar).addMember(newcomer.commitment)).wait();
-        members.push(newcomer);
-        log.push(`addMember #${members.length - 1}`);
+      async requestAdmission() {
+        if (members.length + pending.length >= MAX_MEMBERS)
+          return void log.push("requestAdmission: cap reached");
+        const newcomer = new Identity(`zonedao-adversarial-newcomer-${members.length + pending.length}`);
+        const request = await requestAdmissions(zone, world.registrar, [newcomer.commitment]);
+        expect(request.admitted, "no admission is immediate after the founding").to.equal(false);
+        pending.push({ ...request, newcomer });
+        log.push(`requestAdmission #${request.requestId}: ready at ${request.readyAt}`);
+      },
+      async admit() {
+        const request = pending[0];
+        if (!request) return void log.push("admit: nothing pending");
+        const commitments = [request.newcomer.commitment];
+        const now = await fixNextTimestamp();
+        const admitting = admissions.admit(world.zoneAddress, request.requestId, commitments);
+        if (now < request.readyAt) {
+          await expect(admitting).to.be.revertedWithCustomError(admissions, "AdmissionsNotReady");
+          await afterRevert();
+          return void log.push(`admit #${request.requestId}: not ready`);
+        }
+        await (await admitting).wait();
+        pending.shift();
+        members.push(request.newcomer);
+        log.push(`admit #${request.requestId}: member #${members.length - 1}`);
       },
       async deposit() {
         // Mostly a little; sometimes enough to refill what dividends and payments took.
@@ -893,6 +922,7 @@ describe("invariants under a random sequence of actions", function () {
             offer.status === "open" ? [offer.expiry] : [],
           );
           for (const round of rounds.values()) if (!round.closed) deadlines.push(round.deadline);
+          for (const request of pending) deadlines.push(request.readyAt);
           for (const id of proposals.keys()) {
             const { voteEnd, eta } = await zone.getProposal(id);
             // The last second to queue it, too: the sequence then sees passed proposals lapse.
@@ -960,7 +990,8 @@ describe("invariants under a random sequence of actions", function () {
     }
 
     const weighted: [string, number][] = [
-      ["addMember", 1],
+      ["requestAdmission", 1],
+      ["admit", 1],
       ["deposit", 1],
       ["propose", 3],
       ["vote", 8],

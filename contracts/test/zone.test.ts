@@ -11,6 +11,7 @@ import {
 } from "../../sdk/index.js";
 import {
   TEST_RULES,
+  admitByVoteWhileOpen,
   citizens,
   deployZoneWithCitizens,
   ethers,
@@ -138,10 +139,19 @@ describe("Zone", function () {
     });
 
     it("rejects a member added after the snapshot", async function () {
-      const world = await loadFixture(zoneWithOpenProposal);
-      await (await world.zone.connect(world.registrar).addMember(outsider.commitment)).wait();
+      const world = await loadFixture(zoneWithCitizens);
+      // Admitted by a vote, the only admission that can land while a proposal is open.
+      const proposalId = await admitByVoteWhileOpen(world, [outsider], [alice, bob, carol], () =>
+        proposeAs(world, dave, [[]], "Paint the bridge"),
+      );
+      expect(await world.zone.isMember(outsider.commitment)).to.equal(true);
       const currentGroup = await rebuildGroup(world.zone);
-      const proof = await vote(world, outsider, world.proposalId, VoteOption.For, currentGroup);
+      const proof = await vote(
+        { ...world, snapshotGroup: currentGroup },
+        outsider,
+        proposalId,
+        VoteOption.For,
+      );
       await expect(castVote(world.zone, proof)).to.be.revertedWithCustomError(world.zone, "ZoneInvalidProof");
     });
 

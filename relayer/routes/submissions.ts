@@ -1,7 +1,9 @@
 /**
- * Anonymous votes and proposals in (POST /v1/votes, POST /v1/proposals), and what became of each
- * (GET /v1/votes/:nullifier, GET /v1/proposals/submissions/:nullifier: a proposal's id once
- * confirmed). Intake decides what is accepted; reading proposals is under zones.ts.
+ * Anonymous votes, proposals and invitations in (POST /v1/votes, POST /v1/proposals,
+ * POST /v1/invitations), and what became of each (GET /v1/votes/:nullifier,
+ * GET /v1/proposals/submissions/:nullifier: a proposal's id once confirmed,
+ * GET /v1/invitations/:nullifier: the admission request id). Intake decides what is accepted;
+ * reading proposals is under zones.ts.
  */
 import { nullifierParams, readSchema, submissionStatus, submitSchema, type RoutePlugin } from "./common.js";
 
@@ -16,6 +18,11 @@ export const submissionRoutes: RoutePlugin = (app, { intake, store }, done) => {
     { schema: submitSchema("Submit an anonymous proposal", "ProposalRequest") },
     async (request, reply) => reply.status(202).send(await intake.acceptProposal(request.body)),
   );
+  app.post(
+    "/v1/invitations",
+    { schema: submitSchema("Submit a citizen's anonymous invitation of a newcomer", "InvitationRequest") },
+    async (request, reply) => reply.status(202).send(await intake.acceptInvitation(request.body)),
+  );
 
   const statuses = [
     ["vote", "/v1/votes/:nullifier", "What became of an accepted vote"],
@@ -23,6 +30,11 @@ export const submissionRoutes: RoutePlugin = (app, { intake, store }, done) => {
       "proposal",
       "/v1/proposals/submissions/:nullifier",
       "What became of an accepted anonymous proposal (its id once confirmed)",
+    ],
+    [
+      "invitation",
+      "/v1/invitations/:nullifier",
+      "What became of an accepted invitation (its admission request id once confirmed)",
     ],
   ] as const;
   for (const [kind, path, summary] of statuses) {

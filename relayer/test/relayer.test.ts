@@ -4,7 +4,9 @@ import {
   RelayerClient,
   RelayerRefusal,
   SNARK_SCALAR_FIELD,
+  invitationRequest,
   proposalRequest,
+  proveInvitation,
   proveProposal,
   rebuildGroup,
   relayerSchemas,
@@ -33,6 +35,8 @@ const ROUTES = [
   "GET /v1/votes/{nullifier}",
   "POST /v1/proposals",
   "GET /v1/proposals/submissions/{nullifier}",
+  "POST /v1/invitations",
+  "GET /v1/invitations/{nullifier}",
   "GET /v1/zones",
   "GET /v1/zones/{zone}/members",
   "GET /v1/zones/{zone}/proposals",
@@ -353,7 +357,6 @@ describe("relayer", function () {
       await expectDocumented("GET /v1/health", "/v1/health", 200);
       await expectDocumented("GET /metrics", "/metrics", 200);
       await expectDocumented("GET /v1/openapi.json", "/v1/openapi.json", 200);
-      expect([...answered]).to.have.members(ROUTES);
 
       // Refusals carry the documented Error shape, extra fields included.
       const elsewhere = Wallet.createRandom().address;
@@ -369,6 +372,25 @@ describe("relayer", function () {
       await expectDocumented("POST /v1/votes", "/v1/votes", 400, { ...vote, option: 1 });
       await expectDocumented("POST /v1/votes", "/v1/votes", 422, { ...vote, option: "5" });
       await expectDocumented("POST /v1/proposals", "/v1/proposals", 409, proposal);
+      // Invitations are off in this zone (its rules' default): a valid one is refused for its slot.
+      const invitation = invitationRequest(
+        zone,
+        await proveInvitation(alice, await rebuildGroup(world.zone), {
+          chainId: world.chainId,
+          zone,
+          epoch: await world.zone.currentProposalEpoch(),
+          slot: 0n,
+          newcomer: outsider.commitment,
+        }),
+      );
+      const off = await expectDocumented("POST /v1/invitations", "/v1/invitations", 422, invitation);
+      expect(off).to.include({ error: "slot_out_of_range" });
+      await expectDocumented(
+        "GET /v1/invitations/{nullifier}",
+        `/v1/invitations/${invitation.nullifier}`,
+        404,
+      );
+      expect([...answered]).to.have.members(ROUTES);
     });
   });
 

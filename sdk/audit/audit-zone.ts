@@ -2,12 +2,13 @@
  * The tally audit: everything a zone decided, re-derived from chain data alone, independent of any
  * relayer and of the zone contract's own checks.
  *
- * From the zone's event logs, the transactions that emitted them and a few view calls, all pinned
- * to one block, it rebuilds the group and checks every snapshot, finds every proof in its
- * transaction's calldata and verifies it off chain (official keys, documented scopes), recounts
- * every proposal and decides it as ZoneGovernance does, checks every execution against the winning
- * option's actions, and accounts for the treasury against the real balances. Each check lists what
- * it found wrong, with evidence (transaction hashes, blocks, both values).
+ * From the zone's event logs (and its admissions contract's), the transactions that emitted them and
+ * a few view calls, all pinned to one block, it rebuilds the group and checks every snapshot, checks
+ * that every citizen entered by an allowed path, after its delay and within its caps, finds every
+ * proof in its transaction's calldata and verifies it off chain (official keys, documented scopes),
+ * recounts every proposal and decides it as ZoneGovernance does, checks every execution against the
+ * winning option's actions, and accounts for the treasury against the real balances. Each check
+ * lists what it found wrong, with evidence (transaction hashes, blocks, both values).
  *
  * What it trusts: the RPC provider's answers are taken as the chain's, but they are cross-checked
  * (event roots against the rebuilt group, events against the zone's views, each transaction's
@@ -20,6 +21,7 @@
  */
 import type { Provider } from "ethers";
 import type { ProofVerifier } from "../verify.js";
+import { checkAdmissions } from "./admissions.js";
 import { checkDividendClaimProofs } from "./claim-proofs.js";
 import { readAuditContext } from "./context.js";
 import { checkExecutions } from "./executions.js";
@@ -60,6 +62,7 @@ export async function auditZone(
   const verifier = options.verifier ?? (await (await import("../verify.js")).createProofVerifier());
   try {
     const group = checkGroup(context, unreadable);
+    const admissions = await checkAdmissions(context);
     const proposalProofs = await checkProposalProofs(context, verifier, group.groupStates);
     const voteProofs = await checkVoteProofs(context, verifier);
     const claimProofs = await checkDividendClaimProofs(context, verifier);
@@ -69,6 +72,7 @@ export async function auditZone(
     const treasury = await checkTreasury(context);
     const checks = [
       group.check,
+      admissions,
       proposalProofs,
       voteProofs.check,
       claimProofs,

@@ -1,5 +1,5 @@
 /**
- * Check 4, dividend claim proofs: each DividendClaimed's proof, decoded from its claimDividend
+ * Check 5, dividend claim proofs: each DividendClaimed's proof, decoded from its claimDividend
  * calldata, verified off chain for the event's round, nullifier and recipient against the round's
  * snapshot: that of the proposal that opened it (ProposalCreated), whose electorate it pays.
  */

@@ -2,8 +2,10 @@
  * What every check reads: the zone's events up to the audited block and its proposals, and the
  * provider's transactions and block times, each fetched once however many checks ask for it.
  */
-import { getAddress, type Provider, type TransactionResponse } from "ethers";
+import { getAddress, zeroPadValue, type Provider, type TransactionResponse } from "ethers";
+import { ZONE } from "../abis.js";
 import { inLogRanges } from "../logs.js";
+import { ZoneAdmissions__factory } from "../../types/ethers-contracts/index.js";
 import { parseLogs, readAuditedProposals, type AuditedProposal, type ZoneLog } from "./events.js";
 import type { AuditDiscrepancy } from "./report.js";
 
@@ -16,6 +18,10 @@ export interface AuditContext {
   readonly timestamp: bigint;
   readonly fromBlock: number;
   readonly logs: readonly ZoneLog[];
+  /** The zone's ZoneAdmissions contract (zone.ADMISSIONS()), if it has one. */
+  readonly admissions?: string;
+  /** That contract's events about this zone (requests, admissions, rejections, rules), in chain order. */
+  readonly admissionLogs: readonly ZoneLog[];
   readonly proposals: ReadonlyMap<bigint, AuditedProposal>;
   progress(line: string): void;
   transaction(hash: string): Promise<TransactionResponse | null>;
@@ -56,6 +62,20 @@ export async function readAuditContext(
   const unreadable: AuditDiscrepancy[] = [];
   const logs = parseLogs(rawLogs, unreadable);
   progress(`${logs.length} events`);
+  const admissions = await admissionsAddress(provider, zone, tip.number);
+  let admissionLogs: ZoneLog[] = [];
+  if (admissions !== undefined) {
+    const rawAdmissionLogs = await inLogRanges(fromBlock, tip.number, (from, to) =>
+      provider.getLogs({
+        address: admissions,
+        topics: [null, zeroPadValue(zone, 32)],
+        fromBlock: from,
+        toBlock: to,
+      }),
+    );
+    admissionLogs = parseLogs(rawAdmissionLogs, unreadable, ADMISSIONS, "its admissions contract");
+    progress(`${admissionLogs.length} admission events`);
+  }
 
   const transactions = new Map<string, Promise<TransactionResponse | null>>();
   const timestamps = new Map<number, Promise<bigint>>([[tip.number, Promise.resolve(BigInt(tip.timestamp))]]);
@@ -67,6 +87,8 @@ export async function readAuditContext(
     timestamp: BigInt(tip.timestamp),
     fromBlock,
     logs,
+    admissions,
+    admissionLogs,
     proposals: readAuditedProposals(logs),
     progress,
     transaction(hash) {
@@ -91,6 +113,25 @@ export async function readAuditContext(
     mapLimit: (items, fn) => mapLimit(items, limit, fn),
   };
   return { context, unreadable };
+}
+
+const ADMISSIONS = ZoneAdmissions__factory.createInterface();
+
+/**
+ * The zone's ZoneAdmissions contract as of `blockTag`, or undefined for a zone that has none (a zone
+ * implementation from before admissions: its every admission after the founding is then reported).
+ */
+async function admissionsAddress(
+  provider: Provider,
+  zone: string,
+  blockTag: number,
+): Promise<string | undefined> {
+  try {
+    const result = await provider.call({ to: zone, data: ZONE.encodeFunctionData("ADMISSIONS"), blockTag });
+    return getAddress(ZONE.decodeFunctionResult("ADMISSIONS", result)[0] as string);
+  } catch {
+    return undefined;
+  }
 }
 
 /** `fn` over `items`, at most `limit` at a time, results in the items' order. */

@@ -2,7 +2,7 @@
  * The zone's events as the audit reads them: every log the zone emitted, decoded with its ABI and in
  * chain order, and from them each proposal with the rules in force at its creation.
  */
-import type { Log, Result } from "ethers";
+import type { Interface, Log, Result } from "ethers";
 import { ZONE } from "../abis.js";
 import { optionLabel } from "../ballot.js";
 import { decodeProposalCreated, optionCount, type ProposalRecord } from "../proposals.js";
@@ -59,20 +59,28 @@ export function choiceOf(proposal: AuditedProposal, option: bigint): string {
   return `${optionLabel(proposal, option)} (option index ${option})`;
 }
 
-/** The zone's logs decoded, in chain order; each one its ABI cannot read goes to `unreadable`. */
-export function parseLogs(rawLogs: readonly Log[], unreadable: AuditDiscrepancy[]): ZoneLog[] {
+/**
+ * The zone's logs decoded, in chain order; each one its ABI cannot read goes to `unreadable`. Another
+ * contract's logs about the zone (its ZoneAdmissions') are decoded the same way with its `abi`.
+ */
+export function parseLogs(
+  rawLogs: readonly Log[],
+  unreadable: AuditDiscrepancy[],
+  abi: Interface = ZONE,
+  whose = "the zone",
+): ZoneLog[] {
   const sorted = [...rawLogs].sort((a, b) => a.blockNumber - b.blockNumber || a.index - b.index);
   const logs: ZoneLog[] = [];
   for (const log of sorted) {
-    let parsed: ReturnType<typeof ZONE.parseLog> = null;
+    let parsed: ReturnType<typeof abi.parseLog> = null;
     try {
-      parsed = ZONE.parseLog({ topics: [...log.topics], data: log.data });
+      parsed = abi.parseLog({ topics: [...log.topics], data: log.data });
     } catch {
       parsed = null;
     }
     if (parsed === null) {
       unreadable.push({
-        what: "an event of the zone that is not in its interface, or malformed",
+        what: `an event of ${whose} that is not in its interface, or malformed`,
         evidence: `block ${log.blockNumber}, log ${log.index}, tx ${log.transactionHash}, topic ${log.topics[0] ?? "none"}`,
       });
       continue;

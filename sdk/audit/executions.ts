@@ -1,5 +1,5 @@
 /**
- * Check 7, executions: each ProposalQueued after a passed vote, within the execution window after
+ * Check 8, executions: each ProposalQueued after a passed vote, within the execution window after
  * its end, with the rules' eta, and each ProposalExecuted once, within its window, for the recount's
  * winning option, running exactly the actions that option had when it was proposed.
  */

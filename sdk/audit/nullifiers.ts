@@ -1,5 +1,5 @@
 /**
- * Check 5, nullifiers: every nullifier a vote, a proposal or a dividend claim published is used once
+ * Check 6, nullifiers: every nullifier a vote, a proposal or a dividend claim published is used once
  * across all three, and is a field element (one at or above r would alias another modulo r).
  */
 import { SNARK_SCALAR_FIELD } from "../constants.js";

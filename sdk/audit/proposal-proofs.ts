@@ -1,5 +1,5 @@
 /**
- * Check 2, proposal proofs: each ProposalCreated's proof, decoded from its propose calldata and
+ * Check 3, proposal proofs: each ProposalCreated's proof, decoded from its propose calldata and
  * verified off chain, and what the zone checks around it (content, epoch, slot, vote window, the
  * root's recency) redone from the rules and the group at the time.
  */

@@ -29,6 +29,11 @@ export const CHECKS_IN_PLAIN_WORDS: Readonly<Record<string, { title: string; sum
     summary:
       "Every citizen added or removed is rebuilt from the zone's records, each removal was approved by a vote, and every proposal was made with the list as it stood.",
   },
+  admissions: {
+    title: "Who let them in",
+    summary:
+      "Every citizen entered by the zone's vote, at its founding, or by a request that waited out its delay unrejected, within the registrar's cap.",
+  },
   "proposal proofs": {
     title: "Who proposed",
     summary:

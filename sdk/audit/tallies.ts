@@ -1,5 +1,5 @@
 /**
- * Check 6, tallies: each proposal recounted (counting.ts) and compared with what the zone says at
+ * Check 7, tallies: each proposal recounted (counting.ts) and compared with what the zone says at
  * the audited block (getProposal, winningOption, state), and the zone's group and proposal count
  * with the events'.
  */

@@ -1,5 +1,5 @@
 /**
- * Check 8, treasury: every payment out of the zone accounted for (an execution, a dividend claim of
+ * Check 9, treasury: every payment out of the zone accounted for (an execution, a dividend claim of
  * a round a proposal opened, a service budget claim), dividend rounds (opened by their proposal's
  * execution with the whole amount set aside, claimed in time, closed once for what was left) and
  * relayer refunds against what earned them, income shares against their incomes, and the ledger's

@@ -1,5 +1,5 @@
 /**
- * Check 3, vote proofs: each VoteCast's proof, found in its transaction's input, verified off chain
+ * Check 4, vote proofs: each VoteCast's proof, found in its transaction's input, verified off chain
  * for what the event says was counted (proposal, option, nullifier) against the proposal's snapshot.
  */
 import type { VoteToVerify, ProofVerifier } from "../verify.js";

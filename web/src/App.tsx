@@ -3,6 +3,8 @@ import type { Identity } from "@semaphore-protocol/identity";
 import { useCallback, useEffect, useMemo, useState } from "react";
 import { proposalTitle } from "../../sdk/ballot.js";
 import { Relayers, explain, loadConfig, zoneReader, type ProposalInfo, type WebConfig } from "./api.js";
+import { AdmissionsSection } from "./admissions-panel.js";
+import { waitingRequestOf } from "./admissions.js";
 import { AuditPage } from "./audit-page.js";
 import { Address, NamesContext } from "./address.js";
 import { formatDate } from "./format.js";
@@ -11,7 +13,13 @@ import { IdentityPage, IdentityPanel } from "./identity-panel.js";
 import { knownNames, nameOf, shortAddress } from "./names.js";
 import { OptionList, ProposalList, ProvenanceNote, Results, VotePanel } from "./proposals.js";
 import { ProposeForm } from "./propose.js";
-import { describeContext, optionLines, useEconomyNames, useTokens } from "./readable.js";
+import {
+  describeContext,
+  useAdmissionsAddress,
+  optionLines,
+  useEconomyNames,
+  useTokens,
+} from "./readable.js";
 import { checkProposals, votable, type CheckedProposal } from "./verify-proposals.js";
 import { WalletContext, useWallet, useWalletState } from "./wallet-context.js";
 import { isAddress } from "ethers";
@@ -21,6 +29,7 @@ import { zoneCreatedBlock } from "./config-types.js";
 import { DeadEndPage, deadEndOf, type DeadEnd } from "./dead-ends.js";
 import type { NotEligible } from "./prover-protocol.js";
 import { DeadEndReached, usePolling } from "./use-polling.js";
+import { readPendingAdmission, useZoneAdmissions } from "./use-admissions.js";
 
 function useHashRoute(): string[] {
   const read = () => window.location.hash.replace(/^#\/?/, "").split("/").filter(Boolean);
@@ -74,7 +83,7 @@ export function App() {
       ) : route[2] === "audit" ? (
         <AuditPage config={config} zone={zone} zoneName={zoneName(config, zone)} />
       ) : route[2] === "propose" ? (
-        <ZonePage key={zone} {...common} proposing />
+        <ZonePage key={`${zone}/propose/${route[3] ?? ""}`} {...common} proposing decision={route[3]} />
       ) : (
         <ZonePage key={zone} {...common} />
       );
@@ -294,7 +303,23 @@ function useVotedOptions(
   return voted;
 }
 
-function ZonePage(props: ZoneProps & { proposing?: boolean }) {
+/**
+ * When the identity of `zone` in this browser may enter, if its admission is pending (unix
+ * seconds): the zone's admissions as the page reads them, matched by commitment (public, so this
+ * works locked too).
+ */
+function usePendingFrom(
+  requests: Parameters<typeof waitingRequestOf>[0] | undefined,
+  zone: string,
+  identity: Identity | undefined,
+): number | undefined {
+  const wallet = useWallet();
+  const commitment = identity?.commitment.toString() ?? wallet.commitment(zone);
+  const request = requests && waitingRequestOf(requests, commitment);
+  return request && Number(request.readyAt);
+}
+
+function ZonePage(props: ZoneProps & { proposing?: boolean; decision?: string }) {
   const { config, zone } = props;
   const name = zoneName(config, zone);
   const [attempt, setAttempt] = useState(0);
@@ -304,8 +329,11 @@ function ZonePage(props: ZoneProps & { proposing?: boolean }) {
   const isMember =
     props.identity && members ? members.includes(props.identity.commitment.toString()) : undefined;
   const voted = useVotedOptions(config, zone, props.identity, listing.value?.proposals);
-  const retry = () => setAttempt((count) => count + 1);
   const deadEnd = listing.deadEnd;
+  // Read while the page shows the zone: a dead end stops it, as it stops the listing.
+  const admissions = useZoneAdmissions(config, zone, props.identity, Boolean(members) && !deadEnd);
+  const pendingFrom = usePendingFrom(admissions.view?.requests, zone, props.identity);
+  const retry = () => setAttempt((count) => count + 1);
 
   // Nothing about the zone can be shown: the dead end is the page.
   if (deadEnd && deadEnd.kind !== "rpc-down") {
@@ -322,10 +350,11 @@ function ZonePage(props: ZoneProps & { proposing?: boolean }) {
           identity={props.identity}
           onUnlocked={props.onUnlocked}
           isMember={isMember}
+          pendingFrom={isMember === false ? pendingFrom : undefined}
         />
       )}
       {props.proposing ? (
-        <ProposeForm {...props} isMember={isMember} />
+        <ProposeForm {...props} isMember={isMember} decision={props.decision} />
       ) : (
         <section aria-labelledby="proposals-heading">
           <h2 id="proposals-heading">Proposals</h2>
@@ -354,6 +383,19 @@ function ZonePage(props: ZoneProps & { proposing?: boolean }) {
             <a href={`#/zone/${zone}/audit`}>Audit the zone's tallies</a>
           </p>
         </section>
+      )}
+      {!props.proposing && members && (
+        <AdmissionsSection
+          config={config}
+          relayers={props.relayers}
+          zone={zone}
+          zoneName={name}
+          identity={props.identity}
+          isMember={isMember}
+          view={admissions.view}
+          error={admissions.error}
+          onInvited={admissions.refresh}
+        />
       )}
     </>
   );
@@ -403,10 +445,26 @@ function ProposalPage(props: ZoneProps & { proposalId: string }) {
   const { config, relayers, zone } = props;
   const name = zoneName(config, zone);
   const [attempt, setAttempt] = useState(0);
-  // The vote panel's dead ends (not a citizen, joined after the proposal): they stop the page too.
-  const [notEligible, setNotEligible] = useState<NotEligible>();
+  // The vote panel's dead ends (not a citizen, joined after the proposal, admission pending): they
+  // stop the page too.
+  const [notEligible, setNotEligible] = useState<DeadEnd>();
   useEffect(() => setNotEligible(undefined), [props.identity]); // another identity may vote here
   const polled = useProposalPage(props, attempt, notEligible !== undefined);
+  const commitment = props.identity?.commitment.toString();
+  const onNotEligible = useCallback(
+    (kind: NotEligible) => {
+      if (kind !== "not-a-citizen" || !commitment) return setNotEligible({ kind });
+      // A newcomer whose admission is pending reads when it may vote, not "not a citizen": one
+      // read, before the dead end shows, so the page asks nothing after it.
+      readPendingAdmission(config, zone, commitment).then(
+        (readyAt) =>
+          setNotEligible(readyAt === undefined ? { kind } : { kind: "pending-admission", readyAt }),
+        () => setNotEligible({ kind }),
+      );
+    },
+    [config, zone, commitment],
+  );
+  const pendingFrom = notEligible?.kind === "pending-admission" ? notEligible.readyAt : undefined;
   const quorumBps = useQuorumRule(config, zone, attempt);
   const { members, proposal } = polled.value ?? {};
   const isMember =
@@ -414,20 +472,21 @@ function ProposalPage(props: ZoneProps & { proposalId: string }) {
   // Only the config's tokens read as amounts with a symbol: any proposer can deploy a token that
   // calls itself "USDz", so other tokens read as base units of their address.
   const tokens = useTokens(config, []);
+  const admissions = useAdmissionsAddress(config, zone);
   const economy = useEconomyNames(config, zone);
   const lines =
     proposal &&
     optionLines(
       proposal.options,
       proposal.multipleChoice,
-      describeContext(config, zone, tokens, economy),
+      describeContext(config, zone, tokens, economy, admissions),
       proposal.description,
     );
   const retry = () => {
     setNotEligible(undefined);
     setAttempt((count) => count + 1);
   };
-  const deadEnd: DeadEnd | undefined = notEligible ? { kind: notEligible } : polled.deadEnd;
+  const deadEnd: DeadEnd | undefined = notEligible ?? polled.deadEnd;
   const back = (
     <p>
       <a href={`#/zone/${zone}`}>← {name}</a>
@@ -478,7 +537,7 @@ function ProposalPage(props: ZoneProps & { proposalId: string }) {
                 lines={lines}
                 identity={props.identity}
                 onVoted={polled.refresh}
-                onNotEligible={setNotEligible}
+                onNotEligible={onNotEligible}
               />
             )
           )}
@@ -487,6 +546,7 @@ function ProposalPage(props: ZoneProps & { proposalId: string }) {
             identity={props.identity}
             onUnlocked={props.onUnlocked}
             isMember={isMember}
+            pendingFrom={isMember === false ? pendingFrom : undefined}
           />
           <Results proposal={proposal} quorumBps={quorumBps} />
         </>

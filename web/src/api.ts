@@ -3,7 +3,7 @@
  * one is down or fails) and, when configured, the chain over JSON-RPC for what relayers don't say.
  */
 import { JsonRpcProvider, Network } from "ethers";
-import type { ProposalRequest, VoteRequest } from "../../sdk/relayer-api.js";
+import type { InvitationRequest, ProposalRequest, VoteRequest } from "../../sdk/relayer-api.js";
 import { RelayerClient, RelayerRefusal } from "../../sdk/relayer-client.js";
 import { Zone__factory } from "../../types/ethers-contracts/factories/contracts/Zone__factory.js";
 import { ZoneTrade__factory } from "../../types/ethers-contracts/factories/contracts/economy/ZoneTrade__factory.js";
@@ -94,6 +94,10 @@ export class Relayers {
     return this.firstAccepting((client) => client.submitProposal(request));
   }
 
+  submitInvitation(request: InvitationRequest) {
+    return this.firstAccepting((client) => client.submitInvitation(request));
+  }
+
   /**
    * Sends a submission to each relayer in order until one accepts it. Unlike a read, a refusal
    * does not end the search: the proof was made here and is what it is, so a relayer that refuses
@@ -151,6 +155,8 @@ export function explain(error: unknown): string {
       return "You have already voted on this proposal with this identity: a second vote is refused.";
     }
     if (error.code === "proposal_not_active") return "This proposal is not open for voting.";
+    if (error.code === "slot_out_of_range" && error.message.includes("invitations"))
+      return "Invitations are off in this zone, or you have used this period's: the relayer refused it.";
     if (error.code === "unknown_zone") return "The relayer does not know this zone.";
     if (error.code === "unknown_proposal") return "The relayer does not know this proposal.";
     return `The relayer refused: ${error.message} (${error.code})`;

@@ -6,6 +6,7 @@
 import { isAddress } from "ethers";
 import { RelayerRefusal } from "../../sdk/relayer-client.js";
 import { RelayersUnreachable } from "./api.js";
+import { formatDate } from "./format.js";
 
 export type DeadEnd =
   /** No relayer serves the zone (404 unknown_zone, or an address that is not one: 400). */
@@ -19,7 +20,9 @@ export type DeadEnd =
   /** The unlocked identity is not in the zone's member list at all. */
   | { kind: "not-a-citizen" }
   /** A citizen now, but not in this proposal's snapshot (joined after it was made). */
-  | { kind: "not-yet-eligible" };
+  | { kind: "not-yet-eligible" }
+  /** Not a citizen yet, but asked for and waiting out the admission delay (sdk/admissions.ts). */
+  | { kind: "pending-admission"; readyAt: number };
 
 /**
  * The dead end a failed relayer read means, or undefined for a failure worth asking again about (a
@@ -122,6 +125,13 @@ export function DeadEndPage(props: {
           <p>{retry}</p>
         </section>
       );
+    case "pending-admission":
+      return (
+        <section aria-labelledby="dead-end-heading" data-testid="dead-end-pending-admission">
+          <h2 id="dead-end-heading">You are waiting to join {zoneName}</h2>
+          <p>{pendingAdmissionText(deadEnd.readyAt)}</p>
+        </section>
+      );
     case "not-yet-eligible":
       return (
         <section aria-labelledby="dead-end-heading" data-testid="dead-end-not-yet-eligible">
@@ -133,4 +143,9 @@ export function DeadEndPage(props: {
         </section>
       );
   }
+}
+
+/** What a newcomer whose admission is pending reads instead of "not a citizen". */
+export function pendingAdmissionText(readyAt: number): string {
+  return `Pending: you can vote from ${formatDate(readyAt)} on proposals made after that, unless the citizens reject pending admissions before then.`;
 }

@@ -22,6 +22,7 @@ import {
   setRules,
   updateService,
 } from "../../sdk/actions.js";
+import { rejectPendingAdmissions } from "../../sdk/admissions.js";
 import type { TokenInfo } from "../../sdk/describe.js";
 import { MAX_OPTIONS } from "../../sdk/constants.js";
 import {
@@ -45,6 +46,7 @@ export const DECISION_KINDS = {
   "accept-offer": "Accept a trade offer (buy)",
   rules: "Change the rules",
   membership: "Admit or remove a citizen",
+  "reject-admissions": "Reject pending admissions",
 } as const;
 export type DecisionKind = keyof typeof DECISION_KINDS;
 
@@ -72,6 +74,8 @@ export interface DecisionContext {
   offer?: { paymentToken: string; total: bigint };
   /** The service being changed, read from the services registry: its budget is paid in `token`. */
   service?: { token: string };
+  /** The zone's admissions contract (zone.ADMISSIONS()), read over the app's RPC. */
+  admissions?: string;
   /** Tokens read from the chain, by checksummed address: amounts use their decimals (else 18). */
   tokens?: Record<string, TokenInfo>;
 }
@@ -328,6 +332,11 @@ export function buildActions(kind: DecisionKind, fields: Fields, context: Decisi
       }
       return [addMember(zone, commitment)];
     }
+    case "reject-admissions":
+      // Every admission requested before it runs and not admitted by then is rejected.
+      if (!context.admissions)
+        throw new FieldError("Reject pending admissions: the zone's admissions contract is not read yet.");
+      return [rejectPendingAdmissions(context.admissions)];
   }
 }
 

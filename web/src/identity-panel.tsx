@@ -8,6 +8,7 @@ import type { Identity } from "@semaphore-protocol/identity";
 import QRCode from "qrcode";
 import { useEffect, useId, useState, type FormEvent } from "react";
 import { CopyButton, useName } from "./address.js";
+import { pendingAdmissionText } from "./dead-ends.js";
 import { shortAddress, shortCommitment } from "./names.js";
 import type { SealedIdentity } from "./vault.js";
 import { useWallet } from "./wallet-context.js";
@@ -27,6 +28,8 @@ export function IdentityPanel(props: {
   isMember: boolean | undefined;
   /** The zone's name; the config's name (NamesContext) by default. */
   zoneName?: string;
+  /** When this identity's pending admission may enter (unix seconds): not a citizen yet, but asked for. */
+  pendingFrom?: number;
 }) {
   const { zone } = props;
   const wallet = useWallet();
@@ -62,7 +65,9 @@ export function IdentityPanel(props: {
     ? props.isMember === true
       ? `Citizen of ${name}`
       : props.isMember === false
-        ? `${name}: not a citizen yet`
+        ? props.pendingFrom !== undefined
+          ? `${name}: admission pending`
+          : `${name}: not a citizen yet`
         : name
     : name;
   return (
@@ -91,10 +96,15 @@ export function IdentityPanel(props: {
       {wallet.open && !identity && (
         <ActionButton action="Create identity" onClick={() => wallet.create(zone)} />
       )}
-      {identity && props.isMember === false && (
+      {identity && props.isMember === false && props.pendingFrom !== undefined && (
+        <p data-testid="pending-admission-note">
+          <strong>{pendingAdmissionText(props.pendingFrom)}</strong>
+        </p>
+      )}
+      {identity && props.isMember === false && props.pendingFrom === undefined && (
         <p>
-          <strong>Not registered yet.</strong> Show this commitment (text or QR code) to the zone's registrar.
-          Once they add it, you can vote on proposals made after that.
+          <strong>Not registered yet.</strong> Show this commitment (text or QR code) to the zone's registrar,
+          or to a citizen who can invite you. Once admitted, you can vote on proposals made after that.
         </p>
       )}
       {identity && (

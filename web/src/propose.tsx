@@ -24,9 +24,12 @@ import {
   type OptionKind,
 } from "./decisions.js";
 import { identicalProposalText, slotsLine, type ProposeStatus } from "./proposing.js";
-import { describeContext, readableLines, useEconomyNames } from "./readable.js";
+import { describeContext, useAdmissionsAddress, readableLines, useEconomyNames } from "./readable.js";
 import { useDecisionContext } from "./use-decision-context.js";
 import { usePropose } from "./use-propose.js";
+import { useZoneAdmissions, type ZoneAdmissionsView } from "./use-admissions.js";
+import { rejectionDeadline, waitingRequests } from "../../sdk/admissions.js";
+import { formatDate } from "./format.js";
 
 interface ProposeProps {
   config: WebConfig;
@@ -34,6 +37,8 @@ interface ProposeProps {
   zone: string;
   identity: Identity | undefined;
   isMember: boolean | undefined;
+  /** A decision kind to start with (the route's: #/zone/<zone>/propose/reject-admissions). */
+  decision?: string;
 }
 
 /** How citizens choose: For / Against / Abstain on one decision, or one of several options. */
@@ -70,14 +75,17 @@ function ProposalForm(props: ProposeProps & { onAnother: () => void }) {
   const { config, relayers, zone, identity } = props;
   const id = useId();
   const [ballot, setBallot] = useState<Ballot>("for-against");
-  const [title, setTitle] = useState("");
+  const preset = props.decision !== undefined && props.decision in DECISION_KINDS;
+  const [title, setTitle] = useState(() => (preset ? DECISION_KINDS[props.decision as DecisionKind] : ""));
   // For / Against / Abstain uses the first draft only; the others are kept if the citizen switches back.
   const [drafts, setDrafts] = useState<OptionDraft[]>(() => [
-    { kind: "payment", fields: blankFields(config) },
+    { kind: preset ? (props.decision as DecisionKind) : "payment", fields: blankFields(config) },
   ]);
   const active = ballot === "options" ? drafts : drafts.slice(0, 1);
   const { rulesFields, contextOf, notesOf, tokens } = useDecisionContext(config, relayers, zone, active);
+  const admissionsAddress = useAdmissionsAddress(config, zone);
   const economy = useEconomyNames(config, zone);
+  const admissions = useZoneAdmissions(config, zone, undefined);
   const { status, busy, sent, period, periodError, propose, say } = usePropose(
     config,
     relayers,
@@ -145,7 +153,7 @@ function ProposalForm(props: ProposeProps & { onAnother: () => void }) {
     const lines = readableLines(
       actions,
       multipleChoice,
-      describeContext(config, zone, tokens, economy),
+      describeContext(config, zone, tokens, economy, admissionsAddress),
       text,
     );
     return ballotOptions({ description: text, options: actions }).map(({ index }) => lines[index]!);
@@ -191,6 +199,7 @@ function ProposalForm(props: ProposeProps & { onAnother: () => void }) {
         config={config}
         offerNote={notesOf(draft).offer}
         serviceNote={notesOf(draft).service}
+        admissionsNote={rejectAdmissionsNote(admissions.view)}
       />
     );
   };
@@ -397,11 +406,13 @@ interface DecisionFieldsProps {
   offerNote: string | undefined;
   /** What the services registry says about the service being changed. */
   serviceNote: string | undefined;
+  /** The pending admissions a rejection would stop, and by when it must have run. */
+  admissionsNote: string | undefined;
 }
 
 /** The fields of one decision of `kind`: the whole For/Against proposal, or one of its options. */
 function DecisionFields(props: DecisionFieldsProps) {
-  const { idPrefix: id, kind, fields, set, config, offerNote, serviceNote } = props;
+  const { idPrefix: id, kind, fields, set, config, offerNote, serviceNote, admissionsNote } = props;
   /** A labelled text input bound to `fields[name]`. */
   const input = (name: string, label: string, extra: { hint?: string; decimal?: boolean } = {}) => (
     <div key={name}>
@@ -580,6 +591,9 @@ function DecisionFields(props: DecisionFieldsProps) {
           ["remove", "Remove a citizen"],
         ])}
         {input("commitment", "Citizen's identity commitment")}
+        {fields.membership === "add" && (
+          <p className="muted">A vote admits at once: the proposal's own decision needs no waiting.</p>
+        )}
         {fields.membership === "remove" && (
           <p className="muted">
             The vote approves the removal; once the proposal has run, anyone applies it within its execution
@@ -589,7 +603,25 @@ function DecisionFields(props: DecisionFieldsProps) {
         )}
       </>
     ),
+    "reject-admissions": (
+      <p data-testid="reject-admissions-note">
+        Every admission requested before this proposal runs and not admitted by then is rejected: those
+        newcomers never enter (they may ask again). {admissionsNote ?? "Reading the pending admissions…"}
+      </p>
+    ),
   };
 
   return kindFields[kind];
+}
+
+/** How many admissions wait and by when a rejection must have run (passed and executed) to stop them. */
+function rejectAdmissionsNote(view: ZoneAdmissionsView | undefined): string | undefined {
+  if (!view) return undefined;
+  const waiting = waitingRequests(view.requests);
+  const timing = rejectionDeadline(view.requests, view.zoneRules, view.chainTime);
+  if (timing === undefined) return "No admission is pending now.";
+  const late = timing.inTime
+    ? ""
+    : " A vote started now would end after that: it cannot stop the first of them.";
+  return `${waiting.length} admission request${waiting.length === 1 ? " is" : "s are"} pending; the first may enter ${formatDate(Number(timing.deadline))}: this proposal must have passed and been executed before then.${late}`;
 }

@@ -1,5 +1,5 @@
 /** Messages between the app and its prover worker (prover.worker.ts). */
-import type { ProposalRequest, VoteRequest } from "../../sdk/relayer-client.js";
+import type { InvitationRequest, ProposalRequest, VoteRequest } from "../../sdk/relayer-client.js";
 
 export interface ZoneTarget {
   /** The exported identity key: it goes to the worker, in this page, and nowhere else. */
@@ -37,6 +37,15 @@ export type ProverRequest =
       slot: string;
       options: { target: string; value: string; data: string }[][];
       description: string;
+    })
+  | (ZoneTarget & {
+      type: "prepareInvitation";
+      jobId: number;
+      members: string[];
+      epoch: string;
+      slot: string;
+      /** The newcomer's identity commitment: the proof's message. */
+      newcomer: string;
     });
 
 export type ProverStage = "syncing" | "artifacts" | "proving";
@@ -51,5 +60,6 @@ export type ProverResponse =
   | { type: "stage"; jobId: number; stage: ProverStage; detail: string }
   | { type: "vote"; jobId: number; option: number; request: VoteRequest; ms: number }
   | { type: "proposal"; jobId: number; request: ProposalRequest; ms: number }
+  | { type: "invitation"; jobId: number; request: InvitationRequest; ms: number }
   | { type: "done"; jobId: number }
   | { type: "error"; jobId: number; message: string; notEligible?: NotEligible };

@@ -1,6 +1,6 @@
 /** The page's side of the prover worker: one job at a time, results as promises. */
 import type { Identity } from "@semaphore-protocol/identity";
-import type { ProposalRequest, VoteRequest } from "../../sdk/relayer-client.js";
+import type { InvitationRequest, ProposalRequest, VoteRequest } from "../../sdk/relayer-client.js";
 import { zoneCreatedBlock, type WebConfig } from "./config-types.js";
 import type {
   NotEligible,
@@ -74,6 +74,7 @@ export function zoneTarget(config: WebConfig, zone: string, identity: Identity):
 
 type VoteParams = Omit<Extract<ProverRequest, { type: "prepareVotes" }>, "type" | "jobId">;
 type ProposalParams = Omit<Extract<ProverRequest, { type: "prepareProposal" }>, "type" | "jobId">;
+type InvitationParams = Omit<Extract<ProverRequest, { type: "prepareInvitation" }>, "type" | "jobId">;
 
 /** Starts proving every option in `params.options`, in that order. */
 export function prepareVotes(params: VoteParams, onStage: StageListener): VoteJob {
@@ -112,5 +113,22 @@ export function proveProposal(
     if (message.type === "done" || message.type === "error") handlers.delete(jobId);
   });
   proverWorker().postMessage({ ...params, type: "prepareProposal", jobId } satisfies ProverRequest);
+  return result.promise;
+}
+
+/** Proves a citizen's invitation of `params.newcomer` in the worker (sdk proveInvitation). */
+export function proveInvitation(
+  params: InvitationParams,
+  onStage: StageListener,
+): Promise<{ request: InvitationRequest; ms: number }> {
+  const jobId = nextJobId++;
+  const result = deferred<{ request: InvitationRequest; ms: number }>();
+  handlers.set(jobId, (message) => {
+    if (message.type === "stage") onStage(message.stage, message.detail);
+    else if (message.type === "invitation") result.resolve({ request: message.request, ms: message.ms });
+    else if (message.type === "error") result.reject(new Error(message.message));
+    if (message.type === "done" || message.type === "error") handlers.delete(jobId);
+  });
+  proverWorker().postMessage({ ...params, type: "prepareInvitation", jobId } satisfies ProverRequest);
   return result.promise;
 }

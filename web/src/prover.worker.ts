@@ -10,7 +10,7 @@ import { importIdentity } from "../../sdk/identity.js";
 import { rebuildGroup } from "../../sdk/group.js";
 import { proofDepth } from "../../sdk/nullifier.js";
 import { createProver, type Prover } from "../../sdk/prove.js";
-import { proposalRequest, voteRequest } from "../../sdk/relayer-client.js";
+import { invitationRequest, proposalRequest, voteRequest } from "../../sdk/relayer-client.js";
 import { Zone__factory } from "../../types/ethers-contracts/factories/contracts/Zone__factory.js";
 import { loadArtifacts, type VerifiedArtifacts } from "./artifacts.js";
 import type {
@@ -210,10 +210,46 @@ async function prepareProposal(request: Extract<ProverRequest, { type: "prepareP
   });
 }
 
+/** A citizen's invitation: membership of the zone's current group, for the newcomer's commitment. */
+async function prepareInvitation(request: Extract<ProverRequest, { type: "prepareInvitation" }>) {
+  const identity = importIdentity(request.identity);
+  post({ type: "stage", jobId: request.jobId, stage: "syncing", detail: "getting the list of citizens" });
+  const group =
+    groupOf(request.members) ?? (await rebuildGroup(requireZone(request), { fromBlock: request.fromBlock }));
+  if (group.indexOf(identity.commitment) < 0)
+    throw new Error("This identity is not a citizen of the zone: only citizens can invite.");
+  await stageArtifacts(request.jobId, proofDepth(group), request.base);
+  post({
+    type: "stage",
+    jobId: request.jobId,
+    stage: "proving",
+    detail: "making the anonymous proof of your invitation",
+  });
+  const started = performance.now();
+  const invitation = await proverFor(request.base).proveInvitation(identity, group, {
+    chainId: BigInt(request.chainId),
+    zone: request.zone,
+    epoch: BigInt(request.epoch),
+    slot: BigInt(request.slot),
+    newcomer: BigInt(request.newcomer),
+  });
+  post({
+    type: "invitation",
+    jobId: request.jobId,
+    request: invitationRequest(request.zone, invitation),
+    ms: Math.round(performance.now() - started),
+  });
+}
+
 scope.onmessage = (event) => {
   const request = event.data;
   currentJob = request.jobId;
-  const run = request.type === "prepareVotes" ? prepareVotes(request) : prepareProposal(request);
+  const run =
+    request.type === "prepareVotes"
+      ? prepareVotes(request)
+      : request.type === "prepareProposal"
+        ? prepareProposal(request)
+        : prepareInvitation(request);
   run.then(
     () => post({ type: "done", jobId: request.jobId }),
     (error: unknown) =>

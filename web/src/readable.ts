@@ -13,7 +13,7 @@ import type { ZoneAction } from "../../sdk/types.js";
 import { ZoneGoods__factory } from "../../types/ethers-contracts/factories/contracts/economy/ZoneGoods__factory.js";
 import { ZoneServices__factory } from "../../types/ethers-contracts/factories/contracts/economy/ZoneServices__factory.js";
 import { readEconomyNames, type EconomyNames } from "../../sdk/economy-names.js";
-import { chainProvider, type WebConfig } from "./api.js";
+import { chainProvider, zoneReader, type WebConfig } from "./api.js";
 import { zoneCreatedBlock } from "./config-types.js";
 import { knownNames, withNames } from "./names.js";
 
@@ -32,9 +32,31 @@ export function describeContext(
   zone: string,
   tokens: Record<string, TokenInfo>,
   economy?: EconomyNames,
+  admissions?: string,
 ): ReadableContext {
   const { services, goods, trade } = config.contracts;
-  return { zone, services, goods, trade, tokens, ...economy, names: knownNames(config) };
+  return { zone, services, goods, trade, tokens, ...economy, admissions, names: knownNames(config) };
+}
+
+/**
+ * The zone's admissions contract (its ADMISSIONS()), read over RPC once per zone, so a veto on pending
+ * admissions reads as one; undefined until read, and without an RPC.
+ */
+export function useAdmissionsAddress(config: WebConfig, zone: string): string | undefined {
+  const [admissions, setAdmissions] = useState<string>();
+  useEffect(() => {
+    const reader = zoneReader(config, zone);
+    if (!reader) return;
+    let current = true;
+    reader.ADMISSIONS().then(
+      (address) => current && setAdmissions(address),
+      () => undefined, // the sentences keep the raw call
+    );
+    return () => {
+      current = false;
+    };
+  }, [config, zone]);
+  return admissions;
 }
 
 /**

@@ -123,7 +123,11 @@ export function useDecisionContext(
 ): DecisionReads {
   const [rulesFields, setRulesFields] = useState<Fields>({});
   const [members, setMembers] = useState<string[]>();
+  const [admissions, setAdmissions] = useState<string>();
   useEffect(() => {
+    zoneReader(config, zone)
+      ?.ADMISSIONS()
+      .then(setAdmissions, () => undefined); // the decision says it is not read yet
     zoneReader(config, zone)
       ?.rules()
       .then(
@@ -156,6 +160,7 @@ export function useDecisionContext(
     config,
     zone,
     members,
+    admissions,
     offer: offerOf(draft)?.offer,
     service: serviceOf(draft)?.service,
     tokens,

@@ -23,6 +23,7 @@ describe("readable (proposal options in words)", function () {
         goods: undefined,
         trade: undefined,
         tokens: { [stablecoin]: { symbol: "USDz", decimals: 18 } },
+        admissions: undefined,
         names: {
           [zone.toLowerCase()]: "Riverside",
           [config.contracts.services!.toLowerCase()]: "the services registry",
