@@ -87,6 +87,26 @@ const INVITE_ERRORS: Record<string, { status: 409 | 422; code: string; message: 
   },
 };
 
+/**
+ * Runs a simulated call to the zone; a refusal becomes the relayer's answer: its own code for an
+ * error in `known`, else `refused.code` with the zone's reason. Anything but a revert is rethrown.
+ */
+async function simulate(
+  call: () => Promise<unknown>,
+  known: Record<string, { status: 409 | 422; code: string; message: string }>,
+  refused: { code: string; what: string },
+): Promise<void> {
+  try {
+    await call();
+  } catch (error) {
+    const reason = revertReason(error);
+    if (reason === undefined) throw error;
+    const match = known[reason.slice(0, reason.indexOf("("))];
+    if (match !== undefined) throw new RelayerError(match.status, match.code, `${match.message} (${reason})`);
+    throw new RelayerError(422, refused.code, `the zone would refuse this ${refused.what}: ${reason}`);
+  }
+}
+
 interface PendingAccept {
   submission: Pick<Submission, "nullifier" | "kind" | "zone" | "proposalId" | "payload">;
   resolve(isNew: boolean): void;
@@ -221,25 +241,12 @@ export class Intake {
     }
     await this.#requireUnusedOnChain(zone, request.nullifier);
     // The rest depends on the zone's state (its recent roots, epoch, rules): ask the zone itself.
-    try {
-      await zone.propose.staticCall(...proposeArguments(request), { from: this.relayerAddress });
-    } catch (error) {
-      const reason = revertReason(error);
-      if (reason === undefined) throw error;
-      const name = reason.slice(0, reason.indexOf("("));
-      const known = PROPOSE_ERRORS[name];
-      if (known !== undefined)
-        throw new RelayerError(known.status, known.code, `${known.message} (${reason})`);
-      throw new RelayerError(422, "proposal_refused", `the zone would refuse this proposal: ${reason}`);
-    }
-    await this.#commit({
-      nullifier: request.nullifier,
-      kind: "proposal",
-      zone: zoneAddress,
-      proposalId: null,
-      payload: JSON.stringify({ ...request, zone: zoneAddress }),
-    });
-    return { nullifier: request.nullifier, status: "queued" };
+    await simulate(
+      () => zone.propose.staticCall(...proposeArguments(request), { from: this.relayerAddress }),
+      PROPOSE_ERRORS,
+      { code: "proposal_refused", what: "proposal" },
+    );
+    return this.#queueAnonymous(request, "proposal", zoneAddress);
   }
 
   /**
@@ -284,19 +291,23 @@ export class Intake {
         `${request.identityCommitment} is already a citizen of zone ${zoneAddress}`,
       );
     }
-    try {
-      await zone.invite.staticCall(...inviteArguments(request), { from: this.relayerAddress });
-    } catch (error) {
-      const reason = revertReason(error);
-      if (reason === undefined) throw error;
-      const known = INVITE_ERRORS[reason.slice(0, reason.indexOf("("))];
-      if (known !== undefined)
-        throw new RelayerError(known.status, known.code, `${known.message} (${reason})`);
-      throw new RelayerError(422, "invitation_refused", `the zone would refuse this invitation: ${reason}`);
-    }
+    await simulate(
+      () => zone.invite.staticCall(...inviteArguments(request), { from: this.relayerAddress }),
+      INVITE_ERRORS,
+      { code: "invitation_refused", what: "invitation" },
+    );
+    return this.#queueAnonymous(request, "invitation", zoneAddress);
+  }
+
+  /** Stores an accepted anonymous proposal or invitation, to be sent on its own. */
+  async #queueAnonymous(
+    request: ProposalRequest | InvitationRequest,
+    kind: "proposal" | "invitation",
+    zoneAddress: string,
+  ): Promise<Accepted> {
     await this.#commit({
       nullifier: request.nullifier,
-      kind: "invitation",
+      kind,
       zone: zoneAddress,
       proposalId: null,
       payload: JSON.stringify({ ...request, zone: zoneAddress }),
