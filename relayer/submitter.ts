@@ -218,6 +218,9 @@ export class Submitter {
       }
     }
     if (sendable.length === 0) return;
+    // Grouped by proposal, each part the zone tests holds one tree depth and each tally is written
+    // once: the zone's search for an invalid proof then decides every vote within the gas cap.
+    sendable.sort((a, b) => Number(BigInt(a.proposalId ?? 0) - BigInt(b.proposalId ?? 0)));
     const request = sendable.map((vote) => voteArguments(JSON.parse(vote.payload) as VoteRequest));
     const data = ZONE_INTERFACE.encodeFunctionData("castVotes", [request]);
     await this.#send(zoneAddress, "vote", sendable, data);

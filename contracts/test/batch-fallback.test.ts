@@ -75,24 +75,37 @@ describe("castVotes with invalid proofs", function () {
     );
   }
 
-  // Mixed depths (6 and 7), two proposals; 128 is the relayer's largest batch, tested in two parts.
-  // `exact`: the search decides every vote within the cap. Otherwise some votes may come back
-  // Unverified (never counted, never called invalid) and the relayer sends them again, smaller.
-  const cases: { size: 64 | 128; bad: (size: number) => number[]; what: string; exact: boolean }[] = [
+  // Mixed depths (6 and 7), two proposals; 128 is the relayer's largest batch, tested in 8 parts of
+  // 16. The relayer sends a batch grouped by proposal (so each part is of one depth); `interleaved`
+  // alternates the proposals, as another submitter might. `exact`: the search decides every vote
+  // within the cap. Otherwise some votes may come back Unverified (never counted, never called
+  // invalid) and the relayer sends them again, grouped and smaller. [7, 87] and [0, 7] are where the
+  // search costs most (found by simulating its cost model over every position).
+  const cases: {
+    size: 64 | 128;
+    bad: (size: number) => number[];
+    what: string;
+    exact: boolean;
+    interleaved?: boolean;
+  }[] = [
     { size: 64, bad: () => [], what: "no", exact: true },
     { size: 64, bad: () => [5], what: "1", exact: true },
     { size: 64, bad: () => [5, 40], what: "2", exact: true },
     { size: 64, bad: (size) => [...Array(size).keys()], what: "all", exact: false },
     { size: 128, bad: () => [], what: "no", exact: true },
     { size: 128, bad: () => [70], what: "1", exact: true },
-    { size: 128, bad: () => [5, 70], what: "2 (one per part)", exact: false },
-    { size: 128, bad: () => [10, 50], what: "2 (in one part)", exact: false },
+    { size: 128, bad: () => [5, 70], what: "2 (in two parts)", exact: true },
+    { size: 128, bad: () => [7, 87], what: "2 (in two parts, costliest places)", exact: true },
+    { size: 128, bad: () => [0, 7], what: "2 (in one part, costliest places)", exact: true },
+    { size: 128, bad: () => [1, 9], what: "2 (proposals interleaved)", exact: false, interleaved: true },
     { size: 128, bad: (size) => [...Array(size).keys()], what: "all", exact: false },
   ];
-  for (const { size, bad, what, exact } of cases) {
+  for (const { size, bad, what, exact, interleaved } of cases) {
     it(`castVotes(${size}) with ${what} bad proofs fits under 2^24 gas and counts only valid votes`, async function () {
       const world = await loadFixture(twoDepths);
-      const votes = [...first.slice(0, size / 2), ...second.slice(0, size / 2)];
+      const votes = interleaved
+        ? first.slice(0, size / 2).flatMap((vote, i) => [vote, second[i]!])
+        : [...first.slice(0, size / 2), ...second.slice(0, size / 2)];
       const badAt = bad(size);
       const batch = batchWithBad(votes, badAt);
       const outcome = await cast(world, batch);

@@ -17,8 +17,8 @@ uint256 constant WORDS_PER_PROOF = 13;
 ///   prod_{i in S} e(-w_i A_i, B_i) . e((sum w_i) alpha, beta) . e(sum w_i L_i, gamma) . prod_d e(sum w_i C_i, delta_d) = 1,
 /// folding the public inputs into 5 scalar multiplications per depth. The weights come from a hash
 /// of the whole batch, so nobody can choose proofs after seeing them: a set holding an invalid proof
-/// passes with probability about 1/r. The batch is tested whole (in parts of at most MAX_PART
-/// proofs); if a part fails, a search tests subsets of it with the same weights, reusing each
+/// passes with probability about 1/r. The batch is tested whole (above MAX_WHOLE proofs, in parts
+/// of at most MAX_PART); if a part fails, a search tests subsets of it with the same weights, reusing each
 /// proof's -w_i A_i and w_i C_i, so that a subset costs a pair (34,000 gas) per proof plus a fixed
 /// part, within a gas budget the caller gives (see {verifyBatch}).
 contract SemaphoreBatchVerifier {
@@ -74,10 +74,13 @@ contract SemaphoreBatchVerifier {
     uint256 internal constant VERDICT_GAS = 200;
     uint256 internal constant FINISH_GAS = 10_000;
 
-    // Batches of up to this many proofs are tested in one pairing; larger ones in equal parts of at
-    // most this many, one pairing each (~120,000 gas more per part), so that one invalid proof
-    // leaves the other parts passing and the search starts from its part, not from the whole batch.
-    uint256 internal constant MAX_PART = 64;
+    // Batches of up to MAX_WHOLE proofs are tested in one pairing (the cheapest when every proof is
+    // valid); larger ones in equal parts of at most MAX_PART, one pairing each (~120,000 gas more per
+    // part), so that an invalid proof leaves the other parts passing and the search starts from its
+    // part, not from the whole batch: a search costs about its range's pairs, and the cap must pay
+    // the search of two bad proofs after a large batch's own tests.
+    uint256 internal constant MAX_WHOLE = 64;
+    uint256 internal constant MAX_PART = 16;
 
     // The official Semaphore v4 keys share alpha, beta and gamma across depths (see SemaphoreVerifier).
     uint256 internal constant ALPHA_X =
@@ -182,7 +185,7 @@ contract SemaphoreBatchVerifier {
         bytes32 seed = _hash(packed);
         // Per depth (index 1..32), 8 words: weighted sum of C (x, y), the 5 IC weights, a seen flag.
         uint256[] memory sums = new uint256[]((uint256(MAX_DEPTH) + 1) * 8);
-        outcomes = new uint256[]((n + MAX_PART - 1) / MAX_PART);
+        outcomes = new uint256[](n <= MAX_WHOLE ? 1 : (n + MAX_PART - 1) / MAX_PART);
         for (uint256 part = 0; part < outcomes.length; ++part) {
             (uint256 lo, uint256 hi) = _part(n, outcomes.length, part);
             if (part != 0) _zero(sums);
@@ -220,14 +223,14 @@ contract SemaphoreBatchVerifier {
             _sortByDepth(packed, order, start, count);
             stack[top++] = _node(start, count, outcomes[part]);
         }
-        search.input = new uint256[]((MAX_PART + 2 + MAX_DEPTH) * 6);
+        search.input = new uint256[]((MAX_WHOLE + 2 + MAX_DEPTH) * 6);
         search.run = new uint256[](10);
         _search(packed, search, stack, top);
     }
 
     /// @dev Search over ranges of `order`, each known to fail or not yet tested, largest first (so that
     /// when the budget runs out, as many votes as it allowed have counted). A failing range is split
-    /// (after its first depth, or its first quarter): if the first piece passes, its proofs are valid
+    /// (after its first depth, or its first third): if the first piece passes, its proofs are valid
     /// and the rest must fail (the pairing product of a range is the product of its pieces'); if it
     /// fails, the rest is tested on its own. A failing single proof is invalid. A range whose test
     /// the budget cannot pay for is left Unverified.
@@ -268,9 +271,10 @@ contract SemaphoreBatchVerifier {
     }
 
     /// @dev Where to split a failing range: after its first depth if it holds several (so that the
-    /// piece tested pays for one depth), else after a quarter. The piece holding the invalid proof
-    /// fails, wasting its test, and a small piece wastes little; a piece that passes is not wasted,
-    /// its votes count.
+    /// piece tested pays for one depth), else after a third (rounded to the nearest), close to the
+    /// split whose worst case costs least under the cost model when the range holds one invalid
+    /// proof. The piece holding it fails, wasting its test, and a small piece wastes little; a piece
+    /// that passes is not wasted, its votes count.
     function _split(
         uint256[] calldata packed,
         uint256[] memory order,
@@ -282,7 +286,7 @@ contract SemaphoreBatchVerifier {
             for (mid = lo + 1; _depthOf(packed, order[mid]) == first; ++mid) {}
             return mid;
         }
-        return lo + ((hi - lo) >= 8 ? (hi - lo) / 4 : 1);
+        return lo + (hi - lo + 1) / 3;
     }
 
     /// @dev Whether the test of order[lo..hi) fits in the caller's budget, by the cost model. If the

@@ -1,9 +1,10 @@
 /**
- * A relayer whose queue holds 2 invalid proofs among 126 valid votes: the whole loop, end to end.
+ * A relayer whose queue holds 4 invalid proofs among 124 valid votes: the whole loop, end to end.
  * The relayer verifies every proof before accepting a vote, so the invalid ones are put in its
  * durable queue directly (as a buggy or earlier verifier would have let them in). With
- * ZONEDAO_BATCH_MAX_VOTES at its maximum (128), the first castVotes cannot check the whole batch
- * within the 2^24 gas cap: some votes count, the rest come back `Unverified`. The relayer must send
+ * ZONEDAO_BATCH_MAX_VOTES at its maximum (128), the first castVotes cannot find 4 invalid proofs in 4
+ * of its parts within the 2^24 gas cap (it can find 2): some votes count, the rest come back
+ * `Unverified`. The relayer must send
  * those again in smaller batches until every valid vote is counted and each invalid one has its
  * verdict, and never send a vote an unbounded number of times. Valid votes are the load fixture's
  * (test/load-world.ts, a fresh chain rebuilding its zone), so no proof is made here.
@@ -21,9 +22,9 @@ import type { RpcBridge } from "../../test/rpc-bridge.js";
 import { get, loadWorldForRelayer } from "./relayer-fixture.js";
 
 const BATCH_MAX_VOTES = 128;
-const VALID = 126;
-/** Where the two invalid votes sit in the queue (and so in the first batch). */
-const INVALID_AT = [17, 96];
+/** Where the invalid votes sit in the queue (and so in the first batch): 4 of its 8 parts. */
+const INVALID_AT = [17, 45, 96, 120];
+const VALID = 128 - INVALID_AT.length;
 /** IZone.VoteRejection */
 const INVALID_PROOF = 5;
 const UNVERIFIED = 6;
@@ -49,7 +50,7 @@ describe("relayer and votes the zone returns Unverified", function () {
     await world?.connection.close();
   });
 
-  it(`sends Unverified votes again in smaller batches until all ${VALID} valid ones count and the 2 invalid ones are rejected`, async function () {
+  it(`sends Unverified votes again in smaller batches until all ${VALID} valid ones count and the ${INVALID_AT.length} invalid ones are rejected`, async function () {
     const started = Date.now();
     const relayerKey = Wallet.createRandom();
     const [funder] = await world.connection.ethers.getSigners();
@@ -72,14 +73,16 @@ describe("relayer and votes the zone returns Unverified", function () {
     await relayer.submitter.step(); // the start-up step, before anything is queued
     const firstBlock = await world.connection.ethers.provider.getBlockNumber();
 
-    // Proposal 1's first 128 votes of the fixture: 126 stay as they are; two become invalid but
-    // well-formed (a valid proof's points under another option, and under another vote's
-    // nullifier), so only the pairing check can tell.
+    // Proposal 1's first 128 votes of the fixture: the others stay as they are; those at INVALID_AT
+    // become invalid but well-formed (a valid proof's points under another option, or under
+    // another vote's nullifier), so only the pairing check can tell.
     const queued = fixtureVotes.slice(0, BATCH_MAX_VOTES).map((vote) => ({ ...vote }));
-    const [first, second] = INVALID_AT.map((i) => queued[i]!);
-    first!.option = String((Number(first!.option) + 1) % 3);
-    second!.proof = [...queued[0]!.proof];
-    const invalid = new Set([first!.nullifier, second!.nullifier].map(String));
+    for (const [k, i] of INVALID_AT.entries()) {
+      const vote = queued[i]!;
+      if (k % 2 === 0) vote.option = String((Number(vote.option) + 1) % 3);
+      else vote.proof = [...queued[0]!.proof];
+    }
+    const invalid = new Set(INVALID_AT.map((i) => String(queued[i]!.nullifier)));
     const valid = queued.filter((vote) => !invalid.has(String(vote.nullifier)));
     expect(valid).to.have.length(VALID);
     // Below intake, as the intake would store them: one commit, in this order.
@@ -155,7 +158,7 @@ describe("relayer and votes the zone returns Unverified", function () {
     // Later batches are smaller, and no vote rides in more than a bounded number of them.
     for (const later of transactions.slice(1)) expect(later.size).to.be.below(BATCH_MAX_VOTES);
     for (const [nullifier, count] of sends) expect(count, nullifier).to.be.at.most(MAX_SENDS_PER_VOTE);
-    expect(transactions.reduce((sum, { invalid }) => sum + invalid, 0)).to.equal(2);
+    expect(transactions.reduce((sum, { invalid }) => sum + invalid, 0)).to.equal(INVALID_AT.length);
 
     // On chain: each valid vote counted once, the tally the fixture's options; the invalid not.
     const cast = await world.zone.queryFilter(world.zone.filters.VoteCast());
@@ -181,7 +184,7 @@ describe("relayer and votes the zone returns Unverified", function () {
       queued: 0,
       submitted: 0,
       confirmed: VALID,
-      rejected: 2,
+      rejected: INVALID_AT.length,
     });
   });
 });
