@@ -441,6 +441,15 @@ function ProposalPage(props: ZoneProps & { proposalId: string }) {
       <a href={`#/zone/${zone}`}>← {name}</a>
     </p>
   );
+  const identityPanel = (
+    <IdentityPanel
+      zone={zone}
+      identity={props.identity}
+      onUnlocked={props.onUnlocked}
+      isMember={isMember}
+      pendingFrom={isMember === false ? pendingFrom : undefined}
+    />
+  );
 
   if (deadEnd && !proposal) {
     return (
@@ -490,14 +499,11 @@ function ProposalPage(props: ZoneProps & { proposalId: string }) {
               />
             )
           )}
-          <IdentityPanel
-            zone={zone}
-            identity={props.identity}
-            onUnlocked={props.onUnlocked}
-            isMember={isMember}
-            pendingFrom={isMember === false ? pendingFrom : undefined}
-          />
+          {/* Locked or without an identity, the unlock form is what voting needs next; unlocked,
+              the one-line identity state waits below the results, so the vote and count come first. */}
+          {!props.identity && identityPanel}
           <Results proposal={proposal} quorumBps={quorumBps} />
+          {props.identity && identityPanel}
         </>
       )}
     </>
