@@ -267,6 +267,13 @@ export function formatTreasuryAmount(
   amount: bigint,
   token: string,
   known: Readonly<Record<string, KnownToken>> = {},
+  options: {
+    /**
+     * Rounds to this many decimals, for reading at a glance: a rounded amount reads "≈0.0014 ETH",
+     * one that rounds to nothing "<0.0001 ETH". Exact by default.
+     */
+    maxFractionDigits?: number;
+  } = {},
 ): string {
   const address = getAddress(token);
   const info =
@@ -275,9 +282,19 @@ export function formatTreasuryAmount(
       : Object.entries(known).find(([key]) => getAddress(key) === address)?.[1];
   if (!info) return `${amount} units of ${address.slice(0, 6)}…${address.slice(-4)}`;
   const negative = amount < 0n;
-  const [whole = "0", fraction = "0"] = formatUnits(negative ? -amount : amount, info.decimals).split(".");
+  const size = negative ? -amount : amount;
+  let shown = size;
+  const digits = options.maxFractionDigits;
+  if (digits !== undefined && info.decimals > digits) {
+    const step = 10n ** BigInt(info.decimals - digits);
+    shown = ((size + step / 2n) / step) * step;
+    if (shown === 0n && size > 0n)
+      return `${negative ? "-" : ""}<${formatUnits(step, info.decimals)} ${info.symbol}`;
+  }
+  const [whole = "0", fraction = "0"] = formatUnits(shown, info.decimals).split(".");
   const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
-  return `${negative ? "-" : ""}${fraction === "0" ? grouped : `${grouped}.${fraction}`} ${info.symbol}`;
+  const about = shown === size ? "" : "≈";
+  return `${about}${negative ? "-" : ""}${fraction === "0" ? grouped : `${grouped}.${fraction}`} ${info.symbol}`;
 }
 
 /** The summary as JSON-safe values: bigints as decimal strings. */

@@ -158,7 +158,14 @@ describe("treasury, front page and proposal page at phone and desktop width (Chr
           .getByTestId("zone-citizens")
           .getByText(`${citizens} citizens`)
           .waitFor({ timeout: 20_000 });
-        const ether = formatTreasuryAmount(await ethers.provider.getBalance(world.zoneAddress), ZeroAddress);
+        const ether = formatTreasuryAmount(
+          await ethers.provider.getBalance(world.zoneAddress),
+          ZeroAddress,
+          {},
+          {
+            maxFractionDigits: 4,
+          },
+        );
         await card.getByTestId("zone-treasury").getByText(`${ether} · 250 USDz`).waitFor({ timeout: 20_000 });
         await page
           .getByTestId(`zone-card-${hillside.zoneAddress}`)

@@ -152,6 +152,11 @@ describe("formatTreasuryAmount", function () {
     ).to.equal("500 USDz");
     expect(formatTreasuryAmount(-parseEther("0.25"), ZeroAddress)).to.equal("-0.25 ETH");
     expect(formatTreasuryAmount(7n, USDZ)).to.equal("7 units of 0x0000…00AA");
+    const glance = { maxFractionDigits: 4 };
+    expect(formatTreasuryAmount(parseEther("3.89862147"), ZeroAddress, {}, glance)).to.equal("≈3.8986 ETH");
+    expect(formatTreasuryAmount(parseEther("0.25"), ZeroAddress, {}, glance)).to.equal("0.25 ETH");
+    expect(formatTreasuryAmount(parseEther("0.00000123"), ZeroAddress, {}, glance)).to.equal("<0.0001 ETH");
+    expect(formatTreasuryAmount(-parseEther("0.00137852"), ZeroAddress, {}, glance)).to.equal("≈-0.0014 ETH");
   });
 });
 

@@ -70,7 +70,11 @@ export function BalanceChart(props: {
     })
     .join("");
   const ticks = [0, top / 2, top];
-  const short = { dateStyle: "medium" } as const;
+  // Dates on the axis; times too when everything happened within two days.
+  const short =
+    span < 2 * 86_400
+      ? ({ dateStyle: "short", timeStyle: "short" } as const)
+      : ({ dateStyle: "medium" } as const);
   const times = span > 86_400 ? [first.time, first.time + span / 2, last.time] : [first.time, last.time];
   const highest = points.reduce((best, point) => (point.value > best.value ? point : best), first);
   const summary = `${unit}: ${format(last.value)} now; ${format(first.value)} on ${formatDate(first.time)}, highest ${format(highest.value)} on ${formatDate(highest.time)}.`;

@@ -32,6 +32,9 @@ import { usePolling } from "./use-polling.js";
 /** How often the page reads the treasury again while it is open. */
 const TREASURY_POLL_MS = 10_000;
 
+/** Decimals an amount is rounded to on the page. */
+const GLANCE_DIGITS = 4;
+
 /** Ledger lines shown before "Show all". */
 const LEDGER_LINES = 20;
 
@@ -110,7 +113,9 @@ export function TreasuryPage({
   const polled = useTreasury(config, zone, attempt);
   const retry = () => setAttempt((count) => count + 1);
   const known = knownTokens(config);
-  const amount = (value: bigint, token: string) => formatTreasuryAmount(value, token, known);
+  // At a glance: four decimals at most (the ledger's lines give the exact amount in their title).
+  const amount = (value: bigint, token: string) =>
+    formatTreasuryAmount(value, token, known, { maxFractionDigits: GLANCE_DIGITS });
   const view = polled.value;
   const back = (
     <p>
@@ -258,7 +263,7 @@ function TreasuryDetails(props: {
           </ul>
         )}
       </section>
-      <LedgerSection zone={zone} summary={summary} amount={amount} />
+      <LedgerSection zone={zone} summary={summary} known={known} amount={amount} />
     </>
   );
 }
@@ -316,9 +321,10 @@ function FlowsSection(props: {
 function LedgerSection(props: {
   zone: string;
   summary: TreasurySummary;
+  known: Record<string, KnownToken>;
   amount: (value: bigint, token: string) => string;
 }) {
-  const { zone, summary, amount } = props;
+  const { zone, summary, known, amount } = props;
   const [all, setAll] = useState(false);
   const moves = summary.entries.filter((entry) => entry.kind === "in" || entry.kind === "out").reverse();
   const shown = all ? moves : moves.slice(0, LEDGER_LINES);
@@ -333,7 +339,10 @@ function LedgerSection(props: {
             <span className="muted">
               {entry.time === undefined ? `block ${entry.blockNumber}` : formatDate(entry.time)}
             </span>{" "}
-            <strong className={entry.kind === "in" ? "tc-in" : "tc-out"}>
+            <strong
+              className={entry.kind === "in" ? "tc-in" : "tc-out"}
+              title={formatTreasuryAmount(entry.amount, entry.token, known)}
+            >
               {entry.kind === "in" ? "In" : "Out"} {amount(entry.amount, entry.token)}
             </strong>{" "}
             {entry.kind === "in" ? "from" : "to"} <Address value={entry.counterparty} /> ·{" "}

@@ -149,9 +149,9 @@ function useZoneGlances(
         ([ether, usdz]) =>
           update(zone, {
             treasury: [
-              formatTreasuryAmount(ether, ZeroAddress),
+              formatTreasuryAmount(ether, ZeroAddress, {}, { maxFractionDigits: 4 }),
               ...(stablecoin && typeof usdz === "bigint"
-                ? [formatTreasuryAmount(usdz, stablecoin, known)]
+                ? [formatTreasuryAmount(usdz, stablecoin, known, { maxFractionDigits: 4 })]
                 : []),
             ],
           }),
