@@ -5,6 +5,7 @@ import { deploy } from "./deploy.js";
 import { execute } from "./execute.js";
 import { identityNew } from "./identity-new.js";
 import { identityShow } from "./identity-show.js";
+import { ledger } from "./ledger.js";
 import { memberAdd } from "./member-add.js";
 import { memberAdmit } from "./member-admit.js";
 import { memberApply } from "./member-apply.js";
@@ -21,6 +22,7 @@ export const commands: readonly Command[] = [
   deploy,
   zoneCreate,
   zoneShow,
+  ledger,
   memberAdd,
   memberPending,
   memberAdmit,

@@ -6,11 +6,13 @@ import { Relayers, explain, loadConfig, zoneReader, type ProposalInfo, type WebC
 import { AdmissionsSection } from "./admissions-panel.js";
 import { waitingRequestOf } from "./admissions.js";
 import { AuditPage } from "./audit-page.js";
-import { Address, NamesContext } from "./address.js";
+import { NamesContext } from "./address.js";
 import { formatDate } from "./format.js";
 import { HelpPage } from "./help-page.js";
 import { IdentityPage, IdentityPanel } from "./identity-panel.js";
-import { knownNames, nameOf, shortAddress } from "./names.js";
+import { TreasuryPage } from "./treasury-page.js";
+import { ZonesPage } from "./zones-page.js";
+import { knownNames, nameOf } from "./names.js";
 import { OptionList, ProposalList, ProvenanceNote, Results, VotePanel } from "./proposals.js";
 import { ProposeForm } from "./propose.js";
 import {
@@ -80,6 +82,8 @@ export function App() {
       route[2] === "proposal" && route[3] ? (
         // A key per page: another proposal or zone starts with none of this one's state.
         <ProposalPage key={`${zone}/${route[3]}`} {...common} proposalId={route[3]} />
+      ) : route[2] === "treasury" ? (
+        <TreasuryPage config={config} zone={zone} zoneName={zoneName(config, zone)} />
       ) : route[2] === "audit" ? (
         <AuditPage config={config} zone={zone} zoneName={zoneName(config, zone)} />
       ) : route[2] === "propose" ? (
@@ -125,83 +129,6 @@ export function App() {
 
 function zoneName(config: WebConfig, zone: string, otherwise = zone): string {
   return nameOf(config, zone) ?? otherwise;
-}
-
-function ZonesPage({ config, relayers }: { config: WebConfig; relayers: Relayers }) {
-  const wallet = useWallet();
-  const [zones, setZones] = useState<string[]>();
-  const [error, setError] = useState<string>();
-  useEffect(() => {
-    relayers.zones().then(
-      ({ zones: served }) => setZones(served),
-      (caught: unknown) => setError(explain(caught)),
-    );
-  }, [relayers]);
-  const citizenOf = useCitizenships(relayers, zones, wallet.commitment);
-  return (
-    <>
-      <h1>Zones</h1>
-      <p>
-        ZoneDAO lets a community, a zone, decide together: its citizens propose and vote on how its money is
-        spent, which services it runs and what its rules are. Votes are anonymous and counted in public, and
-        anyone can check the count. <a href="#/help">How it works</a>.
-      </p>
-      <p>Choose your zone. One identity per zone, all kept in one wallet in this browser.</p>
-      {error && (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      )}
-      <section aria-label="Zones">
-        {!zones && !error && <p>Loading zones…</p>}
-        <ul className="plain">
-          {zones?.map((zone) => (
-            <li key={zone}>
-              <a href={`#/zone/${zone}`}>{zoneName(config, zone, shortAddress(zone))}</a>{" "}
-              {citizenOf[zone.toLowerCase()] && <span className="badge">You are a citizen</span>}{" "}
-              <span className="muted">
-                {/* the link names the zone: here its address, shortened */}
-                <Address value={zone} name="" />
-              </span>
-            </li>
-          ))}
-        </ul>
-      </section>
-    </>
-  );
-}
-
-/**
- * Zones among `zones` whose member list (from the relayers) holds this browser's identity for it,
- * by lowercase address. The commitments are public and stored in clear, so this works locked too;
- * the member lists are the relayers' word, a hint like everywhere else.
- */
-function useCitizenships(
-  relayers: Relayers,
-  zones: string[] | undefined,
-  commitment: (zone: string) => string | undefined,
-): Record<string, boolean> {
-  const [citizenOf, setCitizenOf] = useState<Record<string, boolean>>({});
-  const wanted = (zones ?? [])
-    .map((zone) => [zone, commitment(zone)] as const)
-    .filter((entry): entry is readonly [string, string] => entry[1] !== undefined);
-  const key = wanted.map(([zone, known]) => `${zone}:${known}`).join(",");
-  useEffect(() => {
-    let current = true;
-    for (const [zone, known] of key ? key.split(",").map((entry) => entry.split(":")) : []) {
-      relayers.members(zone!).then(
-        ({ members }) => {
-          if (current)
-            setCitizenOf((found) => ({ ...found, [zone!.toLowerCase()]: members.includes(known!) }));
-        },
-        () => undefined, // no relayer answered: no mark
-      );
-    }
-    return () => {
-      current = false;
-    };
-  }, [relayers, key]);
-  return citizenOf;
 }
 
 interface ZoneProps {
@@ -342,6 +269,7 @@ function ZonePage(props: ZoneProps & { proposing?: boolean; decision?: string })
   return (
     <>
       <h1>{name}</h1>
+      <ZoneLinks zone={zone} />
       {deadEnd && <DeadEndPage deadEnd={deadEnd} zoneName={name} onRetry={retry} />}
       {/* Offered only once the relayer knows the zone: no identity for a zone that is not one. */}
       {members && (
@@ -398,6 +326,27 @@ function ZonePage(props: ZoneProps & { proposing?: boolean; decision?: string })
         />
       )}
     </>
+  );
+}
+
+/** The zone's economy, one line of links under its name. */
+function ZoneLinks({ zone }: { zone: string }) {
+  const links = [
+    ["treasury", "Treasury"],
+    ["services", "Services"],
+    ["daos", "Internal DAOs"],
+    ["goods", "Goods"],
+    ["trade", "Trade"],
+  ] as const;
+  return (
+    <nav aria-label="The zone's economy" className="zone-links">
+      {links.map(([path, label], index) => (
+        <span key={path}>
+          {index > 0 && " · "}
+          <a href={`#/zone/${zone}/${path}`}>{label}</a>
+        </span>
+      ))}
+    </nav>
   );
 }
 
@@ -492,6 +441,15 @@ function ProposalPage(props: ZoneProps & { proposalId: string }) {
       <a href={`#/zone/${zone}`}>← {name}</a>
     </p>
   );
+  const identityPanel = (
+    <IdentityPanel
+      zone={zone}
+      identity={props.identity}
+      onUnlocked={props.onUnlocked}
+      isMember={isMember}
+      pendingFrom={isMember === false ? pendingFrom : undefined}
+    />
+  );
 
   if (deadEnd && !proposal) {
     return (
@@ -541,14 +499,11 @@ function ProposalPage(props: ZoneProps & { proposalId: string }) {
               />
             )
           )}
-          <IdentityPanel
-            zone={zone}
-            identity={props.identity}
-            onUnlocked={props.onUnlocked}
-            isMember={isMember}
-            pendingFrom={isMember === false ? pendingFrom : undefined}
-          />
+          {/* Locked or without an identity, the unlock form is what voting needs next; unlocked,
+              the one-line identity state waits below the results, so the vote and count come first. */}
+          {!props.identity && identityPanel}
           <Results proposal={proposal} quorumBps={quorumBps} />
+          {props.identity && identityPanel}
         </>
       )}
     </>
