@@ -96,9 +96,9 @@ describe("economy readers (on the demo's world)", function () {
       const [school] = await readServices(services, hillside, fromBlock);
       expect(school!.claimedThisPeriod).to.equal(true);
       expect(school!.claims.map((claim) => claim.transactionHash)).to.deep.equal([claimed.transactionHash]);
-      await expect(claimServiceBudget(services, hillside, 0n)).to.be.rejectedWith(
-        /ServicesAlreadyClaimed|reverted/,
-      );
+      await expect(claimServiceBudget(services, hillside, 0n))
+        .to.be.revertedWithCustomError(services, "ServicesAlreadyClaimed")
+        .withArgs(hillside, 0n, 0n);
     });
   });
 
