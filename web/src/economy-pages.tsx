@@ -98,7 +98,8 @@ function useChainRead<T>(config: WebConfig, read: (fromBlock: number) => Promise
       return;
     }
     let current = true;
-    setState({});
+    // A refresh (after a claim) keeps what is shown until the new read arrives; "Try again" clears the error.
+    setState((previous) => ({ value: previous.value }));
     latest.current(zoneCreatedBlock(config, zone)).then(
       (value) => current && setState({ value }),
       (caught: unknown) => current && setState({ error: explain(caught) }),
