@@ -171,19 +171,19 @@ describe("economy pages on the demo's world, at phone and desktop width (Chromiu
         page = await context.newPage();
         errors = collectBrowserErrors(page);
         // An injected wallet holding the provider's account: requests go to the chain, which signs for it.
-        await page.exposeFunction("__zonedaoWallet", async (method: string, params: unknown[]): Promise<unknown> => {
-          if (method === "eth_requestAccounts" || method === "eth_accounts") return [providerAccount()];
-          return (await connection.provider.request({ method, params })) as unknown;
-        });
-        await page.addInitScript(() => {
-          const forward = (
-            window as unknown as { __zonedaoWallet: (m: string, p: unknown[]) => Promise<unknown> }
-          ).__zonedaoWallet;
-          (window as unknown as { ethereum: unknown }).ethereum = {
-            request: ({ method, params }: { method: string; params?: unknown[] }) =>
-              forward(method, params ?? []),
+        await page.exposeFunction(
+          "__zonedaoWallet",
+          async (method: string, params: unknown[]): Promise<unknown> => {
+            if (method === "eth_requestAccounts" || method === "eth_accounts") return [providerAccount()];
+            return (await connection.provider.request({ method, params })) as unknown;
+          },
+        );
+        // A script as text: a function would be serialised with the test runner's transpiler helpers.
+        await page.addInitScript(`
+          window.ethereum = {
+            request: ({ method, params }) => window.__zonedaoWallet(method, params ?? []),
           };
-        });
+        `);
       });
 
       after(async function () {
