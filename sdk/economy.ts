@@ -279,7 +279,12 @@ export interface TradeOfferView {
   blockNumber: number;
 }
 
-const STATUSES: Record<string, OfferStatus> = { "1": "open", "2": "accepted", "3": "cancelled", "4": "expired" };
+const STATUSES: Record<string, OfferStatus> = {
+  "1": "open",
+  "2": "accepted",
+  "3": "cancelled",
+  "4": "expired",
+};
 
 /**
  * Every offer posted on the trade desk from `fromBlock`, oldest first, with its status now (an open
