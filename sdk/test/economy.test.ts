@@ -4,7 +4,9 @@
  * proofs), built on the tests' Hardhat chain and read back as a citizen's app reads it.
  */
 import { expect } from "chai";
-import { JsonRpcProvider, getAddress, parseEther } from "ethers";
+import { JsonRpcProvider, ZeroAddress, getAddress, parseEther } from "ethers";
+import { goodsId, offerGoods } from "../actions.js";
+import { VoteOption } from "../constants.js";
 import { zoneAt, zoneFactoryAt } from "../contracts.js";
 import {
   claimServiceBudget,
@@ -15,9 +17,15 @@ import {
   readServices,
   readTradeOffers,
 } from "../economy.js";
-import { goodsId } from "../actions.js";
 import { ZoneGoods__factory, ZoneServices__factory, ZoneTrade__factory } from "../contracts.js";
-import { DEMO_ACCOUNTS, hardhatAccount, seedDemo, type DemoWorld } from "../../scripts/demo.js";
+import {
+  DEMO_ACCOUNTS,
+  Seeder,
+  hardhatAccount,
+  seedDemo,
+  type DemoWorld,
+  type DemoZone,
+} from "../../scripts/demo.js";
 import { startRpcBridge, type RpcBridge } from "../../test/rpc-bridge.js";
 
 const DAY = 86_400;
@@ -164,6 +172,66 @@ describe("economy readers (on the demo's world)", function () {
       expect(offersOfZone(offers, riverside)).to.have.length(1);
       expect(offersOfZone(offers, hillside)).to.have.length(1);
       expect(offersOpenTo(offers, hillside)).to.deep.equal([]);
+    });
+
+    it("lists a new offer to any zone among other zones' open offers, then as expired once its time is over", async function () {
+      const trade = ZoneTrade__factory.connect(modules.trade, provider);
+      const deployer = hardhatAccount(DEMO_ACCOUNTS.deployer, provider);
+      const seeder = new Seeder(provider, deployer, (await provider.getNetwork()).chainId, () => undefined);
+      const hill: DemoZone = {
+        name: "Hillside",
+        address: hillside,
+        zone: zoneAt(hillside, deployer),
+        citizens: ["Ana", "Ema", "Finn", "Gus"],
+      };
+      const expiry = (await seeder.now()) + 20 * DAY;
+      const offer = await seeder.propose(
+        hill,
+        [
+          offerGoods({
+            zone: hillside,
+            trade: modules.trade,
+            goods: modules.goods,
+            goodsId: goodsId(farm, "grain"),
+            quantity: 10n,
+            paymentToken: world.stablecoin,
+            pricePerUnit: usdz(6),
+            buyer: ZeroAddress,
+            expiry,
+          }),
+        ],
+        "Offer 10 grain to any zone at 6 USDz each",
+      );
+      await seeder.vote(offer, VoteOption.For, ["Ema", "Finn", "Gus"]);
+      await seeder.enact([offer]);
+
+      const offers = await readTradeOffers(trade, fromBlock);
+      const posted = offers.find((each) => each.id === 2n);
+      expect(posted).to.include({
+        seller: getAddress(hillside),
+        buyer: undefined,
+        quantity: 10n,
+        total: usdz(60),
+        status: "open",
+        expiry: BigInt(expiry),
+        sellerProposal: offer.id,
+      });
+      expect(offersOpenTo(offers, riverside).map((each) => each.id)).to.deep.equal([2n]);
+      expect(offersOpenTo(offers, farm).map((each) => each.id)).to.deep.equal([2n]);
+      expect(offersOpenTo(offers, hillside), "its own offer").to.deep.equal([]);
+      expect(offersOfZone(offers, hillside).map((each) => each.id)).to.deep.equal([1n, 2n]);
+      const [grain] = await readGoods(
+        ZoneGoods__factory.connect(modules.goods, provider),
+        zoneAt(hillside, provider),
+        fromBlock,
+      );
+      expect(grain, "the 10 offered wait in escrow").to.include({ balance: 30n, surplus: 30n });
+
+      await provider.send("evm_increaseTime", [20 * DAY]);
+      await provider.send("evm_mine", []);
+      const later = await readTradeOffers(trade, fromBlock);
+      expect(later.find((each) => each.id === 2n)?.status).to.equal("expired");
+      expect(offersOpenTo(later, riverside)).to.deep.equal([]);
     });
 
     it("offers to a zone only what is open and not its own: to any zone, or to it by name", async function () {
