@@ -2,7 +2,8 @@
  * The economy pages on the demo's world (scripts/demo.ts seedDemo, on the tests' Hardhat chain, with
  * real proofs), at a phone's width and a desktop's (Debian Chromium): Riverside's services with their
  * budgets and claims, its farm DAO and income share, its grain and reserve, the trade with Hillside,
- * and another zone's open offer whose "Propose to accept" opens a prefilled form. A provider claims
+ * and another zone's open offer whose "Propose to accept" opens a prefilled form; a read the chain
+ * does not answer shows its error and "Try again". A provider claims
  * its budget from an injected EIP-1193 wallet (window.ethereum, forwarded to the chain, whose
  * accounts are unlocked), and the payment arrives on chain. Each page is screenshotted into
  * test-results/web/economy-<width>-*.png and scanned with axe-core.
@@ -12,7 +13,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { JsonRpcProvider, ZeroAddress, parseEther } from "ethers";
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import type { Browser, BrowserContext, Page, Route } from "playwright-core";
 import { goodsId, offerGoods } from "../sdk/actions.js";
 import { VoteOption } from "../sdk/constants.js";
 import { TestStablecoin__factory, zoneAt, zoneFactoryAt } from "../sdk/contracts.js";
@@ -213,7 +214,14 @@ describe("economy pages on the demo's world, at phone and desktop width (Chromiu
       });
 
       it("shows Riverside's grain with its reserve and no surplus, and none at the farm (its goods are Riverside's)", async function () {
+        // The chain does not answer at first: the page says so, and "Try again" reads it once it does.
+        const unanswered = (route: Route) => route.abort();
+        await page.route("**/rpc", unanswered);
         await open(riverside, "goods");
+        const failed = page.getByRole("alert").filter({ hasText: "Could not read the goods" });
+        await failed.waitFor();
+        await page.unroute("**/rpc", unanswered);
+        await failed.getByRole("button", { name: "Try again" }).click();
         const row = page.getByTestId("goods");
         await row.getByText("grain").waitFor();
         expect((await row.locator("td").allInnerTexts()).slice(1)).to.deep.equal(["60", "60", "0"]);
