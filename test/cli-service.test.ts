@@ -80,7 +80,10 @@ describe("zonedao service", function () {
       { period: "0", amount: parseEther("1000").toString() },
     ]);
     const text = await zonedao(["service", "list", "--zone", "Riverside", "--deployment", deploymentPath]);
-    expect(text.stdout).to.contain("#0 healthcare: Riverside clinic").and.contain("1000 USDz every 30 days");
+    expect(text.stdout)
+      .to.contain("#0 healthcare: Riverside clinic")
+      .and.contain("1000 USDz every 30 days")
+      .and.contain("claimed period 0: 1000 USDz to ");
   });
 
   it("pays the provider this period's budget and prints the amount and the period", async function () {

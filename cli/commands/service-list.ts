@@ -59,11 +59,13 @@ period it is in and whether that period's budget is claimed, and each budget cla
         service.active
           ? `  active, period ${service.currentPeriod}: ${service.claimedThisPeriod ? "claimed" : "not claimed yet"}; next period from ${formatTime(service.nextPeriodAt)}`
           : `  ended${service.endedBy === undefined ? "" : ` by proposal ${service.endedBy}`}`,
-        ...service.claims.map(
-          (claim) =>
-            `  claimed period ${claim.period}: ${claim.amount} base units (tx ${claim.transactionHash})`,
-        ),
       );
+      for (const claim of service.claims) {
+        const paid = await tokenAmount(claim.amount, service.token, provider);
+        lines.push(
+          `  claimed period ${claim.period}: ${paid} to ${claim.provider} (tx ${claim.transactionHash})`,
+        );
+      }
     }
     context.print(
       { zone: address, services },
