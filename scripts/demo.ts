@@ -127,7 +127,8 @@ export interface DemoWorld {
   pendingAdmission: { zone: string; zoneName: string; requestId: bigint; person: Person; readyAt: bigint };
 }
 
-interface DemoZone {
+/** A demo zone as the Seeder acts in it: its citizens prove with their demo identities. */
+export interface DemoZone {
   name: string;
   address: string;
   zone: Zone;
@@ -381,8 +382,11 @@ interface DemoProposal {
   description: string;
 }
 
-/** Proposes, votes, waits and enacts with real proofs, one line of progress per step. */
-class Seeder {
+/**
+ * Proposes, votes, waits and enacts with real proofs, one line of progress per step. Exported so a test
+ * can add to the demo's world as the demo builds it (test/web-economy.test.ts: an open offer).
+ */
+export class Seeder {
   constructor(
     private readonly provider: JsonRpcProvider,
     private readonly sender: Signer,

@@ -18,6 +18,7 @@ export * from "./proposal-text.js";
 export * from "./ballot.js";
 export * from "./proposals.js";
 export * from "./economy-names.js";
+export * from "./economy.js";
 export * from "./ledger.js";
 export * from "./treasury.js";
 export * from "./logs.js";

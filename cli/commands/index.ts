@@ -14,6 +14,8 @@ import { memberPending } from "./member-pending.js";
 import { memberReject } from "./member-reject.js";
 import { propose } from "./propose.js";
 import { relayer } from "./relayer.js";
+import { serviceClaim } from "./service-claim.js";
+import { serviceList } from "./service-list.js";
 import { vote } from "./vote.js";
 import { zoneCreate } from "./zone-create.js";
 import { zoneShow } from "./zone-show.js";
@@ -34,6 +36,8 @@ export const commands: readonly Command[] = [
   memberInvite,
   vote,
   execute,
+  serviceList,
+  serviceClaim,
   relayer,
   audit,
 ];

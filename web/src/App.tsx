@@ -6,6 +6,7 @@ import { Relayers, explain, loadConfig, zoneReader, type ProposalInfo, type WebC
 import { AdmissionsSection } from "./admissions-panel.js";
 import { waitingRequestOf } from "./admissions.js";
 import { AuditPage } from "./audit-page.js";
+import { EconomyPage, isEconomyPage } from "./economy-pages.js";
 import { NamesContext } from "./address.js";
 import { formatDate } from "./format.js";
 import { HelpPage } from "./help-page.js";
@@ -86,8 +87,22 @@ export function App() {
         <TreasuryPage config={config} zone={zone} zoneName={zoneName(config, zone)} />
       ) : route[2] === "audit" ? (
         <AuditPage config={config} zone={zone} zoneName={zoneName(config, zone)} />
+      ) : isEconomyPage(route[2]) ? (
+        <EconomyPage
+          key={`${zone}/${route[2]}`}
+          config={config}
+          zone={zone}
+          zoneName={zoneName(config, zone)}
+          kind={route[2]}
+        />
       ) : route[2] === "propose" ? (
-        <ZonePage key={`${zone}/propose/${route[3] ?? ""}`} {...common} proposing decision={route[3]} />
+        <ZonePage
+          key={`${zone}/propose/${route[3] ?? ""}/${route[4] ?? ""}`}
+          {...common}
+          proposing
+          decision={route[3]}
+          prefill={route[4]}
+        />
       ) : (
         <ZonePage key={zone} {...common} />
       );
@@ -246,7 +261,7 @@ function usePendingFrom(
   return request && Number(request.readyAt);
 }
 
-function ZonePage(props: ZoneProps & { proposing?: boolean; decision?: string }) {
+function ZonePage(props: ZoneProps & { proposing?: boolean; decision?: string; prefill?: string }) {
   const { config, zone } = props;
   const name = zoneName(config, zone);
   const [attempt, setAttempt] = useState(0);
@@ -282,7 +297,7 @@ function ZonePage(props: ZoneProps & { proposing?: boolean; decision?: string })
         />
       )}
       {props.proposing ? (
-        <ProposeForm {...props} isMember={isMember} decision={props.decision} />
+        <ProposeForm {...props} isMember={isMember} decision={props.decision} prefill={props.prefill} />
       ) : (
         <section aria-labelledby="proposals-heading">
           <h2 id="proposals-heading">Proposals</h2>

@@ -39,6 +39,8 @@ interface ProposeProps {
   isMember: boolean | undefined;
   /** A decision kind to start with (the route's: #/zone/<zone>/propose/reject-admissions). */
   decision?: string;
+  /** The route's next segment, for the decision it names: accept-offer/<offerId> fills the offer number. */
+  prefill?: string;
 }
 
 /** How citizens choose: For / Against / Abstain on one decision, or one of several options. */
@@ -62,6 +64,13 @@ function blankFields(config: WebConfig): Fields {
   };
 }
 
+/** The fields a route fills in: #/zone/<zone>/propose/accept-offer/<offerId> (the trade page's link). */
+function prefilledFields(decision: string | undefined, prefill: string | undefined): Fields {
+  return decision === "accept-offer" && prefill !== undefined && /^\d+$/.test(prefill)
+    ? { offerId: prefill }
+    : {};
+}
+
 /**
  * The proposal form, started afresh by "Make another proposal": a new form is a new component, so
  * nothing of the proposal just sent (fields, status, the slot it used) carries over.
@@ -79,7 +88,10 @@ function ProposalForm(props: ProposeProps & { onAnother: () => void }) {
   const [title, setTitle] = useState(() => (preset ? DECISION_KINDS[props.decision as DecisionKind] : ""));
   // For / Against / Abstain uses the first draft only; the others are kept if the citizen switches back.
   const [drafts, setDrafts] = useState<OptionDraft[]>(() => [
-    { kind: preset ? (props.decision as DecisionKind) : "payment", fields: blankFields(config) },
+    {
+      kind: preset ? (props.decision as DecisionKind) : "payment",
+      fields: { ...blankFields(config), ...prefilledFields(props.decision, props.prefill) },
+    },
   ]);
   const active = ballot === "options" ? drafts : drafts.slice(0, 1);
   const { rulesFields, contextOf, notesOf, tokens } = useDecisionContext(config, relayers, zone, active);
