@@ -109,6 +109,10 @@ describe("relayer: dividend claims", function () {
     expect(elsewhere.body).to.include({ error: "duplicate_nullifier" });
     // Another kind's status route does not report it.
     expect((await get(relayer, `/v1/votes/${body.nullifier}`)).status).to.equal(404);
+    // Metrics count it by kind, and the replays by their code.
+    const metrics = (await get(relayer, "/metrics")).text;
+    expect(metrics).to.include('zonedao_relayer_accepted_total{kind="dividend"} 1');
+    expect(metrics).to.match(/zonedao_relayer_rejected_total\{reason="duplicate_nullifier"\} [1-9]/);
   });
 
   it("refuses an unknown zone, an unknown round, a redirected payment and a nullifier used on chain, each with its code", async function () {
