@@ -104,6 +104,8 @@ export class RelayerRefusal extends Error {
 export interface WaitOptions {
   timeoutMs?: number;
   intervalMs?: number;
+  /** Called with each status read, so a caller can show progress (queued, submitted...). */
+  onStatus?: (status: SubmissionStatus) => void;
 }
 
 /** A wait that ended with the submission still queued or submitted: not lost, only not on chain yet. */
@@ -214,11 +216,12 @@ export class RelayerClient {
   async #waitFor(
     what: string,
     read: () => Promise<SubmissionStatus>,
-    { timeoutMs = 60_000, intervalMs = 250 }: WaitOptions,
+    { timeoutMs = 60_000, intervalMs = 250, onStatus }: WaitOptions,
   ): Promise<SubmissionStatus> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const status = await read();
+      onStatus?.(status);
       if (status.status === "confirmed" || status.status === "rejected") return status;
       if (Date.now() > deadline)
         throw new StillPending(status, `${what} still ${status.status} after ${timeoutMs} ms`);

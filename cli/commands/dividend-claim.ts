@@ -95,9 +95,19 @@ been a citizen when the proposal that opened the round was made. A relayer sends
         return;
       }
       context.progress(`accepted by ${relayerUrl}; waiting for it to be mined...`);
+      // Each status as it changes (queued, submitted), until the claim is paid or refused.
+      let seen = "queued";
       let status;
       try {
-        status = await client.waitForDividend(accepted.nullifier, { timeoutMs: 300_000, intervalMs: 500 });
+        status = await client.waitForDividend(accepted.nullifier, {
+          timeoutMs: 300_000,
+          intervalMs: 500,
+          onStatus: (current) => {
+            if (current.status === seen) return;
+            seen = current.status;
+            context.progress(`${current.status}${current.txHash === null ? "" : ` (tx ${current.txHash})`}`);
+          },
+        });
       } catch (error) {
         if (!(error instanceof StillPending)) throw error;
         throw new CommandError(`the claim is still ${error.last.status} at ${relayerUrl}`);
