@@ -21,6 +21,7 @@ export * from "./economy-names.js";
 export * from "./economy.js";
 export * from "./ledger.js";
 export * from "./treasury.js";
+export * from "./dividend-rounds.js";
 export * from "./logs.js";
 export * from "./json-schema.js";
 export * from "./relayer-api.js";

@@ -3,10 +3,11 @@
  * bodies (numbers as decimal strings, since JSON numbers cannot carry 254-bit values exactly) and
  * every answer, typed by the API's contract (relayer-api.ts), which the relayer serves by.
  */
-import type { Invitation, ProposalProof, VoteProof } from "./prove.js";
+import type { DividendClaim, Invitation, ProposalProof, VoteProof } from "./prove.js";
 import {
   optionsToJson,
   type Accepted,
+  type DividendClaimRequest,
   type InvitationRequest,
   type MemberList,
   type ProposalDetail,
@@ -19,7 +20,13 @@ import {
 } from "./relayer-api.js";
 import type { ZoneAction } from "./types.js";
 
-export type { InvitationRequest, ProposalRequest, SubmissionStatus, VoteRequest } from "./relayer-api.js";
+export type {
+  DividendClaimRequest,
+  InvitationRequest,
+  ProposalRequest,
+  SubmissionStatus,
+  VoteRequest,
+} from "./relayer-api.js";
 
 export function voteRequest(zone: string, vote: VoteProof): VoteRequest {
   return {
@@ -66,6 +73,17 @@ export function invitationRequest(zone: string, invitation: Invitation): Invitat
   };
 }
 
+/** A citizen's dividend claim (proveDividendClaim) as POST /v1/dividends takes it. */
+export function dividendClaimRequest(zone: string, claim: DividendClaim): DividendClaimRequest {
+  return {
+    zone,
+    roundId: claim.roundId.toString(),
+    recipient: claim.recipient,
+    nullifier: claim.nullifier.toString(),
+    proof: claim.points.map(String),
+  };
+}
+
 /** How long a relayer has to answer one request. */
 const REQUEST_TIMEOUT_MS = 30_000;
 
@@ -86,6 +104,8 @@ export class RelayerRefusal extends Error {
 export interface WaitOptions {
   timeoutMs?: number;
   intervalMs?: number;
+  /** Called with each status read, so a caller can show progress (queued, submitted...). */
+  onStatus?: (status: SubmissionStatus) => void;
 }
 
 /** A wait that ended with the submission still queued or submitted: not lost, only not on chain yet. */
@@ -127,6 +147,25 @@ export class RelayerClient {
   /** Polls an invitation's status until it is confirmed (its admission request id) or rejected. */
   waitForInvitation(nullifier: string | bigint, options: WaitOptions = {}): Promise<SubmissionStatus> {
     return this.#waitFor(`invitation ${nullifier}`, () => this.invitationStatus(nullifier), options);
+  }
+
+  /**
+   * Submits a dividend claim; resolves when the relayer accepted it (202), throws RelayerRefusal
+   * otherwise (the contract's refusals each have their code: unknown_round, claim_period_over,
+   * round_exhausted, nullifier_used, invalid_proof).
+   */
+  claimDividend(request: DividendClaimRequest): Promise<Accepted> {
+    return this.#post("/v1/dividends", request);
+  }
+
+  /** What became of a dividend claim; confirmed means the recipient was paid. */
+  dividendStatus(nullifier: string | bigint): Promise<SubmissionStatus> {
+    return this.#get(`/v1/dividends/${segment(nullifier)}`);
+  }
+
+  /** Polls a dividend claim's status until it is confirmed or rejected; StillPending after `timeoutMs`. */
+  waitForDividend(nullifier: string | bigint, options: WaitOptions = {}): Promise<SubmissionStatus> {
+    return this.#waitFor(`dividend claim ${nullifier}`, () => this.dividendStatus(nullifier), options);
   }
 
   voteStatus(nullifier: string | bigint): Promise<SubmissionStatus> {
@@ -177,11 +216,12 @@ export class RelayerClient {
   async #waitFor(
     what: string,
     read: () => Promise<SubmissionStatus>,
-    { timeoutMs = 60_000, intervalMs = 250 }: WaitOptions,
+    { timeoutMs = 60_000, intervalMs = 250, onStatus }: WaitOptions,
   ): Promise<SubmissionStatus> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const status = await read();
+      onStatus?.(status);
       if (status.status === "confirmed" || status.status === "rejected") return status;
       if (Date.now() > deadline)
         throw new StillPending(status, `${what} still ${status.status} after ${timeoutMs} ms`);

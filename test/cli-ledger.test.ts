@@ -12,7 +12,7 @@ import { openDividendRound, payEther } from "../sdk/actions.js";
 import { deployedZone, deploymentFileFor, formatDeployment } from "../sdk/deployment.js";
 import { rebuildGroup } from "../sdk/group.js";
 import { proveDividendClaim } from "../sdk/proof.js";
-import { zonedao, zonedaoJson } from "./cli-run.js";
+import { zonedao, zonedaoJson } from "./cli-fixture.js";
 import { startRpcBridge, type RpcBridge } from "./rpc-bridge.js";
 import {
   TEST_RULES,

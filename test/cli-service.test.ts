@@ -11,7 +11,7 @@ import { JsonRpcProvider, parseEther } from "ethers";
 import { TestStablecoin__factory } from "../sdk/contracts.js";
 import { deployedZone, deploymentFileFor, formatDeployment } from "../sdk/deployment.js";
 import { DEMO_ACCOUNTS, hardhatAccount, seedDemo, type DemoWorld } from "../scripts/demo.js";
-import { zonedao, zonedaoJson } from "./cli-run.js";
+import { zonedao, zonedaoJson } from "./cli-fixture.js";
 import { startRpcBridge, type RpcBridge } from "./rpc-bridge.js";
 
 interface ListedService {

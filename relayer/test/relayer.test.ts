@@ -37,6 +37,8 @@ const ROUTES = [
   "GET /v1/proposals/submissions/{nullifier}",
   "POST /v1/invitations",
   "GET /v1/invitations/{nullifier}",
+  "POST /v1/dividends",
+  "GET /v1/dividends/{nullifier}",
   "GET /v1/zones",
   "GET /v1/zones/{zone}/members",
   "GET /v1/zones/{zone}/proposals",
@@ -390,6 +392,17 @@ describe("relayer", function () {
         `/v1/invitations/${invitation.nullifier}`,
         404,
       );
+      // This zone has opened no dividend round (relayer/test/dividends.test.ts claims on one).
+      const claim = {
+        zone,
+        roundId: "1",
+        recipient: elsewhere,
+        nullifier: invitation.nullifier,
+        proof: invitation.proof,
+      };
+      const noRound = await expectDocumented("POST /v1/dividends", "/v1/dividends", 404, claim);
+      expect(noRound).to.include({ error: "unknown_round" });
+      await expectDocumented("GET /v1/dividends/{nullifier}", `/v1/dividends/${claim.nullifier}`, 404);
       expect([...answered]).to.have.members(ROUTES);
     });
   });
