@@ -27,6 +27,7 @@ import { countedVotes } from "../../sdk/proposals.js";
 import { RelayerRefusal } from "../../sdk/relayer-client.js";
 import { zoneCreatedBlock } from "./config-types.js";
 import { DeadEndPage, deadEndOf, type DeadEnd } from "./dead-ends.js";
+import { DividendPage } from "./dividend-page.js";
 import type { NotEligible } from "./prover-protocol.js";
 import { DeadEndReached, usePolling } from "./use-polling.js";
 import { readPendingAdmission, useZoneAdmissions } from "./use-admissions.js";
@@ -80,6 +81,8 @@ export function App() {
       route[2] === "proposal" && route[3] ? (
         // A key per page: another proposal or zone starts with none of this one's state.
         <ProposalPage key={`${zone}/${route[3]}`} {...common} proposalId={route[3]} />
+      ) : route[2] === "dividend" && route[3] ? (
+        <DividendPage key={`${zone}/dividend/${route[3]}`} {...common} roundId={route[3]} />
       ) : route[2] === "audit" ? (
         <AuditPage config={config} zone={zone} zoneName={zoneName(config, zone)} />
       ) : route[2] === "propose" ? (
