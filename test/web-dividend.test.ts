@@ -135,7 +135,10 @@ describe("dividend claim page at phone and desktop width (Chromium)", function (
       it("claims to a fresh address through the relayer: confirmed, and the balance arrives", async function () {
         const sent = recordRequestBodies(page);
         await page.goto(roundPage);
-        await page.getByTestId("dividend-status").getByText("You can claim 10 USDz").waitFor({ timeout: 60_000 });
+        await page
+          .getByTestId("dividend-status")
+          .getByText("You can claim 10 USDz")
+          .waitFor({ timeout: 60_000 });
         await look("1-claimable");
 
         // A pasted address that is not one is refused.

@@ -70,7 +70,8 @@ async function electorateOf(
     if (group.root === round.snapshotRoot) return group;
   }
   const rebuilt = await rebuildGroup(zone, { untilDividendRound: round.roundId, fromBlock });
-  if (rebuilt.root !== round.snapshotRoot) throw new Error("the zone's events do not give this round's electorate");
+  if (rebuilt.root !== round.snapshotRoot)
+    throw new Error("the zone's events do not give this round's electorate");
   return rebuilt;
 }
 
@@ -85,7 +86,9 @@ function useRoundView(props: DividendPageProps, attempt: number) {
     const reader = zoneReader(config, zone);
     const provider = chainProvider(config);
     if (!reader || !provider)
-      throw new Error("This app has no connection to the chain (no RPC URL in its config): it cannot read the round.");
+      throw new Error(
+        "This app has no connection to the chain (no RPC URL in its config): it cannot read the round.",
+      );
     const fromBlock = zoneCreatedBlock(config, zone);
     const round = await readDividendRound(reader, BigInt(roundId), fromBlock);
     if (!round) throw new RoundDeadEnd({ kind: "unknown-dividend-round", zone, roundId });
@@ -186,8 +189,10 @@ export function DividendPage(props: DividendPageProps) {
           <dt>Who may claim</dt>
           <dd>
             The {round.eligibleCount} citizens who could vote on{" "}
-            <a href={`#/zone/${zone}/proposal/${round.proposalId}`}>proposal #{round.proposalId.toString()}</a>,
-            which opened it
+            <a href={`#/zone/${zone}/proposal/${round.proposalId}`}>
+              proposal #{round.proposalId.toString()}
+            </a>
+            , which opened it
           </dd>
           <dt>Claimed</dt>
           <dd data-testid="dividend-claimed">
@@ -206,13 +211,7 @@ export function DividendPage(props: DividendPageProps) {
           onRetry={retry}
         />
       ) : (
-        <ClaimSection
-          {...props}
-          view={view}
-          status={status}
-          token={token}
-          share={share}
-        />
+        <ClaimSection {...props} view={view} status={status} token={token} share={share} />
       )}
       {back}
       <IdentityPanel zone={zone} identity={identity} onUnlocked={props.onUnlocked} isMember={isMember} />
@@ -332,7 +331,9 @@ function ClaimSection(
 }
 
 /** Polls the relayer until the claim is confirmed or rejected (the relayer's client, as a vote's). */
-async function waitForClaim(read: () => Promise<{ status: string; reason: string | null; txHash: string | null }>) {
+async function waitForClaim(
+  read: () => Promise<{ status: string; reason: string | null; txHash: string | null }>,
+) {
   for (;;) {
     const status = await read();
     if (status.status === "confirmed" || status.status === "rejected") return status;
@@ -424,8 +425,8 @@ function RecipientForm({ share, onClaim }: { share: string; onClaim: (recipient:
             </a>
           </p>
           <label className="inline">
-            <input type="checkbox" checked={saved} onChange={(event) => setSaved(event.target.checked)} /> I saved
-            this key
+            <input type="checkbox" checked={saved} onChange={(event) => setSaved(event.target.checked)} /> I
+            saved this key
           </label>
         </div>
       )}
@@ -481,7 +482,13 @@ function ConfirmClaim(props: { share: string; recipient: string; onSend: () => v
 function ClaimProgress(props: { phase: Phase; share: string; token: TokenInfo }) {
   const { phase, share, token } = props;
   const current =
-    phase.kind === "proving" ? 0 : phase.kind === "sending" || phase.kind === "queued" ? 1 : phase.kind === "confirmed" ? 3 : -1;
+    phase.kind === "proving"
+      ? 0
+      : phase.kind === "sending" || phase.kind === "queued"
+        ? 1
+        : phase.kind === "confirmed"
+          ? 3
+          : -1;
   return (
     <div aria-live="polite" data-testid="claim-progress">
       {current >= 0 && (

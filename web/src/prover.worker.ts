@@ -260,7 +260,12 @@ async function prepareDividendClaim(request: Extract<ProverRequest, { type: "pre
     );
   }
   await stageArtifacts(request.jobId, proofDepth(group), request.base);
-  post({ type: "stage", jobId: request.jobId, stage: "proving", detail: "making the anonymous proof of your claim" });
+  post({
+    type: "stage",
+    jobId: request.jobId,
+    stage: "proving",
+    detail: "making the anonymous proof of your claim",
+  });
   const started = performance.now();
   const claim = await proverFor(request.base).proveDividendClaim(identity, group, {
     chainId: BigInt(request.chainId),
