@@ -85,6 +85,11 @@ export class ZoneIndexer {
     return undefined;
   }
 
+  /** The block the relayer reads the zones' events from (ZONEDAO_FROM_BLOCK). */
+  get fromBlock(): number {
+    return this.settings.fromBlock;
+  }
+
   proposal(zone: string, id: string): IndexedProposal | undefined {
     return this.store.proposal(zone, id);
   }

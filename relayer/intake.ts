@@ -1,5 +1,5 @@
 /**
- * Decides whether to accept a vote or proposal, cheapest checks first (the request's shape has
+ * Decides whether to accept a vote, proposal, invitation or dividend claim, cheapest checks first (the request's shape has
  * already been checked against its schema): the zone, the proposal and its state, the nullifier,
  * then the proof itself on a verifier thread. An accepted submission is committed to SQLite before
  * the 202 is sent; submissions accepted together share one commit (one fsync).
@@ -10,6 +10,7 @@ import {
   MIN_TREE_DEPTH,
   SNARK_SCALAR_FIELD,
   optionCount,
+  queryEvents,
   type Accepted,
   type PackedProof,
   type Zone,
@@ -18,9 +19,11 @@ import { RelayerError } from "./errors.js";
 import type { ZoneIndexer } from "./indexer.js";
 import type { RelayerMetrics } from "./metrics.js";
 import {
+  claimDividendArguments,
   inviteArguments,
   proposalOptions,
   proposeArguments,
+  type DividendClaimRequest,
   type InvitationRequest,
   type ProposalRequest,
   type VoteRequest,
@@ -35,8 +38,11 @@ const UINT256_BOUND = 1n << 256n;
 /** Proofs waiting for a verifier thread beyond which requests get 503 (~2 s of work at 500/s). */
 const MAX_VERIFY_BACKLOG = 1024;
 
+/** A zone refusal the relayer answers with its own code and status. */
+type KnownRefusal = { status: 404 | 409 | 422; code: string; message: string };
+
 /** What the zone's custom errors mean to a proposer, and the status they get. */
-const PROPOSE_ERRORS: Record<string, { status: 409 | 422; code: string; message: string }> = {
+const PROPOSE_ERRORS: Record<string, KnownRefusal> = {
   ZoneNullifierAlreadyUsed: {
     status: 409,
     code: "duplicate_nullifier",
@@ -63,7 +69,7 @@ const PROPOSE_ERRORS: Record<string, { status: 409 | 422; code: string; message:
 };
 
 /** What the zone (or its admissions contract) refuses an invitation for, and the answer it gets. */
-const INVITE_ERRORS: Record<string, { status: 409 | 422; code: string; message: string }> = {
+const INVITE_ERRORS: Record<string, KnownRefusal> = {
   ...PROPOSE_ERRORS,
   ZoneNullifierAlreadyUsed: {
     status: 409,
@@ -87,13 +93,45 @@ const INVITE_ERRORS: Record<string, { status: 409 | 422; code: string; message: 
   },
 };
 
+/** What the zone refuses a dividend claim for (IZone.claimDividend), and the answer it gets. */
+const DIVIDEND_ERRORS: Record<string, KnownRefusal> = {
+  ZoneUnknownDividendRound: {
+    status: 404,
+    code: "unknown_round",
+    message: "the zone has no such dividend round",
+  },
+  ZoneDividendClaimPeriodOver: {
+    status: 422,
+    code: "claim_period_over",
+    message: "the round's claim period is over",
+  },
+  ZoneDividendRoundExhausted: {
+    status: 409,
+    code: "round_exhausted",
+    message: "every citizen of the round's snapshot has already claimed",
+  },
+  ZoneNullifierAlreadyUsed: {
+    status: 409,
+    code: "duplicate_nullifier",
+    message: "this identity already claimed this round",
+  },
+  ZoneInvalidProof: { status: 422, code: "invalid_proof", message: "the zone rejects the proof" },
+};
+
+/** A round's electorate: the snapshot of the proposal that opened it (it never changes). */
+interface RoundElectorate {
+  proposalId: bigint;
+  snapshotRoot: bigint;
+  snapshotDepth: number;
+}
+
 /**
  * Runs a simulated call to the zone; a refusal becomes the relayer's answer: its own code for an
  * error in `known`, else `refused.code` with the zone's reason. Anything but a revert is rethrown.
  */
 async function simulate(
   call: () => Promise<unknown>,
-  known: Record<string, { status: 409 | 422; code: string; message: string }>,
+  known: Record<string, KnownRefusal>,
   refused: { code: string; what: string },
 ): Promise<void> {
   try {
@@ -115,6 +153,8 @@ interface PendingAccept {
 
 export class Intake {
   readonly #pending: PendingAccept[] = [];
+  /** Each dividend round's electorate, read once per round ("zone:roundId"). */
+  readonly #electorates = new Map<string, Promise<RoundElectorate | undefined>>();
   #flushScheduled = false;
 
   constructor(
@@ -299,17 +339,96 @@ export class Intake {
     return this.#queueAnonymous(request, "invitation", zoneAddress);
   }
 
-  /** Stores an accepted anonymous proposal or invitation, to be sent on its own. */
+  /**
+   * A citizen's anonymous dividend claim: the proof checked off chain against the round's electorate
+   * (the snapshot of the proposal that opened it; message = the recipient, scope = the round), then
+   * what depends on the zone's state (deadline, claims left, nullifier) by asking the zone itself
+   * with a simulated `claimDividend`, each refusal with its own code.
+   */
+  async acceptDividend(request: DividendClaimRequest): Promise<Accepted> {
+    const zoneAddress = this.servedZone(request.zone);
+    const zone = this.zones.get(zoneAddress)!;
+    const roundId = uint256(request.roundId, "roundId");
+    const recipient = getAddress(request.recipient.toLowerCase());
+    const nullifier = fieldElement(request.nullifier, "nullifier");
+    const points = proofPoints(request.proof);
+    this.#requireNotAccepted(request.nullifier);
+
+    const electorate = await this.#electorate(zone, zoneAddress, roundId);
+    if (electorate === undefined) {
+      throw new RelayerError(404, "unknown_round", `zone ${zoneAddress} has no dividend round ${roundId}`);
+    }
+    this.#requireCapacity();
+    const valid = await this.verifier.verifyDividendClaim({
+      claim: { roundId, recipient, nullifier, points },
+      snapshot: {
+        chainId: this.chainId,
+        zone: zoneAddress,
+        snapshotRoot: electorate.snapshotRoot,
+        snapshotDepth: electorate.snapshotDepth,
+      },
+    });
+    if (!valid) {
+      throw new RelayerError(
+        422,
+        "invalid_proof",
+        `the proof does not show that a citizen of dividend round ${roundId}'s snapshot (proposal ${electorate.proposalId}) claims it for ${recipient} with this nullifier`,
+      );
+    }
+    await this.#requireUnusedOnChain(zone, request.nullifier);
+    const canonical: DividendClaimRequest = { ...request, recipient };
+    await simulate(
+      () =>
+        zone.claimDividend.staticCall(...claimDividendArguments(canonical), { from: this.relayerAddress }),
+      DIVIDEND_ERRORS,
+      { code: "dividend_refused", what: "dividend claim" },
+    );
+    return this.#queueAnonymous(canonical, "dividend", zoneAddress, roundId.toString());
+  }
+
+  /** The electorate of round `roundId`, read once (the round count, its opening event, its snapshot). */
+  #electorate(zone: Zone, zoneAddress: string, roundId: bigint): Promise<RoundElectorate | undefined> {
+    const key = `${zoneAddress}:${roundId}`;
+    let electorate = this.#electorates.get(key);
+    if (electorate === undefined) {
+      electorate = (async () => {
+        // An id past the count costs one call, not a scan of the zone's history.
+        if (roundId === 0n || roundId > (await zone.dividendRoundCount())) return undefined;
+        const [opened] = await queryEvents(
+          zone,
+          zone.filters.DividendRoundOpened(roundId),
+          this.indexer.fromBlock,
+        );
+        if (opened === undefined) return undefined;
+        const proposal = await zone.getProposal(opened.args.proposalId);
+        return {
+          proposalId: opened.args.proposalId,
+          snapshotRoot: proposal.snapshotRoot,
+          snapshotDepth: Number(proposal.snapshotDepth),
+        };
+      })();
+      this.#electorates.set(key, electorate);
+      // A failed read (the RPC was down) or an unknown round is asked again next time.
+      electorate.then(
+        (found) => found === undefined && this.#electorates.delete(key),
+        () => this.#electorates.delete(key),
+      );
+    }
+    return electorate;
+  }
+
+  /** Stores an accepted anonymous proposal, invitation or dividend claim, to be sent on its own. */
   async #queueAnonymous(
-    request: ProposalRequest | InvitationRequest,
-    kind: "proposal" | "invitation",
+    request: ProposalRequest | InvitationRequest | DividendClaimRequest,
+    kind: "proposal" | "invitation" | "dividend",
     zoneAddress: string,
+    proposalId: string | null = null,
   ): Promise<Accepted> {
     await this.#commit({
       nullifier: request.nullifier,
       kind,
       zone: zoneAddress,
-      proposalId: null,
+      proposalId,
       payload: JSON.stringify({ ...request, zone: zoneAddress }),
     });
     return { nullifier: request.nullifier, status: "queued" };

@@ -57,7 +57,7 @@ export class RelayerMetrics {
     family(
       "zonedao_relayer_accepted_total",
       "counter",
-      "Votes, proposals and invitations accepted (HTTP 202).",
+      "Votes, proposals, invitations and dividend claims accepted (HTTP 202).",
     );
     for (const [kind, count] of this.#accepted)
       lines.push(`zonedao_relayer_accepted_total{kind="${kind}"} ${count}`);

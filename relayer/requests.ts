@@ -4,13 +4,14 @@
  */
 import {
   optionsFromJson,
+  type DividendClaimRequest,
   type InvitationRequest,
   type ProposalRequest,
   type VoteRequest,
   type ZoneAction,
 } from "../sdk/index.js";
 
-export type { InvitationRequest, ProposalRequest, VoteRequest };
+export type { DividendClaimRequest, InvitationRequest, ProposalRequest, VoteRequest };
 
 /** castVotes' IZone.Vote for an accepted request. */
 export function voteArguments(request: VoteRequest) {
@@ -55,5 +56,15 @@ export function inviteArguments(request: InvitationRequest) {
       nullifier: BigInt(request.nullifier),
       points: request.proof.map(BigInt),
     },
+  ] as const;
+}
+
+/** claimDividend's arguments for an accepted dividend claim. */
+export function claimDividendArguments(request: DividendClaimRequest) {
+  return [
+    BigInt(request.roundId),
+    request.recipient,
+    BigInt(request.nullifier),
+    request.proof.map(BigInt),
   ] as const;
 }

@@ -6,7 +6,7 @@
  */
 import { DatabaseSync, type SQLInputValue } from "node:sqlite";
 
-export type SubmissionKind = "vote" | "proposal" | "invitation";
+export type SubmissionKind = "vote" | "proposal" | "invitation" | "dividend";
 /**
  * What a transaction carries: submissions, the relayer's own refund claim, or an `admit` of a
  * zone's admission request whose delay is over (anyone may send it; the relayer pays).
@@ -14,14 +14,14 @@ export type SubmissionKind = "vote" | "proposal" | "invitation";
 export type BatchKind = SubmissionKind | "claim" | "admit";
 export type SubmissionStatus = "queued" | "submitted" | "confirmed" | "rejected";
 
-/** An accepted vote, anonymous proposal or invitation, and what became of it. */
+/** An accepted vote, anonymous proposal, invitation or dividend claim, and what became of it. */
 export interface Submission {
   nullifier: string;
   kind: SubmissionKind;
   zone: string;
   /**
    * The proposal voted on; for a proposal, the id the zone gave it once confirmed; for an
-   * invitation, the admission request id it got.
+   * invitation, the admission request id it got; for a dividend claim, its round.
    */
   proposalId: string | null;
   /** The request as accepted (JSON): all the batcher needs to submit it. */
@@ -73,7 +73,7 @@ export interface IndexedProposal {
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS submissions (
   nullifier TEXT PRIMARY KEY,
-  kind TEXT NOT NULL CHECK (kind IN ('vote', 'proposal', 'invitation')),
+  kind TEXT NOT NULL CHECK (kind IN ('vote', 'proposal', 'invitation', 'dividend')),
   zone TEXT NOT NULL,
   proposal_id TEXT,
   payload TEXT NOT NULL,
@@ -162,7 +162,7 @@ export class RelayerStore {
       // each 202) survive a power cut, not only a killed process.
       this.#db.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;");
       this.#db.exec(SCHEMA);
-      this.#allowInvitations();
+      this.#allowNewKinds();
       this.#db.exec("BEGIN IMMEDIATE; COMMIT;");
     } catch (error) {
       this.#db.close();
@@ -172,14 +172,15 @@ export class RelayerStore {
   }
 
   /**
-   * A database made before invitations were relayed checks `kind IN ('vote', 'proposal')`; SQLite
-   * cannot change a CHECK in place, so its submissions table is rebuilt with the new one, once.
+   * A database made before invitations or dividend claims were relayed checks an older
+   * `kind IN (...)`; SQLite cannot change a CHECK in place, so its submissions table is rebuilt with
+   * the new one, once.
    */
-  #allowInvitations(): void {
+  #allowNewKinds(): void {
     const table = this.#db
       .prepare("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'submissions'")
       .get() as { sql: string } | undefined;
-    if (table === undefined || table.sql.includes("'invitation'")) return;
+    if (table === undefined || table.sql.includes("'dividend'")) return;
     this.transaction(() => {
       this.#db.exec("ALTER TABLE submissions RENAME TO submissions_before_invitations");
       this.#db.exec("DROP INDEX IF EXISTS submissions_by_status; DROP INDEX IF EXISTS submissions_by_batch;");

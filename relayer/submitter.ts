@@ -1,6 +1,6 @@
 /**
- * Sends accepted votes (castVotes batches), proposals (one propose each) and invitations (one
- * invite each) on chain, and follows each transaction until the zone's events say what became of
+ * Sends accepted votes (castVotes batches), proposals (one propose each), invitations (one
+ * invite each) and dividend claims (one claimDividend each) on chain, and follows each transaction until the zone's events say what became of
  * every submission in it. When nothing waits, it admits the served zones' admission requests whose
  * delay is over (ZoneAdmissions.admit: anyone may, the relayer pays), so a newcomer enters when
  * the delay ends without anyone acting.
@@ -31,9 +31,11 @@ import type { ZoneIndexer } from "./indexer.js";
 import type { RelayerMetrics } from "./metrics.js";
 import type { Batch, RelayerStore, Submission } from "./store.js";
 import {
+  claimDividendArguments,
   inviteArguments,
   proposeArguments,
   voteArguments,
+  type DividendClaimRequest,
   type InvitationRequest,
   type ProposalRequest,
   type VoteRequest,
@@ -186,6 +188,11 @@ export class Submitter {
       await this.#sendInvitation(invitation);
       return;
     }
+    const [dividend] = this.store.nextQueued("dividend", 1);
+    if (dividend !== undefined) {
+      await this.#sendDividendClaim(dividend);
+      return;
+    }
     const votes = this.store.nextQueued("vote", this.config.batchMaxVotes);
     const [oldest] = votes;
     if (oldest !== undefined) {
@@ -236,6 +243,12 @@ export class Submitter {
     const request = JSON.parse(submission.payload) as InvitationRequest;
     const data = ZONE_INTERFACE.encodeFunctionData("invite", [...inviteArguments(request)]);
     await this.#send(submission.zone, "invitation", [submission], data);
+  }
+
+  async #sendDividendClaim(submission: Submission): Promise<void> {
+    const request = JSON.parse(submission.payload) as DividendClaimRequest;
+    const data = ZONE_INTERFACE.encodeFunctionData("claimDividend", [...claimDividendArguments(request)]);
+    await this.#send(submission.zone, "dividend", [submission], data);
   }
 
   /**
@@ -535,6 +548,9 @@ export class Submitter {
           this.#settle(submission, { status: "confirmed", ...onChain, proposalId: createdProposal });
         } else if (submission.kind === "invitation") {
           this.#settle(submission, { status: "confirmed", ...onChain, proposalId: requestedAdmission });
+        } else if (submission.kind === "dividend") {
+          // The transaction did not revert: claimDividend paid the recipient (DividendClaimed).
+          this.#settle(submission, { status: "confirmed", ...onChain });
         } else if (counted.has(submission.nullifier)) {
           this.#settle(submission, { status: "confirmed", ...onChain });
         } else if (countedElsewhere.has(submission.nullifier)) {
@@ -615,6 +631,11 @@ export class Submitter {
       if (kind === "vote") {
         // castVotes skips bad votes instead of reverting: a revert is the node's or the moment's.
         this.#retryOrReject(submission, `castVotes would revert: ${reason}`);
+      } else if (kind === "dividend") {
+        // A used nullifier means this citizen's claim on the round was already paid (by another
+        // relayer or by the citizen); otherwise the deadline passed or the round ran out.
+        if (reason.startsWith("ZoneNullifierAlreadyUsed")) this.#settle(submission, { status: "confirmed" });
+        else this.#settle(submission, { status: "rejected", reason });
       } else if (kind === "invitation") {
         // The chain moved on since it was accepted (a new epoch, an old root, the slot rule
         // changed), or another relayer landed the same invitation first (its nullifier is used).

@@ -4,7 +4,12 @@
  * check verifies them for about a Miller loop each, and when idle a proof is checked at once.
  */
 import { Worker } from "node:worker_threads";
-import type { InvitationToVerify, ProposalToVerify, VoteToVerify } from "../sdk/verify.js";
+import type {
+  DividendClaimToVerify,
+  InvitationToVerify,
+  ProposalToVerify,
+  VoteToVerify,
+} from "../sdk/verify.js";
 
 /** The most proofs sent to a thread at once: a batch's cost grows linearly, its latency too. */
 const MAX_BATCH = 64;
@@ -12,7 +17,8 @@ const MAX_BATCH = 64;
 export type VerifierRequest =
   | { id: number; kind: "votes"; items: VoteToVerify[] }
   | { id: number; kind: "proposals"; items: ProposalToVerify[] }
-  | { id: number; kind: "invitations"; items: InvitationToVerify[] };
+  | { id: number; kind: "invitations"; items: InvitationToVerify[] }
+  | { id: number; kind: "dividends"; items: DividendClaimToVerify[] };
 export type VerifierResponse = { id: number; verdicts: boolean[] } | { id: number; error: string };
 
 interface Waiting<Item> {
@@ -33,6 +39,7 @@ export class VerifierPool {
   readonly #votes: Waiting<VoteToVerify>[] = [];
   readonly #proposals: Waiting<ProposalToVerify>[] = [];
   readonly #invitations: Waiting<InvitationToVerify>[] = [];
+  readonly #dividends: Waiting<DividendClaimToVerify>[] = [];
   #nextId = 1;
   #closed = false;
 
@@ -60,9 +67,14 @@ export class VerifierPool {
     return this.#enqueue(this.#invitations, item);
   }
 
+  /** Whether a dividend claim's proof binds its recipient and round, against the round's snapshot. */
+  verifyDividendClaim(item: DividendClaimToVerify): Promise<boolean> {
+    return this.#enqueue(this.#dividends, item);
+  }
+
   /** Proofs waiting for a free thread. */
   get backlog(): number {
-    return this.#votes.length + this.#proposals.length + this.#invitations.length;
+    return this.#votes.length + this.#proposals.length + this.#invitations.length + this.#dividends.length;
   }
 
   async close(): Promise<void> {
@@ -72,6 +84,7 @@ export class VerifierPool {
       ...this.#votes.splice(0),
       ...this.#proposals.splice(0),
       ...this.#invitations.splice(0),
+      ...this.#dividends.splice(0),
     ])
       waiting.reject(error);
     await Promise.all(this.#threads.map((thread) => thread.worker.terminate()));
@@ -93,6 +106,8 @@ export class VerifierPool {
         this.#send(thread, "proposals", this.#proposals.splice(0, MAX_BATCH));
       else if (this.#invitations.length > 0)
         this.#send(thread, "invitations", this.#invitations.splice(0, MAX_BATCH));
+      else if (this.#dividends.length > 0)
+        this.#send(thread, "dividends", this.#dividends.splice(0, MAX_BATCH));
       else return;
     }
   }

@@ -16,7 +16,9 @@ port.on("message", (request: VerifierRequest) => {
       ? verifier.verifyVotes(request.items)
       : request.kind === "proposals"
         ? verifier.verifyProposals(request.items)
-        : verifier.verifyInvitations(request.items);
+        : request.kind === "invitations"
+          ? verifier.verifyInvitations(request.items)
+          : verifier.verifyDividendClaims(request.items);
   verdicts.then(
     (result) => port.postMessage({ id: request.id, verdicts: result } satisfies VerifierResponse),
     (error: unknown) => port.postMessage({ id: request.id, error: String(error) } satisfies VerifierResponse),

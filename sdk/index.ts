@@ -19,6 +19,7 @@ export * from "./ballot.js";
 export * from "./proposals.js";
 export * from "./economy-names.js";
 export * from "./ledger.js";
+export * from "./dividend-rounds.js";
 export * from "./logs.js";
 export * from "./json-schema.js";
 export * from "./relayer-api.js";

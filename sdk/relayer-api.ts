@@ -111,6 +111,22 @@ export const invitationRequestSchema = body(
 /** POST /v1/invitations. */
 export type InvitationRequest = FromSchema<typeof invitationRequestSchema>;
 
+export const dividendClaimRequestSchema = body(
+  "A citizen's anonymous dividend claim: a proof of membership of the round's snapshot whose message is the recipient (IZone.claimDividend)",
+  {
+    zone: address,
+    roundId: { ...decimal, description: "The dividend round (DividendRoundOpened's roundId)" },
+    recipient: {
+      ...address,
+      description: "Who is paid: any address (a fresh one keeps the payment unlinkable)",
+    },
+    nullifier: decimal,
+    proof: proofFields.proof,
+  },
+);
+/** POST /v1/dividends. */
+export type DividendClaimRequest = FromSchema<typeof dividendClaimRequestSchema>;
+
 export const errorSchema = {
   ...allOf("A refusal or failure; some carry more fields (a duplicate's current `status`)", {
     error: { type: "string", description: "Stable code, e.g. invalid_proof" },
@@ -125,25 +141,31 @@ export const acceptedSchema = allOf("Accepted: stored durably before this answer
   nullifier: decimal,
   status: { type: "string", enum: ["queued"] },
 });
-/** 202 to POST /v1/votes, POST /v1/proposals and POST /v1/invitations. */
+/** 202 to POST /v1/votes, POST /v1/proposals, POST /v1/invitations and POST /v1/dividends. */
 export type Accepted = FromSchema<typeof acceptedSchema>;
 
-export const submissionStatusSchema = allOf("What became of an accepted vote, proposal or invitation", {
-  nullifier: decimal,
-  kind: { type: "string", enum: ["vote", "proposal", "invitation"] },
-  zone: address,
-  proposalId: {
-    type: ["string", "null"],
-    description:
-      "Voted-on proposal, the id a proposal got, or the admission request id an invitation got (ZoneAdmissions)",
+export const submissionStatusSchema = allOf(
+  "What became of an accepted vote, proposal, invitation or dividend claim",
+  {
+    nullifier: decimal,
+    kind: { type: "string", enum: ["vote", "proposal", "invitation", "dividend"] },
+    zone: address,
+    proposalId: {
+      type: ["string", "null"],
+      description:
+        "Voted-on proposal, the id a proposal got, the admission request id an invitation got (ZoneAdmissions), or a dividend claim's round id",
+    },
+    status: { type: "string", enum: ["queued", "submitted", "confirmed", "rejected"] },
+    reason: { type: ["string", "null"] },
+    txHash: { type: ["string", "null"] },
+    blockNumber: { type: ["integer", "null"] },
+    acceptedAt: { type: "string", format: "date-time" },
   },
-  status: { type: "string", enum: ["queued", "submitted", "confirmed", "rejected"] },
-  reason: { type: ["string", "null"] },
-  txHash: { type: ["string", "null"] },
-  blockNumber: { type: ["integer", "null"] },
-  acceptedAt: { type: "string", format: "date-time" },
-});
-/** GET /v1/votes/:nullifier, GET /v1/proposals/submissions/:nullifier, GET /v1/invitations/:nullifier. */
+);
+/**
+ * GET /v1/votes/:nullifier, GET /v1/proposals/submissions/:nullifier, GET /v1/invitations/:nullifier,
+ * GET /v1/dividends/:nullifier.
+ */
 export type SubmissionStatus = FromSchema<typeof submissionStatusSchema>;
 
 export const zoneListSchema = allOf("The zones this relayer serves", {
@@ -228,6 +250,7 @@ export const relayerSchemas = {
   VoteRequest: voteRequestSchema,
   ProposalRequest: proposalRequestSchema,
   InvitationRequest: invitationRequestSchema,
+  DividendClaimRequest: dividendClaimRequestSchema,
   ErrorBody: errorSchema,
   Accepted: acceptedSchema,
   SubmissionStatus: submissionStatusSchema,

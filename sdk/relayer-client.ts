@@ -3,10 +3,11 @@
  * bodies (numbers as decimal strings, since JSON numbers cannot carry 254-bit values exactly) and
  * every answer, typed by the API's contract (relayer-api.ts), which the relayer serves by.
  */
-import type { Invitation, ProposalProof, VoteProof } from "./prove.js";
+import type { DividendClaim, Invitation, ProposalProof, VoteProof } from "./prove.js";
 import {
   optionsToJson,
   type Accepted,
+  type DividendClaimRequest,
   type InvitationRequest,
   type MemberList,
   type ProposalDetail,
@@ -19,7 +20,13 @@ import {
 } from "./relayer-api.js";
 import type { ZoneAction } from "./types.js";
 
-export type { InvitationRequest, ProposalRequest, SubmissionStatus, VoteRequest } from "./relayer-api.js";
+export type {
+  DividendClaimRequest,
+  InvitationRequest,
+  ProposalRequest,
+  SubmissionStatus,
+  VoteRequest,
+} from "./relayer-api.js";
 
 export function voteRequest(zone: string, vote: VoteProof): VoteRequest {
   return {
@@ -63,6 +70,17 @@ export function invitationRequest(zone: string, invitation: Invitation): Invitat
     slot: proof.slot.toString(),
     nullifier: proof.nullifier.toString(),
     proof: proof.points.map(String),
+  };
+}
+
+/** A citizen's dividend claim (proveDividendClaim) as POST /v1/dividends takes it. */
+export function dividendClaimRequest(zone: string, claim: DividendClaim): DividendClaimRequest {
+  return {
+    zone,
+    roundId: claim.roundId.toString(),
+    recipient: claim.recipient,
+    nullifier: claim.nullifier.toString(),
+    proof: claim.points.map(String),
   };
 }
 
@@ -127,6 +145,25 @@ export class RelayerClient {
   /** Polls an invitation's status until it is confirmed (its admission request id) or rejected. */
   waitForInvitation(nullifier: string | bigint, options: WaitOptions = {}): Promise<SubmissionStatus> {
     return this.#waitFor(`invitation ${nullifier}`, () => this.invitationStatus(nullifier), options);
+  }
+
+  /**
+   * Submits a dividend claim; resolves when the relayer accepted it (202), throws RelayerRefusal
+   * otherwise (the contract's refusals each have their code: unknown_round, claim_period_over,
+   * round_exhausted, nullifier_used, invalid_proof).
+   */
+  claimDividend(request: DividendClaimRequest): Promise<Accepted> {
+    return this.#post("/v1/dividends", request);
+  }
+
+  /** What became of a dividend claim; confirmed means the recipient was paid. */
+  dividendStatus(nullifier: string | bigint): Promise<SubmissionStatus> {
+    return this.#get(`/v1/dividends/${segment(nullifier)}`);
+  }
+
+  /** Polls a dividend claim's status until it is confirmed or rejected; StillPending after `timeoutMs`. */
+  waitForDividend(nullifier: string | bigint, options: WaitOptions = {}): Promise<SubmissionStatus> {
+    return this.#waitFor(`dividend claim ${nullifier}`, () => this.dividendStatus(nullifier), options);
   }
 
   voteStatus(nullifier: string | bigint): Promise<SubmissionStatus> {

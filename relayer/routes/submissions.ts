@@ -1,8 +1,8 @@
 /**
- * Anonymous votes, proposals and invitations in (POST /v1/votes, POST /v1/proposals,
- * POST /v1/invitations), and what became of each (GET /v1/votes/:nullifier,
- * GET /v1/proposals/submissions/:nullifier: a proposal's id once confirmed,
- * GET /v1/invitations/:nullifier: the admission request id). Intake decides what is accepted;
+ * Anonymous votes, proposals, invitations and dividend claims in (POST /v1/votes,
+ * POST /v1/proposals, POST /v1/invitations, POST /v1/dividends), and what became of each
+ * (GET /v1/votes/:nullifier, GET /v1/proposals/submissions/:nullifier: a proposal's id once
+ * confirmed, GET /v1/invitations/:nullifier: the admission request id, GET /v1/dividends/:nullifier). Intake decides what is accepted;
  * reading proposals is under zones.ts.
  */
 import { nullifierParams, readSchema, submissionStatus, submitSchema, type RoutePlugin } from "./common.js";
@@ -23,6 +23,11 @@ export const submissionRoutes: RoutePlugin = (app, { intake, store }, done) => {
     { schema: submitSchema("Submit a citizen's anonymous invitation of a newcomer", "InvitationRequest") },
     async (request, reply) => reply.status(202).send(await intake.acceptInvitation(request.body)),
   );
+  app.post(
+    "/v1/dividends",
+    { schema: submitSchema("Submit a citizen's anonymous dividend claim", "DividendClaimRequest") },
+    async (request, reply) => reply.status(202).send(await intake.acceptDividend(request.body)),
+  );
 
   const statuses = [
     ["vote", "/v1/votes/:nullifier", "What became of an accepted vote"],
@@ -36,6 +41,7 @@ export const submissionRoutes: RoutePlugin = (app, { intake, store }, done) => {
       "/v1/invitations/:nullifier",
       "What became of an accepted invitation (its admission request id once confirmed)",
     ],
+    ["dividend", "/v1/dividends/:nullifier", "What became of an accepted dividend claim (confirmed: paid)"],
   ] as const;
   for (const [kind, path, summary] of statuses) {
     app.get(path, { schema: readSchema(summary, "SubmissionStatus", nullifierParams) }, (request) =>

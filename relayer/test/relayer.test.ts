@@ -37,6 +37,8 @@ const ROUTES = [
   "GET /v1/proposals/submissions/{nullifier}",
   "POST /v1/invitations",
   "GET /v1/invitations/{nullifier}",
+  "POST /v1/dividends",
+  "GET /v1/dividends/{nullifier}",
   "GET /v1/zones",
   "GET /v1/zones/{zone}/members",
   "GET /v1/zones/{zone}/proposals",
@@ -387,6 +389,8 @@ describe("relayer", function () {
       expect(off).to.include({ error: "slot_out_of_range" });
       await expectDocumented(
         "GET /v1/invitations/{nullifier}",
+  "POST /v1/dividends",
+  "GET /v1/dividends/{nullifier}",
         `/v1/invitations/${invitation.nullifier}`,
         404,
       );
