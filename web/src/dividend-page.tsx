@@ -9,13 +9,8 @@ import type { Identity } from "@semaphore-protocol/identity";
 import { Contract, Wallet, ZeroAddress, formatUnits, getAddress, isAddress } from "ethers";
 import { useCallback, useEffect, useRef, useState } from "react";
 import type { TokenInfo } from "../../sdk/describe.js";
-import {
-  dividendClaimStatus,
-  readDividendRound,
-  roundProgress,
-  type DividendClaimStatus,
-  type DividendRound,
-} from "../../sdk/dividends.js";
+import { readDividendRound, type DividendRound } from "../../sdk/dividend-rounds.js";
+import { dividendClaimStatus, readClaimedNullifiers, type DividendClaimStatus } from "../../sdk/dividends.js";
 import { rebuildGroup } from "../../sdk/group.js";
 import { RelayerRefusal } from "../../sdk/relayer-client.js";
 import { chainProvider, explain, zoneReader, type Relayers, type WebConfig } from "./api.js";
@@ -36,13 +31,12 @@ interface DividendPageProps {
   onUnlocked: (identity: Identity | undefined) => void;
 }
 
-/** What the page reads, all public: the round, the zone's members, the chain's time, the electorate. */
+/** What the page reads, all public: the round and its claims' nullifiers, the zone's members, the electorate. */
 interface RoundView {
   round: DividendRound;
+  claimedNullifiers: bigint[];
   members: string[];
   electorate: Group;
-  /** Unix seconds of the latest block. */
-  chainTime: bigint;
 }
 
 type Load = { kind: "loading" } | { kind: "ready"; view: RoundView } | { kind: "error"; message: string };
@@ -64,7 +58,7 @@ async function electorateOf(
   members: string[],
   fromBlock: number,
 ): Promise<Group> {
-  const prefix = members.slice(0, round.eligibleCount);
+  const prefix = members.slice(0, Number(round.eligibleCount));
   if (!prefix.includes("0")) {
     const group = new Group(prefix.map(BigInt));
     if (group.root === round.snapshotRoot) return group;
@@ -84,20 +78,18 @@ function useRoundView(props: DividendPageProps, attempt: number) {
     if (!/^[1-9][0-9]{0,76}$/.test(roundId))
       throw new RoundDeadEnd({ kind: "unknown-dividend-round", zone, roundId });
     const reader = zoneReader(config, zone);
-    const provider = chainProvider(config);
-    if (!reader || !provider)
+    if (!reader)
       throw new Error(
         "This app has no connection to the chain (no RPC URL in its config): it cannot read the round.",
       );
     const fromBlock = zoneCreatedBlock(config, zone);
-    const round = await readDividendRound(reader, BigInt(roundId), fromBlock);
+    const round = await readDividendRound(reader, BigInt(roundId), { fromBlock });
     if (!round) throw new RoundDeadEnd({ kind: "unknown-dividend-round", zone, roundId });
-    const [latest, electorate] = await Promise.all([
-      provider.getBlock("latest"),
+    const [claimedNullifiers, electorate] = await Promise.all([
+      readClaimedNullifiers(reader, round.roundId, fromBlock),
       electorateOf(reader, round, members, fromBlock),
     ]);
-    if (!latest) throw new Error("the chain gave no latest block");
-    return { round, members, electorate, chainTime: BigInt(latest.timestamp) };
+    return { round, claimedNullifiers, members, electorate };
   }, [config, relayers, zone, roundId]);
   useEffect(() => {
     let current = true;
@@ -166,15 +158,13 @@ export function DividendPage(props: DividendPageProps) {
   const { view } = load;
   const { round } = view;
   const token = tokenOf(tokens, round.token);
-  const { claimed, owed } = roundProgress(round);
   const share = formatAmount(round.amountPerCitizen, token);
   const isMember = identity ? view.members.includes(identity.commitment.toString()) : undefined;
   const status =
     identity &&
-    dividendClaimStatus(round, identity, view.electorate, {
+    dividendClaimStatus(round, view.claimedNullifiers, identity, view.electorate, {
       chainId: BigInt(config.chainId),
       zone,
-      now: view.chainTime,
     });
   return (
     <>
@@ -188,7 +178,7 @@ export function DividendPage(props: DividendPageProps) {
           <dd data-testid="dividend-share">{share}</dd>
           <dt>Who may claim</dt>
           <dd>
-            The {round.eligibleCount} citizens who could vote on{" "}
+            The {round.eligibleCount.toString()} citizens who could vote on{" "}
             <a href={`#/zone/${zone}/proposal/${round.proposalId}`}>
               proposal #{round.proposalId.toString()}
             </a>
@@ -196,11 +186,11 @@ export function DividendPage(props: DividendPageProps) {
           </dd>
           <dt>Claimed</dt>
           <dd data-testid="dividend-claimed">
-            {claimed} of {round.eligibleCount}
+            {round.claimedCount.toString()} of {round.eligibleCount.toString()}
           </dd>
           <dt>Still owed</dt>
-          <dd>{formatAmount(owed, token)}</dd>
-          <dt>{round.closed || view.chainTime >= round.claimDeadline ? "Claims ended" : "Claim before"}</dt>
+          <dd>{formatAmount(round.owed, token)}</dd>
+          <dt>{round.status === "over" || round.status === "closed" ? "Claims ended" : "Claim before"}</dt>
           <dd>{formatDate(Number(round.claimDeadline))}</dd>
         </dl>
       </section>
@@ -225,6 +215,16 @@ const STATUS_WORDS: Record<Exclude<DividendClaimStatus["kind"], "claimable" | "n
   exhausted: "Every citizen of this round has claimed: nothing is left to claim.",
   over: "The claim period of this round is over.",
   closed: "This round is closed: what was not claimed went back to the treasury.",
+};
+
+/** The relayer's refusals of a claim (the zone's own, mapped by the relayer), in the citizen's words. */
+const REFUSAL_WORDS: Record<string, string> = {
+  duplicate_nullifier: STATUS_WORDS.claimed,
+  round_exhausted: STATUS_WORDS.exhausted,
+  claim_period_over: STATUS_WORDS.over,
+  unknown_round: "The relayer does not know this round.",
+  invalid_proof:
+    "The zone rejected the proof of your claim: nothing was paid. Reload the page and try again.",
 };
 
 type Phase =
@@ -263,7 +263,7 @@ function ClaimSection(
             id: view.round.proposalId.toString(),
             snapshotRoot: view.round.snapshotRoot.toString(),
             snapshotDepth: view.round.snapshotDepth,
-            eligibleCount: view.round.eligibleCount,
+            eligibleCount: Number(view.round.eligibleCount),
           },
           recipient,
         },
@@ -272,15 +272,18 @@ function ClaimSection(
       setPhase({ kind: "sending", recipient });
       const { client } = await relayers.firstAccepting((candidate) => candidate.claimDividend(request));
       setPhase({ kind: "queued", recipient });
-      const settled = await waitForClaim(() => client.dividendStatus(request.nullifier));
+      const settled = await client.waitForDividend(request.nullifier, {
+        timeoutMs: 120_000,
+        intervalMs: 500,
+      });
       if (settled.status === "rejected")
         throw new Error(`The zone refused the claim: ${settled.reason ?? "no reason given"}`);
       const balance = await balanceOf(config, view.round.token, recipient).catch(() => undefined);
       setPhase({ kind: "confirmed", recipient, balance, txHash: settled.txHash });
     } catch (error) {
       const message =
-        error instanceof RelayerRefusal && error.code === "duplicate_nullifier"
-          ? STATUS_WORDS.claimed
+        error instanceof RelayerRefusal && error.code in REFUSAL_WORDS
+          ? REFUSAL_WORDS[error.code]!
           : error instanceof ProverError
             ? error.message
             : explain(error);
@@ -328,17 +331,6 @@ function ClaimSection(
       )}
     </section>
   );
-}
-
-/** Polls the relayer until the claim is confirmed or rejected (the relayer's client, as a vote's). */
-async function waitForClaim(
-  read: () => Promise<{ status: string; reason: string | null; txHash: string | null }>,
-) {
-  for (;;) {
-    const status = await read();
-    if (status.status === "confirmed" || status.status === "rejected") return status;
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
 }
 
 async function balanceOf(config: WebConfig, token: string, owner: string): Promise<bigint> {

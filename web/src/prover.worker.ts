@@ -10,8 +10,12 @@ import { importIdentity } from "../../sdk/identity.js";
 import { rebuildGroup } from "../../sdk/group.js";
 import { proofDepth } from "../../sdk/nullifier.js";
 import { createProver, type Prover } from "../../sdk/prove.js";
-import { dividendClaimRequest } from "../../sdk/relayer-api.js";
-import { invitationRequest, proposalRequest, voteRequest } from "../../sdk/relayer-client.js";
+import {
+  dividendClaimRequest,
+  invitationRequest,
+  proposalRequest,
+  voteRequest,
+} from "../../sdk/relayer-client.js";
 import { Zone__factory } from "../../types/ethers-contracts/factories/contracts/Zone__factory.js";
 import { loadArtifacts, type VerifiedArtifacts } from "./artifacts.js";
 import type {
