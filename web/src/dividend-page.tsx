@@ -299,27 +299,31 @@ function ClaimSection(
       </section>
     );
   }
+  const sending = phase.kind === "proving" || phase.kind === "sending" || phase.kind === "queued";
   return (
     <section aria-labelledby="claim-heading">
       <h2 id="claim-heading">Claim your share</h2>
-      {phase.kind === "choosing" || phase.kind === "confirming" || phase.kind === "error" ? (
-        status?.kind === "claimable" ? (
-          <>
-            <p data-testid="dividend-status">You can claim {share}, anonymously: a relayer pays the fees.</p>
+      {/* The form stays while the claim is on its way (locked), so a failure keeps the address and its key. */}
+      {phase.kind !== "confirmed" && status?.kind === "claimable" ? (
+        <>
+          <p data-testid="dividend-status">You can claim {share}, anonymously: a relayer pays the fees.</p>
+          <fieldset className="lock" disabled={sending}>
             <RecipientForm
               share={share}
               onClaim={(recipient) => setPhase({ kind: "confirming", recipient })}
             />
-          </>
-        ) : (
-          status &&
-          status.kind !== "not-eligible" && (
-            <p className="voted" role="status" data-testid="dividend-status">
-              {STATUS_WORDS[status.kind]}
-            </p>
-          )
+          </fieldset>
+        </>
+      ) : (
+        phase.kind !== "confirmed" &&
+        status &&
+        status.kind !== "not-eligible" &&
+        status.kind !== "claimable" && (
+          <p className="voted" role="status" data-testid="dividend-status">
+            {STATUS_WORDS[status.kind]}
+          </p>
         )
-      ) : null}
+      )}
       <ClaimProgress phase={phase} share={share} token={token} />
       {phase.kind === "confirming" && (
         <ConfirmClaim
