@@ -115,3 +115,25 @@ async function readRounds(zone: Zone, roundId: bigint | undefined, from: number)
     };
   });
 }
+
+/**
+ * The claim with `nullifier` on round `roundId`, if one was paid: found among all of the round's
+ * claims (the query names the round, never the nullifier), so asking tells the RPC nothing about
+ * whose claim is looked for. The nullifier comes from nullifierOf(identity, dividendScope(...)).
+ */
+export async function findDividendClaim(
+  zone: Zone,
+  roundId: bigint,
+  nullifier: bigint,
+  options: { fromBlock?: number } = {},
+): Promise<{ recipient: string; amount: bigint; txHash: string; blockNumber: number } | undefined> {
+  const claims = await queryEvents(zone, zone.filters.DividendClaimed(roundId), options.fromBlock ?? 0);
+  const found = claims.find(({ args }) => args.nullifier === nullifier);
+  if (found === undefined) return undefined;
+  return {
+    recipient: found.args.recipient,
+    amount: found.args.amount,
+    txHash: found.transactionHash,
+    blockNumber: found.blockNumber,
+  };
+}

@@ -3,7 +3,6 @@
  * path from deployment to execution and audit, and a clear message and exit code for each mistake.
  */
 import { expect } from "chai";
-import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -15,37 +14,9 @@ import {
   removeMember,
   type DeploymentFile,
 } from "../sdk/index.js";
+import { startCliRelayer, stopCliRelayer, zonedao, zonedaoJson } from "./cli-fixture.js";
 import { startRpcBridge, type RpcBridge } from "./rpc-bridge.js";
 import { ethers, time } from "./zone-fixture.js";
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs `zonedao args...` to completion. */
-function zonedao(args: string[], env: Record<string, string> = {}): Promise<Run> {
-  return new Promise((resolve) => {
-    const child = spawn(
-      process.execPath,
-      ["--disable-warning=ExperimentalWarning", "--import", "tsx", "cli/zonedao.ts", ...args],
-      { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] },
-    );
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString("utf8")));
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString("utf8")));
-    child.on("exit", (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
-/** Runs a command that must succeed with --json, and returns its parsed output. */
-async function zonedaoJson<T = Record<string, unknown>>(args: string[]): Promise<T> {
-  const run = await zonedao([...args, "--json"]);
-  expect(run.code, `zonedao ${args.join(" ")}\n${run.stderr}`).to.equal(0);
-  return JSON.parse(run.stdout) as T;
-}
 
 describe("zonedao CLI", function () {
   let bridge: RpcBridge;
@@ -69,51 +40,8 @@ describe("zonedao CLI", function () {
   });
 
   /** `zonedao relayer` on the test chain, with the deployment file; resolves once it listens. */
-  async function startRelayer(): Promise<{ relayer: ChildProcess; relayerUrl: string }> {
-    const relayer = spawn(
-      process.execPath,
-      [
-        "--disable-warning=ExperimentalWarning",
-        "--import",
-        "tsx",
-        "cli/zonedao.ts",
-        "relayer",
-        "--deployment",
-        deploymentPath,
-        "--key",
-        key,
-        "--port",
-        "0",
-        "--db",
-        join(mkdtempSync(join(tmpdir(), "zonedao-cli-relayer-")), "r.sqlite"),
-      ],
-      {
-        env: {
-          ...process.env,
-          ZONEDAO_BATCH_MAX_AGE_MS: "0",
-          ZONEDAO_POLL_INTERVAL_MS: "50",
-          ZONEDAO_VERIFIER_THREADS: "1",
-        },
-        stdio: ["ignore", "pipe", "pipe"],
-      },
-    );
-    const relayerUrl = await new Promise<string>((resolve, reject) => {
-      let output = "";
-      relayer.stdout.on("data", (chunk: Buffer) => {
-        output += chunk.toString("utf8");
-        const match = /relayer listening on (http:\/\/[^"\s]+)/.exec(output);
-        if (match) resolve(match[1]!);
-      });
-      relayer.on("exit", (code) => reject(new Error(`relayer exited ${code}: ${output}`)));
-    });
-    return { relayer, relayerUrl };
-  }
-
-  /** Stops a relayer started by startRelayer; it exits 0 on SIGINT. */
-  async function stopRelayer(relayer: ChildProcess): Promise<void> {
-    relayer.kill("SIGINT");
-    expect(await new Promise((resolve) => relayer.on("exit", resolve))).to.equal(0);
-  }
+  const startRelayer = () => startCliRelayer(deploymentPath, key);
+  const stopRelayer = stopCliRelayer;
 
   describe("help", function () {
     it("lists every command, and each command explains its flags", async function () {

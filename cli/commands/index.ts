@@ -2,6 +2,8 @@
 import type { Command } from "../flags.js";
 import { audit } from "./audit.js";
 import { deploy } from "./deploy.js";
+import { dividendClaim } from "./dividend-claim.js";
+import { dividendList } from "./dividend-list.js";
 import { execute } from "./execute.js";
 import { identityNew } from "./identity-new.js";
 import { identityShow } from "./identity-show.js";
@@ -31,6 +33,8 @@ export const commands: readonly Command[] = [
   memberReject,
   memberInvite,
   vote,
+  dividendList,
+  dividendClaim,
   execute,
   relayer,
   audit,

@@ -95,12 +95,14 @@ describe("relayer fuzz (fast-check)", function () {
           merkleTreeRoot: fc.jsonValue(),
           epoch: fc.jsonValue(),
           slot: fc.jsonValue(),
+          roundId: fc.jsonValue(),
+          recipient: fc.jsonValue(),
         },
         { requiredKeys: [] },
       ),
     );
 
-    for (const url of ["/v1/votes", "/v1/proposals"]) {
+    for (const url of ["/v1/votes", "/v1/proposals", "/v1/dividends"]) {
       it(`POST ${url}: always a 4xx JSON error, the server keeps answering, nothing queued (500 runs)`, async function () {
         const before = queue();
         await fc.assert(
@@ -364,12 +366,40 @@ describe("relayer fuzz (fast-check)", function () {
     });
   });
 
+  describe("well-formed dividend claims", function () {
+    it("schema-valid claims with random values: 404 unknown_zone for an unserved zone, else unknown_round (40 runs)", async function () {
+      // This zone has opened no dividend round (relayer/test/dividends.test.ts fuzzes claims on one).
+      const before = queue();
+      const decimal = (max: bigint) => fc.bigInt({ min: 0n, max }).map(String);
+      const claim = fc.record({
+        zone: fc.constantFrom(world.zoneAddress, world.zoneAddress.toLowerCase()),
+        roundId: decimal(UINT256_BOUND - 1n),
+        recipient: fc
+          .uint8Array({ minLength: 20, maxLength: 20 })
+          .map((bytes) => `0x${Buffer.from(bytes).toString("hex")}`),
+        nullifier: decimal(SNARK_SCALAR_FIELD - 1n),
+        proof: fc.array(decimal(BASE_FIELD - 1n), { minLength: 8, maxLength: 8 }),
+      });
+      await fc.assert(
+        fc.asyncProperty(claim, fc.boolean(), async (body, unserved) => {
+          const sent = unserved ? { ...body, zone: Wallet.createRandom().address } : body;
+          const answer = await send("/v1/dividends", JSON.stringify(sent));
+          if (unserved) expectRefusal(answer, [404], ["unknown_zone"], sent);
+          else expectRefusal(answer, [404], ["unknown_round"], sent);
+          expect(queue()).to.deep.equal(before);
+        }),
+        runs(40),
+      );
+      await expectStillHealthy(before);
+    });
+  });
+
   describe("transport", function () {
     it("bodies over the limit: 413 payload_too_large (20 runs)", async function () {
       const before = queue();
       await fc.assert(
         fc.asyncProperty(
-          fc.constantFrom("/v1/votes", "/v1/proposals"),
+          fc.constantFrom("/v1/votes", "/v1/proposals", "/v1/dividends"),
           fc.integer({ min: 1, max: 4 * config.bodyLimitBytes }),
           fc.constantFrom("description", "padding", "proof"),
           async (url, extra, key) => {
@@ -403,10 +433,14 @@ describe("relayer fuzz (fast-check)", function () {
           .filter((type) => type !== "application/json"),
       );
       await fc.assert(
-        fc.asyncProperty(fc.constantFrom("/v1/votes", "/v1/proposals"), contentType, async (url, type) => {
-          const answer = await send(url, JSON.stringify(valid), type);
-          expectRefusal(answer, [415], ["unsupported_media_type"], type);
-        }),
+        fc.asyncProperty(
+          fc.constantFrom("/v1/votes", "/v1/proposals", "/v1/dividends"),
+          contentType,
+          async (url, type) => {
+            const answer = await send(url, JSON.stringify(valid), type);
+            expectRefusal(answer, [415], ["unsupported_media_type"], type);
+          },
+        ),
         runs(100),
       );
       await expectStillHealthy(before);
@@ -433,7 +467,7 @@ describe("relayer fuzz (fast-check)", function () {
       );
       await fc.assert(
         fc.asyncProperty(
-          fc.constantFrom("/v1/votes", "/v1/proposals"),
+          fc.constantFrom("/v1/votes", "/v1/proposals", "/v1/dividends"),
           invalidJson.filter((text) => !isJson(text)),
           async (url, text) => {
             const answer = await send(url, text);
@@ -461,6 +495,7 @@ describe("relayer fuzz (fast-check)", function () {
       const path = fc.oneof(
         segment.map((nullifier) => `/v1/votes/${nullifier}`),
         segment.map((nullifier) => `/v1/proposals/submissions/${nullifier}`),
+        segment.map((nullifier) => `/v1/dividends/${nullifier}`),
         fc.tuple(segment, segment).map(([zone, id]) => `/v1/zones/${zone}/proposals/${id}`),
         segment.map((zone) => `/v1/zones/${zone}/proposals`),
         segment.map((zone) => `/v1/zones/${zone}/members`),

@@ -389,11 +389,20 @@ describe("relayer", function () {
       expect(off).to.include({ error: "slot_out_of_range" });
       await expectDocumented(
         "GET /v1/invitations/{nullifier}",
-  "POST /v1/dividends",
-  "GET /v1/dividends/{nullifier}",
         `/v1/invitations/${invitation.nullifier}`,
         404,
       );
+      // This zone has opened no dividend round (relayer/test/dividends.test.ts claims on one).
+      const claim = {
+        zone,
+        roundId: "1",
+        recipient: elsewhere,
+        nullifier: invitation.nullifier,
+        proof: invitation.proof,
+      };
+      const noRound = await expectDocumented("POST /v1/dividends", "/v1/dividends", 404, claim);
+      expect(noRound).to.include({ error: "unknown_round" });
+      await expectDocumented("GET /v1/dividends/{nullifier}", `/v1/dividends/${claim.nullifier}`, 404);
       expect([...answered]).to.have.members(ROUTES);
     });
   });
