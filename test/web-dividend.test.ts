@@ -217,6 +217,16 @@ describe("dividend claim page at phone and desktop width (Chromium)", function (
         expect(beforeClaim.length).to.be.greaterThan(0);
         expect(errors).to.deep.equal([]);
       });
+
+      it("an unknown round is a dead end that links to the treasury", async function () {
+        await page.goto(`${app.url}#/zone/${world.zoneAddress}/dividend/99`);
+        await page.getByRole("heading", { level: 1, name: "Riverside has no dividend round #99" }).waitFor({
+          timeout: 30_000,
+        });
+        await page.getByRole("link", { name: "See Riverside's treasury and its rounds" }).waitFor();
+        await look("6-unknown-round");
+        expect(errors).to.deep.equal([]);
+      });
     });
   }
 });
