@@ -182,11 +182,11 @@ export class RelayerStore {
       .get() as { sql: string } | undefined;
     if (table === undefined || table.sql.includes("'dividend'")) return;
     this.transaction(() => {
-      this.#db.exec("ALTER TABLE submissions RENAME TO submissions_before_invitations");
+      this.#db.exec("ALTER TABLE submissions RENAME TO submissions_before_new_kinds");
       this.#db.exec("DROP INDEX IF EXISTS submissions_by_status; DROP INDEX IF EXISTS submissions_by_batch;");
       this.#db.exec(SCHEMA);
-      this.#db.exec("INSERT INTO submissions SELECT * FROM submissions_before_invitations");
-      this.#db.exec("DROP TABLE submissions_before_invitations");
+      this.#db.exec("INSERT INTO submissions SELECT * FROM submissions_before_new_kinds");
+      this.#db.exec("DROP TABLE submissions_before_new_kinds");
     });
   }
 

@@ -7,6 +7,10 @@
 import { expect } from "chai";
 import fc from "fast-check";
 import { Wallet, ZeroAddress, parseEther } from "ethers";
+import { mkdtempSync } from "node:fs";
+import { DatabaseSync } from "node:sqlite";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import {
   RelayerClient,
   dividendClaimRequest,
@@ -18,6 +22,7 @@ import {
   type Identity,
 } from "../../sdk/index.js";
 import type { Relayer } from "../relayer.js";
+import { RelayerStore } from "../store.js";
 import { alice, bob, carol, citizens, dave, ethers, passProposal, time } from "../../test/zone-fixture.js";
 import {
   get,
@@ -104,6 +109,10 @@ describe("relayer: dividend claims", function () {
     expect(elsewhere.body).to.include({ error: "duplicate_nullifier" });
     // Another kind's status route does not report it.
     expect((await get(relayer, `/v1/votes/${body.nullifier}`)).status).to.equal(404);
+    // Metrics count it by kind, and the replays by their code.
+    const metrics = (await get(relayer, "/metrics")).text;
+    expect(metrics).to.include('zonedao_relayer_accepted_total{kind="dividend"} 1');
+    expect(metrics).to.match(/zonedao_relayer_rejected_total\{reason="duplicate_nullifier"\} [1-9]/);
   });
 
   it("refuses an unknown zone, an unknown round, a redirected payment and a nullifier used on chain, each with its code", async function () {
@@ -224,5 +233,42 @@ describe("relayer: dividend claims", function () {
     expect(over.body).to.include({ error: "claim_period_over" });
     const [round] = await readDividendRounds(world.zone);
     expect(round).to.include({ roundId: 1n, status: "over" });
+  });
+
+  it("opens a database made before dividend claims: its submissions kept, claims storable", function () {
+    const path = join(mkdtempSync(join(tmpdir(), "zonedao-dividend-migration-")), "relayer.sqlite");
+    const old = new DatabaseSync(path);
+    old.exec(`CREATE TABLE submissions (
+      nullifier TEXT PRIMARY KEY,
+      kind TEXT NOT NULL CHECK (kind IN ('vote', 'proposal', 'invitation')),
+      zone TEXT NOT NULL,
+      proposal_id TEXT,
+      payload TEXT NOT NULL,
+      status TEXT NOT NULL CHECK (status IN ('queued', 'submitted', 'confirmed', 'rejected')),
+      reason TEXT,
+      accepted_at INTEGER NOT NULL,
+      batch_id INTEGER,
+      tx_hash TEXT,
+      block_number INTEGER,
+      tries INTEGER NOT NULL DEFAULT 0
+    )`);
+    old.exec(`INSERT INTO submissions (nullifier, kind, zone, proposal_id, payload, status, accepted_at)
+      VALUES ('1', 'vote', '${world.zoneAddress}', '1', '{}', 'confirmed', 1)`);
+    old.close();
+    const store = new RelayerStore(path);
+    try {
+      expect(store.submission("1")).to.include({ kind: "vote", status: "confirmed" });
+      const claim = {
+        nullifier: "2",
+        kind: "dividend" as const,
+        zone: world.zoneAddress,
+        proposalId: "1",
+        payload: "{}",
+      };
+      expect(store.accept([claim])).to.deep.equal([true]);
+      expect(store.submission("2")).to.include({ kind: "dividend", status: "queued" });
+    } finally {
+      store.close();
+    }
   });
 });
