@@ -30,6 +30,7 @@ import { countedVotes } from "../../sdk/proposals.js";
 import { RelayerRefusal } from "../../sdk/relayer-client.js";
 import { zoneCreatedBlock } from "./config-types.js";
 import { DeadEndPage, deadEndOf, type DeadEnd } from "./dead-ends.js";
+import { DividendPage } from "./dividend-page.js";
 import type { NotEligible } from "./prover-protocol.js";
 import { DeadEndReached, usePolling } from "./use-polling.js";
 import { readPendingAdmission, useZoneAdmissions } from "./use-admissions.js";
@@ -85,6 +86,8 @@ export function App() {
         <ProposalPage key={`${zone}/${route[3]}`} {...common} proposalId={route[3]} />
       ) : route[2] === "treasury" ? (
         <TreasuryPage config={config} zone={zone} zoneName={zoneName(config, zone)} />
+      ) : route[2] === "dividend" && route[3] ? (
+        <DividendPage key={`${zone}/dividend/${route[3]}`} {...common} roundId={route[3]} />
       ) : route[2] === "audit" ? (
         <AuditPage config={config} zone={zone} zoneName={zoneName(config, zone)} />
       ) : isEconomyPage(route[2]) ? (

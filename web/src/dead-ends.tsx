@@ -21,6 +21,10 @@ export type DeadEnd =
   | { kind: "not-a-citizen" }
   /** A citizen now, but not in this proposal's snapshot (joined after it was made). */
   | { kind: "not-yet-eligible" }
+  /** The zone has no such dividend round (its DividendRoundOpened is not on chain). */
+  | { kind: "unknown-dividend-round"; zone: string; roundId: string }
+  /** A citizen, but not of the vote that opened this dividend round: the round pays that vote's citizens. */
+  | { kind: "not-in-dividend-electorate"; zone: string }
   /** Not a citizen yet, but asked for and waiting out the admission delay (sdk/admissions.ts). */
   | { kind: "pending-admission"; readyAt: number };
 
@@ -123,6 +127,31 @@ export function DeadEndPage(props: {
             you can vote on proposals made from then on.
           </p>
           <p>{retry}</p>
+        </section>
+      );
+    case "unknown-dividend-round":
+      return (
+        <section aria-labelledby="dead-end-heading" data-testid="dead-end-unknown-dividend-round">
+          <h1 id="dead-end-heading">
+            {zoneName} has no dividend round #{deadEnd.roundId}
+          </h1>
+          <p>The link may be mistyped, or the vote that opens it may not have been carried out yet.</p>
+          <p>
+            <a href={`#/zone/${deadEnd.zone}/treasury`}>See {zoneName}'s treasury and its rounds</a> {retry}
+          </p>
+        </section>
+      );
+    case "not-in-dividend-electorate":
+      return (
+        <section aria-labelledby="dead-end-heading" data-testid="dead-end-not-in-dividend-electorate">
+          <h2 id="dead-end-heading">This round is not yours to claim</h2>
+          <p>
+            A dividend round pays the citizens who could vote on the proposal that opened it, and you joined{" "}
+            {zoneName} after that proposal was made. Rounds opened from now on include you.
+          </p>
+          <p>
+            <a href={`#/zone/${deadEnd.zone}/treasury`}>See {zoneName}'s treasury</a>
+          </p>
         </section>
       );
     case "pending-admission":

@@ -1,4 +1,5 @@
 /** Messages between the app and its prover worker (prover.worker.ts). */
+import type { DividendClaimRequest } from "../../sdk/relayer-api.js";
 import type { InvitationRequest, ProposalRequest, VoteRequest } from "../../sdk/relayer-client.js";
 
 export interface ZoneTarget {
@@ -46,6 +47,16 @@ export type ProverRequest =
       slot: string;
       /** The newcomer's identity commitment: the proof's message. */
       newcomer: string;
+    })
+  | (ZoneTarget & {
+      type: "prepareDividendClaim";
+      jobId: number;
+      members: string[];
+      roundId: string;
+      /** The snapshot of the proposal that opened the round (its id): the round's electorate. */
+      electorate: SnapshotInfo;
+      /** Who is paid: the proof's message, so no relayer can redirect the payment. */
+      recipient: string;
     });
 
 export type ProverStage = "syncing" | "artifacts" | "proving";
@@ -61,5 +72,6 @@ export type ProverResponse =
   | { type: "vote"; jobId: number; option: number; request: VoteRequest; ms: number }
   | { type: "proposal"; jobId: number; request: ProposalRequest; ms: number }
   | { type: "invitation"; jobId: number; request: InvitationRequest; ms: number }
+  | { type: "dividendClaim"; jobId: number; request: DividendClaimRequest; ms: number }
   | { type: "done"; jobId: number }
   | { type: "error"; jobId: number; message: string; notEligible?: NotEligible };

@@ -1,5 +1,6 @@
 /** The page's side of the prover worker: one job at a time, results as promises. */
 import type { Identity } from "@semaphore-protocol/identity";
+import type { DividendClaimRequest } from "../../sdk/relayer-api.js";
 import type { InvitationRequest, ProposalRequest, VoteRequest } from "../../sdk/relayer-client.js";
 import { zoneCreatedBlock, type WebConfig } from "./config-types.js";
 import type {
@@ -75,6 +76,7 @@ export function zoneTarget(config: WebConfig, zone: string, identity: Identity):
 type VoteParams = Omit<Extract<ProverRequest, { type: "prepareVotes" }>, "type" | "jobId">;
 type ProposalParams = Omit<Extract<ProverRequest, { type: "prepareProposal" }>, "type" | "jobId">;
 type InvitationParams = Omit<Extract<ProverRequest, { type: "prepareInvitation" }>, "type" | "jobId">;
+type DividendClaimParams = Omit<Extract<ProverRequest, { type: "prepareDividendClaim" }>, "type" | "jobId">;
 
 /** Starts proving every option in `params.options`, in that order. */
 export function prepareVotes(params: VoteParams, onStage: StageListener): VoteJob {
@@ -130,5 +132,22 @@ export function proveInvitation(
     if (message.type === "done" || message.type === "error") handlers.delete(jobId);
   });
   proverWorker().postMessage({ ...params, type: "prepareInvitation", jobId } satisfies ProverRequest);
+  return result.promise;
+}
+
+/** Proves a citizen's claim on a dividend round, paid to `params.recipient` (sdk proveDividendClaim). */
+export function proveDividendClaim(
+  params: DividendClaimParams,
+  onStage: StageListener,
+): Promise<{ request: DividendClaimRequest; ms: number }> {
+  const jobId = nextJobId++;
+  const result = deferred<{ request: DividendClaimRequest; ms: number }>();
+  handlers.set(jobId, (message) => {
+    if (message.type === "stage") onStage(message.stage, message.detail);
+    else if (message.type === "dividendClaim") result.resolve({ request: message.request, ms: message.ms });
+    else if (message.type === "error") result.reject(new ProverError(message.message, message.notEligible));
+    if (message.type === "done" || message.type === "error") handlers.delete(jobId);
+  });
+  proverWorker().postMessage({ ...params, type: "prepareDividendClaim", jobId } satisfies ProverRequest);
   return result.promise;
 }

@@ -10,7 +10,12 @@ import { importIdentity } from "../../sdk/identity.js";
 import { rebuildGroup } from "../../sdk/group.js";
 import { proofDepth } from "../../sdk/nullifier.js";
 import { createProver, type Prover } from "../../sdk/prove.js";
-import { invitationRequest, proposalRequest, voteRequest } from "../../sdk/relayer-client.js";
+import {
+  dividendClaimRequest,
+  invitationRequest,
+  proposalRequest,
+  voteRequest,
+} from "../../sdk/relayer-client.js";
 import { Zone__factory } from "../../types/ethers-contracts/factories/contracts/Zone__factory.js";
 import { loadArtifacts, type VerifiedArtifacts } from "./artifacts.js";
 import type {
@@ -241,6 +246,45 @@ async function prepareInvitation(request: Extract<ProverRequest, { type: "prepar
   });
 }
 
+/**
+ * A citizen's dividend claim: membership of the electorate of the round (the snapshot of the
+ * proposal that opened it, rebuilt as a vote's is), paid to `recipient`.
+ */
+async function prepareDividendClaim(request: Extract<ProverRequest, { type: "prepareDividendClaim" }>) {
+  const identity = importIdentity(request.identity);
+  post({ type: "stage", jobId: request.jobId, stage: "syncing", detail: "getting the list of citizens" });
+  if (!request.members.includes(identity.commitment.toString())) {
+    throw new NotEligibleError("not-a-citizen", "This identity is not a citizen of the zone.");
+  }
+  const group = await snapshotGroup(request, request.members, request.electorate);
+  if (group.indexOf(identity.commitment) < 0) {
+    throw new NotEligibleError(
+      "not-yet-eligible",
+      "You became a citizen after the vote that opened this round: it pays only the citizens of that vote.",
+    );
+  }
+  await stageArtifacts(request.jobId, proofDepth(group), request.base);
+  post({
+    type: "stage",
+    jobId: request.jobId,
+    stage: "proving",
+    detail: "making the anonymous proof of your claim",
+  });
+  const started = performance.now();
+  const claim = await proverFor(request.base).proveDividendClaim(identity, group, {
+    chainId: BigInt(request.chainId),
+    zone: request.zone,
+    roundId: BigInt(request.roundId),
+    recipient: request.recipient,
+  });
+  post({
+    type: "dividendClaim",
+    jobId: request.jobId,
+    request: dividendClaimRequest(request.zone, claim),
+    ms: Math.round(performance.now() - started),
+  });
+}
+
 scope.onmessage = (event) => {
   const request = event.data;
   currentJob = request.jobId;
@@ -249,7 +293,9 @@ scope.onmessage = (event) => {
       ? prepareVotes(request)
       : request.type === "prepareProposal"
         ? prepareProposal(request)
-        : prepareInvitation(request);
+        : request.type === "prepareInvitation"
+          ? prepareInvitation(request)
+          : prepareDividendClaim(request);
   run.then(
     () => post({ type: "done", jobId: request.jobId }),
     (error: unknown) =>
