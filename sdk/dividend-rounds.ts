@@ -116,24 +116,32 @@ async function readRounds(zone: Zone, roundId: bigint | undefined, from: number)
   });
 }
 
+/** One paid claim of a round. */
+export interface DividendClaimPaid {
+  nullifier: bigint;
+  recipient: string;
+  amount: bigint;
+  txHash: string;
+  blockNumber: number;
+}
+
 /**
- * The claim with `nullifier` on round `roundId`, if one was paid: found among all of the round's
- * claims (the query names the round, never the nullifier), so asking tells the RPC nothing about
- * whose claim is looked for. The nullifier comes from nullifierOf(identity, dividendScope(...)).
+ * Round `roundId`'s paid claims, in chain order, read from `fromBlock` (the zone's creation block)
+ * in sdk/logs.ts's block ranges. The query names only the round: a reader looking for one
+ * citizen's claim (its nullifier from nullifierOf(identity, dividendScope(...))) searches the
+ * answer itself, so asking tells the RPC nothing about whose claim is looked for.
  */
-export async function findDividendClaim(
+export async function readDividendClaims(
   zone: Zone,
   roundId: bigint,
-  nullifier: bigint,
   options: { fromBlock?: number } = {},
-): Promise<{ recipient: string; amount: bigint; txHash: string; blockNumber: number } | undefined> {
+): Promise<DividendClaimPaid[]> {
   const claims = await queryEvents(zone, zone.filters.DividendClaimed(roundId), options.fromBlock ?? 0);
-  const found = claims.find(({ args }) => args.nullifier === nullifier);
-  if (found === undefined) return undefined;
-  return {
-    recipient: found.args.recipient,
-    amount: found.args.amount,
-    txHash: found.transactionHash,
-    blockNumber: found.blockNumber,
-  };
+  return claims.map(({ args, transactionHash, blockNumber }) => ({
+    nullifier: args.nullifier,
+    recipient: args.recipient,
+    amount: args.amount,
+    txHash: transactionHash,
+    blockNumber,
+  }));
 }

@@ -6,22 +6,9 @@
  */
 import type { Group } from "@semaphore-protocol/group";
 import type { Identity } from "@semaphore-protocol/identity";
-import type { Zone } from "./contracts.js";
 import type { DividendRound } from "./dividend-rounds.js";
-import { queryEvents } from "./logs.js";
 import { nullifierOf } from "./nullifier.js";
 import { dividendScope } from "./scope.js";
-
-/**
- * The nullifiers of round `roundId`'s claims, in chain order: each claimant's, in the round's
- * dividend scope. Read from `fromBlock` (the zone's creation block) in sdk/logs.ts's block ranges,
- * so a zone with years of history reads correctly from providers that cap eth_getLogs. The filter
- * names only the round: which nullifier the reader looks for stays with the reader.
- */
-export async function readClaimedNullifiers(zone: Zone, roundId: bigint, fromBlock = 0): Promise<bigint[]> {
-  const claims = await queryEvents(zone, zone.filters.DividendClaimed(roundId), fromBlock);
-  return claims.map((claim) => claim.args.nullifier);
-}
 
 /**
  * Where one identity stands with a round, in the order that matters to it: a claim it made is
@@ -43,7 +30,7 @@ export type DividendClaimStatus =
 /**
  * Whether `identity` may claim `round`, has claimed it, or cannot. Its nullifier for the round is
  * computed here and looked for among the round's claims (`claimedNullifiers`,
- * readClaimedNullifiers): it never leaves this function, so asking tells no relayer or RPC which
+ * dividend-rounds.ts's readDividendClaims): it never leaves this function, so asking tells no relayer or RPC which
  * citizen is asking (as the vote page does with VoteCast). `electorate` is the group whose root is
  * the round's snapshot root (rebuildGroup's `untilDividendRound`).
  */

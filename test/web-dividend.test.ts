@@ -190,6 +190,18 @@ describe("dividend claim page at phone and desktop width (Chromium)", function (
         expect(claim!.args.recipient).to.equal(recipient);
         nullifier = claim!.args.nullifier;
         await look("4-confirmed");
+
+        // The payment on the treasury page: a ledger line to the recipient, a point on the chart.
+        await page.getByRole("link", { name: "Back to Riverside's treasury" }).click();
+        const paid = page
+          .getByTestId("treasury-ledger-line")
+          .filter({ hasText: "Out 10 USDz" })
+          .filter({ hasText: `${recipient.slice(0, 6)}…${recipient.slice(-4)}` });
+        await paid.waitFor({ timeout: 30_000 });
+        const chart = page.getByTestId(`treasury-chart-${await stablecoin.getAddress()}`);
+        // Deposit, round set aside and paid: the balance moved at least twice.
+        expect(await chart.locator("circle").count()).to.be.at.least(2);
+        await look("5-treasury-after-claim");
         expect(errors).to.deep.equal([]);
       });
 

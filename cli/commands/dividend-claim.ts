@@ -9,7 +9,7 @@ import {
   StillPending,
   dividendClaimRequest,
   dividendScope,
-  findDividendClaim,
+  readDividendClaims,
   nullifierOf,
   proveDividendClaim,
   readDividendRound,
@@ -51,7 +51,9 @@ been a citizen when the proposal that opened the round was made. A relayer sends
     if (round === undefined) throw new CommandError(`${address} has no dividend round ${roundId}`);
     // Looked for among the round's claims, never by asking the RPC about this identity's nullifier.
     const nullifier = nullifierOf(identity, dividendScope(chainId, address, roundId));
-    const paid = await findDividendClaim(zone, roundId, nullifier, { fromBlock: createdBlock });
+    const paid = (await readDividendClaims(zone, roundId, { fromBlock: createdBlock })).find(
+      (claim) => claim.nullifier === nullifier,
+    );
     if (paid !== undefined) {
       throw new CommandError(
         `this identity already claimed round ${roundId}: ${formatRoundAmount(paid.amount, round.token)} ` +

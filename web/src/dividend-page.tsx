@@ -9,8 +9,8 @@ import type { Identity } from "@semaphore-protocol/identity";
 import { Contract, Wallet, ZeroAddress, formatUnits, getAddress, isAddress } from "ethers";
 import { useCallback, useEffect, useRef, useState } from "react";
 import type { TokenInfo } from "../../sdk/describe.js";
-import { readDividendRound, type DividendRound } from "../../sdk/dividend-rounds.js";
-import { dividendClaimStatus, readClaimedNullifiers, type DividendClaimStatus } from "../../sdk/dividends.js";
+import { readDividendClaims, readDividendRound, type DividendRound } from "../../sdk/dividend-rounds.js";
+import { dividendClaimStatus, type DividendClaimStatus } from "../../sdk/dividends.js";
 import { rebuildGroup } from "../../sdk/group.js";
 import { RelayerRefusal } from "../../sdk/relayer-client.js";
 import { chainProvider, explain, zoneReader, type Relayers, type WebConfig } from "./api.js";
@@ -86,7 +86,9 @@ function useRoundView(props: DividendPageProps, attempt: number) {
     const round = await readDividendRound(reader, BigInt(roundId), { fromBlock });
     if (!round) throw new RoundDeadEnd({ kind: "unknown-dividend-round", zone, roundId });
     const [claimedNullifiers, electorate] = await Promise.all([
-      readClaimedNullifiers(reader, round.roundId, fromBlock),
+      readDividendClaims(reader, round.roundId, { fromBlock }).then((claims) =>
+        claims.map((claim) => claim.nullifier),
+      ),
       electorateOf(reader, round, members, fromBlock),
     ]);
     return { round, claimedNullifiers, members, electorate };
