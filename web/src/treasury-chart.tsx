@@ -41,6 +41,9 @@ function niceCeiling(max: number): number {
   return 10 * power;
 }
 
+/** The room one date label on the time axis needs, in pixels ("12/31/26, 12:59 PM" at the chart's font). */
+const AXIS_LABEL_WIDTH = 130;
+
 export function BalanceChart(props: {
   /** What the line is the balance of ("ETH", "USDz"): in the chart's name and its summary. */
   unit: string;
@@ -75,7 +78,14 @@ export function BalanceChart(props: {
     span < 2 * 86_400
       ? ({ dateStyle: "short", timeStyle: "short" } as const)
       : ({ dateStyle: "medium" } as const);
-  const times = span > 86_400 ? [first.time, first.time + span / 2, last.time] : [first.time, last.time];
+  // As many date labels as fit side by side (a phone has room for two): labels never overlap.
+  const labelsThatFit = Math.floor(plotWidth / AXIS_LABEL_WIDTH);
+  const times =
+    labelsThatFit >= 3 && span > 86_400
+      ? [first.time, first.time + span / 2, last.time]
+      : labelsThatFit >= 2
+        ? [first.time, last.time]
+        : [last.time];
   const highest = points.reduce((best, point) => (point.value > best.value ? point : best), first);
   const summary = `${unit}: ${format(last.value)} now; ${format(first.value)} on ${formatDate(first.time)}, highest ${format(highest.value)} on ${formatDate(highest.time)}.`;
 
@@ -112,7 +122,7 @@ export function BalanceChart(props: {
               className="tc-label"
               x={x(time)}
               y={HEIGHT - 8}
-              textAnchor={index === 0 ? "start" : index === times.length - 1 ? "end" : "middle"}
+              textAnchor={index === times.length - 1 ? "end" : index === 0 ? "start" : "middle"}
             >
               {formatDate(time, short)}
             </text>
