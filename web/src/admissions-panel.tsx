@@ -5,7 +5,8 @@
  * text), proved in the worker and sent through the relayers.
  */
 import type { Identity } from "@semaphore-protocol/identity";
-import { useEffect, useId, useRef, useState, type FormEvent } from "react";
+import { useId, useRef, useState, type FormEvent } from "react";
+import { ConfirmDialog } from "./confirm-dialog.js";
 import { RelayerRefusal } from "../../sdk/relayer-client.js";
 import { rejectionDeadline, waitingRequests } from "../../sdk/admissions.js";
 import { formatDuration } from "../../sdk/describe.js";
@@ -240,40 +241,19 @@ function InviteForm(props: {
  * reject it): names the whole commitment. A modal dialog, focus on Back, Escape is Back.
  */
 function ConfirmInvitation(props: { commitment: bigint; onSend: () => void; onBack: () => void }) {
-  const dialog = useRef<HTMLDialogElement>(null);
-  const back = useRef<HTMLButtonElement>(null);
-  useEffect(() => {
-    const element = dialog.current;
-    if (element && !element.open) element.showModal();
-    back.current?.focus();
-    return () => element?.close();
-  }, []);
   return (
-    <dialog
-      ref={dialog}
-      className="confirm"
-      aria-labelledby="confirm-invite-heading"
-      aria-describedby="confirm-invite-note"
-      data-testid="confirm-invite"
-      onCancel={(event) => {
-        event.preventDefault();
-        props.onBack();
-      }}
+    <ConfirmDialog
+      name="invite"
+      heading="Invite this newcomer?"
+      sendLabel="Invite"
+      onSend={props.onSend}
+      onBack={props.onBack}
     >
-      <h2 id="confirm-invite-heading">Invite this newcomer?</h2>
       <p className="commitment">{props.commitment.toString()}</p>
       <p id="confirm-invite-note">
         It uses one of your invitations of this period and cannot be taken back: the newcomer enters after the
         delay unless the citizens reject pending admissions by a vote.
       </p>
-      <div className="actions">
-        <button type="button" onClick={props.onSend}>
-          Invite
-        </button>
-        <button type="button" className="secondary" onClick={props.onBack} ref={back}>
-          Back
-        </button>
-      </div>
-    </dialog>
+    </ConfirmDialog>
   );
 }

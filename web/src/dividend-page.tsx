@@ -7,7 +7,8 @@
 import { Group } from "@semaphore-protocol/group";
 import type { Identity } from "@semaphore-protocol/identity";
 import { Contract, Wallet, ZeroAddress, formatUnits, getAddress, isAddress } from "ethers";
-import { useCallback, useEffect, useRef, useState } from "react";
+import { useCallback, useEffect, useState } from "react";
+import { ConfirmDialog, Stages } from "./confirm-dialog.js";
 import type { TokenInfo } from "../../sdk/describe.js";
 import { readDividendClaims, readDividendRound, type DividendRound } from "../../sdk/dividend-rounds.js";
 import { dividendClaimStatus, type DividendClaimStatus } from "../../sdk/dividends.js";
@@ -438,42 +439,18 @@ function RecipientForm({ share, onClaim }: { share: string; onClaim: (recipient:
 
 /** The step before an irreversible claim, as a vote's: Send or Back; Escape is Back. */
 function ConfirmClaim(props: { share: string; recipient: string; onSend: () => void; onBack: () => void }) {
-  const dialog = useRef<HTMLDialogElement>(null);
-  const back = useRef<HTMLButtonElement>(null);
-  useEffect(() => {
-    const element = dialog.current;
-    if (element && !element.open) element.showModal();
-    back.current?.focus();
-    return () => element?.close();
-  }, []);
   const short = `${props.recipient.slice(0, 6)}…${props.recipient.slice(-4)}`;
   return (
-    <dialog
-      ref={dialog}
-      className="confirm"
-      aria-labelledby="confirm-claim-heading"
-      aria-describedby="confirm-claim-note"
-      data-testid="confirm-claim"
-      onCancel={(event) => {
-        event.preventDefault();
-        props.onBack();
-      }}
+    <ConfirmDialog
+      name="claim"
+      heading={`Send your claim of ${props.share} to ${short}?`}
+      onSend={props.onSend}
+      onBack={props.onBack}
     >
-      <h2 id="confirm-claim-heading">
-        Send your claim of {props.share} to {short}?
-      </h2>
       <p id="confirm-claim-note">
         This cannot be undone: the share is paid to <span className="commitment">{props.recipient}</span>.
       </p>
-      <div className="actions">
-        <button type="button" onClick={props.onSend}>
-          Send
-        </button>
-        <button type="button" className="secondary" onClick={props.onBack} ref={back}>
-          Back
-        </button>
-      </div>
-    </dialog>
+    </ConfirmDialog>
   );
 }
 
@@ -489,15 +466,7 @@ function ClaimProgress(props: { phase: Phase; share: string; token: TokenInfo })
           : -1;
   return (
     <div aria-live="polite" data-testid="claim-progress">
-      {current >= 0 && (
-        <ol className="stages">
-          {CLAIM_STEPS.map((step, index) => (
-            <li key={step} className={index < current ? "done" : index === current ? "current" : undefined}>
-              {step}
-            </li>
-          ))}
-        </ol>
-      )}
+      <Stages steps={CLAIM_STEPS} current={current} />
       {phase.kind === "proving" && <p>Making your anonymous proof ({phase.detail})…</p>}
       {phase.kind === "sending" && <p>Sending your claim to a relayer…</p>}
       {phase.kind === "queued" && <p>Accepted by the relayer; waiting for the chain to confirm it…</p>}

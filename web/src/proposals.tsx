@@ -1,6 +1,7 @@
 /** Proposals: the list, one proposal's actions and results, and the vote panel. */
 import type { Identity } from "@semaphore-protocol/identity";
 import { useEffect, useRef, useState } from "react";
+import { ConfirmDialog, Stages } from "./confirm-dialog.js";
 import { ballotOptions, decisionRuleText, optionLabel, proposalTitle } from "../../sdk/ballot.js";
 import { formatDuration } from "../../sdk/describe.js";
 import { countedVote } from "../../sdk/proposals.js";
@@ -501,29 +502,14 @@ function ConfirmVote(props: {
   onSend: (skipNextTime: boolean) => void;
   onBack: () => void;
 }) {
-  const dialog = useRef<HTMLDialogElement>(null);
-  const back = useRef<HTMLButtonElement>(null);
   const [skipNextTime, setSkipNextTime] = useState(false);
-  useEffect(() => {
-    const element = dialog.current;
-    if (element && !element.open) element.showModal();
-    // showModal focuses the first control; Back is where a slip of the keyboard does no harm.
-    back.current?.focus();
-    return () => element?.close();
-  }, []);
   return (
-    <dialog
-      ref={dialog}
-      className="confirm"
-      aria-labelledby="confirm-vote-heading"
-      aria-describedby="confirm-vote-note"
-      data-testid="confirm-vote"
-      onCancel={(event) => {
-        event.preventDefault(); // Escape: Back, handled here rather than by the browser
-        props.onBack();
-      }}
+    <ConfirmDialog
+      name="vote"
+      heading={`Send your vote for ${props.choice}?`}
+      onSend={() => props.onSend(skipNextTime)}
+      onBack={props.onBack}
     >
-      <h2 id="confirm-vote-heading">Send your vote for {props.choice}?</h2>
       <p id="confirm-vote-note">A vote cannot be changed.</p>
       {props.offerSkip && (
         <label className="inline">
@@ -535,15 +521,7 @@ function ConfirmVote(props: {
           Don't ask again on this device
         </label>
       )}
-      <div className="actions">
-        <button type="button" onClick={() => props.onSend(skipNextTime)}>
-          Send
-        </button>
-        <button type="button" className="secondary" onClick={props.onBack} ref={back}>
-          Back
-        </button>
-      </div>
-    </dialog>
+    </ConfirmDialog>
   );
 }
 
@@ -573,15 +551,7 @@ function Progress({ phase, proposal }: { phase: Phase; proposal: ProposalInfo })
               : -1;
   return (
     <div aria-live="polite" data-testid="vote-status">
-      {current >= 0 && (
-        <ol className="stages">
-          {VOTE_STEPS.map((step, index) => (
-            <li key={step} className={index < current ? "done" : index === current ? "current" : undefined}>
-              {step}
-            </li>
-          ))}
-        </ol>
-      )}
+      <Stages steps={VOTE_STEPS} current={current} />
       {phase.kind === "checking" && <p>Checking whether you already voted…</p>}
       {phase.kind === "preparing" && (
         <p>
