@@ -197,6 +197,7 @@ describe("treasury, front page and proposal page at phone and desktop width (Chr
 
         const round = page.getByTestId("treasury-round-1");
         expect(await round.textContent()).to.include("still owes 0.3 ETH of 0.4 ETH, 1 claim paid");
+        expect(await round.textContent()).to.include("Claims until");
         expect(await round.getByRole("link", { name: "Claim your share" }).getAttribute("href")).to.equal(
           `#/zone/${world.zoneAddress}/dividend/1`,
         );

@@ -8,6 +8,7 @@
  */
 import { JsonRpcProvider, ZeroAddress, formatUnits, getAddress } from "ethers";
 import { useCallback, useMemo, useRef, useState } from "react";
+import { readDividendRounds, type DividendRound } from "../../sdk/dividend-rounds.js";
 import { readLedger } from "../../sdk/ledger.js";
 import {
   SOURCE_LABELS,
@@ -40,6 +41,8 @@ const LEDGER_LINES = 20;
 
 interface TreasuryView {
   summary: TreasurySummary;
+  /** Each dividend round's deadline and status, by round id: a claim is offered only while open. */
+  rounds: Map<bigint, DividendRound>;
   /** The latest block's time: where each balance line ends. */
   now: number;
 }
@@ -54,8 +57,10 @@ async function readTreasury(
   times: Map<number, number>,
 ): Promise<TreasuryView> {
   if ((await provider.getCode(zone)) === "0x") throw new NoZoneThere(zone);
-  const [entries, latest] = await Promise.all([
-    readLedger(Zone__factory.connect(zone, provider), { fromBlock }),
+  const reader = Zone__factory.connect(zone, provider);
+  const [entries, rounds, latest] = await Promise.all([
+    readLedger(reader, { fromBlock }),
+    readDividendRounds(reader, { fromBlock }),
     provider.getBlock("latest"),
   ]);
   // Block times never change: only blocks not read on an earlier poll are asked for.
@@ -63,6 +68,7 @@ async function readTreasury(
   for (const [block, time] of await readBlockTimes(provider, unread)) times.set(block, time);
   return {
     summary: treasurySummary(entries, { times }),
+    rounds: new Map(rounds.map((round) => [round.roundId, round])),
     now: latest?.timestamp ?? Math.floor(Date.now() / 1000),
   };
 }
@@ -238,9 +244,7 @@ function TreasuryDetails(props: {
                 : still owes <strong>{amount(round.outstanding, round.token)}</strong> of{" "}
                 {amount(round.reserved, round.token)}, {round.claims}{" "}
                 {round.claims === 1 ? "claim" : "claims"} paid.{" "}
-                {round.outstanding > 0n && (
-                  <a href={`#/zone/${zone}/dividend/${round.roundId}`}>Claim your share</a>
-                )}
+                <RoundClaim zone={zone} round={view.rounds.get(round.roundId)} />
               </li>
             ))}
           </ul>
@@ -363,4 +367,26 @@ function LedgerSection(props: {
       )}
     </section>
   );
+}
+
+/** Whether a round's citizens may still claim, and until when; the link to claim only while they may. */
+function RoundClaim({ zone, round }: { zone: string; round: DividendRound | undefined }) {
+  if (!round) return null;
+  if (round.status === "open") {
+    return (
+      <>
+        Claims until {formatDate(Number(round.claimDeadline))}.{" "}
+        <a href={`#/zone/${zone}/dividend/${round.roundId}`}>Claim your share</a>
+      </>
+    );
+  }
+  if (round.status === "over") {
+    return (
+      <>
+        The claim period ended {formatDate(Number(round.claimDeadline))}: anyone may close the round, which
+        returns what is left to the treasury.
+      </>
+    );
+  }
+  return null;
 }
