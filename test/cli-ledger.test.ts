@@ -7,7 +7,7 @@ import { expect } from "chai";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ZeroAddress, getAddress, parseEther } from "ethers";
+import { Wallet, ZeroAddress, parseEther } from "ethers";
 import { openDividendRound, payEther } from "../sdk/actions.js";
 import { deployedZone, deploymentFileFor, formatDeployment } from "../sdk/deployment.js";
 import { rebuildGroup } from "../sdk/group.js";
@@ -24,7 +24,8 @@ import {
 } from "./zone-fixture.js";
 
 const PAYEE = "0x000000000000000000000000000000000000bEEF";
-const FRESH = getAddress("0x000000000000000000000000000000000000feed");
+// A new one each run: test files share one chain, and another may have paid a fixed address.
+const FRESH = Wallet.createRandom().address;
 
 interface LedgerJson {
   zone: string;

@@ -8,7 +8,7 @@
  * Screenshots in test-results/web/front-*.png and treasury-*.png; axe finds nothing serious.
  */
 import { expect } from "chai";
-import { ZeroAddress, getAddress, parseEther } from "ethers";
+import { Wallet, ZeroAddress, getAddress, parseEther } from "ethers";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { openDividendRound, payEther } from "../sdk/actions.js";
 import { rebuildGroup } from "../sdk/group.js";
@@ -40,8 +40,11 @@ import {
 
 const PASSPHRASE = "correct horse battery staple";
 const PAYEE = getAddress("0x000000000000000000000000000000000000beef");
-/** The dividend's recipient: an address no one has used, so the payment is unlinkable. */
-const FRESH = getAddress("0x000000000000000000000000000000000000feed");
+/**
+ * The dividend's recipient: an address no one has used, so the payment is unlinkable. A new one each
+ * run: test files share one chain, and another may have paid a fixed address.
+ */
+const FRESH = Wallet.createRandom().address;
 
 describe("treasury, front page and proposal page at phone and desktop width (Chromium)", function () {
   this.timeout(300_000);
