@@ -201,7 +201,7 @@ describe("dividend claim page at phone and desktop width (Chromium)", function (
         const chart = page.getByTestId(`treasury-chart-${await stablecoin.getAddress()}`);
         // Deposit, round set aside and paid: the balance moved at least twice.
         expect(await chart.locator("circle").count()).to.be.at.least(2);
-        await look("5-treasury-after-claim");
+        await look("4b-treasury-after-claim");
         expect(errors).to.deep.equal([]);
       });
 
