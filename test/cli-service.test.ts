@@ -31,6 +31,20 @@ describe("zonedao service", function () {
   let world: DemoWorld;
   let deploymentPath: string;
   const key = (role: keyof typeof DEMO_ACCOUNTS) => hardhatAccount(DEMO_ACCOUNTS[role], provider).privateKey;
+  /** `zonedao service claim` of Hillside's service `service`, signed by the demo account `role`. */
+  const claimAtHillside = (service: string, role: keyof typeof DEMO_ACCOUNTS) =>
+    zonedao([
+      "service",
+      "claim",
+      "--zone",
+      "Hillside",
+      "--service",
+      service,
+      "--key",
+      key(role),
+      "--deployment",
+      deploymentPath,
+    ]);
 
   before(async function () {
     bridge = await startRpcBridge();
@@ -90,18 +104,7 @@ describe("zonedao service", function () {
     const educator = hardhatAccount(DEMO_ACCOUNTS.educationProvider, provider).address;
     const usdz = TestStablecoin__factory.connect(world.stablecoin, provider);
     const before = await usdz.balanceOf(educator);
-    const run = await zonedao([
-      "service",
-      "claim",
-      "--zone",
-      "Hillside",
-      "--service",
-      "0",
-      "--key",
-      key("educationProvider"),
-      "--deployment",
-      deploymentPath,
-    ]);
+    const run = await claimAtHillside("0", "educationProvider");
     expect(run.code, run.stderr).to.equal(0);
     expect(run.stdout).to.match(
       new RegExp(`^paid 800 USDz to ${educator} for period 0 of service 0 \\(tx 0x[0-9a-f]{64}\\)\\n$`),
@@ -110,18 +113,7 @@ describe("zonedao service", function () {
   });
 
   it("refuses a second claim in the same period, saying when the next one starts", async function () {
-    const run = await zonedao([
-      "service",
-      "claim",
-      "--zone",
-      "Hillside",
-      "--service",
-      "0",
-      "--key",
-      key("educationProvider"),
-      "--deployment",
-      deploymentPath,
-    ]);
+    const run = await claimAtHillside("0", "educationProvider");
     expect(run.code).to.equal(1);
     expect(run.stderr).to.match(
       /service 0's budget for period 0 is already claimed; the next period starts \d{4}-/,
@@ -129,32 +121,10 @@ describe("zonedao service", function () {
   });
 
   it("refuses a key that is not the provider's, and a service the zone does not have", async function () {
-    const notProvider = await zonedao([
-      "service",
-      "claim",
-      "--zone",
-      "Hillside",
-      "--service",
-      "0",
-      "--key",
-      key("healthcareProvider"),
-      "--deployment",
-      deploymentPath,
-    ]);
+    const notProvider = await claimAtHillside("0", "healthcareProvider");
     expect(notProvider.code).to.equal(1);
     expect(notProvider.stderr).to.contain("is not service 0's provider");
-    const unknown = await zonedao([
-      "service",
-      "claim",
-      "--zone",
-      "Hillside",
-      "--service",
-      "7",
-      "--key",
-      key("educationProvider"),
-      "--deployment",
-      deploymentPath,
-    ]);
+    const unknown = await claimAtHillside("7", "educationProvider");
     expect(unknown.code).to.equal(1);
     expect(unknown.stderr).to.contain("has no service 7 (it has 1)");
   });
