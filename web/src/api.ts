@@ -2,11 +2,12 @@
  * What the app reads and sends: its config, the relayers (in order, the next one taking over when
  * one is down or fails) and, when configured, the chain over JSON-RPC for what relayers don't say.
  */
-import { JsonRpcProvider, Network } from "ethers";
+import { Contract, JsonRpcProvider, Network, ZeroAddress, getAddress } from "ethers";
 import type { InvitationRequest, ProposalRequest, VoteRequest } from "../../sdk/relayer-api.js";
 import { RelayerClient, RelayerRefusal } from "../../sdk/relayer-client.js";
 import { Zone__factory } from "../../types/ethers-contracts/factories/contracts/Zone__factory.js";
 import { ZoneTrade__factory } from "../../types/ethers-contracts/factories/contracts/economy/ZoneTrade__factory.js";
+import type { KnownToken } from "../../sdk/treasury.js";
 import type { WebConfig } from "./config-types.js";
 
 export type { WebConfig } from "./config-types.js";
@@ -132,6 +133,19 @@ export function chainProvider(config: WebConfig): JsonRpcProvider | undefined {
       staticNetwork: true,
     },
   );
+}
+
+/** The tokens whose symbol the app trusts: its config's stablecoin (any token may call itself USDz). */
+export function knownTokens(config: WebConfig): Record<string, KnownToken> {
+  const { stablecoin } = config.contracts;
+  return stablecoin ? { [getAddress(stablecoin)]: { symbol: "USDz", decimals: 18 } } : {};
+}
+
+/** What `owner` holds of `token` (the zero address: ether), read over the RPC. */
+export async function tokenBalance(provider: JsonRpcProvider, token: string, owner: string): Promise<bigint> {
+  if (token === ZeroAddress) return provider.getBalance(owner);
+  const erc20 = new Contract(token, ["function balanceOf(address) view returns (uint256)"], provider);
+  return (await erc20.getFunction("balanceOf")(owner)) as bigint;
 }
 
 /** The zone's contract over the configured JSON-RPC, read-only; undefined without an RPC URL. */

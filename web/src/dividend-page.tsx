@@ -6,7 +6,7 @@
  */
 import { Group } from "@semaphore-protocol/group";
 import type { Identity } from "@semaphore-protocol/identity";
-import { Contract, Wallet, ZeroAddress, formatUnits, getAddress, isAddress } from "ethers";
+import { Wallet, ZeroAddress, formatUnits, getAddress, isAddress } from "ethers";
 import { useCallback, useEffect, useState } from "react";
 import { ConfirmDialog, Stages } from "./confirm-dialog.js";
 import type { TokenInfo } from "../../sdk/describe.js";
@@ -14,7 +14,7 @@ import { readDividendClaims, readDividendRound, type DividendRound } from "../..
 import { dividendClaimStatus, type DividendClaimStatus } from "../../sdk/dividends.js";
 import { rebuildGroup } from "../../sdk/group.js";
 import { RelayerRefusal } from "../../sdk/relayer-client.js";
-import { chainProvider, explain, zoneReader, type Relayers, type WebConfig } from "./api.js";
+import { chainProvider, explain, tokenBalance, zoneReader, type Relayers, type WebConfig } from "./api.js";
 import { zoneCreatedBlock } from "./config-types.js";
 import { DeadEndPage, deadEndOf, type DeadEnd } from "./dead-ends.js";
 import { formatDate } from "./format.js";
@@ -343,9 +343,7 @@ function ClaimSection(
 async function balanceOf(config: WebConfig, token: string, owner: string): Promise<bigint> {
   const provider = chainProvider(config);
   if (!provider) throw new Error("no RPC");
-  if (token === ZeroAddress) return provider.getBalance(owner);
-  const erc20 = new Contract(token, ["function balanceOf(address) view returns (uint256)"], provider);
-  return (await erc20.getFunction("balanceOf")(owner)) as bigint;
+  return tokenBalance(provider, token, owner);
 }
 
 /**

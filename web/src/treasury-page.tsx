@@ -21,7 +21,7 @@ import {
   type TreasurySummary,
 } from "../../sdk/treasury.js";
 import { Zone__factory } from "../../types/ethers-contracts/factories/contracts/Zone__factory.js";
-import { chainProvider, explain, type WebConfig } from "./api.js";
+import { chainProvider, explain, knownTokens, type WebConfig } from "./api.js";
 import { Address } from "./address.js";
 import { zoneCreatedBlock } from "./config-types.js";
 import type { DeadEnd } from "./dead-ends.js";
@@ -93,12 +93,6 @@ function useTreasury(config: WebConfig, zone: string, attempt: number) {
     attempt,
     stopped: !provider,
   });
-}
-
-/** The tokens whose symbol the app trusts: ether and its config's stablecoin (any token may call itself USDz). */
-function knownTokens(config: WebConfig): Record<string, KnownToken> {
-  const { stablecoin } = config.contracts;
-  return stablecoin ? { [getAddress(stablecoin)]: { symbol: "USDz", decimals: 18 } } : {};
 }
 
 function unitOf(token: string, known: Record<string, KnownToken>): { symbol: string; decimals: number } {

@@ -3,10 +3,10 @@
  * as a card: its name, how many citizens it has, its treasury at a glance and how many proposals are
  * open for a vote, and whether this browser's identity is a citizen of it.
  */
-import { Contract, ZeroAddress, getAddress } from "ethers";
+import { ZeroAddress } from "ethers";
 import { useEffect, useState } from "react";
 import { formatTreasuryAmount } from "../../sdk/treasury.js";
-import { chainProvider, explain, type Relayers, type WebConfig } from "./api.js";
+import { chainProvider, explain, knownTokens, tokenBalance, type Relayers, type WebConfig } from "./api.js";
 import { nameOf, shortAddress } from "./names.js";
 import { useWallet } from "./wallet-context.js";
 
@@ -105,8 +105,6 @@ function ZoneCard(props: { zone: string; name?: string; glance?: ZoneGlance; cit
   );
 }
 
-const ERC20_BALANCE = ["function balanceOf(address) view returns (uint256)"];
-
 /**
  * Each zone's citizens (the relayers' member list), open proposals (the relayers' listing) and
  * treasury (ether and the config's stablecoin, read over the RPC), read once per list of zones.
@@ -122,7 +120,7 @@ function useZoneGlances(
     let current = true;
     const provider = chainProvider(config);
     const { stablecoin } = config.contracts;
-    const known = stablecoin ? { [getAddress(stablecoin)]: { symbol: "USDz", decimals: 18 } } : {};
+    const known = knownTokens(config);
     const update = (zone: string, found: ZoneGlance) => {
       if (current)
         setGlances((all) => ({ ...all, [zone.toLowerCase()]: { ...all[zone.toLowerCase()], ...found } }));
@@ -141,10 +139,8 @@ function useZoneGlances(
       );
       if (!provider) continue;
       Promise.all([
-        provider.getBalance(zone),
-        stablecoin
-          ? new Contract(stablecoin, ERC20_BALANCE, provider).getFunction("balanceOf")(zone)
-          : undefined,
+        tokenBalance(provider, ZeroAddress, zone),
+        stablecoin ? tokenBalance(provider, stablecoin, zone) : undefined,
       ]).then(
         ([ether, usdz]) =>
           update(zone, {
