@@ -4,24 +4,29 @@
  * (a proposal that an open one already asks). Each becomes a CommandError (exit code 1).
  */
 import { isHexString, type Interface } from "ethers";
+import { decodeZoneDaoError } from "../sdk/index.js";
 import { CommandError } from "./context.js";
 
-/** The useful part of an ethers error: the custom error or reason, not the whole request. */
+/**
+ * The useful part of an ethers error: the custom error or reason, not the whole request. A custom
+ * error ethers could not name (one from a contract the zone called) is decoded by every ZoneDAO ABI.
+ */
 export function shortError(error: unknown): string {
-  const { revert, shortMessage, message } = error as {
-    revert?: { name: string; args: unknown[] } | null;
-    shortMessage?: string;
-    message?: string;
-  };
+  const { shortMessage, message } = error as { shortMessage?: string; message?: string };
+  const revert = revertOf(error);
   if (revert) return `${revert.name}(${revert.args.map(String).join(", ")})`;
   return shortMessage ?? message ?? String(error);
 }
 
 /**
- * The custom error a call reverted with, decoded by `contract`'s ABI: ethers' own decoding when it
- * made one, else the revert data wherever the node put it (some nodes' errors are not ethers').
+ * The custom error a call reverted with: ethers' own decoding when it made one, else the revert
+ * data wherever the node put it (some nodes' errors are not ethers'), decoded by `contract`'s ABI
+ * if given, then by every ZoneDAO contract's.
  */
-export function revertOf(error: unknown, contract: Interface): { name: string; args: unknown[] } | undefined {
+export function revertOf(
+  error: unknown,
+  contract?: Interface,
+): { name: string; args: unknown[] } | undefined {
   const { revert } = error as { revert?: { name: string; args: unknown[] } | null };
   if (revert) return revert;
   const nested = error as {
@@ -32,11 +37,13 @@ export function revertOf(error: unknown, contract: Interface): { name: string; a
   for (const data of [nested.data, nested.error?.data, nested.info?.error?.data]) {
     if (typeof data !== "string" || !isHexString(data)) continue;
     try {
-      const parsed = contract.parseError(data);
+      const parsed = contract?.parseError(data);
       if (parsed) return { name: parsed.name, args: [...parsed.args] };
     } catch {
       // not one of this contract's errors
     }
+    const known = decodeZoneDaoError(data);
+    if (known) return known;
   }
   return undefined;
 }
