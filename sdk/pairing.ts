@@ -56,6 +56,23 @@ export interface PairingProduct {
 
 type Export = (...pointers: number[]) => number;
 
+/** A function the engine's WebAssembly exports (all take pointers into its memory). */
+export function engineFunction(engine: PairingEngine, name: string): Export {
+  const fn = engine.tm.instance.exports[name];
+  if (typeof fn !== "function") throw new Error(`the BN254 engine does not export ${name}`);
+  return fn as Export;
+}
+
+/** Runs `body` with the engine's scratch memory (tm.alloc), released afterwards. */
+export function withEngineMemory<T>(engine: PairingEngine, body: () => T): T {
+  engine.tm.startSyncOp();
+  try {
+    return body();
+  } finally {
+    engine.tm.endSyncOp();
+  }
+}
+
 /** BN254's seed z; the optimal ate loop runs over the bits of 6z + 2. */
 const SEED = 4965661367192848881n;
 /** The bits of 6z + 2 from the second highest down, as the engine's Miller loop reads them. */
@@ -70,11 +87,7 @@ const SPARE_BYTES = 1 << 16;
 
 export function pairingProduct(engine: PairingEngine): PairingProduct {
   const { tm, prePSize, preQSize } = engine;
-  const exported = (name: string): Export => {
-    const fn = tm.instance.exports[name];
-    if (typeof fn !== "function") throw new Error(`the BN254 engine does not export ${name}`);
-    return fn as Export;
-  };
+  const exported = (name: string) => engineFunction(engine, name);
   const prepareG1 = exported("bn128_prepareG1");
   const prepareG2 = exported("bn128_prepareG2");
   const mulByLine = exported("bn128__mulBy024");
@@ -90,15 +103,7 @@ export function pairingProduct(engine: PairingEngine): PairingProduct {
     throw new Error("the BN254 engine's prepared G2 points are not laid out as expected");
   }
 
-  /** Runs `body` with the engine's scratch memory, released afterwards. */
-  function withMemory<T>(body: () => T): T {
-    tm.startSyncOp();
-    try {
-      return body();
-    } finally {
-      tm.endSyncOp();
-    }
-  }
+  const withMemory = <T>(body: () => T) => withEngineMemory(engine, body);
 
   /** prod_k of the Miller loops of `pairs` (at most as many as fit in the engine's memory), into `f`. */
   function millerLoops(pairs: readonly PairingPair[], f: number): void {

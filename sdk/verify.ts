@@ -48,7 +48,14 @@
  */
 import * as snarkjs from "snarkjs";
 import { MAX_OPTIONS, MAX_TREE_DEPTH, MIN_TREE_DEPTH, SNARK_SCALAR_FIELD } from "./constants.js";
-import { pairingProduct, type PairingEngine, type PairingPair, type PreparedG2 } from "./pairing.js";
+import {
+  engineFunction,
+  pairingProduct,
+  withEngineMemory,
+  type PairingEngine,
+  type PairingPair,
+  type PreparedG2,
+} from "./pairing.js";
 import type { DividendClaim, ProposalProof, VoteProof, ZoneContext } from "./prove.js";
 import {
   dividendScope,
@@ -538,27 +545,51 @@ export async function createProofVerifier(options: ProofVerifierOptions = {}): P
  * curves", eprint 2022/348). verify.test.ts compares it with [r]P = 0. Exported for the tests only.
  */
 export function g2MembershipTest(bn128: Bn128): (point: Point) => boolean {
-  const { F1, F2, G2, q } = bn128;
+  const { F2, G2, q, tm } = bn128;
   const seed = scalarBytes(4965661367192848881n, 8);
   const xi = F2.fromObject([9n, 1n]);
   const psiX = F2.exp(xi, scalarBytes((q - 1n) / 3n, 32));
   const psiY = F2.exp(xi, scalarBytes((q - 1n) / 2n, 32));
   const FQ2_BYTES = 64;
-  const conjugate = (element: Uint8Array) =>
-    concat([element.slice(0, FQ2_BYTES / 2), F1.neg(element.slice(FQ2_BYTES / 2))]);
-  // On Jacobian coordinates, x = X/Z^2 and y = Y/Z^3, so conjugating Z as well maps them alike.
-  const psi = (jacobian: Point) =>
-    concat([
-      F2.mul(conjugate(jacobian.slice(0, FQ2_BYTES)), psiX),
-      F2.mul(conjugate(jacobian.slice(FQ2_BYTES, 2 * FQ2_BYTES)), psiY),
-      conjugate(jacobian.slice(2 * FQ2_BYTES)),
-    ]);
+  const JACOBIAN_BYTES = 3 * FQ2_BYTES;
+  // The engine's own functions, called on its memory: each step below is one call.
+  const [timesScalarAffine, double, add, addMixed, eq, fq2Mul, conjugate] = [
+    "g2m_timesScalarAffine",
+    "g2m_double",
+    "g2m_add",
+    "g2m_addMixed",
+    "g2m_eq",
+    "f2m_mul",
+    "f2m_conjugate",
+  ].map((name) => engineFunction(bn128, name)) as [Export, Export, Export, Export, Export, Export, Export];
   return (point) => {
     // (0 is in G2; the engine mishandles its affine 0 in the sums below.)
     if (G2.isZero(point)) return true;
-    const zP = G2.timesScalar(point, seed); // Jacobian, as are the sums below
-    const left = G2.add(G2.add(G2.add(zP, point), psi(zP)), psi(psi(zP)));
-    return G2.eq(left, psi(psi(psi(G2.double(zP)))));
+    return withEngineMemory(bn128, () => {
+      const [x, y] = [tm.allocBuff(psiX), tm.allocBuff(psiY)];
+      // On Jacobian coordinates, x = X/Z^2 and y = Y/Z^3, so conjugating Z as well maps them alike.
+      const psi = (from: number, to: number) => {
+        for (let k = 0; k < 3; k++) conjugate(from + k * FQ2_BYTES, to + k * FQ2_BYTES);
+        fq2Mul(to, x, to);
+        fq2Mul(to + FQ2_BYTES, y, to + FQ2_BYTES);
+      };
+      const p = tm.allocBuff(point);
+      const [zP, psiZP, left, right] = [0, 0, 0, 0].map(() => tm.alloc(JACOBIAN_BYTES)) as [
+        number,
+        number,
+        number,
+        number,
+      ];
+      timesScalarAffine(p, tm.allocBuff(seed), seed.length, zP);
+      addMixed(zP, p, left); // [z+1]P
+      psi(zP, psiZP);
+      add(left, psiZP, left); // + psi([z]P)
+      psi(psiZP, psiZP);
+      add(left, psiZP, left); // + psi^2([z]P)
+      double(zP, right);
+      for (let k = 0; k < 3; k++) psi(right, right); // psi^3([2z]P)
+      return eq(left, right) !== 0;
+    });
   };
 }
 
@@ -585,25 +616,24 @@ export function g1Endomorphism(bn128: Bn128): {
   timesWeight(point: Point, weight: Weight): Point;
 } {
   const { F1, tm } = bn128;
-  const exported = (name: string) => {
-    const fn = tm.instance.exports[name];
-    if (typeof fn !== "function") throw new Error(`the BN254 engine does not export ${name}`);
-    return fn as (...pointers: number[]) => void;
-  };
-  const [double, add, addMixed, zero] = [
-    exported("g1m_double"),
-    exported("g1m_add"),
-    exported("g1m_addMixed"),
-    exported("g1m_zero"),
-  ];
+  const [double, add, addMixed, zero] = ["g1m_double", "g1m_add", "g1m_addMixed", "g1m_zero"].map((name) =>
+    engineFunction(bn128, name),
+  ) as [Export, Export, Export, Export];
   const beta = F1.fromObject(GLV_BETA);
   const FQ_BYTES = 32;
   const phi = (point: Point) => concat([F1.mul(point.slice(0, FQ_BYTES), beta), point.slice(FQ_BYTES)]);
+  /** The 64 bits of a half, from the top, as numbers (bigint shifts in the loop would cost more). */
+  const bitsOf = (half: bigint) => {
+    const [top, bottom] = [Number(half >> 32n), Number(half & 0xffffffffn)];
+    return Array.from({ length: 64 }, (_, k) =>
+      k < 32 ? (top >>> (31 - k)) & 1 : (bottom >>> (63 - k)) & 1,
+    );
+  };
   return {
     phi,
     timesWeight(point, { low, high }) {
-      tm.startSyncOp();
-      try {
+      const [lowBits, highBits] = [bitsOf(low), bitsOf(high)];
+      return withEngineMemory(bn128, () => {
         const p = tm.allocBuff(point);
         const phiP = tm.allocBuff(phi(point));
         // Straus-Shamir's third base: P + phi(P), in Jacobian form.
@@ -613,17 +643,15 @@ export function g1Endomorphism(bn128: Bn128): {
         addMixed(both, phiP, both);
         const sum = tm.alloc(3 * FQ_BYTES);
         zero(sum);
-        for (let bit = 63n; bit >= 0n; bit--) {
+        for (let k = 0; k < 64; k++) {
           double(sum, sum);
-          const [lowBit, highBit] = [(low >> bit) & 1n, (high >> bit) & 1n];
-          if (lowBit === 1n && highBit === 1n) add(sum, both, sum);
-          else if (lowBit === 1n) addMixed(sum, p, sum);
-          else if (highBit === 1n) addMixed(sum, phiP, sum);
+          const [lowBit, highBit] = [lowBits[k], highBits[k]];
+          if (lowBit === 1 && highBit === 1) add(sum, both, sum);
+          else if (lowBit === 1) addMixed(sum, p, sum);
+          else if (highBit === 1) addMixed(sum, phiP, sum);
         }
         return tm.getBuff(sum, 3 * FQ_BYTES);
-      } finally {
-        tm.endSyncOp();
-      }
+      });
     },
   };
 }
@@ -634,6 +662,8 @@ function optionHash(option: number): bigint {
   optionHashes ??= Array.from({ length: MAX_OPTIONS }, (_, value) => semaphoreHash(BigInt(value)));
   return optionHashes[option]!;
 }
+
+type Export = ReturnType<typeof engineFunction>;
 
 function isBelow(value: unknown, bound: bigint): value is bigint {
   return typeof value === "bigint" && value >= 0n && value < bound;
