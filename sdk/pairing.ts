@@ -7,7 +7,8 @@
  * ffjavascript's `pairingEq` runs one full Miller loop per pair and multiplies their results; this
  * module drives the same WebAssembly engine (wasmcurves' BN254, the one snarkjs uses) one step
  * lower, through the functions it exports: the G2 preparation (each pair's line coefficients), the
- * sparse multiplication by a line, the Fp12 squaring, the final exponentiation. The loop below is
+ * conversion of G1 points to affine (batched), the sparse multiplication by a line, the Fp12
+ * squaring, the final exponentiation. The loop below is
  * that engine's own `millerLoop` (optimal ate, loop count 6z+2, bits from the top, then the lines
  * through pi(Q) and -pi^2(Q)) with the squaring hoisted out of the loop over the pairs, which leaves
  * the product unchanged: prod_k f_k is built by the same squarings and line multiplications, in
@@ -18,8 +19,7 @@
 
 /** The part of ffjavascript's engine this module drives (its single-thread memory and exports). */
 export interface PairingEngine {
-  /** Bytes of a prepared G1 point and of a prepared G2 point (its line coefficients). */
-  prePSize: number;
+  /** Bytes of a prepared G2 point (its line coefficients). */
   preQSize: number;
   G1: { toJacobian(point: Uint8Array): Uint8Array; isZero(point: Uint8Array): boolean };
   G2: { toJacobian(point: Uint8Array): Uint8Array; isZero(point: Uint8Array): boolean };
@@ -82,13 +82,15 @@ const FQ_BYTES = 32;
 const FQ2_BYTES = 64;
 const LINE_BYTES = 3 * FQ2_BYTES;
 const FQ12_BYTES = 12 * FQ_BYTES;
+const G1_AFFINE_BYTES = 2 * FQ_BYTES;
+const G1_JACOBIAN_BYTES = 3 * FQ_BYTES;
 /** Engine memory left free for the loop's own temporaries when sizing a chunk of pairs. */
 const SPARE_BYTES = 1 << 16;
 
 export function pairingProduct(engine: PairingEngine): PairingProduct {
-  const { tm, prePSize, preQSize } = engine;
+  const { tm, preQSize } = engine;
   const exported = (name: string) => engineFunction(engine, name);
-  const prepareG1 = exported("bn128_prepareG1");
+  const g1BatchToAffine = exported("g1m_batchToAffine");
   const prepareG2 = exported("bn128_prepareG2");
   const mulByLine = exported("bn128__mulBy024");
   const finalExponentiation = exported("bn128_finalExponentiation");
@@ -107,12 +109,15 @@ export function pairingProduct(engine: PairingEngine): PairingProduct {
 
   /** prod_k of the Miller loops of `pairs` (at most as many as fit in the engine's memory), into `f`. */
   function millerLoops(pairs: readonly PairingPair[], f: number): void {
-    const preP: number[] = [];
+    // The loop reads each G1 point's affine x and y: one batch conversion (one field inversion for
+    // all of them) instead of the engine's prepareG1, which inverts once per point.
+    const jacobian = tm.alloc(pairs.length * G1_JACOBIAN_BYTES);
+    pairs.forEach(([g1], k) => tm.setBuff(jacobian + k * G1_JACOBIAN_BYTES, engine.G1.toJacobian(g1)));
+    const affine = tm.alloc(pairs.length * G1_AFFINE_BYTES);
+    g1BatchToAffine(jacobian, pairs.length, affine);
+    const preP = pairs.map((_, k) => affine + k * G1_AFFINE_BYTES);
     const coefficients: number[] = [];
-    for (const [g1, g2] of pairs) {
-      const p = tm.alloc(prePSize);
-      prepareG1(tm.allocBuff(engine.G1.toJacobian(g1)), p);
-      preP.push(p);
+    for (const [, g2] of pairs) {
       const q = tm.alloc(preQSize);
       if (g2 instanceof Uint8Array) prepareG2(tm.allocBuff(engine.G2.toJacobian(g2)), q);
       else tm.setBuff(q, g2.prepared);
@@ -161,7 +166,8 @@ export function pairingProduct(engine: PairingEngine): PairingProduct {
         // The engine's memory does not grow: pairs that do not fit at once go in chunks, each with
         // its own accumulator, multiplied together before the one final exponentiation.
         const free = tm.memory.buffer.byteLength - tm.u32[0]! - SPARE_BYTES;
-        const chunk = Math.max(1, Math.floor(free / (prePSize + preQSize + 2 * FQ12_BYTES)));
+        const perPair = G1_JACOBIAN_BYTES + G1_AFFINE_BYTES + FQ_BYTES + preQSize; // (+ batch inversion)
+        const chunk = Math.max(1, Math.floor(free / perPair));
         fq12One(product);
         for (let start = 0; start < pairs.length; start += chunk) {
           withScratch(() => millerLoops(pairs.slice(start, start + chunk), chunkProduct));
