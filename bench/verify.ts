@@ -7,6 +7,7 @@
  * a busy, shared machine inflates less (a process waiting for a core uses none). The sdk runs on
  * the calling thread alone; snarkjs's loop as it comes, with its worker threads.
  */
+import { loadavg } from "node:os";
 import { groth16 } from "snarkjs";
 import {
   createProofVerifier,
@@ -31,6 +32,8 @@ export interface VerifyResults {
   /** The same, per second of the process's CPU time (all its threads). */
   sdkPerCpuSecond: number;
   snarkjsPerCpuSecond: number;
+  /** The machine's 1-minute load average as the rounds ended: how busy the shared cores were. */
+  loadAverage: number;
 }
 
 export async function benchVerify(votes: VoteProof[], snapshot: VoteSnapshot): Promise<VerifyResults> {
@@ -81,6 +84,7 @@ export async function benchVerify(votes: VoteProof[], snapshot: VoteSnapshot): P
     snarkjsPerSecond: perSecond(snarkjsTimes),
     sdkPerCpuSecond: perSecond(sdkCpuTimes),
     snarkjsPerCpuSecond: perSecond(snarkjsCpuTimes),
+    loadAverage: Math.round(loadavg()[0]! * 10) / 10,
   };
 }
 
@@ -96,7 +100,7 @@ export function printVerify(results: VerifyResults): void {
   const reference = results.snarkjsPerSecond;
   const cpuReference = results.snarkjsPerCpuSecond;
   printTable(
-    `Off-chain verification, ${results.proofs} real votes at depth ${results.depth} (median of ${results.rounds} rounds)`,
+    `Off-chain verification, ${results.proofs} real votes at depth ${results.depth} (median of ${results.rounds} rounds, load average ${results.loadAverage})`,
     ["verifier", "proofs/s", "vs snarkjs loop", "proofs/CPU-s", "vs snarkjs loop"],
     [
       [
