@@ -166,7 +166,9 @@ export function pairingProduct(engine: PairingEngine): PairingProduct {
         // The engine's memory does not grow: pairs that do not fit at once go in chunks, each with
         // its own accumulator, multiplied together before the one final exponentiation.
         const free = tm.memory.buffer.byteLength - tm.u32[0]! - SPARE_BYTES;
-        const perPair = G1_JACOBIAN_BYTES + G1_AFFINE_BYTES + FQ_BYTES + preQSize; // (+ batch inversion)
+        // Per pair: its G1 point as given and in affine form, the batch inversion's element, its G2
+        // point (if not prepared) and its line coefficients.
+        const perPair = G1_JACOBIAN_BYTES + G1_AFFINE_BYTES + FQ_BYTES + 3 * FQ2_BYTES + preQSize;
         const chunk = Math.max(1, Math.floor(free / perPair));
         fq12One(product);
         for (let start = 0; start < pairs.length; start += chunk) {
