@@ -10,9 +10,12 @@ import { SemaphoreBatchVerifier__factory } from "../../types/ethers-contracts/in
 import { proveProposal, proveVote } from "../proof.js";
 import { semaphoreHash, voteScope } from "../scope.js";
 import type { PackedProof } from "../types.js";
+import { pairingProduct, type PairingPair } from "../pairing.js";
 import {
   createProofVerifier,
+  g1Endomorphism,
   g2MembershipTest,
+  GLV_LAMBDA,
   verifyVote,
   type Bn128,
   type ProposalToVerify,
@@ -44,7 +47,13 @@ interface TestCurve extends Bn128 {
     toAffine(point: Bytes): Bytes;
     toObject(point: Bytes): bigint[];
   };
-  G2: Bn128["G2"] & { g: Bytes; b: Bytes; toAffine(point: Bytes): Bytes; toObject(point: Bytes): bigint[][] };
+  G2: Bn128["G2"] & {
+    g: Bytes;
+    b: Bytes;
+    zero: Bytes;
+    toAffine(point: Bytes): Bytes;
+    toObject(point: Bytes): bigint[][];
+  };
   F2: Bn128["F2"] & {
     add(a: Bytes, b: Bytes): Bytes;
     square(a: Bytes): Bytes;
@@ -195,6 +204,24 @@ describe("createProofVerifier", function () {
         expect(await verifier.verifyVotes(batch)).to.deep.equal(batch.map((_, i) => i !== 5));
       });
     }
+
+    it("rejects exactly the bad vote wherever it sits in the batch", async function () {
+      const tampers = Object.values(TAMPERS);
+      for (let position = 0; position < eight.length; position++) {
+        const tamper = tampers[position % tampers.length]!;
+        const batch = eight.map((item, i) => (i === position ? tamper(item) : item));
+        expect(await verifier.verifyVotes(batch)).to.deep.equal(batch.map((_, i) => i !== position));
+      }
+    });
+
+    it("checks a batch too big for one pass of the pairing engine, and finds its bad votes", async function () {
+      // 100 pairs do not fit in the engine's memory at once (about 75 do): the Miller loops run in
+      // chunks. The caller, not the verifier, refuses repeated nullifiers, so repeats are fine here.
+      const batch = Array.from({ length: 100 }, (_, i) => eight[i % 8]!);
+      batch[3] = TAMPERS["C moved along the curve"]!(batch[3]!);
+      batch[90] = TAMPERS["a changed option"]!(batch[90]!);
+      expect(await verifier.verifyVotes(batch)).to.deep.equal(batch.map((_, i) => i !== 3 && i !== 90));
+    });
 
     it("finds every bad vote in a mixed batch with many", async function () {
       const tampers = Object.values(TAMPERS);
@@ -394,6 +421,112 @@ describe("createProofVerifier", function () {
       ).to.equal(true);
       for (const point of members) expect([inG2(point), byOrder(point)]).to.deep.equal([true, true]);
       for (const point of outsiders) expect([inG2(point), byOrder(point)]).to.deep.equal([false, false]);
+    });
+  });
+
+  describe("pairing product (one multi-Miller loop)", function () {
+    /** e(a_k G1, b_k G2) for k < n, times e(-(sum_k a_k b_k) G1, G2): 1, with n + 1 pairs. */
+    function pairsOfProductOne(n: number): [Bytes, Bytes][] {
+      const pairs: [Bytes, Bytes][] = [];
+      let exponent = 0n;
+      for (let k = 1; k <= n; k++) {
+        const [a, b] = [BigInt(k) * 7919n + 3n, BigInt(k) * 104729n + 11n];
+        exponent += a * b;
+        pairs.push([
+          curve.G1.timesScalar(curve.G1.g, scalar(a)),
+          curve.G2.timesScalar(curve.G2.g, scalar(b)),
+        ]);
+      }
+      pairs.push([curve.G1.timesScalar(curve.G1.g, scalar(R - (exponent % R))), curve.G2.g]);
+      return pairs;
+    }
+
+    it("agrees with ffjavascript's pairingEq, with raw and prepared G2 points", async function () {
+      const pairing = pairingProduct(curve);
+      const one = pairsOfProductOne(4);
+      const prepared: PairingPair[] = one.map(([g1, g2], k) => [
+        g1,
+        k % 2 === 0 ? pairing.prepareG2(g2) : g2,
+      ]);
+      const [g1, g2] = one[2]!;
+      const notOne: [Bytes, Bytes][] = [...one.slice(0, 2), [curve.G1.double(g1), g2], ...one.slice(3)];
+      expect([
+        pairing.isOne(one),
+        pairing.isOne(prepared),
+        await curve.pairingEq(...one.flat()),
+      ]).to.deep.equal([true, true, true]);
+      expect([pairing.isOne(notOne), await curve.pairingEq(...notOne.flat())]).to.deep.equal([false, false]);
+      // A single pair with nonzero points never pairs to 1 (the pairing is non-degenerate).
+      expect(pairing.isOne([[curve.G1.g, curve.G2.g]])).to.equal(false);
+    });
+
+    it("joins chunks when the pairs do not fit in the engine's memory at once", function () {
+      const pairing = pairingProduct(curve);
+      // About 75 prepared pairs fit in the engine's 1.6 MB: 100 take two chunks.
+      const pairs = pairsOfProductOne(99);
+      expect(pairing.isOne(pairs)).to.equal(true);
+      const [g1, g2] = pairs[80]!;
+      pairs[80] = [curve.G1.neg(g1), g2];
+      expect(pairing.isOne(pairs)).to.equal(false);
+    });
+
+    it("refuses a point at infinity, whose Miller loop the engine gets wrong", function () {
+      const pairing = pairingProduct(curve);
+      expect(() => pairing.isOne([[curve.G1.zero, curve.G2.g]])).to.throw(/leave its pair out/);
+      expect(() => pairing.prepareG2(curve.G2.zero)).to.throw(/point at infinity/);
+    });
+  });
+
+  describe("batch weights (low + lambda high)", function () {
+    it("multiplies by the weight: [low]P + [high]phi(P) = [low + lambda high]P, and phi(P) = [lambda]P", function () {
+      const glv = g1Endomorphism(curve);
+      const max = (1n << 64n) - 1n;
+      const points = [
+        curve.G1.g,
+        ...eight.slice(0, 3).map(({ vote: { points: p } }) => curve.G1.fromObject([p[0], p[1]])),
+      ];
+      const halves: [bigint, bigint][] = [
+        [1n, 0n],
+        [0n, 1n],
+        [max, max],
+        [max, 0n],
+        [0n, max],
+        [0x0123456789abcdefn, 0xfedcba9876543210n],
+      ];
+      for (const point of points) {
+        expect(curve.G1.eq(glv.phi(point), curve.G1.timesScalar(point, scalar(GLV_LAMBDA)))).to.equal(true);
+        for (const [low, high] of halves) {
+          const value = (low + GLV_LAMBDA * high) % R;
+          const expected = curve.G1.timesScalar(point, scalar(value));
+          expect(curve.G1.eq(glv.timesWeight(point, { low, high, value }), expected)).to.equal(true);
+        }
+      }
+    });
+
+    it("gives 2^128 distinct weights: no two pairs of 64-bit halves meet mod r", function () {
+      // Two pairs of halves give the same weight exactly when their difference (a, b), both below
+      // 2^64 in size, has a + lambda b = 0 mod r: a vector of the lattice spanned by (r, 0) and
+      // (-lambda, 1). Reduce that basis (Lagrange-Gauss): its shortest vector is far longer.
+      const norm = ([x, y]: readonly [bigint, bigint]) => x * x + y * y;
+      const dot = (a: readonly [bigint, bigint], b: readonly [bigint, bigint]) => a[0] * b[0] + a[1] * b[1];
+      type Vector = readonly [bigint, bigint];
+      let u: Vector = [R, 0n];
+      let v: Vector = [R - GLV_LAMBDA, 1n];
+      if (norm(u) < norm(v)) [u, v] = [v, u];
+      for (;;) {
+        // u - m v with m the nearest integer to <u, v> / <v, v> (floor of x + 1/2).
+        const twice = 2n * dot(u, v) + norm(v);
+        const twiceNorm = 2n * norm(v);
+        const m = twice >= 0n ? twice / twiceNorm : -((-twice + twiceNorm - 1n) / twiceNorm);
+        u = [u[0] - m * v[0], u[1] - m * v[1]];
+        if (norm(u) >= norm(v)) break;
+        [u, v] = [v, u];
+      }
+      expect((v[0] + GLV_LAMBDA * v[1]) % R).to.equal(0n);
+      // Every nonzero lattice vector is at least as long as v; one with both coordinates below
+      // 2^64 would be shorter than 2^64.5.
+      expect(norm(v) > 1n << 129n).to.equal(true);
+      expect(norm(v) > 1n << 252n).to.equal(true); // about 2^126.8, as for any good GLV lattice
     });
   });
 
