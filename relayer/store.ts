@@ -57,6 +57,11 @@ export interface IndexedProposal {
   snapshotRoot: string;
   snapshotDepth: number;
   eligibleCount: number;
+  /**
+   * Leaves in the group's tree at creation (eligibleCount plus removed members' zero leaves): the
+   * size of the snapshot's tree that private paths are read from. Null if indexed before it was kept.
+   */
+  snapshotSize: number | null;
   voteStart: number;
   voteEnd: number;
   /** The nullifier of the membership proof that created it. */
@@ -107,6 +112,12 @@ CREATE TABLE IF NOT EXISTS members (
   commitment TEXT NOT NULL,
   PRIMARY KEY (zone, leaf_index)
 );
+CREATE TABLE IF NOT EXISTS bucket_roots (
+  zone TEXT NOT NULL,
+  bucket INTEGER NOT NULL,
+  root TEXT NOT NULL,
+  PRIMARY KEY (zone, bucket)
+);
 CREATE TABLE IF NOT EXISTS proposals (
   zone TEXT NOT NULL,
   id TEXT NOT NULL,
@@ -124,6 +135,7 @@ CREATE TABLE IF NOT EXISTS proposals (
   approval_bps INTEGER NOT NULL,
   view TEXT,
   final INTEGER NOT NULL DEFAULT 0,
+  snapshot_size INTEGER,
   PRIMARY KEY (zone, id)
 );
 CREATE TABLE IF NOT EXISTS zone_rules (
@@ -150,6 +162,7 @@ export class DatabaseInUseError extends Error {
 
 export class RelayerStore {
   readonly #db: DatabaseSync;
+  readonly #treeChanges = new Map<string, number>();
 
   /** Opens (or creates) the database; throws DatabaseInUseError if another process holds it. */
   constructor(path: string) {
@@ -163,6 +176,7 @@ export class RelayerStore {
       this.#db.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;");
       this.#db.exec(SCHEMA);
       this.#allowNewKinds();
+      this.#addSnapshotSize();
       this.#db.exec("BEGIN IMMEDIATE; COMMIT;");
     } catch (error) {
       this.#db.close();
@@ -188,6 +202,14 @@ export class RelayerStore {
       this.#db.exec("INSERT INTO submissions SELECT * FROM submissions_before_new_kinds");
       this.#db.exec("DROP TABLE submissions_before_new_kinds");
     });
+  }
+
+  /** A database made before proposals kept their snapshot's tree size gets the column, once. */
+  #addSnapshotSize(): void {
+    const columns = this.#db.prepare("PRAGMA table_info(proposals)").all();
+    if (!columns.some((column) => column.name === "snapshot_size")) {
+      this.#db.exec("ALTER TABLE proposals ADD COLUMN snapshot_size INTEGER");
+    }
   }
 
   close(): void {
@@ -446,12 +468,53 @@ export class RelayerStore {
       .map((row) => row.commitment as string);
   }
 
+  /** Leaves indexed: one past the highest leaf index (leaves are added in order, never deleted). */
+  memberCount(zone: string): number {
+    const row = this.#db.prepare("SELECT MAX(leaf_index) AS last FROM members WHERE zone = ?").get(zone);
+    return row?.last === null || row?.last === undefined ? 0 : Number(row.last) + 1;
+  }
+
+  /** The leaves from `offset` up to (not including) `end`, in order; a removed member's is "0". */
+  memberRange(zone: string, offset: number, end: number): string[] {
+    return this.#db
+      .prepare(
+        "SELECT commitment FROM members WHERE zone = ? AND leaf_index >= ? AND leaf_index < ? ORDER BY leaf_index",
+      )
+      .all(zone, offset, end)
+      .map((row) => row.commitment as string);
+  }
+
+  /** The cached roots of the zone's full buckets (relayer/tree.ts), by bucket index. */
+  bucketRoots(zone: string): Map<number, string> {
+    const rows = this.#db.prepare("SELECT bucket, root FROM bucket_roots WHERE zone = ?").all(zone);
+    return new Map(rows.map((row) => [Number(row.bucket), row.root as string]));
+  }
+
+  setBucketRoot(zone: string, bucket: number, root: string): void {
+    this.#db
+      .prepare(
+        "INSERT INTO bucket_roots (zone, bucket, root) VALUES (?, ?, ?) ON CONFLICT (zone, bucket) DO UPDATE SET root = excluded.root",
+      )
+      .run(zone, bucket, root);
+  }
+
+  /** Drops a bucket's cached root: a leaf in it changed (a member updated or removed). */
+  forgetBucketRoot(zone: string, bucket: number): void {
+    this.#db.prepare("DELETE FROM bucket_roots WHERE zone = ? AND bucket = ?").run(zone, bucket);
+    this.#treeChanges.set(zone, (this.#treeChanges.get(zone) ?? 0) + 1);
+  }
+
+  /** How many times a leaf already indexed changed in this process: keys the tree's memory caches. */
+  treeVersion(zone: string): number {
+    return this.#treeChanges.get(zone) ?? 0;
+  }
+
   saveProposal(proposal: IndexedProposal): void {
     this.#db
       .prepare(
         `INSERT INTO proposals (zone, id, created_block, description, options, multiple_choice, snapshot_root,
-                      snapshot_depth, eligible_count, vote_start, vote_end, nullifier, quorum_bps, approval_bps, view, final)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (zone, id) DO NOTHING`,
+                      snapshot_depth, eligible_count, vote_start, vote_end, nullifier, quorum_bps, approval_bps, view, final, snapshot_size)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (zone, id) DO NOTHING`,
       )
       .run(
         proposal.zone,
@@ -470,6 +533,7 @@ export class RelayerStore {
         proposal.approvalBps,
         proposal.view,
         proposal.final ? 1 : 0,
+        proposal.snapshotSize,
       );
   }
 
@@ -544,6 +608,7 @@ function toProposal(row: Row): IndexedProposal {
     snapshotRoot: row.snapshot_root as string,
     snapshotDepth: Number(row.snapshot_depth),
     eligibleCount: Number(row.eligible_count),
+    snapshotSize: row.snapshot_size === null ? null : Number(row.snapshot_size),
     voteStart: Number(row.vote_start),
     voteEnd: Number(row.vote_end),
     nullifier: row.nullifier as string,
