@@ -61,8 +61,11 @@ function proverWorker(): Worker {
   return worker;
 }
 
-/** What every job tells the worker: who proves, where the artifacts and the chain are, which zone. */
-export function zoneTarget(config: WebConfig, zone: string, identity: Identity): ZoneTarget {
+/**
+ * What every job tells the worker: who proves and at which leaf (citizen-place.ts), where the
+ * artifacts, the relayers and the chain are, which zone.
+ */
+export function zoneTarget(config: WebConfig, zone: string, identity: Identity, leafIndex: number): ZoneTarget {
   return {
     identity: identity.export(),
     base: document.baseURI,
@@ -70,6 +73,8 @@ export function zoneTarget(config: WebConfig, zone: string, identity: Identity):
     zone,
     rpcUrl: config.rpcUrl,
     fromBlock: zoneCreatedBlock(config, zone),
+    relayers: [...config.relayers],
+    leafIndex,
   };
 }
 
