@@ -288,7 +288,7 @@ function ZonePage(props: ZoneProps & { proposing?: boolean; decision?: string; p
   const quorumBps = useQuorumRule(config, zone, attempt);
   const known = Boolean(listing.value); // the relayer knows the zone
   const deadEnd = listing.deadEnd;
-  const citizenship = useCitizenship(props.relayers, zone, props.identity, {
+  const citizenship = useCitizenship(config, props.relayers, zone, props.identity, {
     enabled: known && !deadEnd,
     intervalMs: ZONE_POLL_MS,
     attempt,
@@ -457,9 +457,10 @@ function ProposalPage(props: ZoneProps & { proposalId: string }) {
   const quorumBps = useQuorumRule(config, zone, attempt);
   const { proposal } = polled.value ?? {};
   // Looked for once per visit (and per Try again): the vote needs the place, and stops at "not a citizen".
-  const citizenship = useCitizenship(relayers, zone, props.identity, {
+  const citizenship = useCitizenship(config, relayers, zone, props.identity, {
     enabled: Boolean(proposal) && !polled.deadEnd,
     attempt,
+    checkAtSize: proposal?.eligibleCount,
   });
   const isMember = citizenship.isMember;
   // Only the config's tokens read as amounts with a symbol: any proposer can deploy a token that

@@ -23,7 +23,7 @@ import {
   type MemberPages,
   type PathSource,
 } from "../../sdk/private-path.js";
-import { explain } from "./api.js";
+import { explain, zoneReader, type WebConfig } from "./api.js";
 
 export const PLACE_STORAGE_PREFIX = "zonedao.leaf.v1.";
 
@@ -99,17 +99,28 @@ export const leafIndexOf = (place: Place | undefined) =>
   place && "leafIndex" in place ? place.leafIndex : undefined;
 
 /**
- * Whether the leaf at `leafIndex` of the zone's current tree still holds the identity's commitment:
- * its bucket fetched with the identity's decoys (all in ascending order, as a proof fetches them,
- * so this look tells the relayer no more than a vote does; the browser revalidates each by ETag).
+ * How many leaves the zone's tree has now: the chain's word when the app has an RPC, else the
+ * relayers' (the total of a one-member page).
+ */
+export async function currentTreeSize(config: WebConfig, relayers: MemberPages, zone: string): Promise<number> {
+  const reader = zoneReader(config, zone);
+  if (reader) return Number((await reader.merkleTree()).size);
+  return (await relayers.membersPage(zone, 0, 1)).total;
+}
+
+/**
+ * Whether the leaf at `leafIndex` of the zone's tree of `total` leaves still holds the identity's
+ * commitment: its bucket fetched with the identity's decoys (all in ascending order, as a proof
+ * fetches them, so this look tells the relayer no more than a vote does; the browser revalidates
+ * each by ETag).
  */
 export async function leafHolds(
-  relayers: PathSource & MemberPages,
+  relayers: PathSource,
   zone: string,
   identity: Identity,
   leafIndex: number,
+  total: number,
 ): Promise<boolean> {
-  const { total } = await relayers.membersPage(zone, 0, 1);
   if (leafIndex >= total) return false;
   const own = leafIndex >> BUCKET_BITS;
   const wanted = [own, ...decoyBuckets(identity.secretScalar, zone, bucketCount(total), DECOY_BUCKETS, own)];
@@ -138,12 +149,22 @@ export interface Citizenship {
  * while `enabled` is false (a dead end); `attempt` (the page's Try again) starts over.
  */
 export function useCitizenship(
+  config: WebConfig,
   relayers: PathSource & MemberPages,
   zone: string,
   identity: Identity | undefined,
-  options: { enabled: boolean; intervalMs?: number; attempt?: number },
+  options: {
+    enabled: boolean;
+    intervalMs?: number;
+    attempt?: number;
+    /**
+     * Check a stored leaf in the tree of this many leaves when it is among them (a proposal's
+     * eligibleCount: the very downloads its vote's path makes next, so the browser has them).
+     */
+    checkAtSize?: number;
+  },
 ): Citizenship {
-  const { enabled, intervalMs, attempt } = options;
+  const { enabled, intervalMs, attempt, checkAtSize } = options;
   const [state, setState] = useState<Omit<Citizenship, "isMember">>({
     leafIndex: undefined,
     searching: undefined,
@@ -162,7 +183,11 @@ export function useCitizenship(
         let leafIndex = leafIndexOf(place);
         if (leafIndex !== undefined && !checked) {
           checked = true;
-          if (!(await leafHolds(relayers, zone, identity, leafIndex))) {
+          const total =
+            checkAtSize !== undefined && leafIndex < checkAtSize
+              ? checkAtSize
+              : await currentTreeSize(config, relayers, zone);
+          if (!(await leafHolds(relayers, zone, identity, leafIndex, total))) {
             forgetPlace(zone, commitment); // removed, or a relayer misled the search: look again
             place = undefined;
           }
@@ -190,7 +215,7 @@ export function useCitizenship(
       cancelled = true;
       clearTimeout(timer);
     };
-  }, [relayers, zone, identity, enabled, intervalMs, attempt]);
+  }, [config, relayers, zone, identity, enabled, intervalMs, attempt, checkAtSize]);
   const isMember =
     identity && found?.commitment === identity.commitment.toString() ? found.isMember : undefined;
   return { ...state, isMember, leafIndex: isMember ? state.leafIndex : undefined };

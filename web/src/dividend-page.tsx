@@ -103,9 +103,10 @@ export function DividendPage(props: DividendPageProps) {
   const { load, deadEnd } = useRoundView(props, attempt);
   // Whether the identity is a citizen, and its leaf (citizen-place.ts): in the round's electorate
   // when the leaf is among the snapshot's; the claim's path checks it against the chain's root.
-  const citizenship = useCitizenship(props.relayers, zone, identity, {
+  const citizenship = useCitizenship(config, props.relayers, zone, identity, {
     enabled: load.kind === "ready",
     attempt,
+    checkAtSize: load.kind === "ready" ? Number(load.view.round.eligibleCount) : undefined,
   });
   const retry = () => setAttempt((count) => count + 1);
   const tokens = useTokens(config, load.kind === "ready" ? [load.view.round.token] : []);
