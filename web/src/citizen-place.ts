@@ -131,6 +131,9 @@ export async function leafHolds(
   return leaves?.[leafIndex - own * 2 ** BUCKET_BITS] === identity.commitment;
 }
 
+/** How soon a failed look (relayers down) is tried again. */
+const RETRY_MS = 5000;
+
 export interface Citizenship {
   /** Undefined while unknown (locked, or still looking). */
   isMember: boolean | undefined;
@@ -178,6 +181,7 @@ export function useCitizenship(
     let timer: ReturnType<typeof setTimeout> | undefined;
     let checked = false;
     const once = async () => {
+      let failed = false;
       try {
         let place = storedPlace(zone, commitment);
         let leafIndex = leafIndexOf(place);
@@ -187,7 +191,9 @@ export function useCitizenship(
             checkAtSize !== undefined && leafIndex < checkAtSize
               ? checkAtSize
               : await currentTreeSize(config, relayers, zone);
-          if (!(await leafHolds(relayers, zone, identity, leafIndex, total))) {
+          // A check that could not be made keeps the place: a proof's path checks it again.
+          const holds = await leafHolds(relayers, zone, identity, leafIndex, total).catch(() => true);
+          if (!holds) {
             forgetPlace(zone, commitment); // removed, or a relayer misled the search: look again
             place = undefined;
           }
@@ -206,9 +212,12 @@ export function useCitizenship(
         if (leafIndex !== undefined) return; // a citizen: nothing more to look for
       } catch (error) {
         if (cancelled) return;
+        failed = true;
         setState((current) => ({ ...current, searching: undefined, error: explain(error) }));
       }
-      if (intervalMs !== undefined) timer = setTimeout(() => void once(), intervalMs);
+      // Not found: looked for again among the members added since, if the page polls. Failed: again soon.
+      const next = failed ? (intervalMs ?? RETRY_MS) : intervalMs;
+      if (next !== undefined) timer = setTimeout(() => void once(), next);
     };
     void once();
     return () => {

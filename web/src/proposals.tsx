@@ -332,11 +332,15 @@ export function VotePanel(props: {
   const job = useRef<VoteJob | undefined>(undefined);
   const open = proposal.state === "Active";
   const { onNotEligible } = props;
-  const { leafIndex, isMember, searching } = props.citizenship;
+  const { leafIndex, isMember, searching, error: placeError } = props.citizenship;
 
   useEffect(() => {
     if (!identity || !open) return;
     if (isMember === false) return onNotEligible("not-a-citizen");
+    if (leafIndex === undefined && placeError !== undefined) {
+      // Said, not waited on: the search is tried again every few seconds.
+      return setPhase({ kind: "error", message: `Your place in the list of citizens: ${placeError}` });
+    }
     if (leafIndex === undefined) {
       const detail = "finding your place in the list of citizens, once";
       return setPhase({ kind: "preparing", stage: "place", detail, ready: 0 });
@@ -402,7 +406,7 @@ export function VotePanel(props: {
       job.current = undefined;
     };
     // Prepare again only for another identity, place or proposal, not for each tally refresh.
-  }, [identity, zone, proposal.id, open, leafIndex, isMember]);
+  }, [identity, zone, proposal.id, open, leafIndex, isMember, placeError]);
 
   const vote = async (option: number, clicked: number) => {
     setPhase({ kind: "submitting", option });
