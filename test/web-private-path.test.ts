@@ -131,7 +131,13 @@ describe("private Merkle paths in the citizen app (Chromium)", function () {
   /** The buckets a vote on a snapshot of `size` leaves may fetch: the citizen's own and its decoys. */
   function expectedBuckets(size: number): number[] {
     const own = CITIZEN_INDEX >> BUCKET_BITS;
-    const decoys = decoyBuckets(citizen.secretScalar, world.zoneAddress, bucketCount(size), DECOY_BUCKETS, own);
+    const decoys = decoyBuckets(
+      citizen.secretScalar,
+      world.zoneAddress,
+      bucketCount(size),
+      DECOY_BUCKETS,
+      own,
+    );
     return [own, ...decoys].sort((a, b) => a - b);
   }
 
@@ -154,7 +160,9 @@ describe("private Merkle paths in the citizen app (Chromium)", function () {
     await context.unroute(/\/tree\/buckets\/\d+/);
     for (const route of held) await route.continue();
 
-    await page.getByText("Your vote is ready: choose, then confirm to send it.").waitFor({ timeout: 120_000 });
+    await page
+      .getByText("Your vote is ready: choose, then confirm to send it.")
+      .waitFor({ timeout: 120_000 });
     await page.getByRole("button", { name: /^Vote For/ }).click();
     const dialog = page.getByRole("dialog", { name: "Send your vote for For?" });
     await dialog.getByRole("button", { name: "Send" }).click();
@@ -188,7 +196,9 @@ describe("private Merkle paths in the citizen app (Chromium)", function () {
     await page.reload(); // a new visit: the wallet locks, the place stays
     requests.length = 0;
     await openProposal(proposalId, true);
-    await page.getByText("Your vote is ready: choose, then confirm to send it.").waitFor({ timeout: 120_000 });
+    await page
+      .getByText("Your vote is ready: choose, then confirm to send it.")
+      .waitFor({ timeout: 120_000 });
     await screenshot(page, "private-path-1280-second-visit-ready");
 
     const reads = relayerRequests().map(relayerRead);

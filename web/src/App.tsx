@@ -321,7 +321,13 @@ function ZonePage(props: ZoneProps & { proposing?: boolean; decision?: string; p
       )}
       <CitizenshipNote citizenship={citizenship} />
       {props.proposing ? (
-        <ProposeForm {...props} isMember={isMember} leafIndex={citizenship.leafIndex} decision={props.decision} prefill={props.prefill} />
+        <ProposeForm
+          {...props}
+          isMember={isMember}
+          leafIndex={citizenship.leafIndex}
+          decision={props.decision}
+          prefill={props.prefill}
+        />
       ) : (
         <section aria-labelledby="proposals-heading">
           <h2 id="proposals-heading">Proposals</h2>

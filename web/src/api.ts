@@ -88,7 +88,11 @@ export class Relayers implements PathSource, MemberPages {
   }
 
   /** A page of the zone's member list (MemberPages): for the one search of a leaf index, never polled. */
-  async membersPage(zone: string, offset: number, limit: number): Promise<{ members: string[]; total: number }> {
+  async membersPage(
+    zone: string,
+    offset: number,
+    limit: number,
+  ): Promise<{ members: string[]; total: number }> {
     return (await this.first((client) => client.membersPage(zone, offset, limit))).value;
   }
 

@@ -61,7 +61,8 @@ export function forgetPlace(zone: string, commitment: string): void {
 
 /** "finding your place in the list of citizens, once", with how far it got when the list is long. */
 export function placeProgressText(done: number, total: number): string {
-  const read = total > 0 ? `: ${Math.min(done, total).toLocaleString("en")} of ${total.toLocaleString("en")}` : "";
+  const read =
+    total > 0 ? `: ${Math.min(done, total).toLocaleString("en")} of ${total.toLocaleString("en")}` : "";
   return `finding your place in the list of citizens, once${read}`;
 }
 
@@ -102,7 +103,11 @@ export const leafIndexOf = (place: Place | undefined) =>
  * How many leaves the zone's tree has now: the chain's word when the app has an RPC, else the
  * relayers' (the total of a one-member page).
  */
-export async function currentTreeSize(config: WebConfig, relayers: MemberPages, zone: string): Promise<number> {
+export async function currentTreeSize(
+  config: WebConfig,
+  relayers: MemberPages,
+  zone: string,
+): Promise<number> {
   const reader = zoneReader(config, zone);
   if (reader) return Number((await reader.merkleTree()).size);
   return (await relayers.membersPage(zone, 0, 1)).total;
@@ -125,7 +130,9 @@ export async function leafHolds(
   const own = leafIndex >> BUCKET_BITS;
   const wanted = [own, ...decoyBuckets(identity.secretScalar, zone, bucketCount(total), DECOY_BUCKETS, own)];
   const buckets = await Promise.all(
-    wanted.sort((a, b) => a - b).map(async (index) => [index, await relayers.bucket(zone, index, total)] as const),
+    wanted
+      .sort((a, b) => a - b)
+      .map(async (index) => [index, await relayers.bucket(zone, index, total)] as const),
   );
   const leaves = new Map(buckets).get(own);
   return leaves?.[leafIndex - own * 2 ** BUCKET_BITS] === identity.commitment;
@@ -202,7 +209,8 @@ export function useCitizenship(
         leafIndex = leafIndexOf(place);
         if (leafIndex === undefined) {
           place = await findPlace(relayers, zone, commitment, (done, total) => {
-            if (!cancelled) setState((current) => ({ ...current, searching: placeProgressText(done, total) }));
+            if (!cancelled)
+              setState((current) => ({ ...current, searching: placeProgressText(done, total) }));
           });
           leafIndex = leafIndexOf(place);
         }

@@ -544,12 +544,7 @@ function ConfirmVote(props: {
 }
 
 /** The steps of a vote, in the citizen's words. */
-export const VOTE_STEPS = [
-  "Fetching your Merkle path",
-  "Making your anonymous proof",
-  "Sending",
-  "Counted",
-];
+export const VOTE_STEPS = ["Fetching your Merkle path", "Making your anonymous proof", "Sending", "Counted"];
 
 function Progress({ phase, proposal }: { phase: Phase; proposal: ProposalInfo }) {
   const total = ballotOrder(proposal).length;

@@ -65,7 +65,12 @@ function proverWorker(): Worker {
  * What every job tells the worker: who proves and at which leaf (citizen-place.ts), where the
  * artifacts, the relayers and the chain are, which zone.
  */
-export function zoneTarget(config: WebConfig, zone: string, identity: Identity, leafIndex: number): ZoneTarget {
+export function zoneTarget(
+  config: WebConfig,
+  zone: string,
+  identity: Identity,
+  leafIndex: number,
+): ZoneTarget {
   return {
     identity: identity.export(),
     base: document.baseURI,

@@ -100,7 +100,12 @@ const depthOf = (membership: Membership) =>
 
 /** Tells the page how far the path's downloads are: "fetching your Merkle path: 3 of 5 downloads". */
 const pathProgress = (jobId: number) => (done: number, total: number) =>
-  post({ type: "stage", jobId, stage: "path", detail: `fetching your Merkle path: ${done} of ${total} downloads` });
+  post({
+    type: "stage",
+    jobId,
+    stage: "path",
+    detail: `fetching your Merkle path: ${done} of ${total} downloads`,
+  });
 
 /**
  * The identity's Merkle path in the tree of the zone's first `size` leaves, whose root the chain says
@@ -122,7 +127,13 @@ async function membershipAt(
     try {
       const path = await privateMerkleProof(
         relayers,
-        { zone: target.zone, identity, leafIndex: target.leafIndex, size: tree.size, snapshotRoot: tree.root },
+        {
+          zone: target.zone,
+          identity,
+          leafIndex: target.leafIndex,
+          size: tree.size,
+          snapshotRoot: tree.root,
+        },
         pathProgress(target.jobId),
       );
       return { path, depth: tree.depth };
@@ -193,7 +204,9 @@ async function prepareVotes(request: Extract<ProverRequest, { type: "prepareVote
   );
   const depth = depthOf(membership);
   if (depth !== request.proposal.snapshotDepth) {
-    throw new Error(`the snapshot group has depth ${depth}, the proposal says ${request.proposal.snapshotDepth}`);
+    throw new Error(
+      `the snapshot group has depth ${depth}, the proposal says ${request.proposal.snapshotDepth}`,
+    );
   }
   await stageArtifacts(request.jobId, depth, request.base);
   const prover = proverFor(request.base);
