@@ -50,7 +50,8 @@ export function storedPlace(zone: string, commitment: string): Place | undefined
   return undefined;
 }
 
-function storePlace(zone: string, commitment: string, place: Place): void {
+/** Keeps the identity's place on this device (found by the search, or by a group rebuilt from the chain). */
+export function rememberPlace(zone: string, commitment: string, place: Place): void {
   localStorage.setItem(storageKey(zone, commitment), JSON.stringify(place));
 }
 
@@ -91,7 +92,7 @@ export async function findPlace(
   };
   const found = await findLeafIndex(rest, zone, BigInt(commitment));
   const place: Place = found === undefined ? { notAmongFirst: total } : { leafIndex: from + found };
-  storePlace(zone, commitment, place);
+  rememberPlace(zone, commitment, place);
   return place;
 }
 

@@ -77,5 +77,7 @@ export type ProverResponse =
   | { type: "proposal"; jobId: number; request: ProposalRequest; ms: number }
   | { type: "invitation"; jobId: number; request: InvitationRequest; ms: number }
   | { type: "dividendClaim"; jobId: number; request: DividendClaimRequest; ms: number }
+  /** The identity's leaf as the group rebuilt from the chain has it, when it differs from the page's. */
+  | { type: "place"; jobId: number; zone: string; commitment: string; leafIndex: number }
   | { type: "done"; jobId: number }
   | { type: "error"; jobId: number; message: string; notEligible?: NotEligible };

@@ -148,7 +148,7 @@ async function membershipAt(
     if (top && treeRoot(top) === tree.root) throw notMember();
     reason = "the relayer's tree of its first leaves does not have the chain's root";
   }
-  const zone = requireZone(target, `${reason}`);
+  const zone = requireZone(target, reason);
   post({
     type: "stage",
     jobId: target.jobId,
@@ -157,7 +157,18 @@ async function membershipAt(
   });
   const group = await rebuild(zone);
   if (group.root !== tree.root) throw new Error("the zone's events do not give the root the chain has");
-  if (group.indexOf(identity.commitment) < 0) throw notMember();
+  const leafIndex = group.indexOf(identity.commitment);
+  if (leafIndex < 0) throw notMember();
+  // The chain's word on the identity's leaf: the page keeps it, so the next proof takes the path.
+  if (leafIndex !== target.leafIndex) {
+    post({
+      type: "place",
+      jobId: target.jobId,
+      zone: target.zone,
+      commitment: identity.commitment.toString(),
+      leafIndex,
+    });
+  }
   return { group };
 }
 
