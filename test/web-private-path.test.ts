@@ -9,6 +9,7 @@
  * (test-results/web/private-path-*.png) and scanned with axe-core.
  */
 import { expect } from "chai";
+import { getBytes, id } from "ethers";
 import type { Browser, BrowserContext, Page, Route } from "playwright-core";
 import { BUCKET_BITS, DECOY_BUCKETS, bucketCount, decoyBuckets } from "../sdk/private-path.js";
 import type { Relayer } from "../relayer/relayer.js";
@@ -34,7 +35,8 @@ const CITIZEN_INDEX = 2 * 2 ** BUCKET_BITS + 7;
 /** Members per registrar transaction while the zone is founding. */
 const CHUNK = 250;
 
-const citizen = new Identity("zonedao-test-private-path-citizen");
+/** A fixed 32-byte key, as the app exports and imports one. */
+const citizen = new Identity(getBytes(id("zonedao-test-private-path-citizen")));
 
 /** What a request asked of the relayer, from its URL. */
 function relayerRead(url: string) {
@@ -144,7 +146,9 @@ describe("private Merkle paths in the citizen app (Chromium)", function () {
   it("votes with the path: one search of its place, then the tree top and its own bucket among three decoys", async function () {
     await restoreCitizen();
     const held: Route[] = [];
-    await context.route(/\/tree\/buckets\/\d+/, (route) => void held.push(route));
+    await context.route(/\/tree\/buckets\/\d+/, (route) => {
+      held.push(route);
+    });
     requests.length = 0;
     await openProposal(world.proposalId, false);
 
@@ -157,8 +161,8 @@ describe("private Merkle paths in the citizen app (Chromium)", function () {
       expect(await seriousAccessibilityViolations(page)).to.deep.equal([]);
     }
     await page.setViewportSize(VIEWPORTS.desktop);
-    await context.unroute(/\/tree\/buckets\/\d+/);
     for (const route of held) await route.continue();
+    await context.unroute(/\/tree\/buckets\/\d+/);
 
     await page
       .getByText("Your vote is ready: choose, then confirm to send it.")
