@@ -6,7 +6,9 @@
  * bucket and its three decoys (sdk decoyBuckets), and that a second visit reuses the stored leaf
  * index (no member-list page at all). The progress state ("fetching your Merkle path: 1 of 5
  * downloads", the buckets held back by request interception) is screenshotted at 390 px and 1280 px
- * (test-results/web/private-path-*.png) and scanned with axe-core.
+ * (test-results/web/private-path-*.png) and scanned with axe-core. A relayer that serves a bucket
+ * not hashing to the chain's root is caught: the worker rebuilds the group from the chain, says so,
+ * and the vote counts.
  */
 import { expect } from "chai";
 import { getBytes, id } from "ethers";
@@ -65,6 +67,11 @@ describe("private Merkle paths in the citizen app (Chromium)", function () {
   /** Every request the browser made for the page and its worker, in order. */
   const requests: string[] = [];
   const relayerRequests = () => requests.filter((url) => url.startsWith(relayerUrl));
+  /** Body bytes of each relayer answer the browser received (0 for a cache hit or a 304). */
+  const bodyBytes: { url: string; bytes: number }[] = [];
+  /** The bytes of the relayer's answers of one kind since the log was cleared. */
+  const bytesOf = (kind: (read: ReturnType<typeof relayerRead>) => boolean) =>
+    bodyBytes.filter(({ url }) => kind(relayerRead(url))).reduce((sum, { bytes }) => sum + bytes, 0);
 
   before(async function () {
     await buildWebApp();
@@ -99,6 +106,13 @@ describe("private Merkle paths in the citizen app (Chromium)", function () {
     context = await browser.newContext({ viewport: VIEWPORTS.desktop });
     // The context's log holds the dedicated worker's requests too (its path downloads).
     context.on("request", (request) => requests.push(request.url()));
+    context.on("requestfinished", (request) => {
+      if (!request.url().startsWith(relayerUrl)) return;
+      void request.sizes().then(
+        ({ responseBodySize }) => bodyBytes.push({ url: request.url(), bytes: responseBodySize }),
+        () => undefined,
+      );
+    });
     page = await context.newPage();
     errors = collectBrowserErrors(page);
   });
@@ -150,6 +164,7 @@ describe("private Merkle paths in the citizen app (Chromium)", function () {
       held.push(route);
     });
     requests.length = 0;
+    bodyBytes.length = 0;
     await openProposal(world.proposalId, false);
 
     // The worker has the tree top and waits for the buckets: the progress the citizen reads.
@@ -193,12 +208,20 @@ describe("private Merkle paths in the citizen app (Chromium)", function () {
       `${PLACE_STORAGE_PREFIX}${world.zoneAddress.toLowerCase()}.${citizen.commitment}`,
     );
     expect(JSON.parse(stored!)).to.deep.equal({ leafIndex: CITIZEN_INDEX });
+
+    console.log(`\n      first visit's downloads from the relayer (${MEMBERS} members, 5 buckets)`);
+    console.table({
+      "member-list search (once per device)": { bytes: bytesOf((read) => read.members) },
+      "tree top": { bytes: bytesOf((read) => read.top) },
+      "own bucket and 3 decoys": { bytes: bytesOf((read) => read.bucket !== undefined) },
+    });
   });
 
   it("on a second visit reuses the stored place: no member-list page, the same buckets", async function () {
     const proposalId = await proposeAs(world, bob, [[payFromZone(world)]], "Plant 200 trees");
     await page.reload(); // a new visit: the wallet locks, the place stays
     requests.length = 0;
+    bodyBytes.length = 0;
     await openProposal(proposalId, true);
     await page
       .getByText("Your vote is ready: choose, then confirm to send it.")
@@ -210,5 +233,35 @@ describe("private Merkle paths in the citizen app (Chromium)", function () {
     const buckets = new Set(reads.filter((read) => read.bucket !== undefined).map((read) => read.bucket));
     expect([...buckets].sort((a, b) => a! - b!)).to.deep.equal(expectedBuckets(MEMBERS));
     expect(errors).to.deep.equal([]);
+  });
+
+  it("a relayer whose bucket does not hash to the chain's root is caught: the group is rebuilt from the chain, and the vote counts", async function () {
+    const proposalId = await proposeAs(world, carol, [[payFromZone(world)]], "Plant 300 trees");
+    // The relayer rewrites a neighbour's leaf in the citizen's own bucket: the citizen's leaf is
+    // there, but the bucket no longer hashes to the root the top and the chain agree on.
+    const own = CITIZEN_INDEX >> BUCKET_BITS;
+    await context.route(/\/tree\/buckets\/\d+/, async (route) => {
+      const response = await route.fetch();
+      const body = Buffer.from(await response.body());
+      const index = Number(/buckets\/(\d+)/.exec(route.request().url())![1]);
+      if (index === own) body[(CITIZEN_INDEX % 2 ** BUCKET_BITS) * 32 + 32 * 2 + 31]! ^= 1;
+      await route.fulfill({ response, body });
+    });
+    try {
+      await openProposal(proposalId, false);
+      await page.getByText(/rebuilding the list of citizens from the chain/).waitFor({ timeout: 60_000 });
+      await page
+        .getByText("Your vote is ready: choose, then confirm to send it.")
+        .waitFor({ timeout: 180_000 });
+    } finally {
+      await context.unroute(/\/tree\/buckets\/\d+/);
+    }
+    await page.getByRole("button", { name: /^Vote Against/ }).click();
+    await page
+      .getByRole("dialog", { name: "Send your vote for Against?" })
+      .getByRole("button", { name: "Send" })
+      .click();
+    await page.getByText(/Your vote for Against is counted/).waitFor({ timeout: 120_000 });
+    expect((await world.zone.getProposal(proposalId)).tally[0]).to.equal(1n);
   });
 });
