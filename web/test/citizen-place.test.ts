@@ -82,7 +82,7 @@ describe("the citizen's place (citizen-place.ts)", function () {
       expect(pages.offsets).to.deep.equal([4]);
     });
 
-    it("keeps each zone's and identity's place apart, and forgets one on request", async function () {
+    it("keeps each zone's and identity's place apart, and forgets one on request", function () {
       rememberPlace(ZONE, commitment, { leafIndex: 9 });
       expect(storedPlace(ZONE.toLowerCase(), commitment)).to.deep.equal({ leafIndex: 9 });
       expect(storedPlace(ZONE, "123")).to.equal(undefined);
