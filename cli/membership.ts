@@ -18,6 +18,11 @@ export interface ProvingTree {
   depth: number;
   /** Leaves in it: a snapshot's eligibleCount, or the current tree's size. */
   size: number;
+  /**
+   * The proposal whose snapshot it is: the relayer's `snapshotSize` of it (leaves, removed members'
+   * included) is then tried before `size`, which counts members only.
+   */
+  proposalId?: bigint;
 }
 
 /** A Membership for createProver, and the depth to prove at (for a Merkle proof). */
@@ -55,11 +60,16 @@ export async function provingMembership(
           `your leaf index is ${leafIndex} (pass --leaf-index ${leafIndex} to skip this next time)`,
         );
       }
+      // Unchecked here: a wrong size only makes the tree miss the chain's root below.
+      const size =
+        tree.proposalId === undefined
+          ? tree.size
+          : ((await client.proposal(address, tree.proposalId)).snapshotSize ?? tree.size);
       const path = await privateMerkleProof(client, {
         zone: address,
         identity,
         leafIndex,
-        size: tree.size,
+        size,
         snapshotRoot: tree.root,
       });
       context.progress(`Merkle path from ${relayerUrl}'s buckets, checked against the chain's root`);

@@ -178,6 +178,8 @@ export class ZoneIndexer {
           snapshotRoot: record.snapshotRoot.toString(),
           snapshotDepth: record.snapshotDepth,
           eligibleCount: record.eligibleCount,
+          // Logs are applied in chain order, so the leaves indexed so far are the snapshot's.
+          snapshotSize: this.store.memberCount(zone),
           voteStart: record.voteStart,
           voteEnd: record.voteEnd,
           nullifier: record.nullifier.toString(),

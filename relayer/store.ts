@@ -57,6 +57,11 @@ export interface IndexedProposal {
   snapshotRoot: string;
   snapshotDepth: number;
   eligibleCount: number;
+  /**
+   * Leaves in the group's tree at creation (eligibleCount plus removed members' zero leaves): the
+   * size of the snapshot's tree that private paths are read from. Null if indexed before it was kept.
+   */
+  snapshotSize: number | null;
   voteStart: number;
   voteEnd: number;
   /** The nullifier of the membership proof that created it. */
@@ -130,6 +135,7 @@ CREATE TABLE IF NOT EXISTS proposals (
   approval_bps INTEGER NOT NULL,
   view TEXT,
   final INTEGER NOT NULL DEFAULT 0,
+  snapshot_size INTEGER,
   PRIMARY KEY (zone, id)
 );
 CREATE TABLE IF NOT EXISTS zone_rules (
@@ -170,6 +176,7 @@ export class RelayerStore {
       this.#db.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;");
       this.#db.exec(SCHEMA);
       this.#allowNewKinds();
+      this.#addSnapshotSize();
       this.#db.exec("BEGIN IMMEDIATE; COMMIT;");
     } catch (error) {
       this.#db.close();
@@ -195,6 +202,14 @@ export class RelayerStore {
       this.#db.exec("INSERT INTO submissions SELECT * FROM submissions_before_new_kinds");
       this.#db.exec("DROP TABLE submissions_before_new_kinds");
     });
+  }
+
+  /** A database made before proposals kept their snapshot's tree size gets the column, once. */
+  #addSnapshotSize(): void {
+    const columns = this.#db.prepare("PRAGMA table_info(proposals)").all();
+    if (!columns.some((column) => column.name === "snapshot_size")) {
+      this.#db.exec("ALTER TABLE proposals ADD COLUMN snapshot_size INTEGER");
+    }
   }
 
   close(): void {
@@ -498,8 +513,8 @@ export class RelayerStore {
     this.#db
       .prepare(
         `INSERT INTO proposals (zone, id, created_block, description, options, multiple_choice, snapshot_root,
-                      snapshot_depth, eligible_count, vote_start, vote_end, nullifier, quorum_bps, approval_bps, view, final)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (zone, id) DO NOTHING`,
+                      snapshot_depth, eligible_count, vote_start, vote_end, nullifier, quorum_bps, approval_bps, view, final, snapshot_size)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (zone, id) DO NOTHING`,
       )
       .run(
         proposal.zone,
@@ -518,6 +533,7 @@ export class RelayerStore {
         proposal.approvalBps,
         proposal.view,
         proposal.final ? 1 : 0,
+        proposal.snapshotSize,
       );
   }
 
@@ -592,6 +608,7 @@ function toProposal(row: Row): IndexedProposal {
     snapshotRoot: row.snapshot_root as string,
     snapshotDepth: Number(row.snapshot_depth),
     eligibleCount: Number(row.eligible_count),
+    snapshotSize: row.snapshot_size === null ? null : Number(row.snapshot_size),
     voteStart: Number(row.vote_start),
     voteEnd: Number(row.vote_end),
     nullifier: row.nullifier as string,

@@ -168,6 +168,18 @@ export function merkleProofFromBuckets(
   commitment: bigint,
   chainRoot: bigint,
 ): MerkleProof {
+  return joinPath(top, new Group([...top.bucketRoots]), buckets, leafIndex, commitment, chainRoot);
+}
+
+/** merkleProofFromBuckets with the top's tree already built (privateMerkleProof checked its root). */
+function joinPath(
+  top: TreeTop,
+  topTree: Group,
+  buckets: Map<number, bigint[]>,
+  leafIndex: number,
+  commitment: bigint,
+  chainRoot: bigint,
+): MerkleProof {
   checkTop(top, top.size);
   if (!Number.isSafeInteger(leafIndex) || leafIndex < 0 || leafIndex >= top.size) {
     throw new Error(`leaf ${leafIndex} is outside the tree of ${top.size} leaves`);
@@ -188,7 +200,7 @@ export function merkleProofFromBuckets(
   if (inBucket.root !== top.bucketRoots[bucketIndex]) {
     throw new Error(`bucket ${bucketIndex} does not hash to its published root`);
   }
-  const upper = new Group([...top.bucketRoots]).generateMerkleProof(bucketIndex);
+  const upper = topTree.generateMerkleProof(bucketIndex);
   if (upper.root !== chainRoot) {
     throw new Error(`the published tree of ${top.size} leaves does not have the chain's root ${chainRoot}`);
   }
@@ -230,7 +242,9 @@ export async function privateMerkleProof(
 
   const top = await source.treeTop(zone, size);
   checkTop(top, size);
-  if (treeRoot(top) !== snapshotRoot) {
+  // Checked before any bucket is asked for: a stale or lying top costs no bucket downloads.
+  const topTree = new Group([...top.bucketRoots]);
+  if (topTree.root !== snapshotRoot) {
     throw new Error(
       `the tree of the zone's first ${size} leaves does not have the snapshot root ${snapshotRoot}`,
     );
@@ -244,7 +258,7 @@ export async function privateMerkleProof(
       return [index, leaves] as const;
     }),
   );
-  return merkleProofFromBuckets(top, new Map(fetched), leafIndex, identity.commitment, snapshotRoot);
+  return joinPath(top, topTree, new Map(fetched), leafIndex, identity.commitment, snapshotRoot);
 }
 
 /**

@@ -212,6 +212,11 @@ const proposalFields = {
   snapshotRoot: decimal,
   snapshotDepth: count,
   eligibleCount: count,
+  snapshotSize: {
+    type: ["integer", "null"],
+    description:
+      "Leaves in the group's tree at creation (eligibleCount plus removed members' zero leaves): the size of the snapshot's tree for the tree routes; null if indexed before it was kept",
+  },
   quorumBps: { ...count, description: "The quorum it is decided by (the rules at its creation)" },
   approvalBps: { ...count, description: "The approval it is decided by (the rules at its creation)" },
   voteStart: count,

@@ -78,6 +78,7 @@ proof's Merkle path comes from its tree (see \`zonedao vote --help\`; --leaf-ind
         root: electorate.snapshotRoot,
         depth: Number(electorate.snapshotDepth),
         size: Number(electorate.eligibleCount),
+        proposalId: round.proposalId,
       },
       rebuild: () => rebuildGroup(zone, { untilDividendRound: roundId, fromBlock: createdBlock }),
       notCitizen: `this identity was not a citizen of ${address} when proposal ${round.proposalId} opened round ${roundId}`,

@@ -79,7 +79,12 @@ since the snapshot) or there is no relayer, the group is rebuilt from the zone's
     const { membership, merkleTreeDepth } = await provingMembership(context, {
       address,
       identity,
-      tree: { root: view.snapshotRoot, depth: Number(view.snapshotDepth), size: Number(view.eligibleCount) },
+      tree: {
+        root: view.snapshotRoot,
+        depth: Number(view.snapshotDepth),
+        size: Number(view.eligibleCount),
+        proposalId,
+      },
       rebuild: () => rebuildGroup(zone, { untilProposal: proposalId, fromBlock: createdBlock }),
       notCitizen: `this identity was not a citizen of ${address} when proposal ${proposalId} was made`,
     });

@@ -190,6 +190,7 @@ function proposalInfo(proposal: IndexedProposal): ProposalInfo {
     snapshotRoot: proposal.snapshotRoot,
     snapshotDepth: proposal.snapshotDepth,
     eligibleCount: proposal.eligibleCount,
+    snapshotSize: proposal.snapshotSize,
     quorumBps: proposal.quorumBps,
     approvalBps: proposal.approvalBps,
     voteStart: proposal.voteStart,

@@ -192,6 +192,7 @@ describe("relayer: private Merkle paths (tree routes)", function () {
 
     it("proves from a private path fetched here at the snapshot's depth: accepted (202) and counted", async function () {
       const proposal = await client.proposal(world.zoneAddress, world.proposalId);
+      expect(proposal.snapshotSize).to.equal(snapshot.size);
       const leafIndex = await findLeafIndex(client, world.zoneAddress, dave.commitment);
       const path = await privateMerkleProof(client, {
         zone: world.zoneAddress,
