@@ -466,7 +466,7 @@ function ProposalPage(props: ZoneProps & { proposalId: string }) {
   const citizenship = useCitizenship(config, relayers, zone, props.identity, {
     enabled: Boolean(proposal) && !polled.deadEnd,
     attempt,
-    checkAtSize: proposal?.eligibleCount,
+    checkAtSize: proposal && (proposal.snapshotSize ?? proposal.eligibleCount),
   });
   const isMember = citizenship.isMember;
   // Only the config's tokens read as amounts with a symbol: any proposer can deploy a token that

@@ -251,6 +251,11 @@ function ClaimSection(
     if (!identity || props.leafIndex === undefined) return;
     setPhase({ kind: "proving", recipient, detail: "fetching your Merkle path" });
     try {
+      // The snapshot's leaves as the relayer indexed them (its word: a wrong one misses the root).
+      const snapshotSize = await relayers.proposal(zone, view.round.proposalId.toString()).then(
+        ({ value }) => value.snapshotSize,
+        () => undefined,
+      );
       const { request } = await proveDividendClaim(
         {
           ...zoneTarget(config, zone, identity, props.leafIndex),
@@ -260,6 +265,7 @@ function ClaimSection(
             snapshotRoot: view.round.snapshotRoot.toString(),
             snapshotDepth: view.round.snapshotDepth,
             eligibleCount: Number(view.round.eligibleCount),
+            snapshotSize,
           },
           recipient,
         },

@@ -25,6 +25,12 @@ export interface SnapshotInfo {
   snapshotRoot: string;
   snapshotDepth: number;
   eligibleCount: number;
+  /**
+   * Leaves in the tree at the snapshot (removed members' zero leaves included), as the relayer
+   * indexed it: the tree the path is read in. Without it, `eligibleCount` (right unless a member was
+   * removed before; a wrong size only misses the chain's root, and the group is then rebuilt).
+   */
+  snapshotSize?: number | null;
 }
 
 export type ProverRequest =

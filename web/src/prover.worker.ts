@@ -181,7 +181,11 @@ function snapshotMembership(
 ): Promise<Membership> {
   return membershipAt(
     target,
-    { size: snapshot.eligibleCount, root: BigInt(snapshot.snapshotRoot), depth: snapshot.snapshotDepth },
+    {
+      size: snapshot.snapshotSize ?? snapshot.eligibleCount,
+      root: BigInt(snapshot.snapshotRoot),
+      depth: snapshot.snapshotDepth,
+    },
     (zone) => rebuildGroup(zone, { ...rebuildUntil, fromBlock: target.fromBlock }),
     notMember,
   );
