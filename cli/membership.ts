@@ -48,10 +48,12 @@ export async function provingMembership(
 ): Promise<ProvingMembership> {
   const { address, identity, tree } = args;
   const relayerUrl = context.relayerUrl();
+  // Read before anything else: a malformed flag is the user's mistake, not a reason to fall back.
+  const given = givenLeafIndex(context);
   if (relayerUrl !== undefined) {
     const client = new RelayerClient(relayerUrl);
     try {
-      let leafIndex = givenLeafIndex(context);
+      let leafIndex = given;
       if (leafIndex === undefined) {
         context.progress(`finding your leaf in ${relayerUrl}'s member list (every page is read)...`);
         leafIndex = await findLeafIndex(client, address, identity.commitment);

@@ -220,7 +220,7 @@ describe("zonedao CLI", function () {
       // A relayer started by the CLI itself.
       const { relayer, relayerUrl } = await startRelayer();
       try {
-        const viaRelayer = await zonedaoJson<{ status: string; txHash: string }>([
+        const run = await zonedao([
           "vote",
           "--deployment",
           deploymentPath,
@@ -234,8 +234,14 @@ describe("zonedao CLI", function () {
           identities[0]!,
           "--relayer",
           relayerUrl,
+          "--json",
         ]);
-        expect(viaRelayer.status).to.equal("confirmed");
+        expect(run.code, run.stderr).to.equal(0);
+        expect(JSON.parse(run.stdout)).to.include({ status: "confirmed" });
+        // Proved from the relayer's buckets, not from the member list rebuilt from the chain.
+        expect(run.stderr).to.include("your leaf index is 0");
+        expect(run.stderr).to.include("Merkle path from");
+        expect(run.stderr).not.to.include("rebuilding");
       } finally {
         await stopRelayer(relayer);
       }
@@ -773,6 +779,64 @@ describe("zonedao CLI", function () {
       ]);
       expect(outsider.code).to.equal(1);
       expect(outsider.stderr).to.include("is not a citizen of");
+    });
+
+    it("votes from the private path after a removal (the snapshot's leaves, zeros included), and falls back to the chain's events", async function () {
+      const { zoneAt } = await import("../sdk/index.js");
+      const { proposalEpoch } = await zoneAt(zone, ethers.provider).rules();
+      await time.increase(proposalEpoch);
+      const inZone = ["--deployment", deploymentPath, "--zone", zone, "--key", key];
+      const { proposalId } = await zonedaoJson<{ proposalId: string }>([
+        "propose",
+        ...inZone,
+        "--identity",
+        exportIdentity(citizens[1]!),
+        "--title",
+        "Paint the bridge",
+        "--pay-eth",
+        "0.01",
+        "--to",
+        Wallet.createRandom().address,
+      ]);
+      const { relayer, relayerUrl } = await startRelayer();
+      try {
+        const vote = (identity: Identity, ...flags: string[]) =>
+          zonedao([
+            "vote",
+            "--deployment",
+            deploymentPath,
+            "--zone",
+            zone,
+            "--proposal",
+            proposalId,
+            "--option",
+            "for",
+            "--identity",
+            exportIdentity(identity),
+            "--relayer",
+            relayerUrl,
+            "--json",
+            ...flags,
+          ]);
+        const malformed = await vote(citizens[0]!, "--leaf-index", "first");
+        expect(malformed.code).to.equal(2);
+        expect(malformed.stderr).to.include("--leaf-index: not a leaf index: first");
+        // Citizen 2 was removed before this snapshot: its leaf is 0, so eligibleCount (members) is
+        // short of the snapshot's leaves; the relayer's snapshotSize counts them, and the path holds.
+        const run = await vote(citizens[0]!, "--leaf-index", "0");
+        expect(run.code, run.stderr).to.equal(0);
+        expect(JSON.parse(run.stdout)).to.include({ status: "confirmed" });
+        expect(run.stderr).not.to.include("finding your leaf");
+        expect(run.stderr).to.include("Merkle path from");
+        // A wrong leaf index (citizen 0's leaf, given for citizen 1): no path for this identity
+        // there, so the vote is proved from the group rebuilt from the chain's events.
+        const fallback = await vote(citizens[1]!, "--leaf-index", "0");
+        expect(fallback.code, fallback.stderr).to.equal(0);
+        expect(JSON.parse(fallback.stdout)).to.include({ status: "confirmed" });
+        expect(fallback.stderr).to.match(/no private path \(.*not the citizen's commitment\); rebuilding/);
+      } finally {
+        await stopRelayer(relayer);
+      }
     });
 
     it("audits the zone from chain data alone and exits 0 when everything holds", async function () {
