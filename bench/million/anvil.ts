@@ -1,0 +1,69 @@
+/**
+ * Foundry's Anvil (the npm package's binary, a dev dependency) as the million-citizen bench's chain:
+ * Osaka with EIP-7825's per-transaction gas cap (2^24), as Hardhat's network enforces it, so the
+ * registration is split as it would have to be on a real network. A state dump keeps the chain
+ * (accounts, storage, blocks, transactions and their logs) so a rerun loads it instead of
+ * registering a million members again.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { createWriteStream } from "node:fs";
+import { join } from "node:path";
+import { unusedPort } from "../../test/ports.js";
+
+const ANVIL = join(import.meta.dirname, "..", "..", "node_modules", ".bin", "anvil");
+/** Anvil's first default account (its well-known test mnemonic): the deployer and registrar. */
+export const ANVIL_DEPLOYER_KEY = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
+
+export interface Anvil {
+  url: string;
+  /** Stops the chain; with `dumpState`, waits until the dump is written. */
+  stop(): Promise<void>;
+}
+
+export async function startAnvil(options: {
+  /** Load this state dump at start. */
+  loadState?: string;
+  /** Write the state to this file when stopped. */
+  dumpState?: string;
+  /** Anvil's output goes here. */
+  logFile: string;
+  /** Seconds between blocks (interval mining); automine (a block per transaction) when absent. */
+  blockTime?: number;
+}): Promise<Anvil> {
+  const port = await unusedPort();
+  const args = ["--port", String(port), "--hardfork", "osaka", "--enable-tx-gas-limit"];
+  if (options.loadState) args.push("--load-state", options.loadState);
+  if (options.dumpState) args.push("--dump-state", options.dumpState);
+  if (options.blockTime) args.push("--block-time", String(options.blockTime));
+  const child: ChildProcess = spawn(ANVIL, args, { stdio: ["ignore", "pipe", "pipe"] });
+  const log = createWriteStream(options.logFile, { flags: "a" });
+  child.stdout!.pipe(log);
+  child.stderr!.pipe(log);
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  const url = `http://127.0.0.1:${port}`;
+  // Loading a large dump takes a while: wait until the RPC answers.
+  for (let waited = 0; ; waited += 250) {
+    if (child.exitCode !== null)
+      throw new Error(`anvil exited with ${child.exitCode}; see ${options.logFile}`);
+    try {
+      const response = await fetch(url, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_blockNumber", params: [] }),
+      });
+      if (response.ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (waited > 30 * 60_000) throw new Error(`anvil did not answer within 30 min; see ${options.logFile}`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  return {
+    url,
+    async stop() {
+      if (child.exitCode === null) child.kill("SIGINT");
+      await exited;
+      log.end();
+    },
+  };
+}
