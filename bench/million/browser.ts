@@ -165,6 +165,16 @@ export async function voteFromChromium(options: {
         : `first visit: ready in ${firstReadyMs} ms, ${firstVisit.bytes.total.toLocaleString("en")} bytes`,
     );
 
+    if (firstReadyMs === null) {
+      // The measured visit would do the same work again: nothing more to learn.
+      return {
+        firstVisit,
+        visit: { readyMs: null, bytes: bytes.take() },
+        clickTo202Ms: null,
+        voteBytes: null,
+        errors,
+      };
+    }
     log("measured visit: reload, unlock, open the proposal");
     await page.goto(zonePage);
     await page.reload();
