@@ -31,9 +31,13 @@ export async function startAnvil(options: {
   blockTime?: number;
 }): Promise<Anvil> {
   const port = await unusedPort();
-  const args = ["--port", String(port), "--hardfork", "osaka", "--enable-tx-gas-limit"];
+  // --prune-history: by default Anvil keeps a snapshot of the whole state for every block, in
+  // memory and then on disk; at a million leaves that is gigabytes and most of the build's time.
+  // Only the latest states are kept (calls at old blocks fail; the logs of every block stay).
+  const args = ["--port", String(port), "--hardfork", "osaka", "--enable-tx-gas-limit", "--prune-history", "16"];
   if (options.loadState) args.push("--load-state", options.loadState);
-  if (options.dumpState) args.push("--dump-state", options.dumpState);
+  // Only at exit: by default it also rewrites the whole (growing) dump every minute.
+  if (options.dumpState) args.push("--dump-state", options.dumpState, "--state-interval", "1000000");
   if (options.blockTime) args.push("--block-time", String(options.blockTime));
   const child: ChildProcess = spawn(ANVIL, args, { stdio: ["ignore", "pipe", "pipe"] });
   const log = createWriteStream(options.logFile, { flags: "a" });

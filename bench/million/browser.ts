@@ -4,9 +4,8 @@
  * - the first visit on this device (the app finds the citizen's leaf index once and keeps it);
  * - the measured visit: reload, unlock, open the proposal, time to "Your vote is ready", then vote
  *   and time from the confirmation's Send to the relayer's 202.
- * Bytes are counted from Chromium's own Network events (CDP `Network.loadingFinished`'s
- * encodedDataLength: what came over the wire), by kind, with what the browser served from its
- * caches counted apart.
+ * Bytes are what came over the wire (Chromium's Network events, through Playwright), by kind, with
+ * what the browser served from its HTTP cache counted apart.
  */
 import type { BrowserContext, CDPSession, Page } from "playwright-core";
 import { VIEWPORTS, collectBrowserErrors, launchChromium, screenshot } from "../../test/browser.js";
@@ -38,35 +37,49 @@ export interface BrowserFigures {
   errors: string[];
 }
 
-/** Counts what Chromium downloads, by kind, from a CDP session's Network events. */
+/**
+ * Counts what Chromium downloads, by kind. Bytes come from Playwright's context-wide request events
+ * (`request.sizes()`: Chromium's CDP `Network.loadingFinished` encodedDataLength and the response
+ * headers), which include the prover worker's requests (the path's downloads): a CDP session on
+ * the page alone does not see a dedicated worker's network. That page session is still used for
+ * what only CDP says: which responses came from the browser's HTTP cache.
+ */
 class ByteCounter {
-  #kinds = new Map<string, ByteKind>();
   #bytes!: VisitBytes;
+  #pending: Promise<void>[] = [];
   votes202: number[] = [];
 
   constructor(
+    context: BrowserContext,
     cdp: CDPSession,
     private readonly appOrigin: string,
     private readonly relayerOrigin: string,
   ) {
     this.reset();
-    cdp.on("Network.responseReceived", (event) => {
-      const kind = this.#kind(event.response.url);
-      this.#kinds.set(event.requestId, kind);
-      if (event.response.fromDiskCache || event.response.fromServiceWorker) this.#bytes.fromCache[kind]++;
-      if (event.response.url.endsWith("/v1/votes") && event.response.status === 202) {
+    context.on("response", (response) => {
+      if (response.url().endsWith("/v1/votes") && response.status() === 202)
         this.votes202.push(performance.now());
+    });
+    context.on("requestfinished", (request) => {
+      const bytes = this.#bytes;
+      this.#pending.push(
+        request.sizes().then(
+          (sizes) => {
+            const size = sizes.responseBodySize + sizes.responseHeadersSize;
+            const kind = this.#kind(request.url());
+            bytes.total += size;
+            bytes.byKind[kind] += size;
+            bytes.requests++;
+          },
+          () => undefined,
+        ),
+      );
+    });
+    cdp.on("Network.requestServedFromCache", () => this.#bytes.fromCache.appBundle++);
+    cdp.on("Network.responseReceived", (event) => {
+      if (event.response.fromDiskCache || event.response.fromServiceWorker) {
+        this.#bytes.fromCache[this.#kind(event.response.url)]++;
       }
-    });
-    cdp.on("Network.requestServedFromCache", (event) => {
-      const kind = this.#kinds.get(event.requestId) ?? "other";
-      this.#bytes.fromCache[kind]++;
-    });
-    cdp.on("Network.loadingFinished", (event) => {
-      const kind = this.#kinds.get(event.requestId) ?? "other";
-      this.#bytes.total += event.encodedDataLength;
-      this.#bytes.byKind[kind] += event.encodedDataLength;
-      this.#bytes.requests++;
     });
   }
 
@@ -84,9 +97,12 @@ class ByteCounter {
     this.#bytes = { total: 0, byKind: zero(), requests: 0, fromCache: zero() };
   }
 
-  take(): VisitBytes {
+  async take(): Promise<VisitBytes> {
     const bytes = this.#bytes;
     this.reset();
+    const pending = this.#pending;
+    this.#pending = [];
+    await Promise.all(pending);
     return bytes;
   }
 }
@@ -135,7 +151,7 @@ export async function voteFromChromium(options: {
     const errors = collectBrowserErrors(page);
     const cdp = await context.newCDPSession(page);
     await cdp.send("Network.enable");
-    const bytes = new ByteCounter(cdp, new URL(appUrl).origin, new URL(options.relayerUrl).origin);
+    const bytes = new ByteCounter(context, cdp, new URL(appUrl).origin, new URL(options.relayerUrl).origin);
     const zonePage = `${appUrl}#/zone/${zone}`;
     const proposalPage = `${zonePage}/proposal/${options.proposalId}`;
 
@@ -157,7 +173,7 @@ export async function voteFromChromium(options: {
     log("first visit on this device: open the zone, unlock, open the proposal");
     await page.goto(zonePage);
     const firstReadyMs = await openAndWait(page, options.firstVisitTimeoutMs);
-    const firstVisit = { readyMs: firstReadyMs, bytes: bytes.take() };
+    const firstVisit = { readyMs: firstReadyMs, bytes: await bytes.take() };
     await screenshot(page, "million-1-first-visit");
     log(
       firstReadyMs === null
@@ -169,7 +185,7 @@ export async function voteFromChromium(options: {
       // The measured visit would do the same work again: nothing more to learn.
       return {
         firstVisit,
-        visit: { readyMs: null, bytes: bytes.take() },
+        visit: { readyMs: null, bytes: await bytes.take() },
         clickTo202Ms: null,
         voteBytes: null,
         errors,
@@ -179,7 +195,7 @@ export async function voteFromChromium(options: {
     await page.goto(zonePage);
     await page.reload();
     const readyMs = await openAndWait(page, options.readyTimeoutMs);
-    const visit = { readyMs, bytes: bytes.take() };
+    const visit = { readyMs, bytes: await bytes.take() };
     await screenshot(page, "million-2-vote-ready");
     if (readyMs === null) {
       return { firstVisit, visit, clickTo202Ms: null, voteBytes: null, errors };
@@ -201,7 +217,7 @@ export async function voteFromChromium(options: {
       .waitFor({ timeout: 120_000 })
       .catch(() => undefined);
     await screenshot(page, "million-3-voted");
-    return { firstVisit, visit, clickTo202Ms, voteBytes: bytes.take(), errors };
+    return { firstVisit, visit, clickTo202Ms, voteBytes: await bytes.take(), errors };
   } finally {
     await context?.close();
     await browser.close();
