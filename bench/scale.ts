@@ -1,18 +1,20 @@
 /**
  * A zone of 1,000,000 citizens: gas to register them (next to the official Semaphore contract),
  * the client-side rebuild of the whole group, and a citizen's Merkle path from downloaded buckets
- * (bench/private-path.ts) next to that rebuild.
+ * (sdk/private-path.ts) next to that rebuild.
  */
+import { poseidon2 } from "poseidon-lite";
 import { Group, Identity, type Zone } from "../sdk/index.js";
 import { createBenchZone, createSemaphoreGroup, gasOf, type BenchChain } from "./chain.js";
 import { fakeCommitments } from "./members.js";
 import {
+  BUCKET_BITS,
+  DECOY_BUCKETS,
   NODE_BYTES,
-  downloadBytes,
-  downloadFor,
+  decoyBuckets,
   merkleProofFromBuckets,
-  publishTree,
-} from "./private-path.js";
+  type TreeTop,
+} from "../sdk/private-path.js";
 import type { ProvingGroup } from "./prove.js";
 import { formatBytes, formatNumber, formatRatio, median, printTable, progress, timeMs } from "./report.js";
 
@@ -23,9 +25,6 @@ export const MEMBERS = 1_000_000;
  */
 const REGISTRATION_BATCH = 250;
 const REGISTRATION_BATCHES = 8;
-/** Buckets of 2^10 = 1,024 leaves. */
-const BUCKET_BITS = 10;
-const DECOY_BUCKETS = 3;
 const PATH_RUNS = 5;
 /** Where the proving citizen sits: any full bucket would do. */
 const CITIZEN_INDEX = 777_777;
@@ -90,13 +89,17 @@ export async function benchScale(chain: BenchChain): Promise<ScaleRun> {
   const fullProof = group.generateMerkleProof(CITIZEN_INDEX);
 
   log(`publishing buckets of ${2 ** BUCKET_BITS} leaves; the citizen computes its path from them`);
-  const published = publishTree(group, BUCKET_BITS);
-  const download = downloadFor(published, CITIZEN_INDEX);
+  const top = publishTop(group);
+  const ownBucket = CITIZEN_INDEX >> BUCKET_BITS;
+  const bucketSize = 2 ** BUCKET_BITS;
+  const download = new Map([
+    [ownBucket, group.members.slice(ownBucket * bucketSize, (ownBucket + 1) * bucketSize)],
+  ]);
   const pathTimes: number[] = [];
   for (let run = 0; run < PATH_RUNS; run++) {
     pathTimes.push(
       await timeMs(() => {
-        const proof = merkleProofFromBuckets(download, CITIZEN_INDEX, citizen.commitment, group.root);
+        const proof = merkleProofFromBuckets(top, download, CITIZEN_INDEX, citizen.commitment, group.root);
         if (
           proof.index !== fullProof.index ||
           proof.siblings.length !== fullProof.siblings.length ||
@@ -107,12 +110,15 @@ export async function benchScale(chain: BenchChain): Promise<ScaleRun> {
       }),
     );
   }
-  const ownBucket = CITIZEN_INDEX >> BUCKET_BITS;
-  // For the byte count only: a real client derives its decoys from its secret, so they never change.
-  const decoys = Array.from(
-    { length: DECOY_BUCKETS },
-    (_, i) => (ownBucket + (i + 1) * 101) % published.bucketRoots.length,
+  // The citizen's decoys, as privateMerkleProof derives them (the zone here is a stand-in address).
+  const decoys = decoyBuckets(
+    citizen.secretScalar,
+    BENCH_ZONE,
+    top.bucketRoots.length,
+    DECOY_BUCKETS,
+    ownBucket,
   );
+  const downloadBytes = (buckets: number) => (top.bucketRoots.length + buckets * bucketSize) * NODE_BYTES;
 
   return {
     results: {
@@ -122,14 +128,39 @@ export async function benchScale(chain: BenchChain): Promise<ScaleRun> {
       treeDepth: group.depth,
       merklePathMs: Math.round(median(pathTimes) * 10) / 10,
       bucketSize: 2 ** BUCKET_BITS,
-      buckets: published.bucketRoots.length,
-      downloadBytes: downloadBytes(download),
-      downloadBytesWithDecoys: downloadBytes(downloadFor(published, CITIZEN_INDEX, decoys)),
+      buckets: top.bucketRoots.length,
+      downloadBytes: downloadBytes(1),
+      downloadBytesWithDecoys: downloadBytes(1 + decoys.length),
       decoyBuckets: DECOY_BUCKETS,
       fullDownloadBytes: MEMBERS * NODE_BYTES,
     },
     million: { group, prover: citizen, proverIndex: CITIZEN_INDEX },
   };
+}
+
+/** A stand-in zone address the citizen's decoys are derived for. */
+const BENCH_ZONE = "0x000000000000000000000000000000000000dA0A";
+
+/**
+ * The top of the group's tree, as an indexer publishes it, from the group it already maintains: a
+ * full bucket's root is its first leaf hashed up through the first k siblings of that leaf's path
+ * (the leaf is a left child at every level inside the bucket); the last bucket, if partly filled,
+ * is rehashed on its own.
+ */
+function publishTop(group: Group): TreeTop {
+  const bucketSize = 2 ** BUCKET_BITS;
+  const bucketRoots: bigint[] = [];
+  for (let index = 0; index * bucketSize < group.size; index++) {
+    if ((index + 1) * bucketSize <= group.size) {
+      const { leaf, siblings } = group.generateMerkleProof(index * bucketSize);
+      bucketRoots.push(
+        siblings.slice(0, BUCKET_BITS).reduce((node, sibling) => poseidon2([node, sibling]), leaf),
+      );
+    } else {
+      bucketRoots.push(new Group(group.members.slice(index * bucketSize)).root);
+    }
+  }
+  return { size: group.size, bucketBits: BUCKET_BITS, bucketRoots };
 }
 
 /**

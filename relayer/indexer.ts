@@ -1,11 +1,12 @@
 /**
  * Keeps the relayer's index of each zone's events up to date: the group's leaves (for clients that
- * build proofs), the proposals with their snapshots (to check votes before verifying their proofs)
+ * build proofs) and the roots of its full buckets (tree.ts), the proposals with their snapshots (to check votes before verifying their proofs)
  * and each open proposal's state and tally as the zone reports them.
  */
 import type { Log, Provider } from "ethers";
 import type { Logger } from "pino";
 import {
+  BUCKET_BITS,
   LOG_RANGE,
   PROPOSAL_STATES,
   Zone__factory,
@@ -17,6 +18,7 @@ import {
 } from "../sdk/index.js";
 import type { RelayerConfig } from "./config.js";
 import type { IndexedProposal, RelayerStore } from "./store.js";
+import { ZoneTrees } from "./tree.js";
 
 const FINAL_STATES = new Set(["Defeated", "Canceled", "Expired", "Executed"]);
 const ZONE_INTERFACE = Zone__factory.createInterface();
@@ -30,6 +32,8 @@ export interface ProposalView {
 
 export class ZoneIndexer {
   readonly #zones: Map<string, Zone>;
+  /** The zones' trees by bucket (GET /v1/zones/:zone/tree): full buckets hashed as they fill. */
+  readonly trees: ZoneTrees;
   #syncing: Promise<void> | undefined;
   #chainTime = 0;
   #indexedBlock = -1;
@@ -42,6 +46,7 @@ export class ZoneIndexer {
     private readonly logger: Logger,
   ) {
     this.#zones = new Map(zones.map((zone) => [zone, zoneAt(zone, provider)]));
+    this.trees = new ZoneTrees(store);
   }
 
   /** Blocks deep before events are indexed (1: the latest block). */
@@ -121,6 +126,7 @@ export class ZoneIndexer {
         from = to + 1;
       }
       await this.#refreshOpenProposals(address, zone);
+      await this.trees.hashFullBuckets(address);
     }
     this.#chainTime = latest.timestamp;
     this.#indexedBlock = latest.number;
@@ -143,9 +149,11 @@ export class ZoneIndexer {
       }
       case "MemberUpdated":
         this.store.setMember(zone, Number(args.index), String(args.newIdentityCommitment));
+        this.store.forgetBucketRoot(zone, Number(args.index) >> BUCKET_BITS);
         break;
       case "MemberRemoved":
         this.store.setMember(zone, Number(args.index), "0");
+        this.store.forgetBucketRoot(zone, Number(args.index) >> BUCKET_BITS);
         break;
       case "RulesChanged": {
         const rules = args.rules as { quorumBps: bigint; approvalBps: bigint };

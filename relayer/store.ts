@@ -107,6 +107,12 @@ CREATE TABLE IF NOT EXISTS members (
   commitment TEXT NOT NULL,
   PRIMARY KEY (zone, leaf_index)
 );
+CREATE TABLE IF NOT EXISTS bucket_roots (
+  zone TEXT NOT NULL,
+  bucket INTEGER NOT NULL,
+  root TEXT NOT NULL,
+  PRIMARY KEY (zone, bucket)
+);
 CREATE TABLE IF NOT EXISTS proposals (
   zone TEXT NOT NULL,
   id TEXT NOT NULL,
@@ -150,6 +156,7 @@ export class DatabaseInUseError extends Error {
 
 export class RelayerStore {
   readonly #db: DatabaseSync;
+  readonly #treeChanges = new Map<string, number>();
 
   /** Opens (or creates) the database; throws DatabaseInUseError if another process holds it. */
   constructor(path: string) {
@@ -444,6 +451,47 @@ export class RelayerStore {
       .prepare("SELECT commitment FROM members WHERE zone = ? ORDER BY leaf_index")
       .all(zone)
       .map((row) => row.commitment as string);
+  }
+
+  /** Leaves indexed: one past the highest leaf index (leaves are added in order, never deleted). */
+  memberCount(zone: string): number {
+    const row = this.#db.prepare("SELECT MAX(leaf_index) AS last FROM members WHERE zone = ?").get(zone);
+    return row?.last === null || row?.last === undefined ? 0 : Number(row.last) + 1;
+  }
+
+  /** The leaves from `offset` up to (not including) `end`, in order; a removed member's is "0". */
+  memberRange(zone: string, offset: number, end: number): string[] {
+    return this.#db
+      .prepare(
+        "SELECT commitment FROM members WHERE zone = ? AND leaf_index >= ? AND leaf_index < ? ORDER BY leaf_index",
+      )
+      .all(zone, offset, end)
+      .map((row) => row.commitment as string);
+  }
+
+  /** The cached roots of the zone's full buckets (relayer/tree.ts), by bucket index. */
+  bucketRoots(zone: string): Map<number, string> {
+    const rows = this.#db.prepare("SELECT bucket, root FROM bucket_roots WHERE zone = ?").all(zone);
+    return new Map(rows.map((row) => [Number(row.bucket), row.root as string]));
+  }
+
+  setBucketRoot(zone: string, bucket: number, root: string): void {
+    this.#db
+      .prepare(
+        "INSERT INTO bucket_roots (zone, bucket, root) VALUES (?, ?, ?) ON CONFLICT (zone, bucket) DO UPDATE SET root = excluded.root",
+      )
+      .run(zone, bucket, root);
+  }
+
+  /** Drops a bucket's cached root: a leaf in it changed (a member updated or removed). */
+  forgetBucketRoot(zone: string, bucket: number): void {
+    this.#db.prepare("DELETE FROM bucket_roots WHERE zone = ? AND bucket = ?").run(zone, bucket);
+    this.#treeChanges.set(zone, (this.#treeChanges.get(zone) ?? 0) + 1);
+  }
+
+  /** How many times a leaf already indexed changed in this process: keys the tree's memory caches. */
+  treeVersion(zone: string): number {
+    return this.#treeChanges.get(zone) ?? 0;
   }
 
   saveProposal(proposal: IndexedProposal): void {

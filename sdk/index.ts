@@ -7,6 +7,7 @@ export * from "./artifacts.js";
 export * from "./proof.js";
 export { createProver, type ArtifactLoader, type SnarkArtifacts } from "./prove.js";
 export * from "./group.js";
+export * from "./private-path.js";
 export * from "./membership.js";
 export * from "./admissions.js";
 export * from "./contracts.js";

@@ -13,6 +13,7 @@ export type {
   Prover,
   VoteProof,
   ZoneContext,
+  Membership,
 } from "./prove.js";
 export { stopProverThreads } from "./prover-threads.js";
 export { nullifierOf, proofDepth } from "./nullifier.js";

@@ -9,6 +9,7 @@ import type { Group, MerkleProof } from "@semaphore-protocol/group";
 import type { Identity } from "@semaphore-protocol/identity";
 import { generateProof as untypedGenerateProof } from "@semaphore-protocol/proof";
 import type { BigNumberish } from "ethers";
+import { MAX_TREE_DEPTH, MIN_TREE_DEPTH } from "./constants.js";
 import { proofDepth } from "./nullifier.js";
 import {
   dividendScope,
@@ -102,7 +103,20 @@ export interface FederationEvidence {
 export interface ZoneContext {
   chainId: bigint;
   zone: string;
+  /**
+   * The depth of the tree a `MerkleProof` is in: for a vote or a dividend claim, the proposal's
+   * snapshotDepth (IZone.ProposalView); for the current group, the zone's `merkleTree().depth`.
+   * Required with a MerkleProof, which cannot tell it (a LeanIMT proof leaves out the levels without
+   * a sibling, so it may list fewer siblings than the depth the zone checks); unused with a Group.
+   */
+  merkleTreeDepth?: number;
 }
+
+/**
+ * The group to prove membership of, or the citizen's Merkle proof in it (privateMerkleProof of
+ * sdk/private-path.ts, with `merkleTreeDepth` in the context).
+ */
+export type Membership = Group | MerkleProof;
 
 /**
  * The three ZoneDAO proofs, each made with the artifacts of the group's depth (proofDepth). Plain
@@ -111,17 +125,18 @@ export interface ZoneContext {
 export interface Prover {
   /**
    * Proves a vote. `snapshotGroup` must be the group as it was when the proposal was created (its
-   * root is the proposal's snapshotRoot); see rebuildGroup's `untilProposal`.
+   * root is the proposal's snapshotRoot; see rebuildGroup's `untilProposal`), or the citizen's
+   * Merkle proof in it (privateMerkleProof) with the proposal's snapshotDepth as `merkleTreeDepth`.
    */
   proveVote: (
     identity: Identity,
-    snapshotGroup: Group,
+    snapshotGroup: Membership,
     context: ZoneContext & { proposalId: bigint; option: number },
   ) => Promise<VoteProof>;
   /** Proves membership for an anonymous proposal in `epoch`, using one of the citizen's `slot`s. */
   proveProposal: (
     identity: Identity,
-    group: Group,
+    group: Membership,
     context: ZoneContext & {
       epoch: bigint;
       slot: bigint;
@@ -135,7 +150,7 @@ export interface Prover {
    */
   proveDividendClaim: (
     identity: Identity,
-    snapshotGroup: Group,
+    snapshotGroup: Membership,
     context: ZoneContext & { roundId: bigint; recipient: string },
   ) => Promise<DividendClaim>;
   /**
@@ -145,7 +160,7 @@ export interface Prover {
    */
   proveInvitation: (
     identity: Identity,
-    group: Group,
+    group: Membership,
     context: ZoneContext & { epoch: bigint; slot: bigint; newcomer: bigint },
   ) => Promise<Invitation>;
   /**
@@ -154,7 +169,7 @@ export interface Prover {
    */
   proveFederationMembership: (
     identity: Identity,
-    federationGroup: Group,
+    federationGroup: Membership,
     context: ZoneContext & { gatekeeper: string; newcomer: bigint },
   ) => Promise<FederationEvidence>;
 }
@@ -171,13 +186,14 @@ interface MembershipProof {
 export function createProver(loadArtifacts: ArtifactLoader): Prover {
   async function proveMembership(
     identity: Identity,
-    group: Group,
+    membership: Membership,
+    context: ZoneContext,
     message: bigint | number,
     scope: bigint,
   ): Promise<MembershipProof> {
-    const depth = proofDepth(group);
+    const [depth, groupOrProof] = provingInput(identity, membership, context.merkleTreeDepth);
     const artifacts = await loadArtifacts(depth);
-    const proof = await generateProof(identity, group, message, scope, depth, artifacts);
+    const proof = await generateProof(identity, groupOrProof, message, scope, depth, artifacts);
     return {
       merkleTreeRoot: BigInt(proof.merkleTreeRoot),
       merkleTreeDepth: depth,
@@ -189,13 +205,13 @@ export function createProver(loadArtifacts: ArtifactLoader): Prover {
   return {
     async proveVote(identity, snapshotGroup, context) {
       const scope = voteScope(context.chainId, context.zone, context.proposalId);
-      const proof = await proveMembership(identity, snapshotGroup, context.option, scope);
+      const proof = await proveMembership(identity, snapshotGroup, context, context.option, scope);
       return { proposalId: context.proposalId, option: context.option, ...proof };
     },
     async proveProposal(identity, group, context) {
       const scope = proposalScope(context.chainId, context.zone, context.epoch, context.slot);
       const message = proposalContentHash(context.options, context.description);
-      const proof = await proveMembership(identity, group, message, scope);
+      const proof = await proveMembership(identity, group, context, message, scope);
       return { ...proof, epoch: context.epoch, slot: context.slot };
     },
     async proveDividendClaim(identity, snapshotGroup, context) {
@@ -203,6 +219,7 @@ export function createProver(loadArtifacts: ArtifactLoader): Prover {
       const { nullifier, points } = await proveMembership(
         identity,
         snapshotGroup,
+        context,
         BigInt(context.recipient),
         scope,
       );
@@ -210,7 +227,7 @@ export function createProver(loadArtifacts: ArtifactLoader): Prover {
     },
     async proveInvitation(identity, group, context) {
       const scope = invitationScope(context.chainId, context.zone, context.epoch, context.slot);
-      const proof = await proveMembership(identity, group, context.newcomer, scope);
+      const proof = await proveMembership(identity, group, context, context.newcomer, scope);
       return {
         identityCommitment: context.newcomer,
         proof: { ...proof, epoch: context.epoch, slot: context.slot },
@@ -218,9 +235,45 @@ export function createProver(loadArtifacts: ArtifactLoader): Prover {
     },
     async proveFederationMembership(identity, federationGroup, context) {
       const scope = federationScope(context.chainId, context.gatekeeper, context.zone);
-      return proveMembership(identity, federationGroup, context.newcomer, scope);
+      return proveMembership(identity, federationGroup, context, context.newcomer, scope);
     },
   };
+}
+
+/**
+ * The depth to prove at and what to prove from: a group's own depth (proofDepth), or a Merkle
+ * proof's given depth, checked so that a wrong one fails here with a reason rather than in the
+ * circuit or on chain. The proof is copied: generateProof pads its siblings in place.
+ */
+function provingInput(
+  identity: Identity,
+  membership: Membership,
+  merkleTreeDepth: number | undefined,
+): [number, Membership] {
+  if (!("siblings" in membership)) return [proofDepth(membership), membership];
+  if (merkleTreeDepth === undefined) {
+    throw new Error(
+      "proving from a Merkle proof needs the tree's depth (merkleTreeDepth: the snapshotDepth)",
+    );
+  }
+  if (
+    !Number.isInteger(merkleTreeDepth) ||
+    merkleTreeDepth < MIN_TREE_DEPTH ||
+    merkleTreeDepth > MAX_TREE_DEPTH
+  ) {
+    throw new Error(
+      `a tree depth is between ${MIN_TREE_DEPTH} and ${MAX_TREE_DEPTH}, not ${merkleTreeDepth}`,
+    );
+  }
+  if (membership.siblings.length > merkleTreeDepth) {
+    throw new Error(
+      `the Merkle proof lists ${membership.siblings.length} siblings, more than the depth ${merkleTreeDepth}`,
+    );
+  }
+  if (BigInt(membership.leaf) !== identity.commitment) {
+    throw new Error("the Merkle proof is not of this identity's commitment");
+  }
+  return [merkleTreeDepth, { ...membership, siblings: [...membership.siblings] }];
 }
 
 function toPackedProof(points: readonly (string | bigint)[]): PackedProof {

@@ -176,11 +176,32 @@ export const zoneListSchema = allOf("The zones this relayer serves", {
 export type ZoneList = FromSchema<typeof zoneListSchema>;
 
 export const memberListSchema = allOf(
-  "The zone's group: identity commitments in leaf order (a removed member's leaf is 0)",
-  { zone: address, members: { type: "array", items: decimal }, indexedBlock },
+  "A page of the zone's group: identity commitments in leaf order (a removed member's leaf is 0)",
+  {
+    zone: address,
+    members: { type: "array", items: decimal, description: "Leaves `offset` to `offset + limit - 1`" },
+    offset: { ...count, description: "The leaf index of the page's first member" },
+    total: { ...count, description: "Leaves indexed: the page after the last ends here" },
+    indexedBlock,
+  },
 );
-/** GET /v1/zones/:zone/members. */
+/** GET /v1/zones/:zone/members (one page; RelayerClient.members joins them all). */
 export type MemberList = FromSchema<typeof memberListSchema>;
+
+/** A field element as the tree routes write it: 0x and 64 hex digits. */
+const node = { type: "string", pattern: "^0x[0-9a-f]{64}$" } as const;
+
+export const treeTopSchema = allOf(
+  "The tree of the zone's first `size` leaves, down to its buckets: the root of each bucket of 2^bucketBits leaves (the last possibly partial). Check it against the chain's root: see sdk/private-path.ts",
+  {
+    zone: address,
+    size: { ...count, description: "Leaves in the tree: a proposal's eligibleCount" },
+    bucketBits: count,
+    bucketRoots: { type: "array", items: node, description: "One LeanIMT root per bucket, in order" },
+  },
+);
+/** GET /v1/zones/:zone/tree?size=N, as JSON (RelayerClient.treeTop reads it as the sdk's TreeTop). */
+export type TreeTopJson = FromSchema<typeof treeTopSchema>;
 
 const proposalFields = {
   id: decimal,
@@ -256,6 +277,7 @@ export const relayerSchemas = {
   SubmissionStatus: submissionStatusSchema,
   ZoneList: zoneListSchema,
   MemberList: memberListSchema,
+  TreeTop: treeTopSchema,
   ProposalList: proposalListSchema,
   ProposalDetail: proposalDetailSchema,
   RelayerHealth: healthSchema,

@@ -15,9 +15,17 @@ import {
   type ProposalRequest,
   type RelayerHealth,
   type SubmissionStatus,
+  type TreeTopJson,
   type VoteRequest,
   type ZoneList,
 } from "./relayer-api.js";
+import {
+  MEMBER_PAGE_LIMIT,
+  decodeBucket,
+  type MemberPages,
+  type PathSource,
+  type TreeTop,
+} from "./private-path.js";
 import type { ZoneAction } from "./types.js";
 
 export type {
@@ -122,9 +130,22 @@ export class StillPending extends Error {
 /** A value as one path segment: a caller's string cannot reach another route. */
 const segment = (value: string | bigint) => encodeURIComponent(String(value));
 
-/** Talks to one relayer over HTTP (fetch: works in browsers and Node alike). */
-export class RelayerClient {
-  constructor(readonly baseUrl: string) {}
+/** Tree answers kept by a client with `cacheTree`, at most this many. */
+const TREE_CACHE_ENTRIES = 64;
+
+/**
+ * Talks to one relayer over HTTP (fetch: works in browsers and Node alike). It is a PathSource
+ * (sdk/private-path.ts): privateMerkleProof reads a zone's tree through it. With `cacheTree`, it
+ * keeps the tree answers it read and revalidates them with If-None-Match (a browser's HTTP cache
+ * does that by itself; Node's fetch does not).
+ */
+export class RelayerClient implements PathSource, MemberPages {
+  readonly #treeCache = new Map<string, { etag: string; value: TreeTop | bigint[] }>();
+
+  constructor(
+    readonly baseUrl: string,
+    private readonly options: { cacheTree?: boolean } = {},
+  ) {}
 
   /** Submits a vote; resolves when the relayer accepted it (202), throws RelayerRefusal otherwise. */
   submitVote(request: VoteRequest): Promise<Accepted> {
@@ -194,9 +215,41 @@ export class RelayerClient {
     return this.#get("/v1/zones");
   }
 
-  /** A zone's identity commitments in leaf order (a removed member's is "0"), to build proofs. */
-  members(zone: string): Promise<MemberList> {
-    return this.#get(`/v1/zones/${segment(zone)}/members`);
+  /**
+   * All of a zone's identity commitments in leaf order (a removed member's is "0"), read page by
+   * page: for auditors and small zones. A citizen proves from its bucket instead (privateMerkleProof).
+   */
+  async members(zone: string): Promise<MemberList> {
+    const first = await this.membersPage(zone, 0, MEMBER_PAGE_LIMIT);
+    const members = [...first.members];
+    let last = first;
+    while (members.length < last.total && last.members.length > 0) {
+      last = await this.membersPage(zone, members.length, MEMBER_PAGE_LIMIT);
+      members.push(...last.members);
+    }
+    return { ...last, members, offset: 0, total: Math.max(last.total, members.length) };
+  }
+
+  /** One page of a zone's member list: `limit` (at most MEMBER_PAGE_LIMIT) leaves from `offset`. */
+  membersPage(zone: string, offset: number, limit: number = MEMBER_PAGE_LIMIT): Promise<MemberList> {
+    return this.#get(`/v1/zones/${segment(zone)}/members?offset=${offset}&limit=${limit}`);
+  }
+
+  /** The top of the tree of the zone's first `size` leaves (unchecked: privateMerkleProof checks it). */
+  async treeTop(zone: string, size: number): Promise<TreeTop> {
+    const path = `/v1/zones/${segment(zone)}/tree?size=${size}`;
+    return (await this.#getTree(path, async (response) => {
+      const json = (await response.json()) as TreeTopJson;
+      return { size: json.size, bucketBits: json.bucketBits, bucketRoots: json.bucketRoots.map(BigInt) };
+    })) as TreeTop;
+  }
+
+  /** Bucket `index` of the tree of the zone's first `size` leaves. */
+  async bucket(zone: string, index: number, size: number): Promise<bigint[]> {
+    const path = `/v1/zones/${segment(zone)}/tree/buckets/${index}?size=${size}`;
+    return (await this.#getTree(path, async (response) =>
+      decodeBucket(new Uint8Array(await response.arrayBuffer())),
+    )) as bigint[];
   }
 
   /** A zone's proposals with their state and tally, and the zone's clock. */
@@ -237,6 +290,27 @@ export class RelayerClient {
       signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
     });
     return this.#read<T>(response);
+  }
+
+  async #getTree(
+    path: string,
+    decode: (response: Response) => Promise<TreeTop | bigint[]>,
+  ): Promise<TreeTop | bigint[]> {
+    const cached = this.options.cacheTree === true ? this.#treeCache.get(path) : undefined;
+    const response = await fetch(this.#url(path), {
+      headers: cached === undefined ? {} : { "if-none-match": cached.etag },
+      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+    });
+    if (response.status === 304 && cached !== undefined) return cached.value;
+    if (!response.ok) return this.#read(response);
+    const value = await decode(response);
+    const etag = response.headers.get("etag");
+    if (this.options.cacheTree === true && etag !== null) {
+      if (this.#treeCache.size >= TREE_CACHE_ENTRIES)
+        this.#treeCache.delete(this.#treeCache.keys().next().value!);
+      this.#treeCache.set(path, { etag, value });
+    }
+    return value;
   }
 
   async #get<T>(path: string): Promise<T> {

@@ -18,6 +18,7 @@ import {
 } from "../../sdk/index.js";
 import { CommandError, UsageError, chainIdOf, formatTime } from "../context.js";
 import { citizenFlags, type Command } from "../flags.js";
+import { leafIndexFlag, provingMembership } from "../membership.js";
 import { revertOf, shortError, submitToRelayer } from "../refusals.js";
 import { formatRoundAmount } from "./dividend-list.js";
 
@@ -25,16 +26,18 @@ export const dividendClaim: Command = {
   name: "dividend claim",
   summary: "claim a dividend anonymously, paid to any address (through a relayer: no gas)",
   usage: `zonedao dividend claim --zone ZONE --round ID --to ADDRESS IDENTITY
-              [--relayer URL | --key KEY] [--no-wait]
+              [--relayer URL | --key KEY] [--leaf-index N] [--no-wait]
 
 ID is the round's number, as \`zonedao dividend list\` prints it. ADDRESS is who is paid: any address
 (a fresh one keeps the payment unlinkable to you); the proof binds it, so no relayer can change it.
 IDENTITY is --identity EXPORTED, --identity-file FILE or --citizen NAME (local demo): it must have
 been a citizen when the proposal that opened the round was made. A relayer sends the claim
 (--relayer, or the deployment file's relayer), so no account of yours appears and you pay no gas; or
---key sends it from that account. Waits until the claim is paid unless --no-wait.`,
+--key sends it from that account. Waits until the claim is paid unless --no-wait. With a relayer, the
+proof's Merkle path comes from its tree (see \`zonedao vote --help\`; --leaf-index N skips the scan).`,
   options: {
     ...citizenFlags,
+    ...leafIndexFlag,
     round: { type: "string" },
     to: { type: "string" },
     "no-wait": { type: "boolean" },
@@ -66,14 +69,27 @@ been a citizen when the proposal that opened the round was made. A relayer sends
     if (round.status === "exhausted") {
       throw new CommandError(`every citizen of round ${roundId} has claimed already`);
     }
-    const group = await rebuildGroup(zone, { untilDividendRound: roundId, fromBlock: createdBlock });
-    if (group.indexOf(identity.commitment) === -1) {
-      throw new CommandError(
-        `this identity was not a citizen of ${address} when proposal ${round.proposalId} opened round ${roundId}`,
-      );
-    }
+    // A round pays the electorate of the vote that opened it: claims prove against its snapshot.
+    const electorate = await zone.getProposal(round.proposalId);
+    const { membership, merkleTreeDepth } = await provingMembership(context, {
+      address,
+      identity,
+      tree: {
+        root: electorate.snapshotRoot,
+        depth: Number(electorate.snapshotDepth),
+        size: Number(electorate.eligibleCount),
+      },
+      rebuild: () => rebuildGroup(zone, { untilDividendRound: roundId, fromBlock: createdBlock }),
+      notCitizen: `this identity was not a citizen of ${address} when proposal ${round.proposalId} opened round ${roundId}`,
+    });
     context.progress(`proving your claim on round ${roundId} (a few seconds)...`);
-    const claim = await proveDividendClaim(identity, group, { chainId, zone: address, roundId, recipient });
+    const claim = await proveDividendClaim(identity, membership, {
+      chainId,
+      zone: address,
+      roundId,
+      recipient,
+      merkleTreeDepth,
+    });
     await stopProverThreads();
     const amount = formatRoundAmount(round.amountPerCitizen, round.token);
     const relayerUrl = context.relayerUrl();

@@ -8,6 +8,7 @@ import { parseEther } from "ethers";
 import {
   MAX_OPTIONS,
   MAX_OPTION_NAME_LENGTH,
+  MIN_TREE_DEPTH,
   MAX_TITLE_LENGTH,
   ballotOptions,
   encodeProposalText,
@@ -29,6 +30,7 @@ import {
 } from "../../sdk/index.js";
 import { CommandError, UsageError, chainIdOf, type CommandContext } from "../context.js";
 import { citizenFlags, type Command } from "../flags.js";
+import { leafIndexFlag, provingMembership } from "../membership.js";
 import { identicalProposalRefusal, shortError, submitToRelayer } from "../refusals.js";
 
 export const propose: Command = {
@@ -43,9 +45,12 @@ IDENTITY is --identity EXPORTED, --identity-file FILE or --citizen NAME (local d
 For/Against/Abstain vote whose For runs it; 2-${MAX_OPTIONS} lists: choose one). With several lists,
 give one --option-name per list, in order (at most ${MAX_OPTION_NAME_LENGTH} characters each): voters read
 "Option 1: NAME", counted from 1. The proof binds the content, so no relayer can change it.
---relayer defaults to the deployment file's relayer.`,
+--relayer defaults to the deployment file's relayer. With a relayer, the proof's Merkle path comes
+from its tree (your bucket and decoys, checked against the zone's root; see \`zonedao vote --help\`,
+--leaf-index N skips the scan for your leaf), else the group is rebuilt from the zone's events.`,
   options: {
     ...citizenFlags,
+    ...leafIndexFlag,
     title: { type: "string" },
     "option-name": { type: "string", multiple: true },
     actions: { type: "string" },
@@ -77,12 +82,15 @@ export async function proposeAnonymously(
   const { address, zone, createdBlock } = await context.zone();
   const provider = await context.provider();
   const chainId = await chainIdOf(provider);
-  const group = await rebuildGroup(zone, { fromBlock: createdBlock });
-  if (group.indexOf(identity.commitment) === -1) {
-    throw new CommandError(
-      `this identity (commitment ${identity.commitment}) is not a citizen of ${address}`,
-    );
-  }
+  // The zone's current tree: the proof's root must be its root (or a recent one).
+  const [root, depth, size] = await zone.merkleTree();
+  const { membership, merkleTreeDepth } = await provingMembership(context, {
+    address,
+    identity,
+    tree: { root, depth: Math.max(MIN_TREE_DEPTH, Number(depth)), size: Number(size) },
+    rebuild: () => rebuildGroup(zone, { fromBlock: createdBlock }),
+    notCitizen: `this identity (commitment ${identity.commitment}) is not a citizen of ${address}`,
+  });
   const epoch = await zone.currentProposalEpoch();
   const rules = await zone.rules();
   const proposals = await readProposals(zone, createdBlock ?? 0);
@@ -112,9 +120,10 @@ export async function proposeAnonymously(
     );
   }
   context.progress("proving membership (a few seconds)...");
-  const proof = await proveProposal(identity, group, {
+  const proof = await proveProposal(identity, membership, {
     chainId,
     zone: address,
+    merkleTreeDepth,
     epoch,
     slot: slots.freeSlot,
     options,

@@ -15,13 +15,14 @@ import {
 } from "../../sdk/index.js";
 import { CommandError, UsageError, chainIdOf, existingProposal, formatTime } from "../context.js";
 import { citizenFlags, type Command } from "../flags.js";
+import { leafIndexFlag, provingMembership } from "../membership.js";
 import { shortError, submitToRelayer } from "../refusals.js";
 
 export const vote: Command = {
   name: "vote",
   summary: "vote anonymously: proves locally, sends through a relayer or directly",
   usage: `zonedao vote --zone ZONE --proposal ID --option CHOICE IDENTITY
-              [--relayer URL | --key KEY] [--no-wait]
+              [--relayer URL | --key KEY] [--leaf-index N] [--no-wait]
 
 CHOICE is for, against or abstain on a For/Against/Abstain proposal; on a multiple-choice one, an
 option's number counted from 1 as \`zone show\` and the web app show it ("Option 2: Springco" is 2),
@@ -29,9 +30,16 @@ or its exact name. A choice the proposal does not offer is refused with the list
 IDENTITY is --identity EXPORTED, --identity-file FILE or --citizen NAME (local demo). The proof is
 made on this machine; only the proof leaves it. --relayer defaults to the deployment file's relayer;
 with --key (and no relayer) the vote is sent from that account instead. Waits until the vote is
-mined unless --no-wait.`,
+mined unless --no-wait.
+
+With a relayer, the proof's Merkle path comes from the relayer's tree: your bucket of 1,024 leaves
+and 3 decoy buckets, checked against the proposal's snapshot root, so the relayer learns only that
+you are one of ~4,096 members. Your leaf index is found once by reading the whole member list page
+by page (printed; --leaf-index N skips that). If the path does not match the chain (a member removed
+since the snapshot) or there is no relayer, the group is rebuilt from the zone's events.`,
   options: {
     ...citizenFlags,
+    ...leafIndexFlag,
     proposal: { type: "string" },
     option: { type: "string" },
     "no-wait": { type: "boolean" },
@@ -68,14 +76,15 @@ mined unless --no-wait.`,
     if ((await countedVote(zone, identity, place, createdBlock ?? 0)) !== undefined) {
       throw new CommandError(`this identity already voted on proposal ${proposalId}`);
     }
-    const group = await rebuildGroup(zone, { untilProposal: proposalId, fromBlock: createdBlock });
-    if (group.indexOf(identity.commitment) === -1) {
-      throw new CommandError(
-        `this identity was not a citizen of ${address} when proposal ${proposalId} was made`,
-      );
-    }
+    const { membership, merkleTreeDepth } = await provingMembership(context, {
+      address,
+      identity,
+      tree: { root: view.snapshotRoot, depth: Number(view.snapshotDepth), size: Number(view.eligibleCount) },
+      rebuild: () => rebuildGroup(zone, { untilProposal: proposalId, fromBlock: createdBlock }),
+      notCitizen: `this identity was not a citizen of ${address} when proposal ${proposalId} was made`,
+    });
     context.progress(`proving a vote for ${chosen.label} (a few seconds)...`);
-    const vote = await proveVote(identity, group, { ...place, option });
+    const vote = await proveVote(identity, membership, { ...place, option, merkleTreeDepth });
     await stopProverThreads();
     const relayerUrl = context.relayerUrl();
     if (relayerUrl !== undefined) {

@@ -41,6 +41,8 @@ const ROUTES = [
   "GET /v1/dividends/{nullifier}",
   "GET /v1/zones",
   "GET /v1/zones/{zone}/members",
+  "GET /v1/zones/{zone}/tree",
+  "GET /v1/zones/{zone}/tree/buckets/{index}",
   "GET /v1/zones/{zone}/proposals",
   "GET /v1/zones/{zone}/proposals/{proposalId}",
   "GET /v1/health",
@@ -299,7 +301,12 @@ describe("relayer", function () {
       expect(operations(doc)).to.have.members(ROUTES);
       for (const operation of ROUTES) {
         const success = operation.startsWith("POST") ? 202 : 200;
-        const contentType = operation === "GET /metrics" ? "text/plain" : "application/json";
+        const contentType =
+          operation === "GET /metrics"
+            ? "text/plain"
+            : operation.includes("/buckets/")
+              ? "application/octet-stream"
+              : "application/json";
         expect(responseSchema(doc, operation, success, contentType), operation).to.be.an("object");
         expect(responseSchema(doc, operation, 429, "application/json"), operation).to.deep.equal({
           $ref: "#/components/schemas/ErrorBody",
@@ -350,6 +357,11 @@ describe("relayer", function () {
       const zone = world.zoneAddress;
       await expectDocumented("GET /v1/zones", "/v1/zones", 200);
       await expectDocumented("GET /v1/zones/{zone}/members", `/v1/zones/${zone}/members`, 200);
+      await expectDocumented("GET /v1/zones/{zone}/tree", `/v1/zones/${zone}/tree?size=2`, 200);
+      await expectDocumented("GET /v1/zones/{zone}/tree", `/v1/zones/${zone}/tree?size=0`, 422);
+      const bucket = "GET /v1/zones/{zone}/tree/buckets/{index}";
+      await expectDocumented(bucket, `/v1/zones/${zone}/tree/buckets/0?size=2`, 200);
+      await expectDocumented(bucket, `/v1/zones/${zone}/tree/buckets/1?size=2`, 404);
       await expectDocumented("GET /v1/zones/{zone}/proposals", `/v1/zones/${zone}/proposals`, 200);
       await expectDocumented(
         "GET /v1/zones/{zone}/proposals/{proposalId}",

@@ -1,0 +1,138 @@
+/**
+ * The zones' trees as sdk/private-path.ts reads them: the top of the tree of a zone's first `size`
+ * leaves (the root of each bucket of 2^BUCKET_BITS leaves) and any bucket's leaves, so a citizen
+ * computes its Merkle path from a bucket instead of the whole member list.
+ *
+ * A full bucket's root never changes unless a leaf in it does (a member updated or removed), so it
+ * is hashed once, when the indexer sees the bucket fill (hashFullBuckets, after each sync), and kept
+ * in the store's bucket_roots table; the indexer drops it when a leaf in it changes. A top then costs
+ * the partial last bucket (at most 1,023 hashes) and the top's own LeanIMT root (at most a hash per
+ * bucket, only to name the answer's content in its ETag: a client checks the root itself), never a
+ * rebuild of the whole group. Recent tops are kept in memory for repeated requests.
+ */
+import { createHash } from "node:crypto";
+import { BUCKET_BITS, bucketCount, bucketLength, bucketRoot, encodeBucket } from "../sdk/index.js";
+import { RelayerError } from "./errors.js";
+import type { RelayerStore } from "./store.js";
+
+const BUCKET_SIZE = 2 ** BUCKET_BITS;
+/** Tops kept in memory, by zone, size and tree version. */
+const TOP_CACHE_ENTRIES = 64;
+/**
+ * Full buckets a request may hash itself when the indexer has not yet (a zone just indexed): more
+ * is refused with 503 tree_not_ready, as hashing them would hold the relayer for seconds.
+ */
+const BUCKETS_HASHED_ON_REQUEST = 4;
+
+/** The top of a zone's tree of `size` leaves, as GET /v1/zones/:zone/tree answers it. */
+export interface TreeTopAnswer {
+  zone: string;
+  size: number;
+  bucketBits: number;
+  bucketRoots: string[];
+}
+
+/** A field element as the tree routes write it: 0x and 64 hex digits. */
+export const hex32 = (value: bigint) => `0x${value.toString(16).padStart(64, "0")}`;
+
+/** A strong ETag naming `content`. */
+export function etagOf(content: string | Uint8Array): string {
+  return `"${createHash("sha256").update(content).digest("base64url")}"`;
+}
+
+export class ZoneTrees {
+  readonly #tops = new Map<string, { top: TreeTopAnswer; etag: string }>();
+
+  constructor(private readonly store: RelayerStore) {}
+
+  /** Leaves indexed in the zone's tree. */
+  size(zone: string): number {
+    return this.store.memberCount(zone);
+  }
+
+  /**
+   * Hashes every full bucket whose root is not cached yet, one bucket at a time with a pause between
+   * them, so requests are served while a large zone is first indexed. Returns how many it hashed.
+   */
+  async hashFullBuckets(zone: string): Promise<number> {
+    const full = Math.floor(this.size(zone) / BUCKET_SIZE);
+    const known = this.store.bucketRoots(zone);
+    let hashed = 0;
+    for (let bucket = 0; bucket < full; bucket++) {
+      if (known.has(bucket)) continue;
+      this.#hashBucket(zone, bucket);
+      hashed++;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    return hashed;
+  }
+
+  /** The top of the tree of the zone's first `size` leaves, and its ETag. */
+  top(zone: string, size: number): { top: TreeTopAnswer; etag: string } {
+    this.#checkSize(zone, size);
+    const key = `${zone}:${size}:${this.store.treeVersion(zone)}`;
+    const cached = this.#tops.get(key);
+    if (cached !== undefined) return cached;
+
+    const full = Math.floor(size / BUCKET_SIZE);
+    const known = this.store.bucketRoots(zone);
+    const missing = Array.from({ length: full }, (_, bucket) => bucket).filter(
+      (bucket) => !known.has(bucket),
+    );
+    if (missing.length > BUCKETS_HASHED_ON_REQUEST) {
+      throw new RelayerError(
+        503,
+        "tree_not_ready",
+        `the relayer is still hashing ${missing.length} buckets of this zone's tree; retry in a few seconds`,
+      );
+    }
+    for (const bucket of missing) known.set(bucket, this.#hashBucket(zone, bucket));
+    const bucketRoots = Array.from({ length: full }, (_, bucket) => known.get(bucket)!);
+    if (size % BUCKET_SIZE !== 0) {
+      const leaves = this.store.memberRange(zone, full * BUCKET_SIZE, size).map(BigInt);
+      bucketRoots.push(hex32(bucketRoot(leaves)));
+    }
+    const top = { zone, size, bucketBits: BUCKET_BITS, bucketRoots };
+    const answer = { top, etag: etagOf(JSON.stringify(top)) };
+    if (this.#tops.size >= TOP_CACHE_ENTRIES) this.#tops.delete(this.#tops.keys().next().value!);
+    this.#tops.set(key, answer);
+    return answer;
+  }
+
+  /** Bucket `index` of the tree of the zone's first `size` leaves: 32 bytes big-endian a leaf. */
+  bucket(zone: string, index: number, size: number): { bytes: Uint8Array; etag: string; full: boolean } {
+    this.#checkSize(zone, size);
+    if (!Number.isSafeInteger(index) || index < 0 || index >= bucketCount(size)) {
+      throw new RelayerError(
+        404,
+        "unknown_bucket",
+        `the tree of ${size} leaves has buckets 0 to ${bucketCount(size) - 1}, not ${index}`,
+      );
+    }
+    const start = index * BUCKET_SIZE;
+    const bytes = encodeBucket(
+      this.store.memberRange(zone, start, start + bucketLength(index, size)).map(BigInt),
+    );
+    return { bytes, etag: etagOf(bytes), full: bucketLength(index, size) === BUCKET_SIZE };
+  }
+
+  #checkSize(zone: string, size: number): void {
+    if (size === 0) throw new RelayerError(422, "empty_tree", "a tree of 0 leaves has no top and no buckets");
+    const indexed = this.size(zone);
+    if (size > indexed) {
+      throw new RelayerError(
+        404,
+        "size_not_indexed",
+        `the relayer has indexed ${indexed} leaves of this zone, not ${size}; retry after its next sync`,
+      );
+    }
+  }
+
+  #hashBucket(zone: string, bucket: number): string {
+    const start = bucket * BUCKET_SIZE;
+    const leaves = this.store.memberRange(zone, start, start + BUCKET_SIZE).map(BigInt);
+    const root = hex32(bucketRoot(leaves));
+    this.store.setBucketRoot(zone, bucket, root);
+    return root;
+  }
+}
