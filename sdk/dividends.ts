@@ -41,11 +41,27 @@ export function dividendClaimStatus(
   electorate: Group,
   context: { chainId: bigint; zone: string },
 ): DividendClaimStatus {
-  const nullifier = nullifierOf(identity, dividendScope(context.chainId, context.zone, round.roundId));
-  if (claimedNullifiers.includes(nullifier)) return { kind: "claimed" };
   if (electorate.root !== round.snapshotRoot) {
     throw new Error(`the group given is not round ${round.roundId}'s electorate (its root differs)`);
   }
-  if (electorate.indexOf(identity.commitment) < 0) return { kind: "not-eligible" };
+  const inElectorate = electorate.indexOf(identity.commitment) >= 0;
+  return dividendClaimStatusOf(round, claimedNullifiers, identity, inElectorate, context);
+}
+
+/**
+ * dividendClaimStatus for a caller that knows whether the identity is in the round's electorate
+ * without holding its group (the web app: its leaf index below the snapshot's size, checked by the
+ * private Merkle path when it claims).
+ */
+export function dividendClaimStatusOf(
+  round: DividendRound,
+  claimedNullifiers: readonly bigint[],
+  identity: Identity,
+  inElectorate: boolean,
+  context: { chainId: bigint; zone: string },
+): DividendClaimStatus {
+  const nullifier = nullifierOf(identity, dividendScope(context.chainId, context.zone, round.roundId));
+  if (claimedNullifiers.includes(nullifier)) return { kind: "claimed" };
+  if (!inElectorate) return { kind: "not-eligible" };
   return round.status === "open" ? { kind: "claimable" } : { kind: round.status };
 }

@@ -34,6 +34,7 @@ import { DividendPage } from "./dividend-page.js";
 import type { NotEligible } from "./prover-protocol.js";
 import { DeadEndReached, usePolling } from "./use-polling.js";
 import { readPendingAdmission, useZoneAdmissions } from "./use-admissions.js";
+import { useCitizenship, type Citizenship } from "./citizen-place.js";
 
 function useHashRoute(): string[] {
   const read = () => window.location.hash.replace(/^#\/?/, "").split("/").filter(Boolean);
@@ -145,6 +146,24 @@ export function App() {
   );
 }
 
+/** The one search of this identity's place in the member list, while it runs, or why it failed. */
+function CitizenshipNote({ citizenship }: { citizenship: Citizenship }) {
+  if (citizenship.searching)
+    return (
+      <p className="muted" aria-live="polite" data-testid="place-search">
+        {citizenship.searching[0]!.toUpperCase()}
+        {citizenship.searching.slice(1)}…
+      </p>
+    );
+  if (citizenship.error)
+    return (
+      <p className="error" role="alert">
+        Could not tell whether you are a citizen here: {citizenship.error}
+      </p>
+    );
+  return null;
+}
+
 function zoneName(config: WebConfig, zone: string, otherwise = zone): string {
   return nameOf(config, zone) ?? otherwise;
 }
@@ -157,7 +176,7 @@ interface ZoneProps {
   onUnlocked: (identity: Identity | undefined) => void;
 }
 
-/** How often a zone's page asks its relayer for members, proposals and tallies. */
+/** How often a zone's page asks its relayer for proposals and tallies (and a newcomer's place). */
 const ZONE_POLL_MS = 3000;
 const PROPOSAL_POLL_MS = 2000;
 /** A proposal the relayer does not know yet may be one just recorded: looked for again this often. */
@@ -196,20 +215,17 @@ function rpcDown(config: WebConfig, proposals: readonly CheckedProposal[]): Dead
 }
 
 /**
- * A zone's members and proposals, read together every few seconds, until a dead end (an unknown
- * zone, every relayer down, the chain down) stops it.
+ * A zone's proposals, read every few seconds, until a dead end (an unknown zone, every relayer down,
+ * the chain down) stops it. The member list is not read: whether this browser's identity is a
+ * citizen comes from its place (citizen-place.ts).
  */
 function useZoneListing(props: ZoneProps, attempt: number) {
   const { config, relayers, zone } = props;
   const read = useCallback(async () => {
-    const [{ members }, listing] = await Promise.all([
-      relayers.members(zone),
-      readCheckedProposals(config, relayers, zone),
-    ]);
-    const value = { members, ...listing };
+    const listing = await readCheckedProposals(config, relayers, zone);
     const down = rpcDown(config, listing.proposals);
-    if (down) throw new DeadEndReached(down, value);
-    return value;
+    if (down) throw new DeadEndReached(down, listing);
+    return listing;
   }, [config, relayers, zone]);
   const deadEndOfZone = useCallback((error: unknown) => deadEndOf(error, { zone }), [zone]);
   return usePolling(read, { intervalMs: ZONE_POLL_MS, deadEndOf: deadEndOfZone, attempt });
@@ -270,13 +286,17 @@ function ZonePage(props: ZoneProps & { proposing?: boolean; decision?: string; p
   const [attempt, setAttempt] = useState(0);
   const listing = useZoneListing(props, attempt);
   const quorumBps = useQuorumRule(config, zone, attempt);
-  const members = listing.value?.members;
-  const isMember =
-    props.identity && members ? members.includes(props.identity.commitment.toString()) : undefined;
-  const voted = useVotedOptions(config, zone, props.identity, listing.value?.proposals);
+  const known = Boolean(listing.value); // the relayer knows the zone
   const deadEnd = listing.deadEnd;
+  const citizenship = useCitizenship(config, props.relayers, zone, props.identity, {
+    enabled: known && !deadEnd,
+    intervalMs: ZONE_POLL_MS,
+    attempt,
+  });
+  const isMember = citizenship.isMember;
+  const voted = useVotedOptions(config, zone, props.identity, listing.value?.proposals);
   // Read while the page shows the zone: a dead end stops it, as it stops the listing.
-  const admissions = useZoneAdmissions(config, zone, props.identity, Boolean(members) && !deadEnd);
+  const admissions = useZoneAdmissions(config, zone, props.identity, known && !deadEnd);
   const pendingFrom = usePendingFrom(admissions.view?.requests, zone, props.identity);
   const retry = () => setAttempt((count) => count + 1);
 
@@ -290,7 +310,7 @@ function ZonePage(props: ZoneProps & { proposing?: boolean; decision?: string; p
       <ZoneLinks zone={zone} />
       {deadEnd && <DeadEndPage deadEnd={deadEnd} zoneName={name} onRetry={retry} />}
       {/* Offered only once the relayer knows the zone: no identity for a zone that is not one. */}
-      {members && (
+      {known && (
         <IdentityPanel
           zone={zone}
           identity={props.identity}
@@ -299,8 +319,15 @@ function ZonePage(props: ZoneProps & { proposing?: boolean; decision?: string; p
           pendingFrom={isMember === false ? pendingFrom : undefined}
         />
       )}
+      <CitizenshipNote citizenship={citizenship} />
       {props.proposing ? (
-        <ProposeForm {...props} isMember={isMember} decision={props.decision} prefill={props.prefill} />
+        <ProposeForm
+          {...props}
+          isMember={isMember}
+          leafIndex={citizenship.leafIndex}
+          decision={props.decision}
+          prefill={props.prefill}
+        />
       ) : (
         <section aria-labelledby="proposals-heading">
           <h2 id="proposals-heading">Proposals</h2>
@@ -330,7 +357,7 @@ function ZonePage(props: ZoneProps & { proposing?: boolean; decision?: string; p
           </p>
         </section>
       )}
-      {!props.proposing && members && (
+      {!props.proposing && known && (
         <AdmissionsSection
           config={config}
           relayers={props.relayers}
@@ -338,6 +365,7 @@ function ZonePage(props: ZoneProps & { proposing?: boolean; decision?: string; p
           zoneName={name}
           identity={props.identity}
           isMember={isMember}
+          leafIndex={citizenship.leafIndex}
           view={admissions.view}
           error={admissions.error}
           onInvited={admissions.refresh}
@@ -371,7 +399,7 @@ function ZoneLinks({ zone }: { zone: string }) {
 type PolledProposal = CheckedProposal<ProposalInfo & { chainTime: number }>;
 
 /**
- * One proposal and the zone's members, every two seconds (tallies move while the page is open),
+ * One proposal, every two seconds (tallies move while the page is open),
  * until a dead end stops it. A proposal the relayer does not know is looked for twice more before
  * it is called unknown: one just recorded may not be indexed yet.
  */
@@ -390,11 +418,11 @@ function useProposalPage(props: ZoneProps & { proposalId: string }, attempt: num
       }
       throw new Error("unreachable");
     };
-    const [{ members }, { value, relayer }] = await Promise.all([relayers.members(zone), readProposal()]);
+    const { value, relayer } = await readProposal();
     const [proposal] = (await checkProposals(config, zone, relayer, [value])) as [PolledProposal];
     const down = rpcDown(config, [proposal]);
-    if (down) throw new DeadEndReached(down, { members, proposal });
-    return { members, proposal };
+    if (down) throw new DeadEndReached(down, { proposal });
+    return { proposal };
   }, [config, relayers, zone, proposalId]);
   const deadEndOfProposal = useCallback(
     (error: unknown) => deadEndOf(error, { zone, proposalId }),
@@ -433,9 +461,14 @@ function ProposalPage(props: ZoneProps & { proposalId: string }) {
   );
   const pendingFrom = notEligible?.kind === "pending-admission" ? notEligible.readyAt : undefined;
   const quorumBps = useQuorumRule(config, zone, attempt);
-  const { members, proposal } = polled.value ?? {};
-  const isMember =
-    props.identity && members ? members.includes(props.identity.commitment.toString()) : undefined;
+  const { proposal } = polled.value ?? {};
+  // Looked for once per visit (and per Try again): the vote needs the place, and stops at "not a citizen".
+  const citizenship = useCitizenship(config, relayers, zone, props.identity, {
+    enabled: Boolean(proposal) && !polled.deadEnd,
+    attempt,
+    checkAtSize: proposal?.eligibleCount,
+  });
+  const isMember = citizenship.isMember;
   // Only the config's tokens read as amounts with a symbol: any proposer can deploy a token that
   // calls itself "USDz", so other tokens read as base units of their address.
   const tokens = useTokens(config, []);
@@ -512,6 +545,7 @@ function ProposalPage(props: ZoneProps & { proposalId: string }) {
                 proposal={proposal}
                 lines={lines}
                 identity={props.identity}
+                citizenship={citizenship}
                 onVoted={polled.refresh}
                 onNotEligible={onNotEligible}
               />

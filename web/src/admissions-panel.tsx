@@ -12,6 +12,7 @@ import { rejectionDeadline, waitingRequests } from "../../sdk/admissions.js";
 import { formatDuration } from "../../sdk/describe.js";
 import { WHO_ASKED, invitationSlotsLine, parseCommitment } from "./admissions.js";
 import { explain, type Relayers, type WebConfig } from "./api.js";
+import { findLeafIndex } from "../../sdk/private-path.js";
 import { formatDate } from "./format.js";
 import { shortCommitment } from "./names.js";
 import { proveInvitation, zoneTarget } from "./prover.js";
@@ -27,6 +28,8 @@ export function AdmissionsSection(props: {
   zoneName: string;
   identity: Identity | undefined;
   isMember: boolean | undefined;
+  /** The identity's leaf index (citizen-place.ts), once found: the invitation's proof starts there. */
+  leafIndex: number | undefined;
   view: ZoneAdmissionsView | undefined;
   error: string | undefined;
   onInvited: () => void;
@@ -96,8 +99,8 @@ export function AdmissionsSection(props: {
               )}
             </p>
           )}
-          {props.isMember && props.identity && view.slots && (
-            <InviteForm {...props} identity={props.identity} view={view} />
+          {props.isMember && props.identity && props.leafIndex !== undefined && view.slots && (
+            <InviteForm {...props} identity={props.identity} leafIndex={props.leafIndex} view={view} />
           )}
         </>
       )}
@@ -112,6 +115,7 @@ function InviteForm(props: {
   relayers: Relayers;
   zone: string;
   identity: Identity;
+  leafIndex: number;
   view: ZoneAdmissionsView;
   onInvited: () => void;
 }) {
@@ -138,8 +142,9 @@ function InviteForm(props: {
     claimed.current = true;
     setBusy(true);
     try {
-      const { members } = await relayers.members(zone);
-      if (members.includes(newcomer.toString())) {
+      // One search of the member list, page by page, on this click only (sdk findLeafIndex).
+      setStatus({ text: "Checking that the newcomer is not a citizen already…" });
+      if ((await findLeafIndex(relayers, zone, newcomer)) !== undefined) {
         setStatus({
           text: "This commitment is already a citizen of the zone: nothing to invite.",
           error: true,
@@ -148,8 +153,7 @@ function InviteForm(props: {
       }
       const { request } = await proveInvitation(
         {
-          ...zoneTarget(config, zone, identity),
-          members,
+          ...zoneTarget(config, zone, identity, props.leafIndex),
           epoch: view.epoch.toString(),
           slot: slot.toString(),
           newcomer: newcomer.toString(),

@@ -7,6 +7,7 @@ import type { InvitationRequest, ProposalRequest, VoteRequest } from "../../sdk/
 import { RelayerClient, RelayerRefusal } from "../../sdk/relayer-client.js";
 import { Zone__factory } from "../../types/ethers-contracts/factories/contracts/Zone__factory.js";
 import { ZoneTrade__factory } from "../../types/ethers-contracts/factories/contracts/economy/ZoneTrade__factory.js";
+import type { MemberPages, PathSource, TreeTop } from "../../sdk/private-path.js";
 import type { KnownToken } from "../../sdk/treasury.js";
 import type { WebConfig } from "./config-types.js";
 
@@ -44,7 +45,8 @@ export class RelayersUnreachable extends Error {
 
 const reasonOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
-export class Relayers {
+/** The relayers in order; they serve the private Merkle paths and member pages too. */
+export class Relayers implements PathSource, MemberPages {
   readonly clients: RelayerClient[];
 
   constructor(urls: readonly string[]) {
@@ -75,8 +77,23 @@ export class Relayers {
     return (await this.first((client) => client.zones())).value;
   }
 
-  async members(zone: string) {
-    return (await this.first((client) => client.members(zone))).value;
+  /** The tree top of the zone's first `size` leaves (PathSource, sdk/private-path.ts). */
+  async treeTop(zone: string, size: number): Promise<TreeTop> {
+    return (await this.first((client) => client.treeTop(zone, size))).value;
+  }
+
+  /** One bucket of the zone's first `size` leaves (PathSource); the browser revalidates it by ETag. */
+  async bucket(zone: string, index: number, size: number): Promise<bigint[]> {
+    return (await this.first((client) => client.bucket(zone, index, size))).value;
+  }
+
+  /** A page of the zone's member list (MemberPages): for the one search of a leaf index, never polled. */
+  async membersPage(
+    zone: string,
+    offset: number,
+    limit: number,
+  ): Promise<{ members: string[]; total: number }> {
+    return (await this.first((client) => client.membersPage(zone, offset, limit))).value;
   }
 
   proposals(zone: string) {

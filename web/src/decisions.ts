@@ -68,8 +68,11 @@ export type Fields = Record<string, string>;
 export interface DecisionContext {
   config: WebConfig;
   zone: string;
-  /** The zone's current members, as the relayer lists them ("0" for a removed one). */
-  members?: readonly string[];
+  /**
+   * Whether the commitment the draft names is a citizen now (one paginated search of the relayer's
+   * member list per commitment typed); undefined while it runs.
+   */
+  isMember?: boolean;
   /** The offer being accepted, read from the trade contract. */
   offer?: { paymentToken: string; total: bigint };
   /** The service being changed, read from the services registry: its budget is paid in `token`. */
@@ -321,13 +324,14 @@ export function buildActions(kind: DecisionKind, fields: Fields, context: Decisi
       if (fields.membership === "remove") {
         // The vote approves the removal by commitment; anyone applies it after execution with the
         // Merkle siblings of that moment (zonedao execute does), so none are needed here.
-        if (!context.members) throw new FieldError("Citizen: the member list is still loading.");
-        if (!context.members.includes(commitment.toString())) {
+        if (context.isMember === undefined)
+          throw new FieldError("Citizen: looking for this commitment in the zone's group…");
+        if (!context.isMember) {
           throw new FieldError("Citizen: this commitment is not in the zone's group.");
         }
         return [removeMember(zone, commitment)];
       }
-      if (context.members?.includes(commitment.toString())) {
+      if (context.isMember) {
         throw new FieldError("Citizen's identity commitment: already a citizen of the zone.");
       }
       return [addMember(zone, commitment)];

@@ -4,15 +4,13 @@
  * proved in the worker and sent through a relayer, paid to the address the citizen chooses. A fresh
  * address keeps the payment unlinkable to any account the citizen already has.
  */
-import { Group } from "@semaphore-protocol/group";
 import type { Identity } from "@semaphore-protocol/identity";
 import { Wallet, ZeroAddress, formatUnits, getAddress, isAddress } from "ethers";
 import { useCallback, useEffect, useState } from "react";
 import { ConfirmDialog, Stages } from "./confirm-dialog.js";
 import type { TokenInfo } from "../../sdk/describe.js";
 import { readDividendClaims, readDividendRound, type DividendRound } from "../../sdk/dividend-rounds.js";
-import { dividendClaimStatus, type DividendClaimStatus } from "../../sdk/dividends.js";
-import { rebuildGroup } from "../../sdk/group.js";
+import { dividendClaimStatusOf, type DividendClaimStatus } from "../../sdk/dividends.js";
 import { RelayerRefusal } from "../../sdk/relayer-client.js";
 import { chainProvider, explain, tokenBalance, zoneReader, type Relayers, type WebConfig } from "./api.js";
 import { zoneCreatedBlock } from "./config-types.js";
@@ -22,6 +20,7 @@ import { IdentityPanel } from "./identity-panel.js";
 import { nameOf } from "./names.js";
 import { ProverError, proveDividendClaim, zoneTarget } from "./prover.js";
 import { useTokens } from "./readable.js";
+import { useCitizenship } from "./citizen-place.js";
 
 interface DividendPageProps {
   config: WebConfig;
@@ -32,12 +31,10 @@ interface DividendPageProps {
   onUnlocked: (identity: Identity | undefined) => void;
 }
 
-/** What the page reads, all public: the round and its claims' nullifiers, the zone's members, the electorate. */
+/** What the page reads, all public: the round and its claims' nullifiers. */
 interface RoundView {
   round: DividendRound;
   claimedNullifiers: bigint[];
-  members: string[];
-  electorate: Group;
 }
 
 type Load = { kind: "loading" } | { kind: "ready"; view: RoundView } | { kind: "error"; message: string };
@@ -49,33 +46,11 @@ class RoundDeadEnd extends Error {
   }
 }
 
-/**
- * The round's electorate, the opening proposal's snapshot: the relayer's member list cut at the
- * snapshot's size when its root matches (members are appended), else rebuilt from the zone's events.
- */
-async function electorateOf(
-  zone: NonNullable<ReturnType<typeof zoneReader>>,
-  round: DividendRound,
-  members: string[],
-  fromBlock: number,
-): Promise<Group> {
-  const prefix = members.slice(0, Number(round.eligibleCount));
-  if (!prefix.includes("0")) {
-    const group = new Group(prefix.map(BigInt));
-    if (group.root === round.snapshotRoot) return group;
-  }
-  const rebuilt = await rebuildGroup(zone, { untilDividendRound: round.roundId, fromBlock });
-  if (rebuilt.root !== round.snapshotRoot)
-    throw new Error("the zone's events do not give this round's electorate");
-  return rebuilt;
-}
-
 function useRoundView(props: DividendPageProps, attempt: number) {
-  const { config, relayers, zone, roundId } = props;
+  const { config, zone, roundId } = props;
   const [load, setLoad] = useState<Load>({ kind: "loading" });
   const [deadEnd, setDeadEnd] = useState<DeadEnd>();
   const read = useCallback(async (): Promise<RoundView> => {
-    const { members } = await relayers.members(zone);
     if (!/^[1-9][0-9]{0,76}$/.test(roundId))
       throw new RoundDeadEnd({ kind: "unknown-dividend-round", zone, roundId });
     const reader = zoneReader(config, zone);
@@ -86,14 +61,11 @@ function useRoundView(props: DividendPageProps, attempt: number) {
     const fromBlock = zoneCreatedBlock(config, zone);
     const round = await readDividendRound(reader, BigInt(roundId), { fromBlock });
     if (!round) throw new RoundDeadEnd({ kind: "unknown-dividend-round", zone, roundId });
-    const [claimedNullifiers, electorate] = await Promise.all([
-      readDividendClaims(reader, round.roundId, { fromBlock }).then((claims) =>
-        claims.map((claim) => claim.nullifier),
-      ),
-      electorateOf(reader, round, members, fromBlock),
-    ]);
-    return { round, claimedNullifiers, members, electorate };
-  }, [config, relayers, zone, roundId]);
+    const claimedNullifiers = (await readDividendClaims(reader, round.roundId, { fromBlock })).map(
+      (claim) => claim.nullifier,
+    );
+    return { round, claimedNullifiers };
+  }, [config, zone, roundId]);
   useEffect(() => {
     let current = true;
     setLoad({ kind: "loading" });
@@ -129,6 +101,13 @@ export function DividendPage(props: DividendPageProps) {
   const name = nameOf(config, zone) ?? zone;
   const [attempt, setAttempt] = useState(0);
   const { load, deadEnd } = useRoundView(props, attempt);
+  // Whether the identity is a citizen, and its leaf (citizen-place.ts): in the round's electorate
+  // when the leaf is among the snapshot's; the claim's path checks it against the chain's root.
+  const citizenship = useCitizenship(config, props.relayers, zone, identity, {
+    enabled: load.kind === "ready",
+    attempt,
+    checkAtSize: load.kind === "ready" ? Number(load.view.round.eligibleCount) : undefined,
+  });
   const retry = () => setAttempt((count) => count + 1);
   const tokens = useTokens(config, load.kind === "ready" ? [load.view.round.token] : []);
 
@@ -162,13 +141,17 @@ export function DividendPage(props: DividendPageProps) {
   const { round } = view;
   const token = tokenOf(tokens, round.token);
   const share = formatAmount(round.amountPerCitizen, token);
-  const isMember = identity ? view.members.includes(identity.commitment.toString()) : undefined;
+  const { isMember, leafIndex } = citizenship;
   const status =
-    identity &&
-    dividendClaimStatus(round, view.claimedNullifiers, identity, view.electorate, {
-      chainId: BigInt(config.chainId),
-      zone,
-    });
+    identity && isMember !== undefined
+      ? dividendClaimStatusOf(
+          round,
+          view.claimedNullifiers,
+          identity,
+          leafIndex !== undefined && leafIndex < Number(round.eligibleCount),
+          { chainId: BigInt(config.chainId), zone },
+        )
+      : undefined;
   return (
     <>
       <h1>
@@ -204,7 +187,15 @@ export function DividendPage(props: DividendPageProps) {
           onRetry={retry}
         />
       ) : (
-        <ClaimSection {...props} view={view} status={status} token={token} share={share} />
+        <ClaimSection
+          {...props}
+          view={view}
+          status={status}
+          leafIndex={leafIndex}
+          searching={citizenship.searching ?? citizenship.error}
+          token={token}
+          share={share}
+        />
       )}
       {back}
       <IdentityPanel zone={zone} identity={identity} onUnlocked={props.onUnlocked} isMember={isMember} />
@@ -246,6 +237,9 @@ function ClaimSection(
   props: DividendPageProps & {
     view: RoundView;
     status: DividendClaimStatus | undefined;
+    leafIndex: number | undefined;
+    /** The search of the identity's place while it runs (or why it failed). */
+    searching: string | undefined;
     token: TokenInfo;
     share: string;
   },
@@ -254,13 +248,12 @@ function ClaimSection(
   const [phase, setPhase] = useState<Phase>({ kind: "choosing" });
 
   const claim = async (recipient: string) => {
-    if (!identity) return;
-    setPhase({ kind: "proving", recipient, detail: "getting the list of citizens" });
+    if (!identity || props.leafIndex === undefined) return;
+    setPhase({ kind: "proving", recipient, detail: "fetching your Merkle path" });
     try {
       const { request } = await proveDividendClaim(
         {
-          ...zoneTarget(config, zone, identity),
-          members: view.members,
+          ...zoneTarget(config, zone, identity, props.leafIndex),
           roundId: view.round.roundId.toString(),
           electorate: {
             id: view.round.proposalId.toString(),
@@ -306,6 +299,12 @@ function ClaimSection(
   return (
     <section aria-labelledby="claim-heading">
       <h2 id="claim-heading">Claim your share</h2>
+      {!status && props.searching && (
+        <p className="muted" aria-live="polite" data-testid="place-search">
+          {props.searching[0]!.toUpperCase()}
+          {props.searching.slice(1)}…
+        </p>
+      )}
       {/* The form stays while the claim is on its way (locked), so a failure keeps the address and its key. */}
       {phase.kind !== "confirmed" && status?.kind === "claimable" ? (
         <>

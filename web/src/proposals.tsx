@@ -12,6 +12,7 @@ import { ProverError, prepareVotes, zoneTarget, type VoteJob } from "./prover.js
 import type { NotEligible, ProverStage } from "./prover-protocol.js";
 import { rawAction } from "./readable.js";
 import type { CheckedProposal } from "./verify-proposals.js";
+import type { Citizenship } from "./citizen-place.js";
 import { formatDate } from "./format.js";
 
 /**
@@ -287,7 +288,8 @@ type Phase =
   | { kind: "checking" }
   /** Already voted: the option when the chain shows it, undefined when a relayer said so (409). */
   | { kind: "voted"; option: number | undefined }
-  | { kind: "preparing"; stage: ProverStage; detail: string; ready: number }
+  /** "place": the one search of the identity's leaf index (citizen-place.ts), before the worker's stages. */
+  | { kind: "preparing"; stage: ProverStage | "place"; detail: string; ready: number }
   | { kind: "ready"; ready: number }
   | { kind: "submitting"; option: number }
   | { kind: "queued"; option: number; ms: number }
@@ -317,6 +319,8 @@ export function VotePanel(props: {
   /** The app's own reading of each option (readable.ts), by option index; undefined if unreadable. */
   lines: string[] | undefined;
   identity: Identity | undefined;
+  /** Whether the identity is a citizen, and its leaf index once found (the page's useCitizenship). */
+  citizenship: Citizenship;
   onVoted: () => void;
   /** The identity cannot vote on this proposal (not a citizen, or joined after it was made). */
   onNotEligible: (why: NotEligible) => void;
@@ -328,9 +332,19 @@ export function VotePanel(props: {
   const job = useRef<VoteJob | undefined>(undefined);
   const open = proposal.state === "Active";
   const { onNotEligible } = props;
+  const { leafIndex, isMember, searching, error: placeError } = props.citizenship;
 
   useEffect(() => {
     if (!identity || !open) return;
+    if (isMember === false) return onNotEligible("not-a-citizen");
+    if (leafIndex === undefined && placeError !== undefined) {
+      // Said, not waited on: the search is tried again every few seconds.
+      return setPhase({ kind: "error", message: `Your place in the list of citizens: ${placeError}` });
+    }
+    if (leafIndex === undefined) {
+      const detail = "finding your place in the list of citizens, once";
+      return setPhase({ kind: "preparing", stage: "place", detail, ready: 0 });
+    }
     let stale = false;
     setPhase({ kind: "checking" });
     void (async () => {
@@ -345,16 +359,13 @@ export function VotePanel(props: {
         : undefined;
       if (stale) return;
       if (counted !== undefined) return setPhase({ kind: "voted", option: Number(counted) });
-      const members = await relayers.members(zone);
-      if (stale) return;
       let ready = 0;
-      setPhase({ kind: "preparing", stage: "syncing", detail: "getting the list of citizens", ready });
+      setPhase({ kind: "preparing", stage: "path", detail: "fetching your Merkle path", ready });
       const options = ballotOrder(proposal);
       const vote = prepareVotes(
         {
-          ...zoneTarget(config, zone, identity),
+          ...zoneTarget(config, zone, identity, leafIndex),
           proposal,
-          members: members.members,
           options,
         },
         (stage, detail) => {
@@ -394,8 +405,8 @@ export function VotePanel(props: {
       job.current?.cancel();
       job.current = undefined;
     };
-    // Prepare again only for another identity or proposal, not for each tally refresh.
-  }, [identity, zone, proposal.id, open]);
+    // Prepare again only for another identity, place or proposal, not for each tally refresh.
+  }, [identity, zone, proposal.id, open, leafIndex, isMember, placeError]);
 
   const vote = async (option: number, clicked: number) => {
     setPhase({ kind: "submitting", option });
@@ -455,7 +466,14 @@ export function VotePanel(props: {
           </div>
         </>
       )}
-      <Progress phase={phase} proposal={proposal} />
+      <Progress
+        phase={
+          phase.kind === "preparing" && phase.stage === "place" && searching
+            ? { ...phase, detail: searching }
+            : phase
+        }
+        proposal={proposal}
+      />
       {skipping && !voted && (
         <p className="muted">
           On this device votes are sent without asking first.{" "}
@@ -526,18 +544,13 @@ function ConfirmVote(props: {
 }
 
 /** The steps of a vote, in the citizen's words. */
-export const VOTE_STEPS = [
-  "Getting the list of citizens",
-  "Making your anonymous proof",
-  "Sending",
-  "Counted",
-];
+export const VOTE_STEPS = ["Fetching your Merkle path", "Making your anonymous proof", "Sending", "Counted"];
 
 function Progress({ phase, proposal }: { phase: Phase; proposal: ProposalInfo }) {
   const total = ballotOrder(proposal).length;
   const current =
     phase.kind === "preparing"
-      ? phase.stage === "syncing"
+      ? phase.stage === "place" || phase.stage === "path" || phase.stage === "syncing"
         ? 0
         : 1
       : phase.kind === "ready"

@@ -37,6 +37,8 @@ interface ProposeProps {
   zone: string;
   identity: Identity | undefined;
   isMember: boolean | undefined;
+  /** The identity's leaf index (citizen-place.ts), once found. */
+  leafIndex: number | undefined;
   /** A decision kind to start with (the route's: #/zone/<zone>/propose/reject-admissions). */
   decision?: string;
   /** The route's next segment, for the decision it names: accept-offer/<offerId> fills the offer number. */
@@ -103,6 +105,7 @@ function ProposalForm(props: ProposeProps & { onAnother: () => void }) {
     relayers,
     zone,
     identity,
+    props.leafIndex,
   );
   const canReadChain = Boolean(config.rpcUrl);
 

@@ -11,6 +11,13 @@ export interface ZoneTarget {
   zone: string;
   rpcUrl: string | null;
   fromBlock: number;
+  /** The relayers, in order: the source of the private Merkle path (tree top and buckets). */
+  relayers: string[];
+  /**
+   * The identity's leaf index in the zone's group, as this device found it once (citizen-place.ts):
+   * a hint, checked against the chain's root with the path.
+   */
+  leafIndex: number;
 }
 
 export interface SnapshotInfo {
@@ -25,15 +32,12 @@ export type ProverRequest =
       type: "prepareVotes";
       jobId: number;
       proposal: SnapshotInfo;
-      /** The zone's current members from the relayer (leaf order, removed: "0"). */
-      members: string[];
       /** Options to prove, in the order to prove them. */
       options: number[];
     })
   | (ZoneTarget & {
       type: "prepareProposal";
       jobId: number;
-      members: string[];
       epoch: string;
       slot: string;
       options: { target: string; value: string; data: string }[][];
@@ -42,7 +46,6 @@ export type ProverRequest =
   | (ZoneTarget & {
       type: "prepareInvitation";
       jobId: number;
-      members: string[];
       epoch: string;
       slot: string;
       /** The newcomer's identity commitment: the proof's message. */
@@ -51,7 +54,6 @@ export type ProverRequest =
   | (ZoneTarget & {
       type: "prepareDividendClaim";
       jobId: number;
-      members: string[];
       roundId: string;
       /** The snapshot of the proposal that opened the round (its id): the round's electorate. */
       electorate: SnapshotInfo;
@@ -59,11 +61,13 @@ export type ProverRequest =
       recipient: string;
     });
 
-export type ProverStage = "syncing" | "artifacts" | "proving";
+/** "path": fetching the private Merkle path; "syncing": rebuilding the group from the chain instead. */
+export type ProverStage = "path" | "syncing" | "artifacts" | "proving";
 
 /**
- * Why an identity cannot vote on a proposal, as the worker finds it: not in the member list at all,
- * or a citizen now but not in the proposal's snapshot (joined after it was made).
+ * Why an identity cannot vote on a proposal: not in the member list at all (the page finds that,
+ * citizen-place.ts), or a citizen now but not in the proposal's snapshot (joined after it was made:
+ * the worker finds that).
  */
 export type NotEligible = "not-a-citizen" | "not-yet-eligible";
 
@@ -73,5 +77,7 @@ export type ProverResponse =
   | { type: "proposal"; jobId: number; request: ProposalRequest; ms: number }
   | { type: "invitation"; jobId: number; request: InvitationRequest; ms: number }
   | { type: "dividendClaim"; jobId: number; request: DividendClaimRequest; ms: number }
+  /** The identity's leaf as the group rebuilt from the chain has it, when it differs from the page's. */
+  | { type: "place"; jobId: number; zone: string; commitment: string; leafIndex: number }
   | { type: "done"; jobId: number }
   | { type: "error"; jobId: number; message: string; notEligible?: NotEligible };

@@ -2,6 +2,7 @@
 import type { Identity } from "@semaphore-protocol/identity";
 import type { DividendClaimRequest } from "../../sdk/relayer-api.js";
 import type { InvitationRequest, ProposalRequest, VoteRequest } from "../../sdk/relayer-client.js";
+import { rememberPlace } from "./citizen-place.js";
 import { zoneCreatedBlock, type WebConfig } from "./config-types.js";
 import type {
   NotEligible,
@@ -56,13 +57,27 @@ const handlers = new Map<number, Handler>();
 function proverWorker(): Worker {
   if (!worker) {
     worker = new Worker(new URL("./prover.worker.ts", import.meta.url), { type: "module" });
-    worker.onmessage = (event: MessageEvent<ProverResponse>) => handlers.get(event.data.jobId)?.(event.data);
+    worker.onmessage = (event: MessageEvent<ProverResponse>) => {
+      const message = event.data;
+      // Whatever the job: the leaf the chain gave replaces this device's (citizen-place.ts).
+      if (message.type === "place")
+        return rememberPlace(message.zone, message.commitment, { leafIndex: message.leafIndex });
+      handlers.get(message.jobId)?.(message);
+    };
   }
   return worker;
 }
 
-/** What every job tells the worker: who proves, where the artifacts and the chain are, which zone. */
-export function zoneTarget(config: WebConfig, zone: string, identity: Identity): ZoneTarget {
+/**
+ * What every job tells the worker: who proves and at which leaf (citizen-place.ts), where the
+ * artifacts, the relayers and the chain are, which zone.
+ */
+export function zoneTarget(
+  config: WebConfig,
+  zone: string,
+  identity: Identity,
+  leafIndex: number,
+): ZoneTarget {
   return {
     identity: identity.export(),
     base: document.baseURI,
@@ -70,6 +85,8 @@ export function zoneTarget(config: WebConfig, zone: string, identity: Identity):
     zone,
     rpcUrl: config.rpcUrl,
     fromBlock: zoneCreatedBlock(config, zone),
+    relayers: [...config.relayers],
+    leafIndex,
   };
 }
 

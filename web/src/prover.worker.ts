@@ -1,14 +1,17 @@
 /**
- * The prover: a Web Worker that rebuilds a proposal's snapshot group, loads the verified official
- * artifacts and proves with the sdk's prover (sdk/prove.ts, the same code Node proves with), so the
+ * The prover: a Web Worker that fetches the citizen's private Merkle path (the relayers' tree top and
+ * a few buckets, checked against the chain's root; the group rebuilt from the chain's events only
+ * when that fails), loads the verified official artifacts and proves with the sdk's prover (sdk/prove.ts, the same code Node proves with), so the
  * page stays responsive. It prepares one vote per option ahead of the click; the app sends only the
  * chosen one.
  */
-import { Group } from "@semaphore-protocol/group";
+import type { Group, MerkleProof } from "@semaphore-protocol/group";
 import { JsonRpcProvider, Network } from "ethers";
 import { importIdentity } from "../../sdk/identity.js";
 import { rebuildGroup } from "../../sdk/group.js";
+import { MIN_TREE_DEPTH } from "../../sdk/constants.js";
 import { proofDepth } from "../../sdk/nullifier.js";
+import { privateMerkleProof, treeRoot } from "../../sdk/private-path.js";
 import { createProver, type Prover } from "../../sdk/prove.js";
 import {
   dividendClaimRequest,
@@ -17,6 +20,7 @@ import {
   voteRequest,
 } from "../../sdk/relayer-client.js";
 import { Zone__factory } from "../../types/ethers-contracts/factories/contracts/Zone__factory.js";
+import { Relayers } from "./api.js";
 import { loadArtifacts, type VerifiedArtifacts } from "./artifacts.js";
 import type {
   NotEligible,
@@ -74,8 +78,8 @@ function zoneContract(target: ZoneTarget) {
   return Zone__factory.connect(target.zone, provider);
 }
 
-/** The zone over the RPC, to rebuild a group the relayer's member list cannot give. */
-function requireZone(target: ZoneTarget, why = "the relayer's member list has removed members") {
+/** The zone over the RPC, to read its root or rebuild a group the relayers' tree cannot give. */
+function requireZone(target: ZoneTarget, why: string) {
   const zone = zoneContract(target);
   if (!zone) throw new Error(`${why}, and no RPC URL is configured to rebuild the group from the chain`);
   return zone;
@@ -87,65 +91,129 @@ async function stageArtifacts(jobId: number, depth: number, base: string): Promi
   await artifacts(depth, base);
 }
 
-/** The group of `members` (a relayer's list), with removed leaves ("0") kept as empty leaves. */
-function groupOf(members: readonly string[]): Group | undefined {
-  if (members.includes("0")) return undefined; // a removal: only the events say when it happened
-  return new Group(members.map(BigInt));
-}
+/** What a proof is made from: the private Merkle path at the tree's depth, or a group rebuilt from the chain. */
+type Membership = { path: MerkleProof; depth: number } | { group: Group };
 
-/**
- * The group as of the proposal's creation. Members are only appended, so without removals it is the
- * relayer's list cut at the snapshot's size: taken when its root is the snapshot root. Otherwise it
- * is rebuilt from the zone's events over JSON-RPC (sdk rebuildGroup).
- */
-async function snapshotGroup(target: ZoneTarget, members: string[], proposal: SnapshotInfo): Promise<Group> {
-  const expected = BigInt(proposal.snapshotRoot);
-  const prefix = members.slice(0, proposal.eligibleCount);
-  const group = groupOf(prefix);
-  if (group) {
-    if (group.root === expected) return group;
-    for (const member of members.slice(proposal.eligibleCount)) {
-      if (member === "0") break;
-      group.addMember(BigInt(member));
-      if (group.root === expected) return group;
-    }
-  }
-  const zone = requireZone(target, "the relayer's member list does not match this proposal's snapshot");
+const membershipOf = (membership: Membership) => ("group" in membership ? membership.group : membership.path);
+const depthOf = (membership: Membership) =>
+  "group" in membership ? proofDepth(membership.group) : membership.depth;
+
+/** Tells the page how far the path's downloads are: "fetching your Merkle path: 3 of 5 downloads". */
+const pathProgress = (jobId: number) => (done: number, total: number) =>
   post({
     type: "stage",
-    jobId: currentJob,
+    jobId,
+    stage: "path",
+    detail: `fetching your Merkle path: ${done} of ${total} downloads`,
+  });
+
+/**
+ * The identity's Merkle path in the tree of the zone's first `size` leaves, whose root the chain says
+ * is `root`: from the relayers' tree top and buckets (the own one and its decoys, sdk
+ * privateMerkleProof), checked against `root`. Only when that fails (a member removed or replaced
+ * since, a relayer lying, this device's leaf index wrong) and an RPC URL is configured is the group
+ * rebuilt from the zone's events (`rebuild`), and the page says so.
+ */
+async function membershipAt(
+  target: ZoneTarget & { jobId: number },
+  tree: { size: number; root: bigint; depth: number },
+  rebuild: (zone: NonNullable<ReturnType<typeof zoneContract>>) => Promise<Group>,
+  notMember: () => Error,
+): Promise<Membership> {
+  const identity = importIdentity(target.identity);
+  const relayers = new Relayers(target.relayers);
+  let reason: string;
+  if (target.leafIndex < tree.size) {
+    try {
+      const path = await privateMerkleProof(
+        relayers,
+        {
+          zone: target.zone,
+          identity,
+          leafIndex: target.leafIndex,
+          size: tree.size,
+          snapshotRoot: tree.root,
+        },
+        pathProgress(target.jobId),
+      );
+      return { path, depth: tree.depth };
+    } catch (error) {
+      reason = error instanceof Error ? error.message : String(error);
+    }
+  } else {
+    // A leaf after the tree's: not a member of it, if the tree's first `size` leaves are the tree
+    // (no member removed before it, where `size` counts members, not leaves).
+    post({ type: "stage", jobId: target.jobId, stage: "path", detail: "fetching the tree of the citizens" });
+    const top = await relayers.treeTop(target.zone, tree.size).catch(() => undefined);
+    if (top && treeRoot(top) === tree.root) throw notMember();
+    reason = "the relayer's tree of its first leaves does not have the chain's root";
+  }
+  const zone = requireZone(target, reason);
+  post({
+    type: "stage",
+    jobId: target.jobId,
     stage: "syncing",
-    detail: "rebuilding the list of citizens from the chain",
+    detail: "the relayer's tree did not match the chain: rebuilding the list of citizens from the chain",
   });
-  const rebuilt = await rebuildGroup(zone, {
-    untilProposal: BigInt(proposal.id),
-    fromBlock: target.fromBlock,
-  });
-  if (rebuilt.root !== expected)
-    throw new Error("the zone's events do not give this proposal's snapshot root");
-  return rebuilt;
+  const group = await rebuild(zone);
+  if (group.root !== tree.root) throw new Error("the zone's events do not give the root the chain has");
+  const leafIndex = group.indexOf(identity.commitment);
+  if (leafIndex < 0) throw notMember();
+  // The chain's word on the identity's leaf: the page keeps it, so the next proof takes the path.
+  if (leafIndex !== target.leafIndex) {
+    post({
+      type: "place",
+      jobId: target.jobId,
+      zone: target.zone,
+      commitment: identity.commitment.toString(),
+      leafIndex,
+    });
+  }
+  return { group };
+}
+
+/** The group as of the proposal's creation (its snapshot): the voters', and a dividend round's. */
+function snapshotMembership(
+  target: ZoneTarget & { jobId: number },
+  snapshot: SnapshotInfo,
+  rebuildUntil: { untilProposal: bigint } | { untilDividendRound: bigint },
+  notMember: () => Error,
+): Promise<Membership> {
+  return membershipAt(
+    target,
+    { size: snapshot.eligibleCount, root: BigInt(snapshot.snapshotRoot), depth: snapshot.snapshotDepth },
+    (zone) => rebuildGroup(zone, { ...rebuildUntil, fromBlock: target.fromBlock }),
+    notMember,
+  );
+}
+
+/** The zone's current group, read from the chain (its root, depth and size): proposals and invitations. */
+async function currentMembership(target: ZoneTarget & { jobId: number }, notMember: () => Error) {
+  const zone = requireZone(target, "making this proof needs the zone's current root");
+  const [root, depth, size] = await zone.merkleTree();
+  return membershipAt(
+    target,
+    { size: Number(size), root, depth: Math.max(MIN_TREE_DEPTH, Number(depth)) },
+    (chain) => rebuildGroup(chain, { fromBlock: target.fromBlock }),
+    notMember,
+  );
 }
 
 let currentJob = 0;
 
 async function prepareVotes(request: Extract<ProverRequest, { type: "prepareVotes" }>) {
   const identity = importIdentity(request.identity);
-  post({ type: "stage", jobId: request.jobId, stage: "syncing", detail: "getting the list of citizens" });
-  // Not a citizen at all: said before any work, from the current list.
-  if (!request.members.includes(identity.commitment.toString())) {
-    throw new NotEligibleError(
-      "not-a-citizen",
-      "This identity is not a citizen of the zone: give its commitment to the registrar to become one.",
-    );
-  }
-  const group = await snapshotGroup(request, request.members, request.proposal);
-  if (group.indexOf(identity.commitment) < 0) {
-    throw new NotEligibleError(
-      "not-yet-eligible",
-      "You became a citizen after this proposal was made: you can vote on proposals made from now on.",
-    );
-  }
-  const depth = proofDepth(group);
+  const membership = await snapshotMembership(
+    request,
+    request.proposal,
+    { untilProposal: BigInt(request.proposal.id) },
+    () =>
+      new NotEligibleError(
+        "not-yet-eligible",
+        "You became a citizen after this proposal was made: you can vote on proposals made from now on.",
+      ),
+  );
+  const depth = depthOf(membership);
   if (depth !== request.proposal.snapshotDepth) {
     throw new Error(
       `the snapshot group has depth ${depth}, the proposal says ${request.proposal.snapshotDepth}`,
@@ -157,6 +225,7 @@ async function prepareVotes(request: Extract<ProverRequest, { type: "prepareVote
     chainId: BigInt(request.chainId),
     zone: request.zone,
     proposalId: BigInt(request.proposal.id),
+    merkleTreeDepth: depth,
   };
   for (const [index, option] of request.options.entries()) {
     if (request.jobId !== currentJob) return; // a newer job replaced this one
@@ -169,7 +238,7 @@ async function prepareVotes(request: Extract<ProverRequest, { type: "prepareVote
       detail: `making the proof for choice ${index + 1} of ${count}`,
     });
     const started = performance.now();
-    const vote = await prover.proveVote(identity, group, { ...context, option });
+    const vote = await prover.proveVote(identity, membershipOf(membership), { ...context, option });
     post({
       type: "vote",
       jobId: request.jobId,
@@ -182,12 +251,11 @@ async function prepareVotes(request: Extract<ProverRequest, { type: "prepareVote
 
 async function prepareProposal(request: Extract<ProverRequest, { type: "prepareProposal" }>) {
   const identity = importIdentity(request.identity);
-  post({ type: "stage", jobId: request.jobId, stage: "syncing", detail: "getting the list of citizens" });
-  const group =
-    groupOf(request.members) ?? (await rebuildGroup(requireZone(request), { fromBlock: request.fromBlock }));
-  if (group.indexOf(identity.commitment) < 0)
-    throw new Error("This identity is not a citizen of the zone yet.");
-  const depth = proofDepth(group);
+  const membership = await currentMembership(
+    request,
+    () => new Error("This identity is not a citizen of the zone yet."),
+  );
+  const depth = depthOf(membership);
   await stageArtifacts(request.jobId, depth, request.base);
   post({
     type: "stage",
@@ -199,13 +267,14 @@ async function prepareProposal(request: Extract<ProverRequest, { type: "prepareP
     actions.map((action) => ({ ...action, value: BigInt(action.value) })),
   );
   const started = performance.now();
-  const proof = await proverFor(request.base).proveProposal(identity, group, {
+  const proof = await proverFor(request.base).proveProposal(identity, membershipOf(membership), {
     chainId: BigInt(request.chainId),
     zone: request.zone,
     epoch: BigInt(request.epoch),
     slot: BigInt(request.slot),
     options,
     description: request.description,
+    merkleTreeDepth: depth,
   });
   post({
     type: "proposal",
@@ -218,12 +287,12 @@ async function prepareProposal(request: Extract<ProverRequest, { type: "prepareP
 /** A citizen's invitation: membership of the zone's current group, for the newcomer's commitment. */
 async function prepareInvitation(request: Extract<ProverRequest, { type: "prepareInvitation" }>) {
   const identity = importIdentity(request.identity);
-  post({ type: "stage", jobId: request.jobId, stage: "syncing", detail: "getting the list of citizens" });
-  const group =
-    groupOf(request.members) ?? (await rebuildGroup(requireZone(request), { fromBlock: request.fromBlock }));
-  if (group.indexOf(identity.commitment) < 0)
-    throw new Error("This identity is not a citizen of the zone: only citizens can invite.");
-  await stageArtifacts(request.jobId, proofDepth(group), request.base);
+  const membership = await currentMembership(
+    request,
+    () => new Error("This identity is not a citizen of the zone: only citizens can invite."),
+  );
+  const depth = depthOf(membership);
+  await stageArtifacts(request.jobId, depth, request.base);
   post({
     type: "stage",
     jobId: request.jobId,
@@ -231,12 +300,13 @@ async function prepareInvitation(request: Extract<ProverRequest, { type: "prepar
     detail: "making the anonymous proof of your invitation",
   });
   const started = performance.now();
-  const invitation = await proverFor(request.base).proveInvitation(identity, group, {
+  const invitation = await proverFor(request.base).proveInvitation(identity, membershipOf(membership), {
     chainId: BigInt(request.chainId),
     zone: request.zone,
     epoch: BigInt(request.epoch),
     slot: BigInt(request.slot),
     newcomer: BigInt(request.newcomer),
+    merkleTreeDepth: depth,
   });
   post({
     type: "invitation",
@@ -248,22 +318,22 @@ async function prepareInvitation(request: Extract<ProverRequest, { type: "prepar
 
 /**
  * A citizen's dividend claim: membership of the electorate of the round (the snapshot of the
- * proposal that opened it, rebuilt as a vote's is), paid to `recipient`.
+ * proposal that opened it, its path found as a vote's is), paid to `recipient`.
  */
 async function prepareDividendClaim(request: Extract<ProverRequest, { type: "prepareDividendClaim" }>) {
   const identity = importIdentity(request.identity);
-  post({ type: "stage", jobId: request.jobId, stage: "syncing", detail: "getting the list of citizens" });
-  if (!request.members.includes(identity.commitment.toString())) {
-    throw new NotEligibleError("not-a-citizen", "This identity is not a citizen of the zone.");
-  }
-  const group = await snapshotGroup(request, request.members, request.electorate);
-  if (group.indexOf(identity.commitment) < 0) {
-    throw new NotEligibleError(
-      "not-yet-eligible",
-      "You became a citizen after the vote that opened this round: it pays only the citizens of that vote.",
-    );
-  }
-  await stageArtifacts(request.jobId, proofDepth(group), request.base);
+  const membership = await snapshotMembership(
+    request,
+    request.electorate,
+    { untilDividendRound: BigInt(request.roundId) },
+    () =>
+      new NotEligibleError(
+        "not-yet-eligible",
+        "You became a citizen after the vote that opened this round: it pays only the citizens of that vote.",
+      ),
+  );
+  const depth = depthOf(membership);
+  await stageArtifacts(request.jobId, depth, request.base);
   post({
     type: "stage",
     jobId: request.jobId,
@@ -271,11 +341,12 @@ async function prepareDividendClaim(request: Extract<ProverRequest, { type: "pre
     detail: "making the anonymous proof of your claim",
   });
   const started = performance.now();
-  const claim = await proverFor(request.base).proveDividendClaim(identity, group, {
+  const claim = await proverFor(request.base).proveDividendClaim(identity, membershipOf(membership), {
     chainId: BigInt(request.chainId),
     zone: request.zone,
     roundId: BigInt(request.roundId),
     recipient: request.recipient,
+    merkleTreeDepth: depth,
   });
   post({
     type: "dividendClaim",

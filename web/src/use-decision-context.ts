@@ -1,7 +1,7 @@
 /**
  * What the proposal form's decisions need beyond their fields (decisions.ts's DecisionContext), read
- * as the citizen types: the zone's rules (to prefill the rules fields) over the app's RPC, its
- * members from a relayer, the offer being accepted and the service being changed, and the symbol and
+ * as the citizen types: the zone's rules (to prefill the rules fields) over the app's RPC, whether
+ * a commitment typed is a citizen (a paginated search of a relayer's member list), the offer being accepted and the service being changed, and the symbol and
  * decimals of every token named.
  */
 import { ZeroAddress } from "ethers";
@@ -17,6 +17,7 @@ import {
   type OptionDraft,
 } from "./decisions.js";
 import { useTokens } from "./readable.js";
+import { findLeafIndex } from "../../sdk/private-path.js";
 
 /** A service read for a "change a service" decision, or why it cannot be changed. */
 interface ServiceRead {
@@ -71,6 +72,14 @@ function useDraftReads<T extends { note: string }>(
   return (draft) => (draft.kind === kind ? reads[idOf(draft)] : undefined);
 }
 
+/** Admitting or removing a citizen: whether the commitment is one, from the member list's pages. */
+function memberReader(relayers: Relayers, zone: string) {
+  return async (commitment: bigint) => {
+    const isMember = (await findLeafIndex(relayers, zone, commitment)) !== undefined;
+    return { isMember, note: isMember ? "A citizen of the zone." : "Not a citizen of the zone." };
+  };
+}
+
 /** Accepting an offer: its payment token and total price come from the trade contract. */
 function offerReader(config: WebConfig): ((offerId: bigint) => Promise<OfferRead>) | undefined {
   const trade = tradeReader(config);
@@ -122,7 +131,6 @@ export function useDecisionContext(
   drafts: readonly OptionDraft[],
 ): DecisionReads {
   const [rulesFields, setRulesFields] = useState<Fields>({});
-  const [members, setMembers] = useState<string[]>();
   const [admissions, setAdmissions] = useState<string>();
   useEffect(() => {
     zoneReader(config, zone)
@@ -134,12 +142,12 @@ export function useDecisionContext(
         (rules) => setRulesFields({ ...rulesToFields(rules, "rules."), ...rulesToFields(rules, "dao.") }),
         () => undefined, // no prefill: the citizen types every rule
       );
-    relayers.members(zone).then(
-      ({ members: list }) => setMembers(list),
-      () => undefined,
-    );
   }, [config, relayers, zone]);
 
+  const memberOf = useDraftReads(drafts, "membership", "commitment", memberReader(relayers, zone), [
+    relayers,
+    zone,
+  ]);
   const offerOf = useDraftReads(drafts, "accept-offer", "offerId", offerReader(config), [config]);
   const serviceOf = useDraftReads(drafts, "service-update", "serviceId", serviceReader(config, zone), [
     config,
@@ -159,7 +167,7 @@ export function useDecisionContext(
   const contextOf = (draft: OptionDraft): DecisionContext => ({
     config,
     zone,
-    members,
+    isMember: memberOf(draft)?.isMember,
     admissions,
     offer: offerOf(draft)?.offer,
     service: serviceOf(draft)?.service,

@@ -54,15 +54,14 @@ function appSteps(
   zone: string,
   reader: Zone,
   identity: Identity,
+  leafIndex: number,
 ): ProposeSteps {
   return {
     period: () => readPeriod(config, zone, reader),
     async prove({ options, description, epoch, slot }, onDetail) {
-      const { members } = await relayers.members(zone);
       const { request } = await proveProposal(
         {
-          ...zoneTarget(config, zone, identity),
-          members,
+          ...zoneTarget(config, zone, identity, leafIndex),
           epoch: epoch.toString(),
           slot: slot.toString(),
           options: options.map((list) =>
@@ -107,6 +106,8 @@ export function usePropose(
   relayers: Relayers,
   zone: string,
   identity: Identity | undefined,
+  /** The identity's leaf index (citizen-place.ts); undefined until found. */
+  leafIndex: number | undefined,
 ): Proposing {
   const [status, setStatus] = useState<ProposeStatus>();
   const [busy, setBusy] = useState(false);
@@ -136,8 +137,10 @@ export function usePropose(
     const reader = zoneReader(config, zone);
     if (!identity) return setStatus({ text: "Unlock your identity first.", error: true });
     if (!reader) return setStatus({ text: "Proposing needs the chain's RPC URL.", error: true });
+    if (leafIndex === undefined)
+      return setStatus({ text: "Your place in the list of citizens is not found yet.", error: true });
     const place = { chainId: BigInt(config.chainId), zone };
-    const steps = appSteps(config, relayers, zone, reader, identity);
+    const steps = appSteps(config, relayers, zone, reader, identity, leafIndex);
     const sending = submitOnce(claimed, () => proposeThrough(steps, identity, place, draft, setStatus));
     if (!sending) return;
     setBusy(true);

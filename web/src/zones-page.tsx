@@ -3,6 +3,7 @@
  * as a card: its name, how many citizens it has, its treasury at a glance and how many proposals are
  * open for a vote, and whether this browser's identity is a citizen of it.
  */
+import { findPlace, leafIndexOf } from "./citizen-place.js";
 import { ZeroAddress } from "ethers";
 import { useEffect, useState } from "react";
 import { formatTreasuryAmount } from "../../sdk/treasury.js";
@@ -126,8 +127,9 @@ function useZoneGlances(
         setGlances((all) => ({ ...all, [zone.toLowerCase()]: { ...all[zone.toLowerCase()], ...found } }));
     };
     for (const zone of key ? key.split(",") : []) {
-      relayers.members(zone).then(
-        ({ members }) => update(zone, { citizens: members.length }),
+      // The list's length from one one-member page: the whole list is never read here.
+      relayers.membersPage(zone, 0, 1).then(
+        ({ total }) => update(zone, { citizens: total }),
         (caught: unknown) => update(zone, { error: explain(caught) }),
       );
       relayers.proposals(zone).then(
@@ -179,10 +181,11 @@ function useCitizenships(
   useEffect(() => {
     let current = true;
     for (const [zone, known] of key ? key.split(",").map((entry) => entry.split(":")) : []) {
-      relayers.members(zone!).then(
-        ({ members }) => {
+      // The place this device found once (citizen-place.ts), else the one search for it.
+      findPlace(relayers, zone!, known!).then(
+        (place) => {
           if (current)
-            setCitizenOf((found) => ({ ...found, [zone!.toLowerCase()]: members.includes(known!) }));
+            setCitizenOf((found) => ({ ...found, [zone!.toLowerCase()]: leafIndexOf(place) !== undefined }));
         },
         () => undefined, // no relayer answered: no mark
       );

@@ -292,21 +292,27 @@ describe("decisions (the proposal form)", function () {
   });
 
   describe("removing a citizen", function () {
-    // As the relayer lists them: a removed citizen is "0".
-    const members = ["11", "0", "33"];
-    const remove = (commitment: string, listed?: readonly string[]) =>
-      buildActions("membership", { membership: "remove", commitment }, { config, zone, members: listed });
+    // Whether the commitment is a citizen: the form's one search of the member list (undefined: running).
+    const remove = (commitment: string, isMember?: boolean) =>
+      buildActions("membership", { membership: "remove", commitment }, { config, zone, isMember });
 
     it("approves the removal by commitment alone: no Merkle siblings, which later admissions would stale", function () {
-      expect(remove("33", members)).to.deep.equal([removeMember(zone, 33n)]);
-      const [forLine] = describeProposal([remove("11", members)], { zone, multipleChoice: false });
+      expect(remove("33", true)).to.deep.equal([removeMember(zone, 33n)]);
+      const [forLine] = describeProposal([remove("11", true)], { zone, multipleChoice: false });
       expect(forLine).to.equal("For: remove citizen 11 from the zone (applied by anyone after execution)");
     });
 
-    it("refuses a commitment that is not in the group, and waits for the member list", function () {
-      expect(() => remove("7", members)).to.throw("Citizen: this commitment is not in the zone's group.");
-      expect(() => remove("0", members)).to.throw("Citizen's identity commitment: at least 1.");
-      expect(() => remove("11")).to.throw("Citizen: the member list is still loading.");
+    it("refuses a commitment that is not in the group, and waits for the search", function () {
+      expect(() => remove("7", false)).to.throw("Citizen: this commitment is not in the zone's group.");
+      expect(() => remove("0", false)).to.throw("Citizen's identity commitment: at least 1.");
+      expect(() => remove("11")).to.throw("Citizen: looking for this commitment in the zone's group…");
+    });
+
+    it("refuses to admit a commitment that is a citizen already", function () {
+      const admit = (isMember?: boolean) =>
+        buildActions("membership", { membership: "add", commitment: "11" }, { config, zone, isMember });
+      expect(() => admit(true)).to.throw("Citizen's identity commitment: already a citizen of the zone.");
+      expect(admit(false)).to.have.length(1);
     });
   });
 });
