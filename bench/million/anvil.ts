@@ -27,18 +27,30 @@ export async function startAnvil(options: {
   dumpState?: string;
   /** Anvil's output goes here. */
   logFile: string;
-  /** Seconds between blocks (interval mining); automine (a block per transaction) when absent. */
-  blockTime?: number;
+  /**
+   * Mine only on `evm_mine`, into blocks of up to 2^31 gas (many transactions each: Anvil does
+   * per-block work that grows with the state, which a block per transaction would repeat 4,000
+   * times); automine (a block per transaction) when absent.
+   */
+  manualMining?: boolean;
 }): Promise<Anvil> {
   const port = await unusedPort();
   // --prune-history: by default Anvil keeps a snapshot of the whole state for every block, in
   // memory and then on disk; at a million leaves that is gigabytes and most of the build's time.
   // Only the latest states are kept (calls at old blocks fail; the logs of every block stay).
-  const args = ["--port", String(port), "--hardfork", "osaka", "--enable-tx-gas-limit", "--prune-history", "16"];
+  const args = [
+    "--port",
+    String(port),
+    "--hardfork",
+    "osaka",
+    "--enable-tx-gas-limit",
+    "--prune-history",
+    "16",
+  ];
   if (options.loadState) args.push("--load-state", options.loadState);
   // Only at exit: by default it also rewrites the whole (growing) dump every minute.
   if (options.dumpState) args.push("--dump-state", options.dumpState, "--state-interval", "1000000");
-  if (options.blockTime) args.push("--block-time", String(options.blockTime));
+  if (options.manualMining) args.push("--no-mining", "--gas-limit", String(2n ** 31n));
   const child: ChildProcess = spawn(ANVIL, args, { stdio: ["ignore", "pipe", "pipe"] });
   const log = createWriteStream(options.logFile, { flags: "a" });
   child.stdout!.pipe(log);

@@ -3,14 +3,13 @@
  * does) on Anvil, one zone, and 1,000,000 members added by its registrar while the zone is founding
  * (before its first proposal `addMembers` admits at once): 4,000 `addMembers` of 250, several in
  * flight. Members are stand-ins (bench/members.ts) except a few real identities at known leaf
- * indexes, whose secrets and Merkle paths are kept. Anvil dumps the state into the cache folder; the
+ * indexes, whose secrets are kept (their paths come from the relayer, as a citizen's would). Anvil dumps the state into the cache folder; the
  * JSON beside it says what is in it, with the registration's time and gas.
  */
 import { existsSync, mkdirSync, renameSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { JsonRpcProvider, Wallet, type TransactionResponse } from "ethers";
 import {
-  Group,
   createZone,
   deployZoneDao,
   exportIdentity,
@@ -23,14 +22,18 @@ import {
 import { fakeCommitments } from "../members.js";
 import { ANVIL_DEPLOYER_KEY, startAnvil } from "./anvil.js";
 
-export const MEMBERS = 1_000_000;
+/** ZONEDAO_BENCH_MEMBERS (a multiple of BATCH) makes a smaller zone, to try the bench quickly. */
+export const MEMBERS = Number(process.env.ZONEDAO_BENCH_MEMBERS ?? 1_000_000);
 /** 250 registrations take ~14M gas, under Osaka's 2^24 cap per transaction (EIP-7825). */
 export const BATCH = 250;
-/** Transactions sent and not yet mined: enough that Anvil never waits for the next one. */
-const IN_FLIGHT = 8;
+/**
+ * Transactions sent before each block is mined: 64 of ~14M gas fill a block of ~900M gas, under
+ * the block's 2^31 limit and its 1,073M target (so the base fee falls rather than climbs).
+ */
+const IN_FLIGHT = 64;
 /** Explicit, so no transaction is estimated first (that would run each one twice). */
 const GAS_LIMIT = 16_000_000n;
-export const CACHE_DIR = join(import.meta.dirname, ".cache");
+export const CACHE_DIR = join(import.meta.dirname, ".cache", MEMBERS === 1_000_000 ? "" : String(MEMBERS));
 export const STATE_FILE = join(CACHE_DIR, "state.json");
 export const CACHE_FILE = join(CACHE_DIR, "million.json");
 export const CACHE_FORMAT = "zonedao-million-cache/1";
@@ -38,7 +41,7 @@ export const CACHE_FORMAT = "zonedao-million-cache/1";
 /** The real citizens among the stand-ins, where a client will look for them. */
 export const KNOWN_CITIZENS = [
   { label: "author", index: 0 },
-  { label: "deep", index: 777_777 },
+  { label: "deep", index: Math.floor(MEMBERS * 0.777777) },
   { label: "last-bucket", index: MEMBERS - 1 },
 ] as const;
 export type CitizenLabel = (typeof KNOWN_CITIZENS)[number]["label"];
@@ -50,8 +53,6 @@ export interface KnownCitizen {
   commitment: string;
   /** exportIdentity(): what the citizen imports into the web app. */
   exported: string;
-  /** Its Merkle path in the full group (for the bench's own proposal, without rebuilding). */
-  siblings: string[];
 }
 
 export interface MillionCache {
@@ -81,7 +82,11 @@ export interface MillionCache {
 export async function buildMillionChain(log: (line: string) => void): Promise<MillionCache> {
   mkdirSync(CACHE_DIR, { recursive: true });
   const partial = `${STATE_FILE}.partial`;
-  const anvil = await startAnvil({ dumpState: partial, logFile: join(CACHE_DIR, "anvil-build.log") });
+  const anvil = await startAnvil({
+    dumpState: partial,
+    manualMining: true,
+    logFile: join(CACHE_DIR, "anvil-build.log"),
+  });
   log(`anvil (Osaka, EIP-7825 cap) on ${anvil.url}`);
   try {
     const provider = new JsonRpcProvider(anvil.url, undefined, {
@@ -94,6 +99,8 @@ export async function buildMillionChain(log: (line: string) => void): Promise<Mi
     const deployer = new Wallet(ANVIL_DEPLOYER_KEY, provider);
     const { chainId } = await provider.getNetwork();
 
+    // The deployment waits for each receipt: a block per transaction until the registration.
+    await provider.send("evm_setAutomine", [true]);
     const contracts = await deployZoneDao(deployer, (step) => log(step));
     const factory = zoneFactoryAt(contracts.zoneFactory, deployer);
     const zoneAddress = await createZone(factory, {
@@ -115,17 +122,33 @@ export async function buildMillionChain(log: (line: string) => void): Promise<Mi
     });
 
     const transactions = MEMBERS / BATCH;
+    await provider.send("evm_setAutomine", [false]);
     let nonce = await provider.getTransactionCount(deployer.address, "pending");
     const fees = await provider.getFeeData();
-    const pending: TransactionResponse[] = [];
     let gasTotal = 0n;
     let mined = 0;
     const started = performance.now();
-    const settleOldest = async () => {
-      const receipt = await pending.shift()!.wait();
-      if (receipt?.status !== 1) throw new Error(`addMembers reverted (${receipt?.hash})`);
-      gasTotal += receipt.gasUsed;
-      if (++mined % 100 === 0 || mined === transactions) {
+    // Several transactions in flight, then one block holding them all.
+    for (let first = 0; first < transactions; first += IN_FLIGHT) {
+      const sent: TransactionResponse[] = [];
+      for (let batch = first; batch < Math.min(transactions, first + IN_FLIGHT); batch++) {
+        sent.push(
+          await zone.addMembers(commitments.slice(batch * BATCH, (batch + 1) * BATCH), {
+            nonce: nonce++,
+            gasLimit: GAS_LIMIT,
+            maxFeePerGas: (fees.maxFeePerGas ?? 10n ** 10n) * 4n,
+            maxPriorityFeePerGas: fees.maxPriorityFeePerGas ?? 1n,
+          }),
+        );
+      }
+      await provider.send("evm_mine", []);
+      for (const transaction of sent) {
+        const receipt = await provider.getTransactionReceipt(transaction.hash);
+        if (receipt?.status !== 1) throw new Error(`addMembers not mined or reverted (${transaction.hash})`);
+        gasTotal += receipt.gasUsed;
+      }
+      mined += sent.length;
+      if (mined % 256 === 0 || mined === transactions) {
         const seconds = (performance.now() - started) / 1000;
         const eta = ((transactions - mined) * seconds) / mined;
         log(
@@ -133,35 +156,20 @@ export async function buildMillionChain(log: (line: string) => void): Promise<Mi
             `${seconds.toFixed(0)} s, ~${eta.toFixed(0)} s to go, ${Math.round(Number(gasTotal) / (mined * BATCH))} gas/member`,
         );
       }
-    };
-    for (let batch = 0; batch < transactions; batch++) {
-      if (pending.length >= IN_FLIGHT) await settleOldest();
-      pending.push(
-        await zone.addMembers(commitments.slice(batch * BATCH, (batch + 1) * BATCH), {
-          nonce: nonce++,
-          gasLimit: GAS_LIMIT,
-          maxFeePerGas: (fees.maxFeePerGas ?? 10n ** 10n) * 4n,
-          maxPriorityFeePerGas: fees.maxPriorityFeePerGas ?? 1n,
-        }),
-      );
     }
-    while (pending.length > 0) await settleOldest();
+    await provider.send("evm_setAutomine", [true]);
     const seconds = (performance.now() - started) / 1000;
 
-    const { root, size } = await zone.merkleTree();
+    const { root, size, depth } = await zone.merkleTree();
     if (size !== BigInt(MEMBERS)) throw new Error(`the zone has ${size} members, not ${MEMBERS}`);
     const lastBlock = await provider.getBlockNumber();
 
-    log(`computing the known citizens' Merkle paths (the whole tree, once)`);
-    const group = new Group(commitments);
-    if (group.root !== root) throw new Error(`the tree's root ${group.root} is not the chain's ${root}`);
     const citizens: KnownCitizen[] = identities.map(({ label, index, seed, identity }) => ({
       label,
       seed,
       index,
       commitment: identity.commitment.toString(),
       exported: exportIdentity(identity),
-      siblings: group.generateMerkleProof(index).siblings.map(String),
     }));
 
     log("stopping anvil: it writes the state dump");
@@ -176,7 +184,7 @@ export async function buildMillionChain(log: (line: string) => void): Promise<Mi
       registrar: deployer.address,
       members: MEMBERS,
       root: root.toString(),
-      depth: group.depth,
+      depth: Number(depth),
       lastBlock,
       citizens,
       registration: {

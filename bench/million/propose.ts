@@ -1,15 +1,18 @@
 /**
  * The bench's own proposal in the million-member zone, made without rebuilding the group: its author
- * is one of the known citizens, whose Merkle path the build kept. A proof made by hand from the
- * sdk's scope and content hash, exactly as `proveProposal` makes it from a whole group.
+ * is one of the known citizens, whose Merkle path comes from the relayer's tree top and buckets
+ * (sdk/private-path.ts, checked against the chain's root). A proof made by hand from the sdk's
+ * scope and content hash, exactly as `proveProposal` makes it from a whole group.
  */
 import { JsonRpcProvider, Wallet } from "ethers";
 import { encodeProposalText } from "../../sdk/proposal-text.js";
+import { privateMerkleProof } from "../../sdk/private-path.js";
 import { generateProof } from "../../sdk/prove.js";
 import {
   identityFromSeed,
   proposalContentHash,
   proposalScope,
+  RelayerClient,
   semaphoreArtifacts,
   zoneAt,
   type PackedProof,
@@ -23,19 +26,27 @@ export async function proposeAsKnownCitizen(options: {
   zone: string;
   root: bigint;
   author: KnownCitizen;
+  members: number;
+  relayerUrl: string;
   title: string;
 }): Promise<bigint> {
   const zone = zoneAt(options.zone, options.submitter);
   const identity = identityFromSeed(options.author.seed);
-  const siblings = options.author.siblings.map(BigInt);
-  const depth = siblings.length;
+  const path = await privateMerkleProof(new RelayerClient(options.relayerUrl), {
+    zone: options.zone,
+    identity,
+    leafIndex: options.author.index,
+    size: options.members,
+    snapshotRoot: options.root,
+  });
+  const depth = Number((await zone.merkleTree()).depth);
   const epoch = await zone.currentProposalEpoch();
   const slot = 0n;
   const choices = [[]];
   const description = encodeProposalText({ title: options.title });
   const proof = await generateProof(
     identity,
-    { root: options.root, leaf: identity.commitment, index: options.author.index, siblings },
+    path,
     proposalContentHash(choices, description),
     proposalScope(options.chainId, options.zone, epoch, slot),
     depth,
