@@ -27,6 +27,8 @@ export interface VisitBytes {
 export interface VisitFigures {
   readyMs: number | null;
   bytes: VisitBytes;
+  /** The app's own measures of each option's proof, made ahead while "preparing" (ms). */
+  proofMs: number[];
 }
 
 export interface BrowserFigures {
@@ -155,6 +157,10 @@ export async function voteFromChromium(options: {
     const zonePage = `${appUrl}#/zone/${zone}`;
     const proposalPage = `${zonePage}/proposal/${options.proposalId}`;
 
+    const proofMs = () =>
+      page.evaluate(() =>
+        performance.getEntriesByName("zonedao:proof").map((entry) => Math.round(entry.duration)),
+      );
     const openAndWait = async (page: Page, timeoutMs: number): Promise<number | null> => {
       const badge = page.getByTestId("identity-badge");
       await badge.getByLabel("Passphrase").fill(PASSPHRASE);
@@ -173,7 +179,7 @@ export async function voteFromChromium(options: {
     log("first visit on this device: open the zone, unlock, open the proposal");
     await page.goto(zonePage);
     const firstReadyMs = await openAndWait(page, options.firstVisitTimeoutMs);
-    const firstVisit = { readyMs: firstReadyMs, bytes: await bytes.take() };
+    const firstVisit = { readyMs: firstReadyMs, bytes: await bytes.take(), proofMs: await proofMs() };
     await screenshot(page, "million-1-first-visit");
     log(
       firstReadyMs === null
@@ -185,7 +191,7 @@ export async function voteFromChromium(options: {
       // The measured visit would do the same work again: nothing more to learn.
       return {
         firstVisit,
-        visit: { readyMs: null, bytes: await bytes.take() },
+        visit: { readyMs: null, bytes: await bytes.take(), proofMs: [] },
         clickTo202Ms: null,
         voteBytes: null,
         errors,
@@ -195,7 +201,7 @@ export async function voteFromChromium(options: {
     await page.goto(zonePage);
     await page.reload();
     const readyMs = await openAndWait(page, options.readyTimeoutMs);
-    const visit = { readyMs, bytes: await bytes.take() };
+    const visit = { readyMs, bytes: await bytes.take(), proofMs: await proofMs() };
     await screenshot(page, "million-2-vote-ready");
     if (readyMs === null) {
       return { firstVisit, visit, clickTo202Ms: null, voteBytes: null, errors };
