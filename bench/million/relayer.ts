@@ -5,7 +5,7 @@
  * tree top of the whole group is served (a relayer without the tree route is reported as such).
  */
 import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { unusedPort } from "../../test/ports.js";
@@ -35,6 +35,7 @@ export async function startRelayerProcess(options: {
   logFile: string;
 }): Promise<RelayerProcess & { started: number }> {
   const port = await unusedPort();
+  const databaseDir = mkdtempSync(join(tmpdir(), "zonedao-million-"));
   const started = performance.now();
   const child = spawn(
     process.execPath,
@@ -49,7 +50,7 @@ export async function startRelayerProcess(options: {
         ZONEDAO_ZONES: options.zone,
         ZONEDAO_FROM_BLOCK: String(options.fromBlock),
         ZONEDAO_RELAYER_PORT: String(port),
-        ZONEDAO_RELAYER_DB: join(mkdtempSync(join(tmpdir(), "zonedao-million-")), "relayer.sqlite"),
+        ZONEDAO_RELAYER_DB: join(databaseDir, "relayer.sqlite"),
         ZONEDAO_CORS_ORIGINS: options.corsOrigin,
         ZONEDAO_BATCH_MAX_AGE_MS: "250",
         ZONEDAO_POLL_INTERVAL_MS: "250",
@@ -84,8 +85,9 @@ export async function startRelayerProcess(options: {
       peakRssMb();
       if (child.exitCode === null) child.kill("SIGTERM");
       await exited;
-      const { writeFileSync } = await import("node:fs");
       writeFileSync(options.logFile, Buffer.concat(output));
+      // Each run indexes from scratch: the database (~100 MB at a million members) is not kept.
+      rmSync(databaseDir, { recursive: true, force: true });
     },
   };
 }
