@@ -130,6 +130,9 @@ export class Submitter {
   /** When the timer's next step is due (Infinity: none scheduled), and when the last step began. */
   #timerAt = Infinity;
   #steppedAt = 0;
+  /** The network's fees, read once per step for the transactions it sends (three calls each). */
+  #stepFees:
+    Promise<Pick<TransactionRequest, "maxFeePerGas" | "maxPriorityFeePerGas" | "gasPrice">> | undefined;
 
   constructor(
     private readonly store: RelayerStore,
@@ -228,6 +231,7 @@ export class Submitter {
 
   /** Follows the pending batches if `follow`, then sends every transaction worth sending now. */
   async #step(flush: boolean, follow: boolean): Promise<void> {
+    this.#stepFees = undefined;
     if (follow || this.#stopping) {
       this.#followedAt = Date.now();
       // Independent of each other, so asked at once (ethers puts the calls in one JSON-RPC batch).
@@ -426,7 +430,7 @@ export class Submitter {
       nonce,
       gasLimit,
       chainId: await this.#chain(),
-      ...(await this.#fees()),
+      ...(await (this.#stepFees ??= this.#fees())),
     };
     const rawTransaction = await this.wallet.signTransaction(request);
     const txHash = keccak256(rawTransaction);
