@@ -270,6 +270,12 @@ export class Submitter {
         break;
       }
       if (batchId !== undefined) sent.push(batchId);
+      // While votes keep coming this loop could send for seconds: the pending batches' receipts
+      // must still be read every poll interval, or their slots stay taken. The next step follows.
+      if (Date.now() - this.#followedAt >= this.config.pollIntervalMs) {
+        this.#wakeAgain = true;
+        break;
+      }
     }
     // Mined already (a node that mines on arrival): settle now rather than at the next poll.
     for (const batchId of sent) {
