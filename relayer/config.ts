@@ -22,6 +22,8 @@ export interface RelayerConfig {
   batchMaxVotes: number;
   /** ...or when its oldest vote has waited this long. */
   batchMaxAgeMs: number;
+  /** Most transactions signed and broadcast but not yet mined, with consecutive nonces. */
+  maxInFlight: number;
   /** How often the index and the pending transactions are checked. */
   pollIntervalMs: number;
   /** How often each zone's admission requests are read, to admit those whose delay is over. */
@@ -60,6 +62,7 @@ export const RELAYER_ENVIRONMENT = {
   ZONEDAO_RELAYER_DB: "SQLite file for the queue and index (default relayer.sqlite)",
   ZONEDAO_BATCH_MAX_VOTES: "votes per castVotes transaction (default 64, at most 128)",
   ZONEDAO_BATCH_MAX_AGE_MS: "longest a vote waits for its batch to fill (default 2000)",
+  ZONEDAO_MAX_IN_FLIGHT: "most unmined transactions at once, consecutive nonces (default 8)",
   ZONEDAO_POLL_INTERVAL_MS: "how often to read new events and receipts (default 1000)",
   ZONEDAO_ADMIT_INTERVAL_MS:
     "how often each zone's admission requests are read to admit the ready ones (default 60000; 0: never)",
@@ -186,6 +189,9 @@ export function loadRelayerConfig(env: Environment): RelayerConfig {
     // Ethereum and Hardhat enforce (EIP-7825).
     batchMaxVotes: integer("ZONEDAO_BATCH_MAX_VOTES", 64, 1, 128),
     batchMaxAgeMs: integer("ZONEDAO_BATCH_MAX_AGE_MS", 2000, 0, 3_600_000),
+    // Nodes keep a few dozen future-nonce transactions per sender (geth: 64 queued, 16 pending
+    // slots): 8 batches of 64 votes is ~45M gas, about a block's worth on Ethereum.
+    maxInFlight: integer("ZONEDAO_MAX_IN_FLIGHT", 8, 1, 64),
     pollIntervalMs: integer("ZONEDAO_POLL_INTERVAL_MS", 1000, 10, 600_000),
     admitIntervalMs: integer("ZONEDAO_ADMIT_INTERVAL_MS", 60_000, 0, 86_400_000),
     resendAfterMs: integer("ZONEDAO_RESEND_AFTER_MS", 30_000, 100, 3_600_000),

@@ -8,10 +8,12 @@ import { DatabaseSync, type SQLInputValue } from "node:sqlite";
 
 export type SubmissionKind = "vote" | "proposal" | "invitation" | "dividend";
 /**
- * What a transaction carries: submissions, the relayer's own refund claim, or an `admit` of a
- * zone's admission request whose delay is over (anyone may send it; the relayer pays).
+ * What a transaction carries: submissions, the relayer's own refund claim, an `admit` of a
+ * zone's admission request whose delay is over (anyone may send it; the relayer pays), or a `fill`:
+ * an empty transfer to itself that takes a nonce a given-up transaction left unused, so the
+ * transactions after it can be mined.
  */
-export type BatchKind = SubmissionKind | "claim" | "admit";
+export type BatchKind = SubmissionKind | "claim" | "admit" | "fill";
 export type SubmissionStatus = "queued" | "submitted" | "confirmed" | "rejected";
 
 /** An accepted vote, anonymous proposal, invitation or dividend claim, and what became of it. */
@@ -374,6 +376,15 @@ export class RelayerStore {
       .prepare("SELECT * FROM batches WHERE status = 'pending' ORDER BY id")
       .all()
       .map((row) => this.#toBatch(row));
+  }
+
+  /**
+   * The lowest nonce the relayer may still use by its own records: one above its highest mined
+   * transaction (a node behind a load balancer may report an older count).
+   */
+  nonceFloor(): number {
+    const row = this.#db.prepare("SELECT MAX(nonce) AS nonce FROM batches WHERE status = 'mined'").get();
+    return row?.nonce === null || row?.nonce === undefined ? 0 : Number(row.nonce) + 1;
   }
 
   batchSubmissions(batchId: number): Submission[] {

@@ -10,11 +10,29 @@
  * receipt is read if it was mined, its stored signed transaction re-broadcast if the node never got
  * it, and its submissions put back in the queue if its nonce went to another transaction. Sending
  * a vote twice is harmless, since the zone counts a nullifier once (a repeat is skipped with
- * VoteRejected(NullifierUsed)), so "at least once" here makes "exactly once" on chain.
+ * VoteRejected(NullifierUsed)), so "at least once" here makes "exactly once" on chain. A
+ * submission is in at most one pending batch (only `queued` ones are picked), so one vote never
+ * rides in two transactions in flight.
  *
- * One unmined transaction at a time: its nonce is the account's pending nonce when it is made, and
- * re-sent versions (higher fees after `resendAfterMs`) reuse it. Mined ones wait to be
- * `confirmations` deep before their submissions are settled, while the next batches go out.
+ * A window of unmined transactions (ZONEDAO_MAX_IN_FLIGHT): the relayer numbers them itself, with
+ * consecutive nonces taken from its store (the lowest nonce, from the chain's mined count and the
+ * store's highest mined one, that no pending batch holds), never from the node's pending count,
+ * which races with its own broadcasts and with restarts. Each transaction stands alone, so none
+ * strands the ones after it: one the node dropped is re-broadcast from its stored signed bytes; one
+ * left unmined for `resendAfterMs` is re-signed with the same nonce and data and higher fees; one
+ * whose nonce another transaction took (another process with the key) gives its submissions back to
+ * the queue, to leave under new nonces; one the node refuses for good is given up, and its nonce,
+ * now a hole below transactions in flight, is filled at once, by the next batch (whatever the
+ * window) or, if nothing waits, by an empty transfer to itself (kind `fill`).
+ *
+ * When a batch goes (the rule): when the window has room and either a batch is full (the zone's
+ * current batch limit, ZONEDAO_BATCH_MAX_VOTES at most) or the oldest queued vote has waited
+ * ZONEDAO_BATCH_MAX_AGE_MS. Every accepted vote wakes the submitter, so a full batch leaves at once
+ * and several can go in one step; a partial one waits at most the age, so a vote is mined about one
+ * block time plus that age after its 202. With the window full, votes gather into full batches
+ * until a slot frees up. Proposals, invitations and dividend claims go first, one per
+ * transaction. Mined transactions wait to be `confirmations` deep before their submissions are
+ * settled, without holding a slot of the window.
  */
 import {
   Transaction,
@@ -72,6 +90,12 @@ const MAX_REFUSALS = 5;
  * better). These never count toward MAX_REFUSALS.
  */
 const PASSING_REFUSALS = new Set(["NETWORK_ERROR", "TIMEOUT", "SERVER_ERROR", "INSUFFICIENT_FUNDS"]);
+/**
+ * Least time between the starts of two steps woken by new submissions: at 400 votes a second a
+ * full batch of 64 forms every 160 ms, so it leaves at most this late, for a step per 20 ms
+ * instead of one per vote.
+ */
+const WAKE_COALESCE_MS = 20;
 
 export class Submitter {
   #timer: NodeJS.Timeout | undefined;
@@ -97,6 +121,18 @@ export class Submitter {
   }[] = [];
   /** Per pending batch, how many times in a row the node refused its latest transaction. */
   readonly #refusals = new Map<number, number>();
+  /** Pending batches found mined (waiting to be `confirmations` deep): out of the window. */
+  readonly #minedNotDeep = new Set<number>();
+  /** When the pending batches were last followed (receipts, nonces, the node's pool). */
+  #followedAt = 0;
+  /** A submission was accepted while a step ran: run another right after it. */
+  #wakeAgain = false;
+  /** When the timer's next step is due (Infinity: none scheduled), and when the last step began. */
+  #timerAt = Infinity;
+  #steppedAt = 0;
+  /** The network's fees, read once per step for the transactions it sends (three calls each). */
+  #stepFees:
+    Promise<Pick<TransactionRequest, "maxFeePerGas" | "maxPriorityFeePerGas" | "gasPrice">> | undefined;
 
   constructor(
     private readonly store: RelayerStore,
@@ -116,15 +152,25 @@ export class Submitter {
     this.#schedule(0);
   }
 
-  /** A new submission is queued: send now if that fills a batch. */
+  /** A new submission is queued: step now, which sends a batch if that makes one worth sending. */
   wake(): void {
-    if (this.#running !== undefined || this.#stopping) return;
-    if (this.store.pendingBatches().length > 0) return;
-    this.#schedule(0);
+    if (this.#stopping) return;
+    if (this.#running !== undefined) {
+      this.#wakeAgain = true;
+      return;
+    }
+    const delay = this.#wakeDelay();
+    if (this.#timerAt <= Date.now() + delay) return; // a step is due by then anyway
+    this.#schedule(delay);
+  }
+
+  /** Steps woken by new submissions start at most every WAKE_COALESCE_MS: one per vote would be waste. */
+  #wakeDelay(): number {
+    return Math.max(0, this.#steppedAt + WAKE_COALESCE_MS - Date.now());
   }
 
   /**
-   * Stops sending new transactions and waits until the one in flight is mined (or, at most,
+   * Stops sending new transactions and waits until those in flight are mined (or, at most,
    * `resendAfterMs`). Queued submissions stay queued for the next start.
    */
   async stop(): Promise<void> {
@@ -144,19 +190,28 @@ export class Submitter {
 
   /** Runs one step now (tests and shutdown use it to avoid waiting for the timer). */
   async step(options: { flush?: boolean } = {}): Promise<void> {
+    await this.#stepNow(options.flush === true, true);
+  }
+
+  async #stepNow(flush: boolean, follow: boolean): Promise<void> {
     while (this.#running !== undefined) await this.#running;
-    this.#running = this.#step(options.flush === true).finally(() => (this.#running = undefined));
+    this.#steppedAt = Date.now();
+    this.#running = this.#step(flush, follow).finally(() => (this.#running = undefined));
     await this.#running;
   }
 
   #schedule(delay: number): void {
     clearTimeout(this.#timer);
+    this.#timerAt = Date.now() + delay;
     this.#timer = setTimeout(() => {
+      this.#timerAt = Infinity;
       if (this.#stopping) return;
-      this.step()
+      this.#wakeAgain = false;
+      // A step woken by new submissions follows the pending batches only if the poll is due.
+      this.#stepNow(false, Date.now() - this.#followedAt >= this.config.pollIntervalMs)
         .catch((error: unknown) => this.logger.error({ err: error }, "submission step failed; retrying"))
         .finally(() => {
-          if (!this.#stopping) this.#schedule(this.#nextDelay());
+          if (!this.#stopping) this.#schedule(this.#wakeAgain ? this.#wakeDelay() : this.#nextDelay());
         });
     }, delay);
   }
@@ -164,52 +219,110 @@ export class Submitter {
   /** Sooner than the poll interval when a queued vote's batch age runs out before it. */
   #nextDelay(): number {
     const [oldest] = this.store.nextQueued("vote", 1);
-    if (oldest === undefined || this.store.pendingBatches().length > 0) return this.config.pollIntervalMs;
+    if (oldest === undefined || this.#unmined() >= this.config.maxInFlight) return this.config.pollIntervalMs;
     const dueIn = oldest.acceptedAt + this.config.batchMaxAgeMs - Date.now();
     return Math.max(0, Math.min(this.config.pollIntervalMs, dueIn));
   }
 
-  async #step(flush: boolean): Promise<void> {
-    // A batch mined but not yet deep enough to settle does not hold the next one back: only an
-    // unmined one does (the next would queue behind its nonce anyway).
-    let unmined = false;
-    for (const batch of this.store.pendingBatches()) {
-      if ((await this.#follow(batch, { resend: true })) === "unmined") unmined = true;
+  /** Pending batches not known to be mined: the window's occupied slots. */
+  #unmined(): number {
+    return this.store.pendingBatches().filter((batch) => !this.#minedNotDeep.has(batch.id)).length;
+  }
+
+  /** Follows the pending batches if `follow`, then sends every transaction worth sending now. */
+  async #step(flush: boolean, follow: boolean): Promise<void> {
+    this.#stepFees = undefined;
+    if (follow || this.#stopping) {
+      this.#followedAt = Date.now();
+      // Independent of each other, so asked at once (ethers puts the calls in one JSON-RPC batch).
+      const pending = this.store.pendingBatches();
+      const states = await Promise.all(pending.map((batch) => this.#follow(batch, { resend: true })));
+      pending.forEach((batch, i) => {
+        if (states[i] === "mined") this.#minedNotDeep.add(batch.id);
+        else this.#minedNotDeep.delete(batch.id);
+      });
     }
-    if (unmined) return;
     if (this.#stopping) return;
+    const nonces = new NoncePlan(this.store, () =>
+      this.provider.getTransactionCount(this.wallet.address, "latest"),
+    );
+    const sent: number[] = [];
+    let synced = false;
+    for (;;) {
+      const hole = await nonces.hasHole();
+      if (!hole && this.#unmined() >= this.config.maxInFlight) break;
+      const batchId = await this.#sendNext(
+        { flush: flush || hole, idle: this.#unmined() === 0 },
+        nonces,
+        () => {
+          if (synced) return Promise.resolve();
+          synced = true;
+          return this.indexer.sync();
+        },
+      );
+      if (batchId === false) {
+        // Nothing worth sending; a hole below transactions in flight is filled all the same.
+        if (hole) {
+          this.logger.warn("a given-up transaction left a nonce unused below others in flight; filling it");
+          const filler = await this.#send(this.wallet.address, "fill", [], "0x", nonces);
+          if (filler !== undefined) sent.push(filler);
+        }
+        break;
+      }
+      if (batchId !== undefined) sent.push(batchId);
+      // While votes keep coming this loop could send for seconds: the pending batches' receipts
+      // must still be read every poll interval, or their slots stay taken. The next step follows.
+      if (Date.now() - this.#followedAt >= this.config.pollIntervalMs) {
+        this.#wakeAgain = true;
+        break;
+      }
+    }
+    // Mined already (a node that mines on arrival): settle now rather than at the next poll.
+    for (const batchId of sent) {
+      const batch = this.store.pendingBatches().find((pending) => pending.id === batchId);
+      if (batch !== undefined && (await this.#receipt(batch)) !== undefined) {
+        if ((await this.#follow(batch, { resend: false })) === "mined") this.#minedNotDeep.add(batch.id);
+      }
+    }
+  }
+
+  /**
+   * Sends the next transaction worth sending: a proposal, an invitation, a dividend claim, else a
+   * batch of votes if full or due (or `flush`), else, when `idle` (nothing in flight), an admit or a
+   * refund claim. Returns the batch sent; undefined if it sent none but the queue moved (votes
+   * settled without a transaction, or refused before sending: step again); false if nothing is
+   * worth sending now.
+   */
+  async #sendNext(
+    { flush, idle }: { flush: boolean; idle: boolean },
+    nonces: NoncePlan,
+    sync: () => Promise<void>,
+  ): Promise<number | undefined | false> {
     const [proposal] = this.store.nextQueued("proposal", 1);
-    if (proposal !== undefined) {
-      await this.#sendProposal(proposal);
-      return;
-    }
+    if (proposal !== undefined) return this.#sendProposal(proposal, nonces);
     const [invitation] = this.store.nextQueued("invitation", 1);
-    if (invitation !== undefined) {
-      await this.#sendInvitation(invitation);
-      return;
-    }
+    if (invitation !== undefined) return this.#sendInvitation(invitation, nonces);
     const [dividend] = this.store.nextQueued("dividend", 1);
-    if (dividend !== undefined) {
-      await this.#sendDividendClaim(dividend);
-      return;
-    }
+    if (dividend !== undefined) return this.#sendDividendClaim(dividend, nonces);
     const votes = this.store.nextQueued("vote", this.config.batchMaxVotes);
     const [oldest] = votes;
     if (oldest !== undefined) {
       const limit = this.#batchLimit.get(oldest.zone) ?? this.config.batchMaxVotes;
       const full = votes.length >= limit;
       const due = Date.now() - oldest.acceptedAt >= this.config.batchMaxAgeMs;
-      if (full || due || flush) await this.#sendVotes(oldest.zone, votes.slice(0, limit));
-      return;
+      if (!(full || due || flush)) return false;
+      await sync();
+      return this.#sendVotes(oldest.zone, votes.slice(0, limit), nonces);
     }
-    if (await this.#admitReady()) return;
-    await this.#claimRefunds();
+    if (!idle) return false;
+    const admitted = await this.#admitReady(nonces);
+    if (admitted !== undefined) return admitted;
+    return (await this.#claimRefunds(nonces)) ?? false;
   }
 
   // --- sending -------------------------------------------------------------------------------------
 
-  async #sendVotes(zoneAddress: string, votes: Submission[]): Promise<void> {
-    await this.indexer.sync();
+  async #sendVotes(zoneAddress: string, votes: Submission[], nonces: NoncePlan): Promise<number | undefined> {
     const zone = this.#zone(zoneAddress);
     const used = await Promise.all(votes.map((vote) => zone.isNullifierUsed(vote.nullifier)));
     const sendable: Submission[] = [];
@@ -224,41 +337,41 @@ export class Submitter {
         sendable.push(vote);
       }
     }
-    if (sendable.length === 0) return;
+    if (sendable.length === 0) return undefined;
     // Grouped by proposal, each part the zone tests holds one tree depth and each tally is written
     // once: the zone's search for an invalid proof then decides every vote within the gas cap.
     sendable.sort((a, b) => Number(BigInt(a.proposalId ?? 0) - BigInt(b.proposalId ?? 0)));
     const request = sendable.map((vote) => voteArguments(JSON.parse(vote.payload) as VoteRequest));
     const data = ZONE_INTERFACE.encodeFunctionData("castVotes", [request]);
-    await this.#send(zoneAddress, "vote", sendable, data);
+    return this.#send(zoneAddress, "vote", sendable, data, nonces);
   }
 
-  async #sendProposal(submission: Submission): Promise<void> {
+  #sendProposal(submission: Submission, nonces: NoncePlan): Promise<number | undefined> {
     const request = JSON.parse(submission.payload) as ProposalRequest;
     const data = ZONE_INTERFACE.encodeFunctionData("propose", [...proposeArguments(request)]);
-    await this.#send(submission.zone, "proposal", [submission], data);
+    return this.#send(submission.zone, "proposal", [submission], data, nonces);
   }
 
-  async #sendInvitation(submission: Submission): Promise<void> {
+  #sendInvitation(submission: Submission, nonces: NoncePlan): Promise<number | undefined> {
     const request = JSON.parse(submission.payload) as InvitationRequest;
     const data = ZONE_INTERFACE.encodeFunctionData("invite", [...inviteArguments(request)]);
-    await this.#send(submission.zone, "invitation", [submission], data);
+    return this.#send(submission.zone, "invitation", [submission], data, nonces);
   }
 
-  async #sendDividendClaim(submission: Submission): Promise<void> {
+  #sendDividendClaim(submission: Submission, nonces: NoncePlan): Promise<number | undefined> {
     const request = JSON.parse(submission.payload) as DividendClaimRequest;
     const data = ZONE_INTERFACE.encodeFunctionData("claimDividend", [...claimDividendArguments(request)]);
-    await this.#send(submission.zone, "dividend", [submission], data);
+    return this.#send(submission.zone, "dividend", [submission], data, nonces);
   }
 
   /**
    * When nothing else waits: reads each served zone's admission requests at most every
    * ZONEDAO_ADMIT_INTERVAL_MS and sends one `admit` per step for each request whose delay is over
    * (not rejected, not admitted yet). The `admit` is a batch like any other (stored, followed,
-   * re-sent); its `zone` is the admissions contract it is sent to. Returns whether it sent one.
+   * re-sent); its `zone` is the admissions contract it is sent to. Returns the batch if it sent one.
    */
-  async #admitReady(): Promise<boolean> {
-    if (this.config.admitIntervalMs === 0) return false;
+  async #admitReady(nonces: NoncePlan): Promise<number | undefined> {
+    if (this.config.admitIntervalMs === 0) return undefined;
     for (const [address, zone] of this.zones) {
       if (this.#readyAdmissions.length > 0) break;
       if (Date.now() - (this.#admissionsReadAt.get(address) ?? 0) < this.config.admitIntervalMs) continue;
@@ -271,19 +384,29 @@ export class Submitter {
       }
     }
     const next = this.#readyAdmissions.shift();
-    if (next === undefined) return false;
+    if (next === undefined) return undefined;
     this.logger.info({ zone: next.zone, requestId: String(next.requestId) }, "admitting a ready request");
     const data = ADMISSIONS_INTERFACE.encodeFunctionData("admit", [
       next.zone,
       next.requestId,
       next.commitments,
     ]);
-    await this.#send(next.admissions, "admit", [], data);
-    return true;
+    // Sent or refused before sending (then dropped): either way the step goes on to the next.
+    return (await this.#send(next.admissions, "admit", [], data, nonces)) ?? (await this.#admitReady(nonces));
   }
 
-  /** Signs, stores, then broadcasts one transaction carrying `submissions`. */
-  async #send(zone: string, kind: Batch["kind"], submissions: Submission[], data: string): Promise<void> {
+  /**
+   * Signs, stores, then broadcasts one transaction carrying `submissions`, with the next nonce of
+   * `nonces`. Returns its batch, or undefined if it was not sent (refused before sending: its
+   * submissions are settled or queued again).
+   */
+  async #send(
+    zone: string,
+    kind: Batch["kind"],
+    submissions: Submission[],
+    data: string,
+    nonces: NoncePlan,
+  ): Promise<number | undefined> {
     let gasLimit: bigint;
     try {
       gasLimit =
@@ -297,23 +420,23 @@ export class Submitter {
       const reason = revertReason(error);
       if (reason !== undefined) {
         await this.#refusedBeforeSending(kind, submissions, reason);
-        return;
+        return undefined;
       }
       // No revert data: the node failed, or the transaction needs more gas than a transaction may
       // have. A node that still answers tells them apart; a down one throws: try again next step.
       await this.provider.getBlockNumber();
       if (kind !== "vote") throw error;
       this.#tooLargeToSend(zone, submissions, error);
-      return;
+      return undefined;
     }
-    const nonce = await this.provider.getTransactionCount(this.wallet.address, "pending");
+    const nonce = await nonces.next();
     const request: TransactionRequest = {
       to: zone,
       data,
       nonce,
       gasLimit,
       chainId: await this.#chain(),
-      ...(await this.#fees()),
+      ...(await (this.#stepFees ??= this.#fees())),
     };
     const rawTransaction = await this.wallet.signTransaction(request);
     const txHash = keccak256(rawTransaction);
@@ -324,7 +447,7 @@ export class Submitter {
     this.metrics.batchSent(submissions.length);
     this.logger.info({ batchId, kind, zone, size: submissions.length, txHash, nonce }, "sending transaction");
     await this.#broadcast(rawTransaction);
-    await this.#follow(this.#batch(batchId), { resend: false });
+    return batchId;
   }
 
   /** Broadcasts a signed transaction; returns the node's refusal, if it refused it. */
@@ -603,17 +726,23 @@ export class Submitter {
    * so it never holds a nonce the batches cannot see. A zone is looked at again after each batch of
    * votes in it, or after a minute.
    */
-  async #claimRefunds(): Promise<void> {
-    if (this.config.claimRefundAboveWei === 0n) return;
+  async #claimRefunds(nonces: NoncePlan): Promise<number | undefined> {
+    if (this.config.claimRefundAboveWei === 0n) return undefined;
     for (const [address, zone] of this.zones) {
       if (Date.now() - (this.#claimCheckedAt.get(address) ?? 0) < 60_000) continue;
       this.#claimCheckedAt.set(address, Date.now());
       const credit = await zone.relayerCredit(this.wallet.address);
       if (credit < this.config.claimRefundAboveWei) continue;
       this.metrics.refundClaimed(credit);
-      await this.#send(address, "claim", [], ZONE_INTERFACE.encodeFunctionData("claimRelayerRefund"));
-      return;
+      return this.#send(
+        address,
+        "claim",
+        [],
+        ZONE_INTERFACE.encodeFunctionData("claimRelayerRefund"),
+        nonces,
+      );
     }
+    return undefined;
   }
 
   /** What to do with submissions whose transaction the zone refuses even before it is sent. */
@@ -699,11 +828,48 @@ export class Submitter {
     if (zone === undefined) throw new Error(`zone ${address} is not served by this relayer`);
     return zone;
   }
+}
 
-  #batch(id: number): Batch {
-    const batch = this.store.pendingBatches().find((pending) => pending.id === id);
-    if (batch === undefined) throw new Error(`batch ${id} is not pending`);
-    return batch;
+/**
+ * The nonces of one step's transactions, numbered by the relayer itself: the lowest nonce no
+ * pending batch holds, from the floor up (the chain's mined count for the key, or one above the
+ * store's highest mined batch if that is more). The node's pending count is not used: it races with
+ * the relayer's own broadcasts (a transaction stored but not yet seen by the node) and after a
+ * restart. A nonce below a pending batch's that nobody holds is a hole: a given-up transaction's,
+ * which the next transaction fills so that those after it can be mined.
+ */
+class NoncePlan {
+  #floor: Promise<number> | undefined;
+
+  constructor(
+    private readonly store: RelayerStore,
+    private readonly minedCount: () => Promise<number>,
+  ) {}
+
+  /** The nonce for the next transaction (recorded once its batch is stored, as pending). */
+  async next(): Promise<number> {
+    const taken = new Set(this.store.pendingBatches().map((batch) => batch.nonce));
+    let nonce = await this.#base();
+    while (taken.has(nonce)) nonce++;
+    return nonce;
+  }
+
+  /** Whether a nonce below a pending batch's is held by no transaction (asks the node only then). */
+  async hasHole(): Promise<boolean> {
+    const pending = this.store
+      .pendingBatches()
+      .map((batch) => batch.nonce)
+      .sort((a, b) => a - b);
+    if (pending.length === 0) return false;
+    // Consecutive from the store's floor: no hole, whatever the node says.
+    const contiguous = pending.every((nonce, i) => i === 0 || nonce === pending[i - 1]! + 1);
+    if (contiguous && pending[0] === this.store.nonceFloor()) return false;
+    return (await this.next()) < pending.at(-1)!;
+  }
+
+  #base(): Promise<number> {
+    this.#floor ??= this.minedCount().then((mined) => Math.max(mined, this.store.nonceFloor()));
+    return this.#floor;
   }
 }
 

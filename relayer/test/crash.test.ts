@@ -4,7 +4,8 @@
  * on a fresh chain that rebuilds the fixture's zone at the same address (test/load-world.ts), so no
  * proof is made here. Citizens behave as the web app does: a request cut off by the crash is sent
  * again once the relayer is back. Every vote the relayer ever accepted must be confirmed on chain
- * exactly once, and so must every vote in the end.
+ * exactly once, and so must every vote in the end. The chain mines a block every 200 ms rather than
+ * on arrival, so that kills fall while several batches are in flight (ZONEDAO_MAX_IN_FLIGHT).
  */
 import { expect } from "chai";
 import { Wallet, parseEther } from "ethers";
@@ -22,6 +23,8 @@ const VOTES_PER_PROPOSAL = 50; // 4 proposals: 200 votes
 const KILLS = 5;
 /** Citizens voting at once. */
 const CONCURRENCY = 8;
+/** Hardhat's interval mining: several small batches go out between two blocks. */
+const BLOCK_TIME_MS = 200;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -34,6 +37,8 @@ describe("relayer killed at random points", function () {
     const built = await loadWorldForRelayer();
     ({ world, bridge } = built);
     votes = built.votes.filter((_, i) => i % 500 < VOTES_PER_PROPOSAL);
+    await world.connection.provider.request({ method: "evm_setAutomine", params: [false] });
+    await world.connection.provider.request({ method: "evm_setIntervalMining", params: [BLOCK_TIME_MS] });
   });
   after(async function () {
     await bridge?.close();

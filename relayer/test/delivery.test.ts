@@ -265,6 +265,257 @@ describe("relayer delivery", function () {
   });
 });
 
+describe("relayer in-flight window", function () {
+  let world: RelayerWorld;
+
+  beforeEach(async function () {
+    world = await relayerWorld();
+  });
+  afterEach(async function () {
+    await setAutomine(true);
+    await world.bridge.close();
+  });
+
+  /** A signed transaction no node takes (21,000 gas cannot pay for its calldata), at `nonce`. */
+  async function refusedTransaction(privateKey: string, nonce: number): Promise<string> {
+    return new Wallet(privateKey, ethers.provider).signTransaction({
+      to: world.zoneAddress,
+      data: "0x" + "ff".repeat(1_000),
+      nonce,
+      gasLimit: 21_000,
+      chainId: world.chainId,
+      gasPrice: (await ethers.provider.getFeeData()).gasPrice!,
+    });
+  }
+
+  it("sends several batches before any is mined, with consecutive nonces, and a dropped one strands none after it", async function () {
+    const { relayer } = await startTestRelayer(world, { ZONEDAO_BATCH_MAX_VOTES: "1" });
+    try {
+      await setAutomine(false); // after the relayer's key is funded
+      const bodies = [
+        await voteBody(world, alice, 1),
+        await voteBody(world, bob, 0),
+        await voteBody(world, carol, 1),
+      ];
+      for (const body of bodies) expect((await post(relayer, "/v1/votes", body)).status).to.equal(202);
+      await relayer.submitter.step({ flush: true });
+      const batches = relayer.store.pendingBatches();
+      expect(batches, "three transactions in flight at once").to.have.length(3);
+      const first = batches[0]!.nonce;
+      expect(batches.map(({ nonce }) => nonce)).to.deep.equal([first, first + 1, first + 2]);
+      for (const body of bodies)
+        expect(relayer.store.submission(body.nullifier)!.status).to.equal("submitted");
+      // Each vote rides in exactly one of them.
+      const carried = batches.map(({ id }) => relayer.store.batchSubmissions(id).map((s) => s.nullifier));
+      expect(carried.flat().sort()).to.deep.equal(bodies.map((body) => body.nullifier).sort());
+
+      // The node loses the first: the two after it cannot be mined until it is back.
+      const dropped = batches[0]!.attempts[0]!.txHash;
+      await connection.provider.request({ method: "hardhat_dropTransaction", params: [dropped] });
+      await relayer.submitter.step();
+      expect(await ethers.provider.getTransaction(dropped), "sent again from the stored bytes").not.to.equal(
+        null,
+      );
+      await mine();
+      await relayer.submitter.step();
+      for (const body of bodies)
+        expect(relayer.store.submission(body.nullifier)!.status).to.equal("confirmed");
+      expect(relayer.store.pendingBatches()).to.have.length(0);
+      expect((await world.zone.getProposal(world.proposalId)).tally.map(Number)).to.deep.equal([1, 2, 0]);
+    } finally {
+      await relayer.close();
+    }
+  });
+
+  it("keeps no more than ZONEDAO_MAX_IN_FLIGHT unmined, and sends the rest as slots free up", async function () {
+    const { relayer } = await startTestRelayer(world, {
+      ZONEDAO_BATCH_MAX_VOTES: "1",
+      ZONEDAO_MAX_IN_FLIGHT: "2",
+    });
+    try {
+      await setAutomine(false); // after the relayer's key is funded
+      const bodies = [
+        await voteBody(world, alice, 2),
+        await voteBody(world, bob, 2),
+        await voteBody(world, carol, 2),
+      ];
+      for (const body of bodies) await post(relayer, "/v1/votes", body);
+      await relayer.submitter.step({ flush: true });
+      expect(relayer.store.pendingBatches()).to.have.length(2);
+      expect(relayer.store.countByStatus()).to.include({ queued: 1, submitted: 2 });
+      await mine();
+      await relayer.submitter.step({ flush: true });
+      expect(relayer.store.countByStatus()).to.include({ confirmed: 2, submitted: 1 });
+      await mine();
+      await relayer.submitter.step();
+      expect(relayer.store.countByStatus()).to.include({ confirmed: 3, queued: 0, submitted: 0 });
+      expect((await world.zone.getProposal(world.proposalId)).tally[2]).to.equal(3n);
+    } finally {
+      await relayer.close();
+    }
+  });
+
+  it("fills the nonce of a transaction given up below others in flight, with the requeued votes", async function () {
+    const { relayer, config } = await startTestRelayer(world);
+    try {
+      await setAutomine(false); // after the relayer's key is funded
+      const [stuck, next] = [await voteBody(world, alice, 1), await voteBody(world, bob, 1)];
+      expect((await post(relayer, "/v1/votes", stuck)).status).to.equal(202);
+      const wallet = new Wallet(config.privateKey);
+      const nonce = await ethers.provider.getTransactionCount(wallet.address, "latest");
+      const raw = await refusedTransaction(config.privateKey, nonce);
+      relayer.store.createBatch(
+        { zone: world.zoneAddress, kind: "vote", nonce, txHash: keccak256(raw), rawTransaction: raw },
+        [stuck.nullifier],
+      );
+      expect((await post(relayer, "/v1/votes", next)).status).to.equal(202);
+      await relayer.submitter.step({ flush: true });
+      const after = relayer.store.pendingBatches().find((batch) => batch.nonce !== nonce)!;
+      expect(after.nonce, "numbered from the store, after the one it holds").to.equal(nonce + 1);
+
+      // Refused five times in a row: given up, and its nonce, below one in flight, filled at once.
+      for (let step = 0; step < 4; step++) await relayer.submitter.step();
+      const filler = relayer.store.pendingBatches().find((batch) => batch.nonce === nonce)!;
+      expect(filler.attempts[0]!.txHash).not.to.equal(keccak256(raw));
+      expect(relayer.store.batchSubmissions(filler.id).map((s) => s.nullifier)).to.deep.equal([
+        stuck.nullifier,
+      ]);
+      await mine();
+      await relayer.submitter.step();
+      for (const body of [stuck, next]) {
+        expect(relayer.store.submission(body.nullifier)!.status).to.equal("confirmed");
+      }
+      expect((await world.zone.getProposal(world.proposalId)).tally[1]).to.equal(2n);
+    } finally {
+      await relayer.close();
+    }
+  });
+
+  it("fills a hole with an empty transfer when nothing waits to be sent", async function () {
+    const { relayer, config } = await startTestRelayer(world);
+    try {
+      await setAutomine(false); // after the relayer's key is funded
+      const wallet = new Wallet(config.privateKey);
+      const nonce = await ethers.provider.getTransactionCount(wallet.address, "latest");
+      const raw = await refusedTransaction(config.privateKey, nonce);
+      // A transaction without submissions (as a refund claim or an admit) that no node takes.
+      relayer.store.createBatch(
+        { zone: world.zoneAddress, kind: "claim", nonce, txHash: keccak256(raw), rawTransaction: raw },
+        [],
+      );
+      const body = await voteBody(world, carol, 0);
+      await post(relayer, "/v1/votes", body);
+      await relayer.submitter.step({ flush: true });
+      for (let step = 0; step < 4; step++) await relayer.submitter.step();
+      const filler = relayer.store.pendingBatches().find((batch) => batch.nonce === nonce)!;
+      expect(filler.kind).to.equal("fill");
+      const transaction = Transaction.from(filler.attempts[0]!.rawTransaction);
+      expect([transaction.to, transaction.data, transaction.value]).to.deep.equal([wallet.address, "0x", 0n]);
+      await mine();
+      await relayer.submitter.step();
+      expect(relayer.store.submission(body.nullifier)!.status).to.equal("confirmed");
+      expect(relayer.store.pendingBatches()).to.have.length(0);
+    } finally {
+      await relayer.close();
+    }
+  });
+
+  it("requeues the votes of a nonce another process took, keeps the batches after it, and counts each once", async function () {
+    const { relayer, config } = await startTestRelayer(world, { ZONEDAO_BATCH_MAX_VOTES: "1" });
+    try {
+      await setAutomine(false); // after the relayer's key is funded
+      const bodies = [await voteBody(world, dave, 1), await voteBody(world, alice, 0)];
+      for (const body of bodies) await post(relayer, "/v1/votes", body);
+      await relayer.submitter.step({ flush: true });
+      const [taken, kept] = relayer.store.pendingBatches();
+      // Another process with the same key replaces the first transaction in the pool (higher fees).
+      const theirs = Transaction.from(taken!.attempts[0]!.rawTransaction);
+      const other = new Wallet(config.privateKey, ethers.provider);
+      await other.sendTransaction({
+        to: other.address,
+        nonce: taken!.nonce,
+        gasLimit: 21_000,
+        maxFeePerGas: theirs.maxFeePerGas! * 2n,
+        maxPriorityFeePerGas: theirs.maxPriorityFeePerGas! * 2n,
+      });
+      await mine();
+      await relayer.submitter.step();
+      const [lost, carried] = [taken, kept].map((batch) => relayer.store.batchSubmissions(batch!.id));
+      expect(carried).to.have.length(0); // settled: the batch after it was mined
+      expect(lost).to.have.length(0);
+      const first = relayer.store.submission(bodies[0]!.nullifier)!;
+      const second = relayer.store.submission(bodies[1]!.nullifier)!;
+      expect(second.status).to.equal("confirmed");
+      expect(first.status, "back in the queue, under a new nonce").to.be.oneOf(["queued", "submitted"]);
+      await relayer.submitter.step({ flush: true });
+      const [resent] = relayer.store.pendingBatches();
+      expect(resent!.nonce).to.equal(kept!.nonce + 1);
+      await mine();
+      await relayer.submitter.step();
+      expect(relayer.store.submission(bodies[0]!.nullifier)!.status).to.equal("confirmed");
+      const cast = await world.zone.queryFilter(world.zone.filters.VoteCast(world.proposalId));
+      expect(cast).to.have.length(2);
+    } finally {
+      await relayer.close();
+    }
+  });
+
+  it("loses nothing when killed with three batches unmined, and counts each vote once after the restart", async function () {
+    const environment = await relayerEnvironment(world, {
+      ZONEDAO_BATCH_MAX_VOTES: "1",
+      ZONEDAO_BATCH_MAX_AGE_MS: "0",
+      ZONEDAO_POLL_INTERVAL_MS: "50",
+    });
+    await setAutomine(false); // after the relayer's key is funded
+    const bodies = [
+      await voteBody(world, alice, 0),
+      await voteBody(world, bob, 1),
+      await voteBody(world, carol, 2),
+    ];
+    let child = spawnRelayer(environment);
+    const client = new RelayerClient(await child.url);
+    for (const body of bodies) await client.submitVote(body);
+    const submitted = async () => {
+      const statuses = await Promise.all(bodies.map((body) => client.voteStatus(body.nullifier)));
+      return statuses.every((status) => status.status === "submitted");
+    };
+    while (!(await submitted())) await new Promise((resolve) => setTimeout(resolve, 50));
+    child.child.kill("SIGKILL");
+    await child.exited;
+    const store = new RelayerStore(environment.ZONEDAO_RELAYER_DB!);
+    const pending = store.pendingBatches();
+    store.close();
+    expect(pending, "three unmined batches at the kill").to.have.length(3);
+    // The node loses the middle one meanwhile: only the database still has it.
+    await connection.provider.request({
+      method: "hardhat_dropTransaction",
+      params: [pending[1]!.attempts[0]!.txHash],
+    });
+
+    child = spawnRelayer(environment);
+    const restarted = new RelayerClient(await child.url);
+    // Blocks until all three are settled (the first may be mined before the lost one is back).
+    const settled = async () => {
+      const statuses = await Promise.all(bodies.map((body) => restarted.voteStatus(body.nullifier)));
+      return statuses.every((status) => status.status === "confirmed" || status.status === "rejected");
+    };
+    while (!(await settled())) {
+      await mine();
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    for (const body of bodies) {
+      expect((await restarted.voteStatus(body.nullifier)).status, body.nullifier).to.equal("confirmed");
+    }
+    child.child.kill("SIGTERM");
+    expect(await child.exited).to.equal(0);
+    const cast = await world.zone.queryFilter(world.zone.filters.VoteCast(world.proposalId));
+    expect(cast.map((event) => event.args.nullifier.toString()).sort()).to.deep.equal(
+      bodies.map((body) => body.nullifier).sort(),
+    );
+    expect((await world.zone.getProposal(world.proposalId)).tally.map(Number)).to.deep.equal([1, 1, 1]);
+  });
+});
+
 describe("relayer refunds", function () {
   it("claims the zone's refund for votes that counted, within the citizens' cap", async function () {
     const cap = parseEther("0.001");
