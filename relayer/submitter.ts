@@ -286,8 +286,11 @@ export class Submitter {
         { flush: flush || hole, idle: this.#unmined() === 0 },
         nonces,
         () => {
-          // The relayer's timer syncs the index every poll interval too: reuse what it read.
-          if (synced || Date.now() - this.#syncedAt < this.config.pollIntervalMs) return Promise.resolve();
+          // The relayer's timer syncs the index every poll interval too: reuse what it read (a step
+          // asked to flush syncs).
+          if (synced || (!flush && Date.now() - this.#syncedAt < this.config.pollIntervalMs)) {
+            return Promise.resolve();
+          }
           synced = true;
           this.#syncedAt = Date.now();
           return this.indexer.sync();
