@@ -156,6 +156,15 @@ export class Intake {
   /** Each dividend round's electorate, read once per round ("zone:roundId"). */
   readonly #electorates = new Map<string, Promise<RoundElectorate | undefined>>();
   #flushScheduled = false;
+  /** Nullifier checks waiting for the next batch read of the chain, and those asked, by zone and nullifier. */
+  readonly #usedPending: {
+    zone: Zone;
+    nullifier: string;
+    key: string;
+    resolve(used: boolean): void;
+    reject(error: unknown): void;
+  }[] = [];
+  readonly #usedAsked = new Map<string, Promise<boolean>>();
 
   constructor(
     private readonly store: RelayerStore,
@@ -487,12 +496,39 @@ export class Intake {
   }
 
   async #requireUnusedOnChain(zone: Zone, nullifier: string): Promise<void> {
-    if (await zone.isNullifierUsed(nullifier)) {
+    if (await this.#isUsedOnChain(zone, nullifier)) {
       throw new RelayerError(409, "duplicate_nullifier", `nullifier ${nullifier} is already used on chain`, {
         nullifier,
         status: "confirmed",
       });
     }
+  }
+
+  /**
+   * Whether the zone has used a nullifier, asked together with the others asked in the same turn
+   * of the event loop (the verifier answers a whole batch of proofs in one turn): one JSON-RPC batch
+   * per verifier batch, each nullifier asked once however many requests carry it.
+   */
+  #isUsedOnChain(zone: Zone, nullifier: string): Promise<boolean> {
+    const key = `${typeof zone.target === "string" ? zone.target : ""}:${nullifier}`;
+    let asked = this.#usedAsked.get(key);
+    if (asked === undefined) {
+      asked = new Promise<boolean>((resolve, reject) => {
+        this.#usedPending.push({ zone, nullifier, key, resolve, reject });
+        if (this.#usedPending.length === 1) setImmediate(() => this.#askUsed());
+      });
+      this.#usedAsked.set(key, asked);
+    }
+    return asked;
+  }
+
+  #askUsed(): void {
+    const asking = this.#usedPending.splice(0);
+    // Sent at once, so ethers' JsonRpcProvider puts them in one batch request.
+    Promise.all(asking.map(({ zone, nullifier }) => zone.isNullifierUsed(nullifier)))
+      .then((used) => asking.forEach((ask, i) => ask.resolve(used[i] === true)))
+      .catch((error: unknown) => asking.forEach((ask) => ask.reject(error)))
+      .finally(() => asking.forEach((ask) => this.#usedAsked.delete(ask.key)));
   }
 
   /** Stores the submission with the others accepted in the same turn of the event loop. */

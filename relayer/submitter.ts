@@ -75,6 +75,21 @@ const VOTE_REJECTIONS = [
 const UNVERIFIED = 6;
 /** EIP-7825's per-transaction gas cap (Osaka), Zone.TRANSACTION_GAS_CAP: no node takes more. */
 const TRANSACTION_GAS_CAP = 1n << 24n;
+/**
+ * The gas limit of a castVotes batch whose proofs the relayer verified off chain, instead of the
+ * node's estimate (which runs every proof check in the EVM, as long as mining it does). Gas used, from
+ * bench/results.json gas.castVotes: 332,460 for 1 vote, 895,104 for 8, 5,407,680 for 64 (about
+ * 250,000 per batch plus 80,600 per vote). The limit must be higher than that: the batch verifier
+ * gives each precompile call twice its price and reverts unless the gas left covers it
+ * (BatchVerifierOutOfGas), so: 1,000,000 per batch plus 120,000 per vote (8.68 M at 64). Above 64
+ * votes the zone tests parts and may search within the whole cap: 2^24.
+ */
+export const VOTE_BATCH_GAS = 1_000_000n;
+export const VOTE_GAS = 120_000n;
+export function voteBatchGasLimit(votes: number): bigint {
+  const limit = VOTE_BATCH_GAS + VOTE_GAS * BigInt(votes);
+  return votes > 64 || limit > TRANSACTION_GAS_CAP ? TRANSACTION_GAS_CAP : limit;
+}
 /** How many transactions may carry a submission before the relayer gives up on it. */
 const MAX_TRIES = 3;
 /**
@@ -110,6 +125,14 @@ export class Submitter {
    * always checked, so every vote is eventually counted or rejected with its reason.
    */
   readonly #batchLimit = new Map<string, number>();
+  /**
+   * Zones whose vote batches get the node's gas estimate again: one held a proof the zone refused
+   * (votes came back Unverified or InvalidProof) or a batch sent with the fixed limit reverted. The
+   * zone's search for invalid proofs plans for the 2^24 cap, more than the fixed limit.
+   */
+  readonly #estimateVotes = new Set<string>();
+  /** When the submitter last synced the index (a step syncs at most once per poll interval). */
+  #syncedAt = 0;
   /** Per zone, when its admission requests were last read (ZONEDAO_ADMIT_INTERVAL_MS). */
   readonly #admissionsReadAt = new Map<string, number>();
   /** Requests found ready at the last reading and not yet sent an `admit`, oldest first. */
@@ -188,6 +211,14 @@ export class Submitter {
     }
   }
 
+  /**
+   * Sends the zone's vote batches with the node's gas estimate from now on, as after a batch that
+   * held a proof the zone refused (a relayer whose queue may hold unverified proofs; tests).
+   */
+  estimateVoteGas(zone: string): void {
+    this.#estimateVotes.add(zone.toLowerCase());
+  }
+
   /** Runs one step now (tests and shutdown use it to avoid waiting for the timer). */
   async step(options: { flush?: boolean } = {}): Promise<void> {
     await this.#stepNow(options.flush === true, true);
@@ -255,8 +286,13 @@ export class Submitter {
         { flush: flush || hole, idle: this.#unmined() === 0 },
         nonces,
         () => {
-          if (synced) return Promise.resolve();
+          // The relayer's timer syncs the index every poll interval too: reuse what it read (a step
+          // asked to flush syncs).
+          if (synced || (!flush && Date.now() - this.#syncedAt < this.config.pollIntervalMs)) {
+            return Promise.resolve();
+          }
           synced = true;
+          this.#syncedAt = Date.now();
           return this.indexer.sync();
         },
       );
@@ -409,8 +445,12 @@ export class Submitter {
   ): Promise<number | undefined> {
     let gasLimit: bigint;
     try {
-      gasLimit =
-        ((await this.provider.estimateGas({ from: this.wallet.address, to: zone, data })) * 12n) / 10n;
+      if (kind === "vote" && !this.#estimateVotes.has(zone.toLowerCase())) {
+        // Every proof was verified off chain at intake: the zone's known cost, no estimate.
+        gasLimit = voteBatchGasLimit(submissions.length);
+      } else
+        gasLimit =
+          ((await this.provider.estimateGas({ from: this.wallet.address, to: zone, data })) * 12n) / 10n;
       // A fifth more than the estimate, but never above the cap: a batch estimated near it would
       // otherwise be refused by every node, and stay pending, re-broadcast for ever. The estimate
       // itself is below the cap (else it failed), and castVotes plans its search for the cap, not
@@ -663,9 +703,28 @@ export class Submitter {
       }
     }
     const onChain = { txHash: receipt.hash, blockNumber: receipt.blockNumber };
+    // A batch with the fixed gas limit that reverted (out of gas searching for invalid proofs):
+    // not the votes' fault; they go back without a try, and the zone's batches are estimated.
+    const fixedLimitReverted =
+      batch.kind === "vote" && receipt.status !== 1 && !this.#estimateVotes.has(batch.zone.toLowerCase());
+    if (
+      batch.kind === "vote" &&
+      [...rejected.values()].some((reason) => reason === 5 || reason === UNVERIFIED)
+    ) {
+      this.#estimateVotes.add(batch.zone.toLowerCase());
+    }
+    if (fixedLimitReverted) {
+      this.#estimateVotes.add(batch.zone.toLowerCase());
+      this.logger.warn(
+        { zone: batch.zone, txHash: receipt.hash },
+        "a vote batch reverted; estimating its gas from now on",
+      );
+    }
     this.store.transaction(() => {
       for (const submission of submissions) {
-        if (receipt.status !== 1) {
+        if (fixedLimitReverted) {
+          this.#settle(submission, { status: "queued" });
+        } else if (receipt.status !== 1) {
           this.#retryOrReject(submission, `the transaction ${receipt.hash} reverted`);
         } else if (submission.kind === "proposal") {
           this.#settle(submission, { status: "confirmed", ...onChain, proposalId: createdProposal });
