@@ -72,6 +72,9 @@ export async function buildRelayerApp(deps: RelayerAppDependencies) {
     const answer = errorAnswer(error);
     metrics.rejected(answer.body.error);
     if (answer.statusCode >= 500) request.log.error({ err: error }, "request failed");
+    if (error instanceof RelayerError && error.retryAfterSeconds !== undefined) {
+      reply.header("retry-after", String(error.retryAfterSeconds));
+    }
     return reply.status(answer.statusCode).send(answer.body);
   });
   app.setNotFoundHandler((request, reply) =>

@@ -17,6 +17,9 @@ export class RelayerError extends Error {
     super(message);
     this.name = "RelayerError";
   }
+
+  /** Seconds after which to retry, sent as Retry-After (e.g. 503 tree_not_ready). */
+  retryAfterSeconds: number | undefined;
 }
 
 /**

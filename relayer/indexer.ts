@@ -126,7 +126,13 @@ export class ZoneIndexer {
         from = to + 1;
       }
       await this.#refreshOpenProposals(address, zone);
-      await this.trees.hashFullBuckets(address);
+      // Off the event loop and not awaited: the relayer serves while a large zone's buckets hash.
+      this.trees.hashInBackground(address).catch((error: unknown) => {
+        this.logger.warn(
+          { err: error, zone: address },
+          "hashing the tree's buckets failed; retried after the next sync",
+        );
+      });
     }
     this.#chainTime = latest.timestamp;
     this.#indexedBlock = latest.number;

@@ -87,6 +87,8 @@ export async function startRelayer(
   const store = new RelayerStore(config.databasePath);
   const metrics = new RelayerMetrics();
   const indexer = new ZoneIndexer(store, provider, config.zones, config, logger);
+  // Members and proposals only: the tree's full buckets hash afterwards on the tree thread, while the
+  // relayer serves (tops answer 503 tree_not_ready until then; /v1/health counts what is left).
   await indexer.sync();
   const verifier = await VerifierPool.start(config.verifierThreads);
   const submitter = new Submitter(store, provider, wallet, zones, indexer, config, metrics, logger);
@@ -144,6 +146,7 @@ export async function startRelayer(
         clearInterval(indexTimer);
         await submitter.stop();
         await verifier.close();
+        await indexer.trees.close();
         store.close();
         if (options.provider === undefined) provider.destroy?.();
         logger.info("relayer stopped");

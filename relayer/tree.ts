@@ -4,16 +4,20 @@
  * computes its Merkle path from a bucket instead of the whole member list.
  *
  * A full bucket's root never changes unless a leaf in it does (a member updated or removed), so it
- * is hashed once, when the indexer sees the bucket fill (hashFullBuckets, after each sync), and kept
- * in the store's bucket_roots table; the indexer drops it when a leaf in it changes. A top then costs
+ * is hashed once, when the indexer sees the bucket fill (hashInBackground, after each sync, on a
+ * worker thread: relayer/tree-worker.ts), and kept in the store's bucket_roots table, across
+ * restarts; the indexer drops it when a leaf in it changes. Until a zone's full buckets are hashed,
+ * a top that would need more than a few of them is answered 503 tree_not_ready with Retry-After. A top then costs
  * the partial last bucket (at most 1,023 hashes) and the top's own LeanIMT root (at most a hash per
  * bucket, only to name the answer's content in its ETag: a client checks the root itself), never a
  * rebuild of the whole group. Recent tops are kept in memory for repeated requests.
  */
 import { createHash } from "node:crypto";
+import { Worker } from "node:worker_threads";
 import { BUCKET_BITS, bucketCount, bucketLength, bucketRoot, encodeBucket } from "../sdk/index.js";
 import { RelayerError } from "./errors.js";
 import type { RelayerStore } from "./store.js";
+import type { TreeRequest, TreeResponse } from "./tree-worker.js";
 
 const BUCKET_SIZE = 2 ** BUCKET_BITS;
 /** Tops kept in memory, by zone, size and tree version. */
@@ -23,6 +27,8 @@ const TOP_CACHE_ENTRIES = 64;
  * is refused with 503 tree_not_ready, as hashing them would hold the relayer for seconds.
  */
 const BUCKETS_HASHED_ON_REQUEST = 4;
+/** Seconds a client is told to wait (Retry-After) when the tree is not ready. */
+const RETRY_AFTER_SECONDS = 5;
 
 /** The top of a zone's tree of `size` leaves, as GET /v1/zones/:zone/tree answers it. */
 export interface TreeTopAnswer {
@@ -42,6 +48,16 @@ export function etagOf(content: string | Uint8Array): string {
 
 export class ZoneTrees {
   readonly #tops = new Map<string, { top: TreeTopAnswer; etag: string }>();
+  readonly #runs = new Map<string, Promise<void>>();
+  readonly #waiting = new Map<number, { done: (root: bigint) => void; failed: (error: Error) => void }>();
+  #worker: Worker | undefined;
+  #nextId = 0;
+  #closed = false;
+  /**
+   * Full buckets a request may hash itself when the tree thread has not yet; more is refused with
+   * 503 tree_not_ready. Tests lower it to see that answer on a small zone.
+   */
+  bucketsHashedOnRequest = BUCKETS_HASHED_ON_REQUEST;
 
   constructor(private readonly store: RelayerStore) {}
 
@@ -50,21 +66,93 @@ export class ZoneTrees {
     return this.store.memberCount(zone);
   }
 
-  /**
-   * Hashes every full bucket whose root is not cached yet, one bucket at a time with a pause between
-   * them, so requests are served while a large zone is first indexed. Returns how many it hashed.
-   */
-  async hashFullBuckets(zone: string): Promise<number> {
+  /** Full buckets of the zone's indexed tree whose root is not hashed yet. */
+  bucketsLeft(zone: string): number {
     const full = Math.floor(this.size(zone) / BUCKET_SIZE);
     const known = this.store.bucketRoots(zone);
-    let hashed = 0;
-    for (let bucket = 0; bucket < full; bucket++) {
-      if (known.has(bucket)) continue;
-      this.#hashBucket(zone, bucket);
-      hashed++;
-      await new Promise((resolve) => setImmediate(resolve));
+    let left = 0;
+    for (let bucket = 0; bucket < full; bucket++) if (!known.has(bucket)) left++;
+    return left;
+  }
+
+  /**
+   * Hashes every full bucket whose root is not cached yet on the tree thread, one bucket at a time,
+   * writing each root to the store as it comes back; resolves when none is left. Called again while
+   * it runs, it returns the same run, which re-reads what is left before it ends.
+   */
+  hashInBackground(zone: string): Promise<void> {
+    let run = this.#runs.get(zone);
+    if (run === undefined) {
+      run = this.#hashAll(zone).finally(() => this.#runs.delete(zone));
+      this.#runs.set(zone, run);
     }
-    return hashed;
+    return run;
+  }
+
+  /** Stops the tree thread (a run in progress ends with an error). */
+  async close(): Promise<void> {
+    this.#closed = true;
+    const worker = this.#worker;
+    this.#worker = undefined;
+    for (const waiting of this.#waiting.values()) waiting.failed(new Error("the tree thread was stopped"));
+    this.#waiting.clear();
+    await worker?.terminate();
+  }
+
+  async #hashAll(zone: string): Promise<void> {
+    for (;;) {
+      const full = Math.floor(this.size(zone) / BUCKET_SIZE);
+      const known = this.store.bucketRoots(zone);
+      const missing = Array.from({ length: full }, (_, bucket) => bucket).filter(
+        (bucket) => !known.has(bucket),
+      );
+      if (missing.length === 0) return;
+      for (const bucket of missing) {
+        if (this.#closed) return;
+        const version = this.store.treeVersion(zone);
+        const start = bucket * BUCKET_SIZE;
+        const leaves = this.store.memberRange(zone, start, start + BUCKET_SIZE).map(BigInt);
+        const root = await this.#hashOnThread(leaves);
+        // A leaf that changed meanwhile (a member updated or removed) makes this root stale.
+        if (this.store.treeVersion(zone) === version && !this.#closed) {
+          this.store.setBucketRoot(zone, bucket, hex32(root));
+        }
+      }
+    }
+  }
+
+  #hashOnThread(leaves: bigint[]): Promise<bigint> {
+    if (this.#closed) return Promise.reject(new Error("the tree thread was stopped"));
+    const worker = (this.#worker ??= this.#spawn());
+    const id = this.#nextId++;
+    return new Promise((done, failed) => {
+      this.#waiting.set(id, { done, failed });
+      worker.postMessage({ id, leaves } satisfies TreeRequest);
+    });
+  }
+
+  #spawn(): Worker {
+    const worker = new Worker(new URL("./tree-worker.ts", import.meta.url), {
+      // The worker is TypeScript importing the sdk: it needs the same loader as this process.
+      execArgv: ["--import", "tsx"],
+    });
+    // An idle tree thread does not keep the process alive.
+    worker.unref();
+    worker.on("message", (message: TreeResponse) => {
+      const waiting = this.#waiting.get(message.id);
+      if (waiting === undefined) return;
+      this.#waiting.delete(message.id);
+      if ("error" in message) waiting.failed(new Error(message.error));
+      else waiting.done(message.root);
+    });
+    const fail = (error: Error) => {
+      if (this.#worker === worker) this.#worker = undefined;
+      for (const waiting of this.#waiting.values()) waiting.failed(error);
+      this.#waiting.clear();
+    };
+    worker.on("error", fail);
+    worker.on("exit", (code) => fail(new Error(`the tree thread exited with code ${code}`)));
+    return worker;
   }
 
   /** The top of the tree of the zone's first `size` leaves, and its ETag. */
@@ -79,12 +167,16 @@ export class ZoneTrees {
     const missing = Array.from({ length: full }, (_, bucket) => bucket).filter(
       (bucket) => !known.has(bucket),
     );
-    if (missing.length > BUCKETS_HASHED_ON_REQUEST) {
-      throw new RelayerError(
+    if (missing.length > this.bucketsHashedOnRequest) {
+      const left = this.bucketsLeft(zone);
+      const error = new RelayerError(
         503,
         "tree_not_ready",
-        `the relayer is still hashing ${missing.length} buckets of this zone's tree; retry in a few seconds`,
+        `the relayer is still hashing ${left} buckets of this zone's tree; retry in a few seconds`,
+        { bucketsLeft: left },
       );
+      error.retryAfterSeconds = RETRY_AFTER_SECONDS;
+      throw error;
     }
     for (const bucket of missing) known.set(bucket, this.#hashBucket(zone, bucket));
     const bucketRoots = Array.from({ length: full }, (_, bucket) => known.get(bucket)!);

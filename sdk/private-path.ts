@@ -21,6 +21,7 @@
 import { Group, type MerkleProof } from "@semaphore-protocol/group";
 import type { Identity } from "@semaphore-protocol/identity";
 import { getAddress, solidityPackedKeccak256 } from "ethers";
+import { leanRoot } from "./poseidon.js";
 
 /** Buckets of 2^10 = 1,024 leaves: a citizen hides among 1,024 members per bucket it downloads. */
 export const BUCKET_BITS = 10;
@@ -61,14 +62,17 @@ export function bucketLength(index: number, size: number, bucketBits = BUCKET_BI
   return Math.max(0, Math.min(bucketSize, size - index * bucketSize));
 }
 
-/** The LeanIMT root of a bucket's leaves: its node in the whole tree. */
+/**
+ * The LeanIMT root of a bucket's leaves: its node in the whole tree (`new Group(leaves).root`, with
+ * the faster Poseidon of sdk/poseidon.ts).
+ */
 export function bucketRoot(leaves: readonly bigint[]): bigint {
-  return new Group([...leaves]).root;
+  return leanRoot(leaves);
 }
 
 /** The root of the whole tree from its top: the LeanIMT of the bucket roots. */
 export function treeRoot(top: Pick<TreeTop, "bucketRoots">): bigint {
-  return new Group([...top.bucketRoots]).root;
+  return leanRoot(top.bucketRoots);
 }
 
 /** A bucket on the wire: 32 bytes big-endian per leaf. */

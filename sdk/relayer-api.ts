@@ -264,6 +264,10 @@ export const healthSchema = allOf("The relayer reaches its chain; what it pays w
     rejected: count,
   }),
   indexedBlock,
+  treeBucketsLeft: {
+    ...count,
+    description: "Full buckets of the zones' trees not hashed yet (tops answer 503 tree_not_ready until 0)",
+  },
 });
 /** GET /v1/health (200; 503 with an ErrorBody when the RPC is unreachable). */
 export type RelayerHealth = FromSchema<typeof healthSchema>;

@@ -38,6 +38,7 @@ export const operationRoutes: RoutePlugin = (app, deps, done) => {
         zones: config.zones,
         queue: store.countByStatus(),
         indexedBlock: indexer.indexedBlock,
+        treeBucketsLeft: config.zones.reduce((left, zone) => left + indexer.trees.bucketsLeft(zone), 0),
       } as const;
     },
   );

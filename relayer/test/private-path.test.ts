@@ -96,6 +96,38 @@ describe("relayer: private Merkle paths (tree routes)", function () {
       expect([...relayer.store.bucketRoots(world.zoneAddress).keys()]).to.deep.equal([0]);
     });
 
+    it("answers 503 tree_not_ready with Retry-After while buckets hash on the tree thread, then the same top", async function () {
+      const zone = world.zoneAddress;
+      const trees = relayer.indexer.trees;
+      await trees.hashInBackground(zone);
+      const ready = await get(relayer, `${tree}?size=${snapshot.size}`);
+      // A relayer that restarted before bucket 0 was hashed, and may hash none on request.
+      relayer.store.forgetBucketRoot(zone, 0);
+      trees.bucketsHashedOnRequest = 0;
+      try {
+        const waiting = await get(relayer, `${tree}?size=${snapshot.size}`);
+        expect([waiting.status, waiting.body.error, waiting.body.bucketsLeft]).to.deep.equal([
+          503,
+          "tree_not_ready",
+          1,
+        ]);
+        expect(Number(waiting.headers["retry-after"])).to.be.greaterThan(0);
+        const health = await get(relayer, "/v1/health");
+        expect(health.body.treeBucketsLeft).to.equal(1);
+        // The bucket's leaves still serve: a client can wait for the top, or hash them itself.
+        expect((await get(relayer, `${tree}/buckets/0?size=${snapshot.size}`)).status).to.equal(200);
+
+        await trees.hashInBackground(zone);
+        expect((await get(relayer, "/v1/health")).body.treeBucketsLeft).to.equal(0);
+        const again = await get(relayer, `${tree}?size=${snapshot.size}`);
+        expect(again.status).to.equal(200);
+        expect(again.body).to.deep.equal(ready.body);
+        expect(again.headers.etag).to.equal(ready.headers.etag);
+      } finally {
+        trees.bucketsHashedOnRequest = 4;
+      }
+    });
+
     it("answers 304 to a matching If-None-Match, with the same ETag", async function () {
       const first = await get(relayer, `${tree}?size=${snapshot.size}`);
       const again = await get(relayer, `${tree}?size=${snapshot.size}`, {
