@@ -11,14 +11,13 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { JsonRpcProvider, Wallet, parseEther } from "ethers";
 import { zoneFactoryAt } from "../../sdk/index.js";
-import { buildWebApp } from "../../web/serve.js";
+import { buildWebApp, serveWebApp } from "../../web/serve.js";
 import type { WebConfig } from "../../web/config.js";
 import { formatBytes, formatNumber, printTable } from "../report.js";
 import { ANVIL_DEPLOYER_KEY, startAnvil } from "./anvil.js";
 import { voteFromChromium, type BrowserFigures, type VisitBytes } from "./browser.js";
 import { CACHE_DIR, CACHE_FILE, CACHE_FORMAT, STATE_FILE, cacheExists, type MillionCache } from "./build.js";
 import { proposeAsKnownCitizen } from "./propose.js";
-import { serveCachedWebApp } from "./serve.js";
 import { startRelayerProcess, waitIndexed } from "./relayer.js";
 
 const RESULTS_FILE = join(import.meta.dirname, "..", "results.json");
@@ -70,7 +69,7 @@ try {
   const web: { config?: WebConfig } = {};
   log("building the web app (vite)");
   await buildWebApp();
-  const app = await serveCachedWebApp({ config: () => web.config!, rpcUrl: anvil.url });
+  const app = await serveWebApp({ config: () => web.config!, rpcUrl: anvil.url, productionCaching: true });
   cleanups.push(() => app.close());
 
   log("starting the relayer (its own process, a fresh SQLite file): indexing the zone");
