@@ -10,6 +10,7 @@ import {
   PROPOSAL_STATES,
   formatDeployment,
   importIdentity,
+  jsonRpcProvider,
   parseDeployment,
   zoneAt,
   type DeploymentFile,
@@ -236,7 +237,7 @@ async function connect(url: string): Promise<JsonRpcProvider> {
     throw new CommandError(`cannot reach an Ethereum JSON-RPC node at ${url}: ${(error as Error).message}`);
   }
   // A known network stops ethers from probing (and logging retries) in the background.
-  return new JsonRpcProvider(url, Network.from(chainId), { staticNetwork: true, cacheTimeout: -1 });
+  return jsonRpcProvider(url, Network.from(chainId), { staticNetwork: true, cacheTimeout: -1 });
 }
 
 /** Proposal `proposalId` of the zone and its state's name, or a clear error if there is none. */

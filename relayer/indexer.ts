@@ -146,13 +146,13 @@ export class ZoneIndexer {
       case "MemberAdded":
         this.store.setMember(zone, Number(args.index), String(args.identityCommitment));
         break;
-      case "MembersAdded": {
-        const start = Number(args.startIndex);
-        (args.identityCommitments as bigint[]).forEach((commitment, offset) =>
-          this.store.setMember(zone, start + offset, String(commitment)),
+      case "MembersAdded":
+        this.store.setMembers(
+          zone,
+          Number(args.startIndex),
+          (args.identityCommitments as bigint[]).map((commitment) => String(commitment)),
         );
         break;
-      }
       case "MemberUpdated":
         this.store.setMember(zone, Number(args.index), String(args.newIdentityCommitment));
         this.store.forgetBucketRoot(zone, Number(args.index) >> BUCKET_BITS);

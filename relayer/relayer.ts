@@ -4,9 +4,9 @@
  * every zone is a zone), and `close` shuts down in order: stop taking requests, finish the
  * transaction in flight, then release threads and the database.
  */
-import { JsonRpcProvider, Wallet, formatEther, type Provider } from "ethers";
+import { Wallet, formatEther, type Provider } from "ethers";
 import { pino, type Logger } from "pino";
-import { zoneAt, type Zone } from "../sdk/index.js";
+import { jsonRpcProvider, zoneAt, type Zone } from "../sdk/index.js";
 import { buildRelayerApp, type RelayerApp } from "./app.js";
 import type { RelayerConfig } from "./config.js";
 import { ZoneIndexer } from "./indexer.js";
@@ -55,7 +55,7 @@ export async function startRelayer(
   const logger = options.logger ?? relayerLogger(config.logLevel);
   const provider =
     options.provider ??
-    new JsonRpcProvider(config.rpcUrl, undefined, {
+    jsonRpcProvider(config.rpcUrl, undefined, {
       staticNetwork: true,
       // ethers reuses a result for 250 ms by default: a relayer must see each new block's time.
       cacheTimeout: -1,

@@ -464,11 +464,15 @@ export class RelayerStore {
   }
 
   setMember(zone: string, leafIndex: number, commitment: string): void {
-    this.#db
-      .prepare(
-        "INSERT INTO members (zone, leaf_index, commitment) VALUES (?, ?, ?) ON CONFLICT (zone, leaf_index) DO UPDATE SET commitment = excluded.commitment",
-      )
-      .run(zone, leafIndex, commitment);
+    this.setMembers(zone, leafIndex, [commitment]);
+  }
+
+  /** Leaves `start`, `start + 1`, ... of the zone (a MembersAdded batch): one statement for them all. */
+  setMembers(zone: string, start: number, commitments: readonly string[]): void {
+    const statement = this.#db.prepare(
+      "INSERT INTO members (zone, leaf_index, commitment) VALUES (?, ?, ?) ON CONFLICT (zone, leaf_index) DO UPDATE SET commitment = excluded.commitment",
+    );
+    commitments.forEach((commitment, offset) => statement.run(zone, start + offset, commitment));
   }
 
   /** The zone's leaves in order; a removed member's leaf is "0". */

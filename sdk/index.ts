@@ -24,6 +24,7 @@ export * from "./ledger.js";
 export * from "./treasury.js";
 export * from "./dividend-rounds.js";
 export * from "./logs.js";
+export * from "./rpc.js";
 export * from "./json-schema.js";
 export * from "./relayer-api.js";
 export * from "./relayer-client.js";
