@@ -5,7 +5,7 @@
  *
  * A full bucket's root never changes unless a leaf in it does (a member updated or removed), so it
  * is hashed once, when the indexer sees the bucket fill (hashInBackground, after each sync, on a
- * worker thread: relayer/tree-worker.ts), and kept in the store's bucket_roots table, across
+ * worker threads: relayer/tree-worker.ts), and kept in the store's bucket_roots table, across
  * restarts; the indexer drops it when a leaf in it changes. Until a zone's full buckets are hashed,
  * a top that would need more than a few of them is answered 503 tree_not_ready with Retry-After. A top then costs
  * the partial last bucket (at most 1,023 hashes) and the top's own LeanIMT root (at most a hash per
@@ -13,6 +13,7 @@
  * rebuild of the whole group. Recent tops are kept in memory for repeated requests.
  */
 import { createHash } from "node:crypto";
+import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import { BUCKET_BITS, bucketCount, bucketLength, bucketRoot, encodeBucket } from "../sdk/index.js";
 import { RelayerError } from "./errors.js";
@@ -29,6 +30,11 @@ const TOP_CACHE_ENTRIES = 64;
 const BUCKETS_HASHED_ON_REQUEST = 4;
 /** Seconds a client is told to wait (Retry-After) when the tree is not ready. */
 const RETRY_AFTER_SECONDS = 5;
+/**
+ * Tree threads: a zone indexed from scratch has all its buckets to hash at once (977 at a million
+ * members), on every core up to two; afterwards a bucket fills now and then, and one thread idles.
+ */
+const TREE_THREADS = Math.min(2, availableParallelism());
 
 /** The top of a zone's tree of `size` leaves, as GET /v1/zones/:zone/tree answers it. */
 export interface TreeTopAnswer {
@@ -50,11 +56,11 @@ export class ZoneTrees {
   readonly #tops = new Map<string, { top: TreeTopAnswer; etag: string }>();
   readonly #runs = new Map<string, Promise<void>>();
   readonly #waiting = new Map<number, { done: (root: bigint) => void; failed: (error: Error) => void }>();
-  #worker: Worker | undefined;
+  readonly #workers: (Worker | undefined)[] = new Array<Worker | undefined>(TREE_THREADS).fill(undefined);
   #nextId = 0;
   #closed = false;
   /**
-   * Full buckets a request may hash itself when the tree thread has not yet; more is refused with
+   * Full buckets a request may hash itself when the tree threads have not yet; more is refused with
    * 503 tree_not_ready. Tests lower it to see that answer on a small zone.
    */
   bucketsHashedOnRequest = BUCKETS_HASHED_ON_REQUEST;
@@ -76,8 +82,8 @@ export class ZoneTrees {
   }
 
   /**
-   * Hashes every full bucket whose root is not cached yet on the tree thread, one bucket at a time,
-   * writing each root to the store as it comes back; resolves when none is left. Called again while
+   * Hashes every full bucket whose root is not cached yet on the tree threads, a bucket at a time on
+   * each, writing each root to the store as it comes back; resolves when none is left. Called again while
    * it runs, it returns the same run, which re-reads what is left before it ends.
    */
   hashInBackground(zone: string): Promise<void> {
@@ -89,14 +95,13 @@ export class ZoneTrees {
     return run;
   }
 
-  /** Stops the tree thread (a run in progress ends with an error). */
+  /** Stops the tree threads (a run in progress ends with an error). */
   async close(): Promise<void> {
     this.#closed = true;
-    const worker = this.#worker;
-    this.#worker = undefined;
+    const workers = this.#workers.splice(0, TREE_THREADS, ...new Array<undefined>(TREE_THREADS));
     for (const waiting of this.#waiting.values()) waiting.failed(new Error("the tree thread was stopped"));
     this.#waiting.clear();
-    await worker?.terminate();
+    await Promise.all(workers.map((worker) => worker?.terminate() ?? Promise.resolve(0)));
   }
 
   async #hashAll(zone: string): Promise<void> {
@@ -107,23 +112,27 @@ export class ZoneTrees {
         (bucket) => !known.has(bucket),
       );
       if (missing.length === 0) return;
-      for (const bucket of missing) {
-        if (this.#closed) return;
-        const version = this.store.treeVersion(zone);
-        const start = bucket * BUCKET_SIZE;
-        const leaves = this.store.memberRange(zone, start, start + BUCKET_SIZE).map(BigInt);
-        const root = await this.#hashOnThread(leaves);
-        // A leaf that changed meanwhile (a member updated or removed) makes this root stale.
-        if (this.store.treeVersion(zone) === version && !this.#closed) {
-          this.store.setBucketRoot(zone, bucket, hex32(root));
+      // Each thread takes the next bucket left when it is done with one.
+      const hashOn = async (thread: number) => {
+        for (let bucket = missing.shift(); bucket !== undefined; bucket = missing.shift()) {
+          if (this.#closed) return;
+          const version = this.store.treeVersion(zone);
+          const start = bucket * BUCKET_SIZE;
+          const leaves = this.store.memberRange(zone, start, start + BUCKET_SIZE).map(BigInt);
+          const root = await this.#hashOnThread(thread, leaves);
+          // A leaf that changed meanwhile (a member updated or removed) makes this root stale.
+          if (this.store.treeVersion(zone) === version && !this.#closed) {
+            this.store.setBucketRoot(zone, bucket, hex32(root));
+          }
         }
-      }
+      };
+      await Promise.all(Array.from({ length: TREE_THREADS }, (_, thread) => hashOn(thread)));
     }
   }
 
-  #hashOnThread(leaves: bigint[]): Promise<bigint> {
+  #hashOnThread(thread: number, leaves: bigint[]): Promise<bigint> {
     if (this.#closed) return Promise.reject(new Error("the tree thread was stopped"));
-    const worker = (this.#worker ??= this.#spawn());
+    const worker = (this.#workers[thread] ??= this.#spawn(thread));
     const id = this.#nextId++;
     return new Promise((done, failed) => {
       this.#waiting.set(id, { done, failed });
@@ -131,7 +140,7 @@ export class ZoneTrees {
     });
   }
 
-  #spawn(): Worker {
+  #spawn(thread: number): Worker {
     const worker = new Worker(new URL("./tree-worker.ts", import.meta.url), {
       // The worker is TypeScript importing the sdk: it needs the same loader as this process.
       execArgv: ["--import", "tsx"],
@@ -146,7 +155,7 @@ export class ZoneTrees {
       else waiting.done(message.root);
     });
     const fail = (error: Error) => {
-      if (this.#worker === worker) this.#worker = undefined;
+      if (this.#workers[thread] === worker) this.#workers[thread] = undefined;
       for (const waiting of this.#waiting.values()) waiting.failed(error);
       this.#waiting.clear();
     };
