@@ -55,8 +55,9 @@ export async function provingMembership(
     try {
       let leafIndex = given;
       if (leafIndex === undefined) {
-        context.progress(`finding your leaf in ${relayerUrl}'s member list (every page is read)...`);
-        leafIndex = await findLeafIndex(client, address, identity.commitment);
+        context.progress(`finding your leaf in ${relayerUrl}'s tree (every bucket is read)...`);
+        const { total } = await client.membersPage(address, 0, 1);
+        leafIndex = await findLeafIndex(client, address, identity.commitment, total);
         if (leafIndex === undefined) throw new Error("this identity is not in the relayer's member list");
         context.progress(
           `your leaf index is ${leafIndex} (pass --leaf-index ${leafIndex} to skip this next time)`,

@@ -309,25 +309,53 @@ describe("private Merkle paths (sdk/private-path.ts)", function () {
   });
 
   describe("findLeafIndex", function () {
-    const leaves = fakeLeaves(25).map(String);
-    const pagesSeen: number[] = [];
-    const pages = {
-      membersPage(zone: string, offset: number, limit: number) {
-        pagesSeen.push(offset);
-        return Promise.resolve({ members: leaves.slice(offset, offset + limit), total: leaves.length });
+    const size = 6 * BUCKET + 5; // seven buckets, the last partial
+    const leaves = fakeLeaves(size);
+    const bucketsSeen: number[] = [];
+    const memory = pathSourceOf(() => leaves);
+    const source = {
+      bucket(zone: string, index: number, treeSize: number) {
+        bucketsSeen.push(index);
+        return memory.bucket(zone, index, treeSize);
       },
     };
 
-    it("finds the leaf on any page, and reads every page whatever it finds", async function () {
-      for (const index of [0, 9, 10, 24]) {
-        pagesSeen.length = 0;
-        expect(await findLeafIndex(pages, ZONE, BigInt(leaves[index]!), 10)).to.equal(index);
-        expect(pagesSeen).to.deep.equal([0, 10, 20]);
+    it("finds the leaf in any bucket, and reads every bucket once whatever it finds", async function () {
+      for (const index of [0, BUCKET - 1, BUCKET, size - 1]) {
+        bucketsSeen.length = 0;
+        expect(await findLeafIndex(source, ZONE, leaves[index]!, size)).to.equal(index);
+        expect([...bucketsSeen].sort((a, b) => a - b)).to.deep.equal([0, 1, 2, 3, 4, 5, 6]);
       }
     });
 
-    it("is undefined for a commitment that is not a member", async function () {
-      expect(await findLeafIndex(pages, ZONE, 42n, 10)).to.equal(undefined);
+    it("searches from a leaf on, from that leaf's bucket, and reports the leaves read", async function () {
+      bucketsSeen.length = 0;
+      const progress: number[] = [];
+      const from = 3 * BUCKET + 10;
+      expect(
+        await findLeafIndex(source, ZONE, leaves[from + 1]!, size, {
+          from,
+          onProgress: (done, total) => progress.push(total - done),
+        }),
+      ).to.equal(from + 1);
+      expect([...bucketsSeen].sort((a, b) => a - b)).to.deep.equal([3, 4, 5, 6]);
+      expect(progress.at(-1)).to.equal(0);
+      // A leaf before `from` is not found again.
+      expect(await findLeafIndex(source, ZONE, leaves[from - 1]!, size, { from })).to.equal(undefined);
+    });
+
+    it("is undefined for a commitment that is not a member, and the first leaf of one there twice", async function () {
+      expect(await findLeafIndex(source, ZONE, 42n, size)).to.equal(undefined);
+      const twice = [...leaves];
+      twice[5 * BUCKET] = twice[2]!;
+      expect(
+        await findLeafIndex(
+          pathSourceOf(() => twice),
+          ZONE,
+          twice[2]!,
+          size,
+        ),
+      ).to.equal(2);
     });
   });
 

@@ -142,9 +142,10 @@ function InviteForm(props: {
     claimed.current = true;
     setBusy(true);
     try {
-      // One search of the member list, page by page, on this click only (sdk findLeafIndex).
+      // One search of every bucket of the tree, on this click only (sdk findLeafIndex).
       setStatus({ text: "Checking that the newcomer is not a citizen already…" });
-      if ((await findLeafIndex(relayers, zone, newcomer)) !== undefined) {
+      const { total } = await relayers.membersPage(zone, 0, 1);
+      if ((await findLeafIndex(relayers, zone, newcomer, total)) !== undefined) {
         setStatus({
           text: "This commitment is already a citizen of the zone: nothing to invite.",
           error: true,

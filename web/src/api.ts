@@ -87,7 +87,7 @@ export class Relayers implements PathSource, MemberPages {
     return (await this.first((client) => client.bucket(zone, index, size))).value;
   }
 
-  /** A page of the zone's member list (MemberPages): for the one search of a leaf index, never polled. */
+  /** A page of the zone's member list (MemberPages): its count, for the one search of a leaf index; never polled. */
   async membersPage(
     zone: string,
     offset: number,

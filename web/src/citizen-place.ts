@@ -68,11 +68,11 @@ export function placeProgressText(done: number, total: number): string {
 }
 
 /**
- * The identity's place in `zone`: the stored one, else found by reading the member list (from where
- * the last look stopped) and stored. `onProgress` hears of each page read.
+ * The identity's place in `zone`: the stored one, else found by reading the relayers' buckets of
+ * every leaf (from where the last look stopped) and stored. `onProgress` hears of each bucket read.
  */
 export async function findPlace(
-  pages: MemberPages,
+  relayers: MemberPages & Pick<PathSource, "bucket">,
   zone: string,
   commitment: string,
   onProgress?: (done: number, total: number) => void,
@@ -80,18 +80,10 @@ export async function findPlace(
   const known = storedPlace(zone, commitment);
   if (known && "leafIndex" in known) return known;
   const from = known?.notAmongFirst ?? 0;
-  let total = from;
-  // The sdk's search over the members from `from` on: each page shifted, the total seen recorded.
-  const rest: MemberPages = {
-    async membersPage(pageZone, offset, limit) {
-      const page = await pages.membersPage(pageZone, from + offset, limit);
-      total = Math.max(total, page.total);
-      onProgress?.(from + offset + page.members.length, page.total);
-      return { members: page.members, total: Math.max(0, page.total - from) };
-    },
-  };
-  const found = await findLeafIndex(rest, zone, BigInt(commitment));
-  const place: Place = found === undefined ? { notAmongFirst: total } : { leafIndex: from + found };
+  // The relayers' count: a size they have indexed, whose buckets they serve.
+  const { total } = await relayers.membersPage(zone, 0, 1);
+  const found = await findLeafIndex(relayers, zone, BigInt(commitment), total, { from, onProgress });
+  const place: Place = found === undefined ? { notAmongFirst: Math.max(from, total) } : { leafIndex: found };
   rememberPlace(zone, commitment, place);
   return place;
 }

@@ -75,7 +75,8 @@ function useDraftReads<T extends { note: string }>(
 /** Admitting or removing a citizen: whether the commitment is one, from the member list's pages. */
 function memberReader(relayers: Relayers, zone: string) {
   return async (commitment: bigint) => {
-    const isMember = (await findLeafIndex(relayers, zone, commitment)) !== undefined;
+    const { total } = await relayers.membersPage(zone, 0, 1);
+    const isMember = (await findLeafIndex(relayers, zone, commitment, total)) !== undefined;
     return { isMember, note: isMember ? "A citizen of the zone." : "Not a citizen of the zone." };
   };
 }

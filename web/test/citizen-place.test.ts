@@ -11,6 +11,7 @@ import {
   decoyBuckets,
   pathSourceOf,
   type MemberPages,
+  type PathSource,
 } from "../../sdk/private-path.js";
 import {
   PLACE_STORAGE_PREFIX,
@@ -31,15 +32,19 @@ Object.assign(globalThis, {
   },
 });
 
-/** A relayer's member pages over `leaves`, at most `pageLimit` a page, recording each offset asked. */
-function memberPages(leaves: bigint[], pageLimit = 3): MemberPages & { offsets: number[] } {
-  const offsets: number[] = [];
+/** A relayer's member count and buckets over `leaves`, recording each bucket asked. */
+function relayerOf(leaves: bigint[]): MemberPages & Pick<PathSource, "bucket"> & { buckets: number[] } {
+  const buckets: number[] = [];
+  const source = pathSourceOf(() => leaves);
   return {
-    offsets,
+    buckets,
     membersPage(_zone, offset, limit) {
-      offsets.push(offset);
-      const members = leaves.slice(offset, offset + Math.min(limit, pageLimit)).map(String);
+      const members = leaves.slice(offset, offset + limit).map(String);
       return Promise.resolve({ members, total: leaves.length });
+    },
+    bucket(zone, index, size) {
+      buckets.push(index);
+      return source.bucket(zone, index, size);
     },
   };
 }
@@ -53,33 +58,38 @@ describe("the citizen's place (citizen-place.ts)", function () {
   });
 
   describe("findPlace", function () {
-    it("finds the leaf by reading every page once, keeps it, and reads nothing the next time", async function () {
-      const leaves = [11n, 12n, 13n, 14n, citizen.commitment, 16n, 17n];
-      const pages = memberPages(leaves);
+    it("finds the leaf by reading every bucket once, keeps it, and reads nothing the next time", async function () {
+      const bucket = 2 ** BUCKET_BITS;
+      const leaves = Array.from({ length: 2 * bucket + 3 }, (_, index) => 10n ** 30n + BigInt(index));
+      leaves[4] = citizen.commitment;
+      const relayer = relayerOf(leaves);
       const progress: string[] = [];
-      const place = await findPlace(pages, ZONE, commitment, (done, total) =>
+      const place = await findPlace(relayer, ZONE, commitment, (done, total) =>
         progress.push(`${done}/${total}`),
       );
       expect(place).to.deep.equal({ leafIndex: 4 });
-      // Read to the end: which page held it is not told by where the reading stopped.
-      expect(pages.offsets).to.deep.equal([0, 3, 6]);
-      expect(progress).to.deep.equal(["3/7", "6/7", "7/7"]);
+      // Read to the end: which bucket held it is not told by where the reading stopped.
+      expect([...relayer.buckets].sort()).to.deep.equal([0, 1, 2]);
+      expect(progress.at(-1)).to.equal(`${leaves.length}/${leaves.length}`);
       expect(storage.get(`${PLACE_STORAGE_PREFIX}${ZONE.toLowerCase()}.${commitment}`)).to.equal(
         JSON.stringify({ leafIndex: 4 }),
       );
 
-      const again = memberPages(leaves);
+      const again = relayerOf(leaves);
       expect(await findPlace(again, ZONE, commitment)).to.deep.equal({ leafIndex: 4 });
-      expect(again.offsets).to.deep.equal([]);
+      expect(again.buckets).to.deep.equal([]);
     });
 
     it("remembers how far an identity was not found, and next reads only the members added since", async function () {
-      const leaves = [11n, 12n, 13n, 14n];
-      expect(await findPlace(memberPages(leaves), ZONE, commitment)).to.deep.equal({ notAmongFirst: 4 });
+      const bucket = 2 ** BUCKET_BITS;
+      const leaves = Array.from({ length: bucket + 4 }, (_, index) => 10n ** 30n + BigInt(index));
+      expect(await findPlace(relayerOf(leaves), ZONE, commitment)).to.deep.equal({
+        notAmongFirst: bucket + 4,
+      });
       leaves.push(15n, citizen.commitment);
-      const pages = memberPages(leaves);
-      expect(await findPlace(pages, ZONE, commitment)).to.deep.equal({ leafIndex: 5 });
-      expect(pages.offsets).to.deep.equal([4]);
+      const relayer = relayerOf(leaves);
+      expect(await findPlace(relayer, ZONE, commitment)).to.deep.equal({ leafIndex: bucket + 5 });
+      expect(relayer.buckets).to.deep.equal([1]);
     });
 
     it("keeps each zone's and identity's place apart, and forgets one on request", function () {
