@@ -10,7 +10,7 @@
  * conversion of G1 points to affine (batched), the Fp12 squaring, the final exponentiation; the
  * multiplication by each step's lines is the engine's too, in a small module of ours on the same
  * memory that runs a whole step in one call and multiplies by the twist's xi with additions
- * (lineFunctions). The loop below is that engine's own `millerLoop` (optimal ate, loop count 6z+2,
+ * (engineExtensions). The loop below is that engine's own `millerLoop` (optimal ate, loop count 6z+2,
  * bits from the top, then the lines through pi(Q) and -pi^2(Q)) with the squaring hoisted out of
  * the loop over the pairs, which leaves the product unchanged: prod_k f_k is built by the same
  * squarings and line multiplications, in another order of a commutative product.
@@ -58,7 +58,7 @@ export interface PairingProduct {
 type Export = (...pointers: number[]) => number;
 
 /**
- * Three functions on the engine's memory, in a small WebAssembly module of our own that imports the
+ * Four functions on the engine's memory, in a small WebAssembly module of our own that imports the
  * engine's memory and field arithmetic (calls between the two modules stay inside WebAssembly):
  *
  * - `mulByXi(x, r)`: an Fq2 element times the twist's non-residue xi = 9 + u, as
@@ -70,17 +70,34 @@ type Export = (...pointers: number[]) => number;
  *   JavaScript into WebAssembly once per step rather than three times per pair and step. The
  *   table holds n entries of two 32-bit addresses: the pair's next line (advanced by one line
  *   here) and its affine G1 point.
+ * - `timesHalves(p, phiP, bits, out)`: [low]P + [high]phi(P) into `out` (Jacobian) for affine P
+ *   and phi(P), neither 0, by one 64-bit double-and-add on both (Straus-Shamir), whose 64 steps
+ *   read `bits`, one byte a step from the top: 1 for a bit of low, 2 for a bit of high (verify.ts
+ *   weights A with it, one call instead of a hundred).
  *
  * Their temporaries take a few hundred bytes of the engine's memory for good (tm.alloc outside a
  * sync operation).
  */
-export function lineFunctions(engine: PairingEngine): {
+export function engineExtensions(engine: PairingEngine): {
   mulByXi: Export;
   mulBy024: Export;
   mulByLines: Export;
+  timesHalves: Export;
 } {
   const { tm } = engine;
-  const imported = ["f1m_add", "f1m_sub", "f1m_copy", "f2m_add", "f2m_sub", "f2m_mul", "f2m_mul1"] as const;
+  const imported = [
+    "f1m_add",
+    "f1m_sub",
+    "f1m_copy",
+    "f2m_add",
+    "f2m_sub",
+    "f2m_mul",
+    "f2m_mul1",
+    "g1m_zero",
+    "g1m_double",
+    "g1m_add",
+    "g1m_addMixed",
+  ] as const;
   const fn = (name: (typeof imported)[number] | "mulByXi" | "mulBy024") =>
     name === "mulByXi" ? imported.length : name === "mulBy024" ? imported.length + 1 : imported.indexOf(name);
   const scratch = (bytes: number) => tm.alloc(bytes);
@@ -212,12 +229,45 @@ export function lineFunctions(engine: PairingEngine): {
     ...[0x0c, 0, 0x0b, 0x0b], // br 0 (loop), end loop, end block
   ];
 
-  const types = [
-    [I32, I32, I32],
-    [I32, I32],
-    [I32, I32, I32, I32],
+  // timesHalves(p, phiP, bits, out); locals: 4 step, 5 its byte.
+  const both = constant(scratch(G1_JACOBIAN_BYTES)); // P + phi(P), Straus-Shamir's third base
+  const [step, bit] = [local(4), local(5)];
+  const ifThenElse = (condition: number[], then: number[], otherwise: number[] = []) => [
+    ...condition,
+    0x04,
+    0x40,
+    ...then,
+    ...(otherwise.length > 0 ? [0x05, ...otherwise] : []),
+    0x0b,
   ];
-  const typeOf = (name: (typeof imported)[number]) => (name === "f1m_copy" ? 1 : 0);
+  const equals = (a: number[], value: number) => [...a, ...constant(value), 0x46];
+  const out = local(3);
+  const timesHalves = [
+    ...call("g1m_zero", both),
+    ...call("g1m_addMixed", both, local(0), both),
+    ...call("g1m_addMixed", both, local(1), both),
+    ...call("g1m_zero", out),
+    ...set(4, constant(0)),
+    ...[0x02, 0x40, 0x03, 0x40], // block, loop
+    ...[...equals(step, 64), 0x0d, 1], // br_if 1 (out) after the last step
+    ...call("g1m_double", out, out),
+    ...set(5, [...add(local(2), step), 0x2d, 0, 0]), // i32.load8_u
+    ...ifThenElse(
+      equals(bit, 3),
+      call("g1m_add", out, both, out),
+      ifThenElse(
+        equals(bit, 1),
+        call("g1m_addMixed", out, local(0), out),
+        ifThenElse(equals(bit, 2), call("g1m_addMixed", out, local(1), out)),
+      ),
+    ),
+    ...set(4, add(step, constant(1))),
+    ...[0x0c, 0, 0x0b, 0x0b], // br 0 (loop), end loop, end block
+  ];
+
+  const types = [[I32, I32, I32], [I32, I32], [I32, I32, I32, I32], [I32]];
+  const typeOf = (name: (typeof imported)[number]) =>
+    name === "g1m_zero" ? 3 : name === "f1m_copy" || name === "g1m_double" ? 1 : 0;
   const vector = (items: number[][]) => [...unsignedLeb(items.length), ...items.flat()];
   const name = (text: string) => vector([...new TextEncoder().encode(text)].map((byte) => [byte]));
   const section = (id: number, items: number[][]) => {
@@ -238,20 +288,28 @@ export function lineFunctions(engine: PairingEngine): {
       [...name("env"), ...name("memory"), 0x02, 0x00, 1],
       ...imported.map((field) => [...name("engine"), ...name(field), 0x00, typeOf(field)]),
     ]),
-    ...section(3, [[1], [2], [0]]),
-    ...section(7, [
-      [...name("mulByXi"), 0x00, imported.length],
-      [...name("mulBy024"), 0x00, imported.length + 1],
-      [...name("mulByLines"), 0x00, imported.length + 2],
-    ]),
-    ...section(10, [body(0, mulByXi), body(0, mulBy024), body(4, mulByLines)]),
+    ...section(3, [[1], [2], [0], [2]]),
+    ...section(
+      7,
+      ["mulByXi", "mulBy024", "mulByLines", "timesHalves"].map((ours, k) => [
+        ...name(ours),
+        0x00,
+        ...unsignedLeb(imported.length + k),
+      ]),
+    ),
+    ...section(10, [body(0, mulByXi), body(0, mulBy024), body(4, mulByLines), body(2, timesHalves)]),
   ]);
   const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), {
     env: { memory: tm.memory },
     engine: Object.fromEntries(imported.map((field) => [field, engineFunction(engine, field)])),
   });
-  const exports = instance.exports as Record<"mulByXi" | "mulBy024" | "mulByLines", Export>;
-  return { mulByXi: exports.mulByXi, mulBy024: exports.mulBy024, mulByLines: exports.mulByLines };
+  const {
+    mulByXi: xiExport,
+    mulBy024: lineExport,
+    mulByLines: linesExport,
+    timesHalves: halvesExport,
+  } = instance.exports as Record<"mulByXi" | "mulBy024" | "mulByLines" | "timesHalves", Export>;
+  return { mulByXi: xiExport, mulBy024: lineExport, mulByLines: linesExport, timesHalves: halvesExport };
 }
 
 function unsignedLeb(value: number): number[] {
@@ -307,7 +365,7 @@ const LINE_BYTES = 3 * FQ2_BYTES;
 const FQ12_BYTES = 12 * FQ_BYTES;
 const G1_AFFINE_BYTES = 2 * FQ_BYTES;
 const G1_JACOBIAN_BYTES = 3 * FQ_BYTES;
-/** An entry of mulByLines's table (see lineFunctions): two 32-bit addresses. */
+/** An entry of mulByLines's table (see engineExtensions): two 32-bit addresses. */
 const TABLE_ENTRY_BYTES = 8;
 /** Engine memory left free for the loop's own temporaries when sizing a chunk of pairs. */
 const SPARE_BYTES = 1 << 16;
@@ -317,7 +375,7 @@ export function pairingProduct(engine: PairingEngine): PairingProduct {
   const exported = (name: string) => engineFunction(engine, name);
   const g1BatchToAffine = exported("g1m_batchToAffine");
   const prepareG2 = exported("bn128_prepareG2");
-  const { mulByLines } = lineFunctions(engine);
+  const { mulByLines } = engineExtensions(engine);
   const finalExponentiation = exported("bn128_finalExponentiation");
   const fq12One = exported("ftm_one");
   const fq12Square = exported("ftm_square");

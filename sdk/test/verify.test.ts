@@ -12,7 +12,7 @@ import { semaphoreHash, voteScope } from "../scope.js";
 import type { PackedProof } from "../types.js";
 import {
   engineFunction,
-  lineFunctions,
+  engineExtensions,
   pairingProduct,
   withEngineMemory,
   type PairingPair,
@@ -477,7 +477,7 @@ describe("createProofVerifier", function () {
     });
 
     it("multiplies by a line and by xi exactly as the engine does", function () {
-      const { mulByXi, mulBy024 } = lineFunctions(curve);
+      const { mulByXi, mulBy024 } = engineExtensions(curve);
       const engineMulBy024 = engineFunction(curve, "bn128__mulBy024");
       const fq2Mul = engineFunction(curve, "f2m_mul");
       const { tm } = curve;
