@@ -49,6 +49,7 @@
 import * as snarkjs from "snarkjs";
 import { MAX_OPTIONS, MAX_TREE_DEPTH, MIN_TREE_DEPTH, SNARK_SCALAR_FIELD } from "./constants.js";
 import {
+  engineExtensions,
   engineFunction,
   pairingProduct,
   withEngineMemory,
@@ -624,40 +625,27 @@ export function g1Endomorphism(bn128: Bn128): {
   timesWeight(point: Point, weight: Weight): Point;
 } {
   const { F1, tm } = bn128;
-  const [double, add, addMixed, zero] = ["g1m_double", "g1m_add", "g1m_addMixed", "g1m_zero"].map((name) =>
-    engineFunction(bn128, name),
-  ) as [Export, Export, Export, Export];
+  const { timesHalves } = engineExtensions(bn128);
   const beta = F1.fromObject(GLV_BETA);
   const FQ_BYTES = 32;
   const phi = (point: Point) => concat([F1.mul(point.slice(0, FQ_BYTES), beta), point.slice(FQ_BYTES)]);
-  /** The 64 bits of a half, from the top, as numbers (bigint shifts in the loop would cost more). */
-  const bitsOf = (half: bigint) => {
-    const [top, bottom] = [Number(half >> 32n), Number(half & 0xffffffffn)];
-    return Array.from({ length: 64 }, (_, k) =>
-      k < 32 ? (top >>> (31 - k)) & 1 : (bottom >>> (63 - k)) & 1,
-    );
-  };
   return {
     phi,
     timesWeight(point, { low, high }) {
-      const [lowBits, highBits] = [bitsOf(low), bitsOf(high)];
+      // One byte per step of the double-and-add, from the top: bit of low | bit of high << 1, read
+      // from 32-bit halves (bigint shifts in the loop would cost more).
+      const [lowWords, highWords] = [low, high].map((half) => [
+        Number(half >> 32n),
+        Number(half & 0xffffffffn),
+      ]);
+      const steps = new Uint8Array(64);
+      for (let k = 0; k < 64; k++) {
+        const [word, shift] = k < 32 ? [0, 31 - k] : [1, 63 - k];
+        steps[k] = ((lowWords![word]! >>> shift) & 1) | (((highWords![word]! >>> shift) & 1) << 1);
+      }
       return withEngineMemory(bn128, () => {
-        const p = tm.allocBuff(point);
-        const phiP = tm.allocBuff(phi(point));
-        // Straus-Shamir's third base: P + phi(P), in Jacobian form.
-        const both = tm.alloc(3 * FQ_BYTES);
-        zero(both);
-        addMixed(both, p, both);
-        addMixed(both, phiP, both);
         const sum = tm.alloc(3 * FQ_BYTES);
-        zero(sum);
-        for (let k = 0; k < 64; k++) {
-          double(sum, sum);
-          const [lowBit, highBit] = [lowBits[k], highBits[k]];
-          if (lowBit === 1 && highBit === 1) add(sum, both, sum);
-          else if (lowBit === 1) addMixed(sum, p, sum);
-          else if (highBit === 1) addMixed(sum, phiP, sum);
-        }
+        timesHalves(tm.allocBuff(point), tm.allocBuff(phi(point)), tm.allocBuff(steps), sum);
         return tm.getBuff(sum, 3 * FQ_BYTES);
       });
     },

@@ -10,7 +10,13 @@ import { SemaphoreBatchVerifier__factory } from "../../types/ethers-contracts/in
 import { proveProposal, proveVote } from "../proof.js";
 import { semaphoreHash, voteScope } from "../scope.js";
 import type { PackedProof } from "../types.js";
-import { pairingProduct, type PairingPair } from "../pairing.js";
+import {
+  engineFunction,
+  engineExtensions,
+  pairingProduct,
+  withEngineMemory,
+  type PairingPair,
+} from "../pairing.js";
 import {
   createProofVerifier,
   g1Endomorphism,
@@ -468,6 +474,40 @@ describe("createProofVerifier", function () {
       const [g1, g2] = pairs[80]!;
       pairs[80] = [curve.G1.neg(g1), g2];
       expect(pairing.isOne(pairs)).to.equal(false);
+    });
+
+    it("multiplies by a line and by xi exactly as the engine does", function () {
+      const { mulByXi, mulBy024 } = engineExtensions(curve);
+      const engineMulBy024 = engineFunction(curve, "bn128__mulBy024");
+      const fq2Mul = engineFunction(curve, "f2m_mul");
+      const { tm } = curve;
+      /** An Fq2 element from a counter, spread over the whole field (and q - 1, the edge of it). */
+      const fq2 = (k: number) =>
+        curve.F2.fromObject([
+          (BigInt(k) * 0x9e3779b97f4a7c15n) ** 4n % Q,
+          k === 0 ? Q - 1n : (BigInt(k) << 200n) % Q,
+        ]);
+      withEngineMemory(curve, () => {
+        const f = Uint8Array.from(Array.from({ length: 6 }, (_, k) => [...fq2(k + 1)]).flat());
+        const [ours, theirs] = [tm.allocBuff(f), tm.allocBuff(f)];
+        for (let k = 0; k < 50; k++) {
+          const [ell0, vw, vv] = [
+            tm.allocBuff(fq2(3 * k)),
+            tm.allocBuff(fq2(3 * k + 1)),
+            tm.allocBuff(fq2(3 * k + 2)),
+          ];
+          mulBy024(ell0, vw, vv, ours);
+          engineMulBy024(ell0, vw, vv, theirs);
+        }
+        expect(tm.getBuff(ours, 12 * 32)).to.deep.equal(tm.getBuff(theirs, 12 * 32));
+        const xi = tm.allocBuff(curve.F2.fromObject([9n, 1n]));
+        for (let k = 0; k < 20; k++) {
+          const [x, product] = [tm.allocBuff(fq2(k)), tm.alloc(64)];
+          fq2Mul(x, xi, product);
+          mulByXi(x, x); // in place, as the line multiplication uses it too
+          expect(tm.getBuff(x, 64)).to.deep.equal(tm.getBuff(product, 64));
+        }
+      });
     });
 
     it("refuses a point at infinity, whose Miller loop the engine gets wrong", function () {
