@@ -1,16 +1,20 @@
 /**
  * The Semaphore circuit of one depth, kept warm between proofs: its witness calculator compiled and
- * instantiated once (circom_runtime, which snarkjs's fullProve rebuilds for every proof) and its zkey
- * bytes held, so a proof is the witness and snarkjs's groth16.prove of it. The circuit's inputs are
+ * instantiated once (circom_runtime, which snarkjs's fullProve rebuilds for every proof) and its
+ * proving key split once (groth16-prover.ts, which also replays the last proof's sums), so a proof
+ * is the witness and the Groth16 proof of it. The circuit's inputs are
  * the ones @semaphore-protocol/proof's generateProof gives it, so a proof is the proof it would make.
  * Browser-safe: bytes in, nothing read or fetched.
  */
+// The web app's tsconfig includes only web/src, so the ambient module is referenced from its user.
+// eslint-disable-next-line @typescript-eslint/triple-slash-reference
 /// <reference path="./circom-runtime.d.ts" />
 import type { Group, MerkleProof } from "@semaphore-protocol/group";
 import type { Identity } from "@semaphore-protocol/identity";
 import { packGroth16Proof as untypedPackGroth16Proof } from "@semaphore-protocol/proof";
 import { WitnessCalculatorBuilder, type WitnessCalculator } from "circom_runtime";
-import * as snarkjs from "snarkjs";
+import type { Groth16Proof } from "snarkjs";
+import { Groth16Prover } from "./groth16-prover.js";
 import { semaphoreHash } from "./scope.js";
 import type { PackedProof } from "./types.js";
 
@@ -29,22 +33,7 @@ export interface CircuitProof {
 
 // The proof package's declarations are typed `any` under NodeNext (see prove.ts); this is its
 // declared signature, over snarkjs's proof object.
-const packGroth16Proof = untypedPackGroth16Proof as (proof: snarkjs.Groth16Proof) => string[];
-
-// snarkjs exports the curve builder of its own ffjavascript copy (see verify.ts); @types/snarkjs does
-// not declare it. Without `singleThread` it builds the threaded curve groth16.prove uses and keeps it
-// in globalThis.curve_bn128, so building it here, ahead, is building it for the first proof.
-const { curves } = snarkjs as unknown as {
-  curves: { getCurveFromName(name: string): Promise<unknown> };
-};
-
-/**
- * Builds snarkjs's bn128 curve (its WebAssembly and worker threads) if no proof or verification has
- * yet: the first proof's extra second, paid while the caller does something else.
- */
-export async function warmUpCurve(): Promise<void> {
-  await curves.getCurveFromName("bn128");
-}
+const packGroth16Proof = untypedPackGroth16Proof as (proof: Groth16Proof) => string[];
 
 /** One depth's circuit, ready to prove. */
 export class WarmCircuit {
@@ -54,13 +43,16 @@ export class WarmCircuit {
   private constructor(
     readonly depth: number,
     private readonly calculator: WitnessCalculator,
-    private readonly zkey: Uint8Array,
+    private readonly groth16: Groth16Prover,
   ) {}
 
-  /** Compiles the circuit's witness calculator and builds the curve, both once. */
+  /** Compiles the circuit's witness calculator, splits its key and builds the curve, once. */
   static async load(depth: number, files: CircuitFiles): Promise<WarmCircuit> {
-    const [calculator] = await Promise.all([WitnessCalculatorBuilder(files.wasm), warmUpCurve()]);
-    return new WarmCircuit(depth, calculator, files.zkey);
+    const [calculator, groth16] = await Promise.all([
+      WitnessCalculatorBuilder(files.wasm),
+      Groth16Prover.load(files.zkey),
+    ]);
+    return new WarmCircuit(depth, calculator, groth16);
   }
 
   /**
@@ -91,7 +83,7 @@ export class WarmCircuit {
     };
     const witness = this.#witnessTurn.then(() => this.calculator.calculateWTNSBin(input, true));
     this.#witnessTurn = witness.catch(() => undefined);
-    const { proof, publicSignals } = await snarkjs.groth16.prove(this.zkey, await witness);
+    const { proof, publicSignals } = await this.groth16.prove(await witness);
     // The circuit's outputs: the root its path gives and the nullifier (then message and scope).
     const [root, nullifier] = publicSignals.map(BigInt) as [bigint, bigint];
     if (root !== BigInt(merkleProof.root)) {

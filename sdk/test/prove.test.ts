@@ -9,6 +9,9 @@ import { proveVote } from "../proof.js";
 import { createProver, type CircuitFiles } from "../prove.js";
 import { voteScope } from "../scope.js";
 import { verifyVote } from "../verify.js";
+import { semaphoreHash } from "../scope.js";
+import { unpackGroth16Proof } from "@semaphore-protocol/proof";
+import * as snarkjs from "snarkjs";
 
 const ZONE = "0x0000000000000000000000000000000000005a5a";
 const citizens = ["a", "b", "c"].map((name) => new Identity(`zonedao-sdk-prove-${name}`));
@@ -16,6 +19,24 @@ const [voter] = citizens as [Identity];
 const group = new Group(citizens.map((citizen) => citizen.commitment));
 const context = { chainId: 31337n, zone: ZONE, proposalId: 4n, option: VoteOption.For };
 const snapshot = { chainId: 31337n, zone: ZONE, snapshotRoot: group.root, snapshotDepth: proofDepth(group) };
+
+/** snarkjs's own verdict on a vote, from the official verification key of its depth. */
+async function snarkjsAccepts(
+  vote: Awaited<ReturnType<typeof proveVote>>,
+  proposalId = 4n,
+): Promise<boolean> {
+  const key: unknown = JSON.parse(
+    readFileSync(semaphoreArtifacts(vote.merkleTreeDepth).verificationKey, "utf8"),
+  );
+  const signals = [
+    vote.merkleTreeRoot,
+    vote.nullifier,
+    semaphoreHash(BigInt(vote.option)),
+    semaphoreHash(voteScope(31337n, ZONE, proposalId)),
+  ];
+  const proof = (unpackGroth16Proof as (points: string[]) => snarkjs.Groth16Proof)(vote.points.map(String));
+  return snarkjs.groth16.verify(key, signals.map(String), proof);
+}
 
 /** The installed files of `depth` as bytes, as a browser hands them over after checking them. */
 function circuitFiles(depth: number): CircuitFiles {
@@ -80,6 +101,7 @@ describe("createProver", function () {
         expect(vote.option).to.equal(option);
         expect(vote.nullifier).to.equal(nullifierOf(citizen, voteScope(31337n, ZONE, 4n)));
         expect(await verifyVote(vote, snapshot)).to.equal(true);
+        expect(await snarkjsAccepts(vote)).to.equal(true);
       }
       // The same identity twice: one nullifier, so the zone counts it once, whatever the option.
       expect(votes[0]!.vote.nullifier).to.equal(votes[2]!.vote.nullifier);
@@ -95,6 +117,7 @@ describe("createProver", function () {
           const vote = await prover.proveVote(third, path, { ...context, option, merkleTreeDepth: depth });
           expect(vote.merkleTreeDepth).to.equal(depth);
           expect(await verifyVote(vote, { ...snapshot, snapshotDepth: depth })).to.equal(true);
+          expect(await snarkjsAccepts(vote)).to.equal(true);
           // A proof made at one depth does not pass as another depth's.
           expect(await verifyVote(vote, { ...snapshot, snapshotDepth: depth === 10 ? 20 : 10 })).to.equal(
             false,
@@ -102,6 +125,25 @@ describe("createProver", function () {
         }
       }
       expect(loaded.filter((depth) => depth === 10 || depth === 20)).to.deep.equal([10, 20]);
+    });
+
+    it("proves every option of a proposal, then of the next, each as valid (the sums replayed from the last witness)", async function () {
+      // Options of one proposal differ from the last witness in two values (the message and its
+      // square); a new proposal's scope changes the nullifier's hashing too: both are replayed.
+      for (const proposalId of [7n, 8n]) {
+        for (const option of [VoteOption.Against, VoteOption.For, VoteOption.Abstain]) {
+          const vote = await prover.proveVote(first, group, { ...context, proposalId, option });
+          expect(vote.nullifier).to.equal(nullifierOf(first, voteScope(31337n, ZONE, proposalId)));
+          expect(await verifyVote(vote, snapshot)).to.equal(true);
+          expect(await snarkjsAccepts(vote, proposalId)).to.equal(true);
+        }
+      }
+      // The same vote twice: the same witness, yet a new proof (fresh blinding), both valid.
+      const again = [0, 1].map(() => prover.proveVote(first, group, { ...context, option: VoteOption.For }));
+      const [one, two] = await Promise.all(again);
+      expect(one!.points).to.not.deep.equal(two!.points);
+      expect(await snarkjsAccepts(one!)).to.equal(true);
+      expect(await snarkjsAccepts(two!)).to.equal(true);
     });
 
     it("keeps proofs asked for at once apart (the witness calculator is one at a time)", async function () {
