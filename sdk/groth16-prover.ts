@@ -47,7 +47,9 @@ interface Curve {
 }
 
 // snarkjs exports the curve builder of its own ffjavascript copy (see verify.ts); without
-// `singleThread` it returns the threaded curve its own prover uses, built once per process.
+// `singleThread` it returns the threaded curve its own prover uses, kept in globalThis.curve_bn128.
+// Asked for at every proof, never held: stopProverThreads terminates it, and the next proof must
+// find a new one (field elements and points are bytes, the same in any instance of the curve).
 const { curves } = snarkjs as unknown as { curves: { getCurveFromName(name: string): Promise<Curve> } };
 
 /** A witness is replayed as a difference when at most this share of its values changed. */
@@ -95,7 +97,6 @@ export class Groth16Prover {
   #last: WitnessSums | undefined;
 
   private constructor(
-    private readonly curve: Curve,
     private readonly key: {
       nVars: number;
       nPublic: number;
@@ -146,7 +147,7 @@ export class Groth16Prover {
     point("G2"); // gamma2: the verifier's
     const delta1 = point("G1");
     const delta2 = point("G2");
-    return new Groth16Prover(curve, {
+    return new Groth16Prover({
       nVars,
       nPublic,
       domainSize,
@@ -167,7 +168,8 @@ export class Groth16Prover {
 
   /** Proves a witness (a .wtns file's bytes, as circom_runtime's calculateWTNSBin makes it). */
   async prove(wtns: Uint8Array): Promise<Groth16Result> {
-    const { curve, key } = this;
+    const { key } = this;
+    const curve = await curves.getCurveFromName("bn128");
     const { Fr, G1, G2 } = curve;
     const n8 = 32;
     const all = sections(wtns, "wtns");
@@ -176,10 +178,10 @@ export class Groth16Prover {
       throw new Error(`the witness has ${witness.byteLength / n8} values, the circuit ${key.nVars}`);
     }
 
-    const sums = await this.#sums(witness);
+    const sums = await this.#sums(curve, witness);
 
     // The quotient, as groth16Prove: A, B, C at the constraints, to the odd coset, joined there.
-    const [aT, bT, cT] = this.#abc(witness);
+    const [aT, bT, cT] = this.#abc(curve, witness);
     const inc = key.power === Fr.s ? Fr.shift : Fr.w[key.power + 1];
     if (!inc) throw new Error(`no root of unity for a domain of ${key.domainSize}`);
     const toOddCoset = async (values: Uint8Array) =>
@@ -238,8 +240,8 @@ export class Groth16Prover {
    * Σ w_i·P_i for A, B (G1, G2) and C: from the last proof's sums plus the changed values' part
    * when few changed, else in full. The last sums are replaced, never changed in place.
    */
-  async #sums(witness: Uint8Array): Promise<WitnessSums> {
-    const { curve, key } = this;
+  async #sums(curve: Curve, witness: Uint8Array): Promise<WitnessSums> {
+    const { key } = this;
     const { Fr, G1, G2 } = curve;
     const n8 = 32;
     const last = this.#last;
@@ -306,8 +308,8 @@ export class Groth16Prover {
   }
 
   /** The witness's A, B and C at each constraint (groth16Prove's buildABC1). */
-  #abc(witness: Uint8Array): [Uint8Array, Uint8Array, Uint8Array] {
-    const { Fr } = this.curve;
+  #abc(curve: Curve, witness: Uint8Array): [Uint8Array, Uint8Array, Uint8Array] {
+    const { Fr } = curve;
     const { coeffs, domainSize } = this.key;
     const n8 = 32;
     const size = 12 + n8;

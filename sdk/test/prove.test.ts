@@ -9,6 +9,7 @@ import { proveVote } from "../proof.js";
 import { createProver, type CircuitFiles } from "../prove.js";
 import { voteScope } from "../scope.js";
 import { verifyVote } from "../verify.js";
+import { stopProverThreads } from "../prover-threads.js";
 import { semaphoreHash } from "../scope.js";
 import { unpackGroth16Proof } from "@semaphore-protocol/proof";
 import * as snarkjs from "snarkjs";
@@ -171,6 +172,13 @@ describe("createProver", function () {
       expect(error)
         .to.be.an("error")
         .with.property("message", "the Merkle proof's siblings do not give its root");
+    });
+
+    it("proves again after the prover threads were stopped (a later proof builds a new curve)", async function () {
+      await prover.proveVote(second, group, context);
+      await stopProverThreads();
+      const vote = await prover.proveVote(second, group, { ...context, option: VoteOption.Abstain });
+      expect(await snarkjsAccepts(vote)).to.equal(true);
     });
 
     it("refuses an identity that is not in the group", async function () {
