@@ -1,9 +1,10 @@
 /**
- * Proofs for votes, anonymous proposals and dividend claims, made with the stock
- * @semaphore-protocol/proof from ceremony artifacts the caller supplies: the proving code Node and
- * browsers share. Browser-safe: nothing here reads files or imports a `node:` module. Node callers
- * use proof.ts, which feeds this the official artifacts installed from npm (artifacts.ts); the web
- * app's prover worker feeds it the files it fetched from its own origin and checked.
+ * Proofs for votes, anonymous proposals and dividend claims, made from ceremony artifacts the caller
+ * supplies, with the circuit of each depth kept warm between proofs (warm-prover.ts): the proving
+ * code Node and browsers share. Browser-safe: nothing here reads files or imports a `node:` module.
+ * Node callers use proof.ts, which feeds this the official artifacts installed from npm
+ * (artifacts.ts); the web app's prover worker feeds it the files it fetched from its own origin and
+ * checked.
  */
 import type { Group, MerkleProof } from "@semaphore-protocol/group";
 import type { Identity } from "@semaphore-protocol/identity";
@@ -11,6 +12,7 @@ import { generateProof as untypedGenerateProof } from "@semaphore-protocol/proof
 import type { BigNumberish } from "ethers";
 import { MAX_TREE_DEPTH, MIN_TREE_DEPTH } from "./constants.js";
 import { proofDepth } from "./nullifier.js";
+import { WarmCircuit, type CircuitFiles } from "./warm-prover.js";
 import {
   dividendScope,
   federationScope,
@@ -22,8 +24,8 @@ import {
 import type { PackedProof, ZoneAction } from "./types.js";
 
 /**
- * A depth's proving files: paths (Node) or their bytes (snarkjs reads a Uint8Array as an in-memory
- * file, so a browser proves only with bytes it has checked and fetches nothing itself).
+ * A depth's proving files for the stock generateProof: paths (Node) or their bytes (snarkjs reads a
+ * Uint8Array as an in-memory file).
  */
 export interface SnarkArtifacts {
   wasm: string | Uint8Array;
@@ -44,7 +46,10 @@ export interface SemaphoreProof {
 // NodeNext module resolution cannot follow, so its functions arrive typed `any`. This is the
 // signature it declares, with the depth and artifacts required: without them it downloads the
 // artifacts from a CDN, which ZoneDAO never does.
-/** The stock @semaphore-protocol/proof generateProof, typed; the sdk's provers below call it. */
+/**
+ * The stock @semaphore-protocol/proof generateProof, typed: the reference the benchmarks and a vote
+ * test compare the sdk's prover with (which gives its circuit the same inputs).
+ */
 export const generateProof = untypedGenerateProof as (
   identity: Identity,
   groupOrMerkleProof: Group | MerkleProof,
@@ -54,8 +59,14 @@ export const generateProof = untypedGenerateProof as (
   snarkArtifacts: SnarkArtifacts,
 ) => Promise<SemaphoreProof>;
 
-/** Where the wasm and zkey of a tree depth come from (called once per proof, so cache in it). */
-export type ArtifactLoader = (depth: number) => SnarkArtifacts | Promise<SnarkArtifacts>;
+export type { CircuitFiles } from "./warm-prover.js";
+
+/**
+ * Where the wasm and zkey bytes of a tree depth come from: called once per depth by a prover, which
+ * keeps the circuit warm after (again only if loading failed), so a browser proves only with bytes
+ * it has checked and fetches nothing itself.
+ */
+export type ArtifactLoader = (depth: number) => CircuitFiles | Promise<CircuitFiles>;
 
 /** What castVote takes, plus what an off-chain checker needs. */
 export interface VoteProof {
@@ -124,6 +135,12 @@ export type Membership = Group | MerkleProof;
  */
 export interface Prover {
   /**
+   * Loads the files of `depth` and readies its circuit (and the curve) without proving: for a caller
+   * that knows the depth early and has something else to wait for meanwhile (the web app's worker
+   * while it fetches the Merkle path). Proving does it anyway when needed.
+   */
+  prepare: (depth: number) => Promise<void>;
+  /**
    * Proves a vote. `snapshotGroup` must be the group as it was when the proposal was created (its
    * root is the proposal's snapshotRoot; see rebuildGroup's `untilProposal`), or the citizen's
    * Merkle proof in it (privateMerkleProof) with the proposal's snapshotDepth as `merkleTreeDepth`.
@@ -182,8 +199,24 @@ interface MembershipProof {
   points: PackedProof;
 }
 
-/** A prover that takes each depth's wasm and zkey from `loadArtifacts`. */
+/**
+ * A prover that takes each depth's wasm and zkey from `loadArtifacts`, once, and keeps that depth's
+ * circuit warm (WarmCircuit) for the proofs after: keep one prover for many proofs.
+ */
 export function createProver(loadArtifacts: ArtifactLoader): Prover {
+  const circuits = new Map<number, Promise<WarmCircuit>>();
+
+  function circuit(depth: number): Promise<WarmCircuit> {
+    let loading = circuits.get(depth);
+    if (!loading) {
+      loading = Promise.resolve(loadArtifacts(depth)).then((files) => WarmCircuit.load(depth, files));
+      // A failed load (a file that did not arrive or failed its check) is tried again next time.
+      loading.catch(() => circuits.delete(depth));
+      circuits.set(depth, loading);
+    }
+    return loading;
+  }
+
   async function proveMembership(
     identity: Identity,
     membership: Membership,
@@ -192,17 +225,14 @@ export function createProver(loadArtifacts: ArtifactLoader): Prover {
     scope: bigint,
   ): Promise<MembershipProof> {
     const [depth, groupOrProof] = provingInput(identity, membership, context.merkleTreeDepth);
-    const artifacts = await loadArtifacts(depth);
-    const proof = await generateProof(identity, groupOrProof, message, scope, depth, artifacts);
-    return {
-      merkleTreeRoot: BigInt(proof.merkleTreeRoot),
-      merkleTreeDepth: depth,
-      nullifier: BigInt(proof.nullifier),
-      points: toPackedProof(proof.points),
-    };
+    const proof = await (await circuit(depth)).prove(identity, groupOrProof, BigInt(message), scope);
+    return { ...proof, merkleTreeDepth: depth };
   }
 
   return {
+    async prepare(depth) {
+      await circuit(depth);
+    },
     async proveVote(identity, snapshotGroup, context) {
       const scope = voteScope(context.chainId, context.zone, context.proposalId);
       const proof = await proveMembership(identity, snapshotGroup, context, context.option, scope);
@@ -243,7 +273,7 @@ export function createProver(loadArtifacts: ArtifactLoader): Prover {
 /**
  * The depth to prove at and what to prove from: a group's own depth (proofDepth), or a Merkle
  * proof's given depth, checked so that a wrong one fails here with a reason rather than in the
- * circuit or on chain. The proof is copied: generateProof pads its siblings in place.
+ * circuit or on chain.
  */
 function provingInput(
   identity: Identity,
@@ -273,10 +303,5 @@ function provingInput(
   if (BigInt(membership.leaf) !== identity.commitment) {
     throw new Error("the Merkle proof is not of this identity's commitment");
   }
-  return [merkleTreeDepth, { ...membership, siblings: [...membership.siblings] }];
-}
-
-function toPackedProof(points: readonly (string | bigint)[]): PackedProof {
-  if (points.length !== 8) throw new Error(`a packed Groth16 proof has 8 values, got ${points.length}`);
-  return points.map((point) => BigInt(point)) as PackedProof;
+  return [merkleTreeDepth, membership];
 }

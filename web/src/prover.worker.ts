@@ -1,9 +1,10 @@
 /**
  * The prover: a Web Worker that fetches the citizen's private Merkle path (the relayers' tree top and
  * a few buckets, checked against the chain's root; the group rebuilt from the chain's events only
- * when that fails), loads the verified official artifacts and proves with the sdk's prover (sdk/prove.ts, the same code Node proves with), so the
- * page stays responsive. It prepares one vote per option ahead of the click; the app sends only the
- * chosen one.
+ * when that fails), loads the verified official artifacts and proves with the sdk's prover
+ * (sdk/prove.ts, the same code Node proves with), so the page stays responsive. The prover is kept
+ * for the worker's life, so each depth's circuit is compiled once, and readied while the path
+ * downloads. It prepares one vote per option ahead of the click; the app sends only the chosen one.
  */
 import type { Group, MerkleProof } from "@semaphore-protocol/group";
 import { JsonRpcProvider, Network } from "ethers";
@@ -21,7 +22,7 @@ import {
 } from "../../sdk/relayer-client.js";
 import { Zone__factory } from "../../types/ethers-contracts/factories/contracts/Zone__factory.js";
 import { Relayers } from "./api.js";
-import { loadArtifacts, type VerifiedArtifacts } from "./artifacts.js";
+import { loadArtifacts } from "./artifacts.js";
 import type {
   NotEligible,
   ProverRequest,
@@ -45,25 +46,31 @@ const scope = self as unknown as {
   onmessage: ((event: MessageEvent<ProverRequest>) => void) | null;
 };
 const post = (message: ProverResponse) => scope.postMessage(message);
-const artifactsByDepth = new Map<number, Promise<VerifiedArtifacts>>();
+const provers = new Map<string, Prover>();
 
-function artifacts(depth: number, base: string): Promise<VerifiedArtifacts> {
-  let loading = artifactsByDepth.get(depth);
-  if (!loading) {
-    loading = loadArtifacts(depth, base);
-    loading.catch(() => artifactsByDepth.delete(depth));
-    artifactsByDepth.set(depth, loading);
+/**
+ * The sdk's prover for the app at `base`, fed the files artifacts.ts fetched and checked: one for the
+ * worker's life, so each depth's files are loaded and its circuit compiled once, and every later
+ * proof (the next option, the next proposal) finds it warm.
+ */
+function proverFor(base: string): Prover {
+  let prover = provers.get(base);
+  if (!prover) {
+    prover = createProver((depth) => loadArtifacts(depth, base));
+    provers.set(base, prover);
   }
-  return loading;
+  return prover;
 }
 
 /**
- * The sdk's prover, fed the files checked by artifacts.ts from the app at `base`. Each job loads its
- * depth's files first (its "artifacts" stage), so the prover finds them ready and a proof's time is
- * the proving alone.
+ * Starts readying the circuit of `depth` (its files and the curve) while the Merkle path downloads,
+ * the first proof's fixed cost paid during the network's wait. A failure is left for the
+ * "artifacts" stage, which asks again and reports it.
  */
-function proverFor(base: string): Prover {
-  return createProver((depth) => artifacts(depth, base));
+function prepareEarly(base: string, depth: number): void {
+  proverFor(base)
+    .prepare(depth)
+    .catch(() => undefined);
 }
 
 function zoneContract(target: ZoneTarget) {
@@ -85,10 +92,13 @@ function requireZone(target: ZoneTarget, why: string) {
   return zone;
 }
 
-/** Tells the page, then loads the proving files for `depth` and checks them against their hashes. */
+/**
+ * Tells the page, then waits for the proving files of `depth` (checked against their hashes) and its
+ * circuit to be ready, so a proof's time is the proving alone.
+ */
 async function stageArtifacts(jobId: number, depth: number, base: string): Promise<void> {
   post({ type: "stage", jobId, stage: "artifacts", detail: "loading the proving files and checking them" });
-  await artifacts(depth, base);
+  await proverFor(base).prepare(depth);
 }
 
 /** What a proof is made from: the private Merkle path at the tree's depth, or a group rebuilt from the chain. */
@@ -207,6 +217,7 @@ let currentJob = 0;
 
 async function prepareVotes(request: Extract<ProverRequest, { type: "prepareVotes" }>) {
   const identity = importIdentity(request.identity);
+  prepareEarly(request.base, request.proposal.snapshotDepth);
   const membership = await snapshotMembership(
     request,
     request.proposal,
@@ -326,6 +337,7 @@ async function prepareInvitation(request: Extract<ProverRequest, { type: "prepar
  */
 async function prepareDividendClaim(request: Extract<ProverRequest, { type: "prepareDividendClaim" }>) {
   const identity = importIdentity(request.identity);
+  prepareEarly(request.base, request.electorate.snapshotDepth);
   const membership = await snapshotMembership(
     request,
     request.electorate,

@@ -1,0 +1,105 @@
+/**
+ * The Semaphore circuit of one depth, kept warm between proofs: its witness calculator compiled and
+ * instantiated once (circom_runtime, which snarkjs's fullProve rebuilds for every proof) and its
+ * proving key split once (groth16-prover.ts, which also replays the last proof's sums), so a proof
+ * is the witness and the Groth16 proof of it. The circuit's inputs are
+ * the ones @semaphore-protocol/proof's generateProof gives it, so a proof is the proof it would make.
+ * Browser-safe: bytes in, nothing read or fetched.
+ */
+// The web app's tsconfig includes only web/src, so the ambient module is referenced from its user.
+// eslint-disable-next-line @typescript-eslint/triple-slash-reference
+/// <reference path="./circom-runtime.d.ts" />
+import type { Group, MerkleProof } from "@semaphore-protocol/group";
+import type { Identity } from "@semaphore-protocol/identity";
+import { packGroth16Proof as untypedPackGroth16Proof } from "@semaphore-protocol/proof";
+import { WitnessCalculatorBuilder, type WitnessCalculator } from "circom_runtime";
+import type { Groth16Proof } from "snarkjs";
+import { Groth16Prover } from "./groth16-prover.js";
+import { semaphoreHash } from "./scope.js";
+import type { PackedProof } from "./types.js";
+
+/** A depth's proving files, as bytes (a browser's, checked against their hashes). */
+export interface CircuitFiles {
+  wasm: Uint8Array;
+  zkey: Uint8Array;
+}
+
+/** What a Semaphore proof says: the root and nullifier it proves, and its 8 packed values. */
+export interface CircuitProof {
+  merkleTreeRoot: bigint;
+  nullifier: bigint;
+  points: PackedProof;
+}
+
+// The proof package's declarations are typed `any` under NodeNext (see prove.ts); this is its
+// declared signature, over snarkjs's proof object.
+const packGroth16Proof = untypedPackGroth16Proof as (proof: Groth16Proof) => string[];
+
+/** One depth's circuit, ready to prove. */
+export class WarmCircuit {
+  /** The witness calculator is one wasm instance: witnesses are made one at a time, in this chain. */
+  #witnessTurn: Promise<unknown> = Promise.resolve();
+
+  private constructor(
+    readonly depth: number,
+    private readonly calculator: WitnessCalculator,
+    private readonly groth16: Groth16Prover,
+  ) {}
+
+  /** Compiles the circuit's witness calculator, splits its key and builds the curve, once. */
+  static async load(depth: number, files: CircuitFiles): Promise<WarmCircuit> {
+    const [calculator, groth16] = await Promise.all([
+      WitnessCalculatorBuilder(files.wasm),
+      Groth16Prover.load(files.zkey),
+    ]);
+    return new WarmCircuit(depth, calculator, groth16);
+  }
+
+  /**
+   * Proves that `identity` is the leaf of `membership` (a group it is in, or its Merkle proof) for
+   * `message` in `scope`.
+   */
+  async prove(
+    identity: Identity,
+    membership: Group | MerkleProof,
+    message: bigint,
+    scope: bigint,
+  ): Promise<CircuitProof> {
+    const merkleProof = "siblings" in membership ? membership : groupProof(identity, membership);
+    if (merkleProof.siblings.length > this.depth) {
+      throw new Error(`a Merkle proof of ${merkleProof.siblings.length} levels is deeper than ${this.depth}`);
+    }
+    // generateProof's input: the levels the proof has, its siblings padded with 0 to the circuit's
+    // depth (the circuit ignores the levels past merkleProofLength), message and scope hashed.
+    const siblings = [...merkleProof.siblings];
+    while (siblings.length < this.depth) siblings.push(0n);
+    const input = {
+      secret: identity.secretScalar,
+      merkleProofLength: merkleProof.siblings.length,
+      merkleProofIndex: merkleProof.index,
+      merkleProofSiblings: siblings,
+      scope: semaphoreHash(scope),
+      message: semaphoreHash(message),
+    };
+    const witness = this.#witnessTurn.then(() => this.calculator.calculateWTNSBin(input, true));
+    this.#witnessTurn = witness.catch(() => undefined);
+    const { proof, publicSignals } = await this.groth16.prove(await witness);
+    // The circuit's outputs: the root its path gives and the nullifier (then message and scope).
+    const [root, nullifier] = publicSignals.map(BigInt) as [bigint, bigint];
+    if (root !== BigInt(merkleProof.root)) {
+      throw new Error("the Merkle proof's siblings do not give its root");
+    }
+    return {
+      merkleTreeRoot: root,
+      nullifier,
+      points: packGroth16Proof(proof).map(BigInt) as PackedProof,
+    };
+  }
+}
+
+/** The identity's Merkle proof in `group`, which it must be in. */
+function groupProof(identity: Identity, group: Group): MerkleProof {
+  const index = group.indexOf(identity.commitment);
+  if (index < 0) throw new Error("the identity is not a member of the group");
+  return group.generateMerkleProof(index);
+}
