@@ -22,6 +22,23 @@ import { ZoneTrees } from "./tree.js";
 
 const FINAL_STATES = new Set(["Defeated", "Canceled", "Expired", "Executed"]);
 const ZONE_INTERFACE = Zone__factory.createInterface();
+/**
+ * The events the index applies (#apply), as one topic filter: under load a zone's logs are mostly
+ * VoteCast, hundreds per block, which the index has no use for (tallies come from getProposal) and
+ * which cost the event loop their download, decoding and parsing at every sync.
+ */
+const INDEXED_TOPICS = [
+  (
+    [
+      "MemberAdded",
+      "MembersAdded",
+      "MemberUpdated",
+      "MemberRemoved",
+      "RulesChanged",
+      "ProposalCreated",
+    ] as const
+  ).map((name) => ZONE_INTERFACE.getEvent(name).topicHash),
+];
 
 /** A proposal's latest view from the zone, as the index stores it. */
 export interface ProposalView {
@@ -118,7 +135,12 @@ export class ZoneIndexer {
       const trusted = latest.number - (this.settings.confirmations - 1);
       while (from <= trusted) {
         const to = Math.min(trusted, from + LOG_RANGE - 1);
-        const logs = await this.provider.getLogs({ address, fromBlock: from, toBlock: to });
+        const logs = await this.provider.getLogs({
+          address,
+          topics: INDEXED_TOPICS,
+          fromBlock: from,
+          toBlock: to,
+        });
         this.store.transaction(() => {
           for (const log of logs) this.#apply(address, log);
           this.store.setNextBlock(address, to + 1);
