@@ -61,6 +61,9 @@ import {
 
 const ZONE_INTERFACE = Zone__factory.createInterface();
 const ADMISSIONS_INTERFACE = ZoneAdmissions__factory.createInterface();
+/** VoteCast(proposalId indexed, option, nullifier indexed), VoteRejected(proposalId indexed, nullifier indexed, reason). */
+const VOTE_CAST_TOPIC = ZONE_INTERFACE.getEvent("VoteCast").topicHash;
+const VOTE_REJECTED_TOPIC = ZONE_INTERFACE.getEvent("VoteRejected").topicHash;
 /** IZone.VoteRejection, by index, as the status endpoint reports it. */
 const VOTE_REJECTIONS = [
   "UnknownProposal: the zone has no such proposal",
@@ -412,8 +415,12 @@ export class Submitter {
    */
   async #sendVotes(zoneAddress: string, votes: Submission[], nonces: NoncePlan): Promise<number | undefined> {
     const sendable: Submission[] = [];
+    // Read once per proposal, not once per vote.
+    const proposals = new Map<string, ReturnType<ZoneIndexer["proposal"]>>();
     for (const vote of votes) {
-      const proposal = this.indexer.proposal(zoneAddress, vote.proposalId ?? "");
+      const id = vote.proposalId ?? "";
+      if (!proposals.has(id)) proposals.set(id, this.indexer.proposal(zoneAddress, id));
+      const proposal = proposals.get(id);
       // Gas spent on a vote the zone will skip is wasted: settle the hopeless ones here.
       if (proposal !== undefined && proposal.voteEnd <= this.indexer.chainTime) {
         this.#settle(vote, { status: "rejected", reason: VOTE_REJECTIONS[1] });
@@ -740,10 +747,18 @@ export class Submitter {
         if (admission?.name === "AdmissionRequested") requestedAdmission = String(admission.args.requestId);
       }
       if (log.address.toLowerCase() !== batch.zone.toLowerCase()) continue;
+      // A batch's 64 vote events read from their topics: ethers' parseLog hashes the event's
+      // signature again for every log it parses.
+      const [topic, , nullifierTopic] = log.topics;
+      if (topic === VOTE_CAST_TOPIC) {
+        counted.set(BigInt(nullifierTopic!).toString(), true);
+        continue;
+      }
+      if (topic === VOTE_REJECTED_TOPIC) {
+        rejected.set(BigInt(nullifierTopic!).toString(), Number(BigInt(log.data)));
+        continue;
+      }
       const event = ZONE_INTERFACE.parseLog(log);
-      if (event?.name === "VoteCast") counted.set(String(event.args.nullifier), true);
-      if (event?.name === "VoteRejected")
-        rejected.set(String(event.args.nullifier), Number(event.args.reason));
       if (event?.name === "ProposalCreated") createdProposal = String(event.args.proposalId);
     }
     // Votes another relayer counted first: find their transaction before writing anything.
