@@ -159,8 +159,6 @@ export class Submitter {
    * zone's search for invalid proofs plans for the 2^24 cap, more than the fixed limit.
    */
   readonly #estimateVotes = new Set<string>();
-  /** When the submitter last synced the index (a step syncs at most once per poll interval). */
-  #syncedAt = 0;
   /** Per zone, when its admission requests were last read (ZONEDAO_ADMIT_INTERVAL_MS). */
   readonly #admissionsReadAt = new Map<string, number>();
   /** Requests found ready at the last reading and not yet sent an `admit`, oldest first. */
@@ -333,13 +331,12 @@ export class Submitter {
         { flush: flush || hole, idle: this.#unmined() === 0 },
         nonces,
         () => {
-          // The relayer's timer syncs the index every poll interval too: reuse what it read (a step
-          // asked to flush syncs).
-          if (synced || (!flush && Date.now() - this.#syncedAt < this.config.pollIntervalMs)) {
-            return Promise.resolve();
-          }
+          // The relayer's timer syncs the index every poll interval: use what it read. Syncing before
+          // a batch (a block, logs, each open proposal's view: ~7 calls in a row) held every batch
+          // back while intake kept the event loop busy, and a vote whose proposal closed since the
+          // timer's sync is rejected by the zone all the same (NotActive). A step asked to flush syncs.
+          if (synced || !flush) return Promise.resolve();
           synced = true;
-          this.#syncedAt = Date.now();
           return this.indexer.sync();
         },
       );
