@@ -28,7 +28,7 @@ import {
   type ProposalRequest,
   type VoteRequest,
 } from "./requests.js";
-import type { RelayerStore, Submission } from "./store.js";
+import type { IndexedProposal, RelayerStore, Submission } from "./store.js";
 import { revertReason } from "./submitter.js";
 import type { VerifierPool } from "./verifier-pool.js";
 
@@ -145,6 +145,13 @@ async function simulate(
   }
 }
 
+interface IndexedProposalEntry {
+  /** The index's block when it was read: read again after the next sync. */
+  indexedBlock: number;
+  proposal: IndexedProposal;
+  offered: number;
+}
+
 interface PendingAccept {
   submission: Pick<Submission, "nullifier" | "kind" | "zone" | "proposalId" | "payload">;
   resolve(isNew: boolean): void;
@@ -165,6 +172,8 @@ export class Intake {
     reject(error: unknown): void;
   }[] = [];
   readonly #usedAsked = new Map<string, Promise<boolean>>();
+  /** Proposals as the index held them at its last sync ("zone:id"), see #indexedProposal. */
+  readonly #proposals = new Map<string, IndexedProposalEntry>();
 
   constructor(
     private readonly store: RelayerStore,
@@ -186,16 +195,17 @@ export class Intake {
     const depth = treeDepth(request.merkleTreeDepth);
     const points = proofPoints(request.proof);
 
-    let proposal = this.indexer.proposal(zoneAddress, proposalId.toString());
-    const onChain = proposal !== undefined || proposalId <= (await zone.proposalCount());
-    if (proposal === undefined && onChain) {
+    let indexed = this.#indexedProposal(zoneAddress, proposalId.toString());
+    const onChain = indexed !== undefined || proposalId <= (await zone.proposalCount());
+    if (indexed === undefined && onChain) {
       // Created since the last sync: read it now (twice if a sync already running started before
       // it). An id the zone does not have costs one call.
       await this.indexer.sync();
-      proposal = this.indexer.proposal(zoneAddress, proposalId.toString());
-      if (proposal === undefined) await this.indexer.sync();
-      proposal = this.indexer.proposal(zoneAddress, proposalId.toString());
+      indexed = this.#indexedProposal(zoneAddress, proposalId.toString());
+      if (indexed === undefined) await this.indexer.sync();
+      indexed = this.#indexedProposal(zoneAddress, proposalId.toString());
     }
+    const proposal = indexed?.proposal;
     if (proposal === undefined && onChain) {
       // In a block the relayer does not trust yet (ZONEDAO_CONFIRMATIONS): a reorg could undo it.
       throw new RelayerError(
@@ -207,7 +217,7 @@ export class Intake {
     if (proposal === undefined) {
       throw new RelayerError(404, "unknown_proposal", `zone ${zoneAddress} has no proposal ${proposalId}`);
     }
-    const offered = optionCount(JSON.parse(proposal.options) as unknown[]);
+    const offered = indexed!.offered;
     if (option >= offered) {
       throw new RelayerError(
         422,
@@ -441,6 +451,28 @@ export class Intake {
       payload: JSON.stringify({ ...request, zone: zoneAddress }),
     });
     return { nullifier: request.nullifier, status: "queued" };
+  }
+
+  /**
+   * A proposal as the index holds it, with its option count, read from the store once per index
+   * sync rather than once per vote (a query and the options' JSON each, on the event loop).
+   */
+  #indexedProposal(zone: string, id: string): IndexedProposalEntry | undefined {
+    const key = `${zone}:${id}`;
+    const cached = this.#proposals.get(key);
+    if (cached !== undefined && cached.indexedBlock === this.indexer.indexedBlock) return cached;
+    const proposal = this.indexer.proposal(zone, id);
+    if (proposal === undefined) {
+      this.#proposals.delete(key);
+      return undefined;
+    }
+    const entry = {
+      indexedBlock: this.indexer.indexedBlock,
+      proposal,
+      offered: optionCount(JSON.parse(proposal.options) as unknown[]),
+    };
+    this.#proposals.set(key, entry);
+    return entry;
   }
 
   /** The zone's checksummed address, if this relayer serves it; a 404 answer otherwise. */

@@ -61,6 +61,9 @@ import {
 
 const ZONE_INTERFACE = Zone__factory.createInterface();
 const ADMISSIONS_INTERFACE = ZoneAdmissions__factory.createInterface();
+/** VoteCast(proposalId indexed, option, nullifier indexed), VoteRejected(proposalId indexed, nullifier indexed, reason). */
+const VOTE_CAST_TOPIC = ZONE_INTERFACE.getEvent("VoteCast").topicHash;
+const VOTE_REJECTED_TOPIC = ZONE_INTERFACE.getEvent("VoteRejected").topicHash;
 /** IZone.VoteRejection, by index, as the status endpoint reports it. */
 const VOTE_REJECTIONS = [
   "UnknownProposal: the zone has no such proposal",
@@ -81,11 +84,17 @@ const TRANSACTION_GAS_CAP = 1n << 24n;
  * bench/results.json gas.castVotes: 332,460 for 1 vote, 895,104 for 8, 5,407,680 for 64 (about
  * 250,000 per batch plus 80,600 per vote). The limit must be higher than that: the batch verifier
  * gives each precompile call twice its price and reverts unless the gas left covers it
- * (BatchVerifierOutOfGas), so: 1,000,000 per batch plus 120,000 per vote (8.68 M at 64). Above 64
- * votes the zone tests parts and may search within the whole cap: 2^24.
+ * (BatchVerifierOutOfGas). The least limit that succeeds (the node's estimate, load fixture,
+ * relayer/test/vote-gas.test.ts) is 503,096 for 1 vote, 1,173,607 for 8 and 6,526,540 for 64
+ * (~407,000 plus ~95,600 per vote), so: 600,000 per batch plus 100,000 per vote, 7.0M at 64 (7%
+ * above the estimate there; a first vote on an option writes a fresh tally slot, 17,100 more, a
+ * few per batch). Not more: a block is packed by its transactions' limits, and at 8.68M (the
+ * former 1M + 120k per vote) a 60M block took 6 batches of 64, fewer votes than the load bench
+ * offers a second; at 7.0M it takes 8, the whole default window. Above 64 votes the zone tests
+ * parts and may search within the whole cap: 2^24.
  */
-export const VOTE_BATCH_GAS = 1_000_000n;
-export const VOTE_GAS = 120_000n;
+export const VOTE_BATCH_GAS = 600_000n;
+export const VOTE_GAS = 100_000n;
 export function voteBatchGasLimit(votes: number): bigint {
   const limit = VOTE_BATCH_GAS + VOTE_GAS * BigInt(votes);
   return votes > 64 || limit > TRANSACTION_GAS_CAP ? TRANSACTION_GAS_CAP : limit;
@@ -111,6 +120,25 @@ const PASSING_REFUSALS = new Set(["NETWORK_ERROR", "TIMEOUT", "SERVER_ERROR", "I
  * instead of one per vote.
  */
 const WAKE_COALESCE_MS = 20;
+/**
+ * Least time between two askings, by the timer's steps, whether the node still holds each unmined
+ * transaction (eth_getTransactionByHash: the whole transaction back, ~45 kB for 64 votes, which
+ * ethers decodes and hashes on the event loop). Asked every poll, 8 batches in flight at a 100 ms
+ * poll cost more of the relayer's main thread than taking the votes in. A dropped transaction is
+ * rare, and re-broadcast at most this much later; receipts are still read every poll.
+ */
+const DROP_CHECK_MS = 1000;
+
+/** What one round of following the pending batches asks the node once, not once per batch. */
+interface FollowRound {
+  /** The key's mined transaction count, read before any receipt of the round. */
+  minedCount(): Promise<number>;
+  blockNumber(): Promise<number>;
+  /** Whether to ask the node if it still holds each unmined transaction (DROP_CHECK_MS). */
+  checkDropped: boolean;
+  /** Whether to re-sign, with higher fees, one unmined for ZONEDAO_RESEND_AFTER_MS. */
+  resend: boolean;
+}
 
 export class Submitter {
   #timer: NodeJS.Timeout | undefined;
@@ -131,8 +159,6 @@ export class Submitter {
    * zone's search for invalid proofs plans for the 2^24 cap, more than the fixed limit.
    */
   readonly #estimateVotes = new Set<string>();
-  /** When the submitter last synced the index (a step syncs at most once per poll interval). */
-  #syncedAt = 0;
   /** Per zone, when its admission requests were last read (ZONEDAO_ADMIT_INTERVAL_MS). */
   readonly #admissionsReadAt = new Map<string, number>();
   /** Requests found ready at the last reading and not yet sent an `admit`, oldest first. */
@@ -146,8 +172,9 @@ export class Submitter {
   readonly #refusals = new Map<number, number>();
   /** Pending batches found mined (waiting to be `confirmations` deep): out of the window. */
   readonly #minedNotDeep = new Set<number>();
-  /** When the pending batches were last followed (receipts, nonces, the node's pool). */
+  /** When the pending batches were last followed (receipts, nonces), and the node's pool asked. */
   #followedAt = 0;
+  #droppedCheckedAt = 0;
   /** A submission was accepted while a step ran: run another right after it. */
   #wakeAgain = false;
   /** When the timer's next step is due (Infinity: none scheduled), and when the last step began. */
@@ -203,7 +230,8 @@ export class Submitter {
     const deadline = Date.now() + this.config.resendAfterMs;
     while (this.store.pendingBatches().length > 0 && Date.now() < deadline) {
       try {
-        for (const batch of this.store.pendingBatches()) await this.#follow(batch, { resend: false });
+        const round = this.#round({ checkDropped: true, resend: false });
+        for (const batch of this.store.pendingBatches()) await this.#follow(batch, round);
       } catch (error) {
         this.logger.warn({ err: error }, "could not follow the pending batch while stopping");
       }
@@ -221,14 +249,25 @@ export class Submitter {
 
   /** Runs one step now (tests and shutdown use it to avoid waiting for the timer). */
   async step(options: { flush?: boolean } = {}): Promise<void> {
-    await this.#stepNow(options.flush === true, true);
+    await this.#stepNow(options.flush === true, true, true);
   }
 
-  async #stepNow(flush: boolean, follow: boolean): Promise<void> {
+  async #stepNow(flush: boolean, follow: boolean, checkDropped: boolean): Promise<void> {
     while (this.#running !== undefined) await this.#running;
     this.#steppedAt = Date.now();
-    this.#running = this.#step(flush, follow).finally(() => (this.#running = undefined));
+    this.#running = this.#step(flush, follow, checkDropped).finally(() => (this.#running = undefined));
     await this.#running;
+  }
+
+  /** A round of following: the node's nonce and block number asked once, when first needed. */
+  #round(options: Pick<FollowRound, "checkDropped" | "resend">): FollowRound {
+    let minedCount: Promise<number> | undefined;
+    let blockNumber: Promise<number> | undefined;
+    return {
+      ...options,
+      minedCount: () => (minedCount ??= this.provider.getTransactionCount(this.wallet.address, "latest")),
+      blockNumber: () => (blockNumber ??= this.provider.getBlockNumber()),
+    };
   }
 
   #schedule(delay: number): void {
@@ -239,7 +278,11 @@ export class Submitter {
       if (this.#stopping) return;
       this.#wakeAgain = false;
       // A step woken by new submissions follows the pending batches only if the poll is due.
-      this.#stepNow(false, Date.now() - this.#followedAt >= this.config.pollIntervalMs)
+      this.#stepNow(
+        false,
+        Date.now() - this.#followedAt >= this.config.pollIntervalMs,
+        Date.now() - this.#droppedCheckedAt >= DROP_CHECK_MS,
+      )
         .catch((error: unknown) => this.logger.error({ err: error }, "submission step failed; retrying"))
         .finally(() => {
           if (!this.#stopping) this.#schedule(this.#wakeAgain ? this.#wakeDelay() : this.#nextDelay());
@@ -261,13 +304,15 @@ export class Submitter {
   }
 
   /** Follows the pending batches if `follow`, then sends every transaction worth sending now. */
-  async #step(flush: boolean, follow: boolean): Promise<void> {
+  async #step(flush: boolean, follow: boolean, checkDropped: boolean): Promise<void> {
     this.#stepFees = undefined;
     if (follow || this.#stopping) {
       this.#followedAt = Date.now();
+      if (checkDropped) this.#droppedCheckedAt = Date.now();
       // Independent of each other, so asked at once (ethers puts the calls in one JSON-RPC batch).
       const pending = this.store.pendingBatches();
-      const states = await Promise.all(pending.map((batch) => this.#follow(batch, { resend: true })));
+      const round = this.#round({ checkDropped, resend: true });
+      const states = await Promise.all(pending.map((batch) => this.#follow(batch, round)));
       pending.forEach((batch, i) => {
         if (states[i] === "mined") this.#minedNotDeep.add(batch.id);
         else this.#minedNotDeep.delete(batch.id);
@@ -286,13 +331,12 @@ export class Submitter {
         { flush: flush || hole, idle: this.#unmined() === 0 },
         nonces,
         () => {
-          // The relayer's timer syncs the index every poll interval too: reuse what it read (a step
-          // asked to flush syncs).
-          if (synced || (!flush && Date.now() - this.#syncedAt < this.config.pollIntervalMs)) {
-            return Promise.resolve();
-          }
+          // The relayer's timer syncs the index every poll interval: use what it read. Syncing before
+          // a batch (a block, logs, each open proposal's view: ~7 calls in a row) held every batch
+          // back while intake kept the event loop busy, and a vote whose proposal closed since the
+          // timer's sync is rejected by the zone all the same (NotActive). A step asked to flush syncs.
+          if (synced || !flush) return Promise.resolve();
           synced = true;
-          this.#syncedAt = Date.now();
           return this.indexer.sync();
         },
       );
@@ -317,7 +361,8 @@ export class Submitter {
     for (const batchId of sent) {
       const batch = this.store.pendingBatches().find((pending) => pending.id === batchId);
       if (batch !== undefined && (await this.#receipt(batch)) !== undefined) {
-        if ((await this.#follow(batch, { resend: false })) === "mined") this.#minedNotDeep.add(batch.id);
+        const round = this.#round({ checkDropped: false, resend: false });
+        if ((await this.#follow(batch, round)) === "mined") this.#minedNotDeep.add(batch.id);
       }
     }
   }
@@ -358,17 +403,24 @@ export class Submitter {
 
   // --- sending -------------------------------------------------------------------------------------
 
+  /**
+   * A vote's nullifier is not asked of the chain again here: intake found it unused, and one used
+   * since (another relayer or the citizen counted the vote first) costs a skip in the batch (its
+   * calldata, one storage read and `VoteRejected(NullifierUsed)`), from which the receipt settles it confirmed with the
+   * transaction that counted it. Asking cost 64 calls before every batch, on the relayer's event
+   * loop and the node, to save that gas in a race that is rare.
+   */
   async #sendVotes(zoneAddress: string, votes: Submission[], nonces: NoncePlan): Promise<number | undefined> {
-    const zone = this.#zone(zoneAddress);
-    const used = await Promise.all(votes.map((vote) => zone.isNullifierUsed(vote.nullifier)));
     const sendable: Submission[] = [];
-    for (const [i, vote] of votes.entries()) {
-      const proposal = this.indexer.proposal(zoneAddress, vote.proposalId ?? "");
+    // Read once per proposal, not once per vote.
+    const proposals = new Map<string, ReturnType<ZoneIndexer["proposal"]>>();
+    for (const vote of votes) {
+      const id = vote.proposalId ?? "";
+      if (!proposals.has(id)) proposals.set(id, this.indexer.proposal(zoneAddress, id));
+      const proposal = proposals.get(id);
       // Gas spent on a vote the zone will skip is wasted: settle the hopeless ones here.
       if (proposal !== undefined && proposal.voteEnd <= this.indexer.chainTime) {
         this.#settle(vote, { status: "rejected", reason: VOTE_REJECTIONS[1] });
-      } else if (used[i] === true) {
-        await this.#settleCountedElsewhere(vote);
       } else {
         sendable.push(vote);
       }
@@ -523,13 +575,27 @@ export class Submitter {
 
   // --- following ---------------------------------------------------------------------------------
 
-  /** Moves a pending batch on; says whether it is still unmined (or now settled, or mined). */
-  async #follow(batch: Batch, options: { resend: boolean }): Promise<"settled" | "mined" | "unmined"> {
-    const receipt = await this.#receipt(batch);
-    if (receipt !== undefined) {
+  /**
+   * Moves a pending batch on; says whether it is still unmined (or now settled, or mined). The
+   * key's mined count is read first, once per round: a batch at or above it is not mined (one mined
+   * since is seen next round), so only the batches below it have their receipts read.
+   */
+  async #follow(batch: Batch, round: FollowRound): Promise<"settled" | "mined" | "unmined"> {
+    const minedCount = await round.minedCount();
+    if (batch.nonce < minedCount) {
+      const receipt = await this.#receipt(batch);
+      if (receipt === undefined) {
+        // The nonce is used by none of our versions: their submissions go back to the queue.
+        this.logger.warn(
+          { batchId: batch.id, nonce: batch.nonce },
+          "nonce taken by another transaction; requeueing",
+        );
+        this.store.finishBatch(batch.id, "failed");
+        return "settled";
+      }
       // Mined, but not settled until it is `confirmations` deep: if a reorg takes it out first,
       // the receipt goes away and the steps below send it again.
-      if ((await this.provider.getBlockNumber()) - receipt.blockNumber + 1 < this.config.confirmations) {
+      if ((await round.blockNumber()) - receipt.blockNumber + 1 < this.config.confirmations) {
         return "mined";
       }
       await this.#applyReceipt(batch, receipt);
@@ -540,25 +606,14 @@ export class Submitter {
       this.store.finishBatch(batch.id, "failed");
       return "settled";
     }
-    const minedNonce = await this.provider.getTransactionCount(this.wallet.address, "latest");
-    if (minedNonce > batch.nonce) {
-      // The nonce is used. If by none of our versions, their submissions go back to the queue (if
-      // by one mined since the receipt was asked for, the next step settles it).
-      if ((await this.#receipt(batch)) !== undefined) return "mined";
-      this.logger.warn(
-        { batchId: batch.id, nonce: batch.nonce },
-        "nonce taken by another transaction; requeueing",
-      );
-      this.store.finishBatch(batch.id, "failed");
-      return "settled";
-    }
+    if (!round.checkDropped) return "unmined";
     const known = (await this.provider.getTransaction(latest.txHash)) !== null;
     if (!known) {
       // Dropped from the node's pool, or never sent (the process died first): send it (again).
       // Raising fees would not help a transaction the node does not even hold.
       const refusal = await this.#broadcast(latest.rawTransaction);
       if (this.#refusedForGood(batch, refusal)) return "settled";
-    } else if (options.resend && Date.now() - latest.sentAt >= this.config.resendAfterMs) {
+    } else if (round.resend && Date.now() - latest.sentAt >= this.config.resendAfterMs) {
       await this.#resend(batch, latest.rawTransaction);
     }
     return "unmined";
@@ -689,10 +744,18 @@ export class Submitter {
         if (admission?.name === "AdmissionRequested") requestedAdmission = String(admission.args.requestId);
       }
       if (log.address.toLowerCase() !== batch.zone.toLowerCase()) continue;
+      // A batch's 64 vote events read from their topics: ethers' parseLog hashes the event's
+      // signature again for every log it parses.
+      const [topic, , nullifierTopic] = log.topics;
+      if (topic === VOTE_CAST_TOPIC) {
+        counted.set(BigInt(nullifierTopic!).toString(), true);
+        continue;
+      }
+      if (topic === VOTE_REJECTED_TOPIC) {
+        rejected.set(BigInt(nullifierTopic!).toString(), Number(BigInt(log.data)));
+        continue;
+      }
       const event = ZONE_INTERFACE.parseLog(log);
-      if (event?.name === "VoteCast") counted.set(String(event.args.nullifier), true);
-      if (event?.name === "VoteRejected")
-        rejected.set(String(event.args.nullifier), Number(event.args.reason));
       if (event?.name === "ProposalCreated") createdProposal = String(event.args.proposalId);
     }
     // Votes another relayer counted first: find their transaction before writing anything.
@@ -840,15 +903,6 @@ export class Submitter {
         this.#settle(submission, { status: "rejected", reason });
       }
     }
-  }
-
-  /**
-   * A vote whose nullifier is used on chain was counted (a vote nullifier is only ever used by a
-   * counted vote), by another relayer or the citizen: confirmed, with their transaction if the logs
-   * show it.
-   */
-  async #settleCountedElsewhere(vote: Submission): Promise<void> {
-    this.#settle(vote, { status: "confirmed", ...(await this.#whereCounted(vote)) });
   }
 
   async #whereCounted(vote: Submission): Promise<{ txHash: string | null; blockNumber: number | null }> {

@@ -4,28 +4,25 @@
  * chain with 1 s blocks (Anvil, its own process: ./anvil.ts). Requests arrive at a fixed rate
  * (LOAD_RATE requests a second, default 560, of which 77% are valid votes: ~430 valid votes a
  * second), each sent when its time comes whatever the others' fate, as citizens do: a closed loop
- * of N clients would measure N / throughput as latency, not the relayer. Prints a table and writes
+ * of N clients would measure N / throughput as latency, not the relayer. The citizens are a process of
+ * their own (./client.ts), and each vote's confirmation is dated when the relayer settles it. Prints a table and writes
  * bench/load/results.json: accepted votes per second, latency to 202 and to confirmation, gas per
  * vote, peak memory, and the votes lost and double-counted (both must be 0, read from the chain's
  * events). A benchmark, not a test: nothing here asserts a speed.
  */
 import { mkdtempSync, writeFileSync } from "node:fs";
-import { Agent, request as httpRequest } from "node:http";
+import { fork } from "node:child_process";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Wallet, parseEther } from "ethers";
-import type { VoteRequest } from "../../sdk/index.js";
 import { loadRelayerConfig } from "../../relayer/config.js";
 import { startRelayer } from "../../relayer/relayer.js";
 import { buildLoadWorldWithProposals, readLoadFixture } from "../../test/load-world.js";
+import type { LoadClientReport, LoadClientTask } from "./client.js";
 import { BLOCK_GAS_LIMIT, BLOCK_TIME_MS, startAnvil } from "./anvil.js";
 
 /** Requests sent per second (open loop). */
 const RATE = Number(process.env.LOAD_RATE ?? 560);
-/** Requests unanswered at once beyond which the sender waits: a guard, never reached at pace. */
-const MAX_OUTSTANDING = 2048;
-/** Connections to the relayer at most. */
-const MAX_SOCKETS = 256;
 const RESULTS_PATH = new URL("./results.json", import.meta.url);
 
 const began = Date.now();
@@ -78,66 +75,40 @@ for (let i = requests.length - 1; i > 0; i--) {
 
 let peakRss = process.memoryUsage().rss;
 const memory = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 100);
-const toAccepted: number[] = [];
-const acceptedAt = new Map<string, number>();
-const statusCounts = new Map<string, number>();
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-// Kept-alive connections, as many as requests outstanding up to MAX_SOCKETS (a browser's are its
-// users'): opening one per request would measure TCP set-up and the listen backlog.
-const agent = new Agent({ keepAlive: true, maxSockets: MAX_SOCKETS });
-function post(body: unknown): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const request = httpRequest(
-      `${url}/v1/votes`,
-      { method: "POST", agent, headers: { "content-type": "application/json" } },
-      (response) => {
-        response.resume();
-        response.on("end", () => resolve(response.statusCode ?? 0));
-        response.on("error", reject);
-      },
-    );
-    request.on("error", reject);
-    request.end(JSON.stringify(body));
-  });
-}
-async function send(kind: Kind, body: unknown): Promise<void> {
-  // From the moment the request was due: time spent waiting for a connection counts.
-  const sent = performance.now();
-  const status = await post(body).catch(() => 0);
-  const key = `${kind} ${status === 0 ? "failed" : status}`;
-  statusCounts.set(key, (statusCounts.get(key) ?? 0) + 1);
-  if (status === 202) {
-    toAccepted.push(performance.now() - sent);
-    acceptedAt.set((body as VoteRequest).nullifier, performance.now());
+// When each vote was settled, recorded as the relayer settles it: polling 2,000 statuses every
+// 50 ms in the relayer's process (as this bench did, and only once every request was answered, so
+// a vote confirmed while requests were still arriving was counted confirmed when they ended)
+// would both load the relayer and misdate the confirmations.
+const now = () => performance.timeOrigin + performance.now();
+const settledAt = new Map<string, { status: string; at: number }>();
+const settle = relayer.store.settle.bind(relayer.store);
+relayer.store.settle = (nullifier, outcome) => {
+  settle(nullifier, outcome);
+  if (outcome.status === "confirmed" || outcome.status === "rejected") {
+    settledAt.set(nullifier, { status: outcome.status, at: now() });
   }
-}
-const outstanding = new Set<Promise<void>>();
-const start = performance.now();
-for (const [i, { kind, body }] of requests.entries()) {
-  const due = start + (i * 1000) / RATE;
-  if (due > performance.now()) await sleep(due - performance.now());
-  while (outstanding.size >= MAX_OUTSTANDING) await Promise.race(outstanding);
-  const request = send(kind, body).finally(() => outstanding.delete(request));
-  outstanding.add(request);
-}
-await Promise.all(outstanding);
-const acceptSeconds = (performance.now() - start) / 1000;
+};
+
+// The citizens, in a process of their own (./client.ts): a relayer does not share its event loop
+// with its clients.
+const client = fork(new URL("./client.ts", import.meta.url), [], { execArgv: ["--import", "tsx"] });
+const report = new Promise<LoadClientReport>((resolve, reject) => {
+  client.once("message", (message) => resolve(message as LoadClientReport));
+  client.once("exit", (code) => reject(new Error(`the load client exited with code ${code}`)));
+});
+client.send({ url, rate: RATE, requests } satisfies LoadClientTask);
+const { accepted, statuses, seconds: acceptSeconds } = await report;
+const toAccepted = accepted.map(({ latencyMs }) => latencyMs);
 log(`sent ${requests.length} requests at ${RATE}/s, all answered in ${acceptSeconds.toFixed(1)} s`);
 
-// Confirmation: watch the store until every accepted vote is settled.
-const toConfirmed: number[] = [];
-const pending = new Set(acceptedAt.keys());
+// Confirmation: wait until every accepted vote is settled (the relayer's store says so).
 const deadline = Date.now() + 10 * 60_000;
-while (pending.size > 0 && Date.now() < deadline) {
-  for (const nullifier of [...pending]) {
-    const submission = relayer.store.submission(nullifier);
-    if (submission?.status === "confirmed" || submission?.status === "rejected") {
-      pending.delete(nullifier);
-      if (submission.status === "confirmed") toConfirmed.push(performance.now() - acceptedAt.get(nullifier)!);
-    }
-  }
-  await new Promise((resolve) => setTimeout(resolve, 50));
-}
+const unsettled = () => accepted.filter(({ nullifier }) => !settledAt.has(nullifier)).length;
+while (unsettled() > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+const toConfirmed = accepted.flatMap(({ nullifier, at }) => {
+  const settled = settledAt.get(nullifier);
+  return settled?.status === "confirmed" ? [settled.at - at] : [];
+});
 clearInterval(memory);
 
 // What the chain says: every valid vote counted once, none twice.
@@ -151,7 +122,6 @@ for (const txHash of new Set(cast.map((event) => event.transactionHash))) {
   gasUsed += (await ethers.provider.getTransactionReceipt(txHash))!.gasUsed;
 }
 await relayer.close();
-agent.destroy();
 await chain.stop();
 
 const percentile = (values: number[], p: number) => {
@@ -171,7 +141,7 @@ const results = {
   },
   offeredRequestsPerSecond: RATE,
   requests: requests.length,
-  statuses: Object.fromEntries([...statusCounts].sort()),
+  statuses: Object.fromEntries(Object.entries(statuses).sort()),
   validVotes: valid.length,
   acceptedPerSecond: Math.round(toAccepted.length / acceptSeconds),
   latencyTo202Ms: {
@@ -193,7 +163,7 @@ console.table({
   "p50 / p99 request to 202 (ms)": `${results.latencyTo202Ms.p50} / ${results.latencyTo202Ms.p99}`,
   "p50 / p99 202 to confirmed (ms)": `${results.latencyToConfirmationMs.p50} / ${results.latencyToConfirmationMs.p99}`,
   "gas per vote (castVotes, batches of up to 64)": results.gasPerVote,
-  "peak memory, relayer + bench client, chain apart (MB)": results.peakRssMb,
+  "peak memory, relayer (client and chain apart) (MB)": results.peakRssMb,
   "valid votes lost": results.lost,
   "votes double-counted": results.doubleCounted,
 });

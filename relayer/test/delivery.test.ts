@@ -240,6 +240,44 @@ describe("relayer delivery", function () {
     }
   });
 
+  it("settles confirmed a vote counted elsewhere between its 202 and its batch, from the zone's skip, with the transaction that counted it", async function () {
+    const [{ relayer: first }, { relayer: other }] = [
+      await startTestRelayer(world),
+      await startTestRelayer(world),
+    ];
+    try {
+      const countedElsewhere = await voteBody(world, alice, 1);
+      const fresh = await voteBody(world, bob, 2);
+      for (const body of [countedElsewhere, fresh]) {
+        expect((await post(first, "/v1/votes", body)).status).to.equal(202);
+      }
+      // After the first relayer's intake checked the nullifier, another relayer counts the vote.
+      expect((await post(other, "/v1/votes", countedElsewhere)).status).to.equal(202);
+      await other.submitter.step({ flush: true });
+      const landed = other.store.submission(countedElsewhere.nullifier)!;
+      expect(landed.status).to.equal("confirmed");
+
+      // The first relayer's batch still carries it (its nullifier is not asked again before
+      // sending): the zone skips it, counts the other, and the receipt settles both.
+      await first.submitter.step({ flush: true });
+      const skipped = first.store.submission(countedElsewhere.nullifier)!;
+      const counted = first.store.submission(fresh.nullifier)!;
+      expect(skipped).to.include({ status: "confirmed", txHash: landed.txHash });
+      expect(counted.status).to.equal("confirmed");
+      expect(counted.txHash).not.to.equal(landed.txHash);
+      const rejected = await world.zone.queryFilter(world.zone.filters.VoteRejected(world.proposalId));
+      expect(
+        rejected.map((event) => [event.args.nullifier.toString(), Number(event.args.reason)]),
+      ).to.deep.equal([[countedElsewhere.nullifier, 4]]);
+      expect(rejected[0]!.transactionHash, "skipped in the first relayer's batch").to.equal(counted.txHash);
+      const { tally } = await world.zone.getProposal(world.proposalId);
+      expect(tally.map(Number)).to.deep.equal([0, 1, 1]);
+    } finally {
+      await first.close();
+      await other.close();
+    }
+  });
+
   it("finishes the transaction in flight when stopped with SIGTERM", async function () {
     const environment = await relayerEnvironment(world, {
       ZONEDAO_BATCH_MAX_AGE_MS: "0",
