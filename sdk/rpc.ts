@@ -12,6 +12,7 @@
 import {
   FetchRequest,
   JsonRpcProvider,
+  makeError,
   type FetchCancelSignal,
   type GetUrlResponse,
   type JsonRpcApiProviderOptions,
@@ -20,11 +21,23 @@ import {
   type Networkish,
 } from "ethers";
 
-/** FetchRequest's transport over the platform's fetch: the body read once, whole. */
+/**
+ * FetchRequest's transport over the platform's fetch: the body read once, whole. It fails as ethers'
+ * Node transport does, so callers tell a node that did not answer from one that refused: a socket
+ * error with its code (ECONNREFUSED...; fetch wraps it as the cause of a "fetch failed"), TIMEOUT,
+ * CANCELLED.
+ */
 async function fetchWhole(request: FetchRequest, signal?: FetchCancelSignal): Promise<GetUrlResponse> {
   const abort = new AbortController();
-  signal?.addListener(() => abort.abort());
-  const timer = setTimeout(() => abort.abort(), request.timeout);
+  let why: "timeout" | "cancelled" | undefined;
+  signal?.addListener(() => {
+    why = "cancelled";
+    abort.abort();
+  });
+  const timer = setTimeout(() => {
+    why = "timeout";
+    abort.abort();
+  }, request.timeout);
   try {
     // A copy: fetch sets the length itself (and refuses to be told it).
     const headers = request.headers;
@@ -44,6 +57,11 @@ async function fetchWhole(request: FetchRequest, signal?: FetchCancelSignal): Pr
       headers: answerHeaders,
       body: body.length > 0 ? body : null,
     };
+  } catch (error) {
+    if (why === "timeout") throw makeError("request timeout", "TIMEOUT");
+    if (why === "cancelled") throw makeError("request cancelled", "CANCELLED");
+    const cause = (error as { cause?: unknown }).cause;
+    throw cause instanceof Error && "code" in cause ? cause : error;
   } finally {
     clearTimeout(timer);
   }

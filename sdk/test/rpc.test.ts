@@ -89,4 +89,22 @@ describe("sdk: jsonRpcProvider (sdk/rpc.ts)", function () {
     expect(await refusal(provider.send("eth_gasPrice", []))).to.match(/server response 500/);
     provider.destroy();
   });
+
+  it("fails as ethers' Node transport does when no node answers: the socket error's code", async function () {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const codeOf = (provider: JsonRpcProvider) =>
+      provider.send("eth_blockNumber", []).then(
+        () => expect.fail("nothing listens there"),
+        (error: unknown) => (error as { code?: unknown }).code,
+      );
+    const ours = jsonRpcProvider(`http://127.0.0.1:${port}`, 31337, { staticNetwork: true });
+    const stock = new JsonRpcProvider(`http://127.0.0.1:${port}`, 31337, { staticNetwork: true });
+    expect(await codeOf(ours)).to.equal("ECONNREFUSED");
+    expect(await codeOf(stock)).to.equal("ECONNREFUSED");
+    ours.destroy();
+    stock.destroy();
+  });
 });
