@@ -49,12 +49,18 @@ for (const width of Object.keys(VIEWPORTS) as Width[]) {
 
     const screenshot = (name: string) => screenshotOf(page, `${width}-${name}`);
 
-    /** Every request the page makes in `ms` (the proving files aside: they are not the relayer's). */
+    /**
+     * Every request the page makes in `ms`, the prover's readying aside: the proving files, and the
+     * `blob:` scripts of the proving threads it starts in memory (the warm prover is readied while
+     * the page decides, and asks no one).
+     */
     async function requestsDuring(ms: number): Promise<string[]> {
       const recorder = recordRequests(page);
       await new Promise((resolve) => setTimeout(resolve, ms));
       recorder.stop();
-      return recorder.requests.filter((request) => !request.includes("/artifacts/"));
+      return recorder.requests.filter(
+        (request) => !request.includes("/artifacts/") && !request.startsWith("GET blob:"),
+      );
     }
 
     /** axe-core on the page as it is: no serious or critical violation. */
