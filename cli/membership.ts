@@ -5,7 +5,7 @@
  * snapshot, or an index behind the chain), the group rebuilt from the zone's events as before.
  */
 import type { Group, Identity, Membership } from "../sdk/index.js";
-import { RelayerClient, findLeafIndex, privateMerkleProof } from "../sdk/index.js";
+import { RelayerClient, findIndexedLeafIndex, privateMerkleProof } from "../sdk/index.js";
 import { CommandError, UsageError, type CommandContext } from "./context.js";
 import type { Options } from "./flags.js";
 
@@ -56,8 +56,7 @@ export async function provingMembership(
       let leafIndex = given;
       if (leafIndex === undefined) {
         context.progress(`finding your leaf in ${relayerUrl}'s tree (every bucket is read)...`);
-        const { total } = await client.membersPage(address, 0, 1);
-        leafIndex = await findLeafIndex(client, address, identity.commitment, total);
+        leafIndex = await findIndexedLeafIndex(client, address, identity.commitment);
         if (leafIndex === undefined) throw new Error("this identity is not in the relayer's member list");
         context.progress(
           `your leaf index is ${leafIndex} (pass --leaf-index ${leafIndex} to skip this next time)`,

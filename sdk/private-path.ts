@@ -308,6 +308,20 @@ export async function findLeafIndex(
   return found;
 }
 
+/** How many leaves a relayer has indexed (a one-member page's total): a size whose buckets it serves. */
+export async function memberCount(pages: MemberPages, zone: string): Promise<number> {
+  return (await pages.membersPage(zone, 0, 1)).total;
+}
+
+/** findLeafIndex over every leaf the relayer has indexed (memberCount). */
+export async function findIndexedLeafIndex(
+  relayer: MemberPages & Pick<PathSource, "bucket">,
+  zone: string,
+  commitment: bigint,
+): Promise<number | undefined> {
+  return findLeafIndex(relayer, zone, commitment, await memberCount(relayer, zone));
+}
+
 /**
  * A PathSource over a list of leaves held in memory (a zone's group as any indexer keeps it), each
  * answer computed on request: for tests, benchmarks and small indexers. The relayer caches instead.

@@ -12,7 +12,7 @@ import { rejectionDeadline, waitingRequests } from "../../sdk/admissions.js";
 import { formatDuration } from "../../sdk/describe.js";
 import { WHO_ASKED, invitationSlotsLine, parseCommitment } from "./admissions.js";
 import { explain, type Relayers, type WebConfig } from "./api.js";
-import { findLeafIndex } from "../../sdk/private-path.js";
+import { findIndexedLeafIndex } from "../../sdk/private-path.js";
 import { formatDate } from "./format.js";
 import { shortCommitment } from "./names.js";
 import { proveInvitation, zoneTarget } from "./prover.js";
@@ -142,10 +142,9 @@ function InviteForm(props: {
     claimed.current = true;
     setBusy(true);
     try {
-      // One search of every bucket of the tree, on this click only (sdk findLeafIndex).
+      // One search of every bucket of the tree, on this click only (sdk findIndexedLeafIndex).
       setStatus({ text: "Checking that the newcomer is not a citizen already…" });
-      const { total } = await relayers.membersPage(zone, 0, 1);
-      if ((await findLeafIndex(relayers, zone, newcomer, total)) !== undefined) {
+      if ((await findIndexedLeafIndex(relayers, zone, newcomer)) !== undefined) {
         setStatus({
           text: "This commitment is already a citizen of the zone: nothing to invite.",
           error: true,

@@ -20,6 +20,7 @@ import {
   bucketCount,
   decoyBuckets,
   findLeafIndex,
+  memberCount,
   type MemberPages,
   type PathSource,
 } from "../../sdk/private-path.js";
@@ -80,8 +81,7 @@ export async function findPlace(
   const known = storedPlace(zone, commitment);
   if (known && "leafIndex" in known) return known;
   const from = known?.notAmongFirst ?? 0;
-  // The relayers' count: a size they have indexed, whose buckets they serve.
-  const { total } = await relayers.membersPage(zone, 0, 1);
+  const total = await memberCount(relayers, zone);
   const found = await findLeafIndex(relayers, zone, BigInt(commitment), total, { from, onProgress });
   const place: Place = found === undefined ? { notAmongFirst: Math.max(from, total) } : { leafIndex: found };
   rememberPlace(zone, commitment, place);
@@ -103,7 +103,7 @@ export async function currentTreeSize(
 ): Promise<number> {
   const reader = zoneReader(config, zone);
   if (reader) return Number((await reader.merkleTree()).size);
-  return (await relayers.membersPage(zone, 0, 1)).total;
+  return memberCount(relayers, zone);
 }
 
 /**

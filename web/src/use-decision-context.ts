@@ -17,7 +17,7 @@ import {
   type OptionDraft,
 } from "./decisions.js";
 import { useTokens } from "./readable.js";
-import { findLeafIndex } from "../../sdk/private-path.js";
+import { findIndexedLeafIndex } from "../../sdk/private-path.js";
 
 /** A service read for a "change a service" decision, or why it cannot be changed. */
 interface ServiceRead {
@@ -75,8 +75,7 @@ function useDraftReads<T extends { note: string }>(
 /** Admitting or removing a citizen: whether the commitment is one, from the member list's pages. */
 function memberReader(relayers: Relayers, zone: string) {
   return async (commitment: bigint) => {
-    const { total } = await relayers.membersPage(zone, 0, 1);
-    const isMember = (await findLeafIndex(relayers, zone, commitment, total)) !== undefined;
+    const isMember = (await findIndexedLeafIndex(relayers, zone, commitment)) !== undefined;
     return { isMember, note: isMember ? "A citizen of the zone." : "Not a citizen of the zone." };
   };
 }
