@@ -4,7 +4,7 @@
  * every zone is a zone), and `close` shuts down in order: stop taking requests, finish the
  * transaction in flight, then release threads and the database.
  */
-import { Wallet, formatEther, type Provider } from "ethers";
+import { Wallet, formatEther, type JsonRpcApiProvider } from "ethers";
 import { pino, type Logger } from "pino";
 import { jsonRpcProvider, zoneAt, type Zone } from "../sdk/index.js";
 import { buildRelayerApp, type RelayerApp } from "./app.js";
@@ -50,7 +50,7 @@ export function relayerLogger(level: RelayerConfig["logLevel"]): Logger {
 
 export async function startRelayer(
   config: RelayerConfig,
-  options: { logger?: Logger; provider?: Provider } = {},
+  options: { logger?: Logger; provider?: JsonRpcApiProvider } = {},
 ): Promise<Relayer> {
   const logger = options.logger ?? relayerLogger(config.logLevel);
   const provider =
@@ -92,7 +92,7 @@ export async function startRelayer(
   await indexer.sync();
   const verifier = await VerifierPool.start(config.verifierThreads);
   const submitter = new Submitter(store, provider, wallet, zones, indexer, config, metrics, logger);
-  const intake = new Intake(store, zones, indexer, verifier, metrics, chainId, wallet.address, () =>
+  const intake = new Intake(store, provider, zones, indexer, verifier, metrics, chainId, wallet.address, () =>
     submitter.wake(),
   );
   const app = await buildRelayerApp({

@@ -4,7 +4,7 @@
  * events that the read endpoints serve. A process killed at any moment finds here everything it
  * accepted and every transaction it may have sent.
  */
-import { DatabaseSync, type SQLInputValue } from "node:sqlite";
+import { DatabaseSync, type SQLInputValue, type StatementSync } from "node:sqlite";
 
 export type SubmissionKind = "vote" | "proposal" | "invitation" | "dividend";
 /**
@@ -165,6 +165,8 @@ export class DatabaseInUseError extends Error {
 export class RelayerStore {
   readonly #db: DatabaseSync;
   readonly #treeChanges = new Map<string, number>();
+  /** Statements by their SQL, each prepared once: preparing costs more than a lookup by key does. */
+  readonly #statements = new Map<string, StatementSync>();
 
   /** Opens (or creates) the database; throws DatabaseInUseError if another process holds it. */
   constructor(path: string) {
@@ -193,9 +195,9 @@ export class RelayerStore {
    * the new one, once.
    */
   #allowNewKinds(): void {
-    const table = this.#db
-      .prepare("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'submissions'")
-      .get() as { sql: string } | undefined;
+    const table = this.#sql(
+      "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'submissions'",
+    ).get() as { sql: string } | undefined;
     if (table === undefined || table.sql.includes("'dividend'")) return;
     this.transaction(() => {
       this.#db.exec("ALTER TABLE submissions RENAME TO submissions_before_new_kinds");
@@ -208,10 +210,19 @@ export class RelayerStore {
 
   /** A database made before proposals kept their snapshot's tree size gets the column, once. */
   #addSnapshotSize(): void {
-    const columns = this.#db.prepare("PRAGMA table_info(proposals)").all();
+    const columns = this.#sql("PRAGMA table_info(proposals)").all();
     if (!columns.some((column) => column.name === "snapshot_size")) {
       this.#db.exec("ALTER TABLE proposals ADD COLUMN snapshot_size INTEGER");
     }
+  }
+
+  #sql(sql: string): StatementSync {
+    let statement = this.#statements.get(sql);
+    if (statement === undefined) {
+      statement = this.#db.prepare(sql);
+      this.#statements.set(sql, statement);
+    }
+    return statement;
   }
 
   close(): void {
@@ -241,7 +252,7 @@ export class RelayerStore {
   accept(
     submissions: readonly Pick<Submission, "nullifier" | "kind" | "zone" | "proposalId" | "payload">[],
   ): boolean[] {
-    const insert = this.#db.prepare(
+    const insert = this.#sql(
       `INSERT INTO submissions (nullifier, kind, zone, proposal_id, payload, status, accepted_at)
        VALUES (?, ?, ?, ?, ?, 'queued', ?) ON CONFLICT (nullifier) DO NOTHING`,
     );
@@ -262,39 +273,34 @@ export class RelayerStore {
   }
 
   submission(nullifier: string): Submission | undefined {
-    const row = this.#db.prepare("SELECT * FROM submissions WHERE nullifier = ?").get(nullifier);
+    const row = this.#sql("SELECT * FROM submissions WHERE nullifier = ?").get(nullifier);
     return row === undefined ? undefined : toSubmission(row);
   }
 
   /** The oldest queued submissions of one kind, for one zone (the zone of the oldest one). */
   nextQueued(kind: SubmissionKind, limit: number): Submission[] {
-    const oldest = this.#db
-      .prepare(
-        "SELECT zone FROM submissions WHERE status = 'queued' AND kind = ? ORDER BY accepted_at, rowid LIMIT 1",
-      )
-      .get(kind);
+    const oldest = this.#sql(
+      "SELECT zone FROM submissions WHERE status = 'queued' AND kind = ? ORDER BY accepted_at, rowid LIMIT 1",
+    ).get(kind);
     if (oldest === undefined) return [];
-    return this.#db
-      .prepare(
-        `SELECT * FROM submissions WHERE status = 'queued' AND kind = ? AND zone = ?
+    return this.#sql(
+      `SELECT * FROM submissions WHERE status = 'queued' AND kind = ? AND zone = ?
          ORDER BY accepted_at, rowid LIMIT ?`,
-      )
+    )
       .all(kind, oldest.zone as string, limit)
       .map(toSubmission);
   }
 
   /** Counts one more failed transaction for this submission; returns how many it has had. */
   recordFailure(nullifier: string): number {
-    this.#db.prepare("UPDATE submissions SET tries = tries + 1 WHERE nullifier = ?").run(nullifier);
-    const row = this.#db.prepare("SELECT tries FROM submissions WHERE nullifier = ?").get(nullifier);
+    this.#sql("UPDATE submissions SET tries = tries + 1 WHERE nullifier = ?").run(nullifier);
+    const row = this.#sql("SELECT tries FROM submissions WHERE nullifier = ?").get(nullifier);
     return row === undefined ? 0 : Number(row.tries);
   }
 
   countByStatus(): Record<SubmissionStatus, number> {
     const counts: Record<SubmissionStatus, number> = { queued: 0, submitted: 0, confirmed: 0, rejected: 0 };
-    for (const row of this.#db
-      .prepare("SELECT status, COUNT(*) AS count FROM submissions GROUP BY status")
-      .all()) {
+    for (const row of this.#sql("SELECT status, COUNT(*) AS count FROM submissions GROUP BY status").all()) {
       counts[row.status as SubmissionStatus] = Number(row.count);
     }
     return counts;
@@ -311,21 +317,19 @@ export class RelayerStore {
       proposalId?: string | null;
     },
   ): void {
-    this.#db
-      .prepare(
-        `UPDATE submissions SET status = ?, reason = ?, tx_hash = ?, block_number = ?,
+    this.#sql(
+      `UPDATE submissions SET status = ?, reason = ?, tx_hash = ?, block_number = ?,
            proposal_id = COALESCE(?, proposal_id), batch_id = CASE WHEN ? = 'queued' THEN NULL ELSE batch_id END
          WHERE nullifier = ?`,
-      )
-      .run(
-        outcome.status,
-        outcome.reason ?? null,
-        outcome.txHash ?? null,
-        outcome.blockNumber ?? null,
-        outcome.proposalId ?? null,
-        outcome.status,
-        nullifier,
-      );
+    ).run(
+      outcome.status,
+      outcome.reason ?? null,
+      outcome.txHash ?? null,
+      outcome.blockNumber ?? null,
+      outcome.proposalId ?? null,
+      outcome.status,
+      nullifier,
+    );
   }
 
   // --- batches -----------------------------------------------------------------------------------
@@ -340,16 +344,14 @@ export class RelayerStore {
   ): number {
     return this.transaction(() => {
       const now = Date.now();
-      const { lastInsertRowid } = this.#db
-        .prepare("INSERT INTO batches (zone, kind, nonce, status, created_at) VALUES (?, ?, ?, 'pending', ?)")
-        .run(batch.zone, batch.kind, batch.nonce, now);
+      const { lastInsertRowid } = this.#sql(
+        "INSERT INTO batches (zone, kind, nonce, status, created_at) VALUES (?, ?, ?, 'pending', ?)",
+      ).run(batch.zone, batch.kind, batch.nonce, now);
       const batchId = Number(lastInsertRowid);
-      this.#db
-        .prepare(
-          "INSERT INTO batch_attempts (tx_hash, batch_id, raw_transaction, sent_at) VALUES (?, ?, ?, ?)",
-        )
-        .run(batch.txHash, batchId, batch.rawTransaction, now);
-      const mark = this.#db.prepare(
+      this.#sql(
+        "INSERT INTO batch_attempts (tx_hash, batch_id, raw_transaction, sent_at) VALUES (?, ?, ?, ?)",
+      ).run(batch.txHash, batchId, batch.rawTransaction, now);
+      const mark = this.#sql(
         "UPDATE submissions SET status = 'submitted', batch_id = ?, tx_hash = ? WHERE nullifier = ?",
       );
       for (const nullifier of nullifiers) mark.run(batchId, batch.txHash, nullifier);
@@ -360,20 +362,18 @@ export class RelayerStore {
   /** Records a re-signed version of a pending batch (same nonce, higher fees). */
   addAttempt(batchId: number, txHash: string, rawTransaction: string): void {
     this.transaction(() => {
-      this.#db
-        .prepare(
-          "INSERT INTO batch_attempts (tx_hash, batch_id, raw_transaction, sent_at) VALUES (?, ?, ?, ?)",
-        )
-        .run(txHash, batchId, rawTransaction, Date.now());
-      this.#db
-        .prepare("UPDATE submissions SET tx_hash = ? WHERE batch_id = ? AND status = 'submitted'")
-        .run(txHash, batchId);
+      this.#sql(
+        "INSERT INTO batch_attempts (tx_hash, batch_id, raw_transaction, sent_at) VALUES (?, ?, ?, ?)",
+      ).run(txHash, batchId, rawTransaction, Date.now());
+      this.#sql("UPDATE submissions SET tx_hash = ? WHERE batch_id = ? AND status = 'submitted'").run(
+        txHash,
+        batchId,
+      );
     });
   }
 
   pendingBatches(): Batch[] {
-    return this.#db
-      .prepare("SELECT * FROM batches WHERE status = 'pending' ORDER BY id")
+    return this.#sql("SELECT * FROM batches WHERE status = 'pending' ORDER BY id")
       .all()
       .map((row) => this.#toBatch(row));
   }
@@ -383,13 +383,12 @@ export class RelayerStore {
    * transaction (a node behind a load balancer may report an older count).
    */
   nonceFloor(): number {
-    const row = this.#db.prepare("SELECT MAX(nonce) AS nonce FROM batches WHERE status = 'mined'").get();
+    const row = this.#sql("SELECT MAX(nonce) AS nonce FROM batches WHERE status = 'mined'").get();
     return row?.nonce === null || row?.nonce === undefined ? 0 : Number(row.nonce) + 1;
   }
 
   batchSubmissions(batchId: number): Submission[] {
-    return this.#db
-      .prepare("SELECT * FROM submissions WHERE batch_id = ? AND status = 'submitted' ORDER BY rowid")
+    return this.#sql("SELECT * FROM submissions WHERE batch_id = ? AND status = 'submitted' ORDER BY rowid")
       .all(batchId)
       .map(toSubmission);
   }
@@ -397,13 +396,11 @@ export class RelayerStore {
   /** Ends a batch; `failed` puts its still-submitted submissions back in the queue. */
   finishBatch(batchId: number, status: "mined" | "failed"): void {
     const finish = () => {
-      this.#db.prepare("UPDATE batches SET status = ? WHERE id = ?").run(status, batchId);
+      this.#sql("UPDATE batches SET status = ? WHERE id = ?").run(status, batchId);
       if (status === "failed") {
-        this.#db
-          .prepare(
-            "UPDATE submissions SET status = 'queued', batch_id = NULL, tx_hash = NULL WHERE batch_id = ? AND status = 'submitted'",
-          )
-          .run(batchId);
+        this.#sql(
+          "UPDATE submissions SET status = 'queued', batch_id = NULL, tx_hash = NULL WHERE batch_id = ? AND status = 'submitted'",
+        ).run(batchId);
       }
     };
     if (this.#db.isTransaction) finish();
@@ -416,21 +413,18 @@ export class RelayerStore {
    */
   requeueOrphans(): number {
     return Number(
-      this.#db
-        .prepare(
-          `UPDATE submissions SET status = 'queued', batch_id = NULL, tx_hash = NULL
+      this.#sql(
+        `UPDATE submissions SET status = 'queued', batch_id = NULL, tx_hash = NULL
            WHERE status = 'submitted'
              AND (batch_id IS NULL OR batch_id NOT IN (SELECT id FROM batches WHERE status = 'pending'))`,
-        )
-        .run().changes,
+      ).run().changes,
     );
   }
 
   #toBatch(row: Row): Batch {
-    const attempts = this.#db
-      .prepare(
-        "SELECT tx_hash, raw_transaction, sent_at FROM batch_attempts WHERE batch_id = ? ORDER BY sent_at, rowid",
-      )
+    const attempts = this.#sql(
+      "SELECT tx_hash, raw_transaction, sent_at FROM batch_attempts WHERE batch_id = ? ORDER BY sent_at, rowid",
+    )
       .all(row.id as number)
       .map((attempt) => ({
         txHash: attempt.tx_hash as string,
@@ -451,16 +445,14 @@ export class RelayerStore {
   // --- index of chain events -----------------------------------------------------------------------
 
   nextBlock(zone: string): number | undefined {
-    const row = this.#db.prepare("SELECT next_block FROM index_cursors WHERE zone = ?").get(zone);
+    const row = this.#sql("SELECT next_block FROM index_cursors WHERE zone = ?").get(zone);
     return row === undefined ? undefined : Number(row.next_block);
   }
 
   setNextBlock(zone: string, block: number): void {
-    this.#db
-      .prepare(
-        "INSERT INTO index_cursors (zone, next_block) VALUES (?, ?) ON CONFLICT (zone) DO UPDATE SET next_block = excluded.next_block",
-      )
-      .run(zone, block);
+    this.#sql(
+      "INSERT INTO index_cursors (zone, next_block) VALUES (?, ?) ON CONFLICT (zone) DO UPDATE SET next_block = excluded.next_block",
+    ).run(zone, block);
   }
 
   setMember(zone: string, leafIndex: number, commitment: string): void {
@@ -469,7 +461,7 @@ export class RelayerStore {
 
   /** Leaves `start`, `start + 1`, ... of the zone (a MembersAdded batch): one statement for them all. */
   setMembers(zone: string, start: number, commitments: readonly string[]): void {
-    const statement = this.#db.prepare(
+    const statement = this.#sql(
       "INSERT INTO members (zone, leaf_index, commitment) VALUES (?, ?, ?) ON CONFLICT (zone, leaf_index) DO UPDATE SET commitment = excluded.commitment",
     );
     commitments.forEach((commitment, offset) => statement.run(zone, start + offset, commitment));
@@ -477,45 +469,41 @@ export class RelayerStore {
 
   /** The zone's leaves in order; a removed member's leaf is "0". */
   members(zone: string): string[] {
-    return this.#db
-      .prepare("SELECT commitment FROM members WHERE zone = ? ORDER BY leaf_index")
+    return this.#sql("SELECT commitment FROM members WHERE zone = ? ORDER BY leaf_index")
       .all(zone)
       .map((row) => row.commitment as string);
   }
 
   /** Leaves indexed: one past the highest leaf index (leaves are added in order, never deleted). */
   memberCount(zone: string): number {
-    const row = this.#db.prepare("SELECT MAX(leaf_index) AS last FROM members WHERE zone = ?").get(zone);
+    const row = this.#sql("SELECT MAX(leaf_index) AS last FROM members WHERE zone = ?").get(zone);
     return row?.last === null || row?.last === undefined ? 0 : Number(row.last) + 1;
   }
 
   /** The leaves from `offset` up to (not including) `end`, in order; a removed member's is "0". */
   memberRange(zone: string, offset: number, end: number): string[] {
-    return this.#db
-      .prepare(
-        "SELECT commitment FROM members WHERE zone = ? AND leaf_index >= ? AND leaf_index < ? ORDER BY leaf_index",
-      )
+    return this.#sql(
+      "SELECT commitment FROM members WHERE zone = ? AND leaf_index >= ? AND leaf_index < ? ORDER BY leaf_index",
+    )
       .all(zone, offset, end)
       .map((row) => row.commitment as string);
   }
 
   /** The cached roots of the zone's full buckets (relayer/tree.ts), by bucket index. */
   bucketRoots(zone: string): Map<number, string> {
-    const rows = this.#db.prepare("SELECT bucket, root FROM bucket_roots WHERE zone = ?").all(zone);
+    const rows = this.#sql("SELECT bucket, root FROM bucket_roots WHERE zone = ?").all(zone);
     return new Map(rows.map((row) => [Number(row.bucket), row.root as string]));
   }
 
   setBucketRoot(zone: string, bucket: number, root: string): void {
-    this.#db
-      .prepare(
-        "INSERT INTO bucket_roots (zone, bucket, root) VALUES (?, ?, ?) ON CONFLICT (zone, bucket) DO UPDATE SET root = excluded.root",
-      )
-      .run(zone, bucket, root);
+    this.#sql(
+      "INSERT INTO bucket_roots (zone, bucket, root) VALUES (?, ?, ?) ON CONFLICT (zone, bucket) DO UPDATE SET root = excluded.root",
+    ).run(zone, bucket, root);
   }
 
   /** Drops a bucket's cached root: a leaf in it changed (a member updated or removed). */
   forgetBucketRoot(zone: string, bucket: number): void {
-    this.#db.prepare("DELETE FROM bucket_roots WHERE zone = ? AND bucket = ?").run(zone, bucket);
+    this.#sql("DELETE FROM bucket_roots WHERE zone = ? AND bucket = ?").run(zone, bucket);
     this.#treeChanges.set(zone, (this.#treeChanges.get(zone) ?? 0) + 1);
   }
 
@@ -525,72 +513,68 @@ export class RelayerStore {
   }
 
   saveProposal(proposal: IndexedProposal): void {
-    this.#db
-      .prepare(
-        `INSERT INTO proposals (zone, id, created_block, description, options, multiple_choice, snapshot_root,
+    this.#sql(
+      `INSERT INTO proposals (zone, id, created_block, description, options, multiple_choice, snapshot_root,
                       snapshot_depth, eligible_count, vote_start, vote_end, nullifier, quorum_bps, approval_bps, view, final, snapshot_size)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (zone, id) DO NOTHING`,
-      )
-      .run(
-        proposal.zone,
-        proposal.id,
-        proposal.createdBlock,
-        proposal.description,
-        proposal.options,
-        proposal.multipleChoice ? 1 : 0,
-        proposal.snapshotRoot,
-        proposal.snapshotDepth,
-        proposal.eligibleCount,
-        proposal.voteStart,
-        proposal.voteEnd,
-        proposal.nullifier,
-        proposal.quorumBps,
-        proposal.approvalBps,
-        proposal.view,
-        proposal.final ? 1 : 0,
-        proposal.snapshotSize,
-      );
+    ).run(
+      proposal.zone,
+      proposal.id,
+      proposal.createdBlock,
+      proposal.description,
+      proposal.options,
+      proposal.multipleChoice ? 1 : 0,
+      proposal.snapshotRoot,
+      proposal.snapshotDepth,
+      proposal.eligibleCount,
+      proposal.voteStart,
+      proposal.voteEnd,
+      proposal.nullifier,
+      proposal.quorumBps,
+      proposal.approvalBps,
+      proposal.view,
+      proposal.final ? 1 : 0,
+      proposal.snapshotSize,
+    );
   }
 
   updateProposalView(zone: string, id: string, view: string, final: boolean): void {
-    this.#db
-      .prepare("UPDATE proposals SET view = ?, final = ? WHERE zone = ? AND id = ?")
-      .run(view, final ? 1 : 0, zone, id);
+    this.#sql("UPDATE proposals SET view = ?, final = ? WHERE zone = ? AND id = ?").run(
+      view,
+      final ? 1 : 0,
+      zone,
+      id,
+    );
   }
 
   /** The zone's quorum and approval rules as of the last event indexed. */
   zoneRules(zone: string): { quorumBps: number; approvalBps: number } | undefined {
-    const row = this.#db.prepare("SELECT quorum_bps, approval_bps FROM zone_rules WHERE zone = ?").get(zone);
+    const row = this.#sql("SELECT quorum_bps, approval_bps FROM zone_rules WHERE zone = ?").get(zone);
     return row === undefined
       ? undefined
       : { quorumBps: Number(row.quorum_bps), approvalBps: Number(row.approval_bps) };
   }
 
   setZoneRules(zone: string, rules: { quorumBps: number; approvalBps: number }): void {
-    this.#db
-      .prepare(
-        `INSERT INTO zone_rules (zone, quorum_bps, approval_bps) VALUES (?, ?, ?)
+    this.#sql(
+      `INSERT INTO zone_rules (zone, quorum_bps, approval_bps) VALUES (?, ?, ?)
          ON CONFLICT (zone) DO UPDATE SET quorum_bps = excluded.quorum_bps, approval_bps = excluded.approval_bps`,
-      )
-      .run(zone, rules.quorumBps, rules.approvalBps);
+    ).run(zone, rules.quorumBps, rules.approvalBps);
   }
 
   proposalByNullifier(zone: string, nullifier: string): IndexedProposal | undefined {
-    const row = this.#db
-      .prepare("SELECT * FROM proposals WHERE zone = ? AND nullifier = ?")
-      .get(zone, nullifier);
+    const row = this.#sql("SELECT * FROM proposals WHERE zone = ? AND nullifier = ?").get(zone, nullifier);
     return row === undefined ? undefined : toProposal(row);
   }
 
   proposal(zone: string, id: string): IndexedProposal | undefined {
-    const row = this.#db.prepare("SELECT * FROM proposals WHERE zone = ? AND id = ?").get(zone, id);
+    const row = this.#sql("SELECT * FROM proposals WHERE zone = ? AND id = ?").get(zone, id);
     return row === undefined ? undefined : toProposal(row);
   }
 
   proposals(zone: string, options: { onlyOpen?: boolean } = {}): IndexedProposal[] {
     const where = options.onlyOpen === true ? "AND final = 0" : "";
-    return this.#db
-      .prepare(`SELECT * FROM proposals WHERE zone = ? ${where} ORDER BY CAST(id AS INTEGER)`)
+    return this.#sql(`SELECT * FROM proposals WHERE zone = ? ${where} ORDER BY CAST(id AS INTEGER)`)
       .all(zone)
       .map(toProposal);
   }

@@ -25,6 +25,7 @@ export * from "./treasury.js";
 export * from "./dividend-rounds.js";
 export * from "./logs.js";
 export * from "./rpc.js";
+export * from "./raw-transaction.js";
 export * from "./json-schema.js";
 export * from "./relayer-api.js";
 export * from "./relayer-client.js";

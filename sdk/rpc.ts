@@ -68,12 +68,15 @@ async function fetchWhole(request: FetchRequest, signal?: FetchCancelSignal): Pr
 }
 
 const utf8 = new TextDecoder("utf-8", { fatal: true });
+const utf8Encoder = new TextEncoder();
 
 class WholeBodyJsonRpcProvider extends JsonRpcProvider {
-  // JsonRpcProvider._send, with the answer decoded by TextDecoder instead of ethers' toUtf8String.
+  // JsonRpcProvider._send, with the request encoded by TextEncoder and the answer decoded by
+  // TextDecoder, instead of ethers' toUtf8Bytes and toUtf8String (JavaScript loops over every
+  // character: ~4 ms for a 64-vote batch's eth_sendRawTransaction).
   override async _send(payload: JsonRpcPayload | JsonRpcPayload[]): Promise<JsonRpcResult[]> {
     const request = this._getConnection();
-    request.body = JSON.stringify(payload);
+    request.body = utf8Encoder.encode(JSON.stringify(payload));
     request.setHeader("content-type", "application/json");
     const response = await request.send();
     response.assertOk();
