@@ -22,10 +22,13 @@ import { ZoneTrees } from "./tree.js";
 
 const FINAL_STATES = new Set(["Defeated", "Canceled", "Expired", "Executed"]);
 const ZONE_INTERFACE = Zone__factory.createInterface();
+/** VoteCast(proposalId indexed, option, nullifier indexed): only its nullifier is indexed. */
+const VOTE_CAST_TOPIC = ZONE_INTERFACE.getEvent("VoteCast").topicHash;
 /**
- * The events the index applies (#apply), as one topic filter: under load a zone's logs are mostly
- * VoteCast, hundreds per block, which the index has no use for (tallies come from getProposal) and
- * which cost the event loop their download, decoding and parsing at every sync.
+ * The events the index applies, as one topic filter. Under load a zone's logs are mostly VoteCast,
+ * hundreds per block: the index keeps only their nullifiers, read from the topic (ethers' parseLog
+ * would cost the event loop more than the rest of the sync), so that intake tells a vote already
+ * counted without asking the node (tallies come from getProposal).
  */
 const INDEXED_TOPICS = [
   (
@@ -36,6 +39,7 @@ const INDEXED_TOPICS = [
       "MemberRemoved",
       "RulesChanged",
       "ProposalCreated",
+      "VoteCast",
     ] as const
   ).map((name) => ZONE_INTERFACE.getEvent(name).topicHash),
 ];
@@ -79,6 +83,22 @@ export class ZoneIndexer {
   /** The last block whose events are in the index. */
   get indexedBlock(): number {
     return this.#indexedBlock;
+  }
+
+  /**
+   * Whether the zone has counted a vote with `nullifier` on `proposal`, as far as the index knows:
+   * undefined if the index cannot say (it began indexing votes after the proposal was created).
+   * A vote counted since the last sync reads as not counted; the zone then skips it in the batch
+   * (VoteRejected NullifierUsed) and the relayer settles it as counted.
+   */
+  isVoteCast(
+    zone: string,
+    proposal: Pick<IndexedProposal, "createdBlock">,
+    nullifier: string,
+  ): boolean | undefined {
+    const from = this.store.castVotesFrom(zone);
+    if (from === undefined || proposal.createdBlock < from) return undefined;
+    return this.store.isVoteCast(zone, nullifier);
   }
 
   /** Reads new events and refreshes open proposals. Concurrent calls share one run. */
@@ -130,6 +150,8 @@ export class ZoneIndexer {
           approvalBps: Number(rules.approvalBps),
         });
       }
+      // Votes are indexed from here on (from where an index made before they were had reached).
+      this.store.setCastVotesFrom(address, from);
       // Events only as deep as the relayer trusts blocks: a reorg above that cannot leave the index
       // with members or proposals the chain no longer has.
       const trusted = latest.number - (this.settings.confirmations - 1);
@@ -141,8 +163,13 @@ export class ZoneIndexer {
           fromBlock: from,
           toBlock: to,
         });
+        const castVotes: string[] = [];
         this.store.transaction(() => {
-          for (const log of logs) this.#apply(address, log);
+          for (const log of logs) {
+            if (log.topics[0] === VOTE_CAST_TOPIC) castVotes.push(BigInt(log.topics[2]!).toString());
+            else this.#apply(address, log);
+          }
+          this.store.addCastVotes(address, castVotes);
           this.store.setNextBlock(address, to + 1);
         });
         from = to + 1;
@@ -220,7 +247,7 @@ export class ZoneIndexer {
         break;
       }
       default:
-        // Votes, queueing, execution and cancellation change a proposal's view, refreshed below.
+        // Queueing, execution and cancellation change a proposal's view, refreshed by the sync.
         break;
     }
   }

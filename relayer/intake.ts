@@ -242,6 +242,10 @@ export class Intake {
     }
     this.#requireActive(proposal, proposalId);
     this.#requireNotAccepted(request.nullifier);
+    // The index's VoteCast nullifiers, not a call to the node per vote: a 202 then waits on no RPC
+    // (a node mining a block full of batches left those calls waiting for up to half a second).
+    const cast = this.indexer.isVoteCast(zoneAddress, proposal, request.nullifier);
+    if (cast === true) throw usedOnChain(request.nullifier);
 
     this.#requireCapacity();
     const valid = await this.verifier.verifyVote({
@@ -267,8 +271,9 @@ export class Intake {
         `the proof does not show that a citizen of proposal ${proposalId}'s snapshot chose option ${option} with this nullifier`,
       );
     }
-    // Checked after the proof, so that junk proofs cost no RPC call.
-    await this.#requireUnusedOnChain(zoneAddress, request.nullifier);
+    // Votes on a proposal older than the index's votes are asked of the node, after the proof, so
+    // that junk proofs cost no RPC call.
+    if (cast === undefined) await this.#requireUnusedOnChain(zoneAddress, request.nullifier);
     const canonical: VoteRequest = { ...request, zone: zoneAddress };
     await this.#commit({
       nullifier: request.nullifier,
@@ -535,12 +540,7 @@ export class Intake {
   }
 
   async #requireUnusedOnChain(zone: string, nullifier: string): Promise<void> {
-    if (await this.#isUsedOnChain(zone, nullifier)) {
-      throw new RelayerError(409, "duplicate_nullifier", `nullifier ${nullifier} is already used on chain`, {
-        nullifier,
-        status: "confirmed",
-      });
-    }
+    if (await this.#isUsedOnChain(zone, nullifier)) throw usedOnChain(nullifier);
   }
 
   /**
@@ -609,6 +609,13 @@ function duplicate(stored: Submission): RelayerError {
     `nullifier ${stored.nullifier} was already accepted; its ${stored.kind} is ${stored.status}`,
     { nullifier: stored.nullifier, status: stored.status },
   );
+}
+
+function usedOnChain(nullifier: string): RelayerError {
+  return new RelayerError(409, "duplicate_nullifier", `nullifier ${nullifier} is already used on chain`, {
+    nullifier,
+    status: "confirmed",
+  });
 }
 
 function uint256(value: string, name: string): bigint {

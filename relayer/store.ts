@@ -149,6 +149,15 @@ CREATE TABLE IF NOT EXISTS index_cursors (
   zone TEXT PRIMARY KEY,
   next_block INTEGER NOT NULL
 );
+CREATE TABLE IF NOT EXISTS cast_votes (
+  zone TEXT NOT NULL,
+  nullifier TEXT NOT NULL,
+  PRIMARY KEY (zone, nullifier)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS cast_votes_from (
+  zone TEXT PRIMARY KEY,
+  from_block INTEGER NOT NULL
+);
 `;
 
 type Row = Record<string, SQLInputValue>;
@@ -452,6 +461,37 @@ export class RelayerStore {
   setNextBlock(zone: string, block: number): void {
     this.#sql(
       "INSERT INTO index_cursors (zone, next_block) VALUES (?, ?) ON CONFLICT (zone) DO UPDATE SET next_block = excluded.next_block",
+    ).run(zone, block);
+  }
+
+  /** Records nullifiers the zone counted votes with (its VoteCast events). */
+  addCastVotes(zone: string, nullifiers: readonly string[]): void {
+    const insert = this.#sql(
+      "INSERT INTO cast_votes (zone, nullifier) VALUES (?, ?) ON CONFLICT (zone, nullifier) DO NOTHING",
+    );
+    for (const nullifier of nullifiers) insert.run(zone, nullifier);
+  }
+
+  /** Whether the index holds a VoteCast of the zone with this nullifier. */
+  isVoteCast(zone: string, nullifier: string): boolean {
+    return (
+      this.#sql("SELECT 1 FROM cast_votes WHERE zone = ? AND nullifier = ?").get(zone, nullifier) !==
+      undefined
+    );
+  }
+
+  /**
+   * The block from which the index holds the zone's VoteCast events: its first indexed block, or,
+   * for an index made before votes were indexed, the block it had reached then.
+   */
+  castVotesFrom(zone: string): number | undefined {
+    const row = this.#sql("SELECT from_block FROM cast_votes_from WHERE zone = ?").get(zone);
+    return row === undefined ? undefined : Number(row.from_block);
+  }
+
+  setCastVotesFrom(zone: string, block: number): void {
+    this.#sql(
+      "INSERT INTO cast_votes_from (zone, from_block) VALUES (?, ?) ON CONFLICT (zone) DO NOTHING",
     ).run(zone, block);
   }
 

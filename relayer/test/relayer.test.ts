@@ -98,9 +98,11 @@ describe("relayer", function () {
       expect(confirmed.body).to.include({ error: "duplicate_nullifier", status: "confirmed" });
     });
 
-    it("refuses a nullifier already used on chain by a vote sent without it (409)", async function () {
+    it("refuses a nullifier already used on chain by a vote sent without it, once indexed (409)", async function () {
       const body = await voteBody(world, carol, 2);
       await (await world.zone.castVote(body.proposalId, body.option, body.nullifier, body.proof)).wait();
+      // Told by the index's VoteCast events, not by a call to the node: after the next sync.
+      await relayer.indexer.sync();
       const refused = await post(relayer, "/v1/votes", body);
       expect(refused.status).to.equal(409);
       expect(refused.body.message).to.match(/already used on chain/);
