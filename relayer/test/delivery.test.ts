@@ -6,6 +6,8 @@ import { expect } from "chai";
 import { Transaction, Wallet, keccak256, parseEther } from "ethers";
 import { RelayerClient } from "../../sdk/index.js";
 import { RelayerStore } from "../store.js";
+import { ZoneIndexer } from "../indexer.js";
+import { relayerLogger } from "../relayer.js";
 import {
   TEST_RULES,
   alice,
@@ -683,6 +685,32 @@ describe("relayer recovery and limits", function () {
       expect(store.submission("1")!.status).to.equal("submitted");
       expect(store.requeueOrphans()).to.equal(1);
       expect(store.submission("1")!.status).to.equal("queued");
+    } finally {
+      store.close();
+    }
+  });
+
+  it("tells counted votes from its index only for proposals created since it indexes votes", function () {
+    const store = new RelayerStore(":memory:");
+    try {
+      const zone = world.zoneAddress;
+      const indexer = new ZoneIndexer(
+        store,
+        ethers.provider,
+        [zone],
+        { fromBlock: 0, confirmations: 1 },
+        relayerLogger("silent"),
+      );
+      // An index made before votes were indexed had reached block 100 when it began to.
+      store.setCastVotesFrom(zone, 100);
+      store.setCastVotesFrom(zone, 0); // kept: the first block it began at
+      store.addCastVotes(zone, ["5"]);
+      expect(indexer.isVoteCast(zone, { createdBlock: 99 }, "5"), "older: ask the node").to.equal(undefined);
+      expect(indexer.isVoteCast(zone, { createdBlock: 100 }, "5")).to.equal(true);
+      expect(indexer.isVoteCast(zone, { createdBlock: 100 }, "6")).to.equal(false);
+      expect(indexer.isVoteCast(`0x${"12".repeat(20)}`, { createdBlock: 100 }, "5"), "another zone").to.equal(
+        undefined,
+      );
     } finally {
       store.close();
     }
