@@ -151,7 +151,8 @@ export class ZoneIndexer {
         });
       }
       // Votes are indexed from here on (from where an index made before they were had reached).
-      this.store.setCastVotesFrom(address, from);
+      // Read, not written, at every later sync: a write outside a transaction is a commit (an fsync).
+      if (this.store.castVotesFrom(address) === undefined) this.store.setCastVotesFrom(address, from);
       // Events only as deep as the relayer trusts blocks: a reorg above that cannot leave the index
       // with members or proposals the chain no longer has.
       const trusted = latest.number - (this.settings.confirmations - 1);

@@ -10,6 +10,7 @@
  */
 import { keccak256, type SigningKey } from "ethers";
 import { Zone__factory } from "../types/ethers-contracts/index.js";
+import { concatBytes } from "./bytes.js";
 
 /** What a transaction the relayer signs carries: EIP-1559 fees, or a legacy gas price. */
 export interface RawTransactionRequest {
@@ -121,12 +122,12 @@ function rlpItem(value: bigint | Uint8Array | []): Uint8Array {
   if (Array.isArray(value)) return rlpList([]);
   const bytes = typeof value === "bigint" ? integerBytes(value) : value;
   if (bytes.length === 1 && bytes[0]! < 0x80) return bytes;
-  return join([rlpLength(bytes.length, 0x80), bytes]);
+  return concatBytes([rlpLength(bytes.length, 0x80), bytes]);
 }
 
 function rlpList(items: Uint8Array[]): Uint8Array {
   const length = items.reduce((sum, item) => sum + item.length, 0);
-  return join([rlpLength(length, 0xc0), ...items]);
+  return concatBytes([rlpLength(length, 0xc0), ...items]);
 }
 
 function rlpLength(length: number, offset: number): Uint8Array {
@@ -143,17 +144,7 @@ function integerBytes(value: bigint): Uint8Array {
 }
 
 function typed(type: number, payload: Uint8Array): Uint8Array {
-  return join([Uint8Array.of(type), payload]);
-}
-
-function join(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
+  return concatBytes([Uint8Array.of(type), payload]);
 }
 
 // --- hex ------------------------------------------------------------------------------------------

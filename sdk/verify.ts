@@ -47,6 +47,7 @@
  * invalid proof is isolated, so a forged vote cannot sink the honest ones.
  */
 import * as snarkjs from "snarkjs";
+import { concatBytes } from "./bytes.js";
 import { MAX_OPTIONS, MAX_TREE_DEPTH, MIN_TREE_DEPTH, SNARK_SCALAR_FIELD } from "./constants.js";
 import {
   engineExtensions,
@@ -296,7 +297,7 @@ export async function createProofVerifier(options: ProofVerifierOptions = {}): P
     if (json.IC.length !== PUBLIC_INPUTS + 1) throw new Error(`${what} is not a Semaphore v4 key`);
     return {
       delta: pairing.prepareG2(g2FromJson(bn128, json.vk_delta_2)),
-      ic: concat(json.IC.map((point) => g1FromJson(bn128, point))),
+      ic: concatBytes(json.IC.map((point) => g1FromJson(bn128, point))),
     };
   }
 
@@ -465,12 +466,12 @@ export async function createProofVerifier(options: ProofVerifierOptions = {}): P
     const icScalars: Uint8Array[] = [];
     for (const [depth, sums] of depths) {
       const key = await keyFor(depth);
-      pairs.push([await G1.multiExpAffine(concat(sums.cs), concat(sums.halves)), key.delta]);
+      pairs.push([await G1.multiExpAffine(concatBytes(sums.cs), concatBytes(sums.halves)), key.delta]);
       icBases.push(key.ic);
       icScalars.push(...sums.icScalars.map((sum) => scalarBytes(sum % r, 32)));
     }
     pairs.push([G1.timesScalar(shared.alpha, scalarBytes(weightSum % r, 32)), shared.beta]);
-    pairs.push([await G1.multiExpAffine(concat(icBases), concat(icScalars)), shared.gamma]);
+    pairs.push([await G1.multiExpAffine(concatBytes(icBases), concatBytes(icScalars)), shared.gamma]);
     // Sums that came out as 0 (as a Jacobian point, which the engine does handle) are left out too
     // (the key's G2 points are not 0: preparing one would have thrown).
     return pairing.isOne(pairs.filter(([g1]) => !G1.isZero(g1)));
@@ -635,7 +636,7 @@ export function g1Endomorphism(bn128: Bn128): {
   const { timesHalves } = engineExtensions(bn128);
   const beta = F1.fromObject(GLV_BETA);
   const FQ_BYTES = 32;
-  const phi = (point: Point) => concat([F1.mul(point.slice(0, FQ_BYTES), beta), point.slice(FQ_BYTES)]);
+  const phi = (point: Point) => concatBytes([F1.mul(point.slice(0, FQ_BYTES), beta), point.slice(FQ_BYTES)]);
   return {
     phi,
     timesWeight(point, { low, high }) {
@@ -688,16 +689,6 @@ function scalarBytes(value: bigint, length: number): Uint8Array {
   const bytes = new Uint8Array(length);
   for (let k = 0; k < length; k++) bytes[k] = Number((value >> BigInt(8 * k)) & 0xffn);
   return bytes;
-}
-
-function concat(parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((length, part) => length + part.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
 }
 
 function g1FromJson(bn128: Bn128, point: readonly string[]): Point {
