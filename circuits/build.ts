@@ -1,10 +1,14 @@
 /**
- * Compiles the Semaphore v4 circuit, exactly as published in @semaphore-protocol/circuits, once per
- * tree depth. The project proves with the official ceremony keys (@zk-kit/semaphore-artifacts);
- * this build exists so that a test can check those keys against the circuit source
- * (circuits/test/official-keys.test.ts).
+ * Compiles the project's circuits with circom2, each into circuits/build/<name>/ with a cache:
  *
- * CLI: `npx tsx circuits/build.ts [depth...]` (no depths: all of CIRCUIT_DEPTHS).
+ * - the Semaphore v4 circuit, exactly as published in @semaphore-protocol/circuits, once per tree
+ *   depth. The project proves votes with the official ceremony keys (@zk-kit/semaphore-artifacts);
+ *   this build exists so that a test can check those keys against the circuit source
+ *   (circuits/test/official-keys.test.ts);
+ * - the sealed ballot, our own (circuits/src/sealed-ballot.circom), at the depth and option count
+ *   the sdk fixes (SEALED_BALLOT in sdk/sealed.ts).
+ *
+ * CLI: `npx tsx circuits/build.ts [depth...]` (no depths: all of CIRCUIT_DEPTHS and the sealed ballot).
  */
 import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
@@ -13,6 +17,7 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
+import { SEALED_BALLOT } from "../sdk/sealed.js";
 
 /** The tree depths the project uses. */
 export const CIRCUIT_DEPTHS = [10, 16, 20] as const;
@@ -26,11 +31,13 @@ const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const BUILD_DIR = path.join(ROOT, "circuits", "build");
 
 // circom includes are bare file names, so every folder that holds an included file is passed with -l.
-const INCLUDE_DIRS = [
+const SEMAPHORE_INCLUDE_DIRS = [
   "node_modules/@semaphore-protocol/circuits/src",
   "node_modules/circomlib/circuits",
   "node_modules/@zk-kit/binary-merkle-root.circom/src",
 ];
+// Our own circuits' sources (only sources: the cache key hashes every .circom file in it).
+const OWN_SOURCES = "circuits/src";
 // --O2 is what the official artifacts were built with: only then do the wire counts match theirs.
 const FLAGS = ["--r1cs", "--wasm", "--sym", "--O2"];
 
@@ -43,8 +50,9 @@ const CACHE_KEY_FILE = "cache-key";
 const run = promisify(execFile);
 
 export interface CircuitBuild {
-  depth: number;
-  /** circuits/build/semaphore-<depth>/ */
+  /** semaphore-<depth> or sealed-ballot-<depth>-<options>. */
+  name: string;
+  /** circuits/build/<name>/ */
   outputDir: string;
   wasmPath: string;
   r1csPath: string;
@@ -56,39 +64,71 @@ export interface CircuitBuild {
   cacheHit: boolean;
 }
 
-/** Builds the circuit for one depth into circuits/build/semaphore-<depth>/, or reuses a cached build. */
+/** Builds the Semaphore circuit for one depth into circuits/build/semaphore-<depth>/, or reuses a cached build. */
 export async function buildCircuit(depth: number): Promise<CircuitBuild> {
   if (!Number.isInteger(depth) || depth < MIN_DEPTH || depth > MAX_DEPTH) {
     throw new RangeError(`depth must be an integer in ${MIN_DEPTH}..${MAX_DEPTH}, got ${depth}`);
   }
+  return compile(
+    `semaphore-${depth}`,
+    [
+      // Same pragma as semaphore.circom itself.
+      "pragma circom 2.1.5;",
+      "",
+      'include "semaphore.circom";',
+      "",
+      // message and scope are public inputs; the outputs merkleRoot and nullifier are public anyway.
+      `component main {public [message, scope]} = Semaphore(${depth});`,
+      "",
+    ],
+    SEMAPHORE_INCLUDE_DIRS,
+  );
+}
 
-  const name = `semaphore-${depth}`;
+/**
+ * Builds the sealed ballot circuit at SEALED_BALLOT's depth and option count into
+ * circuits/build/sealed-ballot-<depth>-<options>/, or reuses a cached build.
+ */
+export async function buildSealedBallotCircuit(): Promise<CircuitBuild> {
+  const { depth, options } = SEALED_BALLOT;
+  return compile(
+    `sealed-ballot-${depth}-${options}`,
+    [
+      "pragma circom 2.1.5;",
+      "",
+      'include "sealed-ballot.circom";',
+      "",
+      // The outputs (root, nullifier, ciphertexts) are public anyway.
+      `component main {public [scope, publicKey]} = SealedBallot(${depth}, ${options});`,
+      "",
+    ],
+    [...SEMAPHORE_INCLUDE_DIRS, OWN_SOURCES],
+  );
+}
+
+/** Compiles main file `lines` as circuits/build/<name>/<name>.circom, unless a cached build matches. */
+async function compile(
+  name: string,
+  lines: readonly string[],
+  includeDirs: readonly string[],
+): Promise<CircuitBuild> {
   const outputDir = path.join(BUILD_DIR, name);
   const mainPath = path.join(outputDir, `${name}.circom`);
   const wasmPath = path.join(outputDir, `${name}_js`, `${name}.wasm`);
   const r1csPath = path.join(outputDir, `${name}.r1cs`);
   const symPath = path.join(outputDir, `${name}.sym`);
-  const log = (text: string) => console.log(`[circuits] depth ${depth}: ${text}`);
+  const log = (text: string) => console.log(`[circuits] ${name}: ${text}`);
 
-  const mainCircuit = [
-    // Same pragma as semaphore.circom itself.
-    "pragma circom 2.1.5;",
-    "",
-    'include "semaphore.circom";',
-    "",
-    // message and scope are public inputs; the outputs merkleRoot and nullifier are public anyway.
-    `component main {public [message, scope]} = Semaphore(${depth});`,
-    "",
-  ].join("\n");
-  const includeArgs = INCLUDE_DIRS.flatMap((dir) => ["-l", path.join(ROOT, dir)]);
-  const cacheKey = await computeCacheKey(mainCircuit);
+  const mainCircuit = lines.join("\n");
+  const includeArgs = includeDirs.flatMap((dir) => ["-l", path.join(ROOT, dir)]);
+  const cacheKey = await computeCacheKey(mainCircuit, includeDirs);
 
   const storedKey = await readFile(path.join(outputDir, CACHE_KEY_FILE), "utf8").catch(() => undefined);
   const outputsExist = await Promise.all([wasmPath, r1csPath, symPath].map(exists));
   if (storedKey === cacheKey && outputsExist.every(Boolean)) {
     const { constraints, wires } = await readR1csHeader(r1csPath);
     log(`cache hit (key ${cacheKey.slice(0, 12)}), ${constraints} constraints, ${wires} wires`);
-    return { depth, outputDir, wasmPath, r1csPath, symPath, constraints, wires, cacheHit: true };
+    return { name, outputDir, wasmPath, r1csPath, symPath, constraints, wires, cacheHit: true };
   }
 
   log("compiling (cache miss) ...");
@@ -106,14 +146,14 @@ export async function buildCircuit(depth: number): Promise<CircuitBuild> {
   } catch (error) {
     // circom reports compile errors on stdout; execFile's error carries both streams.
     const { stdout = "", stderr = "" } = error as { stdout?: string; stderr?: string };
-    throw new Error(`circom2 failed for depth ${depth}:\n${stdout}${stderr}`, { cause: error });
+    throw new Error(`circom2 failed for ${name}:\n${stdout}${stderr}`, { cause: error });
   }
   const { constraints, wires } = await readR1csHeader(r1csPath);
   // Written last: an interrupted build leaves no key and is rebuilt next time.
   await writeFile(path.join(outputDir, CACHE_KEY_FILE), cacheKey);
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
   log(`done in ${seconds} s, ${constraints} constraints, ${wires} wires`);
-  return { depth, outputDir, wasmPath, r1csPath, symPath, constraints, wires, cacheHit: false };
+  return { name, outputDir, wasmPath, r1csPath, symPath, constraints, wires, cacheHit: false };
 }
 
 /**
@@ -121,14 +161,14 @@ export async function buildCircuit(depth: number): Promise<CircuitBuild> {
  * and every .circom file in the include folders (all of them, not only the included ones: simpler,
  * and a change to an unused file only costs one rebuild).
  */
-async function computeCacheKey(mainCircuit: string): Promise<string> {
+async function computeCacheKey(mainCircuit: string, includeDirs: readonly string[]): Promise<string> {
   const { stdout: compilerVersion } = await run(process.execPath, [CIRCOM2_CLI, "--version"]);
   const lines = [
     `compiler ${compilerVersion.trim().replace(/\s+/g, " ")}`,
-    `flags ${FLAGS.join(" ")} ${INCLUDE_DIRS.map((dir) => `-l ${dir}`).join(" ")}`,
+    `flags ${FLAGS.join(" ")} ${includeDirs.map((dir) => `-l ${dir}`).join(" ")}`,
     `main ${sha256(mainCircuit)}`,
   ];
-  for (const dir of INCLUDE_DIRS) {
+  for (const dir of includeDirs) {
     const files = (await readdir(path.join(ROOT, dir), { recursive: true }))
       .filter((file) => file.endsWith(".circom"))
       .sort();
@@ -174,9 +214,10 @@ async function exists(file: string): Promise<boolean> {
   );
 }
 
-// Run as a script (not when imported by a test): build the depths given, or all of them.
+// Run as a script (not when imported by a test): build the depths given, or everything.
 if (process.argv[1] !== undefined && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const depths = process.argv.length > 2 ? process.argv.slice(2).map(Number) : [...CIRCUIT_DEPTHS];
-  // One depth after the other: circom2 already keeps more than one core busy.
+  // One circuit after the other: circom2 already keeps more than one core busy.
   for (const depth of depths) await buildCircuit(depth);
+  if (process.argv.length <= 2) await buildSealedBallotCircuit();
 }

@@ -66,18 +66,9 @@ export class WarmCircuit {
     scope: bigint,
   ): Promise<CircuitProof> {
     const merkleProof = "siblings" in membership ? membership : groupProof(identity, membership);
-    if (merkleProof.siblings.length > this.depth) {
-      throw new Error(`a Merkle proof of ${merkleProof.siblings.length} levels is deeper than ${this.depth}`);
-    }
-    // generateProof's input: the levels the proof has, its siblings padded with 0 to the circuit's
-    // depth (the circuit ignores the levels past merkleProofLength), message and scope hashed.
-    const siblings = [...merkleProof.siblings];
-    while (siblings.length < this.depth) siblings.push(0n);
+    // generateProof's input: message and scope hashed.
     const input = {
-      secret: identity.secretScalar,
-      merkleProofLength: merkleProof.siblings.length,
-      merkleProofIndex: merkleProof.index,
-      merkleProofSiblings: siblings,
+      ...membershipInputs(identity, merkleProof, this.depth),
       scope: semaphoreHash(scope),
       message: semaphoreHash(message),
     };
@@ -95,6 +86,25 @@ export class WarmCircuit {
       points: packGroth16Proof(proof).map(BigInt) as PackedProof,
     };
   }
+}
+
+/**
+ * The Semaphore template's membership inputs (also the sealed ballot's, which contains it): the
+ * levels the proof has, its siblings padded with 0 to the circuit's depth (the circuit ignores the
+ * levels past merkleProofLength).
+ */
+export function membershipInputs(identity: Identity, merkleProof: MerkleProof, depth: number) {
+  if (merkleProof.siblings.length > depth) {
+    throw new Error(`a Merkle proof of ${merkleProof.siblings.length} levels is deeper than ${depth}`);
+  }
+  const siblings = [...merkleProof.siblings];
+  while (siblings.length < depth) siblings.push(0n);
+  return {
+    secret: identity.secretScalar,
+    merkleProofLength: merkleProof.siblings.length,
+    merkleProofIndex: merkleProof.index,
+    merkleProofSiblings: siblings,
+  };
 }
 
 /** The identity's Merkle proof in `group`, which it must be in. */

@@ -14,6 +14,7 @@ import { keccak256, toBeHex } from "ethers";
 import * as snarkjs from "snarkjs";
 import type { CircuitSignals, Groth16Proof, PublicSignals } from "snarkjs";
 import { buildCircuit, type CircuitBuild } from "../build.js";
+import { computeWitness } from "./witness.js";
 
 const DEPTH = 10;
 const SNARK_FIELD = 21888242871839275222246405745257275088548364400416034343698204186575808495617n;
@@ -51,14 +52,6 @@ const snarkjsGlobals = globalThis as { curve_bn128?: { terminate(): Promise<void
 /** The message and scope encoding of @semaphore-protocol/proof (src/hash.ts): keccak256 >> 8, so < 2^248. */
 function hashToField(value: bigint): bigint {
   return BigInt(keccak256(toBeHex(value, 32))) >> 8n;
-}
-
-/** Computes a witness in memory and returns it in .wtns format. */
-async function computeWitness(input: CircuitSignals, wasmPath: string): Promise<Uint8Array> {
-  const witness: { type: "mem"; data?: Uint8Array } = { type: "mem" };
-  await snarkjs.wtns.calculate(input, wasmPath, witness);
-  if (witness.data === undefined) throw new Error("snarkjs wrote no witness");
-  return witness.data;
 }
 
 describe(`the official Semaphore v4 keys (depth ${DEPTH})`, function () {
