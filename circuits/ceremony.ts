@@ -1,0 +1,413 @@
+/**
+ * The trusted setup of our own circuits (the sealed ballot): a multi-party ceremony in two phases,
+ * each a chain of contributions anyone can verify, closed by a random beacon.
+ *
+ * - Phase 1, powers of tau (circuit-independent): `phase1-new`, then `phase1-contribute` by each
+ *   party in turn, `phase1-beacon`, and `phase1-prepare` (the slow step: about 6 minutes at 2^14
+ *   here). No public ceremony's file is on npm (we looked for Hermez's `powersOfTau28_hez_final_*`
+ *   under every name we could think of), so a zone's operators run phase 1 too, or bring a public
+ *   file fetched by other means and verified with `verify-ptau`.
+ * - Phase 2, the circuit's key: `phase2-new` from the circuit's r1cs and the prepared file, then
+ *   `phase2-contribute` by each party, `phase2-beacon`, and `verify`, which checks the whole chain
+ *   from the r1cs and names every contribution.
+ *
+ * The key is safe when at least one contributor of each phase destroyed its randomness. A key made
+ * by one party is safe only for tests: `keyProblems` says so, and production refuses such a key.
+ *
+ * A development key for tests and benchmarks (`developmentKey`) comes from the test ptau snarkjs
+ * 0.7.0 ships on npm (`snarkjs-test-ptau` in package.json): 2^15, prepared, of unknown provenance,
+ * so exactly as unsafe as a one-party key, and labelled so.
+ *
+ * CLI: `npx tsx circuits/ceremony.ts <command> ...` (no command: usage).
+ */
+import { randomBytes } from "node:crypto";
+import { mkdir, readFile, rename, stat, writeFile } from "node:fs/promises";
+import { createRequire } from "node:module";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import * as snarkjs from "snarkjs";
+import { buildSealedBallotCircuit, type CircuitBuild } from "./build.js";
+
+/** One link of a ceremony's chain, as the file records it. */
+export interface Contribution {
+  name: string;
+  /** A party's secret randomness, or the public beacon that closes the phase. */
+  kind: "contribution" | "beacon";
+}
+
+/** What `verifyKey` found: whether the chain holds, and who took part in phase 2. */
+export interface KeyReport {
+  valid: boolean;
+  contributions: Contribution[];
+}
+
+/** snarkjs's logger interface; progress goes to `progress` (stderr by default), errors always. */
+interface Logger {
+  debug(message: string): void;
+  info(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+}
+
+function logger(progress: (line: string) => void = (line) => console.error(line)): Logger {
+  return {
+    debug() {},
+    info: (message) => progress(`[ceremony] ${message}`),
+    warn: (message) => progress(`[ceremony] warning: ${message}`),
+    error: (message) => console.error(`[ceremony] ${message}`),
+  };
+}
+
+const quiet = logger(() => {});
+
+/** 64 bytes of the platform's secure randomness, as the entropy string snarkjs hashes. */
+function freshEntropy(): string {
+  return randomBytes(64).toString("hex");
+}
+
+export async function startPhase1(power: number, output: string): Promise<void> {
+  if (!Number.isInteger(power) || power < 1 || power > 28)
+    throw new RangeError(`a power of 1 to 28, not ${power}`);
+  await snarkjs.powersOfTau.newAccumulator(await curve(), power, output, logger());
+}
+
+export async function contributePhase1(input: string, output: string, name: string): Promise<void> {
+  await snarkjs.powersOfTau.contribute(input, output, checkName(name), freshEntropy(), logger());
+}
+
+export async function beaconPhase1(
+  input: string,
+  output: string,
+  name: string,
+  beaconHex: string,
+): Promise<void> {
+  await snarkjs.powersOfTau.beacon(
+    input,
+    output,
+    checkName(name),
+    checkBeacon(beaconHex),
+    BEACON_ITERATIONS_EXP,
+    logger(),
+  );
+}
+
+export async function preparePhase2(input: string, output: string): Promise<void> {
+  await snarkjs.powersOfTau.preparePhase2(input, output, logger());
+}
+
+/** Whether a powers-of-tau file's chain of contributions holds. */
+export async function verifyPtau(ptau: string): Promise<boolean> {
+  // @types/snarkjs declares another signature than snarkjs's (tau file, logger).
+  const verify = snarkjs.powersOfTau.verify as unknown as (ptau: string, logger: Logger) => Promise<boolean>;
+  return (await verify(ptau, logger())) === true;
+}
+
+export async function startPhase2(r1cs: string, ptau: string, output: string): Promise<void> {
+  await snarkjs.zKey.newZKey(r1cs, ptau, output, logger());
+}
+
+export async function contributePhase2(input: string, output: string, name: string): Promise<void> {
+  await snarkjs.zKey.contribute(input, output, checkName(name), freshEntropy(), logger());
+}
+
+export async function beaconPhase2(
+  input: string,
+  output: string,
+  name: string,
+  beaconHex: string,
+): Promise<void> {
+  await snarkjs.zKey.beacon(
+    input,
+    output,
+    checkName(name),
+    checkBeacon(beaconHex),
+    BEACON_ITERATIONS_EXP,
+    logger(),
+  );
+}
+
+/**
+ * Checks a circuit's key against its r1cs and the prepared powers of tau, every phase-2 link
+ * included, and lists those links from the key's own record.
+ */
+export async function verifyKey(
+  r1cs: string,
+  ptau: string,
+  zkey: string,
+  progress?: (line: string) => void,
+): Promise<KeyReport> {
+  const valid =
+    (await snarkjs.zKey.verifyFromR1cs(r1cs, ptau, zkey, progress ? logger(progress) : quiet)) === true;
+  return { valid, contributions: readContributions(await readFile(zkey)) };
+}
+
+/**
+ * Why a key must not guard real votes, or nothing: it failed verification, or fewer than
+ * `minimumParties` distinct parties contributed to its phase 2 (a beacon is no party: it is public).
+ */
+export function keyProblems(report: KeyReport, minimumParties = 2): string[] {
+  const problems: string[] = [];
+  if (!report.valid) problems.push("the key does not verify against the circuit and the powers of tau");
+  const parties = new Set(
+    report.contributions.filter(({ kind }) => kind === "contribution").map(({ name }) => name),
+  );
+  if (parties.size < minimumParties) {
+    problems.push(
+      `${parties.size} ${parties.size === 1 ? "party" : "parties"} contributed to the key; it takes ${minimumParties} ` +
+        "(a key made by one party lets that party forge ballots)",
+    );
+  }
+  return problems;
+}
+
+/** Refuses a key with keyProblems, naming them: what a production deployment calls. */
+export function assertProductionKey(report: KeyReport, minimumParties = 2): void {
+  const problems = keyProblems(report, minimumParties);
+  if (problems.length > 0) throw new Error(`this key cannot be used in production: ${problems.join("; ")}`);
+}
+
+export async function exportVerificationKey(zkey: string): Promise<unknown> {
+  return snarkjs.zKey.exportVerificationKey(zkey, quiet);
+}
+
+/**
+ * The phase-2 links a .zkey records (section 10: the circuit hash, a count, then each link's
+ * points, transcript, type and parameters), read without trusting them: verifyKey checks the chain.
+ */
+export function readContributions(zkey: Uint8Array): Contribution[] {
+  const view = new DataView(zkey.buffer, zkey.byteOffset, zkey.byteLength);
+  let offset = 12;
+  for (let section = 0; section < view.getUint32(8, true); section++) {
+    const type = view.getUint32(offset, true);
+    const size = Number(view.getBigUint64(offset + 4, true));
+    offset += 12;
+    if (type === 10) return parseContributions(zkey, view, offset);
+    offset += size;
+  }
+  throw new Error("the key has no contributions section: it is not a snarkjs .zkey");
+}
+
+function parseContributions(zkey: Uint8Array, view: DataView, start: number): Contribution[] {
+  // csHash (64 bytes), then the count.
+  let offset = start + 64;
+  const count = view.getUint32(offset, true);
+  offset += 4;
+  const contributions: Contribution[] = [];
+  for (let index = 0; index < count; index++) {
+    // deltaAfter, g1_s, g1_sx (G1, 64 bytes each), g2_spx (G2, 128), the transcript (64).
+    offset += 3 * 64 + 128 + 64;
+    const type = view.getUint32(offset, true);
+    const parametersLength = view.getUint32(offset + 4, true);
+    offset += 8;
+    let name = "";
+    for (let at = offset; at < offset + parametersLength;) {
+      const parameter = zkey[at]!;
+      // 1: name (length, bytes); 2: the beacon's iteration exponent (1 byte); 3: its hash (length, bytes).
+      if (parameter === 2) {
+        at += 2;
+        continue;
+      }
+      const length = zkey[at + 1]!;
+      if (parameter === 1) name = new TextDecoder().decode(zkey.subarray(at + 2, at + 2 + length));
+      at += 2 + length;
+    }
+    offset += parametersLength;
+    contributions.push({ name, kind: type === 1 ? "beacon" : "contribution" });
+  }
+  return contributions;
+}
+
+// --- Development key -------------------------------------------------------------------------------
+
+/** The test ptau snarkjs 0.7.0 ships (2^15, prepared): for development keys only. */
+// Its package exports only its entry point (build/main.cjs for require), so the file is found from there.
+export const TEST_PTAU = path.join(
+  path.dirname(createRequire(import.meta.url).resolve("snarkjs-test-ptau")),
+  "..",
+  "test",
+  "plonk_circuit",
+  "powersOfTau15_final.ptau",
+);
+
+export interface DevelopmentKey {
+  circuit: CircuitBuild;
+  zkeyPath: string;
+  verificationKey: unknown;
+  cacheHit: boolean;
+}
+
+/**
+ * The sealed ballot's development key: phase 2 from the test ptau with one contribution, in
+ * circuits/build/<circuit>/development.zkey, made again when the circuit changes. Unsafe by
+ * construction (keyProblems refuses it); tests and benchmarks prove with it.
+ */
+export async function developmentKey(): Promise<DevelopmentKey> {
+  const circuit = await buildSealedBallotCircuit();
+  const zkeyPath = path.join(circuit.outputDir, "development.zkey");
+  const stampPath = `${zkeyPath}.for`;
+  // The key belongs to one compile: the cache key of the build it was made from.
+  const stamp = await readFile(path.join(circuit.outputDir, "cache-key"), "utf8");
+  const cacheHit = (await readFile(stampPath, "utf8").catch(() => "")) === stamp && (await exists(zkeyPath));
+  if (!cacheHit) {
+    const progress = (line: string) => console.error(`[circuits] ${circuit.name} development key: ${line}`);
+    progress("making (one party, from snarkjs's test ptau; about a minute) ...");
+    const started = performance.now();
+    await mkdir(circuit.outputDir, { recursive: true });
+    const initial = `${zkeyPath}.initial`;
+    await snarkjs.zKey.newZKey(circuit.r1csPath, TEST_PTAU, initial, quiet);
+    await snarkjs.zKey.contribute(
+      initial,
+      `${zkeyPath}.partial`,
+      "development (unsafe)",
+      freshEntropy(),
+      quiet,
+    );
+    // Renamed into place, then stamped: an interrupted run leaves no key that looks finished.
+    await rename(`${zkeyPath}.partial`, zkeyPath);
+    await writeFile(stampPath, stamp);
+    progress(`done in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  }
+  return { circuit, zkeyPath, verificationKey: await exportVerificationKey(zkeyPath), cacheHit };
+}
+
+// --- Helpers ---------------------------------------------------------------------------------------
+
+/** Every beacon iterates its hash 2^10 times: public, so only delay matters, and this is enough for a record. */
+const BEACON_ITERATIONS_EXP = 10;
+
+function checkName(name: string): string {
+  // snarkjs stores a name's length in one byte.
+  if (name.trim() === "" || new TextEncoder().encode(name).length > 255) {
+    throw new RangeError(
+      "a contribution is named by 1 to 255 bytes, so that everyone can tell who took part",
+    );
+  }
+  return name;
+}
+
+function checkBeacon(beaconHex: string): string {
+  if (!/^(0x)?([0-9a-fA-F]{2}){16,64}$/.test(beaconHex)) {
+    throw new RangeError(
+      "a beacon is 16 to 64 bytes in hex, from a public source fixed in advance (a future block hash)",
+    );
+  }
+  return beaconHex.replace(/^0x/, "");
+}
+
+// snarkjs's curves module is not in its type declarations.
+const { getCurveFromName } = (
+  snarkjs as unknown as { curves: { getCurveFromName(name: string): Promise<unknown> } }
+).curves;
+
+async function curve(): Promise<unknown> {
+  return getCurveFromName("bn128");
+}
+
+// snarkjs caches its multi-threaded bn128 curve here; its worker threads keep Node running until
+// the curve is terminated.
+const snarkjsGlobals = globalThis as { curve_bn128?: { terminate(): Promise<void> } | null };
+
+/** Stops snarkjs's worker threads (a script's last step). */
+export async function stopCeremonyThreads(): Promise<void> {
+  await snarkjsGlobals.curve_bn128?.terminate();
+}
+
+async function exists(file: string): Promise<boolean> {
+  return stat(file).then(
+    () => true,
+    () => false,
+  );
+}
+
+// --- Command line ----------------------------------------------------------------------------------
+
+const USAGE = `usage: npx tsx circuits/ceremony.ts <command>
+  phase1-new <power> <out.ptau>                 start phase 1 (2^power constraints; 14 for the sealed ballot)
+  phase1-contribute <in.ptau> <out.ptau> <name> add your randomness (then forget it: the tool keeps none)
+  phase1-beacon <in.ptau> <out.ptau> <name> <hex>
+                                                close phase 1 with a public beacon fixed in advance
+  phase1-prepare <in.ptau> <out.ptau>           make the file phase 2 starts from (slow)
+  verify-ptau <file.ptau>                       check a powers-of-tau file's chain
+  phase2-new <out.zkey> [prepared.ptau]         start the sealed ballot's key (builds the circuit)
+  phase2-contribute <in.zkey> <out.zkey> <name> add your randomness
+  phase2-beacon <in.zkey> <out.zkey> <name> <hex>
+                                                close phase 2 with a public beacon
+  verify <prepared.ptau> <file.zkey>            check the key against the circuit, list who took part,
+                                                and say whether production may use it`;
+
+async function main(args: string[]): Promise<number> {
+  const [command, ...rest] = args;
+  const need = (count: number) => {
+    if (rest.length < count) throw new Error(`${command} takes ${count} arguments\n${USAGE}`);
+    return rest;
+  };
+  switch (command) {
+    case "phase1-new": {
+      const [power, out] = need(2);
+      await startPhase1(Number(power), out!);
+      break;
+    }
+    case "phase1-contribute": {
+      const [input, out, name] = need(3);
+      await contributePhase1(input!, out!, name!);
+      break;
+    }
+    case "phase1-beacon": {
+      const [input, out, name, beacon] = need(4);
+      await beaconPhase1(input!, out!, name!, beacon!);
+      break;
+    }
+    case "phase1-prepare": {
+      const [input, out] = need(2);
+      await preparePhase2(input!, out!);
+      break;
+    }
+    case "verify-ptau": {
+      const [ptau] = need(1);
+      const valid = await verifyPtau(ptau!);
+      console.log(valid ? "the powers of tau verify" : "the powers of tau do NOT verify");
+      return valid ? 0 : 1;
+    }
+    case "phase2-new": {
+      const [out, ptau = TEST_PTAU] = need(1);
+      const circuit = await buildSealedBallotCircuit();
+      await startPhase2(circuit.r1csPath, ptau, out!);
+      break;
+    }
+    case "phase2-contribute": {
+      const [input, out, name] = need(3);
+      await contributePhase2(input!, out!, name!);
+      break;
+    }
+    case "phase2-beacon": {
+      const [input, out, name, beacon] = need(4);
+      await beaconPhase2(input!, out!, name!, beacon!);
+      break;
+    }
+    case "verify": {
+      const [ptau, zkey] = need(2);
+      const circuit = await buildSealedBallotCircuit();
+      const report = await verifyKey(circuit.r1csPath, ptau!, zkey!, (line) => console.error(line));
+      console.log(report.valid ? "the key verifies" : "the key does NOT verify");
+      for (const { name, kind } of report.contributions) console.log(`  ${kind}: ${name}`);
+      const problems = keyProblems(report);
+      console.log(
+        problems.length === 0 ? "production may use it" : `production refuses it: ${problems.join("; ")}`,
+      );
+      return report.valid ? 0 : 1;
+    }
+    default:
+      console.error(USAGE);
+      return command === undefined ? 0 : 2;
+  }
+  return 0;
+}
+
+if (process.argv[1] !== undefined && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const code = await main(process.argv.slice(2)).catch((error: unknown) => {
+    console.error(error instanceof Error ? error.message : error);
+    return 1;
+  });
+  await stopCeremonyThreads();
+  process.exit(code);
+}
