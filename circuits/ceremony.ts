@@ -41,7 +41,10 @@ export interface KeyReport {
   contributions: Contribution[];
 }
 
-/** snarkjs's logger interface; progress goes to `progress` (stderr by default), errors always. */
+/** Where a step's progress lines go (stderr unless given: a ceremony step takes minutes). */
+export type Progress = (line: string) => void;
+
+/** snarkjs's logger interface, every line to `progress`. */
 interface Logger {
   debug(message: string): void;
   info(message: string): void;
@@ -49,12 +52,12 @@ interface Logger {
   error(message: string): void;
 }
 
-function logger(progress: (line: string) => void = (line) => console.error(line)): Logger {
+function logger(progress: Progress = (line) => console.error(line)): Logger {
   return {
     debug() {},
     info: (message) => progress(`[ceremony] ${message}`),
     warn: (message) => progress(`[ceremony] warning: ${message}`),
-    error: (message) => console.error(`[ceremony] ${message}`),
+    error: (message) => progress(`[ceremony] ${message}`),
   };
 }
 
@@ -65,14 +68,19 @@ function freshEntropy(): string {
   return randomBytes(64).toString("hex");
 }
 
-export async function startPhase1(power: number, output: string): Promise<void> {
+export async function startPhase1(power: number, output: string, progress?: Progress): Promise<void> {
   if (!Number.isInteger(power) || power < 1 || power > 28)
     throw new RangeError(`a power of 1 to 28, not ${power}`);
-  await snarkjs.powersOfTau.newAccumulator(await curve(), power, output, logger());
+  await snarkjs.powersOfTau.newAccumulator(await curve(), power, output, logger(progress));
 }
 
-export async function contributePhase1(input: string, output: string, name: string): Promise<void> {
-  await snarkjs.powersOfTau.contribute(input, output, checkName(name), freshEntropy(), logger());
+export async function contributePhase1(
+  input: string,
+  output: string,
+  name: string,
+  progress?: Progress,
+): Promise<void> {
+  await snarkjs.powersOfTau.contribute(input, output, checkName(name), freshEntropy(), logger(progress));
 }
 
 export async function beaconPhase1(
@@ -80,6 +88,7 @@ export async function beaconPhase1(
   output: string,
   name: string,
   beaconHex: string,
+  progress?: Progress,
 ): Promise<void> {
   await snarkjs.powersOfTau.beacon(
     input,
@@ -87,27 +96,37 @@ export async function beaconPhase1(
     checkName(name),
     checkBeacon(beaconHex),
     BEACON_ITERATIONS_EXP,
-    logger(),
+    logger(progress),
   );
 }
 
-export async function preparePhase2(input: string, output: string): Promise<void> {
-  await snarkjs.powersOfTau.preparePhase2(input, output, logger());
+export async function preparePhase2(input: string, output: string, progress?: Progress): Promise<void> {
+  await snarkjs.powersOfTau.preparePhase2(input, output, logger(progress));
 }
 
 /** Whether a powers-of-tau file's chain of contributions holds. */
-export async function verifyPtau(ptau: string): Promise<boolean> {
+export async function verifyPtau(ptau: string, progress?: Progress): Promise<boolean> {
   // @types/snarkjs declares another signature than snarkjs's (tau file, logger).
   const verify = snarkjs.powersOfTau.verify as unknown as (ptau: string, logger: Logger) => Promise<boolean>;
-  return (await verify(ptau, logger())) === true;
+  return (await verify(ptau, logger(progress))) === true;
 }
 
-export async function startPhase2(r1cs: string, ptau: string, output: string): Promise<void> {
-  await snarkjs.zKey.newZKey(r1cs, ptau, output, logger());
+export async function startPhase2(
+  r1cs: string,
+  ptau: string,
+  output: string,
+  progress?: Progress,
+): Promise<void> {
+  await snarkjs.zKey.newZKey(r1cs, ptau, output, logger(progress));
 }
 
-export async function contributePhase2(input: string, output: string, name: string): Promise<void> {
-  await snarkjs.zKey.contribute(input, output, checkName(name), freshEntropy(), logger());
+export async function contributePhase2(
+  input: string,
+  output: string,
+  name: string,
+  progress?: Progress,
+): Promise<void> {
+  await snarkjs.zKey.contribute(input, output, checkName(name), freshEntropy(), logger(progress));
 }
 
 export async function beaconPhase2(
@@ -115,6 +134,7 @@ export async function beaconPhase2(
   output: string,
   name: string,
   beaconHex: string,
+  progress?: Progress,
 ): Promise<void> {
   await snarkjs.zKey.beacon(
     input,
@@ -122,22 +142,21 @@ export async function beaconPhase2(
     checkName(name),
     checkBeacon(beaconHex),
     BEACON_ITERATIONS_EXP,
-    logger(),
+    logger(progress),
   );
 }
 
 /**
- * Checks a circuit's key against its r1cs and the prepared powers of tau, every phase-2 link
- * included, and lists those links from the key's own record.
+ * Checks a circuit's key (quietly unless given `progress`) against its r1cs and the prepared powers
+ * of tau, every phase-2 link included, and lists those links from the key's own record.
  */
 export async function verifyKey(
   r1cs: string,
   ptau: string,
   zkey: string,
-  progress?: (line: string) => void,
+  progress: Progress = () => {},
 ): Promise<KeyReport> {
-  const valid =
-    (await snarkjs.zKey.verifyFromR1cs(r1cs, ptau, zkey, progress ? logger(progress) : quiet)) === true;
+  const valid = (await snarkjs.zKey.verifyFromR1cs(r1cs, ptau, zkey, logger(progress))) === true;
   return { valid, contributions: readContributions(await readFile(zkey)) };
 }
 
@@ -295,12 +314,11 @@ function checkBeacon(beaconHex: string): string {
 }
 
 // snarkjs's curves module is not in its type declarations.
-const { getCurveFromName } = (
-  snarkjs as unknown as { curves: { getCurveFromName(name: string): Promise<unknown> } }
-).curves;
+const snarkjsCurves = (snarkjs as unknown as { curves: { getCurveFromName(name: string): Promise<unknown> } })
+  .curves;
 
 async function curve(): Promise<unknown> {
-  return getCurveFromName("bn128");
+  return snarkjsCurves.getCurveFromName("bn128");
 }
 
 // snarkjs caches its multi-threaded bn128 curve here; its worker threads keep Node running until
@@ -328,7 +346,7 @@ const USAGE = `usage: npx tsx circuits/ceremony.ts <command>
                                                 close phase 1 with a public beacon fixed in advance
   phase1-prepare <in.ptau> <out.ptau>           make the file phase 2 starts from (slow)
   verify-ptau <file.ptau>                       check a powers-of-tau file's chain
-  phase2-new <out.zkey> [prepared.ptau]         start the sealed ballot's key (builds the circuit)
+  phase2-new <prepared.ptau> <out.zkey>         start the sealed ballot's key (builds the circuit)
   phase2-contribute <in.zkey> <out.zkey> <name> add your randomness
   phase2-beacon <in.zkey> <out.zkey> <name> <hex>
                                                 close phase 2 with a public beacon
@@ -369,9 +387,9 @@ async function main(args: string[]): Promise<number> {
       return valid ? 0 : 1;
     }
     case "phase2-new": {
-      const [out, ptau = TEST_PTAU] = need(1);
+      const [ptau, out] = need(2);
       const circuit = await buildSealedBallotCircuit();
-      await startPhase2(circuit.r1csPath, ptau, out!);
+      await startPhase2(circuit.r1csPath, ptau!, out!);
       break;
     }
     case "phase2-contribute": {

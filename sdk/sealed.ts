@@ -18,13 +18,14 @@
  */
 import { Base8, addPoint, inCurve, subOrder } from "@zk-kit/baby-jubjub";
 import { getBytes, hexlify, keccak256, toBeArray, toUtf8Bytes, zeroPadValue } from "ethers";
-import type { MerkleProof } from "@semaphore-protocol/group";
+import type { Group, MerkleProof } from "@semaphore-protocol/group";
 import type { Identity } from "@semaphore-protocol/identity";
 import { concatBytes } from "./bytes.js";
 // BabyJubJub is defined over BN254's scalar field.
 import { SNARK_SCALAR_FIELD as FIELD } from "./constants.js";
-import { semaphoreHash } from "./scope.js";
-import { membershipInputs } from "./warm-prover.js";
+import { semaphoreHash, voteScope } from "./scope.js";
+import type { PackedProof } from "./types.js";
+import { groupProof, membershipInputs, type WarmCircuit } from "./warm-prover.js";
 
 /** A BabyJubJub point in affine twisted-Edwards coordinates. */
 export type Point = readonly [x: bigint, y: bigint];
@@ -201,6 +202,97 @@ export function sealedBallotInputs(
     vote: Array.from({ length: options }, (_, index) => (index === option ? 1 : 0)),
     randomness: [...randomness],
   };
+}
+
+/** A sealed vote: what a sealed proposal's contract takes, and what an off-chain checker needs. */
+export interface SealedVote {
+  proposalId: bigint;
+  merkleTreeRoot: bigint;
+  nullifier: bigint;
+  /** One per option, in option order. */
+  ciphertexts: Ciphertext[];
+  points: PackedProof;
+}
+
+/** Where a sealed vote counts, the tellers' key it is sealed to, and the choice. */
+export interface SealedVoteContext {
+  chainId: bigint;
+  zone: string;
+  proposalId: bigint;
+  /** The proposal's tellers' joint key. */
+  publicKey: Point;
+  option: number;
+}
+
+/**
+ * Proves a sealed vote with the sealed ballot circuit (a WarmCircuit loaded with its wasm and
+ * key): `snapshot` is the group as of the proposal (or the citizen's Merkle proof in it). The
+ * encryption's randomness is drawn here and dropped when the proof is made, so the vote cannot be
+ * opened (or shown to a buyer) even from this process.
+ */
+export async function proveSealedVote(
+  circuit: WarmCircuit,
+  identity: Identity,
+  snapshot: Group | MerkleProof,
+  context: SealedVoteContext,
+): Promise<SealedVote> {
+  const merkleProof = "siblings" in snapshot ? snapshot : groupProof(identity, snapshot);
+  const scope = voteScope(context.chainId, context.zone, context.proposalId);
+  const randomness = Array.from({ length: SEALED_BALLOT.options }, randomScalar);
+  const input = sealedBallotInputs(
+    identity,
+    merkleProof,
+    scope,
+    context.publicKey,
+    context.option,
+    randomness,
+  );
+  const { points, publicSignals } = await circuit.proveInput(input);
+  const [merkleTreeRoot, nullifier] = publicSignals as [bigint, bigint];
+  if (merkleTreeRoot !== BigInt(merkleProof.root))
+    throw new Error("the Merkle proof's siblings do not give its root");
+  return {
+    proposalId: context.proposalId,
+    merkleTreeRoot,
+    nullifier,
+    ciphertexts: ciphertextsOf(publicSignals),
+    points,
+  };
+}
+
+/**
+ * The sealed ballot circuit's public signals for `vote`, in its order: root, nullifier, each
+ * option's c1 then each option's c2 (x, y), the scope (hashed as Semaphore does), the key. What a
+ * verifier checks the proof against: the scope and key must come from the proposal, not the vote.
+ */
+export function sealedVotePublicSignals(
+  vote: SealedVote,
+  chainId: bigint,
+  zone: string,
+  publicKey: Point,
+): bigint[] {
+  if (vote.ciphertexts.length !== SEALED_BALLOT.options) {
+    throw new RangeError(
+      `a sealed vote has ${SEALED_BALLOT.options} ciphertexts, not ${vote.ciphertexts.length}`,
+    );
+  }
+  return [
+    vote.merkleTreeRoot,
+    vote.nullifier,
+    ...vote.ciphertexts.flatMap(({ c1 }) => c1),
+    ...vote.ciphertexts.flatMap(({ c2 }) => c2),
+    semaphoreHash(voteScope(chainId, zone, vote.proposalId)),
+    ...publicKey,
+  ];
+}
+
+function ciphertextsOf(publicSignals: readonly bigint[]): Ciphertext[] {
+  const n = SEALED_BALLOT.options;
+  const point = (at: number): Point => [publicSignals[at]!, publicSignals[at + 1]!];
+  return Array.from({ length: n }, (_, option) => ({
+    c1: point(2 + 2 * option),
+    c2: point(2 + 2 * n + 2 * option),
+  }));
 }
 
 // --- Distributed key generation ------------------------------------------------------------------

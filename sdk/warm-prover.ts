@@ -72,18 +72,28 @@ export class WarmCircuit {
       scope: semaphoreHash(scope),
       message: semaphoreHash(message),
     };
-    const witness = this.#witnessTurn.then(() => this.calculator.calculateWTNSBin(input, true));
-    this.#witnessTurn = witness.catch(() => undefined);
-    const { proof, publicSignals } = await this.groth16.prove(await witness);
+    const { points, publicSignals } = await this.proveInput(input);
     // The circuit's outputs: the root its path gives and the nullifier (then message and scope).
-    const [root, nullifier] = publicSignals.map(BigInt) as [bigint, bigint];
+    const [root, nullifier] = publicSignals as [bigint, bigint];
     if (root !== BigInt(merkleProof.root)) {
       throw new Error("the Merkle proof's siblings do not give its root");
     }
+    return { merkleTreeRoot: root, nullifier, points };
+  }
+
+  /**
+   * A proof for any input of this circuit (the sealed ballot's prover gives its own): its packed
+   * points, as contracts take them, and its public signals.
+   */
+  async proveInput(
+    input: Record<string, unknown>,
+  ): Promise<{ points: PackedProof; publicSignals: bigint[] }> {
+    const witness = this.#witnessTurn.then(() => this.calculator.calculateWTNSBin(input, true));
+    this.#witnessTurn = witness.catch(() => undefined);
+    const { proof, publicSignals } = await this.groth16.prove(await witness);
     return {
-      merkleTreeRoot: root,
-      nullifier,
       points: packGroth16Proof(proof).map(BigInt) as PackedProof,
+      publicSignals: publicSignals.map(BigInt),
     };
   }
 }
@@ -108,7 +118,7 @@ export function membershipInputs(identity: Identity, merkleProof: MerkleProof, d
 }
 
 /** The identity's Merkle proof in `group`, which it must be in. */
-function groupProof(identity: Identity, group: Group): MerkleProof {
+export function groupProof(identity: Identity, group: Group): MerkleProof {
   const index = group.indexOf(identity.commitment);
   if (index < 0) throw new Error("the identity is not a member of the group");
   return group.generateMerkleProof(index);
