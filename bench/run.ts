@@ -13,6 +13,7 @@ import { benchProve, printProve, smallestGroupOfDepth } from "./prove.js";
 import { elapsedSeconds, progress } from "./report.js";
 import { withMillionFigures } from "./million/results.js";
 import { benchScale, printScale } from "./scale.js";
+import { benchSealed, printSealed } from "./sealed.js";
 import { benchVerify, printVerify } from "./verify.js";
 
 const RESULTS_FILE = fileURLToPath(new URL("results.json", import.meta.url));
@@ -50,12 +51,16 @@ try {
   );
   printProve(prove);
 
+  const sealed = await benchSealed(scale.million, prove[20]!.sdkMs, chain.relayer);
+  printSealed(sealed);
+
   const totalSeconds = Math.round(elapsedSeconds());
   const results = {
     machine,
     gas: gas.results,
     verify,
     prove,
+    sealed,
     // bench:million's figures (browser, indexer, registration.million) are kept as they were.
     scale: withMillionFigures(scale.results, RESULTS_FILE),
     totalSeconds,

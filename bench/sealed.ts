@@ -1,0 +1,139 @@
+/**
+ * Sealed ballots (issue 19, in progress): the ballot circuit's size, a sealed vote's proving time in
+ * Node at depth 20 (the million-citizen group) next to an open vote's, and what the chain pays to
+ * check one teller's partial decryption of one option's sum. Proofs use the development key (one
+ * party, circuits/ceremony.ts): proving time does not depend on who made the key.
+ */
+import { readFile } from "node:fs/promises";
+import type { Signer } from "ethers";
+import { developmentKey } from "../circuits/ceremony.js";
+import {
+  SEALED_BALLOT,
+  combineShares,
+  dealShares,
+  encryptBallot,
+  jointPublicKey,
+  partialDecrypt,
+  proveSealedVote,
+  sumBallots,
+  tellerKey,
+  type Point,
+} from "../sdk/sealed.js";
+import { WarmCircuit } from "../sdk/warm-prover.js";
+import { BabyJubJubHarness__factory } from "../types/ethers-contracts/index.js";
+import type { ProvingGroup } from "./prove.js";
+import { proveSealedInChromium } from "./sealed-browser.js";
+import { formatNumber, formatRatio, median, printTable, progress, timeMs } from "./report.js";
+
+const RUNS = 5;
+const BROWSER_RUNS = 3;
+/** A transaction's base cost, left out of the per-check gas (a tally posts many checks in one). */
+const TRANSACTION_BASE_GAS = 21_000n;
+
+export interface SealedResult {
+  depth: number;
+  options: number;
+  constraints: number;
+  wires: number;
+  runs: number;
+  /** Median milliseconds of proveSealedVote in Node (a new proposal each run). */
+  nodeProveMs: number;
+  /** The same group's open vote (the prove section's sdkMs at depth 20), for reference. */
+  openVoteProveMs: number;
+  /** Median milliseconds of a sealed vote's proof in headless Chromium, after a first one. */
+  browserProveMs: number;
+  /** The first proof in Chromium (circuit and curve cold), ms. */
+  browserFirstProofMs: number;
+  /** Gas to check one teller's share of one option's sum: its Chaum-Pedersen proof and subgroup check. */
+  tallyGasPerOptionPerTeller: number;
+  verifyDleqGas: number;
+  subgroupCheckGas: number;
+}
+
+export async function benchSealed(
+  million: ProvingGroup,
+  openVoteProveMs: number,
+  signer: Signer,
+): Promise<SealedResult> {
+  progress("sealed", "building the ballot circuit and its development key (about a minute the first time)");
+  const key = await developmentKey();
+  const [wasm, zkey] = await Promise.all([readFile(key.circuit.wasmPath), readFile(key.zkeyPath)]);
+  const circuit = await WarmCircuit.load(SEALED_BALLOT.depth, { wasm, zkey });
+
+  const deals = [1, 2, 3].map((dealer) => dealShares(dealer, 2, 3));
+  const qualified = new Map(deals.map((deal) => [deal.dealer, deal.commitments]));
+  const publicKey = jointPublicKey(qualified);
+  const context = {
+    chainId: 31337n,
+    zone: "0x000000000000000000000000000000000000da0a",
+    publicKey,
+    option: 1,
+  };
+  let proposalId = 0n;
+  const prove = () =>
+    proveSealedVote(circuit, million.prover, million.group, { ...context, proposalId: ++proposalId });
+  progress("sealed", `proving at depth ${million.group.depth}: warm-up, then ${RUNS} runs`);
+  await prove();
+  const times: number[] = [];
+  for (let run = 0; run < RUNS; run++) times.push(await timeMs(prove));
+
+  progress("sealed", `proving in headless Chromium: a first proof, then ${BROWSER_RUNS}`);
+  const browser = await proveSealedInChromium(key, million, publicKey, BROWSER_RUNS);
+
+  progress("sealed", "pricing a teller's partial decryption check on chain");
+  const harness = await (await new BabyJubJubHarness__factory(signer).deploy()).waitForDeployment();
+  const sums = sumBallots(
+    [0, 1, 2, 1].map((option) => encryptBallot(publicKey, option, SEALED_BALLOT.options).ciphertexts),
+    SEALED_BALLOT.options,
+  );
+  const partial = partialDecrypt(1, combineShares(deals.map(({ shares }) => shares[0]!)), sums);
+  const asPoint = ([x, y]: Point) => ({ x, y });
+  const { challenge, response } = partial.proofs[0]!;
+  const verifyDleqGas =
+    (await harness.verifyDleq.estimateGas(
+      asPoint(tellerKey(qualified, 1)),
+      asPoint(sums[0]!.c1),
+      asPoint(partial.shares[0]!),
+      challenge,
+      response,
+    )) - TRANSACTION_BASE_GAS;
+  const subgroupCheckGas =
+    (await harness.isSubgroupPoint.estimateGas(asPoint(partial.shares[0]!))) - TRANSACTION_BASE_GAS;
+
+  return {
+    depth: million.group.depth,
+    options: SEALED_BALLOT.options,
+    constraints: key.circuit.constraints,
+    wires: key.circuit.wires,
+    runs: RUNS,
+    nodeProveMs: Math.round(median(times)),
+    openVoteProveMs,
+    browserProveMs: browser.proveMs,
+    browserFirstProofMs: browser.firstProofMs,
+    tallyGasPerOptionPerTeller: Number(verifyDleqGas + subgroupCheckGas),
+    verifyDleqGas: Number(verifyDleqGas),
+    subgroupCheckGas: Number(subgroupCheckGas),
+  };
+}
+
+export function printSealed(result: SealedResult): void {
+  printTable(
+    `Sealed ballots (depth ${result.depth}, ${result.options} options; development key)`,
+    ["figure", "value", "reference"],
+    [
+      ["constraints", formatNumber(result.constraints), "6,431 (Semaphore, depth 20)"],
+      [
+        "proving in Node, median ms",
+        formatNumber(result.nodeProveMs),
+        `${formatNumber(result.openVoteProveMs)} (open vote), ${formatRatio(result.nodeProveMs, result.openVoteProveMs)}`,
+      ],
+      [
+        "tally gas per option and teller",
+        formatNumber(result.tallyGasPerOptionPerTeller),
+        "check + subgroup",
+      ],
+      ["  Chaum-Pedersen check", formatNumber(result.verifyDleqGas), ""],
+      ["  subgroup check of the share", formatNumber(result.subgroupCheckGas), ""],
+    ],
+  );
+}
