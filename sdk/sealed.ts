@@ -286,6 +286,50 @@ export function sealedVotePublicSignals(
   ];
 }
 
+/** A Groth16 verification key as snarkjs exports it (the fields SealedBallotVerifier takes). */
+export interface VerificationKey {
+  vk_alpha_1: readonly (string | bigint)[];
+  vk_beta_2: readonly (readonly (string | bigint)[])[];
+  vk_gamma_2: readonly (readonly (string | bigint)[])[];
+  vk_delta_2: readonly (readonly (string | bigint)[])[];
+  IC: readonly (readonly (string | bigint)[])[];
+}
+
+/**
+ * SealedBallotVerifier's constructor argument: alpha (x, y); beta, gamma, delta with each
+ * coordinate's halves swapped (imaginary part first, as the pairing precompile takes them); then
+ * every IC point (x, y).
+ */
+export function verifierKeyWords(key: VerificationKey): bigint[] {
+  const g1 = (point: readonly (string | bigint)[]) => [BigInt(point[0]!), BigInt(point[1]!)];
+  const g2 = (point: readonly (readonly (string | bigint)[])[]) => [
+    BigInt(point[0]![1]!),
+    BigInt(point[0]![0]!),
+    BigInt(point[1]![1]!),
+    BigInt(point[1]![0]!),
+  ];
+  return [
+    ...g1(key.vk_alpha_1),
+    ...g2(key.vk_beta_2),
+    ...g2(key.vk_gamma_2),
+    ...g2(key.vk_delta_2),
+    ...key.IC.flatMap(g1),
+  ];
+}
+
+/** SealedBallotVerifier.verifyBatch's input for `votes`: each one's 8 proof words, then its public signals. */
+export function packSealedVotes(
+  votes: readonly SealedVote[],
+  chainId: bigint,
+  zone: string,
+  publicKey: Point,
+): bigint[] {
+  return votes.flatMap((vote) => [
+    ...vote.points,
+    ...sealedVotePublicSignals(vote, chainId, zone, publicKey),
+  ]);
+}
+
 function ciphertextsOf(publicSignals: readonly bigint[]): Ciphertext[] {
   const n = SEALED_BALLOT.options;
   const point = (at: number): Point => [publicSignals[at]!, publicSignals[at + 1]!];
