@@ -16,11 +16,18 @@ import {
   partialDecrypt,
   proveSealedVote,
   sumBallots,
+  packSealedVotes,
   tellerKey,
+  verifierKeyWords,
   type Point,
+  type SealedVote,
+  type VerificationKey,
 } from "../sdk/sealed.js";
 import { WarmCircuit } from "../sdk/warm-prover.js";
-import { BabyJubJubHarness__factory } from "../types/ethers-contracts/index.js";
+import {
+  BabyJubJubHarness__factory,
+  SealedBallotVerifier__factory,
+} from "../types/ethers-contracts/index.js";
 import type { ProvingGroup } from "./prove.js";
 import { proveSealedInChromium } from "./sealed-browser.js";
 import { formatNumber, formatRatio, median, printTable, progress, timeMs } from "./report.js";
@@ -44,6 +51,11 @@ export interface SealedResult {
   browserProveMs: number;
   /** The first proof in Chromium (circuit and curve cold), ms. */
   browserFirstProofMs: number;
+  /**
+   * Gas a ballot of a batch of 64 costs SealedBallotVerifier.verifyBatch (calldata included): the
+   * verification part of castSealedVotes, which is not built yet (nullifiers, sums and events come on top).
+   */
+  verifyGasPerBallotBatch64: number;
   /** Gas to check one teller's share of one option's sum: its Chaum-Pedersen proof and subgroup check. */
   tallyGasPerOptionPerTeller: number;
   verifyDleqGas: number;
@@ -70,12 +82,28 @@ export async function benchSealed(
     option: 1,
   };
   let proposalId = 0n;
-  const prove = () =>
-    proveSealedVote(circuit, million.prover, million.group, { ...context, proposalId: ++proposalId });
+  const votes: SealedVote[] = [];
+  const prove = async () => {
+    const vote = { ...context, proposalId: ++proposalId };
+    votes.push(await proveSealedVote(circuit, million.prover, million.group, vote));
+  };
   progress("sealed", `proving at depth ${million.group.depth}: warm-up, then ${RUNS} runs`);
   await prove();
   const times: number[] = [];
   for (let run = 0; run < RUNS; run++) times.push(await timeMs(prove));
+
+  progress("sealed", "pricing a batch of 64 in SealedBallotVerifier");
+  const keyWords = verifierKeyWords(key.verificationKey as VerificationKey);
+  const verifier = await (
+    await new SealedBallotVerifier__factory(signer).deploy(keyWords)
+  ).waitForDeployment();
+  // The proofs above, repeated: a verifier's cost does not depend on which valid proofs it checks.
+  const batch = Array.from({ length: 64 }, (_, i) => votes[i % votes.length]!);
+  const packed = packSealedVotes(batch, context.chainId, context.zone, publicKey);
+  if (!(await verifier.verifyBatch(packed)).every(Boolean)) {
+    throw new Error("SealedBallotVerifier refused a valid sealed vote");
+  }
+  const verifyGas = (await verifier.verifyBatch.estimateGas(packed)) - TRANSACTION_BASE_GAS;
 
   progress("sealed", `proving in headless Chromium: a first proof, then ${BROWSER_RUNS}`);
   const browser = await proveSealedInChromium(key, million, publicKey, BROWSER_RUNS);
@@ -110,6 +138,7 @@ export async function benchSealed(
     openVoteProveMs,
     browserProveMs: browser.proveMs,
     browserFirstProofMs: browser.firstProofMs,
+    verifyGasPerBallotBatch64: Number(verifyGas / 64n),
     tallyGasPerOptionPerTeller: Number(verifyDleqGas + subgroupCheckGas),
     verifyDleqGas: Number(verifyDleqGas),
     subgroupCheckGas: Number(subgroupCheckGas),
@@ -126,6 +155,16 @@ export function printSealed(result: SealedResult): void {
         "proving in Node, median ms",
         formatNumber(result.nodeProveMs),
         `${formatNumber(result.openVoteProveMs)} (open vote), ${formatRatio(result.nodeProveMs, result.openVoteProveMs)}`,
+      ],
+      [
+        "proving in Chromium, median ms",
+        formatNumber(result.browserProveMs),
+        `first proof ${formatNumber(result.browserFirstProofMs)}; goal 3,000`,
+      ],
+      [
+        "verification gas a ballot, batch of 64",
+        formatNumber(result.verifyGasPerBallotBatch64),
+        "castSealedVotes not built; goal 120,000 for it all",
       ],
       [
         "tally gas per option and teller",
