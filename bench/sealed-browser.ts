@@ -22,6 +22,8 @@ export interface BrowserProving {
   firstProofMs: number;
   /** Median of the proofs after it, ms. */
   proveMs: number;
+  /** Median from a choice to its proof, the vote readied before (prepareSealedVote), ms. */
+  preparedProveMs: number;
   runs: number;
 }
 
@@ -77,11 +79,13 @@ export async function proveSealedInChromium(
       publicKey: [String(publicKey[0]), String(publicKey[1])],
       runs,
     };
-    const { loadMs, proveMs } = await page.evaluate(
+    const { loadMs, proveMs, preparedProveMs } = await page.evaluate(
       (pageInput) =>
         (
           window as unknown as {
-            benchSealedProof(input: PageInput): Promise<{ loadMs: number; proveMs: number[] }>;
+            benchSealedProof(
+              input: PageInput,
+            ): Promise<{ loadMs: number; proveMs: number[]; preparedProveMs: number[] }>;
           }
         ).benchSealedProof(pageInput),
       input,
@@ -91,6 +95,7 @@ export async function proveSealedInChromium(
       loadMs: Math.round(loadMs),
       firstProofMs: Math.round(first!),
       proveMs: Math.round(median(rest)),
+      preparedProveMs: Math.round(median(preparedProveMs)),
       runs,
     };
   } finally {

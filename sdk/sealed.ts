@@ -236,23 +236,65 @@ export async function proveSealedVote(
   snapshot: Group | MerkleProof,
   context: SealedVoteContext,
 ): Promise<SealedVote> {
+  const { option, ...place } = context;
+  return proveWithRandomness(circuit, identity, snapshot, place, option, freshRandomness());
+}
+
+/** A sealed vote readied before the citizen chooses: `prove` once, for the option chosen. */
+export interface PreparedSealedVote {
+  /** The sealed vote for `option`; a second call throws (the randomness is gone). */
+  prove(option: number): Promise<SealedVote>;
+}
+
+/**
+ * Readies a sealed vote while the citizen reads the proposal, as the web app's worker readies an
+ * open vote: draws the encryption's randomness and proves a ballot with it that is never sent.
+ * What depends on the randomness alone (every r·G and r·K, the membership, the nullifier) is then
+ * in the prover's last sums, and `prove(option)` changes only the entries the choice sets, so the
+ * prover replays those sums (groth16-prover.ts): about a third of a full proof's time. The unsent
+ * ballot and the randomness reveal the choice if they leak; both stay in this process and are
+ * dropped by `prove`. Another proof made with the same circuit in between only loses the speed-up.
+ */
+export async function prepareSealedVote(
+  circuit: WarmCircuit,
+  identity: Identity,
+  snapshot: Group | MerkleProof,
+  place: Omit<SealedVoteContext, "option">,
+): Promise<PreparedSealedVote> {
+  let randomness: bigint[] | undefined = freshRandomness();
+  await proveWithRandomness(circuit, identity, snapshot, place, 0, randomness);
+  return {
+    async prove(option) {
+      if (randomness === undefined)
+        throw new Error("this prepared sealed vote was already proven: prepare another");
+      const used = randomness;
+      randomness = undefined;
+      return proveWithRandomness(circuit, identity, snapshot, place, option, used);
+    },
+  };
+}
+
+function freshRandomness(): bigint[] {
+  return Array.from({ length: SEALED_BALLOT.options }, randomScalar);
+}
+
+async function proveWithRandomness(
+  circuit: WarmCircuit,
+  identity: Identity,
+  snapshot: Group | MerkleProof,
+  place: Omit<SealedVoteContext, "option">,
+  option: number,
+  randomness: readonly bigint[],
+): Promise<SealedVote> {
   const merkleProof = "siblings" in snapshot ? snapshot : groupProof(identity, snapshot);
-  const scope = voteScope(context.chainId, context.zone, context.proposalId);
-  const randomness = Array.from({ length: SEALED_BALLOT.options }, randomScalar);
-  const input = sealedBallotInputs(
-    identity,
-    merkleProof,
-    scope,
-    context.publicKey,
-    context.option,
-    randomness,
-  );
+  const scope = voteScope(place.chainId, place.zone, place.proposalId);
+  const input = sealedBallotInputs(identity, merkleProof, scope, place.publicKey, option, randomness);
   const { points, publicSignals } = await circuit.proveInput(input);
   const [merkleTreeRoot, nullifier] = publicSignals as [bigint, bigint];
   if (merkleTreeRoot !== BigInt(merkleProof.root))
     throw new Error("the Merkle proof's siblings do not give its root");
   return {
-    proposalId: context.proposalId,
+    proposalId: place.proposalId,
     merkleTreeRoot,
     nullifier,
     ciphertexts: ciphertextsOf(publicSignals),

@@ -1,9 +1,10 @@
 /**
  * Real sealed votes: Groth16 proofs of the sealed ballot circuit (with the development key: one
- * party, from snarkjs's test ptau, circuits/ceremony.ts) made by the sdk's prover, verified, summed
- * and opened by two of three tellers; and a proof that does not verify once anything it binds
+ * party, from snarkjs's test ptau, circuits/ceremony.ts) made by the sdk's prover (one of them
+ * readied before its choice, as the web app will), verified, summed and opened by two of three tellers; and a proof that does not verify once anything it binds
  * (proposal, key, ciphertexts, root) is changed.
  */
+import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
 import { Group } from "@semaphore-protocol/group";
 import { Identity } from "@semaphore-protocol/identity";
@@ -19,10 +20,12 @@ import {
   jointPublicKey,
   openTally,
   partialDecrypt,
+  prepareSealedVote,
   proveSealedVote,
   sealedVotePublicSignals,
   sumBallots,
   tellerKey,
+  type PreparedSealedVote,
   type SealedVote,
 } from "../../sdk/sealed.js";
 import type { PackedProof } from "../../sdk/types.js";
@@ -48,6 +51,7 @@ describe("sealed votes, proven", function () {
   const qualified = new Map(deals.map((deal) => [deal.dealer, deal.commitments]));
   const publicKey = jointPublicKey(qualified);
   const votes: SealedVote[] = [];
+  let prepared: PreparedSealedVote;
 
   async function verifies(
     vote: SealedVote,
@@ -62,11 +66,18 @@ describe("sealed votes, proven", function () {
     key = await developmentKey();
     const [wasm, zkey] = await Promise.all([readFile(key.circuit.wasmPath), readFile(key.zkeyPath)]);
     circuit = await WarmCircuit.load(20, { wasm, zkey });
-    // Three citizens vote, one for each option; the fourth stays home.
+    // Three citizens vote, one for each option; the fourth readies its vote, then chooses option 2.
     for (const [index, option] of [0, 1, 2].entries()) {
       const context = { chainId: CHAIN, zone: ZONE, proposalId: PROPOSAL, publicKey, option };
       votes.push(await proveSealedVote(circuit, citizens[index]!, group, context));
     }
+    prepared = await prepareSealedVote(circuit, citizens[3]!, group, {
+      chainId: CHAIN,
+      zone: ZONE,
+      proposalId: PROPOSAL,
+      publicKey,
+    });
+    votes.push(await prepared.prove(2));
   });
 
   after(async function () {
@@ -78,10 +89,14 @@ describe("sealed votes, proven", function () {
       expect(await verifies(vote)).to.equal(true);
       expect(vote.merkleTreeRoot).to.equal(group.root);
     }
-    expect(new Set(votes.map(({ nullifier }) => nullifier)).size).to.equal(3);
+    expect(new Set(votes.map(({ nullifier }) => nullifier)).size).to.equal(4);
   });
 
-  it("opens the summed votes with two of three tellers: one vote for each option", function () {
+  it("proves a readied vote once: a second choice is refused", async function () {
+    await assert.rejects(prepared.prove(0), /already proven: prepare another/);
+  });
+
+  it("opens the summed votes with two of three tellers, the readied vote counted for its choice", function () {
     const sums = sumBallots(
       votes.map(({ ciphertexts }) => ciphertexts),
       3,
@@ -91,7 +106,7 @@ describe("sealed votes, proven", function () {
     );
     const tellerKeys = new Map([1, 2, 3].map((teller) => [teller, tellerKey(qualified, teller)]));
     expect(openTally({ sums, partials, tellerKeys, threshold: 2, electorate: group.size })).to.deep.equal([
-      1, 1, 1,
+      1, 1, 2,
     ]);
   });
 
