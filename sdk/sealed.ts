@@ -500,6 +500,53 @@ export function tellerKey(qualified: ReadonlyMap<number, readonly Point[]>, tell
   );
 }
 
+/** Domain of the hash that masks a share encrypted to a teller. */
+const SHARE_TAG = "zonedao.sealed.share.v1";
+
+/** A share as a dealer sends it to one teller: an ephemeral point and the masked share. */
+export type EncryptedShare = readonly [ephemeralX: bigint, ephemeralY: bigint, masked: bigint];
+
+/**
+ * `share` encrypted to `recipientKey` (the teller's registered key K = k·G): the ephemeral e·G and
+ * share XOR keccak256(tag ‖ e·K). Only the holder of k recomputes e·K = k·(e·G). Whether the share
+ * is right is what Feldman's check tells the recipient, and a complaint makes the dealer show it.
+ */
+export function encryptShare(
+  recipientKey: Point,
+  share: bigint,
+  ephemeral: bigint = randomScalar(),
+): EncryptedShare {
+  const [x, y] = mulPoint(GENERATOR, ephemeral);
+  return [x, y, share ^ shareMask(mulPoint(recipientKey, ephemeral))];
+}
+
+/** The share in `encrypted`, for the teller whose key's secret is `secret`. */
+export function decryptShare(secret: bigint, [x, y, masked]: EncryptedShare): bigint {
+  return masked ^ shareMask(mulPoint([x, y], secret));
+}
+
+function shareMask([x, y]: Point): bigint {
+  return BigInt(keccak256(concatBytes([toUtf8Bytes(SHARE_TAG), word(x), word(y)])));
+}
+
+/**
+ * ZoneTellers.deal's `encryptedShares`: three words per teller j = 1..n, its share encrypted to its
+ * registered key; zeros for the dealer itself and for tellers without a key.
+ */
+export function encryptedShareWords(deal: Deal, keys: ReadonlyMap<number, Point>): bigint[] {
+  return deal.shares.flatMap((share, index) => {
+    const teller = index + 1;
+    const key = keys.get(teller);
+    return teller === deal.dealer || key === undefined ? [0n, 0n, 0n] : [...encryptShare(key, share)];
+  });
+}
+
+/** Teller `teller`'s share in a SharesDealt event's `encryptedShares`. */
+export function shareFromWords(words: readonly bigint[], teller: number, secret: bigint): bigint {
+  const at = 3 * (teller - 1);
+  return decryptShare(secret, [words[at]!, words[at + 1]!, words[at + 2]!]);
+}
+
 // --- Partial decryption and tally ----------------------------------------------------------------
 
 /** A Chaum-Pedersen proof that log_G(key) = log_c1(share), in (challenge, response) form. */
