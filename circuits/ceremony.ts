@@ -353,57 +353,29 @@ const USAGE = `usage: npx tsx circuits/ceremony.ts <command>
   verify <prepared.ptau> <file.zkey>            check the key against the circuit, list who took part,
                                                 and say whether production may use it`;
 
-async function main(args: string[]): Promise<number> {
-  const [command, ...rest] = args;
-  const need = (count: number) => {
-    if (rest.length < count) throw new Error(`${command} takes ${count} arguments\n${USAGE}`);
-    return rest;
-  };
-  switch (command) {
-    case "phase1-new": {
-      const [power, out] = need(2);
-      await startPhase1(Number(power), out!);
-      break;
-    }
-    case "phase1-contribute": {
-      const [input, out, name] = need(3);
-      await contributePhase1(input!, out!, name!);
-      break;
-    }
-    case "phase1-beacon": {
-      const [input, out, name, beacon] = need(4);
-      await beaconPhase1(input!, out!, name!, beacon!);
-      break;
-    }
-    case "phase1-prepare": {
-      const [input, out] = need(2);
-      await preparePhase2(input!, out!);
-      break;
-    }
-    case "verify-ptau": {
-      const [ptau] = need(1);
+/** Each command: how many arguments it takes, and what it does with them (an exit code, or 0). */
+const COMMANDS: Record<string, [arguments: number, run: (args: string[]) => Promise<number | void>]> = {
+  "phase1-new": [2, ([power, out]) => startPhase1(Number(power), out!)],
+  "phase1-contribute": [3, ([input, out, name]) => contributePhase1(input!, out!, name!)],
+  "phase1-beacon": [4, ([input, out, name, beacon]) => beaconPhase1(input!, out!, name!, beacon!)],
+  "phase1-prepare": [2, ([input, out]) => preparePhase2(input!, out!)],
+  "verify-ptau": [
+    1,
+    async ([ptau]) => {
       const valid = await verifyPtau(ptau!);
       console.log(valid ? "the powers of tau verify" : "the powers of tau do NOT verify");
       return valid ? 0 : 1;
-    }
-    case "phase2-new": {
-      const [ptau, out] = need(2);
-      const circuit = await buildSealedBallotCircuit();
-      await startPhase2(circuit.r1csPath, ptau!, out!);
-      break;
-    }
-    case "phase2-contribute": {
-      const [input, out, name] = need(3);
-      await contributePhase2(input!, out!, name!);
-      break;
-    }
-    case "phase2-beacon": {
-      const [input, out, name, beacon] = need(4);
-      await beaconPhase2(input!, out!, name!, beacon!);
-      break;
-    }
-    case "verify": {
-      const [ptau, zkey] = need(2);
+    },
+  ],
+  "phase2-new": [
+    2,
+    async ([ptau, out]) => startPhase2((await buildSealedBallotCircuit()).r1csPath, ptau!, out!),
+  ],
+  "phase2-contribute": [3, ([input, out, name]) => contributePhase2(input!, out!, name!)],
+  "phase2-beacon": [4, ([input, out, name, beacon]) => beaconPhase2(input!, out!, name!, beacon!)],
+  verify: [
+    2,
+    async ([ptau, zkey]) => {
       const circuit = await buildSealedBallotCircuit();
       const report = await verifyKey(circuit.r1csPath, ptau!, zkey!, (line) => console.error(line));
       console.log(report.valid ? "the key verifies" : "the key does NOT verify");
@@ -413,12 +385,19 @@ async function main(args: string[]): Promise<number> {
         problems.length === 0 ? "production may use it" : `production refuses it: ${problems.join("; ")}`,
       );
       return report.valid ? 0 : 1;
-    }
-    default:
-      console.error(USAGE);
-      return command === undefined ? 0 : 2;
+    },
+  ],
+};
+
+async function main([command, ...args]: string[]): Promise<number> {
+  const entry = command === undefined ? undefined : COMMANDS[command];
+  if (entry === undefined) {
+    console.error(USAGE);
+    return command === undefined ? 0 : 2;
   }
-  return 0;
+  const [count, run] = entry;
+  if (args.length < count) throw new Error(`${command} takes ${count} arguments\n${USAGE}`);
+  return (await run(args)) ?? 0;
 }
 
 if (process.argv[1] !== undefined && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

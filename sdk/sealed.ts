@@ -297,7 +297,7 @@ async function proveWithRandomness(
     proposalId: place.proposalId,
     merkleTreeRoot,
     nullifier,
-    ciphertexts: ciphertextsOf(publicSignals),
+    ciphertexts: sealedVoteCiphertexts(publicSignals),
     points,
   };
 }
@@ -372,7 +372,8 @@ export function packSealedVotes(
   ]);
 }
 
-function ciphertextsOf(publicSignals: readonly bigint[]): Ciphertext[] {
+/** The ciphertexts among the sealed ballot circuit's public signals (after root and nullifier). */
+export function sealedVoteCiphertexts(publicSignals: readonly bigint[]): Ciphertext[] {
   const n = SEALED_BALLOT.options;
   const point = (at: number): Point => [publicSignals[at]!, publicSignals[at + 1]!];
   return Array.from({ length: n }, (_, option) => ({

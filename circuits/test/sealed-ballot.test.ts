@@ -24,7 +24,7 @@ import {
   negatePoint,
   randomScalar,
   sealedBallotInputs,
-  type Ciphertext,
+  sealedVoteCiphertexts,
   type Point,
 } from "../../sdk/sealed.js";
 import { buildSealedBallotCircuit, type CircuitBuild } from "../build.js";
@@ -64,16 +64,6 @@ describe("the sealed ballot circuit", function () {
       .map(([, wire]) => wire);
   }
 
-  /** The ciphertexts a witness outputs (wires 3.. : c1[0..n), then c2[0..n), each x then y). */
-  function outputCiphertexts(values: readonly bigint[]): Ciphertext[] {
-    const n = SEALED_BALLOT.options;
-    const point = (wire: number): Point => [values[wire]!, values[wire + 1]!];
-    return Array.from({ length: n }, (_, option) => ({
-      c1: point(3 + 2 * option),
-      c2: point(3 + 2 * n + 2 * option),
-    }));
-  }
-
   before(async function () {
     circuit = await buildSealedBallotCircuit();
     wires = await readSymbols(circuit.symPath);
@@ -102,7 +92,8 @@ describe("the sealed ballot circuit", function () {
       const values = readWitness(witness);
       expect(values[1]).to.equal(group.root);
       expect(values[2]).to.equal(nullifierOf(voter, scope));
-      const ciphertexts = outputCiphertexts(values);
+      // Wire 0 is the constant 1; the public signals follow it.
+      const ciphertexts = sealedVoteCiphertexts(values.slice(1));
       expect(ciphertexts).to.deep.equal(
         encryptBallot(tellersKey, option, SEALED_BALLOT.options, randomness).ciphertexts,
       );

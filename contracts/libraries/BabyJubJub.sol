@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.28;
 
+import {ZoneScopes} from "./ZoneScopes.sol";
+
 /// @title BabyJubJub arithmetic and the Chaum-Pedersen check of sealed ballots' tallies
 /// (the on-chain side of sdk/sealed.ts).
 /// @dev Sealed ballots are exponential ElGamal ciphertexts on BabyJubJub (EIP-2494), generator
@@ -10,8 +12,7 @@ pragma solidity ^0.8.28;
 /// not), so no case is special, and a result is converted back with one inversion.
 library BabyJubJub {
     /// @dev The base field: BN254's scalar field.
-    uint256 internal constant Q =
-        21888242871839275222246405745257275088548364400416034343698204186575808495617;
+    uint256 internal constant Q = ZoneScopes.SNARK_SCALAR_FIELD;
     /// @dev The order of the prime-order subgroup that Base8 spans (l).
     uint256 internal constant ORDER =
         2736030358979909402780800718157159386076813972158567259200215660948447373041;

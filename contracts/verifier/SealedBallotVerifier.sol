@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.28;
 
+import {ZoneScopes} from "../libraries/ZoneScopes.sol";
+
 /// @title Verifies batches of sealed ballot proofs (circuits/src/sealed-ballot.circom) with one
 /// pairing each plus three shared ones, against the verification key its ceremony made.
 /// @dev Each proof i (points A_i, B_i, C_i; public signals x_i) satisfies
@@ -27,10 +29,8 @@ contract SealedBallotVerifier {
     error SealedVerifierOutOfGas(uint256 gasLeft, uint256 gasNeeded);
 
     // BN254 scalar field (public signals, weights) and base field (coordinates).
-    uint256 internal constant R =
-        21888242871839275222246405745257275088548364400416034343698204186575808495617;
-    uint256 internal constant Q =
-        21888242871839275222246405745257275088696311157297823662689037894645226208583;
+    uint256 internal constant R = ZoneScopes.SNARK_SCALAR_FIELD;
+    uint256 internal constant Q = ZoneScopes.BASE_FIELD;
 
     /// @notice Public signals per proof (the circuit's outputs, then its public inputs).
     uint256 public immutable PUBLIC_SIGNALS;
