@@ -157,6 +157,11 @@ contract ZoneTellers {
         uint256 teller = _tellerIndex(t, msg.sender);
         if (_keys[zone][term][teller].y != 0) revert TellersAlreadyDone(teller);
         if ((key.x == 0 && key.y == 1) || !BabyJubJub.isSubgroupPoint(key)) revert TellersInvalidKey();
+        // Another teller's key would send that teller's shares to whoever holds it.
+        for (uint256 other = 1; other <= t.tellers.length; ++other) {
+            BabyJubJub.Point storage taken = _keys[zone][term][other];
+            if (taken.x == key.x && taken.y == key.y) revert TellersInvalidKey();
+        }
         _keys[zone][term][teller] = key;
         emit TellerRegistered(zone, term, teller, key);
     }

@@ -175,7 +175,7 @@ describe("ZoneTellers", function () {
     ).to.deep.equal([1, 3, 1]);
   });
 
-  it("refuses a key off the subgroup, and a key from fewer qualified dealers than the threshold", async function () {
+  it("refuses a key off the subgroup or taken, and a key from fewer qualified dealers than the threshold", async function () {
     const world = await loadFixture(elected);
     const { tellers, zoneAddress: zone, term } = world;
     const { time } = world.chain.networkHelpers;
@@ -187,6 +187,11 @@ describe("ZoneTellers", function () {
     );
     const key = mulPoint(GENERATOR, randomScalar());
     await (await as(1).register(zone, term, asPoint(key))).wait();
+    // Teller 2 may not take teller 1's key (its shares would go to teller 1).
+    await expect(as(2).register(zone, term, asPoint(key))).to.be.revertedWithCustomError(
+      tellers,
+      "TellersInvalidKey",
+    );
     await time.increase(PHASE);
     // Teller 2 never registered: it cannot deal. Teller 1 deals alone.
     const deal = dealShares(1, 2, 3);
