@@ -21,7 +21,7 @@
  * CLI: `npx tsx circuits/ceremony.ts <command> ...` (no command: usage).
  */
 import { randomBytes } from "node:crypto";
-import { mkdir, readFile, rename, stat, writeFile } from "node:fs/promises";
+import { mkdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -284,6 +284,7 @@ export async function developmentKey(): Promise<DevelopmentKey> {
     // Renamed into place, then stamped: an interrupted run leaves no key that looks finished.
     await rename(`${zkeyPath}.partial`, zkeyPath);
     await writeFile(stampPath, stamp);
+    await rm(initial);
     progress(`done in ${((performance.now() - started) / 1000).toFixed(1)} s`);
   }
   return { circuit, zkeyPath, verificationKey: await exportVerificationKey(zkeyPath), cacheHit };
