@@ -4,9 +4,8 @@
  * check one teller's partial decryption of one option's sum. Proofs use the development key (one
  * party, circuits/ceremony.ts): proving time does not depend on who made the key.
  */
-import { readFile } from "node:fs/promises";
 import type { Signer } from "ethers";
-import { developmentKey } from "../circuits/ceremony.js";
+import { developmentCircuit } from "../circuits/ceremony.js";
 import {
   SEALED_BALLOT,
   combineShares,
@@ -24,7 +23,6 @@ import {
   type SealedVote,
   type VerificationKey,
 } from "../sdk/sealed.js";
-import { WarmCircuit } from "../sdk/warm-prover.js";
 import {
   BabyJubJubHarness__factory,
   SealedBallotVerifier__factory,
@@ -73,9 +71,7 @@ export async function benchSealed(
   signer: Signer,
 ): Promise<SealedResult> {
   progress("sealed", "building the ballot circuit and its development key (about a minute the first time)");
-  const key = await developmentKey();
-  const [wasm, zkey] = await Promise.all([readFile(key.circuit.wasmPath), readFile(key.zkeyPath)]);
-  const circuit = await WarmCircuit.load(SEALED_BALLOT.depth, { wasm, zkey });
+  const { key, circuit } = await developmentCircuit();
 
   const deals = [1, 2, 3].map((dealer) => dealShares(dealer, 2, 3));
   const qualified = new Map(deals.map((deal) => [deal.dealer, deal.commitments]));

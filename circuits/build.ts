@@ -17,6 +17,7 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
+import { section, sections } from "../sdk/groth16-prover.js";
 import { SEALED_BALLOT } from "../sdk/sealed.js";
 
 /** The tree depths the project uses. */
@@ -179,28 +180,13 @@ async function computeCacheKey(mainCircuit: string, includeDirs: readonly string
   return sha256(lines.join("\n"));
 }
 
-/**
- * Reads the wire and constraint counts from an .r1cs file's header section (iden3 r1cs format:
- * "r1cs", version, section count, then sections of type u32, size u64, body).
- */
+/** The wire and constraint counts in an .r1cs file's header section (iden3's r1cs format). */
 async function readR1csHeader(r1csPath: string): Promise<{ constraints: number; wires: number }> {
-  const file = await readFile(r1csPath);
-  if (file.toString("ascii", 0, 4) !== "r1cs") throw new Error(`${r1csPath} is not an r1cs file`);
-  const sectionCount = file.readUInt32LE(8);
-  let offset = 12;
-  for (let section = 0; section < sectionCount; section++) {
-    const type = file.readUInt32LE(offset);
-    const size = Number(file.readBigUInt64LE(offset + 4));
-    offset += 12;
-    if (type === 1) {
-      // Header body: field size n8 (u32), prime (n8 bytes), nWires, nPubOut, nPubIn, nPrvIn (u32 each),
-      // nLabels (u64), nConstraints (u32).
-      const counts = offset + 4 + file.readUInt32LE(offset);
-      return { wires: file.readUInt32LE(counts), constraints: file.readUInt32LE(counts + 24) };
-    }
-    offset += size;
-  }
-  throw new Error(`${r1csPath} has no header section`);
+  const header = Buffer.from(section(sections(await readFile(r1csPath), "r1cs"), 1));
+  // Field size n8 (u32), prime (n8 bytes), nWires, nPubOut, nPubIn, nPrvIn (u32 each), nLabels
+  // (u64), nConstraints (u32).
+  const counts = 4 + header.readUInt32LE(0);
+  return { wires: header.readUInt32LE(counts), constraints: header.readUInt32LE(counts + 24) };
 }
 
 function sha256(data: string | Buffer): string {

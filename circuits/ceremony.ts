@@ -26,6 +26,9 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import * as snarkjs from "snarkjs";
+import { section, sections } from "../sdk/groth16-prover.js";
+import { SEALED_BALLOT } from "../sdk/sealed.js";
+import { WarmCircuit } from "../sdk/warm-prover.js";
 import { buildSealedBallotCircuit, type CircuitBuild } from "./build.js";
 
 /** One link of a ceremony's chain, as the file records it. */
@@ -74,23 +77,53 @@ export async function startPhase1(power: number, output: string, progress?: Prog
   await snarkjs.powersOfTau.newAccumulator(await curve(), power, output, logger(progress));
 }
 
-export async function contributePhase1(
+/** A ceremony's two phases: the powers of tau (.ptau files) and the circuit's key (.zkey files). */
+export type CeremonyPhase = 1 | 2;
+
+/** snarkjs's module for each phase: the same two steps, on its own kind of file. */
+const PHASE_TOOLS: Record<
+  CeremonyPhase,
+  {
+    contribute(
+      input: string,
+      output: string,
+      name: string,
+      entropy: string,
+      logger: Logger,
+    ): Promise<unknown>;
+    beacon(
+      input: string,
+      output: string,
+      name: string,
+      beaconHex: string,
+      iterationsExp: number,
+      logger: Logger,
+    ): Promise<unknown>;
+  }
+> = { 1: snarkjs.powersOfTau, 2: snarkjs.zKey };
+
+/** Adds the caller's randomness to a phase's file (`input` -> `output`), under its name. */
+export async function contribute(
+  phase: CeremonyPhase,
   input: string,
   output: string,
   name: string,
   progress?: Progress,
 ): Promise<void> {
-  await snarkjs.powersOfTau.contribute(input, output, checkName(name), freshEntropy(), logger(progress));
+  await PHASE_TOOLS[phase].contribute(input, output, checkName(name), freshEntropy(), logger(progress));
 }
 
-export async function beaconPhase1(
+/** Closes a phase with a public beacon fixed in advance (a future block hash, in hex). */
+export async function closeWithBeacon(
+  phase: CeremonyPhase,
   input: string,
   output: string,
   name: string,
   beaconHex: string,
   progress?: Progress,
 ): Promise<void> {
-  await snarkjs.powersOfTau.beacon(
+  const tool = PHASE_TOOLS[phase];
+  await tool.beacon(
     input,
     output,
     checkName(name),
@@ -118,32 +151,6 @@ export async function startPhase2(
   progress?: Progress,
 ): Promise<void> {
   await snarkjs.zKey.newZKey(r1cs, ptau, output, logger(progress));
-}
-
-export async function contributePhase2(
-  input: string,
-  output: string,
-  name: string,
-  progress?: Progress,
-): Promise<void> {
-  await snarkjs.zKey.contribute(input, output, checkName(name), freshEntropy(), logger(progress));
-}
-
-export async function beaconPhase2(
-  input: string,
-  output: string,
-  name: string,
-  beaconHex: string,
-  progress?: Progress,
-): Promise<void> {
-  await snarkjs.zKey.beacon(
-    input,
-    output,
-    checkName(name),
-    checkBeacon(beaconHex),
-    BEACON_ITERATIONS_EXP,
-    logger(progress),
-  );
 }
 
 /**
@@ -194,21 +201,10 @@ export async function exportVerificationKey(zkey: string): Promise<unknown> {
  * points, transcript, type and parameters), read without trusting them: verifyKey checks the chain.
  */
 export function readContributions(zkey: Uint8Array): Contribution[] {
-  const view = new DataView(zkey.buffer, zkey.byteOffset, zkey.byteLength);
-  let offset = 12;
-  for (let section = 0; section < view.getUint32(8, true); section++) {
-    const type = view.getUint32(offset, true);
-    const size = Number(view.getBigUint64(offset + 4, true));
-    offset += 12;
-    if (type === 10) return parseContributions(zkey, view, offset);
-    offset += size;
-  }
-  throw new Error("the key has no contributions section: it is not a snarkjs .zkey");
-}
-
-function parseContributions(zkey: Uint8Array, view: DataView, start: number): Contribution[] {
+  const record = section(sections(zkey, "zkey"), 10);
+  const view = new DataView(record.buffer, record.byteOffset, record.byteLength);
   // csHash (64 bytes), then the count.
-  let offset = start + 64;
+  let offset = 64;
   const count = view.getUint32(offset, true);
   offset += 4;
   const contributions: Contribution[] = [];
@@ -220,14 +216,14 @@ function parseContributions(zkey: Uint8Array, view: DataView, start: number): Co
     offset += 8;
     let name = "";
     for (let at = offset; at < offset + parametersLength;) {
-      const parameter = zkey[at]!;
+      const parameter = record[at]!;
       // 1: name (length, bytes); 2: the beacon's iteration exponent (1 byte); 3: its hash (length, bytes).
       if (parameter === 2) {
         at += 2;
         continue;
       }
-      const length = zkey[at + 1]!;
-      if (parameter === 1) name = new TextDecoder().decode(zkey.subarray(at + 2, at + 2 + length));
+      const length = record[at + 1]!;
+      if (parameter === 1) name = new TextDecoder().decode(record.subarray(at + 2, at + 2 + length));
       at += 2 + length;
     }
     offset += parametersLength;
@@ -288,6 +284,13 @@ export async function developmentKey(): Promise<DevelopmentKey> {
     progress(`done in ${((performance.now() - started) / 1000).toFixed(1)} s`);
   }
   return { circuit, zkeyPath, verificationKey: await exportVerificationKey(zkeyPath), cacheHit };
+}
+
+/** The sealed ballot circuit loaded with its development key, ready to prove (tests, benchmarks). */
+export async function developmentCircuit(): Promise<{ key: DevelopmentKey; circuit: WarmCircuit }> {
+  const key = await developmentKey();
+  const [wasm, zkey] = await Promise.all([readFile(key.circuit.wasmPath), readFile(key.zkeyPath)]);
+  return { key, circuit: await WarmCircuit.load(SEALED_BALLOT.depth, { wasm, zkey }) };
 }
 
 // --- Helpers ---------------------------------------------------------------------------------------
@@ -357,8 +360,8 @@ const USAGE = `usage: npx tsx circuits/ceremony.ts <command>
 /** Each command: how many arguments it takes, and what it does with them (an exit code, or 0). */
 const COMMANDS: Record<string, [arguments: number, run: (args: string[]) => Promise<number | void>]> = {
   "phase1-new": [2, ([power, out]) => startPhase1(Number(power), out!)],
-  "phase1-contribute": [3, ([input, out, name]) => contributePhase1(input!, out!, name!)],
-  "phase1-beacon": [4, ([input, out, name, beacon]) => beaconPhase1(input!, out!, name!, beacon!)],
+  "phase1-contribute": [3, ([input, out, name]) => contribute(1, input!, out!, name!)],
+  "phase1-beacon": [4, ([input, out, name, beacon]) => closeWithBeacon(1, input!, out!, name!, beacon!)],
   "phase1-prepare": [2, ([input, out]) => preparePhase2(input!, out!)],
   "verify-ptau": [
     1,
@@ -372,8 +375,8 @@ const COMMANDS: Record<string, [arguments: number, run: (args: string[]) => Prom
     2,
     async ([ptau, out]) => startPhase2((await buildSealedBallotCircuit()).r1csPath, ptau!, out!),
   ],
-  "phase2-contribute": [3, ([input, out, name]) => contributePhase2(input!, out!, name!)],
-  "phase2-beacon": [4, ([input, out, name, beacon]) => beaconPhase2(input!, out!, name!, beacon!)],
+  "phase2-contribute": [3, ([input, out, name]) => contribute(2, input!, out!, name!)],
+  "phase2-beacon": [4, ([input, out, name, beacon]) => closeWithBeacon(2, input!, out!, name!, beacon!)],
   verify: [
     2,
     async ([ptau, zkey]) => {

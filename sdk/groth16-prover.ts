@@ -56,7 +56,7 @@ const { curves } = snarkjs as unknown as { curves: { getCurveFromName(name: stri
 const MAX_CHANGED_SHARE = 1 / 8;
 
 /** The sections of a snarkjs binary file ("zkey", "wtns"): id -> bytes, read in place. */
-function sections(bytes: Uint8Array, magic: string): Map<number, Uint8Array> {
+export function sections(bytes: Uint8Array, magic: string): Map<number, Uint8Array> {
   if (new TextDecoder().decode(bytes.subarray(0, 4)) !== magic) throw new Error(`not a ${magic} file`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const found = new Map<number, Uint8Array>();
@@ -71,7 +71,8 @@ function sections(bytes: Uint8Array, magic: string): Map<number, Uint8Array> {
   return found;
 }
 
-function section(all: Map<number, Uint8Array>, id: number): Uint8Array {
+/** Section `id` of a file's `sections`, which must have it. */
+export function section(all: Map<number, Uint8Array>, id: number): Uint8Array {
   const bytes = all.get(id);
   if (!bytes) throw new Error(`missing section ${id}`);
   return bytes;

@@ -7,13 +7,12 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { expect } from "chai";
+import { section, sections } from "../../sdk/groth16-prover.js";
 import {
   TEST_PTAU,
   assertProductionKey,
-  beaconPhase1,
-  beaconPhase2,
-  contributePhase1,
-  contributePhase2,
+  closeWithBeacon,
+  contribute,
   developmentKey,
   keyProblems,
   preparePhase2,
@@ -23,17 +22,6 @@ import {
   verifyKey,
   verifyPtau,
 } from "../ceremony.js";
-
-/** Where section `type` of a snarkjs binary file starts (after its type and size). */
-function sectionStart(file: Uint8Array, type: number): number {
-  const view = new DataView(file.buffer, file.byteOffset, file.byteLength);
-  for (let offset = 12; offset < file.length;) {
-    const size = Number(view.getBigUint64(offset + 4, true));
-    if (view.getUint32(offset, true) === type) return offset + 12;
-    offset += 12 + size;
-  }
-  throw new Error(`no section ${type}`);
-}
 
 const SMALL_CIRCUIT = path.join(path.dirname(TEST_PTAU), "circuit.r1cs");
 const BEACON = "0x" + "5a".repeat(32);
@@ -49,14 +37,14 @@ describe("the ceremony", function () {
   before(async function () {
     dir = await mkdtemp(path.join(tmpdir(), "zonedao-ceremony-"));
     await startPhase1(5, file("0.ptau"), silent);
-    await contributePhase1(file("0.ptau"), file("1.ptau"), "alice", silent);
-    await contributePhase1(file("1.ptau"), file("2.ptau"), "bob", silent);
-    await beaconPhase1(file("2.ptau"), file("3.ptau"), "phase 1 beacon", BEACON, silent);
+    await contribute(1, file("0.ptau"), file("1.ptau"), "alice", silent);
+    await contribute(1, file("1.ptau"), file("2.ptau"), "bob", silent);
+    await closeWithBeacon(1, file("2.ptau"), file("3.ptau"), "phase 1 beacon", BEACON, silent);
     await preparePhase2(file("3.ptau"), file("final.ptau"), silent);
     await startPhase2(SMALL_CIRCUIT, file("final.ptau"), file("0.zkey"), silent);
-    await contributePhase2(file("0.zkey"), file("1.zkey"), "alice", silent);
-    await contributePhase2(file("1.zkey"), file("2.zkey"), "bob", silent);
-    await beaconPhase2(file("2.zkey"), file("final.zkey"), "phase 2 beacon", BEACON, silent);
+    await contribute(2, file("0.zkey"), file("1.zkey"), "alice", silent);
+    await contribute(2, file("1.zkey"), file("2.zkey"), "bob", silent);
+    await closeWithBeacon(2, file("2.zkey"), file("final.zkey"), "phase 2 beacon", BEACON, silent);
   });
 
   after(async function () {
@@ -88,7 +76,7 @@ describe("the ceremony", function () {
     expect(() => assertProductionKey(one)).to.throw(
       "this key cannot be used in production: 1 party contributed",
     );
-    await contributePhase2(file("1.zkey"), file("same.zkey"), "alice", silent);
+    await contribute(2, file("1.zkey"), file("same.zkey"), "alice", silent);
     expect(keyProblems(await verifyKey(SMALL_CIRCUIT, file("final.ptau"), file("same.zkey")))).to.have.length(
       1,
     );
@@ -107,8 +95,8 @@ describe("the ceremony", function () {
 
     // One bit of the key's H points (section 9) flipped.
     const bytes = await readFile(file("final.zkey"));
-    const at = sectionStart(bytes, 9) + 100;
-    bytes[at] = bytes[at]! ^ 1;
+    const points = section(sections(bytes, "zkey"), 9); // a view of `bytes`
+    points[100] = points[100]! ^ 1;
     await writeFile(file("tampered.zkey"), bytes);
     // snarkjs refuses it, or throws on a point that is no longer on the curve.
     const tampered = await verifyKey(SMALL_CIRCUIT, file("final.ptau"), file("tampered.zkey")).catch(() => ({

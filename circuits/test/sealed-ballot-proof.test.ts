@@ -5,7 +5,6 @@
  * (proposal, key, ciphertexts, root) is changed.
  */
 import assert from "node:assert/strict";
-import { readFile } from "node:fs/promises";
 import { Group } from "@semaphore-protocol/group";
 import { Identity } from "@semaphore-protocol/identity";
 import { unpackGroth16Proof as untypedUnpack } from "@semaphore-protocol/proof";
@@ -30,7 +29,7 @@ import {
 } from "../../sdk/sealed.js";
 import type { PackedProof } from "../../sdk/types.js";
 import { WarmCircuit } from "../../sdk/warm-prover.js";
-import { developmentKey, stopCeremonyThreads, type DevelopmentKey } from "../ceremony.js";
+import { developmentCircuit, stopCeremonyThreads, type DevelopmentKey } from "../ceremony.js";
 
 // The proof package is typed `any` under NodeNext (see sdk/prove.ts): its declared signature.
 const unpackGroth16Proof = untypedUnpack as (points: readonly string[]) => Groth16Proof;
@@ -63,9 +62,7 @@ describe("sealed votes, proven", function () {
   }
 
   before(async function () {
-    key = await developmentKey();
-    const [wasm, zkey] = await Promise.all([readFile(key.circuit.wasmPath), readFile(key.zkeyPath)]);
-    circuit = await WarmCircuit.load(20, { wasm, zkey });
+    ({ key, circuit } = await developmentCircuit());
     // Three citizens vote, one for each option; the fourth readies its vote, then chooses option 2.
     for (const [index, option] of [0, 1, 2].entries()) {
       const context = { chainId: CHAIN, zone: ZONE, proposalId: PROPOSAL, publicKey, option };

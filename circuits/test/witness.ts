@@ -6,6 +6,7 @@
 import { readFile } from "node:fs/promises";
 import * as snarkjs from "snarkjs";
 import type { CircuitSignals } from "snarkjs";
+import { section, sections } from "../../sdk/groth16-prover.js";
 
 /** Computes a witness in memory and returns it in .wtns format. */
 export async function computeWitness(input: CircuitSignals, wasmPath: string): Promise<Uint8Array> {
@@ -16,49 +17,36 @@ export async function computeWitness(input: CircuitSignals, wasmPath: string): P
 }
 
 /**
- * Where a .wtns file's values start and how many there are: "wtns", version, section count, then
- * sections of type (u32), size (u64) and body; section 1 holds n8, the prime and the count, section
- * 2 the values, n8 bytes each, little-endian.
+ * A .wtns file's values, in place: section 1 holds n8, the prime and the count, section 2 the
+ * values, n8 bytes each, little-endian.
  */
-function witnessLayout(wtns: Uint8Array): { valuesAt: number; n8: number; count: number } {
-  const view = new DataView(wtns.buffer, wtns.byteOffset, wtns.byteLength);
-  let offset = 12;
-  let n8 = 0;
-  let count = 0;
-  for (let section = 0; section < view.getUint32(8, true); section++) {
-    const type = view.getUint32(offset, true);
-    const size = Number(view.getBigUint64(offset + 4, true));
-    offset += 12;
-    if (type === 1) {
-      n8 = view.getUint32(offset, true);
-      count = view.getUint32(offset + 4 + n8, true);
-    } else if (type === 2) {
-      return { valuesAt: offset, n8, count };
-    }
-    offset += size;
-  }
-  throw new Error("the witness has no values section");
+function witnessValues(wtns: Uint8Array): { values: Uint8Array; n8: number; count: number } {
+  const all = sections(wtns, "wtns");
+  const header = section(all, 1);
+  const view = new DataView(header.buffer, header.byteOffset, header.byteLength);
+  const n8 = view.getUint32(0, true);
+  return { values: section(all, 2), n8, count: view.getUint32(4 + n8, true) };
 }
 
 /** Every wire's value (wire 0 is the constant 1, then the outputs, the public inputs, the rest). */
 export function readWitness(wtns: Uint8Array): bigint[] {
-  const { valuesAt, n8, count } = witnessLayout(wtns);
+  const { values, n8, count } = witnessValues(wtns);
   return Array.from({ length: count }, (_, wire) => {
     let value = 0n;
-    for (let byte = n8 - 1; byte >= 0; byte--)
-      value = (value << 8n) | BigInt(wtns[valuesAt + wire * n8 + byte]!);
+    for (let byte = n8 - 1; byte >= 0; byte--) value = (value << 8n) | BigInt(values[wire * n8 + byte]!);
     return value;
   });
 }
 
 /** A copy of `wtns` with the given wires set to new values. */
-export function withWires(wtns: Uint8Array, values: ReadonlyMap<number, bigint>): Uint8Array {
+export function withWires(wtns: Uint8Array, changes: ReadonlyMap<number, bigint>): Uint8Array {
   const copy = wtns.slice();
-  const { valuesAt, n8 } = witnessLayout(copy);
-  for (const [wire, value] of values) {
+  // The values section is a view of the copy: writing it writes the copy.
+  const { values, n8 } = witnessValues(copy);
+  for (const [wire, value] of changes) {
     let rest = value;
     for (let byte = 0; byte < n8; byte++) {
-      copy[valuesAt + wire * n8 + byte] = Number(rest & 0xffn);
+      values[wire * n8 + byte] = Number(rest & 0xffn);
       rest >>= 8n;
     }
   }

@@ -240,13 +240,11 @@ contract ZoneTellers {
     }
 
     function getTerm(address zone, uint256 term) external view returns (Term memory) {
-        if (term >= _terms[zone].length) revert TellersUnknownTerm(zone, term);
-        return _terms[zone][term];
+        return _term(zone, term);
     }
 
     function phaseOf(address zone, uint256 term) external view returns (Phase) {
-        if (term >= _terms[zone].length) revert TellersUnknownTerm(zone, term);
-        return _phase(_terms[zone][term]);
+        return _phase(_term(zone, term));
     }
 
     function tellerKey(
@@ -272,7 +270,7 @@ contract ZoneTellers {
         uint256 term,
         uint256 teller
     ) external view returns (BabyJubJub.Point memory key) {
-        Term storage t = _terms[zone][term];
+        Term storage t = _term(zone, term);
         if (!t.finalized) revert TellersWrongPhase(_phase(t), Phase.Finalized);
         key = BabyJubJub.Point(0, 1);
         for (uint256 dealer = 1; dealer <= t.tellers.length; ++dealer) {
@@ -309,9 +307,13 @@ contract ZoneTellers {
         }
     }
 
-    function _termIn(address zone, uint256 term, Phase required) private view returns (Term storage t) {
+    function _term(address zone, uint256 term) private view returns (Term storage) {
         if (term >= _terms[zone].length) revert TellersUnknownTerm(zone, term);
-        t = _terms[zone][term];
+        return _terms[zone][term];
+    }
+
+    function _termIn(address zone, uint256 term, Phase required) private view returns (Term storage t) {
+        t = _term(zone, term);
         Phase current = _phase(t);
         if (current != required) revert TellersWrongPhase(current, required);
     }

@@ -3,11 +3,10 @@
  * a valid batch passes whole, an invalid proof is found without costing the valid ones, starved
  * gas reverts instead of refusing valid ballots, and what a batch of 64 costs.
  */
-import { readFile } from "node:fs/promises";
 import { Group } from "@semaphore-protocol/group";
 import { Identity } from "@semaphore-protocol/identity";
 import { expect } from "chai";
-import { developmentKey, stopCeremonyThreads } from "../../circuits/ceremony.js";
+import { developmentCircuit, stopCeremonyThreads } from "../../circuits/ceremony.js";
 import { SNARK_SCALAR_FIELD } from "../../sdk/constants.js";
 import {
   GENERATOR,
@@ -19,7 +18,6 @@ import {
   type SealedVote,
   type VerificationKey,
 } from "../../sdk/sealed.js";
-import { WarmCircuit } from "../../sdk/warm-prover.js";
 import {
   SealedBallotVerifier__factory,
   type SealedBallotVerifier,
@@ -40,9 +38,7 @@ describe("SealedBallotVerifier", function () {
   const pack = (batch: readonly SealedVote[]) => packSealedVotes(batch, CHAIN, ZONE, publicKey);
 
   before(async function () {
-    const key = await developmentKey();
-    const [wasm, zkey] = await Promise.all([readFile(key.circuit.wasmPath), readFile(key.zkeyPath)]);
-    const circuit = await WarmCircuit.load(20, { wasm, zkey });
+    const { key, circuit } = await developmentCircuit();
     for (const [index, citizen] of citizens.entries()) {
       const context = { chainId: CHAIN, zone: ZONE, proposalId: 1n, publicKey, option: index };
       votes.push(await proveSealedVote(circuit, citizen, group, context));
