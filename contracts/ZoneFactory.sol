@@ -8,6 +8,9 @@ import {Zone} from "./Zone.sol";
 import {ZoneServices} from "./economy/ZoneServices.sol";
 import {ZoneGoods} from "./economy/ZoneGoods.sol";
 import {ZoneTrade} from "./economy/ZoneTrade.sol";
+import {ZoneTellers} from "./sealed/ZoneTellers.sol";
+import {ZoneSealedBallots} from "./sealed/ZoneSealedBallots.sol";
+import {SealedBallotVerifier} from "./verifier/SealedBallotVerifier.sol";
 
 /// @title Creates zones and the economy modules they share, and tells which addresses are zones.
 /// @dev The modules are created here, so their addresses are fixed with the factory's and no one
@@ -21,17 +24,28 @@ contract ZoneFactory is IZoneFactory {
     address public immutable GOODS;
     /// @inheritdoc IZoneFactory
     address public immutable TRADE;
+    /// @inheritdoc IZoneFactory
+    address public immutable TELLERS;
+    /// @inheritdoc IZoneFactory
+    address public immutable SEALED_BALLOTS;
 
     /// @notice Every zone created here, in order.
     address[] public zones;
     /// @inheritdoc IZoneFactory
     mapping(address account => bool created) public isZone;
 
-    constructor(address zoneImplementation) {
+    /// @param sealedBallotVerifier Verifies sealed ballots with a ceremony's key (circuits/ceremony.ts);
+    /// address(0): this deployment has no sealed proposals.
+    constructor(address zoneImplementation, SealedBallotVerifier sealedBallotVerifier) {
         ZONE_IMPLEMENTATION = zoneImplementation;
         SERVICES = address(new ZoneServices(this));
         GOODS = address(new ZoneGoods(this));
         TRADE = address(new ZoneTrade(this));
+        ZoneTellers tellers = new ZoneTellers(this);
+        TELLERS = address(tellers);
+        if (address(sealedBallotVerifier) != address(0)) {
+            SEALED_BALLOTS = address(new ZoneSealedBallots(this, tellers, sealedBallotVerifier));
+        }
     }
 
     /// @notice Creates a top-level zone with its registrar and rules; the registrar then admits citizens.

@@ -74,6 +74,7 @@ const VOTE_REJECTIONS = [
   "NullifierUsed: the nullifier was already used",
   "InvalidProof: the zone rejected the proof",
   "Unverified: the batch held invalid proofs and the zone could not check this one within the gas cap",
+  "SealedProposal: the proposal is sealed and takes sealed ballots only",
 ] as const;
 /** IZone.VoteRejection.Unverified: not a verdict on the vote, which goes back in the queue. */
 const UNVERIFIED = 6;

@@ -33,5 +33,6 @@ export const PROPOSAL_STATES = [
   "Queued",
   "Expired",
   "Executed",
+  "Tallying",
 ] as const;
 export type ProposalStateName = (typeof PROPOSAL_STATES)[number];

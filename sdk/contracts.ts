@@ -3,25 +3,33 @@
  * build (hardhat-typechain writes them to types/ethers-contracts on compile): nothing here copies an
  * ABI by hand.
  */
-import type { ContractRunner, Signer } from "ethers";
+import { ZeroAddress, type ContractRunner, type Signer } from "ethers";
 import {
   LeanIMT__factory,
   PoseidonT3__factory,
+  SealedBallotVerifier__factory,
   SemaphoreBatchVerifier__factory,
   SemaphoreVerifier__factory,
   Zone__factory,
   ZoneFactory__factory,
+  ZoneSealedBallots__factory,
+  ZoneTellers__factory,
   type Zone,
   type ZoneFactory,
+  type ZoneSealedBallots,
+  type ZoneTellers,
 } from "../types/ethers-contracts/index.js";
 import type { ZoneRules } from "./types.js";
+import { verifierKeyWords, type VerificationKey } from "./sealed.js";
 
 export type {
   TestStablecoin,
   Zone,
   ZoneFactory,
   ZoneGoods,
+  ZoneSealedBallots,
   ZoneServices,
+  ZoneTellers,
   ZoneTrade,
 } from "../types/ethers-contracts/index.js";
 export {
@@ -31,7 +39,9 @@ export {
   ZoneAdmissions__factory,
   ZoneFactory__factory,
   ZoneGoods__factory,
+  ZoneSealedBallots__factory,
   ZoneServices__factory,
+  ZoneTellers__factory,
   ZoneTrade__factory,
 } from "../types/ethers-contracts/index.js";
 
@@ -47,17 +57,29 @@ export interface ZoneDaoDeployment {
   batchVerifier: string;
   zoneImplementation: string;
   zoneFactory: string;
+  /** The sealed ballots' verifier, with the key deployZoneDao was given; absent without one. */
+  sealedBallotVerifier?: string;
   /** The block of the first deployment transaction: where event queries for it can start. */
   blockNumber: number;
 }
 
+export interface DeployOptions {
+  /**
+   * The sealed ballot circuit's verification key (circuits/ceremony.ts): with it the factory makes
+   * a sealed ballots module and zones can make sealed proposals; without, they cannot.
+   */
+  sealedBallotKey?: VerificationKey;
+}
+
 /**
  * Deploys ZoneDAO: Poseidon, the LeanIMT library, the official Semaphore v4 verifier (all depths 1-32), the Zone
- * implementation and the factory. `onProgress` hears one line per step.
+ * implementation, the sealed ballots' verifier if given a key, and the factory (which makes the
+ * economy modules, the tellers and the sealed ballots module). `onProgress` hears one line per step.
  */
 export async function deployZoneDao(
   signer: Signer,
   onProgress: (step: string) => void = () => undefined,
+  options: DeployOptions = {},
 ): Promise<ZoneDaoDeployment> {
   onProgress("deploying PoseidonT3");
   const poseidon = await (await new PoseidonT3__factory(signer).deploy()).waitForDeployment();
@@ -80,9 +102,20 @@ export async function deployZoneDao(
   const implementation = await (
     await zoneFactory.deploy(await verifier.getAddress(), await batchVerifier.getAddress())
   ).waitForDeployment();
-  onProgress("deploying ZoneFactory");
+  let sealedBallotVerifier: string | undefined;
+  if (options.sealedBallotKey) {
+    onProgress("deploying SealedBallotVerifier (the sealed ballot circuit's key)");
+    const sealed = await (
+      await new SealedBallotVerifier__factory(signer).deploy(verifierKeyWords(options.sealedBallotKey))
+    ).waitForDeployment();
+    sealedBallotVerifier = await sealed.getAddress();
+  }
+  onProgress("deploying ZoneFactory (and its modules)");
   const factory = await (
-    await new ZoneFactory__factory(signer).deploy(await implementation.getAddress())
+    await new ZoneFactory__factory(signer).deploy(
+      await implementation.getAddress(),
+      sealedBallotVerifier ?? ZeroAddress,
+    )
   ).waitForDeployment();
   return {
     poseidonT3: await poseidon.getAddress(),
@@ -91,6 +124,7 @@ export async function deployZoneDao(
     batchVerifier: await batchVerifier.getAddress(),
     zoneImplementation: await implementation.getAddress(),
     zoneFactory: await factory.getAddress(),
+    ...(sealedBallotVerifier ? { sealedBallotVerifier } : {}),
     blockNumber: firstReceipt.blockNumber,
   };
 }
@@ -116,4 +150,14 @@ export async function createZone(
     if (parsed?.name === "ZoneCreated") return parsed.args.getValue("zone") as string;
   }
   throw new Error("createZone: no ZoneCreated event in the receipt");
+}
+
+/** The tellers module at `address`. */
+export function zoneTellersAt(address: string, runner: ContractRunner): ZoneTellers {
+  return ZoneTellers__factory.connect(address, runner);
+}
+
+/** The sealed ballots module at `address`. */
+export function sealedBallotsAt(address: string, runner: ContractRunner): ZoneSealedBallots {
+  return ZoneSealedBallots__factory.connect(address, runner);
 }

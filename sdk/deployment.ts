@@ -49,6 +49,11 @@ export interface DeploymentFile {
     services: string;
     goods: string;
     trade: string;
+    /** Every zone's tellers (ZoneTellers). */
+    tellers?: string;
+    /** The sealed ballots module and its verifier: only in a deployment given a sealed ballot key. */
+    sealedBallots?: string;
+    sealedBallotVerifier?: string;
     /** Test-only stablecoin of the local demo. */
     stablecoin?: string;
   };
@@ -104,10 +109,12 @@ export async function deploymentFileFor(
   where: { network: string; rpcUrl: string },
 ): Promise<DeploymentFile> {
   const factory = zoneFactoryAt(deployment.zoneFactory, provider);
-  const [services, goods, trade, { chainId }] = await Promise.all([
+  const [services, goods, trade, tellers, sealedBallots, { chainId }] = await Promise.all([
     factory.SERVICES(),
     factory.GOODS(),
     factory.TRADE(),
+    factory.TELLERS(),
+    factory.SEALED_BALLOTS(),
     provider.getNetwork(),
   ]);
   const { blockNumber, ...addresses } = deployment;
@@ -118,7 +125,14 @@ export async function deploymentFileFor(
     rpcUrl: where.rpcUrl,
     deployedAt: new Date().toISOString(),
     blockNumber,
-    contracts: { ...addresses, services, goods, trade },
+    contracts: {
+      ...addresses,
+      services,
+      goods,
+      trade,
+      tellers,
+      ...(sealedBallots === ZeroAddress ? {} : { sealedBallots }),
+    },
     zones: [],
     relayer: null,
     web: null,

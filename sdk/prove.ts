@@ -18,6 +18,7 @@ import {
   federationScope,
   invitationScope,
   proposalContentHash,
+  sealedProposalContentHash,
   proposalScope,
   voteScope,
 } from "./scope.js";
@@ -159,6 +160,8 @@ export interface Prover {
       slot: bigint;
       options: readonly (readonly ZoneAction[])[];
       description: string;
+      /** A sealed proposal's tellers term (IZone.proposeSealed): the proof binds it. */
+      tellersTerm?: bigint;
     },
   ) => Promise<ProposalProof>;
   /**
@@ -240,7 +243,10 @@ export function createProver(loadArtifacts: ArtifactLoader): Prover {
     },
     async proveProposal(identity, group, context) {
       const scope = proposalScope(context.chainId, context.zone, context.epoch, context.slot);
-      const message = proposalContentHash(context.options, context.description);
+      const message =
+        context.tellersTerm === undefined
+          ? proposalContentHash(context.options, context.description)
+          : sealedProposalContentHash(context.options, context.description, context.tellersTerm);
       const proof = await proveMembership(identity, group, context, message, scope);
       return { ...proof, epoch: context.epoch, slot: context.slot };
     },

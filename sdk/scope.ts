@@ -11,6 +11,7 @@ const PROPOSAL_TAG = id("zonedao.propose.v1");
 const DIVIDEND_TAG = id("zonedao.dividend.v1");
 const INVITATION_TAG = id("zonedao.invite.v1");
 const FEDERATION_TAG = id("zonedao.federation.v1");
+const SEALED_PROPOSAL_TAG = id("zonedao.propose.sealed.v1");
 const ACTION_LIST = "tuple(address target, uint256 value, bytes data)[]";
 
 /** Scope of a vote: binds chain, zone and proposal, so a vote counts nowhere else. */
@@ -87,6 +88,22 @@ export function proposalContentHash(
       abi.encode(
         [`${ACTION_LIST}[]`, "bytes32"],
         [options.map((actions) => actions.map(toTuple)), keccak256(toUtf8Bytes(description))],
+      ),
+    ),
+  );
+}
+
+/** The message a sealed proposal's proof binds: its content and its tellers' term. */
+export function sealedProposalContentHash(
+  options: readonly (readonly ZoneAction[])[],
+  description: string,
+  tellersTerm: bigint,
+): bigint {
+  return BigInt(
+    keccak256(
+      abi.encode(
+        ["bytes32", "uint256", "uint256"],
+        [SEALED_PROPOSAL_TAG, proposalContentHash(options, description), tellersTerm],
       ),
     ),
   );

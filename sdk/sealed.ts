@@ -321,8 +321,7 @@ export function sealedVotePublicSignals(
   return [
     vote.merkleTreeRoot,
     vote.nullifier,
-    ...vote.ciphertexts.flatMap(({ c1 }) => c1),
-    ...vote.ciphertexts.flatMap(({ c2 }) => c2),
+    ...ciphertextWords(vote.ciphertexts),
     semaphoreHash(voteScope(chainId, zone, vote.proposalId)),
     ...publicKey,
   ];
@@ -374,12 +373,48 @@ export function packSealedVotes(
 
 /** The ciphertexts among the sealed ballot circuit's public signals (after root and nullifier). */
 export function sealedVoteCiphertexts(publicSignals: readonly bigint[]): Ciphertext[] {
+  return ciphertextsFromWords(publicSignals.slice(2, 2 + 4 * SEALED_BALLOT.options));
+}
+
+/**
+ * A ballot's ciphertexts as the circuit and ZoneSealedBallots lay them out in 12 words: c1 (x, y)
+ * of each entry, then c2 (x, y) of each entry. The same layout holds a box's sums.
+ */
+export function ciphertextWords(ciphertexts: readonly Ciphertext[]): bigint[] {
+  return [...ciphertexts.flatMap(({ c1 }) => c1), ...ciphertexts.flatMap(({ c2 }) => c2)];
+}
+
+/** The ciphertexts in `words` (ciphertextWords' layout). */
+export function ciphertextsFromWords(words: readonly bigint[]): Ciphertext[] {
   const n = SEALED_BALLOT.options;
-  const point = (at: number): Point => [publicSignals[at]!, publicSignals[at + 1]!];
-  return Array.from({ length: n }, (_, option) => ({
-    c1: point(2 + 2 * option),
-    c2: point(2 + 2 * n + 2 * option),
-  }));
+  if (words.length !== 4 * n)
+    throw new RangeError(`${n} ciphertexts are ${4 * n} words, not ${words.length}`);
+  const point = (at: number): Point => [words[at]!, words[at + 1]!];
+  return Array.from({ length: n }, (_, option) => ({ c1: point(2 * option), c2: point(2 * n + 2 * option) }));
+}
+
+/** A sealed vote as ZoneSealedBallots.castSealedVotes takes it. */
+export function sealedVoteCall(vote: SealedVote): {
+  nullifier: bigint;
+  ciphertexts: bigint[];
+  points: bigint[];
+} {
+  return {
+    nullifier: vote.nullifier,
+    ciphertexts: ciphertextWords(vote.ciphertexts),
+    points: [...vote.points],
+  };
+}
+
+/**
+ * A box's sums as ZoneSealedBallots.ballotBox reports them: its 12 words, meaningless while it
+ * holds no ballot, when every sum is the neutral element (an encryption of 0 with randomness 0).
+ */
+export function ballotBoxSums(box: { sums: readonly bigint[]; ballots: bigint | number }): Ciphertext[] {
+  if (BigInt(box.ballots) === 0n) {
+    return Array.from({ length: SEALED_BALLOT.options }, () => ({ c1: IDENTITY, c2: IDENTITY }));
+  }
+  return ciphertextsFromWords(box.sums);
 }
 
 // --- Distributed key generation ------------------------------------------------------------------
@@ -577,6 +612,21 @@ export function partialDecrypt(
   const proofs = sums.map(({ c1 }, option) => proveDleq(secretShare, key, c1, shares[option]!));
   return { teller, shares, proofs };
 }
+
+/** A partial decryption as ZoneSealedBallots.postPartialDecryption takes it (after zone and proposal). */
+export function partialDecryptionCall(partial: PartialDecryption): [bigint[], EntryWords, EntryWords] {
+  if (partial.shares.length !== SEALED_BALLOT.options || partial.proofs.length !== SEALED_BALLOT.options) {
+    throw new RangeError(`a partial decryption has ${SEALED_BALLOT.options} shares and proofs`);
+  }
+  return [
+    partial.shares.flat(),
+    partial.proofs.map(({ challenge }) => challenge) as EntryWords,
+    partial.proofs.map(({ response }) => response) as EntryWords,
+  ];
+}
+
+/** One word per entry of a sealed ballot. */
+type EntryWords = [bigint, bigint, bigint];
 
 /** Whether each of a partial decryption's shares is proven to be x·c1 for the x of `key`. */
 export function verifyPartialDecryption(

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { AbiCoder, JsonRpcProvider, id, parseEther, parseUnits, toBeHex } from "ethers";
+import { AbiCoder, JsonRpcProvider, ZeroAddress, id, parseEther, parseUnits, toBeHex } from "ethers";
 import {
   Identity,
   LEAN_IMT,
@@ -398,7 +398,7 @@ describe("auditZone", function () {
       )
     ).waitForDeployment();
     const factory = await (
-      await new ZoneFactory__factory(world.deployer).deploy(await implementation.getAddress())
+      await new ZoneFactory__factory(world.deployer).deploy(await implementation.getAddress(), ZeroAddress)
     ).waitForDeployment();
     const zoneAddress = await createZone(factory, {
       name: "Crooked Creek",

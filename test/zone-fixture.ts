@@ -22,6 +22,7 @@ import {
   zoneAt,
   zoneFactoryAt,
   type Zone,
+  type DeployOptions,
   type ZoneAction,
   type ZoneDaoDeployment,
   type ZoneFactory,
@@ -83,15 +84,19 @@ export interface ZoneWorld {
   chain: Chain;
 }
 
-/** A deployment with one zone and no citizens yet; the second signer is its registrar. */
+/**
+ * A deployment with one zone and no citizens yet; the second signer is its registrar. `options`
+ * go to deployZoneDao (a sealed ballot key).
+ */
 export async function deployEmptyZone(
   rules: ZoneRules = TEST_RULES,
   on: Chain = connection,
+  options: DeployOptions = {},
 ): Promise<ZoneWorld> {
   const { ethers } = on;
   const [deployer, registrar, relayer] = await ethers.getSigners();
   if (!deployer || !registrar || !relayer) throw new Error("Hardhat gives at least 3 accounts");
-  const deployment = await deployZoneDao(deployer);
+  const deployment = await deployZoneDao(deployer, undefined, options);
   const factory = zoneFactoryAt(deployment.zoneFactory, deployer);
   const zoneAddress = await createZone(factory, {
     name: "Riverside",
@@ -189,13 +194,17 @@ export async function admitByVoteWhileOpen<T>(
   return opened;
 }
 
-/** Proposes anonymously as `author`, submitted by the relayer; returns the new proposal's id. */
+/**
+ * Proposes anonymously as `author`, submitted by the relayer; returns the new proposal's id. With a
+ * `tellersTerm`, the proposal is sealed to that term's tellers (proposeSealed).
+ */
 export async function proposeAs(
   world: ZoneWorld,
   author: Identity,
   options: ZoneAction[][],
   description: string,
   slot = 0n,
+  tellersTerm?: bigint,
 ): Promise<bigint> {
   const proof = await proveProposal(author, await rebuildGroup(world.zone), {
     chainId: world.chainId,
@@ -204,8 +213,13 @@ export async function proposeAs(
     slot,
     options,
     description,
+    tellersTerm,
   });
-  await (await world.zone.propose(options, description, proof)).wait();
+  const sent =
+    tellersTerm === undefined
+      ? world.zone.propose(options, description, proof)
+      : world.zone.proposeSealed(options, description, proof, tellersTerm);
+  await (await sent).wait();
   return world.zone.proposalCount();
 }
 
@@ -215,6 +229,7 @@ export async function proposeWithFreeSlot(
   options: ZoneAction[][],
   description: string,
   authors: Identity[] = citizens,
+  tellersTerm?: bigint,
 ): Promise<bigint> {
   const free = freeProposalSlot(
     authors,
@@ -227,7 +242,7 @@ export async function proposeWithFreeSlot(
     await usedProposalNullifiers(world.zone),
   );
   if (free === undefined) throw new Error("every author has used every proposal slot of this epoch");
-  return proposeAs(world, free.author, options, description, free.slot);
+  return proposeAs(world, free.author, options, description, free.slot, tellersTerm);
 }
 
 /**

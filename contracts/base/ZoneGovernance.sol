@@ -8,6 +8,7 @@ import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol
 import {SlotDerivation} from "@openzeppelin/contracts/utils/SlotDerivation.sol";
 import {TransientSlot} from "@openzeppelin/contracts/utils/TransientSlot.sol";
 import {IZone} from "../interfaces/IZone.sol";
+import {IZoneSealedBallots} from "../interfaces/IZoneSealedBallots.sol";
 import {ZoneScopes} from "../libraries/ZoneScopes.sol";
 import {ZoneMembership} from "./ZoneMembership.sol";
 import {SemaphoreBatchVerifier, WORDS_PER_PROOF} from "../verifier/SemaphoreBatchVerifier.sol";
@@ -24,6 +25,8 @@ abstract contract ZoneGovernance is ZoneMembership, ReentrancyGuard {
 
     /// @notice The most options a proposal may offer.
     uint256 public constant MAX_OPTIONS = 16;
+    /// @notice The most options a sealed proposal may offer: a sealed ballot's entries.
+    uint256 public constant SEALED_OPTIONS = 3;
     /// @notice Options of a For/Against/Abstain proposal.
     uint256 public constant AGAINST = 0;
     uint256 public constant FOR = 1;
@@ -88,6 +91,9 @@ abstract contract ZoneGovernance is ZoneMembership, ReentrancyGuard {
         uint16 approvalBps;
         uint32 executionDelay;
         uint32 executionWindow;
+        // Sealed: votes are ballots in the sealed ballots module, counted here once tallied.
+        bool isSealed;
+        uint48 talliedAt;
         bytes32 descriptionHash;
     }
 
@@ -122,19 +128,63 @@ abstract contract ZoneGovernance is ZoneMembership, ReentrancyGuard {
         string calldata description,
         ProposalProof calldata proof
     ) external returns (uint256 proposalId) {
-        if (options.length == 0 || options.length > MAX_OPTIONS)
-            revert ZoneInvalidOptionCount(options.length);
-        if (_memberCount == 0) revert ZoneGroupIsEmpty();
-        Rules memory zoneRules = _rules;
-        if (proof.slot >= zoneRules.proposalsPerEpoch)
-            revert ZoneProposalSlotOutOfRange(proof.slot, zoneRules.proposalsPerEpoch);
+        _checkProposal(options, MAX_OPTIONS, proof);
         _useMembershipProof(
             proof,
             uint256(ZoneScopes.proposalContentHash(options, description)),
             ZoneScopes.proposalScope(block.chainid, address(this), proof.epoch, proof.slot)
         );
+        proposalId = _createProposal(options, description, proof.nullifier);
+    }
 
-        proposalId = _createProposal(options, description, zoneRules, proof.nullifier);
+    /// @inheritdoc IZone
+    function proposeSealed(
+        Action[][] calldata options,
+        string calldata description,
+        ProposalProof calldata proof,
+        uint256 tellersTerm
+    ) external returns (uint256 proposalId) {
+        address sealedBallots = _sealedBallots();
+        if (sealedBallots == address(0)) revert ZoneSealedBallotsUnavailable();
+        _checkProposal(options, SEALED_OPTIONS, proof);
+        _useMembershipProof(
+            proof,
+            uint256(ZoneScopes.sealedProposalContentHash(options, description, tellersTerm)),
+            ZoneScopes.proposalScope(block.chainid, address(this), proof.epoch, proof.slot)
+        );
+        proposalId = _createProposal(options, description, proof.nullifier);
+        Proposal storage proposal = _proposals[proposalId];
+        proposal.isSealed = true;
+        // The module checks the term (the zone's, its key made, serving past the vote) or reverts.
+        IZoneSealedBallots(sealedBallots).openBallotBox(
+            proposalId,
+            tellersTerm,
+            proposal.optionCount,
+            proposal.snapshotRoot,
+            proposal.voteEnd
+        );
+    }
+
+    /// @inheritdoc IZone
+    function recordSealedTally(uint256 proposalId, uint256[] calldata counts) external {
+        if (msg.sender != _sealedBallots()) revert ZoneCallerIsNotAModule(msg.sender);
+        _requireState(proposalId, ProposalState.Tallying);
+        Proposal storage proposal = _proposals[proposalId];
+        for (uint256 option = 0; option < proposal.optionCount; ++option) {
+            _tally[proposalId][option] = counts[option];
+        }
+        proposal.talliedAt = uint48(block.timestamp);
+    }
+
+    function _checkProposal(
+        Action[][] calldata options,
+        uint256 maxOptions,
+        ProposalProof calldata proof
+    ) private view {
+        if (options.length == 0 || options.length > maxOptions) revert ZoneInvalidOptionCount(options.length);
+        if (_memberCount == 0) revert ZoneGroupIsEmpty();
+        uint256 perEpoch = _rules.proposalsPerEpoch;
+        if (proof.slot >= perEpoch) revert ZoneProposalSlotOutOfRange(proof.slot, perEpoch);
     }
 
     /// @inheritdoc IZone
@@ -183,6 +233,7 @@ abstract contract ZoneGovernance is ZoneMembership, ReentrancyGuard {
         uint256 gasAtStart = gasleft();
         _requireState(proposalId, ProposalState.Active);
         Proposal storage proposal = _proposals[proposalId];
+        if (proposal.isSealed) revert ZoneProposalIsSealed(proposalId);
         if (option >= proposal.optionCount) revert ZoneInvalidOption(proposalId, option);
         _useNullifier(
             proposal.snapshotRoot,
@@ -332,13 +383,26 @@ abstract contract ZoneGovernance is ZoneMembership, ReentrancyGuard {
         if (proposal.canceled) return ProposalState.Canceled;
         if (block.timestamp < proposal.voteStart) return ProposalState.Pending;
         if (block.timestamp < proposal.voteEnd) return ProposalState.Active;
+        // A sealed proposal has no count until its tellers open it, within the execution window.
+        if (proposal.isSealed && proposal.talliedAt == 0) {
+            return
+                block.timestamp > proposal.voteEnd + proposal.executionWindow
+                    ? ProposalState.Expired
+                    : ProposalState.Tallying;
+        }
         (, bool succeeded) = _winningOption(proposalId);
         if (!succeeded) return ProposalState.Defeated;
-        // The window runs from the vote's end until the proposal is queued, then again from the end
-        // of the timelock: otherwise anyone could queue, months later, what a long-gone electorate
-        // passed (a payment voted by the few citizens of a young zone).
+        // The window runs from the vote's end (a sealed proposal's tally) until the proposal is
+        // queued, then again from the end of the timelock: otherwise anyone could queue, months
+        // later, what a long-gone electorate passed (a payment voted by the few citizens of a young
+        // zone).
         uint256 eta = proposal.eta;
-        uint256 windowStart = eta == 0 ? proposal.voteEnd : eta;
+        uint256 windowStart =
+            eta != 0
+                ? eta
+                : proposal.isSealed
+                    ? proposal.talliedAt
+                    : proposal.voteEnd;
         if (block.timestamp > windowStart + proposal.executionWindow) return ProposalState.Expired;
         return eta == 0 ? ProposalState.Succeeded : ProposalState.Queued;
     }
@@ -395,6 +459,9 @@ abstract contract ZoneGovernance is ZoneMembership, ReentrancyGuard {
         return _rules;
     }
 
+    /// @dev The factory's sealed ballots module, or address(0).
+    function _sealedBallots() internal view virtual returns (address);
+
     /// @dev Execution hook: runs after a proposal's last action, inside {execute}, so a revert here
     /// undoes every action. The treasury checks there that no action spent money set aside.
     function _afterActions() internal view virtual;
@@ -447,9 +514,9 @@ abstract contract ZoneGovernance is ZoneMembership, ReentrancyGuard {
     function _createProposal(
         Action[][] calldata options,
         string calldata description,
-        Rules memory zoneRules,
         uint256 nullifier
     ) private returns (uint256 proposalId) {
+        Rules memory zoneRules = _rules;
         proposalId = ++proposalCount;
         Proposal storage proposal = _proposals[proposalId];
         proposal.snapshotRoot = _group._root();
@@ -574,6 +641,7 @@ abstract contract ZoneGovernance is ZoneMembership, ReentrancyGuard {
         uint256 proposalId;
         bool exists;
         bool active;
+        bool isSealed;
         uint256 optionCount;
         uint256 snapshotRoot;
         uint256 snapshotDepth;
@@ -585,6 +653,7 @@ abstract contract ZoneGovernance is ZoneMembership, ReentrancyGuard {
         cache.proposalId = proposalId;
         cache.exists = proposal.voteEnd != 0;
         cache.active = cache.exists && state(proposalId) == ProposalState.Active;
+        cache.isSealed = proposal.isSealed;
         cache.optionCount = proposal.optionCount;
         cache.snapshotRoot = proposal.snapshotRoot;
         cache.snapshotDepth = proposal.snapshotDepth;
@@ -600,6 +669,7 @@ abstract contract ZoneGovernance is ZoneMembership, ReentrancyGuard {
     ) private view returns (bool eligible, VoteRejection reason) {
         if (!cache.exists) return (false, VoteRejection.UnknownProposal);
         if (!cache.active) return (false, VoteRejection.NotActive);
+        if (cache.isSealed) return (false, VoteRejection.SealedProposal);
         if (vote.option >= cache.optionCount) return (false, VoteRejection.InvalidOption);
         if (vote.nullifier >= ZoneScopes.SNARK_SCALAR_FIELD)
             return (false, VoteRejection.NullifierOutOfRange);

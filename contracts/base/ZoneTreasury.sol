@@ -227,6 +227,10 @@ abstract contract ZoneTreasury is ZoneGovernance, ERC1155Holder {
     /// @dev Actions that move money without {pay} (ether sent as an action's value, a token's own
     /// transfer or approve, a trade's escrow or payment) are checked here, once they have all run:
     /// each token set aside must still be in the treasury, or the whole execution reverts.
+    function _sealedBallots() internal view override returns (address) {
+        return factory.SEALED_BALLOTS();
+    }
+
     function _afterActions() internal view override {
         for (uint256 i = 0; i < _reservedTokens.length; ++i) {
             address token = _reservedTokens[i];

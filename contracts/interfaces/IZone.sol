@@ -76,7 +76,9 @@ interface IZone {
         NullifierOutOfRange,
         NullifierUsed,
         InvalidProof,
-        Unverified
+        Unverified,
+        // The proposal is sealed: its votes are ballots cast through the sealed ballots module.
+        SealedProposal
     }
 
     /// @notice What a client needs to vote on a proposal without any ZoneDAO library.
@@ -104,7 +106,10 @@ interface IZone {
         Succeeded,
         Queued,
         Expired,
-        Executed
+        Executed,
+        // A sealed proposal whose vote has ended and whose tellers have not yet opened the tally
+        // (ZoneSealedBallots). Past the execution window after the vote's end it is Expired.
+        Tallying
     }
 
     error ZoneCallerIsNotTheZone(address caller);
@@ -153,6 +158,10 @@ interface IZone {
     error ZoneReservedFundsSpent(address token, uint256 reserved, uint256 balance);
     error ZoneNotAnInternalDao();
     error ZoneNoRelayerCredit(address relayer);
+    /// @notice The proposal is sealed: open votes are refused (see {proposeSealed}).
+    error ZoneProposalIsSealed(uint256 proposalId);
+    /// @notice This deployment has no sealed ballots module (its factory was made without a key).
+    error ZoneSealedBallotsUnavailable();
 
     /// @notice Emitted when an identity commitment joins the group.
     event MemberAdded(uint256 index, uint256 identityCommitment, uint256 merkleTreeRoot);
@@ -320,6 +329,24 @@ interface IZone {
         string calldata description,
         ProposalProof calldata proof
     ) external returns (uint256 proposalId);
+
+    /// @notice Creates a sealed proposal: its votes are ballots encrypted to the joint key of the
+    /// zone's tellers of `tellersTerm` (ZoneTellers), cast and tallied through the factory's
+    /// ZoneSealedBallots, and nobody sees a count until `threshold` tellers open the sums after the
+    /// vote. The proposal then passes, executes or expires as any other.
+    /// @param options One action list (For/Against/Abstain) or 2 or 3 (a ballot has 3 entries).
+    /// @param proof As for {propose}, its message {ZoneScopes.sealedProposalContentHash}: a relayer
+    /// can neither unseal a proposal nor choose its tellers.
+    function proposeSealed(
+        Action[][] calldata options,
+        string calldata description,
+        ProposalProof calldata proof,
+        uint256 tellersTerm
+    ) external returns (uint256 proposalId);
+
+    /// @notice Records a sealed proposal's tally, once, from the sealed ballots module, which
+    /// checked it against the tellers' partial decryptions. `counts[i]` is option i's.
+    function recordSealedTally(uint256 proposalId, uint256[] calldata counts) external;
 
     /// @notice Counts an anonymous vote. Anyone may submit it (a relayer or the citizen).
     /// @param option 0 Against, 1 For, 2 Abstain; or the chosen option's index.

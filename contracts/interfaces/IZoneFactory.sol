@@ -22,6 +22,13 @@ interface IZoneFactory {
     /// @notice The zone goods (ERC-1155) contract.
     function GOODS() external view returns (address);
 
+    /// @notice Every zone's tellers (ZoneTellers).
+    function TELLERS() external view returns (address);
+
+    /// @notice The sealed ballots module (ZoneSealedBallots), the one allowed to record sealed
+    /// tallies; address(0) if this deployment has no sealed ballot key.
+    function SEALED_BALLOTS() external view returns (address);
+
     /// @notice Creates an internal DAO of the calling zone.
     function createInternalZone(
         string calldata name,

@@ -52,8 +52,8 @@ library BabyJubJub {
     /// @notice p1 + p2 (points on the curve).
     function add(Point memory p1, Point memory p2) internal view returns (Point memory) {
         uint256[4] memory sum = [p1.x, p1.y, 1, mulmod(p1.x, p1.y, Q)];
-        _addInto(sum, [p2.x, p2.y, 1, mulmod(p2.x, p2.y, Q)]);
-        return _toAffine(sum[0], sum[1], sum[2]);
+        addInto(sum, [p2.x, p2.y, 1, mulmod(p2.x, p2.y, Q)]);
+        return _affine(sum[0], sum[1], sum[2]);
     }
 
     /// @notice -p.
@@ -79,18 +79,18 @@ library BabyJubJub {
         addends[1] = [p1.x, p1.y, 1, mulmod(p1.x, p1.y, Q)];
         addends[2] = [p2.x, p2.y, 1, mulmod(p2.x, p2.y, Q)];
         addends[3] = [p1.x, p1.y, 1, addends[1][3]];
-        _addInto(addends[3], addends[2]);
+        addInto(addends[3], addends[2]);
         uint256[4] memory acc = [uint256(0), 1, 1, 0];
         // Both scalars are below ORDER < 2^252: 252 steps, from the top bit.
         for (uint256 bit = 252; bit > 0;) {
             unchecked {
                 --bit;
             }
-            _addInto(acc, acc);
+            addInto(acc, acc);
             uint256 pick = ((k1 >> bit) & 1) | (((k2 >> bit) & 1) << 1);
-            if (pick != 0) _addInto(acc, addends[pick]);
+            if (pick != 0) addInto(acc, addends[pick]);
         }
-        return _toAffine(acc[0], acc[1], acc[2]);
+        return _affine(acc[0], acc[1], acc[2]);
     }
 
     /// @notice Whether (challenge, response) proves log_G(key) = log_base(share): the check of a
@@ -118,11 +118,27 @@ library BabyJubJub {
         return uint256(keccak256(packed)) % ORDER == challenge;
     }
 
+    /// @notice p in extended coordinates (X, Y, Z, T), for sums of many points with {addInto} and
+    /// one inversion at the end ({toAffine}).
+    function toExtended(Point memory p) internal pure returns (uint256[4] memory) {
+        return [p.x, p.y, 1, mulmod(p.x, p.y, Q)];
+    }
+
+    /// @notice The affine point of extended coordinates `e`.
+    function toAffine(uint256[4] memory e) internal view returns (Point memory) {
+        return _affine(e[0], e[1], e[2]);
+    }
+
+    /// @notice 1/k mod ORDER (k not 0 mod ORDER): the scalars' inverse, for Lagrange coefficients.
+    function invertScalar(uint256 k) internal view returns (uint256) {
+        return _modExp(k, ORDER - 2, ORDER);
+    }
+
     /// @dev acc += p (both (X, Y, Z, T)), in place: Hisil-Wong-Carter-Dawson unified addition
     /// (add-2008-hwcd), complete on BabyJubJub. acc and p may be the same array (a doubling): every
     /// input is read before acc is written. In place, because a new array per step would cost the
     /// memory of hundreds of them in a scalar multiplication.
-    function _addInto(uint256[4] memory acc, uint256[4] memory p) private pure {
+    function addInto(uint256[4] memory acc, uint256[4] memory p) internal pure {
         uint256 a = mulmod(acc[0], p[0], Q);
         uint256 b = mulmod(acc[1], p[1], Q);
         uint256 c = mulmod(mulmod(D, acc[3], Q), p[3], Q);
@@ -145,13 +161,13 @@ library BabyJubJub {
     }
 
     /// @dev (X/Z, Y/Z), the inverse by the modexp precompile (Fermat: Z^(Q-2)).
-    function _toAffine(uint256 x, uint256 y, uint256 z) private view returns (Point memory) {
-        uint256 inverse = _modExp(z, Q - 2);
+    function _affine(uint256 x, uint256 y, uint256 z) private view returns (Point memory) {
+        uint256 inverse = _modExp(z, Q - 2, Q);
         return Point(mulmod(x, inverse, Q), mulmod(y, inverse, Q));
     }
 
-    function _modExp(uint256 base, uint256 exponent) private view returns (uint256 result) {
-        bytes memory input = abi.encode(32, 32, 32, base, exponent, Q);
+    function _modExp(uint256 base, uint256 exponent, uint256 modulus) private view returns (uint256 result) {
+        bytes memory input = abi.encode(32, 32, 32, base, exponent, modulus);
         (bool ok, bytes memory output) = address(0x05).staticcall(input);
         if (!ok || output.length != 32) revert ModExpFailed();
         result = abi.decode(output, (uint256));

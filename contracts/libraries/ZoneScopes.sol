@@ -21,6 +21,7 @@ library ZoneScopes {
     bytes32 internal constant DIVIDEND_TAG = keccak256("zonedao.dividend.v1");
     bytes32 internal constant INVITATION_TAG = keccak256("zonedao.invite.v1");
     bytes32 internal constant FEDERATION_TAG = keccak256("zonedao.federation.v1");
+    bytes32 internal constant SEALED_PROPOSAL_TAG = keccak256("zonedao.propose.sealed.v1");
 
     /// @notice Scope of a vote: keccak256(abi.encode(VOTE_TAG, chainId, zone, proposalId)).
     function voteScope(uint256 chainId, address zone, uint256 proposalId) internal pure returns (uint256) {
@@ -80,5 +81,19 @@ library ZoneScopes {
         string calldata description
     ) internal pure returns (bytes32) {
         return keccak256(abi.encode(options, keccak256(bytes(description))));
+    }
+
+    /// @notice The message of a sealed proposal's proof: the content and the tellers' term, so that
+    /// neither can be changed by whoever submits it: keccak256(abi.encode(SEALED_PROPOSAL_TAG,
+    /// proposalContentHash(options, description), tellersTerm)).
+    function sealedProposalContentHash(
+        IZone.Action[][] calldata options,
+        string calldata description,
+        uint256 tellersTerm
+    ) internal pure returns (bytes32) {
+        return
+            keccak256(
+                abi.encode(SEALED_PROPOSAL_TAG, proposalContentHash(options, description), tellersTerm)
+            );
     }
 }

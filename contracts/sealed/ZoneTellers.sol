@@ -110,6 +110,10 @@ contract ZoneTellers {
         private _complaints;
     mapping(address zone => mapping(uint256 term => mapping(uint256 dealer => uint256 complainants)))
         private _openComplaints;
+    /// The qualified dealers' commitments added up, power by power: the joint polynomial's
+    /// commitments, whose first is the key. Share keys are computed from these, in `threshold`
+    /// multiplications, whatever the number of dealers.
+    mapping(address zone => mapping(uint256 term => BabyJubJub.Point[])) private _keyCommitments;
 
     constructor(IZoneFactory factory) {
         FACTORY = factory;
@@ -219,19 +223,22 @@ contract ZoneTellers {
         Term storage t = _termIn(zone, term, Phase.Finalizable);
         uint256 qualified;
         uint256 count;
-        BabyJubJub.Point memory key = BabyJubJub.Point(0, 1);
+        BabyJubJub.Point[] memory joint = new BabyJubJub.Point[](t.threshold);
+        for (uint256 k = 0; k < joint.length; ++k) joint[k] = BabyJubJub.Point(0, 1);
         for (uint256 dealer = 1; dealer <= t.tellers.length; ++dealer) {
             BabyJubJub.Point[] storage commitments = _commitments[zone][term][dealer];
             if (commitments.length == 0 || _openComplaints[zone][term][dealer] != 0) continue;
             qualified |= 1 << (dealer - 1);
             ++count;
-            key = key.add(commitments[0]);
+            for (uint256 k = 0; k < joint.length; ++k) joint[k] = joint[k].add(commitments[k]);
         }
         if (count < t.threshold) revert TellersTooFewQualified(count, t.threshold);
+        BabyJubJub.Point[] storage stored = _keyCommitments[zone][term];
+        for (uint256 k = 0; k < joint.length; ++k) stored.push(joint[k]);
         t.finalized = true;
         t.qualified = qualified;
-        t.publicKey = key;
-        emit TellersKeyReady(zone, term, key, qualified);
+        t.publicKey = joint[0];
+        emit TellersKeyReady(zone, term, joint[0], qualified);
     }
 
     /// @notice How many terms the zone has elected.
@@ -263,20 +270,22 @@ contract ZoneTellers {
         return _commitments[zone][term][dealer];
     }
 
-    /// @notice The public key of teller `teller`'s share of the term's key (sum over the qualified
-    /// dealers of their commitments at `teller`): what its partial decryptions are checked against.
+    /// @notice The public key of teller `teller`'s share of the term's key (the joint commitments at
+    /// `teller`, which is the sum over the qualified dealers of their commitments there): what its
+    /// partial decryptions are checked against.
     function shareKey(
         address zone,
         uint256 term,
         uint256 teller
-    ) external view returns (BabyJubJub.Point memory key) {
+    ) external view returns (BabyJubJub.Point memory) {
         Term storage t = _term(zone, term);
         if (!t.finalized) revert TellersWrongPhase(_phase(t), Phase.Finalized);
-        key = BabyJubJub.Point(0, 1);
-        for (uint256 dealer = 1; dealer <= t.tellers.length; ++dealer) {
-            if (t.qualified & (1 << (dealer - 1)) == 0) continue;
-            key = key.add(_committedShareKey(_commitments[zone][term][dealer], teller));
-        }
+        return _committedShareKey(_keyCommitments[zone][term], teller);
+    }
+
+    /// @notice Teller `account`'s number in the term (1..n); reverts for anyone else.
+    function tellerIndex(address zone, uint256 term, address account) external view returns (uint256) {
+        return _tellerIndex(_term(zone, term), account);
     }
 
     function _sharesMatch(
@@ -299,11 +308,17 @@ contract ZoneTellers {
         BabyJubJub.Point[] storage commitments,
         uint256 teller
     ) private view returns (BabyJubJub.Point memory key) {
-        key = BabyJubJub.Point(0, 1);
-        uint256 power = 1;
-        for (uint256 k = 0; k < commitments.length; ++k) {
-            key = key.add(BabyJubJub.mul(commitments[k], power));
-            power = mulmod(power, teller, BabyJubJub.ORDER);
+        // C_0 as it is, then the other terms two by two, each pair one joint multiplication.
+        key = commitments[0];
+        uint256 power = teller;
+        for (uint256 k = 1; k < commitments.length; k += 2) {
+            uint256 nextPower = mulmod(power, teller, BabyJubJub.ORDER);
+            BabyJubJub.Point memory pair =
+                k + 1 < commitments.length
+                    ? BabyJubJub.mulAdd(commitments[k], power, commitments[k + 1], nextPower)
+                    : BabyJubJub.mul(commitments[k], power);
+            key = key.add(pair);
+            power = mulmod(nextPower, teller, BabyJubJub.ORDER);
         }
     }
 
