@@ -4,13 +4,22 @@
  */
 import { Interface, isHexString } from "ethers";
 import { Zone__factory, ZoneGoods__factory, ZoneServices__factory, ZoneTrade__factory } from "./contracts.js";
-import { LeanIMT__factory, ZoneAdmissions__factory } from "../types/ethers-contracts/index.js";
+import {
+  LeanIMT__factory,
+  ZoneAdmissions__factory,
+  ZoneFactory__factory,
+  ZoneSealedBallots__factory,
+  ZoneTellers__factory,
+} from "../types/ethers-contracts/index.js";
 
 export const ZONE = Zone__factory.createInterface();
 export const SERVICES = ZoneServices__factory.createInterface();
 export const GOODS = ZoneGoods__factory.createInterface();
 export const TRADE = ZoneTrade__factory.createInterface();
 export const ADMISSIONS = ZoneAdmissions__factory.createInterface();
+export const SEALED_BALLOTS = ZoneSealedBallots__factory.createInterface();
+export const TELLERS = ZoneTellers__factory.createInterface();
+export const FACTORY = ZoneFactory__factory.createInterface();
 export const ERC20 = new Interface([
   "function transfer(address to, uint256 amount) returns (bool)",
   "function approve(address spender, uint256 amount) returns (bool)",
@@ -22,7 +31,16 @@ export const ERC20 = new Interface([
  * library's. A revert that bubbles up from one of these carries that contract's selector, which the
  * zone's ABI alone cannot name.
  */
-const ERROR_SOURCES = [ZONE, ADMISSIONS, SERVICES, GOODS, TRADE, LeanIMT__factory.createInterface()];
+const ERROR_SOURCES = [
+  ZONE,
+  ADMISSIONS,
+  SERVICES,
+  GOODS,
+  TRADE,
+  SEALED_BALLOTS,
+  TELLERS,
+  LeanIMT__factory.createInterface(),
+];
 
 /** The ZoneDAO custom error in revert `data`, or undefined if it is none of theirs. */
 export function decodeZoneDaoError(data: unknown): { name: string; args: unknown[] } | undefined {

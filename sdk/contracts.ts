@@ -27,11 +27,10 @@ export type {
   Zone,
   ZoneFactory,
   ZoneGoods,
-  ZoneSealedBallots,
   ZoneServices,
-  ZoneTellers,
   ZoneTrade,
 } from "../types/ethers-contracts/index.js";
+export type { ZoneSealedBallots, ZoneTellers };
 export {
   SemaphoreVerifier__factory,
   TestStablecoin__factory,

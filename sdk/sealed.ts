@@ -573,7 +573,8 @@ export function encryptedShareWords(deal: Deal, keys: ReadonlyMap<number, Point>
   return deal.shares.flatMap((share, index) => {
     const teller = index + 1;
     const key = keys.get(teller);
-    return teller === deal.dealer || key === undefined ? [0n, 0n, 0n] : [...encryptShare(key, share)];
+    // The dealer's own share too, to itself: then a teller's registration secret is all it keeps.
+    return key === undefined ? [0n, 0n, 0n] : [...encryptShare(key, share)];
   });
 }
 
@@ -660,7 +661,7 @@ export function lagrangeAtZero(teller: number, among: readonly number[]): bigint
  */
 function combinePartialDecryptions(
   sums: readonly Ciphertext[],
-  partials: readonly PartialDecryption[],
+  partials: readonly Pick<PartialDecryption, "teller" | "shares">[],
 ): Point[] {
   const among = partials.map(({ teller }) => teller);
   return sums.map(({ c2 }, option) => {
@@ -731,9 +732,19 @@ export function openTally({ sums, partials, tellerKeys, threshold, electorate }:
     throw new Error(`${partials.length} partial decryptions cannot open the tally: it takes ${threshold}`);
   }
   // Exactly `threshold` of them determine the result; more add nothing but work.
-  return combinePartialDecryptions(sums, partials.slice(0, threshold)).map((point) =>
-    boundedDiscreteLog(point, electorate),
-  );
+  return decryptCounts(sums, partials.slice(0, threshold), electorate);
+}
+
+/**
+ * Each option's count from `partials` of `sums` that were checked already (by openTally, or by the
+ * contract that took them) and are exactly enough to open them.
+ */
+export function decryptCounts(
+  sums: readonly Ciphertext[],
+  partials: readonly Pick<PartialDecryption, "teller" | "shares">[],
+  electorate: number,
+): number[] {
+  return combinePartialDecryptions(sums, partials).map((point) => boundedDiscreteLog(point, electorate));
 }
 
 // --- Chaum-Pedersen ------------------------------------------------------------------------------

@@ -63,6 +63,7 @@ import {
   dividendScope,
   invitationScope,
   proposalContentHash,
+  sealedProposalContentHash,
   proposalScope,
   semaphoreHash,
   voteScope,
@@ -86,6 +87,8 @@ export interface ProposalToVerify {
   proof: ProposalProof;
   options: readonly (readonly ZoneAction[])[];
   description: string;
+  /** A sealed proposal's tellers term: its proof binds it with the content (proposeSealed). */
+  tellersTerm?: bigint;
   context: ZoneContext;
 }
 
@@ -335,7 +338,11 @@ export async function createProofVerifier(options: ProofVerifierOptions = {}): P
     if (!isBelow(proof.epoch, UINT256_BOUND) || !isBelow(proof.slot, UINT256_BOUND)) return undefined;
     let messageHash: bigint;
     try {
-      messageHash = semaphoreHash(proposalContentHash(item.options, item.description));
+      const content =
+        item.tellersTerm === undefined
+          ? proposalContentHash(item.options, item.description)
+          : sealedProposalContentHash(item.options, item.description, item.tellersTerm);
+      messageHash = semaphoreHash(content);
     } catch {
       return undefined; // actions the ABI cannot encode cannot be proposed either
     }

@@ -7,17 +7,9 @@ import type { Signer } from "ethers";
 import { developmentCircuit, type DevelopmentKey } from "../circuits/ceremony.js";
 import { Identity } from "../sdk/index.js";
 import { sealedBallotsAt, zoneTellersAt } from "../sdk/contracts.js";
-import {
-  GENERATOR,
-  combineShares,
-  dealShares,
-  encryptedShareWords,
-  mulPoint,
-  randomScalar,
-  shareFromWords,
-  type Point,
-  type VerificationKey,
-} from "../sdk/sealed.js";
+import { randomScalar, type Point, type VerificationKey } from "../sdk/sealed.js";
+import { dealAsTeller, registerTeller, secretShareOf, type TellersTerm } from "../sdk/tellers.js";
+import type { ZoneAction } from "../sdk/types.js";
 import type { WarmCircuit } from "../sdk/warm-prover.js";
 import type { ZoneSealedBallots, ZoneTellers } from "../types/ethers-contracts/index.js";
 import { TEST_RULES, deployEmptyZone, ethers, passProposal, type ZoneWorld } from "./zone-fixture.js";
@@ -34,9 +26,12 @@ export const sealedCitizens = Array.from(
 );
 
 export interface SealedWorld extends ZoneWorld {
+  /** The zone's citizens, admitted at its founding. */
+  citizens: Identity[];
   key: DevelopmentKey;
   circuit: WarmCircuit;
   tellers: ZoneTellers;
+  tellersAddress: string;
   sealedBallots: ZoneSealedBallots;
 }
 
@@ -47,22 +42,23 @@ export function sealedDevelopment(): Promise<{ key: DevelopmentKey; circuit: War
   return development;
 }
 
-/** A deployment with sealed ballots and a zone of `sealedCitizens`, admitted at its founding. */
-export async function deploySealedZone(): Promise<SealedWorld> {
+/** A deployment with sealed ballots and a zone of `citizens`, admitted at its founding. */
+export async function deploySealedZone(citizens: Identity[] = sealedCitizens): Promise<SealedWorld> {
   const { key, circuit } = await sealedDevelopment();
   const world = await deployEmptyZone(TEST_RULES, undefined, {
     sealedBallotKey: key.verificationKey as VerificationKey,
   });
   await (
-    await world.zone.connect(world.registrar).addMembers(sealedCitizens.map((citizen) => citizen.commitment))
+    await world.zone.connect(world.registrar).addMembers(citizens.map((citizen) => citizen.commitment))
   ).wait();
-  const tellers = zoneTellersAt(await world.factory.TELLERS(), world.relayer);
+  const tellersAddress = await world.factory.TELLERS();
+  const tellers = zoneTellersAt(tellersAddress, world.relayer);
   const sealedBallots = sealedBallotsAt(await world.factory.SEALED_BALLOTS(), world.relayer);
-  return { ...world, key, circuit, tellers, sealedBallots };
+  return { ...world, citizens, key, circuit, tellers, tellersAddress, sealedBallots };
 }
 
 /** A term of tellers whose key is ready, and what each teller holds. */
-export interface TellersTerm {
+export interface ElectedTellers {
   term: bigint;
   threshold: number;
   publicKey: Point;
@@ -73,62 +69,44 @@ export interface TellersTerm {
 }
 
 /**
- * The zone's citizens elect `signers` as tellers (threshold `threshold`) by vote, and the tellers
- * run the key generation on chain: each registers a key, deals, reads its shares from the chain's
- * events and adds them up; no complaints. Returns the finalized term.
+ * The zone's citizens (`voters`, all of them by default) elect `signers` as tellers (threshold
+ * `threshold`) by vote, and the tellers run the key generation on chain with the sdk's teller steps:
+ * each registers a key, deals, and ends with its share read back from the chain; no complaints.
+ * Returns the finalized term.
  */
 export async function electTellers(
   world: SealedWorld,
   signers: Signer[],
   threshold: number,
-): Promise<TellersTerm> {
+  voters: Identity[] = world.citizens,
+): Promise<ElectedTellers> {
   const { tellers, zoneAddress: zone } = world;
   const { time } = world.chain.networkHelpers;
   const addresses = await Promise.all(signers.map((signer) => signer.getAddress()));
-  const election = {
-    target: await tellers.getAddress(),
-    value: 0n,
-    data: tellers.interface.encodeFunctionData("electTellers", [
-      addresses,
-      threshold,
-      TELLER_PHASE,
-      TELLER_TERM,
-    ]),
-  };
-  await passProposal(world, [[election]], `Elect ${signers.length} tellers`, { voters: sealedCitizens });
+  await passProposal(
+    world,
+    [[electionAction(world, addresses, threshold)]],
+    `Elect ${signers.length} tellers`,
+    {
+      voters,
+    },
+  );
   const term = (await tellers.termCount(zone)) - 1n;
   const numbers = signers.map((_, index) => index + 1);
-  const as = (teller: number) => tellers.connect(signers[teller - 1]);
-
+  const as = (teller: number): TellersTerm => ({
+    tellers: tellers.connect(signers[teller - 1]),
+    zone,
+    term,
+  });
   const secrets = new Map(numbers.map((teller) => [teller, randomScalar()]));
-  const keys = new Map(numbers.map((teller) => [teller, mulPoint(GENERATOR, secrets.get(teller)!)]));
-  for (const teller of numbers) {
-    const [x, y] = keys.get(teller)!;
-    await (await as(teller).register(zone, term, { x, y })).wait();
-  }
+  for (const teller of numbers) await registerTeller(as(teller), secrets.get(teller)!);
   await time.increase(TELLER_PHASE);
-  const deals = numbers.map((dealer) => dealShares(dealer, threshold, numbers.length));
-  for (const deal of deals) {
-    const commitments = deal.commitments.map(([x, y]) => ({ x, y }));
-    await (await as(deal.dealer).deal(zone, term, commitments, encryptedShareWords(deal, keys))).wait();
-  }
+  for (const teller of numbers) await dealAsTeller(as(teller), teller);
   await time.increase(3 * TELLER_PHASE);
   await (await tellers.finalize(zone, term)).wait();
-
-  // Each teller's share: the sum of what every dealer sent it (its own deal's share it kept).
-  const dealt = await tellers.queryFilter(tellers.filters.SharesDealt(zone, term));
-  const secretShares = new Map(
-    numbers.map((teller) => [
-      teller,
-      combineShares(
-        dealt.map(({ args }) =>
-          Number(args.dealer) === teller
-            ? deals[teller - 1]!.shares[teller - 1]!
-            : shareFromWords(args.encryptedShares, teller, secrets.get(teller)!),
-        ),
-      ),
-    ]),
-  );
+  const secretShares = new Map<number, bigint>();
+  for (const teller of numbers)
+    secretShares.set(teller, await secretShareOf(as(teller), teller, secrets.get(teller)!));
   const { publicKey } = await tellers.getTerm(zone, term);
   return {
     term,
@@ -136,6 +114,20 @@ export async function electTellers(
     publicKey: [publicKey.x, publicKey.y],
     signers: new Map(numbers.map((teller) => [teller, signers[teller - 1]!])),
     secretShares,
+  };
+}
+
+/** The zone's action that elects `addresses` as its tellers for a term (TELLER_PHASE, TELLER_TERM). */
+export function electionAction(world: SealedWorld, addresses: string[], threshold: number): ZoneAction {
+  return {
+    target: world.tellersAddress,
+    value: 0n,
+    data: world.tellers.interface.encodeFunctionData("electTellers", [
+      addresses,
+      threshold,
+      TELLER_PHASE,
+      TELLER_TERM,
+    ]),
   };
 }
 

@@ -134,6 +134,25 @@ library BabyJubJub {
         return _modExp(k, ORDER - 2, ORDER);
     }
 
+    /// @notice acc += (x, y), an affine point on the curve, in place: {addInto} with Z = 1 and T = x·y,
+    /// and no memory allocated (a batch of ballots adds thousands of points).
+    function addAffineInto(uint256[4] memory acc, uint256 x, uint256 y) internal pure {
+        uint256 a = mulmod(acc[0], x, Q);
+        uint256 b = mulmod(acc[1], y, Q);
+        uint256 c = mulmod(mulmod(D, acc[3], Q), mulmod(x, y, Q), Q);
+        uint256 d = acc[2];
+        uint256 e = addmod(mulmod(addmod(acc[0], acc[1], Q), addmod(x, y, Q), Q), Q - addmod(a, b, Q), Q);
+        uint256 f = addmod(d, Q - c, Q);
+        uint256 g = addmod(d, c, Q);
+        uint256 h = addmod(b, Q - mulmod(A, a, Q), Q);
+        (acc[0], acc[1], acc[2], acc[3]) = (
+            mulmod(e, f, Q),
+            mulmod(g, h, Q),
+            mulmod(f, g, Q),
+            mulmod(e, h, Q)
+        );
+    }
+
     /// @dev acc += p (both (X, Y, Z, T)), in place: Hisil-Wong-Carter-Dawson unified addition
     /// (add-2008-hwcd), complete on BabyJubJub. acc and p may be the same array (a doubling): every
     /// input is read before acc is written. In place, because a new array per step would cost the

@@ -194,12 +194,7 @@ contract ZoneSealedBallots is IZoneSealedBallots {
             }
             _nullifierUsed[zone][vote.nullifier] = true;
             for (uint256 p = 0; p < 6; ++p) {
-                BabyJubJub.addInto(
-                    sums[p],
-                    BabyJubJub.toExtended(
-                        BabyJubJub.Point(vote.ciphertexts[2 * p], vote.ciphertexts[2 * p + 1])
-                    )
-                );
+                BabyJubJub.addAffineInto(sums[p], vote.ciphertexts[2 * p], vote.ciphertexts[2 * p + 1]);
             }
             emit SealedVoteCast(zone, proposalId, vote.nullifier, vote.ciphertexts);
             ++counted;

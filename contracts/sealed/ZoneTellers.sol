@@ -76,8 +76,9 @@ contract ZoneTellers {
     );
     event TellerRegistered(address indexed zone, uint256 indexed term, uint256 teller, BabyJubJub.Point key);
     /// @param encryptedShares 3 words per teller j = 1..n: the ephemeral point (x, y) and the share
-    /// masked with a hash of the shared point (sdk/sealed.ts encryptShare); zeros for the dealer and
-    /// for tellers that did not register.
+    /// masked with a hash of the shared point (sdk/sealed.ts encryptShare), the dealer's own share
+    /// too (encrypted to itself, so that a teller keeps only its registration secret); zeros for
+    /// tellers that did not register.
     event SharesDealt(
         address indexed zone,
         uint256 indexed term,

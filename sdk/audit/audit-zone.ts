@@ -29,6 +29,7 @@ import { checkGroup } from "./group.js";
 import { checkNullifiers } from "./nullifiers.js";
 import { checkProposalProofs } from "./proposal-proofs.js";
 import type { AuditReport } from "./report.js";
+import { checkSealedTallies } from "./sealed.js";
 import { checkTallies } from "./tallies.js";
 import { checkTreasury } from "./treasury.js";
 import { checkVoteProofs } from "./vote-proofs.js";
@@ -67,7 +68,8 @@ export async function auditZone(
     const voteProofs = await checkVoteProofs(context, verifier);
     const claimProofs = await checkDividendClaimProofs(context, verifier);
     const nullifiers = checkNullifiers(context);
-    const tallies = await checkTallies(context, group.groupStates, voteProofs.votes);
+    const sealedTallies = await checkSealedTallies(context);
+    const tallies = await checkTallies(context, group.groupStates, voteProofs.votes, sealedTallies.sealed);
     const executions = await checkExecutions(context, tallies.recount);
     const treasury = await checkTreasury(context);
     const checks = [
@@ -77,6 +79,7 @@ export async function auditZone(
       voteProofs.check,
       claimProofs,
       nullifiers,
+      sealedTallies.check,
       tallies.check,
       executions,
       treasury,

@@ -18,6 +18,8 @@ export interface FoundVote {
 export interface ProposeCall {
   options: ZoneAction[][];
   description: string;
+  /** A sealed proposal's tellers term (proposeSealed); undefined for propose. */
+  tellersTerm?: bigint;
   proof: {
     merkleTreeRoot: bigint;
     merkleTreeDepth: bigint;
@@ -54,14 +56,16 @@ export function findVoteInCalldata(
   );
 }
 
-/** The `propose` call in `data` whose proof has `nullifier`. */
+/** The `propose` or `proposeSealed` call in `data` whose proof has `nullifier`. */
 export function findProposeCall(data: string, nullifier: bigint): ProposeCall | undefined {
-  for (const call of decodedCalls(data, "propose")) {
+  const calls = [...decodedCalls(data, "propose"), ...decodedCalls(data, "proposeSealed")];
+  for (const call of calls) {
     const proof = call[2] as Result;
     if ((proof[4] as bigint) !== nullifier) continue;
     return {
       options: (call[0] as Result).map((actions: Result) => actions.map(toAction)),
       description: call[1] as string,
+      tellersTerm: call.length > 3 ? (call[3] as bigint) : undefined,
       proof: {
         merkleTreeRoot: proof[0] as bigint,
         merkleTreeDepth: proof[1] as bigint,
@@ -97,7 +101,10 @@ export function findClaimCall(
 }
 
 /** Each place a function's selector occurs in `data`, decoded as its call from there (none where nothing decodes). */
-function* decodedCalls(data: string, name: "propose" | "execute" | "claimDividend"): Generator<Result> {
+function* decodedCalls(
+  data: string,
+  name: "propose" | "proposeSealed" | "execute" | "claimDividend",
+): Generator<Result> {
   const hex = data.startsWith("0x") ? data.slice(2).toLowerCase() : data.toLowerCase();
   const selector = ZONE.getFunction(name).selector.slice(2);
   for (let at = hex.indexOf(selector); at !== -1; at = hex.indexOf(selector, at + 2)) {

@@ -2,8 +2,8 @@
  * What every check reads: the zone's events up to the audited block and its proposals, and the
  * provider's transactions and block times, each fetched once however many checks ask for it.
  */
-import { getAddress, zeroPadValue, type Provider, type TransactionResponse } from "ethers";
-import { ZONE } from "../abis.js";
+import { ZeroAddress, getAddress, zeroPadValue, type Provider, type TransactionResponse } from "ethers";
+import { FACTORY, SEALED_BALLOTS, ZONE } from "../abis.js";
 import { inLogRanges } from "../logs.js";
 import { ZoneAdmissions__factory } from "../../types/ethers-contracts/index.js";
 import { parseLogs, readAuditedProposals, type AuditedProposal, type ZoneLog } from "./events.js";
@@ -22,6 +22,10 @@ export interface AuditContext {
   readonly admissions?: string;
   /** That contract's events about this zone (requests, admissions, rejections, rules), in chain order. */
   readonly admissionLogs: readonly ZoneLog[];
+  /** The deployment's sealed ballots module (the zone's factory's), if it has one. */
+  readonly sealedBallots?: string;
+  /** That module's events about this zone (boxes, ballots, partial decryptions, tallies), in chain order. */
+  readonly sealedLogs: readonly ZoneLog[];
   readonly proposals: ReadonlyMap<bigint, AuditedProposal>;
   progress(line: string): void;
   transaction(hash: string): Promise<TransactionResponse | null>;
@@ -76,6 +80,20 @@ export async function readAuditContext(
     admissionLogs = parseLogs(rawAdmissionLogs, unreadable, ADMISSIONS, "its admissions contract");
     progress(`${admissionLogs.length} admission events`);
   }
+  const sealedBallots = await sealedBallotsAddress(provider, zone, tip.number);
+  let sealedLogs: ZoneLog[] = [];
+  if (sealedBallots !== undefined) {
+    const rawSealedLogs = await inLogRanges(fromBlock, tip.number, (from, to) =>
+      provider.getLogs({
+        address: sealedBallots,
+        topics: [null, zeroPadValue(zone, 32)],
+        fromBlock: from,
+        toBlock: to,
+      }),
+    );
+    sealedLogs = parseLogs(rawSealedLogs, unreadable, SEALED_BALLOTS, "its sealed ballots module");
+    progress(`${sealedLogs.length} sealed ballot events`);
+  }
 
   const transactions = new Map<string, Promise<TransactionResponse | null>>();
   const timestamps = new Map<number, Promise<bigint>>([[tip.number, Promise.resolve(BigInt(tip.timestamp))]]);
@@ -89,6 +107,8 @@ export async function readAuditContext(
     logs,
     admissions,
     admissionLogs,
+    sealedBallots,
+    sealedLogs,
     proposals: readAuditedProposals(logs),
     progress,
     transaction(hash) {
@@ -131,6 +151,27 @@ async function admissionsAddress(
     return getAddress(ZONE.decodeFunctionResult("ADMISSIONS", result)[0] as string);
   } catch {
     return undefined;
+  }
+}
+
+/** The sealed ballots module of the zone's factory as of `blockTag`, or undefined if it has none. */
+async function sealedBallotsAddress(
+  provider: Provider,
+  zone: string,
+  blockTag: number,
+): Promise<string | undefined> {
+  try {
+    const factory = ZONE.decodeFunctionResult(
+      "factory",
+      await provider.call({ to: zone, data: ZONE.encodeFunctionData("factory"), blockTag }),
+    )[0] as string;
+    const module = FACTORY.decodeFunctionResult(
+      "SEALED_BALLOTS",
+      await provider.call({ to: factory, data: FACTORY.encodeFunctionData("SEALED_BALLOTS"), blockTag }),
+    )[0] as string;
+    return module === ZeroAddress ? undefined : getAddress(module);
+  } catch {
+    return undefined; // a factory from before sealed ballots
   }
 }
 

@@ -9,6 +9,7 @@ import { VoteOption } from "../constants.js";
 import type { AuditContext } from "./context.js";
 import { arg, type AuditedProposal } from "./events.js";
 import type { AuditDiscrepancy } from "./report.js";
+import type { SealedOutcome } from "./sealed.js";
 import type { VoteRecord } from "./vote-proofs.js";
 
 /** Basis points in a whole, as a bigint for the tallies. */
@@ -26,12 +27,15 @@ export type Recount = ReadonlyMap<bigint, Outcome>;
 
 /**
  * The recount of every proposal: only verified votes, cast while it was active, in range, before any
- * cancel, once. Each vote left out for another reason than its proof goes to `discrepancies`.
+ * cancel, once. Each vote left out for another reason than its proof goes to `discrepancies`. A
+ * sealed proposal is decided by its opened counts (`sealed`, from sealed.ts; none before its tally),
+ * its open votes by none (the sealed check reports them).
  */
 export async function recount(
   context: AuditContext,
   votes: readonly VoteRecord[],
   discrepancies: AuditDiscrepancy[],
+  sealed: ReadonlyMap<bigint, SealedOutcome>,
 ): Promise<Recount> {
   const tallies = new Map<bigint, bigint[]>();
   for (const proposal of context.proposals.values()) {
@@ -48,6 +52,7 @@ export async function recount(
   for (const vote of votes) {
     const proposal = context.proposals.get(vote.proposalId);
     if (proposal === undefined || !vote.verified || counted.has(vote.nullifier)) continue;
+    if (sealed.has(proposal.proposalId)) continue;
     const label = `vote ${vote.nullifier} on proposal ${vote.proposalId}`;
     const time = await context.timestampOf(vote.blockNumber);
     if (time < proposal.voteStart || time >= proposal.voteEnd) {
@@ -76,7 +81,10 @@ export async function recount(
   }
   const outcomes = new Map<bigint, Outcome>();
   for (const proposal of context.proposals.values()) {
-    outcomes.set(proposal.proposalId, decide(proposal, tallies.get(proposal.proposalId)!));
+    const tally = sealed.has(proposal.proposalId)
+      ? (sealed.get(proposal.proposalId)!.counts ?? new Array<bigint>(proposal.optionCount).fill(0n))
+      : tallies.get(proposal.proposalId)!;
+    outcomes.set(proposal.proposalId, decide(proposal, tally));
   }
   return outcomes;
 }

@@ -91,6 +91,7 @@ export async function checkProposalProofs(
         proof: { ...call.proof, merkleTreeDepth: Number(call.proof.merkleTreeDepth) },
         options: call.options,
         description: call.description,
+        tellersTerm: call.tellersTerm,
         context: { chainId: context.chainId, zone: context.zone },
       },
     });

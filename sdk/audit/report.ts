@@ -52,6 +52,11 @@ export const CHECKS_IN_PLAIN_WORDS: Readonly<Record<string, { title: string; sum
     title: "No one twice",
     summary: "No citizen voted twice on a proposal, used a proposal slot twice, or claimed a dividend twice.",
   },
+  "sealed tallies": {
+    title: "The sealed counts",
+    summary:
+      "Every sealed ballot was added up as cast, every teller's share of the opening was proven, and the counts the tellers opened are the ones the zone decided by.",
+  },
   tallies: {
     title: "The counts",
     summary:

@@ -10,6 +10,7 @@ import { recount, type Outcome, type Recount } from "./counting.js";
 import { arg, choiceOf, type AuditedProposal, type ZoneLog } from "./events.js";
 import type { GroupState } from "./group.js";
 import type { AuditDiscrepancy, CheckResult } from "./report.js";
+import type { SealedOutcome } from "./sealed.js";
 import type { VoteRecord } from "./vote-proofs.js";
 
 /** The tallies check, and the recount it compared (the executions check runs the zone's executions against it). */
@@ -17,9 +18,10 @@ export async function checkTallies(
   context: AuditContext,
   groupStates: readonly GroupState[],
   votes: readonly VoteRecord[],
+  sealed: ReadonlyMap<bigint, SealedOutcome>,
 ): Promise<{ check: CheckResult; recount: Recount }> {
   const discrepancies: AuditDiscrepancy[] = [];
-  const outcomes = await recount(context, votes, discrepancies);
+  const outcomes = await recount(context, votes, discrepancies, sealed);
   const contract = Zone__factory.connect(context.zone, context.provider);
   const blockTag = context.block;
   const proposals = [...context.proposals.values()];
@@ -105,7 +107,7 @@ export async function checkTallies(
       });
     }
     const stateName = PROPOSAL_STATES[Number(state)] ?? `state ${state}`;
-    const expected = expectedState(context, proposal, outcome);
+    const expected = expectedState(context, proposal, outcome, sealed.get(proposal.proposalId));
     if (stateName !== expected) {
       discrepancies.push({
         what: `${label}: the zone says ${stateName}, the recount and its events say ${expected}`,
@@ -126,18 +128,30 @@ export async function checkTallies(
 }
 
 /** The state IZone.state gives `proposal` at the audited block, from the recount and its events. */
-function expectedState(context: AuditContext, proposal: AuditedProposal, outcome: Outcome): string {
+function expectedState(
+  context: AuditContext,
+  proposal: AuditedProposal,
+  outcome: Outcome,
+  sealed: SealedOutcome | undefined,
+): string {
   const now = context.timestamp;
   const id = proposal.proposalId;
+  const executionWindow = proposal.rules?.executionWindow ?? 0n;
   if (firstLog(context, "ProposalExecuted", id) !== undefined) return "Executed";
   if (firstLog(context, "ProposalCanceled", id) !== undefined) return "Canceled";
   if (now < proposal.voteStart) return "Pending";
   if (now < proposal.voteEnd) return "Active";
+  // A sealed proposal waits for its tally, within the execution window after the vote.
+  if (sealed !== undefined && sealed.counts === undefined) {
+    return now > proposal.voteEnd + executionWindow ? "Expired" : "Tallying";
+  }
   if (!outcome.succeeded) return "Defeated";
-  // The execution window runs from the vote's end until queued, then from the timelock's end.
+  // The execution window runs from the vote's end (a sealed proposal's tally) until queued, then
+  // from the timelock's end.
   const queued = firstLog(context, "ProposalQueued", id);
-  const windowStart = queued === undefined ? proposal.voteEnd : arg(queued.args, "eta");
-  if (now > windowStart + (proposal.rules?.executionWindow ?? 0n)) return "Expired";
+  const windowStart =
+    queued !== undefined ? arg(queued.args, "eta") : (sealed?.talliedAt ?? proposal.voteEnd);
+  if (now > windowStart + executionWindow) return "Expired";
   return queued === undefined ? "Succeeded" : "Queued";
 }
 
