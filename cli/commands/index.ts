@@ -18,6 +18,7 @@ import { propose } from "./propose.js";
 import { relayer } from "./relayer.js";
 import { serviceClaim } from "./service-claim.js";
 import { serviceList } from "./service-list.js";
+import { teller } from "./teller.js";
 import { vote } from "./vote.js";
 import { zoneCreate } from "./zone-create.js";
 import { zoneShow } from "./zone-show.js";
@@ -43,5 +44,6 @@ export const commands: readonly Command[] = [
   serviceList,
   serviceClaim,
   relayer,
+  teller,
   audit,
 ];
