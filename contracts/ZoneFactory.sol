@@ -8,7 +8,6 @@ import {Zone} from "./Zone.sol";
 import {ZoneServices} from "./economy/ZoneServices.sol";
 import {ZoneGoods} from "./economy/ZoneGoods.sol";
 import {ZoneTrade} from "./economy/ZoneTrade.sol";
-import {ZoneTellers} from "./sealed/ZoneTellers.sol";
 import {ZoneSealedBallots} from "./sealed/ZoneSealedBallots.sol";
 import {SealedBallotVerifier} from "./verifier/SealedBallotVerifier.sol";
 
@@ -41,10 +40,12 @@ contract ZoneFactory is IZoneFactory {
         SERVICES = address(new ZoneServices(this));
         GOODS = address(new ZoneGoods(this));
         TRADE = address(new ZoneTrade(this));
-        ZoneTellers tellers = new ZoneTellers(this);
-        TELLERS = address(tellers);
+        // Made last, and only with a key: a deployment without sealed ballots creates its zones at
+        // the addresses it always did.
         if (address(sealedBallotVerifier) != address(0)) {
-            SEALED_BALLOTS = address(new ZoneSealedBallots(this, tellers, sealedBallotVerifier));
+            ZoneSealedBallots sealedBallots = new ZoneSealedBallots(this, sealedBallotVerifier);
+            SEALED_BALLOTS = address(sealedBallots);
+            TELLERS = address(sealedBallots.TELLERS());
         }
     }
 

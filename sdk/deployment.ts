@@ -49,9 +49,9 @@ export interface DeploymentFile {
     services: string;
     goods: string;
     trade: string;
-    /** Every zone's tellers (ZoneTellers). */
+    /** The sealed ballots module, its verifier and every zone's tellers (ZoneTellers): only in a
+     * deployment given a sealed ballot key. */
     tellers?: string;
-    /** The sealed ballots module and its verifier: only in a deployment given a sealed ballot key. */
     sealedBallots?: string;
     sealedBallotVerifier?: string;
     /** Test-only stablecoin of the local demo. */
@@ -130,8 +130,7 @@ export async function deploymentFileFor(
       services,
       goods,
       trade,
-      tellers,
-      ...(sealedBallots === ZeroAddress ? {} : { sealedBallots }),
+      ...(sealedBallots === ZeroAddress ? {} : { tellers, sealedBallots }),
     },
     zones: [],
     relayer: null,

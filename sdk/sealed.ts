@@ -407,13 +407,10 @@ export function sealedVoteCall(vote: SealedVote): {
 }
 
 /**
- * A box's sums as ZoneSealedBallots.ballotBox reports them: its 12 words, meaningless while it
- * holds no ballot, when every sum is the neutral element (an encryption of 0 with randomness 0).
+ * A box's sums as ZoneSealedBallots.ballotBox reports them, in its 12 words: the neutral element (an
+ * encryption of 0 with randomness 0) while it holds no ballot.
  */
-export function ballotBoxSums(box: { sums: readonly bigint[]; ballots: bigint | number }): Ciphertext[] {
-  if (BigInt(box.ballots) === 0n) {
-    return Array.from({ length: SEALED_BALLOT.options }, () => ({ c1: IDENTITY, c2: IDENTITY }));
-  }
+export function ballotBoxSums(box: { sums: readonly bigint[] }): Ciphertext[] {
   return ciphertextsFromWords(box.sums);
 }
 

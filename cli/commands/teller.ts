@@ -3,7 +3,9 @@
  * generation's phase (or, with --proposal, a sealed proposal's tally) asks of it now. Run it once a
  * phase (by hand, or from cron); a step already done is said, not repeated.
  */
+import type { Result } from "ethers";
 import { ZoneFactory__factory } from "../../types/ethers-contracts/index.js";
+import type { TypedContractEvent, TypedDeferredTopicFilter } from "../../types/ethers-contracts/common.js";
 import { PROPOSAL_STATES } from "../../sdk/constants.js";
 import { sealedBallotsAt, zoneTellersAt, type Zone, type ZoneSealedBallots } from "../../sdk/contracts.js";
 import { queryEvents } from "../../sdk/logs.js";
@@ -223,24 +225,29 @@ class TellerStep {
   }
 
   /** Dealers this teller complained about already. */
-  async complaintsBy(): Promise<Set<number>> {
-    const { tellers, zone, term, fromBlock } = this.place;
-    const events = await queryEvents(tellers, tellers.filters.ShareComplaint(zone, term), fromBlock);
-    return new Set(
-      events
-        .filter(({ args }) => Number(args.complainant) === this.number)
-        .map(({ args }) => Number(args.dealer)),
-    );
+  complaintsBy(): Promise<Set<number>> {
+    const { tellers, zone, term } = this.place;
+    return this.#numbers(tellers.filters.ShareComplaint(zone, term), "complainant", "dealer");
   }
 
   /** Tellers whose complaint against this teller's deal is answered already. */
-  async answeredComplaints(): Promise<Set<number>> {
-    const { tellers, zone, term, fromBlock } = this.place;
-    const events = await queryEvents(tellers, tellers.filters.ComplaintAnswered(zone, term), fromBlock);
+  answeredComplaints(): Promise<Set<number>> {
+    const { tellers, zone, term } = this.place;
+    return this.#numbers(tellers.filters.ComplaintAnswered(zone, term), "dealer", "complainant");
+  }
+
+  /** The `other` teller of each event of `filter` whose `mine` is this teller. */
+  async #numbers<E extends TypedContractEvent>(
+    filter: TypedDeferredTopicFilter<E>,
+    mine: "dealer" | "complainant",
+    other: "dealer" | "complainant",
+  ): Promise<Set<number>> {
+    const events = await queryEvents(this.place.tellers, filter, this.place.fromBlock);
+    const args = events.map((event) => event.args as Result);
     return new Set(
-      events
-        .filter(({ args }) => Number(args.dealer) === this.number)
-        .map(({ args }) => Number(args.complainant)),
+      args
+        .filter((values) => Number(values.getValue(mine)) === this.number)
+        .map((values) => Number(values.getValue(other))),
     );
   }
 }

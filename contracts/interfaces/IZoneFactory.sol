@@ -22,7 +22,8 @@ interface IZoneFactory {
     /// @notice The zone goods (ERC-1155) contract.
     function GOODS() external view returns (address);
 
-    /// @notice Every zone's tellers (ZoneTellers).
+    /// @notice Every zone's tellers (ZoneTellers, made by the sealed ballots module); address(0) if
+    /// this deployment has no sealed ballot key.
     function TELLERS() external view returns (address);
 
     /// @notice The sealed ballots module (ZoneSealedBallots), the one allowed to record sealed

@@ -135,39 +135,27 @@ library BabyJubJub {
     }
 
     /// @notice acc += (x, y), an affine point on the curve, in place: {addInto} with Z = 1 and T = x·y,
-    /// and no memory allocated (a batch of ballots adds thousands of points).
+    /// with no memory allocated (a batch of ballots adds thousands of points).
     function addAffineInto(uint256[4] memory acc, uint256 x, uint256 y) internal pure {
-        uint256 a = mulmod(acc[0], x, Q);
-        uint256 b = mulmod(acc[1], y, Q);
-        uint256 c = mulmod(mulmod(D, acc[3], Q), mulmod(x, y, Q), Q);
-        uint256 d = acc[2];
-        uint256 e = addmod(mulmod(addmod(acc[0], acc[1], Q), addmod(x, y, Q), Q), Q - addmod(a, b, Q), Q);
-        uint256 f = addmod(d, Q - c, Q);
-        uint256 g = addmod(d, c, Q);
-        uint256 h = addmod(b, Q - mulmod(A, a, Q), Q);
-        (acc[0], acc[1], acc[2], acc[3]) = (
-            mulmod(e, f, Q),
-            mulmod(g, h, Q),
-            mulmod(f, g, Q),
-            mulmod(e, h, Q)
-        );
+        _addInto(acc, x, y, 1, mulmod(x, y, Q));
     }
 
-    /// @dev acc += p (both (X, Y, Z, T)), in place: Hisil-Wong-Carter-Dawson unified addition
-    /// (add-2008-hwcd), complete on BabyJubJub. acc and p may be the same array (a doubling): every
-    /// input is read before acc is written. In place, because a new array per step would cost the
-    /// memory of hundreds of them in a scalar multiplication.
+    /// @notice acc += p (both (X, Y, Z, T)), in place. acc and p may be the same array (a doubling).
+    /// In place, because a new array per step would cost the memory of hundreds of them in a scalar
+    /// multiplication.
     function addInto(uint256[4] memory acc, uint256[4] memory p) internal pure {
-        uint256 a = mulmod(acc[0], p[0], Q);
-        uint256 b = mulmod(acc[1], p[1], Q);
-        uint256 c = mulmod(mulmod(D, acc[3], Q), p[3], Q);
-        uint256 d = mulmod(acc[2], p[2], Q);
+        _addInto(acc, p[0], p[1], p[2], p[3]);
+    }
+
+    /// @dev acc += (x2, y2, z2, t2): Hisil-Wong-Carter-Dawson unified addition (add-2008-hwcd),
+    /// complete on BabyJubJub. The addend comes by value, so it may be acc itself.
+    function _addInto(uint256[4] memory acc, uint256 x2, uint256 y2, uint256 z2, uint256 t2) private pure {
+        uint256 a = mulmod(acc[0], x2, Q);
+        uint256 b = mulmod(acc[1], y2, Q);
+        uint256 c = mulmod(mulmod(D, acc[3], Q), t2, Q);
+        uint256 d = mulmod(acc[2], z2, Q);
         // e = (x1 + y1)(x2 + y2) - a - b
-        uint256 e = addmod(
-            mulmod(addmod(acc[0], acc[1], Q), addmod(p[0], p[1], Q), Q),
-            Q - addmod(a, b, Q),
-            Q
-        );
+        uint256 e = addmod(mulmod(addmod(acc[0], acc[1], Q), addmod(x2, y2, Q), Q), Q - addmod(a, b, Q), Q);
         uint256 f = addmod(d, Q - c, Q);
         uint256 g = addmod(d, c, Q);
         uint256 h = addmod(b, Q - mulmod(A, a, Q), Q);

@@ -58,7 +58,9 @@ contract ZoneSealedBallots is IZoneSealedBallots {
         uint256 term;
         uint256 snapshotRoot;
         BabyJubJub.Point publicKey;
-        // The sums (as ciphertexts are laid out), affine; meaningless while `ballots` is 0.
+        // The sums (as ciphertexts are laid out), affine, each word stored plus one: never zero, so
+        // that the box's first batch updates 12 slots instead of creating them (openBallotBox sets
+        // them to the neutral element). {ballotBox} returns them as they are.
         uint256[12] sums;
         uint32 ballots;
         uint8 optionCount;
@@ -120,10 +122,11 @@ contract ZoneSealedBallots is IZoneSealedBallots {
     mapping(address zone => mapping(uint256 proposalId => mapping(uint256 teller => uint256[6] shares)))
         private _partials;
 
-    constructor(IZoneFactory factory, ZoneTellers tellers, SealedBallotVerifier verifier) {
+    /// @dev Makes the tellers' contract its boxes are sealed to.
+    constructor(IZoneFactory factory, SealedBallotVerifier verifier) {
         if (verifier.PROOF_WORDS() != PROOF_WORDS) revert SealedVerifierMismatch(verifier.PROOF_WORDS());
         FACTORY = factory;
-        TELLERS = tellers;
+        TELLERS = new ZoneTellers(factory);
         VERIFIER = verifier;
     }
 
@@ -146,6 +149,7 @@ contract ZoneSealedBallots is IZoneSealedBallots {
         box.publicKey = term.publicKey;
         box.optionCount = uint8(optionCount);
         box.threshold = term.threshold;
+        for (uint256 p = 0; p < 6; ++p) (box.sums[2 * p], box.sums[2 * p + 1]) = (0 + 1, 1 + 1);
         emit BallotBoxOpened(zone, proposalId, tellersTerm, term.publicKey);
     }
 
@@ -202,7 +206,7 @@ contract ZoneSealedBallots is IZoneSealedBallots {
         if (counted == 0) return 0;
         for (uint256 p = 0; p < 6; ++p) {
             BabyJubJub.Point memory sum = BabyJubJub.toAffine(sums[p]);
-            (box.sums[2 * p], box.sums[2 * p + 1]) = (sum.x, sum.y);
+            (box.sums[2 * p], box.sums[2 * p + 1]) = (sum.x + 1, sum.y + 1);
         }
         box.ballots += uint32(counted);
     }
@@ -293,9 +297,12 @@ contract ZoneSealedBallots is IZoneSealedBallots {
         emit SealedTallyCompleted(zone, proposalId, counts, tellers);
     }
 
-    /// @notice A sealed proposal's box (optionCount 0: the proposal is not sealed or not known).
-    function ballotBox(address zone, uint256 proposalId) external view returns (BallotBox memory) {
-        return _boxes[zone][proposalId];
+    /// @notice A sealed proposal's box (optionCount 0: the proposal is not sealed or not known), its
+    /// sums as they are (the neutral element while it is empty).
+    function ballotBox(address zone, uint256 proposalId) external view returns (BallotBox memory box) {
+        box = _boxes[zone][proposalId];
+        if (box.optionCount == 0) return box;
+        for (uint256 i = 0; i < 12; ++i) --box.sums[i];
     }
 
     /// @notice Teller `teller`'s posted shares of the sums (zeros: not posted).
@@ -322,11 +329,9 @@ contract ZoneSealedBallots is IZoneSealedBallots {
         if (current != expected) revert SealedWrongProposalState(zone, proposalId, current);
     }
 
-    /// @dev Point `index` of the sums (0..2: c1 of each entry, 3..5: c2), the neutral element while
-    /// the box is empty.
+    /// @dev Point `index` of the sums (0..2: c1 of each entry, 3..5: c2).
     function _sum(BallotBox storage box, uint256 index) private view returns (BabyJubJub.Point memory) {
-        if (box.ballots == 0) return BabyJubJub.Point(0, 1);
-        return BabyJubJub.Point(box.sums[2 * index], box.sums[2 * index + 1]);
+        return BabyJubJub.Point(box.sums[2 * index] - 1, box.sums[2 * index + 1] - 1);
     }
 
     function _loadSums(BallotBox storage box) private view returns (uint256[4][6] memory sums) {

@@ -2,7 +2,14 @@
  * What every check reads: the zone's events up to the audited block and its proposals, and the
  * provider's transactions and block times, each fetched once however many checks ask for it.
  */
-import { ZeroAddress, getAddress, zeroPadValue, type Provider, type TransactionResponse } from "ethers";
+import {
+  ZeroAddress,
+  getAddress,
+  zeroPadValue,
+  type Interface,
+  type Provider,
+  type TransactionResponse,
+} from "ethers";
 import { FACTORY, SEALED_BALLOTS, ZONE } from "../abis.js";
 import { inLogRanges } from "../logs.js";
 import { ZoneAdmissions__factory } from "../../types/ethers-contracts/index.js";
@@ -66,34 +73,24 @@ export async function readAuditContext(
   const unreadable: AuditDiscrepancy[] = [];
   const logs = parseLogs(rawLogs, unreadable);
   progress(`${logs.length} events`);
+  // Other contracts' events about this zone: their first indexed topic is the zone.
+  const logsAbout = async (
+    address: string | undefined,
+    abi: Interface,
+    whose: string,
+  ): Promise<ZoneLog[]> => {
+    if (address === undefined) return [];
+    const raw = await inLogRanges(fromBlock, tip.number, (from, to) =>
+      provider.getLogs({ address, topics: [null, zeroPadValue(zone, 32)], fromBlock: from, toBlock: to }),
+    );
+    const parsed = parseLogs(raw, unreadable, abi, whose);
+    progress(`${parsed.length} events of ${whose}`);
+    return parsed;
+  };
   const admissions = await admissionsAddress(provider, zone, tip.number);
-  let admissionLogs: ZoneLog[] = [];
-  if (admissions !== undefined) {
-    const rawAdmissionLogs = await inLogRanges(fromBlock, tip.number, (from, to) =>
-      provider.getLogs({
-        address: admissions,
-        topics: [null, zeroPadValue(zone, 32)],
-        fromBlock: from,
-        toBlock: to,
-      }),
-    );
-    admissionLogs = parseLogs(rawAdmissionLogs, unreadable, ADMISSIONS, "its admissions contract");
-    progress(`${admissionLogs.length} admission events`);
-  }
+  const admissionLogs = await logsAbout(admissions, ADMISSIONS, "its admissions contract");
   const sealedBallots = await sealedBallotsAddress(provider, zone, tip.number);
-  let sealedLogs: ZoneLog[] = [];
-  if (sealedBallots !== undefined) {
-    const rawSealedLogs = await inLogRanges(fromBlock, tip.number, (from, to) =>
-      provider.getLogs({
-        address: sealedBallots,
-        topics: [null, zeroPadValue(zone, 32)],
-        fromBlock: from,
-        toBlock: to,
-      }),
-    );
-    sealedLogs = parseLogs(rawSealedLogs, unreadable, SEALED_BALLOTS, "its sealed ballots module");
-    progress(`${sealedLogs.length} sealed ballot events`);
-  }
+  const sealedLogs = await logsAbout(sealedBallots, SEALED_BALLOTS, "its sealed ballots module");
 
   const transactions = new Map<string, Promise<TransactionResponse | null>>();
   const timestamps = new Map<number, Promise<bigint>>([[tip.number, Promise.resolve(BigInt(tip.timestamp))]]);

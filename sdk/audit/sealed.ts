@@ -138,7 +138,7 @@ async function checkBox(
       `the module counts ${stored.getValue("ballots")} ballots, its events ${ballots.length}`,
       box.txHash,
     );
-  } else if (ballots.length > 0) {
+  } else {
     const words = [...(stored.getValue("sums") as Result)] as bigint[];
     if (!sameCiphertexts(ciphertextsFromWords(words), sums)) {
       report("the module's sums differ from the sums of its ballots' ciphertexts", box.txHash);
