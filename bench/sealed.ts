@@ -1,10 +1,12 @@
 /**
- * Sealed ballots (issue 19, in progress): the ballot circuit's size, a sealed vote's proving time in
- * Node at depth 20 (the million-citizen group) next to an open vote's, and what the chain pays to
- * check one teller's partial decryption of one option's sum. Proofs use the development key (one
- * party, circuits/ceremony.ts): proving time does not depend on who made the key.
+ * Sealed ballots: the ballot circuit's size, a sealed vote's proving time in Node at depth 20 (the
+ * million-citizen group) next to an open vote's and in headless Chromium, and what the chain pays: a
+ * ballot in a castSealedVotes batch of 64 (a zone of 64 citizens, each casting one), a teller's
+ * partial decryption and the tally's completion (3 tellers, 2 open it). Proofs use the development
+ * key (one party, circuits/ceremony.ts): proving time and gas do not depend on who made the key.
  */
 import type { Signer } from "ethers";
+import { Identity, rebuildGroup } from "../sdk/index.js";
 import { developmentCircuit } from "../circuits/ceremony.js";
 import {
   SEALED_BALLOT,
@@ -12,8 +14,11 @@ import {
   dealShares,
   encryptBallot,
   jointPublicKey,
+  ballotBoxSums,
   partialDecrypt,
+  partialDecryptionCall,
   prepareSealedVote,
+  sealedVoteCall,
   proveSealedVote,
   sumBallots,
   packSealedVotes,
@@ -27,6 +32,9 @@ import {
   BabyJubJubHarness__factory,
   SealedBallotVerifier__factory,
 } from "../types/ethers-contracts/index.js";
+import { deploySealedZone, electTellers, tellerSigners } from "../test/sealed-world.js";
+import { proposeWithFreeSlot } from "../test/zone-fixture.js";
+import type { WarmCircuit } from "../sdk/warm-prover.js";
 import type { ProvingGroup } from "./prove.js";
 import { proveSealedInChromium } from "./sealed-browser.js";
 import { formatNumber, formatRatio, median, printTable, progress, timeMs } from "./report.js";
@@ -59,6 +67,12 @@ export interface SealedResult {
    * verification part of castSealedVotes, which is not built yet (nullifiers, sums and events come on top).
    */
   verifyGasPerBallotBatch64: number;
+  /** Gas a ballot costs in a castSealedVotes of 64 (the transaction's, shared): proofs, nullifiers, sums, events. */
+  castGasPerVoteBatch64: number;
+  /** Gas of one teller's postPartialDecryption (3 entries: share key, subgroup and proof checks). */
+  partialDecryptionGas: number;
+  /** Gas of completeTally with 2 tellers' shares (3 entries). */
+  completeTallyGas: number;
   /** Gas to check one teller's share of one option's sum: its Chaum-Pedersen proof and subgroup check. */
   tallyGasPerOptionPerTeller: number;
   verifyDleqGas: number;
@@ -112,6 +126,8 @@ export async function benchSealed(
   }
   const verifyGas = (await verifier.verifyBatch.estimateGas(packed)) - TRANSACTION_BASE_GAS;
 
+  const onChain = await benchSealedOnChain(circuit);
+
   progress("sealed", `proving in headless Chromium: a first proof, then ${BROWSER_RUNS}`);
   const browser = await proveSealedInChromium(key, million, publicKey, BROWSER_RUNS);
 
@@ -148,9 +164,63 @@ export async function benchSealed(
     browserFirstProofMs: browser.firstProofMs,
     browserPreparedProveMs: browser.preparedProveMs,
     verifyGasPerBallotBatch64: Number(verifyGas / 64n),
+    ...onChain,
     tallyGasPerOptionPerTeller: Number(verifyDleqGas + subgroupCheckGas),
     verifyDleqGas: Number(verifyDleqGas),
     subgroupCheckGas: Number(subgroupCheckGas),
+  };
+}
+
+/** A sealed proposal of 64 ballots in one castSealedVotes, then its tally by 2 of 3 tellers. */
+async function benchSealedOnChain(
+  circuit: WarmCircuit,
+): Promise<Pick<SealedResult, "castGasPerVoteBatch64" | "partialDecryptionGas" | "completeTallyGas">> {
+  progress(
+    "sealed",
+    "a zone of 64 citizens that elects 3 tellers (2 open a tally) and runs their key generation",
+  );
+  const citizens = Array.from({ length: 64 }, (_, i) => new Identity(`zonedao-bench-sealed-${i}`));
+  const world = await deploySealedZone(citizens);
+  const tellers = await electTellers(world, await tellerSigners(3), 2, citizens.slice(0, 33));
+  const { sealedBallots, zoneAddress: zone } = world;
+  const proposalId = await proposeWithFreeSlot(world, [[]], "A sealed proposal", citizens, tellers.term);
+  progress("sealed", "proving 64 sealed ballots for a castSealedVotes batch");
+  const snapshot = await rebuildGroup(world.zone, { untilProposal: proposalId });
+  const ballots: SealedVote[] = [];
+  for (const [index, citizen] of citizens.entries()) {
+    const place = {
+      chainId: world.chainId,
+      zone,
+      proposalId,
+      publicKey: tellers.publicKey,
+      option: index % 3,
+    };
+    ballots.push(await proveSealedVote(circuit, citizen, snapshot, place));
+  }
+  const cast = await (
+    await sealedBallots.castSealedVotes(zone, proposalId, ballots.map(sealedVoteCall))
+  ).wait();
+  const box = await sealedBallots.ballotBox(zone, proposalId);
+  if (cast === null || box.ballots !== 64n) throw new Error("castSealedVotes did not count the 64 ballots");
+
+  progress("sealed", "the tally: two partial decryptions, then the counts");
+  await world.chain.networkHelpers.time.increaseTo((await world.zone.getProposal(proposalId)).voteEnd);
+  const sums = ballotBoxSums(box);
+  let partialDecryptionGas = 0n;
+  for (const teller of [1, 2]) {
+    const partial = partialDecrypt(teller, tellers.secretShares.get(teller)!, sums);
+    const asTeller = sealedBallots.connect(tellers.signers.get(teller));
+    const receipt = await (
+      await asTeller.postPartialDecryption(zone, proposalId, ...partialDecryptionCall(partial))
+    ).wait();
+    partialDecryptionGas = receipt!.gasUsed;
+  }
+  const counts: [bigint, bigint, bigint] = [22n, 21n, 21n];
+  const completed = await (await sealedBallots.completeTally(zone, proposalId, counts, [1n, 2n])).wait();
+  return {
+    castGasPerVoteBatch64: Number(cast.gasUsed / 64n),
+    partialDecryptionGas: Number(partialDecryptionGas),
+    completeTallyGas: Number(completed!.gasUsed),
   };
 }
 
@@ -177,14 +247,25 @@ export function printSealed(result: SealedResult): void {
       ],
       ["readied, choice to proof in Chromium, ms", formatNumber(result.browserPreparedProveMs), "goal 3,000"],
       [
-        "verification gas a ballot, batch of 64",
-        formatNumber(result.verifyGasPerBallotBatch64),
-        "castSealedVotes not built; goal 120,000 for it all",
+        "gas a sealed vote, castSealedVotes batch of 64",
+        formatNumber(result.castGasPerVoteBatch64),
+        "goal 120,000",
+      ],
+      ["  of which the proof's verification", formatNumber(result.verifyGasPerBallotBatch64), ""],
+      [
+        "tally: a teller's partial decryption (3 entries)",
+        formatNumber(result.partialDecryptionGas),
+        `${formatNumber(result.partialDecryptionGas / 3)} an entry`,
       ],
       [
-        "tally gas per option and teller",
+        "tally: completing it, 2 tellers (3 entries)",
+        formatNumber(result.completeTallyGas),
+        `${formatNumber(result.completeTallyGas / 3)} an entry`,
+      ],
+      [
+        "  a share's check (per entry and teller)",
         formatNumber(result.tallyGasPerOptionPerTeller),
-        "check + subgroup",
+        "proof + subgroup",
       ],
       ["  Chaum-Pedersen check", formatNumber(result.verifyDleqGas), ""],
       ["  subgroup check of the share", formatNumber(result.subgroupCheckGas), ""],
