@@ -72,6 +72,8 @@ contract ZoneSealedBallots is IZoneSealedBallots {
     error SealedTellersKeyNotReady(uint256 term);
     error SealedTermEndsBeforeVote(uint256 term, uint256 termEnd, uint256 voteEnd);
     error SealedUnknownBallotBox(address zone, uint256 proposalId);
+    /// @notice A box opens once, for the proposal its zone is creating (the zone's newest).
+    error SealedCannotOpenBox(address zone, uint256 proposalId);
     error SealedWrongProposalState(address zone, uint256 proposalId, IZone.ProposalState current);
     error SealedVerifierMismatch(uint256 proofWords);
     error SealedAlreadyPosted(uint256 teller);
@@ -140,6 +142,11 @@ contract ZoneSealedBallots is IZoneSealedBallots {
     ) external {
         address zone = msg.sender;
         if (!FACTORY.isZone(zone)) revert SealedCallerIsNotAZone(zone);
+        // A zone's passed proposal could call this as one of its actions: it must not reopen (and
+        // empty) another proposal's box, nor open one ahead of a proposal to come.
+        if (_boxes[zone][proposalId].optionCount != 0 || proposalId != IZone(zone).proposalCount()) {
+            revert SealedCannotOpenBox(zone, proposalId);
+        }
         ZoneTellers.Term memory term = TELLERS.getTerm(zone, tellersTerm);
         if (!term.finalized) revert SealedTellersKeyNotReady(tellersTerm);
         if (term.end < voteEnd) revert SealedTermEndsBeforeVote(tellersTerm, term.end, voteEnd);

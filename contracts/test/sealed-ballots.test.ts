@@ -32,7 +32,12 @@ import {
   type ElectedTellers,
   type SealedWorld,
 } from "../../test/sealed-world.js";
-import { loadFixture, passProposal, proposeWithFreeSlot } from "../../test/zone-fixture.js";
+import {
+  loadFixture,
+  passProposal,
+  proposeWithFreeSlot,
+  queuePassedProposal,
+} from "../../test/zone-fixture.js";
 
 const AGAINST = 0;
 const FOR = 1;
@@ -248,6 +253,45 @@ describe("sealed proposals (ZoneSealedBallots)", function () {
     )
       .to.be.revertedWithCustomError(zone, "ZoneInvalidOptionCount")
       .withArgs(4n);
+  });
+
+  it("lets no passed proposal reopen a sealed proposal's box, nor open one ahead of a proposal", async function () {
+    const world = await loadFixture(elected);
+    const { zone, zoneAddress, sealedBallots, tellersTerm } = world;
+    const sealed = await proposeWithFreeSlot(
+      world,
+      [[]],
+      "Sealed: the mill",
+      sealedCitizens,
+      tellersTerm.term,
+    );
+    const openBox = (proposalId: bigint): ZoneAction => ({
+      target: sealedBallots.target as string,
+      value: 0n,
+      data: sealedBallots.interface.encodeFunctionData("openBallotBox", [
+        proposalId,
+        tellersTerm.term,
+        3,
+        0,
+        0,
+      ]),
+    });
+    // The zone's own vote, whose actions call the module as the zone: both refused, and so the execution.
+    for (const target of [sealed, sealed + 3n]) {
+      const { proposalId, actions } = await queuePassedProposal(
+        world,
+        [[openBox(target)]],
+        `Open box ${target}`,
+        {
+          voters: sealedCitizens,
+        },
+      );
+      await expect(zone.execute(proposalId, actions)).to.be.revertedWithCustomError(zone, "ZoneActionFailed");
+    }
+    expect((await sealedBallots.ballotBox(zoneAddress, sealed)).ballots).to.equal(0n);
+    await expect(sealedBallots.openBallotBox(sealed, tellersTerm.term, 3, 0, 0))
+      .to.be.revertedWithCustomError(sealedBallots, "SealedCallerIsNotAZone")
+      .withArgs(await world.relayer.getAddress());
   });
 });
 
