@@ -22,6 +22,7 @@ import {
 } from "../../sdk/sealed.js";
 import { stopCeremonyThreads } from "../../circuits/ceremony.js";
 import { auditZone } from "../../sdk/audit/index.js";
+import { partialFromEvent } from "../../sdk/audit/sealed.js";
 import { completeSealedTally, postPartialDecryption } from "../../sdk/tellers.js";
 import {
   deploySealedZone,
@@ -169,14 +170,7 @@ describe("sealed proposals (ZoneSealedBallots)", function () {
     const posted = await sealedBallots.queryFilter(
       sealedBallots.filters.PartialDecryptionPosted(zoneAddress, proposalId),
     );
-    const fromChain: PartialDecryption[] = posted.map(({ args }) => ({
-      teller: Number(args.teller),
-      shares: [0, 1, 2].map((entry): Point => [args.shares[2 * entry]!, args.shares[2 * entry + 1]!]),
-      proofs: [0, 1, 2].map((entry) => ({
-        challenge: args.challenges[entry]!,
-        response: args.responses[entry]!,
-      })),
-    }));
+    const fromChain = posted.map(({ args }) => partialFromEvent(args));
     const tellerKeys = new Map<number, Point>();
     for (const teller of [1, 2, 3]) {
       const key = await world.tellers.shareKey(zoneAddress, tellersTerm.term, teller);

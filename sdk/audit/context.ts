@@ -10,9 +10,8 @@ import {
   type Provider,
   type TransactionResponse,
 } from "ethers";
-import { FACTORY, SEALED_BALLOTS, ZONE } from "../abis.js";
+import { ADMISSIONS, FACTORY, SEALED_BALLOTS, ZONE } from "../abis.js";
 import { inLogRanges } from "../logs.js";
-import { ZoneAdmissions__factory } from "../../types/ethers-contracts/index.js";
 import { parseLogs, readAuditedProposals, type AuditedProposal, type ZoneLog } from "./events.js";
 import type { AuditDiscrepancy } from "./report.js";
 
@@ -132,7 +131,18 @@ export async function readAuditContext(
   return { context, unreadable };
 }
 
-const ADMISSIONS = ZoneAdmissions__factory.createInterface();
+/** `abi`'s view `name` of `address` at `blockTag`: its first result. */
+export async function callAt<T>(
+  provider: Provider,
+  address: string,
+  abi: Interface,
+  name: string,
+  args: readonly unknown[],
+  blockTag: number,
+): Promise<T> {
+  const result = await provider.call({ to: address, data: abi.encodeFunctionData(name, args), blockTag });
+  return abi.decodeFunctionResult(name, result)[0] as T;
+}
 
 /**
  * The zone's ZoneAdmissions contract as of `blockTag`, or undefined for a zone that has none (a zone
@@ -144,8 +154,7 @@ async function admissionsAddress(
   blockTag: number,
 ): Promise<string | undefined> {
   try {
-    const result = await provider.call({ to: zone, data: ZONE.encodeFunctionData("ADMISSIONS"), blockTag });
-    return getAddress(ZONE.decodeFunctionResult("ADMISSIONS", result)[0] as string);
+    return getAddress(await callAt<string>(provider, zone, ZONE, "ADMISSIONS", [], blockTag));
   } catch {
     return undefined;
   }
@@ -158,14 +167,8 @@ async function sealedBallotsAddress(
   blockTag: number,
 ): Promise<string | undefined> {
   try {
-    const factory = ZONE.decodeFunctionResult(
-      "factory",
-      await provider.call({ to: zone, data: ZONE.encodeFunctionData("factory"), blockTag }),
-    )[0] as string;
-    const module = FACTORY.decodeFunctionResult(
-      "SEALED_BALLOTS",
-      await provider.call({ to: factory, data: FACTORY.encodeFunctionData("SEALED_BALLOTS"), blockTag }),
-    )[0] as string;
+    const factory = await callAt<string>(provider, zone, ZONE, "factory", [], blockTag);
+    const module = await callAt<string>(provider, factory, FACTORY, "SEALED_BALLOTS", [], blockTag);
     return module === ZeroAddress ? undefined : getAddress(module);
   } catch {
     return undefined; // a factory from before sealed ballots

@@ -21,7 +21,7 @@ import {
   type PartialDecryption,
   type Point,
 } from "../sealed.js";
-import type { AuditContext } from "./context.js";
+import { callAt, type AuditContext } from "./context.js";
 import { findProposeCall } from "./calldata.js";
 import { arg, type ZoneLog } from "./events.js";
 import type { AuditDiscrepancy, CheckResult } from "./report.js";
@@ -148,7 +148,7 @@ async function checkBox(
   // The partial decryptions: each proven against its teller's share key.
   const verified = new Map<number, PartialDecryption>();
   for (const log of logsOf(context.sealedLogs, "PartialDecryptionPosted", proposalId)) {
-    const partial = partialFromEvent(log.args);
+    const partial = partialFromEvent(log.args.toObject() as PostedPartialDecryption);
     const keyView = await view<Result>(context, tellers, TELLERS, "shareKey", [
       context.zone,
       term,
@@ -195,13 +195,23 @@ async function checkBox(
   };
 }
 
+/** What a PartialDecryptionPosted event carries of a teller's partial decryption. */
+export interface PostedPartialDecryption {
+  teller: bigint;
+  shares: readonly bigint[];
+  challenges: readonly bigint[];
+  responses: readonly bigint[];
+}
+
 /** A PartialDecryptionPosted event's teller, shares and proofs. */
-export function partialFromEvent(args: Result): PartialDecryption {
-  const shares = [...(args.getValue("shares") as Result)] as bigint[];
-  const challenges = [...(args.getValue("challenges") as Result)] as bigint[];
-  const responses = [...(args.getValue("responses") as Result)] as bigint[];
+export function partialFromEvent({
+  teller,
+  shares,
+  challenges,
+  responses,
+}: PostedPartialDecryption): PartialDecryption {
   return {
-    teller: Number(args.getValue("teller")),
+    teller: Number(teller),
     shares: challenges.map((_, entry): Point => [shares[2 * entry]!, shares[2 * entry + 1]!]),
     proofs: challenges.map((challenge, entry) => ({ challenge, response: responses[entry]! })),
   };
@@ -217,14 +227,12 @@ function sameCiphertexts(a: readonly Ciphertext[], b: readonly Ciphertext[]): bo
 }
 
 /** A view of `address` at the audited block. */
-async function view<T>(
+function view<T>(
   context: AuditContext,
   address: string,
   abi: Interface,
   name: string,
   args: unknown[],
 ): Promise<T> {
-  const data = abi.encodeFunctionData(name, args);
-  const result = await context.provider.call({ to: address, data, blockTag: context.block });
-  return abi.decodeFunctionResult(name, result)[0] as T;
+  return callAt<T>(context.provider, address, abi, name, args, context.block);
 }
