@@ -9,13 +9,18 @@ import {
   MAX_TREE_DEPTH,
   MIN_TREE_DEPTH,
   SNARK_SCALAR_FIELD,
+  SealedBallotVerifier__factory,
   optionCount,
   queryEvents,
   Zone__factory,
   type Accepted,
   type PackedProof,
+  type SealedBallotVerifier,
+  type SealedVoteRequest,
   type Zone,
+  type ZoneSealedBallots,
 } from "../sdk/index.js";
+import { ciphertextsFromWords, packSealedVotes, type Point } from "../sdk/sealed.js";
 import { RelayerError } from "./errors.js";
 import type { ZoneIndexer } from "./indexer.js";
 import type { RelayerMetrics } from "./metrics.js";
@@ -155,6 +160,20 @@ interface IndexedProposalEntry {
   offered: number;
 }
 
+/** What a sealed ballot is checked against: its proposal's box (fixed when the proposal was made). */
+interface SealedBox {
+  module: ZoneSealedBallots;
+  verifier: SealedBallotVerifier;
+  snapshotRoot: bigint;
+  publicKey: Point;
+}
+
+/**
+ * Sealed ballots whose proof is being checked at once, beyond which requests get 503: each check is
+ * an eth_call of the chain's own SealedBallotVerifier (one pairing product), run by the node.
+ */
+const MAX_SEALED_CHECKS = 64;
+
 interface PendingAccept {
   submission: Pick<Submission, "nullifier" | "kind" | "zone" | "proposalId" | "payload">;
   resolve(isNew: boolean): void;
@@ -177,6 +196,9 @@ export class Intake {
   readonly #usedAsked = new Map<string, Promise<boolean>>();
   /** Proposals as the index held them at its last sync ("zone:id"), see #indexedProposal. */
   readonly #proposals = new Map<string, IndexedProposalEntry>();
+  /** Each proposal's ballot box, null when it is not sealed ("zone:id"), read once. */
+  readonly #boxes = new Map<string, Promise<SealedBox | null>>();
+  #sealedChecks = 0;
   /** The served zones' checksummed addresses by their lower-case form (a checksum is a keccak256). */
   readonly #servedByLowerCase: ReadonlyMap<string, string>;
 
@@ -184,6 +206,8 @@ export class Intake {
     private readonly store: RelayerStore,
     private readonly provider: JsonRpcApiProvider,
     private readonly zones: ReadonlyMap<string, Zone>,
+    /** Each served zone's sealed ballots module; absent for a deployment without one. */
+    private readonly sealedBallots: ReadonlyMap<string, ZoneSealedBallots>,
     private readonly indexer: ZoneIndexer,
     private readonly verifier: VerifierPool,
     private readonly metrics: RelayerMetrics,
@@ -203,29 +227,14 @@ export class Intake {
     const depth = treeDepth(request.merkleTreeDepth);
     const points = proofPoints(request.proof);
 
-    let indexed = this.#indexedProposal(zoneAddress, proposalId.toString());
-    const onChain = indexed !== undefined || proposalId <= (await zone.proposalCount());
-    if (indexed === undefined && onChain) {
-      // Created since the last sync: read it now (twice if a sync already running started before
-      // it). An id the zone does not have costs one call.
-      await this.indexer.sync();
-      indexed = this.#indexedProposal(zoneAddress, proposalId.toString());
-      if (indexed === undefined) await this.indexer.sync();
-      indexed = this.#indexedProposal(zoneAddress, proposalId.toString());
-    }
-    const proposal = indexed?.proposal;
-    if (proposal === undefined && onChain) {
-      // In a block the relayer does not trust yet (ZONEDAO_CONFIRMATIONS): a reorg could undo it.
+    const { proposal, offered } = await this.#votableProposal(zone, zoneAddress, proposalId);
+    if ((await this.#ballotBox(zoneAddress, proposalId)) !== null) {
       throw new RelayerError(
-        409,
-        "proposal_not_final",
-        `proposal ${proposalId} is too recent: the relayer waits ${this.indexer.confirmations} blocks before taking votes on it; send the vote again shortly`,
+        422,
+        "sealed_proposal",
+        `proposal ${proposalId} is sealed: its votes are sealed ballots (POST /v1/sealed-votes)`,
       );
     }
-    if (proposal === undefined) {
-      throw new RelayerError(404, "unknown_proposal", `zone ${zoneAddress} has no proposal ${proposalId}`);
-    }
-    const offered = indexed!.offered;
     if (option >= offered) {
       throw new RelayerError(
         422,
@@ -283,6 +292,129 @@ export class Intake {
       payload: JSON.stringify(canonical),
     });
     return { nullifier: request.nullifier, status: "queued" };
+  }
+
+  /**
+   * The proposal a vote is for, as the index holds it: read again now if the zone made it since the
+   * last sync; refused if it is unknown, or too recent for the relayer's confirmations.
+   */
+  async #votableProposal(zone: Zone, zoneAddress: string, proposalId: bigint): Promise<IndexedProposalEntry> {
+    let indexed = this.#indexedProposal(zoneAddress, proposalId.toString());
+    const onChain = indexed !== undefined || proposalId <= (await zone.proposalCount());
+    if (indexed === undefined && onChain) {
+      // Created since the last sync: read it now (twice if a sync already running started before
+      // it). An id the zone does not have costs one call.
+      await this.indexer.sync();
+      indexed = this.#indexedProposal(zoneAddress, proposalId.toString());
+      if (indexed === undefined) await this.indexer.sync();
+      indexed = this.#indexedProposal(zoneAddress, proposalId.toString());
+    }
+    const proposal = indexed?.proposal;
+    if (proposal === undefined && onChain) {
+      // In a block the relayer does not trust yet (ZONEDAO_CONFIRMATIONS): a reorg could undo it.
+      throw new RelayerError(
+        409,
+        "proposal_not_final",
+        `proposal ${proposalId} is too recent: the relayer waits ${this.indexer.confirmations} blocks before taking votes on it; send the vote again shortly`,
+      );
+    }
+    if (proposal === undefined) {
+      throw new RelayerError(404, "unknown_proposal", `zone ${zoneAddress} has no proposal ${proposalId}`);
+    }
+    return indexed!;
+  }
+
+  /**
+   * A sealed vote on a sealed proposal, checked as a vote is (zone, proposal, window, nullifier here
+   * and on chain) and then its proof, by the chain's own SealedBallotVerifier in an eth_call against
+   * the proposal's box (its snapshot root and the tellers' key), so the relayer's verdict is the
+   * module's. Stored, then sent in castSealedVotes batches of one proposal each.
+   */
+  async acceptSealedVote(request: SealedVoteRequest): Promise<Accepted> {
+    const zoneAddress = this.servedZone(request.zone);
+    const zone = this.zones.get(zoneAddress)!;
+    const proposalId = uint256(request.proposalId, "proposalId");
+    const nullifier = fieldElement(request.nullifier, "nullifier");
+    const words = request.ciphertexts.map((word, i) => fieldElement(word, `ciphertexts[${i}]`));
+    const points = proofPoints(request.proof);
+
+    const { proposal } = await this.#votableProposal(zone, zoneAddress, proposalId);
+    const box = await this.#ballotBox(zoneAddress, proposalId);
+    if (box === null) {
+      throw new RelayerError(
+        422,
+        "not_sealed",
+        `proposal ${proposalId} is not sealed: its votes are open ones (POST /v1/votes)`,
+      );
+    }
+    this.#requireActive(proposal, proposalId);
+    this.#requireNotAccepted(request.nullifier);
+    if (this.#sealedChecks >= MAX_SEALED_CHECKS) {
+      throw new RelayerError(
+        503,
+        "overloaded",
+        "the relayer has too many ballots to check; retry in a few seconds",
+      );
+    }
+    this.#sealedChecks++;
+    let valid: boolean | undefined;
+    try {
+      if (await box.module.isNullifierUsed(zoneAddress, nullifier)) throw usedOnChain(request.nullifier);
+      const vote = {
+        proposalId,
+        merkleTreeRoot: box.snapshotRoot,
+        nullifier,
+        ciphertexts: ciphertextsFromWords(words),
+        points,
+      };
+      [valid] = await box.verifier.verifyBatch(
+        packSealedVotes([vote], this.chainId, zoneAddress, box.publicKey),
+      );
+    } finally {
+      this.#sealedChecks--;
+    }
+    if (valid !== true) {
+      throw new RelayerError(
+        422,
+        "invalid_proof",
+        `the proof does not show that a citizen of proposal ${proposalId}'s snapshot cast this one-hot ballot, sealed to its tellers' key, with this nullifier`,
+      );
+    }
+    await this.#commit({
+      nullifier: request.nullifier,
+      kind: "sealed",
+      zone: zoneAddress,
+      proposalId: proposalId.toString(),
+      payload: JSON.stringify({ ...request, zone: zoneAddress }),
+    });
+    return { nullifier: request.nullifier, status: "queued" };
+  }
+
+  /**
+   * The proposal's ballot box, or null if it is not sealed. Read once: a box opens in the
+   * transaction that creates its proposal, so an indexed proposal's answer never changes.
+   */
+  #ballotBox(zoneAddress: string, proposalId: bigint): Promise<SealedBox | null> {
+    const module = this.sealedBallots.get(zoneAddress);
+    if (module === undefined) return Promise.resolve(null);
+    const key = `${zoneAddress}:${proposalId}`;
+    let box = this.#boxes.get(key);
+    if (box === undefined) {
+      box = (async () => {
+        const stored = await module.ballotBox(zoneAddress, proposalId);
+        if (stored.optionCount === 0n) return null;
+        const verifier = SealedBallotVerifier__factory.connect(await module.VERIFIER(), this.provider);
+        return {
+          module,
+          verifier,
+          snapshotRoot: stored.snapshotRoot,
+          publicKey: [stored.publicKey.x, stored.publicKey.y] as const,
+        };
+      })();
+      this.#boxes.set(key, box);
+      box.catch(() => this.#boxes.delete(key)); // asked again after a failed read
+    }
+    return box;
   }
 
   async acceptProposal(request: ProposalRequest): Promise<Accepted> {

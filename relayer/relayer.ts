@@ -6,7 +6,7 @@
  */
 import { Wallet, ZeroHash, formatEther, type JsonRpcApiProvider } from "ethers";
 import { pino, type Logger } from "pino";
-import { jsonRpcProvider, zoneAt, type Zone } from "../sdk/index.js";
+import { jsonRpcProvider, sealedBallotsOf, zoneAt, type Zone, type ZoneSealedBallots } from "../sdk/index.js";
 import { buildRelayerApp, type RelayerApp } from "./app.js";
 import type { RelayerConfig } from "./config.js";
 import { ZoneIndexer } from "./indexer.js";
@@ -87,6 +87,11 @@ export async function startRelayer(
     logger.warn({ relayer: wallet.address }, "the relayer account has no funds to pay for gas");
 
   const zones = new Map<string, Zone>(config.zones.map((zone) => [zone, zoneAt(zone, provider)]));
+  const sealedBallots = new Map<string, ZoneSealedBallots>();
+  for (const zone of config.zones) {
+    const module = await sealedBallotsOf(zone, provider);
+    if (module !== undefined) sealedBallots.set(zone, module);
+  }
   const store = new RelayerStore(config.databasePath);
   const metrics = new RelayerMetrics();
   const indexer = new ZoneIndexer(store, provider, config.zones, config, logger);
@@ -94,9 +99,28 @@ export async function startRelayer(
   // relayer serves (tops answer 503 tree_not_ready until then; /v1/health counts what is left).
   await indexer.sync();
   const verifier = await VerifierPool.start(config.verifierThreads);
-  const submitter = new Submitter(store, provider, wallet, zones, indexer, config, metrics, logger);
-  const intake = new Intake(store, provider, zones, indexer, verifier, metrics, chainId, wallet.address, () =>
-    submitter.wake(),
+  const submitter = new Submitter(
+    store,
+    provider,
+    wallet,
+    zones,
+    sealedBallots,
+    indexer,
+    config,
+    metrics,
+    logger,
+  );
+  const intake = new Intake(
+    store,
+    provider,
+    zones,
+    sealedBallots,
+    indexer,
+    verifier,
+    metrics,
+    chainId,
+    wallet.address,
+    () => submitter.wake(),
   );
   const app = await buildRelayerApp({
     config,

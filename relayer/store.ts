@@ -6,7 +6,7 @@
  */
 import { DatabaseSync, type SQLInputValue, type StatementSync } from "node:sqlite";
 
-export type SubmissionKind = "vote" | "proposal" | "invitation" | "dividend";
+export type SubmissionKind = "vote" | "sealed" | "proposal" | "invitation" | "dividend";
 /**
  * What a transaction carries: submissions, the relayer's own refund claim, an `admit` of a
  * zone's admission request whose delay is over (anyone may send it; the relayer pays), or a `fill`:
@@ -80,7 +80,7 @@ export interface IndexedProposal {
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS submissions (
   nullifier TEXT PRIMARY KEY,
-  kind TEXT NOT NULL CHECK (kind IN ('vote', 'proposal', 'invitation', 'dividend')),
+  kind TEXT NOT NULL CHECK (kind IN ('vote', 'sealed', 'proposal', 'invitation', 'dividend')),
   zone TEXT NOT NULL,
   proposal_id TEXT,
   payload TEXT NOT NULL,
@@ -199,7 +199,7 @@ export class RelayerStore {
   }
 
   /**
-   * A database made before invitations or dividend claims were relayed checks an older
+   * A database made before invitations, dividend claims or sealed votes were relayed checks an older
    * `kind IN (...)`; SQLite cannot change a CHECK in place, so its submissions table is rebuilt with
    * the new one, once.
    */
@@ -207,7 +207,7 @@ export class RelayerStore {
     const table = this.#sql(
       "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'submissions'",
     ).get() as { sql: string } | undefined;
-    if (table === undefined || table.sql.includes("'dividend'")) return;
+    if (table === undefined || table.sql.includes("'sealed'")) return;
     this.transaction(() => {
       this.#db.exec("ALTER TABLE submissions RENAME TO submissions_before_new_kinds");
       this.#db.exec("DROP INDEX IF EXISTS submissions_by_status; DROP INDEX IF EXISTS submissions_by_batch;");

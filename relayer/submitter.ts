@@ -42,8 +42,11 @@ import {
   signRawTransaction,
   Zone__factory,
   ZoneAdmissions__factory,
+  ZoneSealedBallots__factory,
   type RawTransactionRequest,
+  type SealedVoteRequest,
   type Zone,
+  type ZoneSealedBallots,
 } from "../sdk/index.js";
 import type { RelayerConfig } from "./config.js";
 import type { ZoneIndexer } from "./indexer.js";
@@ -62,6 +65,19 @@ import {
 
 const ZONE_INTERFACE = Zone__factory.createInterface();
 const ADMISSIONS_INTERFACE = ZoneAdmissions__factory.createInterface();
+const SEALED_INTERFACE = ZoneSealedBallots__factory.createInterface();
+/** SealedVoteCast(zone indexed, proposalId indexed, nullifier, ciphertexts), SealedVoteRejected(..., nullifier, reason). */
+const SEALED_CAST_TOPIC = SEALED_INTERFACE.getEvent("SealedVoteCast").topicHash;
+const SEALED_REJECTED_TOPIC = SEALED_INTERFACE.getEvent("SealedVoteRejected").topicHash;
+/** ZoneSealedBallots.Rejection, by index, as the status endpoint reports it. */
+const SEALED_REJECTIONS = [
+  "NullifierOutOfRange: the nullifier is not a field element",
+  "CiphertextOutOfRange: a ciphertext word is not a field element",
+  "NullifierUsed: the nullifier was already used",
+  "InvalidProof: the sealed ballots module rejected the proof",
+] as const;
+/** ZoneSealedBallots.Rejection.NullifierUsed: another relayer (or the citizen) counted it first. */
+const SEALED_NULLIFIER_USED = 2;
 /** VoteCast(proposalId indexed, option, nullifier indexed), VoteRejected(proposalId indexed, nullifier indexed, reason). */
 const VOTE_CAST_TOPIC = ZONE_INTERFACE.getEvent("VoteCast").topicHash;
 const VOTE_REJECTED_TOPIC = ZONE_INTERFACE.getEvent("VoteRejected").topicHash;
@@ -193,6 +209,7 @@ export class Submitter {
     private readonly provider: JsonRpcApiProvider,
     private readonly wallet: Wallet,
     private readonly zones: ReadonlyMap<string, Zone>,
+    private readonly sealedBallots: ReadonlyMap<string, ZoneSealedBallots>,
     private readonly indexer: ZoneIndexer,
     private readonly config: RelayerConfig,
     private readonly metrics: RelayerMetrics,
@@ -296,7 +313,9 @@ export class Submitter {
 
   /** Sooner than the poll interval when a queued vote's batch age runs out before it. */
   #nextDelay(): number {
-    const [oldest] = this.store.nextQueued("vote", 1);
+    const oldest = [...this.store.nextQueued("vote", 1), ...this.store.nextQueued("sealed", 1)].sort(
+      (a, b) => a.acceptedAt - b.acceptedAt,
+    )[0];
     if (oldest === undefined || this.#unmined() >= this.config.maxInFlight) return this.config.pollIntervalMs;
     const dueIn = oldest.acceptedAt + this.config.batchMaxAgeMs - Date.now();
     return Math.max(0, Math.min(this.config.pollIntervalMs, dueIn));
@@ -399,6 +418,19 @@ export class Submitter {
       await sync();
       return this.#sendVotes(oldest.zone, votes.slice(0, limit), nonces);
     }
+    // One proposal a castSealedVotes: the oldest queued ballot's.
+    const [oldestSealed] = this.store.nextQueued("sealed", 1);
+    if (oldestSealed !== undefined) {
+      const ballots = this.store
+        .nextQueued("sealed", this.config.batchMaxVotes * 4)
+        .filter((ballot) => ballot.proposalId === oldestSealed.proposalId)
+        .slice(0, this.config.batchMaxVotes);
+      const full = ballots.length >= this.config.batchMaxVotes;
+      const due = Date.now() - oldestSealed.acceptedAt >= this.config.batchMaxAgeMs;
+      if (!(full || due || flush)) return false;
+      await sync();
+      return this.#sendSealedVotes(oldestSealed.zone, oldestSealed.proposalId!, ballots, nonces);
+    }
     if (!idle) return false;
     const admitted = await this.#admitReady(nonces);
     if (admitted !== undefined) return admitted;
@@ -436,6 +468,39 @@ export class Submitter {
     const request = sendable.map((vote) => voteArguments(JSON.parse(vote.payload) as VoteRequest));
     const data = castVotesCalldata(request);
     return this.#send(zoneAddress, "vote", sendable, data, nonces);
+  }
+
+  /**
+   * A castSealedVotes of one proposal's ballots, sent to the zone's sealed ballots module (the
+   * batch's `zone` is the module, whose events settle it). Its gas is the node's estimate: sealed
+   * ballots are few next to open votes, and the estimate needs no table of their cost.
+   */
+  async #sendSealedVotes(
+    zoneAddress: string,
+    proposalId: string,
+    ballots: Submission[],
+    nonces: NoncePlan,
+  ): Promise<number | undefined> {
+    const proposal = this.indexer.proposal(zoneAddress, proposalId);
+    if (proposal !== undefined && proposal.voteEnd <= this.indexer.chainTime) {
+      for (const ballot of ballots) this.#settle(ballot, { status: "rejected", reason: VOTE_REJECTIONS[1] });
+      return undefined;
+    }
+    const module = this.sealedBallots.get(zoneAddress);
+    if (module === undefined) throw new Error(`zone ${zoneAddress} has no sealed ballots module`);
+    const data = SEALED_INTERFACE.encodeFunctionData("castSealedVotes", [
+      zoneAddress,
+      BigInt(proposalId),
+      ballots.map((ballot) => {
+        const request = JSON.parse(ballot.payload) as SealedVoteRequest;
+        return {
+          nullifier: BigInt(request.nullifier),
+          ciphertexts: request.ciphertexts.map(BigInt),
+          points: request.proof.map(BigInt),
+        };
+      }),
+    ]);
+    return this.#send(await module.getAddress(), "sealed", ballots, data, nonces);
   }
 
   #sendProposal(submission: Submission, nonces: NoncePlan): Promise<number | undefined> {
@@ -758,6 +823,19 @@ export class Submitter {
         rejected.set(BigInt(nullifierTopic!).toString(), Number(BigInt(log.data)));
         continue;
       }
+      // The sealed ballots module's: the nullifier is the data's first word, then the ciphertexts
+      // or the reason.
+      if (topic === SEALED_CAST_TOPIC) {
+        counted.set(BigInt(log.data.slice(0, 66)).toString(), true);
+        continue;
+      }
+      if (topic === SEALED_REJECTED_TOPIC) {
+        rejected.set(
+          BigInt(log.data.slice(0, 66)).toString(),
+          Number(BigInt(`0x${log.data.slice(66, 130)}`)),
+        );
+        continue;
+      }
       const event = ZONE_INTERFACE.parseLog(log);
       if (event?.name === "ProposalCreated") createdProposal = String(event.args.proposalId);
     }
@@ -801,6 +879,15 @@ export class Submitter {
           this.#settle(submission, { status: "confirmed", ...onChain });
         } else if (counted.has(submission.nullifier)) {
           this.#settle(submission, { status: "confirmed", ...onChain });
+        } else if (
+          submission.kind === "sealed" &&
+          rejected.get(submission.nullifier) === SEALED_NULLIFIER_USED
+        ) {
+          // Counted by another relayer's (or the citizen's) batch first: where is not looked up.
+          this.#settle(submission, { status: "confirmed" });
+        } else if (submission.kind === "sealed" && rejected.has(submission.nullifier)) {
+          const reason = SEALED_REJECTIONS[rejected.get(submission.nullifier)!] ?? "rejected by the module";
+          this.#settle(submission, { status: "rejected", reason, ...onChain });
         } else if (countedElsewhere.has(submission.nullifier)) {
           this.#settle(submission, { status: "confirmed", ...countedElsewhere.get(submission.nullifier)! });
         } else if (rejected.get(submission.nullifier) === UNVERIFIED) {
@@ -885,6 +972,11 @@ export class Submitter {
       if (kind === "vote") {
         // castVotes skips bad votes instead of reverting: a revert is the node's or the moment's.
         this.#retryOrReject(submission, `castVotes would revert: ${reason}`);
+      } else if (kind === "sealed") {
+        // castSealedVotes reverts for the proposal, not a ballot: it is no longer Active.
+        if (reason.startsWith("SealedWrongProposalState"))
+          this.#settle(submission, { status: "rejected", reason });
+        else this.#retryOrReject(submission, `castSealedVotes would revert: ${reason}`);
       } else if (kind === "dividend") {
         // A used nullifier means this citizen's claim on the round was already paid (by another
         // relayer or by the citizen); otherwise the deadline passed or the round ran out.
@@ -994,7 +1086,10 @@ export function revertReason(error: unknown): string | undefined {
   const data = (error as { data?: unknown }).data;
   if (typeof data !== "string" || data.length < 10) return undefined;
   // An invitation's revert may come from the zone's admissions contract (its slot rule).
-  const parsed = ZONE_INTERFACE.parseError(data) ?? ADMISSIONS_INTERFACE.parseError(data);
+  const parsed =
+    ZONE_INTERFACE.parseError(data) ??
+    ADMISSIONS_INTERFACE.parseError(data) ??
+    SEALED_INTERFACE.parseError(data);
   if (parsed === null) return undefined;
   return `${parsed.name}(${parsed.args.map(String).join(", ")})`;
 }

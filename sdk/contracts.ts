@@ -30,8 +30,10 @@ export type {
   ZoneServices,
   ZoneTrade,
 } from "../types/ethers-contracts/index.js";
+export type { SealedBallotVerifier } from "../types/ethers-contracts/index.js";
 export type { ZoneSealedBallots, ZoneTellers };
 export {
+  SealedBallotVerifier__factory,
   SemaphoreVerifier__factory,
   TestStablecoin__factory,
   Zone__factory,
@@ -154,6 +156,19 @@ export async function createZone(
 /** The tellers module at `address`. */
 export function zoneTellersAt(address: string, runner: ContractRunner): ZoneTellers {
   return ZoneTellers__factory.connect(address, runner);
+}
+
+/**
+ * The sealed ballots module of the zone at `zone` (its factory's), or undefined when its deployment
+ * was made without a sealed ballot key: then none of its proposals is sealed.
+ */
+export async function sealedBallotsOf(
+  zone: string,
+  runner: ContractRunner,
+): Promise<ZoneSealedBallots | undefined> {
+  const factory = zoneFactoryAt(await zoneAt(zone, runner).factory(), runner);
+  const module = await factory.SEALED_BALLOTS();
+  return module === ZeroAddress ? undefined : sealedBallotsAt(module, runner);
 }
 
 /** The sealed ballots module at `address`. */

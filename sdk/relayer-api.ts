@@ -82,6 +82,26 @@ export const voteRequestSchema = body(
 /** POST /v1/votes. */
 export type VoteRequest = FromSchema<typeof voteRequestSchema>;
 
+export const sealedVoteRequestSchema = body(
+  "A sealed vote: a sealed ballot proof that a citizen of the proposal's snapshot cast this encrypted one-hot ballot (ZoneSealedBallots.castSealedVotes)",
+  {
+    zone: address,
+    proposalId: decimal,
+    nullifier: decimal,
+    ciphertexts: {
+      type: "array",
+      items: decimal,
+      minItems: 12,
+      maxItems: 12,
+      description:
+        "The ballot's ElGamal ciphertexts on BabyJubJub, one per entry: c1 (x, y) of entries 0-2, then c2 (x, y) of entries 0-2",
+    },
+    proof: proofFields.proof,
+  },
+);
+/** POST /v1/sealed-votes. */
+export type SealedVoteRequest = FromSchema<typeof sealedVoteRequestSchema>;
+
 export const proposalRequestSchema = body(
   "An anonymous proposal: its options and a membership proof binding them (IZone.propose)",
   {
@@ -141,14 +161,14 @@ export const acceptedSchema = allOf("Accepted: stored durably before this answer
   nullifier: decimal,
   status: { type: "string", enum: ["queued"] },
 });
-/** 202 to POST /v1/votes, POST /v1/proposals, POST /v1/invitations and POST /v1/dividends. */
+/** 202 to POST /v1/votes, /v1/sealed-votes, /v1/proposals, /v1/invitations and /v1/dividends. */
 export type Accepted = FromSchema<typeof acceptedSchema>;
 
 export const submissionStatusSchema = allOf(
-  "What became of an accepted vote, proposal, invitation or dividend claim",
+  "What became of an accepted vote, sealed vote, proposal, invitation or dividend claim",
   {
     nullifier: decimal,
-    kind: { type: "string", enum: ["vote", "proposal", "invitation", "dividend"] },
+    kind: { type: "string", enum: ["vote", "sealed", "proposal", "invitation", "dividend"] },
     zone: address,
     proposalId: {
       type: ["string", "null"],
@@ -278,6 +298,7 @@ export type RelayerHealth = FromSchema<typeof healthSchema>;
  */
 export const relayerSchemas = {
   VoteRequest: voteRequestSchema,
+  SealedVoteRequest: sealedVoteRequestSchema,
   ProposalRequest: proposalRequestSchema,
   InvitationRequest: invitationRequestSchema,
   DividendClaimRequest: dividendClaimRequestSchema,

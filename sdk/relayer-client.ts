@@ -14,6 +14,7 @@ import {
   type ProposalList,
   type ProposalRequest,
   type RelayerHealth,
+  type SealedVoteRequest,
   type SubmissionStatus,
   type TreeTopJson,
   type VoteRequest,
@@ -32,6 +33,7 @@ export type {
   DividendClaimRequest,
   InvitationRequest,
   ProposalRequest,
+  SealedVoteRequest,
   SubmissionStatus,
   VoteRequest,
 } from "./relayer-api.js";
@@ -150,6 +152,23 @@ export class RelayerClient implements PathSource, MemberPages {
   /** Submits a vote; resolves when the relayer accepted it (202), throws RelayerRefusal otherwise. */
   submitVote(request: VoteRequest): Promise<Accepted> {
     return this.#post("/v1/votes", request);
+  }
+
+  /**
+   * Submits a sealed vote on a sealed proposal; resolves when the relayer accepted it (202), throws
+   * RelayerRefusal otherwise (an open proposal: not_sealed).
+   */
+  submitSealedVote(request: SealedVoteRequest): Promise<Accepted> {
+    return this.#post("/v1/sealed-votes", request);
+  }
+
+  sealedVoteStatus(nullifier: string | bigint): Promise<SubmissionStatus> {
+    return this.#get(`/v1/sealed-votes/${segment(nullifier)}`);
+  }
+
+  /** Polls a sealed vote's status until it is confirmed (counted into the sums) or rejected. */
+  waitForSealedVote(nullifier: string | bigint, options: WaitOptions = {}): Promise<SubmissionStatus> {
+    return this.#waitFor(`sealed vote ${nullifier}`, () => this.sealedVoteStatus(nullifier), options);
   }
 
   submitProposal(request: ProposalRequest): Promise<Accepted> {

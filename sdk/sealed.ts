@@ -23,6 +23,7 @@ import type { Identity } from "@semaphore-protocol/identity";
 import { concatBytes } from "./bytes.js";
 // BabyJubJub is defined over BN254's scalar field.
 import { SNARK_SCALAR_FIELD as FIELD } from "./constants.js";
+import type { SealedVoteRequest } from "./relayer-api.js";
 import { semaphoreHash, voteScope } from "./scope.js";
 import type { PackedProof } from "./types.js";
 import { groupProof, membershipInputs, type WarmCircuit } from "./warm-prover.js";
@@ -403,6 +404,18 @@ export function sealedVoteCall(vote: SealedVote): {
     nullifier: vote.nullifier,
     ciphertexts: ciphertextWords(vote.ciphertexts),
     points: [...vote.points],
+  };
+}
+
+/** A sealed vote as a relayer's POST /v1/sealed-votes takes it (RelayerClient.submitSealedVote). */
+export function sealedVoteRequest(zone: string, vote: SealedVote): SealedVoteRequest {
+  const { nullifier, ciphertexts, points } = sealedVoteCall(vote);
+  return {
+    zone,
+    proposalId: vote.proposalId.toString(),
+    nullifier: nullifier.toString(),
+    ciphertexts: ciphertexts.map(String),
+    proof: points.map(String),
   };
 }
 

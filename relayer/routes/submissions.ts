@@ -1,5 +1,5 @@
 /**
- * Anonymous votes, proposals, invitations and dividend claims in (POST /v1/votes,
+ * Anonymous votes, sealed votes, proposals, invitations and dividend claims in (POST /v1/votes, POST /v1/sealed-votes,
  * POST /v1/proposals, POST /v1/invitations, POST /v1/dividends), and what became of each
  * (GET /v1/votes/:nullifier, GET /v1/proposals/submissions/:nullifier: a proposal's id once
  * confirmed, GET /v1/invitations/:nullifier: the admission request id, GET /v1/dividends/:nullifier). Intake decides what is accepted;
@@ -12,6 +12,11 @@ export const submissionRoutes: RoutePlugin = (app, { intake, store }, done) => {
     "/v1/votes",
     { schema: submitSchema("Submit an anonymous vote", "VoteRequest") },
     async (request, reply) => reply.status(202).send(await intake.acceptVote(request.body)),
+  );
+  app.post(
+    "/v1/sealed-votes",
+    { schema: submitSchema("Submit a sealed vote on a sealed proposal", "SealedVoteRequest") },
+    async (request, reply) => reply.status(202).send(await intake.acceptSealedVote(request.body)),
   );
   app.post(
     "/v1/proposals",
@@ -31,6 +36,11 @@ export const submissionRoutes: RoutePlugin = (app, { intake, store }, done) => {
 
   const statuses = [
     ["vote", "/v1/votes/:nullifier", "What became of an accepted vote"],
+    [
+      "sealed",
+      "/v1/sealed-votes/:nullifier",
+      "What became of an accepted sealed vote (confirmed: in the sums)",
+    ],
     [
       "proposal",
       "/v1/proposals/submissions/:nullifier",

@@ -33,6 +33,8 @@ import {
 const ROUTES = [
   "POST /v1/votes",
   "GET /v1/votes/{nullifier}",
+  "POST /v1/sealed-votes",
+  "GET /v1/sealed-votes/{nullifier}",
   "POST /v1/proposals",
   "GET /v1/proposals/submissions/{nullifier}",
   "POST /v1/invitations",
@@ -416,6 +418,17 @@ describe("relayer", function () {
       };
       const noRound = await expectDocumented("POST /v1/dividends", "/v1/dividends", 404, claim);
       expect(noRound).to.include({ error: "unknown_round" });
+      // This deployment has no sealed ballots (test/sealed-relayer.test.ts casts them on one).
+      const ballot = {
+        zone,
+        proposalId: world.proposalId.toString(),
+        nullifier: invitation.nullifier,
+        ciphertexts: Array<string>(12).fill("1"),
+        proof: invitation.proof,
+      };
+      const open = await expectDocumented("POST /v1/sealed-votes", "/v1/sealed-votes", 422, ballot);
+      expect(open).to.include({ error: "not_sealed" });
+      await expectDocumented("GET /v1/sealed-votes/{nullifier}", `/v1/sealed-votes/${ballot.nullifier}`, 404);
       await expectDocumented("GET /v1/dividends/{nullifier}", `/v1/dividends/${claim.nullifier}`, 404);
       expect([...answered]).to.have.members(ROUTES);
     });
