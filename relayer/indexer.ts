@@ -10,6 +10,7 @@ import {
   LOG_RANGE,
   PROPOSAL_STATES,
   Zone__factory,
+  ZoneSealedBallots__factory,
   decodeProposalCreated,
   optionsToJson,
   zoneAt,
@@ -30,19 +31,27 @@ const VOTE_CAST_TOPIC = ZONE_INTERFACE.getEvent("VoteCast").topicHash;
  * would cost the event loop more than the rest of the sync), so that intake tells a vote already
  * counted without asking the node (tallies come from getProposal).
  */
-const INDEXED_TOPICS = [
-  (
-    [
-      "MemberAdded",
-      "MembersAdded",
-      "MemberUpdated",
-      "MemberRemoved",
-      "RulesChanged",
-      "ProposalCreated",
-      "VoteCast",
-    ] as const
-  ).map((name) => ZONE_INTERFACE.getEvent(name).topicHash),
-];
+const ZONE_TOPICS = (
+  [
+    "MemberAdded",
+    "MembersAdded",
+    "MemberUpdated",
+    "MemberRemoved",
+    "RulesChanged",
+    "ProposalCreated",
+    "VoteCast",
+  ] as const
+).map((name) => ZONE_INTERFACE.getEvent(name).topicHash);
+
+/** BallotBoxOpened(zone indexed, proposalId indexed, term, publicKey): a proposal is sealed. */
+const SEALED_INTERFACE = ZoneSealedBallots__factory.createInterface();
+const BOX_OPENED_TOPIC = SEALED_INTERFACE.getEvent("BallotBoxOpened").topicHash;
+
+/** A sealed proposal's box, as IndexedProposal.sealed holds it (JSON). */
+export interface SealedBox {
+  term: string;
+  publicKey: [x: string, y: string];
+}
 
 /** A proposal's latest view from the zone, as the index stores it. */
 export interface ProposalView {
@@ -65,6 +74,8 @@ export class ZoneIndexer {
     zones: readonly string[],
     private readonly settings: Pick<RelayerConfig, "fromBlock" | "confirmations">,
     private readonly logger: Logger,
+    /** Each zone's sealed ballots module (its factory's), whose BallotBoxOpened events seal proposals. */
+    private readonly sealedBallots: ReadonlyMap<string, string> = new Map(),
   ) {
     this.#zones = new Map(zones.map((zone) => [zone, zoneAt(zone, provider)]));
     this.trees = new ZoneTrees(store);
@@ -156,20 +167,25 @@ export class ZoneIndexer {
       // Events only as deep as the relayer trusts blocks: a reorg above that cannot leave the index
       // with members or proposals the chain no longer has.
       const trusted = latest.number - (this.settings.confirmations - 1);
+      // A sealed proposal's box opens in the transaction that creates it, so both events are in
+      // the same range: the module's (for any zone: filtered here by its first topic) with the zone's.
+      const module = this.sealedBallots.get(address);
+      const filter =
+        module === undefined
+          ? { address, topics: [ZONE_TOPICS] }
+          : { address: [address, module], topics: [[...ZONE_TOPICS, BOX_OPENED_TOPIC]] };
       while (from <= trusted) {
         const to = Math.min(trusted, from + LOG_RANGE - 1);
-        const logs = await this.provider.getLogs({
-          address,
-          topics: INDEXED_TOPICS,
-          fromBlock: from,
-          toBlock: to,
-        });
+        const logs = await this.provider.getLogs({ ...filter, fromBlock: from, toBlock: to });
         const castVotes: string[] = [];
         this.store.transaction(() => {
+          const opened: Log[] = [];
           for (const log of logs) {
             if (log.topics[0] === VOTE_CAST_TOPIC) castVotes.push(BigInt(log.topics[2]!).toString());
+            else if (log.topics[0] === BOX_OPENED_TOPIC) opened.push(log);
             else this.#apply(address, log);
           }
+          for (const log of opened) this.#applyBoxOpened(address, log);
           this.store.addCastVotes(address, castVotes);
           this.store.setNextBlock(address, to + 1);
         });
@@ -186,6 +202,15 @@ export class ZoneIndexer {
     }
     this.#chainTime = latest.timestamp;
     this.#indexedBlock = latest.number;
+  }
+
+  /** Marks the proposal whose box `log` opened as sealed, if the box is this zone's. */
+  #applyBoxOpened(zone: string, log: Log): void {
+    const event = SEALED_INTERFACE.parseLog(log);
+    if (event === null || String(event.args.zone).toLowerCase() !== zone.toLowerCase()) return;
+    const { x, y } = event.args.publicKey as { x: bigint; y: bigint };
+    const box: SealedBox = { term: String(event.args.term), publicKey: [String(x), String(y)] };
+    this.store.setProposalSealed(zone, String(event.args.proposalId), JSON.stringify(box));
   }
 
   #apply(zone: string, log: Log): void {
@@ -243,6 +268,7 @@ export class ZoneIndexer {
           ...(this.store.zoneRules(zone) ?? { quorumBps: 0, approvalBps: 0 }),
           view: null,
           final: false,
+          sealed: null,
         });
         this.logger.debug({ zone, proposalId: record.proposalId.toString() }, "indexed a new proposal");
         break;

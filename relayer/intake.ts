@@ -9,21 +9,19 @@ import {
   MAX_TREE_DEPTH,
   MIN_TREE_DEPTH,
   SNARK_SCALAR_FIELD,
-  SealedBallotVerifier__factory,
   optionCount,
   queryEvents,
   Zone__factory,
   type Accepted,
   type PackedProof,
-  type SealedBallotVerifier,
   type SealedVoteRequest,
   type Zone,
-  type ZoneSealedBallots,
 } from "../sdk/index.js";
-import { ciphertextsFromWords, packSealedVotes, type Point } from "../sdk/sealed.js";
+import { ciphertextsFromWords, packSealedVotes } from "../sdk/sealed.js";
 import { RelayerError } from "./errors.js";
-import type { ZoneIndexer } from "./indexer.js";
+import type { SealedBox, ZoneIndexer } from "./indexer.js";
 import type { RelayerMetrics } from "./metrics.js";
+import type { SealedModules } from "./relayer.js";
 import {
   claimDividendArguments,
   inviteArguments,
@@ -160,14 +158,6 @@ interface IndexedProposalEntry {
   offered: number;
 }
 
-/** What a sealed ballot is checked against: its proposal's box (fixed when the proposal was made). */
-interface SealedBox {
-  module: ZoneSealedBallots;
-  verifier: SealedBallotVerifier;
-  snapshotRoot: bigint;
-  publicKey: Point;
-}
-
 /**
  * Sealed ballots whose proof is being checked at once, beyond which requests get 503: each check is
  * an eth_call of the chain's own SealedBallotVerifier (one pairing product), run by the node.
@@ -196,8 +186,6 @@ export class Intake {
   readonly #usedAsked = new Map<string, Promise<boolean>>();
   /** Proposals as the index held them at its last sync ("zone:id"), see #indexedProposal. */
   readonly #proposals = new Map<string, IndexedProposalEntry>();
-  /** Each proposal's ballot box, null when it is not sealed ("zone:id"), read once. */
-  readonly #boxes = new Map<string, Promise<SealedBox | null>>();
   #sealedChecks = 0;
   /** The served zones' checksummed addresses by their lower-case form (a checksum is a keccak256). */
   readonly #servedByLowerCase: ReadonlyMap<string, string>;
@@ -206,8 +194,7 @@ export class Intake {
     private readonly store: RelayerStore,
     private readonly provider: JsonRpcApiProvider,
     private readonly zones: ReadonlyMap<string, Zone>,
-    /** Each served zone's sealed ballots module; absent for a deployment without one. */
-    private readonly sealedBallots: ReadonlyMap<string, ZoneSealedBallots>,
+    private readonly sealedModules: SealedModules,
     private readonly indexer: ZoneIndexer,
     private readonly verifier: VerifierPool,
     private readonly metrics: RelayerMetrics,
@@ -228,7 +215,7 @@ export class Intake {
     const points = proofPoints(request.proof);
 
     const { proposal, offered } = await this.#votableProposal(zone, zoneAddress, proposalId);
-    if ((await this.#ballotBox(zoneAddress, proposalId)) !== null) {
+    if (proposal.sealed !== null) {
       throw new RelayerError(
         422,
         "sealed_proposal",
@@ -339,8 +326,8 @@ export class Intake {
     const points = proofPoints(request.proof);
 
     const { proposal } = await this.#votableProposal(zone, zoneAddress, proposalId);
-    const box = await this.#ballotBox(zoneAddress, proposalId);
-    if (box === null) {
+    const sealed = this.sealedModules.get(zoneAddress);
+    if (proposal.sealed === null || sealed === undefined) {
       throw new RelayerError(
         422,
         "not_sealed",
@@ -359,16 +346,17 @@ export class Intake {
     this.#sealedChecks++;
     let valid: boolean | undefined;
     try {
-      if (await box.module.isNullifierUsed(zoneAddress, nullifier)) throw usedOnChain(request.nullifier);
+      if (await sealed.module.isNullifierUsed(zoneAddress, nullifier)) throw usedOnChain(request.nullifier);
+      const { publicKey } = JSON.parse(proposal.sealed) as SealedBox;
       const vote = {
         proposalId,
-        merkleTreeRoot: box.snapshotRoot,
+        merkleTreeRoot: BigInt(proposal.snapshotRoot),
         nullifier,
         ciphertexts: ciphertextsFromWords(words),
         points,
       };
-      [valid] = await box.verifier.verifyBatch(
-        packSealedVotes([vote], this.chainId, zoneAddress, box.publicKey),
+      [valid] = await sealed.verifier.verifyBatch(
+        packSealedVotes([vote], this.chainId, zoneAddress, [BigInt(publicKey[0]), BigInt(publicKey[1])]),
       );
     } finally {
       this.#sealedChecks--;
@@ -388,33 +376,6 @@ export class Intake {
       payload: JSON.stringify({ ...request, zone: zoneAddress }),
     });
     return { nullifier: request.nullifier, status: "queued" };
-  }
-
-  /**
-   * The proposal's ballot box, or null if it is not sealed. Read once: a box opens in the
-   * transaction that creates its proposal, so an indexed proposal's answer never changes.
-   */
-  #ballotBox(zoneAddress: string, proposalId: bigint): Promise<SealedBox | null> {
-    const module = this.sealedBallots.get(zoneAddress);
-    if (module === undefined) return Promise.resolve(null);
-    const key = `${zoneAddress}:${proposalId}`;
-    let box = this.#boxes.get(key);
-    if (box === undefined) {
-      box = (async () => {
-        const stored = await module.ballotBox(zoneAddress, proposalId);
-        if (stored.optionCount === 0n) return null;
-        const verifier = SealedBallotVerifier__factory.connect(await module.VERIFIER(), this.provider);
-        return {
-          module,
-          verifier,
-          snapshotRoot: stored.snapshotRoot,
-          publicKey: [stored.publicKey.x, stored.publicKey.y] as const,
-        };
-      })();
-      this.#boxes.set(key, box);
-      box.catch(() => this.#boxes.delete(key)); // asked again after a failed read
-    }
-    return box;
   }
 
   async acceptProposal(request: ProposalRequest): Promise<Accepted> {

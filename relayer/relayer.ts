@@ -6,7 +6,15 @@
  */
 import { Wallet, ZeroHash, formatEther, type JsonRpcApiProvider } from "ethers";
 import { pino, type Logger } from "pino";
-import { jsonRpcProvider, sealedBallotsOf, zoneAt, type Zone, type ZoneSealedBallots } from "../sdk/index.js";
+import {
+  SealedBallotVerifier__factory,
+  jsonRpcProvider,
+  sealedBallotsOf,
+  zoneAt,
+  type SealedBallotVerifier,
+  type Zone,
+  type ZoneSealedBallots,
+} from "../sdk/index.js";
 import { buildRelayerApp, type RelayerApp } from "./app.js";
 import type { RelayerConfig } from "./config.js";
 import { ZoneIndexer } from "./indexer.js";
@@ -15,6 +23,15 @@ import { RelayerMetrics } from "./metrics.js";
 import { RelayerStore } from "./store.js";
 import { Submitter } from "./submitter.js";
 import { VerifierPool } from "./verifier-pool.js";
+
+/** A zone's sealed ballots module (its factory's) and the module's proof verifier. */
+export interface SealedModule {
+  module: ZoneSealedBallots;
+  address: string;
+  verifier: SealedBallotVerifier;
+}
+/** Each served zone's sealed module; absent for a deployment made without a sealed ballot key. */
+export type SealedModules = ReadonlyMap<string, SealedModule>;
 
 export interface Relayer {
   app: RelayerApp;
@@ -87,14 +104,23 @@ export async function startRelayer(
     logger.warn({ relayer: wallet.address }, "the relayer account has no funds to pay for gas");
 
   const zones = new Map<string, Zone>(config.zones.map((zone) => [zone, zoneAt(zone, provider)]));
-  const sealedBallots = new Map<string, ZoneSealedBallots>();
+  const sealedModules = new Map<string, SealedModule>();
   for (const zone of config.zones) {
     const module = await sealedBallotsOf(zone, provider);
-    if (module !== undefined) sealedBallots.set(zone, module);
+    if (module === undefined) continue;
+    const verifier = SealedBallotVerifier__factory.connect(await module.VERIFIER(), provider);
+    sealedModules.set(zone, { module, address: await module.getAddress(), verifier });
   }
   const store = new RelayerStore(config.databasePath);
   const metrics = new RelayerMetrics();
-  const indexer = new ZoneIndexer(store, provider, config.zones, config, logger);
+  const indexer = new ZoneIndexer(
+    store,
+    provider,
+    config.zones,
+    config,
+    logger,
+    new Map([...sealedModules].map(([zone, { address }]) => [zone, address])),
+  );
   // Members and proposals only: the tree's full buckets hash afterwards on the tree thread, while the
   // relayer serves (tops answer 503 tree_not_ready until then; /v1/health counts what is left).
   await indexer.sync();
@@ -104,7 +130,7 @@ export async function startRelayer(
     provider,
     wallet,
     zones,
-    sealedBallots,
+    sealedModules,
     indexer,
     config,
     metrics,
@@ -114,7 +140,7 @@ export async function startRelayer(
     store,
     provider,
     zones,
-    sealedBallots,
+    sealedModules,
     indexer,
     verifier,
     metrics,

@@ -75,6 +75,11 @@ export interface IndexedProposal {
   view: string | null;
   /** Whether its state can no longer change (Defeated, Canceled, Expired, Executed). */
   final: boolean;
+  /**
+   * A sealed proposal's ballot box as JSON `{ term, publicKey: [x, y] }` (its BallotBoxOpened
+   * event, decimal strings); null for an open proposal.
+   */
+  sealed: string | null;
 }
 
 const SCHEMA = `
@@ -138,6 +143,7 @@ CREATE TABLE IF NOT EXISTS proposals (
   view TEXT,
   final INTEGER NOT NULL DEFAULT 0,
   snapshot_size INTEGER,
+  sealed TEXT,
   PRIMARY KEY (zone, id)
 );
 CREATE TABLE IF NOT EXISTS zone_rules (
@@ -189,7 +195,7 @@ export class RelayerStore {
       this.#db.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;");
       this.#db.exec(SCHEMA);
       this.#allowNewKinds();
-      this.#addSnapshotSize();
+      this.#addProposalColumns();
       this.#db.exec("BEGIN IMMEDIATE; COMMIT;");
     } catch (error) {
       this.#db.close();
@@ -217,11 +223,19 @@ export class RelayerStore {
     });
   }
 
-  /** A database made before proposals kept their snapshot's tree size gets the column, once. */
-  #addSnapshotSize(): void {
+  /**
+   * A database made before proposals kept their snapshot's tree size, or their ballot box, gets the
+   * column, once (a proposal indexed before then reads as open).
+   */
+  #addProposalColumns(): void {
     const columns = this.#sql("PRAGMA table_info(proposals)").all();
-    if (!columns.some((column) => column.name === "snapshot_size")) {
-      this.#db.exec("ALTER TABLE proposals ADD COLUMN snapshot_size INTEGER");
+    for (const [name, type] of [
+      ["snapshot_size", "INTEGER"],
+      ["sealed", "TEXT"],
+    ]) {
+      if (!columns.some((column) => column.name === name)) {
+        this.#db.exec(`ALTER TABLE proposals ADD COLUMN ${name} ${type}`);
+      }
     }
   }
 
@@ -555,8 +569,8 @@ export class RelayerStore {
   saveProposal(proposal: IndexedProposal): void {
     this.#sql(
       `INSERT INTO proposals (zone, id, created_block, description, options, multiple_choice, snapshot_root,
-                      snapshot_depth, eligible_count, vote_start, vote_end, nullifier, quorum_bps, approval_bps, view, final, snapshot_size)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (zone, id) DO NOTHING`,
+                      snapshot_depth, eligible_count, vote_start, vote_end, nullifier, quorum_bps, approval_bps, view, final, snapshot_size, sealed)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (zone, id) DO NOTHING`,
     ).run(
       proposal.zone,
       proposal.id,
@@ -575,7 +589,13 @@ export class RelayerStore {
       proposal.view,
       proposal.final ? 1 : 0,
       proposal.snapshotSize,
+      proposal.sealed,
     );
+  }
+
+  /** Records a proposal's ballot box (IndexedProposal.sealed). */
+  setProposalSealed(zone: string, id: string, sealed: string): void {
+    this.#sql("UPDATE proposals SET sealed = ? WHERE zone = ? AND id = ?").run(sealed, zone, id);
   }
 
   updateProposalView(zone: string, id: string, view: string, final: boolean): void {
@@ -655,5 +675,6 @@ function toProposal(row: Row): IndexedProposal {
     approvalBps: Number(row.approval_bps),
     view: (row.view as string | null) ?? null,
     final: Number(row.final) === 1,
+    sealed: (row.sealed as string | null) ?? null,
   };
 }

@@ -46,11 +46,11 @@ import {
   type RawTransactionRequest,
   type SealedVoteRequest,
   type Zone,
-  type ZoneSealedBallots,
 } from "../sdk/index.js";
 import type { RelayerConfig } from "./config.js";
 import type { ZoneIndexer } from "./indexer.js";
 import type { RelayerMetrics } from "./metrics.js";
+import type { SealedModules } from "./relayer.js";
 import type { Batch, RelayerStore, Submission } from "./store.js";
 import {
   claimDividendArguments,
@@ -209,7 +209,7 @@ export class Submitter {
     private readonly provider: JsonRpcApiProvider,
     private readonly wallet: Wallet,
     private readonly zones: ReadonlyMap<string, Zone>,
-    private readonly sealedBallots: ReadonlyMap<string, ZoneSealedBallots>,
+    private readonly sealedModules: SealedModules,
     private readonly indexer: ZoneIndexer,
     private readonly config: RelayerConfig,
     private readonly metrics: RelayerMetrics,
@@ -486,7 +486,7 @@ export class Submitter {
       for (const ballot of ballots) this.#settle(ballot, { status: "rejected", reason: VOTE_REJECTIONS[1] });
       return undefined;
     }
-    const module = this.sealedBallots.get(zoneAddress);
+    const module = this.sealedModules.get(zoneAddress);
     if (module === undefined) throw new Error(`zone ${zoneAddress} has no sealed ballots module`);
     const data = SEALED_INTERFACE.encodeFunctionData("castSealedVotes", [
       zoneAddress,
@@ -500,7 +500,7 @@ export class Submitter {
         };
       }),
     ]);
-    return this.#send(await module.getAddress(), "sealed", ballots, data, nonces);
+    return this.#send(module.address, "sealed", ballots, data, nonces);
   }
 
   #sendProposal(submission: Submission, nonces: NoncePlan): Promise<number | undefined> {

@@ -245,6 +245,17 @@ const proposalFields = {
   state: { type: "string", enum: PROPOSAL_STATES },
   tally: { type: "array", items: decimal, description: "Votes per option, in option order" },
   eta: { ...count, description: "When a queued proposal may run (0 if not queued)" },
+  sealed: {
+    type: ["object", "null"],
+    description:
+      "A sealed proposal's ballot box (its BallotBoxOpened event): its tellers' term and their joint key (BabyJubJub x, y) the ballots are encrypted to; null for an open proposal. Its votes go to POST /v1/sealed-votes, and its tally stays empty until its tellers open it (state Tallying after the vote)",
+    required: ["term", "publicKey"],
+    additionalProperties: false,
+    properties: {
+      term: decimal,
+      publicKey: { type: "array", items: decimal, minItems: 2, maxItems: 2 },
+    },
+  },
 } as const;
 
 export const proposalSchema = allOf(

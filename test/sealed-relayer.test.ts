@@ -128,6 +128,20 @@ describe("sealed votes through the relayer", function () {
       expect([answer.status, answer.body.error], `${url} ${error}`).to.deep.equal([status, error]);
     }
 
+    // The relayer's index says which proposal is sealed, and to which key.
+    const listed = await get(relayer, `/v1/zones/${zoneAddress}/proposals`);
+    const sealedness = (listed.body.proposals as { id: string; sealed: unknown }[]).map(({ id, sealed }) => [
+      id,
+      sealed,
+    ]);
+    expect(sealedness).to.deep.equal([
+      [election.toString(), null],
+      [
+        proposalId.toString(),
+        { term: tellersTerm.term.toString(), publicKey: tellersTerm.publicKey.map(String) },
+      ],
+    ]);
+
     // Five accepted, a replay refused; the relayer stops before sending them.
     for (const ballot of ballots.slice(0, 5)) {
       const accepted = await post(relayer, "/v1/sealed-votes", ballot);

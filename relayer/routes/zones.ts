@@ -5,7 +5,7 @@
 import type { FastifyReply } from "fastify";
 import { MEMBER_PAGE_LIMIT, optionCount, type JsonAction, type ProposalInfo } from "../../sdk/index.js";
 import { RelayerError } from "../errors.js";
-import type { ProposalView } from "../indexer.js";
+import type { ProposalView, SealedBox } from "../indexer.js";
 import type { IndexedProposal } from "../store.js";
 import { readRefusals, readSchema, zoneParams, type RoutePlugin } from "./common.js";
 
@@ -199,5 +199,6 @@ function proposalInfo(proposal: IndexedProposal): ProposalInfo {
     state: view?.state ?? "Pending",
     tally: view?.tally ?? [],
     eta: view?.eta ?? 0,
+    sealed: proposal.sealed === null ? null : (JSON.parse(proposal.sealed) as SealedBox),
   };
 }
