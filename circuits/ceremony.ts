@@ -20,12 +20,13 @@
  *
  * CLI: `npx tsx circuits/ceremony.ts <command> ...` (no command: usage).
  */
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { mkdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import * as snarkjs from "snarkjs";
+import type { SealedBallotFiles } from "../sdk/deployment.js";
 import { section, sections } from "../sdk/groth16-prover.js";
 import { SEALED_BALLOT } from "../sdk/sealed.js";
 import { WarmCircuit } from "../sdk/warm-prover.js";
@@ -287,6 +288,19 @@ export async function developmentKey(): Promise<DevelopmentKey> {
 }
 
 /** The sealed ballot circuit loaded with its development key, ready to prove (tests, benchmarks). */
+/**
+ * The deployment file's `sealedBallot` for a circuit's wasm and a zkey: their paths and SHA-256.
+ * `development` says the key was made by one party (developmentKey), which only a local chain takes.
+ */
+export async function sealedBallotFiles(
+  wasm: string,
+  zkey: string,
+  development: boolean,
+): Promise<SealedBallotFiles> {
+  const sha256 = async (file: string) => createHash("sha256").update(await readFile(file)).digest("hex");
+  return { wasm, zkey, wasmSha256: await sha256(wasm), zkeySha256: await sha256(zkey), development };
+}
+
 export async function developmentCircuit(): Promise<{ key: DevelopmentKey; circuit: WarmCircuit }> {
   const key = await developmentKey();
   const [wasm, zkey] = await Promise.all([readFile(key.circuit.wasmPath), readFile(key.zkeyPath)]);

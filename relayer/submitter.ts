@@ -49,6 +49,7 @@ import {
 } from "../sdk/index.js";
 import type { RelayerConfig } from "./config.js";
 import type { ZoneIndexer } from "./indexer.js";
+import { SEALED_REJECTIONS } from "../sdk/sealed-votes.js";
 import type { RelayerMetrics } from "./metrics.js";
 import type { SealedModules } from "./relayer.js";
 import type { Batch, RelayerStore, Submission } from "./store.js";
@@ -69,13 +70,6 @@ const SEALED_INTERFACE = ZoneSealedBallots__factory.createInterface();
 /** SealedVoteCast(zone indexed, proposalId indexed, nullifier, ciphertexts), SealedVoteRejected(..., nullifier, reason). */
 const SEALED_CAST_TOPIC = SEALED_INTERFACE.getEvent("SealedVoteCast").topicHash;
 const SEALED_REJECTED_TOPIC = SEALED_INTERFACE.getEvent("SealedVoteRejected").topicHash;
-/** ZoneSealedBallots.Rejection, by index, as the status endpoint reports it. */
-const SEALED_REJECTIONS = [
-  "NullifierOutOfRange: the nullifier is not a field element",
-  "CiphertextOutOfRange: a ciphertext word is not a field element",
-  "NullifierUsed: the nullifier was already used",
-  "InvalidProof: the sealed ballots module rejected the proof",
-] as const;
 /** ZoneSealedBallots.Rejection.NullifierUsed: another relayer (or the citizen) counted it first. */
 const SEALED_NULLIFIER_USED = 2;
 /** VoteCast(proposalId indexed, option, nullifier indexed), VoteRejected(proposalId indexed, nullifier indexed, reason). */

@@ -13,7 +13,17 @@
  * Everything is decided as it would be for real: a citizen proposes anonymously, citizens vote with
  * proofs, time passes (evm_increaseTime), anyone queues and executes. Only the clock is cheated.
  */
-import { HDNodeWallet, JsonRpcProvider, parseEther, type Signer } from "ethers";
+import { HDNodeWallet, JsonRpcProvider, keccak256, parseEther, toUtf8Bytes, type Signer } from "ethers";
+import { developmentCircuit } from "../circuits/ceremony.js";
+import {
+  SCALAR_ORDER,
+  proveSealedVote,
+  sealedVoteCall,
+  type Point,
+  type VerificationKey,
+} from "../sdk/sealed.js";
+import { dealAsTeller, registerTeller, type TellersTerm } from "../sdk/tellers.js";
+import type { WarmCircuit } from "../sdk/warm-prover.js";
 import {
   rulesWith,
   Identity,
@@ -27,6 +37,9 @@ import {
   createService,
   createZone,
   deployZoneDao,
+  electTellers,
+  sealedBallotsAt,
+  zoneTellersAt,
   encodeProposalText,
   goodsId,
   identityFromSeed,
@@ -55,6 +68,7 @@ import {
   type ZoneAction,
   type ZoneDaoDeployment,
   type ZoneRules,
+  type ZoneSealedBallots,
 } from "../sdk/index.js";
 import { HARDHAT_MNEMONIC } from "./local-chain.js";
 
@@ -107,7 +121,25 @@ export const DEMO_ACCOUNTS = {
   communityGarden: 6,
   clearwater: 7,
   springco: 8,
+  teller1: 9,
+  teller2: 10,
+  teller3: 11,
 } as const;
+
+/** Riverside's tellers: their accounts, and any 2 of 3 open a sealed tally. */
+const TELLER_ROLES = ["teller1", "teller2", "teller3"] as const;
+const TELLER_THRESHOLD = 2;
+/** Each phase of the tellers' key generation, and their term (it must outlast the sealed vote). */
+const TELLER_PHASE = 3_600;
+const TELLER_TERM = 365 * DAY;
+
+/**
+ * A demo teller's registration secret, the same at every start (from a fixed seed, like the demo's
+ * identities): local demo only. Its shares of the joint key are on chain, encrypted to it.
+ */
+export function demoTellerSecret(teller: number): bigint {
+  return BigInt(keccak256(toUtf8Bytes(`zonedao-demo-teller-${teller}`))) % SCALAR_ORDER;
+}
 
 export interface DemoZoneInfo {
   name: string;
@@ -125,6 +157,17 @@ export interface DemoWorld {
   openProposal: { zone: string; zoneName: string; proposalId: bigint; voter: Person };
   /** The admission left pending: Riverside's registrar asked for Ema, who enters at `readyAt`. */
   pendingAdmission: { zone: string; zoneName: string; requestId: bigint; person: Person; readyAt: bigint };
+  /** The sealed ballot circuit's development files (a key made by one party: local only). */
+  sealedBallot: { wasm: string; zkey: string };
+  /** Riverside's tellers (term 0): each one's number, Hardhat account and registration secret. */
+  tellers: {
+    zone: string;
+    term: bigint;
+    threshold: number;
+    members: { number: number; account: number; secret: bigint }[];
+  };
+  /** The sealed proposal left open: Riverside's, which Ana has not voted on. */
+  sealedProposal: { zone: string; zoneName: string; proposalId: bigint; voter: Person };
 }
 
 /** A demo zone as the Seeder acts in it: its citizens prove with their demo identities. */
@@ -146,16 +189,25 @@ export async function seedDemo(
   const { chainId } = await provider.getNetwork();
   const seeder = new Seeder(provider, deployer, chainId, progress);
 
-  const deployment = await deployZoneDao(deployer, (step) => progress(step));
+  progress(
+    "making the sealed ballot circuit's development key (one party: local only; a minute the first time)",
+  );
+  const sealed = await developmentCircuit();
+  const deployment = await deployZoneDao(deployer, (step) => progress(step), {
+    sealedBallotKey: sealed.key.verificationKey as VerificationKey,
+  });
   progress("deploying TestStablecoin (USDz)");
   const stablecoin = await (await new TestStablecoin__factory(deployer).deploy()).waitForDeployment();
   const token = await stablecoin.getAddress();
   const factory = zoneFactoryAt(deployment.zoneFactory, deployer);
-  const [servicesAddress, goodsAddress, tradeAddress] = await Promise.all([
-    factory.SERVICES(),
-    factory.GOODS(),
-    factory.TRADE(),
-  ]);
+  const [servicesAddress, goodsAddress, tradeAddress, tellersAddress, sealedBallotsAddress] =
+    await Promise.all([
+      factory.SERVICES(),
+      factory.GOODS(),
+      factory.TRADE(),
+      factory.TELLERS(),
+      factory.SEALED_BALLOTS(),
+    ]);
 
   const makeZone = async (name: string, citizens: Person[]): Promise<DemoZone> => {
     progress(`creating zone ${name}; while it is founding, its registrar admits ${citizens.join(", ")}`);
@@ -227,12 +279,28 @@ export async function seedDemo(
     ],
     "Open the Hillside school: an education service of 800 USDz every 30 days",
   );
+  const election = await seeder.propose(
+    riverside,
+    [
+      [
+        electTellers(tellersAddress, {
+          accounts: TELLER_ROLES.map((role) => address(role)),
+          threshold: TELLER_THRESHOLD,
+          phaseLength: TELLER_PHASE,
+          termLength: TELLER_TERM,
+        }),
+      ],
+    ],
+    "Elect three tellers for sealed votes: any two of them open a sealed tally once its vote has closed",
+  );
   await seeder.vote(clinic, VoteOption.For, ["Ana", "Ben", "Chloe"]);
+  await seeder.vote(election, VoteOption.For, ["Ana", "Chloe", "Dev"]);
   await seeder.vote(farmFounding, VoteOption.For, ["Ben", "Chloe", "Dev"]);
   await seeder.vote(bridge, VoteOption.Against, ["Ana", "Ben"]);
   await seeder.vote(bridge, VoteOption.For, ["Chloe"]);
   await seeder.vote(school, VoteOption.For, ["Ema", "Finn"]);
-  await seeder.enact([clinic, farmFounding, school]);
+  await seeder.enact([clinic, farmFounding, school, election]);
+  const tellers = await seeder.makeTellersKey(riverside, tellersAddress, account);
   progress("the clinic's provider claims its first month's budget");
   const services = ZoneServices__factory.connect(servicesAddress, account("healthcareProvider"));
   await seeder.wait(services.claimBudget(riverside.address, 0n));
@@ -339,6 +407,19 @@ export async function seedDemo(
     }),
   );
   await seeder.vote(water, 0, ["Finn"]);
+  const festival = await seeder.propose(
+    riverside,
+    [[payToken(riverside.address, token, farm.address, usdz(300))]],
+    "Pay Riverside Farm 300 USDz to hold the harvest festival (a sealed vote: no count shows until it closes)",
+    tellers.term,
+  );
+  await seeder.sealedVote(
+    festival,
+    VoteOption.For,
+    ["Dev"],
+    sealed.circuit,
+    sealedBallotsAt(sealedBallotsAddress, deployer),
+  );
 
   // After Riverside's founding the registrar can only ask: Ema waits out the admission delay (a
   // vote's length and a day), during which Riverside's citizens may reject her admission.
@@ -371,6 +452,23 @@ export async function seedDemo(
       requestId: pending.requestId,
       person: "Ema",
       readyAt: pending.readyAt,
+    },
+    sealedBallot: { wasm: sealed.key.circuit.wasmPath, zkey: sealed.key.zkeyPath },
+    tellers: {
+      zone: riverside.address,
+      term: tellers.term,
+      threshold: TELLER_THRESHOLD,
+      members: TELLER_ROLES.map((role, index) => ({
+        number: index + 1,
+        account: DEMO_ACCOUNTS[role],
+        secret: demoTellerSecret(index + 1),
+      })),
+    },
+    sealedProposal: {
+      zone: riverside.address,
+      zoneName: riverside.name,
+      proposalId: festival.id,
+      voter: "Ana",
     },
   };
 }
@@ -412,8 +510,16 @@ export class Seeder {
     await this.provider.send("evm_mine", []);
   }
 
-  /** A citizen of `zone` with a proposal slot left proposes anonymously; the deployer submits it. */
-  async propose(zone: DemoZone, options: ZoneAction[][], description: string): Promise<DemoProposal> {
+  /**
+   * A citizen of `zone` with a proposal slot left proposes anonymously; the deployer submits it.
+   * With `tellersTerm`, the proposal is sealed to that term's tellers.
+   */
+  async propose(
+    zone: DemoZone,
+    options: ZoneAction[][],
+    description: string,
+    tellersTerm?: bigint,
+  ): Promise<DemoProposal> {
     const epoch = await zone.zone.currentProposalEpoch();
     const place = { chainId: this.chainId, zone: zone.address, epoch };
     const { proposalsPerEpoch } = await zone.zone.rules();
@@ -429,16 +535,22 @@ export class Seeder {
       slot: free.slot,
       options,
       description,
+      tellersTerm,
     });
-    await this.wait(zone.zone.propose(options, description, proof));
+    await this.wait(
+      tellersTerm === undefined
+        ? zone.zone.propose(options, description, proof)
+        : zone.zone.proposeSealed(options, description, proof, tellersTerm),
+    );
     const id = await zone.zone.proposalCount();
     const labels = isMultipleChoice(options)
       ? ` (${ballotOptions({ description, options })
           .map((choice) => choice.label)
           .join("; ")})`
       : "";
+    const how = tellersTerm === undefined ? "" : `, sealed to tellers' term ${tellersTerm}`;
     this.progress(
-      `${zone.name} #${id}: proposed anonymously: "${proposalTitle({ description, options })}"${labels}`,
+      `${zone.name} #${id}: proposed anonymously${how}: "${proposalTitle({ description, options })}"${labels}`,
     );
     return { zone, id, options, description };
   }
@@ -458,6 +570,59 @@ export class Seeder {
     this.progress(
       `${zone.name} #${id}: ${voters.join(", ")} voted ${optionLabel(proposal, option)} (anonymously: the chain sees only proofs)`,
     );
+  }
+
+  /** Sealed ballots by `voters`, encrypted to the proposal's tellers' key, cast in one batch. */
+  async sealedVote(
+    proposal: DemoProposal,
+    option: number,
+    voters: Person[],
+    circuit: WarmCircuit,
+    sealedBallots: ZoneSealedBallots,
+  ): Promise<void> {
+    const { zone, id } = proposal;
+    const box = await sealedBallots.ballotBox(zone.address, id);
+    const publicKey: Point = [box.publicKey.x, box.publicKey.y];
+    const snapshot = await rebuildGroup(zone.zone, { untilProposal: id });
+    const ballots = [];
+    for (const voter of voters) {
+      const place = { chainId: this.chainId, zone: zone.address, proposalId: id, publicKey, option };
+      ballots.push(sealedVoteCall(await proveSealedVote(circuit, identities[voter], snapshot, place)));
+    }
+    await this.wait(sealedBallots.castSealedVotes(zone.address, id, ballots));
+    this.progress(
+      `${zone.name} #${id}: ${voters.join(", ")} cast a sealed ballot (encrypted to the tellers: no one can read it alone)`,
+    );
+  }
+
+  /**
+   * The tellers elected in `zone`'s newest term make its key: each registers (with its demo
+   * secret), deals its shares, and, the phases over, anyone finalizes the joint key.
+   */
+  async makeTellersKey(
+    zone: DemoZone,
+    tellersAddress: string,
+    account: (role: keyof typeof DEMO_ACCOUNTS) => Signer,
+  ): Promise<{ term: bigint; publicKey: Point }> {
+    const tellers = zoneTellersAt(tellersAddress, this.sender);
+    const term = (await tellers.termCount(zone.address)) - 1n;
+    const as = (index: number): TellersTerm => ({
+      tellers: tellers.connect(account(TELLER_ROLES[index]!)),
+      zone: zone.address,
+      term,
+    });
+    for (const index of TELLER_ROLES.keys()) await registerTeller(as(index), demoTellerSecret(index + 1));
+    this.progress(`${zone.name}'s three tellers registered their keys for term ${term}`);
+    await this.advance(TELLER_PHASE, "to the tellers' dealing phase");
+    for (const index of TELLER_ROLES.keys()) await dealAsTeller(as(index), index + 1);
+    this.progress(
+      `${zone.name}'s tellers dealt their shares (each encrypted to its teller, checkable by all)`,
+    );
+    await this.advance(3 * TELLER_PHASE, "past the complaint phases");
+    await this.wait(tellers.finalize(zone.address, term));
+    const { publicKey } = await tellers.getTerm(zone.address, term);
+    this.progress(`${zone.name}'s tellers' joint key is final: sealed proposals can be made`);
+    return { term, publicKey: [publicKey.x, publicKey.y] };
   }
 
   /**

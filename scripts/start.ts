@@ -15,6 +15,8 @@ import {
   stopProverThreads,
   type DeploymentFile,
 } from "../sdk/index.js";
+import { sealedBallotFiles } from "../circuits/ceremony.js";
+import { saveTellerFile } from "../cli/teller-file.js";
 import { loadRelayerConfig, RelayerConfigError } from "../relayer/config.js";
 import { relayerLogger, startRelayer, type Relayer } from "../relayer/relayer.js";
 import { webConfigFromDeployment } from "../web/config.js";
@@ -29,6 +31,8 @@ function webOrigins(webPort: number): string[] {
   return ports.flatMap((port) => [`http://localhost:${port}`, `http://127.0.0.1:${port}`]);
 }
 export const READY_LINE = "ZoneDAO is running";
+/** What the demo's teller files are encrypted with: a local demo's, never a real teller's. */
+export const DEMO_TELLER_PASSPHRASE = "zonedao-demo-teller";
 
 const USAGE = `Usage: npm start [-- options]
 
@@ -220,6 +224,7 @@ async function main(options: StartOptions): Promise<void> {
     rpcUrl: chain.url,
   });
   deployment.contracts.stablecoin = world.stablecoin;
+  deployment.sealedBallot = await sealedBallotFiles(world.sealedBallot.wasm, world.sealedBallot.zkey, true);
   deployment.zones = await Promise.all(
     world.zones.map((zone) => deployedZone(deployment, zone.address, provider)),
   );
@@ -229,14 +234,38 @@ async function main(options: StartOptions): Promise<void> {
   await buildWebApp();
   if (stopping) return;
   const webConfig = webConfigFromDeployment(deployment, { rpcUrl: "/rpc" });
-  web = await serveWebApp({ config: () => webConfig, rpcUrl: chain.url, host: HOST, port: options.webPort });
+  web = await serveWebApp({
+    config: () => webConfig,
+    rpcUrl: chain.url,
+    host: HOST,
+    port: options.webPort,
+    sealedBallot: world.sealedBallot,
+  });
   step(`web app on ${web.url}`);
   deployment.web = { url: web.url };
   deployment.demo = { citizens: world.citizens };
   writeFileSync(options.deploymentFile, formatDeployment(deployment));
+  const tellerFiles = writeTellerFiles(options.deploymentFile, world, deployment.chainId);
+  const firstTellerKey = hardhatAccount(world.tellers.members[0]!.account, provider).privateKey;
   provider.destroy();
 
-  printSummary(options, deployment, world, chain, relayerUrl, chainLog);
+  printSummary(options, deployment, world, chain, relayerUrl, chainLog, {
+    files: tellerFiles,
+    firstTellerKey,
+  });
+}
+
+/**
+ * The demo tellers' files for `zonedao teller` (deployments/localhost-teller-N.json), encrypted with
+ * DEMO_TELLER_PASSPHRASE: with them a tester opens the sealed tally once its vote has closed.
+ */
+function writeTellerFiles(deploymentFile: string, world: DemoWorld, chainId: string): string[] {
+  const { zone, term, members } = world.tellers;
+  return members.map(({ number, secret }) => {
+    const file = besideDeployment(deploymentFile, `-teller-${number}.json`);
+    saveTellerFile(file, { chainId: BigInt(chainId), zone, term }, { secret }, DEMO_TELLER_PASSPHRASE);
+    return file;
+  });
 }
 
 function printSummary(
@@ -246,6 +275,7 @@ function printSummary(
   localChain: LocalChain,
   relayerUrl: string,
   chainLog: string,
+  tellers: { files: string[]; firstTellerKey: string },
 ): void {
   const file = shown(options.deploymentFile);
   const zoneNames = new Map(deployment.zones.map((zone) => [zone.address, zone.name]));
@@ -268,7 +298,7 @@ function printSummary(
   );
   say("Contracts");
   for (const [name, address] of Object.entries(deployment.contracts)) {
-    say(`  ${name.padEnd(19)}${address}`);
+    say(`  ${name.padEnd(21)}${address}`);
   }
   say("Zones");
   for (const zone of deployment.zones) {
@@ -298,6 +328,19 @@ function printSummary(
   say("or, naming the zone and the demo citizen:");
   say(
     `  npm run zonedao -- vote --deployment ${file} --zone ${zoneName} --proposal ${proposalId} --option for --citizen ${voter}`,
+  );
+  const sealed = world.sealedProposal;
+  say(
+    `${sealed.zoneName} #${sealed.proposalId} is sealed: ballots are encrypted to its tellers' key and no count shows until the vote closes. ${sealed.voter} votes on it in the browser, or:`,
+  );
+  say(
+    `  npm run zonedao -- vote --deployment ${file} --zone ${sealed.zoneName} --proposal ${sealed.proposalId} --option for --citizen ${sealed.voter}`,
+  );
+  say(
+    `After it closes (a week of chain time), two of its tellers open the tally (teller files ${tellers.files.map(shown).join(", ")}; Hardhat accounts #${world.tellers.members.map(({ account }) => account).join(", #")}), each with:`,
+  );
+  say(
+    `  ZONEDAO_TELLER_PASSPHRASE=${DEMO_TELLER_PASSPHRASE} ZONEDAO_PRIVATE_KEY=${tellers.firstTellerKey} npm run zonedao -- teller --deployment ${file} --zone ${sealed.zoneName} --term ${world.tellers.term} --teller-file ${shown(tellers.files[0] ?? "")} --proposal ${sealed.proposalId}`,
   );
   say("or with the sdk, through the relayer:");
   say(`  const zone = zoneAt("${zone}", new JsonRpcProvider("${localChain.url}"));`);

@@ -4,7 +4,7 @@
  * sentences.
  */
 import { AbiCoder, ZeroAddress, getAddress, keccak256 } from "ethers";
-import { BPS, ERC20, GOODS, SERVICES, TRADE, ZONE } from "./abis.js";
+import { BPS, ERC20, GOODS, SERVICES, TELLERS, TRADE, ZONE } from "./abis.js";
 import { SNARK_SCALAR_FIELD } from "./constants.js";
 import type { ZoneAction, ZoneRules } from "./types.js";
 
@@ -118,6 +118,36 @@ export function setRegistrar(zone: string, registrar: string): ZoneAction {
 /** Changes the rules of proposals created after this one runs. */
 export function setRules(zone: string, rules: ZoneRules): ZoneAction {
   return zoneCall(zone, ZONE.encodeFunctionData("setRules", [rules]));
+}
+
+/** What a zone's tellers are elected for (ZoneTellers.electTellers). */
+export interface TellersElection {
+  /** The tellers' accounts, in the order that numbers them from 1. */
+  accounts: string[];
+  /** How many of them open a sealed tally together (at least 1, at most the tellers). */
+  threshold: number;
+  /** Each key-generation phase (register, deal, complain, answer), in seconds. */
+  phaseLength: number;
+  /** How long the term's key seals proposals, in seconds, from the election. */
+  termLength: number;
+}
+
+/**
+ * Elects the zone's tellers for a new term (the factory's TELLERS()): they make a joint key that
+ * sealed proposals' ballots are encrypted to, and any `threshold` of them open a sealed tally.
+ */
+export function electTellers(tellers: string, election: TellersElection): ZoneAction {
+  const { accounts, threshold, phaseLength, termLength } = election;
+  return {
+    target: requireAddress(tellers, "tellers"),
+    value: 0n,
+    data: TELLERS.encodeFunctionData("electTellers", [
+      accounts.map((account) => getAddress(account)),
+      threshold,
+      phaseLength,
+      termLength,
+    ]),
+  };
 }
 
 /** Cancels a proposal that has not run yet. */

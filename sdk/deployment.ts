@@ -31,6 +31,15 @@ export interface DemoCitizen {
   commitment: string;
 }
 
+export interface SealedBallotFiles {
+  wasm: string;
+  zkey: string;
+  wasmSha256: string;
+  zkeySha256: string;
+  /** True for a key made by one party (the development key): never for a real network. */
+  development: boolean;
+}
+
 export interface DeploymentFile {
   format: typeof DEPLOYMENT_FORMAT;
   network: string;
@@ -57,6 +66,12 @@ export interface DeploymentFile {
     /** Test-only stablecoin of the local demo. */
     stablecoin?: string;
   };
+  /**
+   * The sealed ballot circuit's proving files, whose key `sealedBallotVerifier` holds (only in a
+   * deployment given one): paths on the machine that wrote the file, with their SHA-256, which a
+   * client checks before proving with them.
+   */
+  sealedBallot?: SealedBallotFiles;
   zones: DeployedZone[];
   relayer: { url: string; address: string } | null;
   web: { url: string } | null;

@@ -14,7 +14,7 @@ import {
   hexlify,
   toBeHex,
 } from "ethers";
-import { ADMISSIONS, ERC20, ETHER_DECIMALS, GOODS, SERVICES, TRADE, ZONE } from "./abis.js";
+import { ADMISSIONS, ERC20, ETHER_DECIMALS, GOODS, SERVICES, TELLERS, TRADE, ZONE } from "./abis.js";
 import { ballotOptions, type BallotOption } from "./ballot.js";
 import { VoteOption } from "./constants.js";
 import { isMultipleChoice } from "./proposals.js";
@@ -46,6 +46,8 @@ export interface DescribeContext {
   serviceNames?: Record<string, { kind: string; name: string }>;
   /** The zone's admissions contract (the zone's ADMISSIONS()): calls to it read as admission decisions. */
   admissions?: string;
+  /** The tellers' contract (the factory's TELLERS()): an election of tellers reads as one. */
+  tellers?: string;
 }
 
 /**
@@ -64,6 +66,7 @@ export function describeAction(action: ZoneAction, context: DescribeContext): st
     (sameAddress(target, context.goods) ? describeGoodsCall(target, data, context) : undefined) ??
     (sameAddress(target, context.trade) ? describeTradeCall(target, data, context) : undefined) ??
     (sameAddress(target, context.admissions) ? describeAdmissionsCall(target, data) : undefined) ??
+    (sameAddress(target, context.tellers) ? describeTellersCall(target, data) : undefined) ??
     describeTokenCall(target, data, context);
   if (described) return described + withValue;
 
@@ -275,6 +278,21 @@ function describeAdmissionsCall(target: string, data: string): string | undefine
     default:
       return `call ${call.name}(${args.map(formatArg).join(", ")}) on the admissions contract ${target}`;
   }
+}
+
+/** A call to the tellers' contract: the zone electing its tellers for sealed votes. */
+function describeTellersCall(target: string, data: string): string | undefined {
+  const call = decodeExactly(TELLERS, data);
+  if (!call) return undefined;
+  const args = call.args;
+  if (call.name !== "electTellers")
+    return `call ${call.name}(${args.map(formatArg).join(", ")}) on the tellers contract ${target}`;
+  const accounts = (args[0] as string[]).map((account) => getAddress(account));
+  return (
+    `elect ${accounts.join(", ")} as the zone's tellers for sealed votes: any ${String(args[1])} of them ` +
+    `open a sealed tally; key generation in phases of ${formatDuration(args[2] as bigint)}, ` +
+    `a term of ${formatDuration(args[3] as bigint)}`
+  );
 }
 
 interface AdmissionRulesOutput {

@@ -1,7 +1,8 @@
 /**
  * `zonedao teller`, run as its own process by three tellers against the tests' chain: the zone
  * elects them by vote, each run of the command does the step its phase asks (register, deal, check
- * the shares, answer, finalize), a sealed proposal's ballots are cast, and after the vote two of the
+ * the shares, answer, finalize), a sealed proposal's ballots are cast (two with `zonedao vote`,
+ * through `zonedao relayer` and from a key, proved with the files the deployment names), and after the vote two of the
  * tellers open the tally with the command (the third stays offline). Their secrets stay in files
  * encrypted with a passphrase.
  */
@@ -14,7 +15,8 @@ import { rebuildGroup } from "../sdk/index.js";
 import { deployedZone, deploymentFileFor, formatDeployment } from "../sdk/deployment.js";
 import { proveSealedVote, sealedVoteCall } from "../sdk/sealed.js";
 import { hardhatAccount } from "../scripts/demo.js";
-import { zonedao, type Run } from "./cli-fixture.js";
+import { sealedBallotFiles } from "../circuits/ceremony.js";
+import { startCliRelayer, stopCliRelayer, zonedao, type Run } from "./cli-fixture.js";
 import { startRpcBridge, type RpcBridge } from "./rpc-bridge.js";
 import { TELLER_PHASE, deploySealedZone, electionAction, type SealedWorld } from "./sealed-world.js";
 import { passProposal, proposeWithFreeSlot } from "./zone-fixture.js";
@@ -75,6 +77,7 @@ describe("zonedao teller", function () {
       rpcUrl: bridge.url,
     });
     deployment.zones = [await deployedZone(deployment, world.zoneAddress, provider)];
+    deployment.sealedBallot = await sealedBallotFiles(world.key.circuit.wasmPath, world.key.zkeyPath, true);
     const folder = mkdtempSync(join(tmpdir(), "zonedao-teller-"));
     deploymentPath = join(folder, "deployment.json");
     writeFileSync(deploymentPath, formatDeployment(deployment));
@@ -113,7 +116,8 @@ describe("zonedao teller", function () {
     const term = await world.tellers.getTerm(world.zoneAddress, 0n);
     expect(term.finalized).to.equal(true);
 
-    // A sealed proposal: three ballots, 2 For and 1 Against.
+    // A sealed proposal: three ballots, 2 For and 1 Against; the Against and one For by
+    // `zonedao vote` (through `zonedao relayer`, and from a key), the other For by the sdk.
     const proposalId = await proposeWithFreeSlot(
       world,
       [[]],
@@ -121,9 +125,39 @@ describe("zonedao teller", function () {
       world.citizens,
       0n,
     );
+    const vote = (citizen: number, option: string, how: string[]) =>
+      zonedao([
+        "vote",
+        "--deployment",
+        deploymentPath,
+        "--zone",
+        "Riverside",
+        "--proposal",
+        proposalId.toString(),
+        "--option",
+        option,
+        "--identity",
+        world.citizens[citizen]!.export(),
+        ...how,
+      ]);
+    const { relayer, relayerUrl } = await startCliRelayer(deploymentPath, keys[0]!);
+    try {
+      const against = await vote(2, "against", ["--relayer", relayerUrl]);
+      expect(against.code, against.stderr).to.equal(0);
+      expect(against.stdout).to.match(/^sealed ballot for Against counted on proposal \d+ .*sealed until /);
+    } finally {
+      await stopCliRelayer(relayer);
+    }
+    const direct = await vote(1, "for", ["--key", keys[1]!]);
+    expect(direct.code, direct.stderr).to.equal(0);
+    expect(direct.stdout).to.contain("sealed ballot for For counted");
+    const twice = await vote(1, "for", ["--key", keys[1]!]);
+    expect(twice.code).to.not.equal(0);
+    expect(twice.stderr).to.contain(`this identity already voted on proposal ${proposalId}`);
+    expect((await world.zone.getProposal(proposalId)).tally).to.deep.equal([0n, 0n, 0n]);
     const snapshot = await rebuildGroup(world.zone, { untilProposal: proposalId });
     const ballots = [];
-    for (const [index, option] of [1, 1, 0].entries()) {
+    for (const [index, option] of [1].entries()) {
       const place = {
         chainId: world.chainId,
         zone: world.zoneAddress,

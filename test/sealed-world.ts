@@ -5,7 +5,7 @@
  */
 import type { Signer } from "ethers";
 import { developmentCircuit, type DevelopmentKey } from "../circuits/ceremony.js";
-import { Identity } from "../sdk/index.js";
+import { electTellers as electTellersAction, identityFromSeed, type Identity } from "../sdk/index.js";
 import { sealedBallotsAt, zoneTellersAt } from "../sdk/contracts.js";
 import { randomScalar, type Point, type VerificationKey } from "../sdk/sealed.js";
 import { dealAsTeller, registerTeller, secretShareOf, type TellersTerm } from "../sdk/tellers.js";
@@ -22,7 +22,7 @@ export const TELLER_TERM = 30 * 24 * HOUR;
 /** Eight citizens: enough for a tally whose counts are not all alike. */
 export const sealedCitizens = Array.from(
   { length: 8 },
-  (_, i) => new Identity(`zonedao-sealed-citizen-${i}`),
+  (_, i) => identityFromSeed(`zonedao-sealed-citizen-${i}`),
 );
 
 export interface SealedWorld extends ZoneWorld {
@@ -119,16 +119,12 @@ export async function electTellers(
 
 /** The zone's action that elects `addresses` as its tellers for a term (TELLER_PHASE, TELLER_TERM). */
 export function electionAction(world: SealedWorld, addresses: string[], threshold: number): ZoneAction {
-  return {
-    target: world.tellersAddress,
-    value: 0n,
-    data: world.tellers.interface.encodeFunctionData("electTellers", [
-      addresses,
-      threshold,
-      TELLER_PHASE,
-      TELLER_TERM,
-    ]),
-  };
+  return electTellersAction(world.tellersAddress, {
+    accounts: addresses,
+    threshold,
+    phaseLength: TELLER_PHASE,
+    termLength: TELLER_TERM,
+  });
 }
 
 /** The Hardhat signers the sealed tests make tellers of (not the deployer, registrar or relayer). */

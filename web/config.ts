@@ -26,9 +26,27 @@ export function webConfigFromDeployment(
       goods: deployment.contracts.goods,
       trade: deployment.contracts.trade,
       stablecoin: deployment.contracts.stablecoin,
+      tellers: deployment.contracts.tellers,
+      sealedBallots: deployment.contracts.sealedBallots,
     },
+    ...(deployment.sealedBallot
+      ? {
+          sealedBallot: {
+            wasm: SEALED_BALLOT_URLS.wasm,
+            zkey: SEALED_BALLOT_URLS.zkey,
+            wasmSha256: deployment.sealedBallot.wasmSha256,
+            zkeySha256: deployment.sealedBallot.zkeySha256,
+          },
+        }
+      : {}),
   };
 }
+
+/** Where the app's server serves the deployment's sealed ballot files (serveWebApp's `sealedBallot`). */
+export const SEALED_BALLOT_URLS = {
+  wasm: "artifacts/sealed-ballot.wasm",
+  zkey: "artifacts/sealed-ballot.zkey",
+} as const;
 
 /**
  * The config the app is built or served with, from the environment: ZONEDAO_WEB_CONFIG (a

@@ -3,12 +3,12 @@
  * same-origin path to the chain's JSON-RPC (as a reverse proxy gives it in production, so the
  * chain's node needs no CORS). `npm start` and the browser test use it. Node only.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { createReadStream, existsSync, readFileSync } from "node:fs";
 import { createServer, request as httpRequest, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { extname, join, normalize } from "node:path";
 import { build } from "vite";
-import type { WebConfig } from "./config.js";
+import { SEALED_BALLOT_URLS, type WebConfig } from "./config.js";
 
 export const WEB_ROOT = import.meta.dirname;
 export const WEB_DIST = join(WEB_ROOT, "dist");
@@ -53,9 +53,28 @@ export async function serveWebApp(options: {
   host?: string;
   port?: number;
   productionCaching?: boolean;
+  /**
+   * The deployment's sealed ballot files (DeploymentFile.sealedBallot), served at SEALED_BALLOT_URLS.
+   * Never cached as immutable: another deployment's key comes at the same URL.
+   */
+  sealedBallot?: { wasm: string; zkey: string };
 }): Promise<WebServer> {
+  const sealedFiles = new Map(
+    options.sealedBallot
+      ? [
+          [`/${SEALED_BALLOT_URLS.wasm}`, options.sealedBallot.wasm],
+          [`/${SEALED_BALLOT_URLS.zkey}`, options.sealedBallot.zkey],
+        ]
+      : [],
+  );
   const server = createServer((request, response) => {
     const path = new URL(request.url ?? "/", "http://localhost").pathname;
+    const sealedFile = sealedFiles.get(path);
+    if (sealedFile !== undefined) {
+      response.writeHead(200, { "content-type": "application/octet-stream", "cache-control": "no-cache" });
+      createReadStream(sealedFile).pipe(response);
+      return;
+    }
     if (path === "/config.json") {
       response.writeHead(200, { "content-type": "application/json", "cache-control": "no-store" });
       response.end(JSON.stringify(options.config()));

@@ -2,8 +2,11 @@
  * `zonedao vote`: an anonymous vote. The proof is made on this machine and only the proof leaves
  * it, through a relayer or from the --key account.
  */
+import { createHash } from "node:crypto";
+import { readFile } from "node:fs/promises";
 import {
   RelayerClient,
+  sealedBallotsOf,
   chooseBallotOption,
   countedVote,
   describeBallot,
@@ -13,7 +16,17 @@ import {
   stopProverThreads,
   voteRequest,
 } from "../../sdk/index.js";
-import { CommandError, UsageError, chainIdOf, existingProposal, formatTime } from "../context.js";
+import { SEALED_BALLOT, proveSealedVote, sealedVoteRequest } from "../../sdk/sealed.js";
+import { castSealedVote, hasCastSealedVote, sealedBoxOf } from "../../sdk/sealed-votes.js";
+import { WarmCircuit } from "../../sdk/warm-prover.js";
+import {
+  CommandError,
+  UsageError,
+  chainIdOf,
+  existingProposal,
+  formatTime,
+  type CommandContext,
+} from "../context.js";
 import { citizenFlags, type Command } from "../flags.js";
 import { leafIndexFlag, provingMembership } from "../membership.js";
 import { shortError, submitToRelayer } from "../refusals.js";
@@ -36,13 +49,20 @@ With a relayer, the proof's Merkle path comes from the relayer's tree: your buck
 and 3 decoy buckets, checked against the proposal's snapshot root, so the relayer learns only that
 you are one of ~4,096 members. Your leaf index is found once by reading the whole member list page
 by page (printed; --leaf-index N skips that). If the path does not match the chain (a member removed
-since the snapshot) or there is no relayer, the group is rebuilt from the zone's events.`,
+since the snapshot) or there is no relayer, the group is rebuilt from the zone's events.
+
+On a sealed proposal the ballot is encrypted to its tellers' key (read from the chain) and proved
+with the sealed ballot circuit, whose files the deployment file names (sealedBallot, checked against
+their SHA-256) or --sealed-wasm and --sealed-zkey give. No count shows until the vote closes and the
+tellers open the tally.`,
   options: {
     ...citizenFlags,
     ...leafIndexFlag,
     proposal: { type: "string" },
     option: { type: "string" },
     "no-wait": { type: "boolean" },
+    "sealed-wasm": { type: "string" },
+    "sealed-zkey": { type: "string" },
   },
   async run(context) {
     const identity = context.identity();
@@ -72,10 +92,14 @@ since the snapshot) or there is no relayer, the group is rebuilt from the zone's
     }
     const option = chosen.index;
     const place = { chainId, zone: address, proposalId };
+    const sealedBallots = await sealedBallotsOf(address, provider);
+    const box = sealedBallots && (await sealedBoxOf(sealedBallots, address, proposalId));
     // Found among every vote's event, never by asking the RPC about this identity's nullifier.
-    if ((await countedVote(zone, identity, place, createdBlock ?? 0)) !== undefined) {
-      throw new CommandError(`this identity already voted on proposal ${proposalId}`);
-    }
+    const voted =
+      box === undefined
+        ? (await countedVote(zone, identity, place, createdBlock ?? 0)) !== undefined
+        : await hasCastSealedVote(sealedBallots!, identity, place, createdBlock ?? 0);
+    if (voted) throw new CommandError(`this identity already voted on proposal ${proposalId}`);
     const { membership, merkleTreeDepth } = await provingMembership(context, {
       address,
       identity,
@@ -88,6 +112,50 @@ since the snapshot) or there is no relayer, the group is rebuilt from the zone's
       rebuild: () => rebuildGroup(zone, { untilProposal: proposalId, fromBlock: createdBlock }),
       notCitizen: `this identity was not a citizen of ${address} when proposal ${proposalId} was made`,
     });
+    if (box !== undefined) {
+      const sealedUntil = formatTime(view.voteEnd);
+      const circuit = await sealedBallotCircuit(context);
+      context.progress(`proving a sealed ballot for ${chosen.label} (a few seconds)...`);
+      const ballot = await proveSealedVote(circuit, identity, membership, {
+        ...place,
+        publicKey: box.publicKey,
+        option,
+      });
+      const relayerUrl = context.relayerUrl();
+      const summary = { nullifier: ballot.nullifier.toString(), option, choice: chosen.label, sealedUntil };
+      if (relayerUrl === undefined) {
+        const signer = await context.signer();
+        let counted;
+        try {
+          counted = await castSealedVote(sealedBallots!.connect(signer), address, ballot);
+        } catch (error) {
+          throw new CommandError(`the sealed ballot was not counted: ${shortError(error)}`);
+        }
+        context.print(
+          { ...summary, status: "confirmed", ...counted },
+          `sealed ballot for ${chosen.label} counted on proposal ${proposalId} (tx ${counted.txHash}); sealed until ${sealedUntil}`,
+        );
+        return;
+      }
+      const client = new RelayerClient(relayerUrl);
+      await submitToRelayer(() => client.submitSealedVote(sealedVoteRequest(address, ballot)));
+      if (context.flags["no-wait"] === true) {
+        context.print(
+          { ...summary, status: "queued" },
+          `sealed ballot for ${chosen.label} accepted by ${relayerUrl} (nullifier ${ballot.nullifier}); follow it with GET ${relayerUrl}/v1/sealed-votes/${ballot.nullifier}`,
+        );
+        return;
+      }
+      context.progress(`accepted by ${relayerUrl}; waiting for it to be mined...`);
+      const status = await client.waitForSealedVote(ballot.nullifier, { timeoutMs: 300_000 });
+      if (status.status === "rejected")
+        throw new CommandError(`the sealed ballot was not counted: ${status.reason}`);
+      context.print(
+        { ...status, option, choice: chosen.label, sealedUntil },
+        `sealed ballot for ${chosen.label} counted on proposal ${proposalId} (tx ${status.txHash}, block ${status.blockNumber}); sealed until ${sealedUntil}`,
+      );
+      return;
+    }
     context.progress(`proving a vote for ${chosen.label} (a few seconds)...`);
     const vote = await proveVote(identity, membership, { ...place, option, merkleTreeDepth });
     await stopProverThreads();
@@ -133,3 +201,43 @@ since the snapshot) or there is no relayer, the group is rebuilt from the zone's
     }
   },
 };
+
+/**
+ * The sealed ballot circuit, from --sealed-wasm and --sealed-zkey, else from the files the deployment
+ * file names (checked against its SHA-256, so a changed file is refused before it proves).
+ */
+async function sealedBallotCircuit(context: CommandContext): Promise<WarmCircuit> {
+  const wasmFlag = context.text("sealed-wasm");
+  const zkeyFlag = context.text("sealed-zkey");
+  if ((wasmFlag === undefined) !== (zkeyFlag === undefined)) {
+    throw new UsageError("--sealed-wasm and --sealed-zkey go together");
+  }
+  const named = context.deployment()?.sealedBallot;
+  const files =
+    wasmFlag !== undefined
+      ? { wasm: wasmFlag, zkey: zkeyFlag!, wasmSha256: undefined, zkeySha256: undefined }
+      : named;
+  if (files === undefined) {
+    throw new UsageError(
+      "this proposal is sealed: give the sealed ballot circuit's files with --sealed-wasm and --sealed-zkey, or a --deployment file that names them",
+    );
+  }
+  context.progress("loading the sealed ballot circuit...");
+  const read = async (path: string, sha256: string | undefined) => {
+    const bytes = await readFile(path).catch(() => {
+      throw new CommandError(`cannot read the sealed ballot file ${path}`);
+    });
+    const actual = createHash("sha256").update(bytes).digest("hex");
+    if (sha256 !== undefined && actual !== sha256) {
+      throw new CommandError(
+        `${path} is not the file the deployment names (SHA-256 ${actual}, expected ${sha256})`,
+      );
+    }
+    return new Uint8Array(bytes);
+  };
+  const [wasm, zkey] = await Promise.all([
+    read(files.wasm, files.wasmSha256),
+    read(files.zkey, files.zkeySha256),
+  ]);
+  return WarmCircuit.load(SEALED_BALLOT.depth, { wasm, zkey });
+}

@@ -11,8 +11,24 @@ export interface WebConfig {
   /** Relayers in order of preference: a vote goes to the next when one is down or fails (5xx). */
   relayers: string[];
   zones: { address: string; name: string; createdBlock: number }[];
-  /** The factory's modules, so proposal actions that call them read as sentences. */
-  contracts: { services?: string; goods?: string; trade?: string; stablecoin?: string };
+  /**
+   * The factory's modules, so proposal actions that call them read as sentences; `sealedBallots`
+   * (with `tellers`) only in a deployment with sealed ballots, where the app reads each sealed
+   * proposal's key from the chain.
+   */
+  contracts: {
+    services?: string;
+    goods?: string;
+    trade?: string;
+    stablecoin?: string;
+    tellers?: string;
+    sealedBallots?: string;
+  };
+  /**
+   * The sealed ballot circuit's proving files on the app's origin, with their SHA-256 (checked
+   * before proving), in a deployment with sealed ballots.
+   */
+  sealedBallot?: { wasm: string; zkey: string; wasmSha256: string; zkeySha256: string };
 }
 
 /** The block the config says `zone` was created at (0 if it does not know): where its events start. */

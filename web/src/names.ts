@@ -11,6 +11,8 @@ export const MODULE_NAMES: Record<keyof WebConfig["contracts"], string> = {
   goods: "the goods registry",
   trade: "the trade desk",
   stablecoin: "USDz",
+  tellers: "the tellers' contract",
+  sealedBallots: "the sealed ballot box",
 };
 
 /** Every name the config gives, by lowercase address. */

@@ -34,8 +34,8 @@ export function describeContext(
   economy?: EconomyNames,
   admissions?: string,
 ): ReadableContext {
-  const { services, goods, trade } = config.contracts;
-  return { zone, services, goods, trade, tokens, ...economy, admissions, names: knownNames(config) };
+  const { services, goods, trade, tellers } = config.contracts;
+  return { zone, services, goods, trade, tellers, tokens, ...economy, admissions, names: knownNames(config) };
 }
 
 /**
