@@ -20,9 +20,8 @@ export const TELLER_PHASE = HOUR;
 export const TELLER_TERM = 30 * 24 * HOUR;
 
 /** Eight citizens: enough for a tally whose counts are not all alike. */
-export const sealedCitizens = Array.from(
-  { length: 8 },
-  (_, i) => identityFromSeed(`zonedao-sealed-citizen-${i}`),
+export const sealedCitizens = Array.from({ length: 8 }, (_, i) =>
+  identityFromSeed(`zonedao-sealed-citizen-${i}`),
 );
 
 export interface SealedWorld extends ZoneWorld {

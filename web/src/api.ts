@@ -3,10 +3,16 @@
  * one is down or fails) and, when configured, the chain over JSON-RPC for what relayers don't say.
  */
 import { Contract, JsonRpcProvider, Network, ZeroAddress, getAddress } from "ethers";
-import type { InvitationRequest, ProposalRequest, VoteRequest } from "../../sdk/relayer-api.js";
+import type {
+  InvitationRequest,
+  ProposalRequest,
+  SealedVoteRequest,
+  VoteRequest,
+} from "../../sdk/relayer-api.js";
 import { RelayerClient, RelayerRefusal } from "../../sdk/relayer-client.js";
 import { Zone__factory } from "../../types/ethers-contracts/factories/contracts/Zone__factory.js";
 import { ZoneTrade__factory } from "../../types/ethers-contracts/factories/contracts/economy/ZoneTrade__factory.js";
+import { ZoneSealedBallots__factory } from "../../types/ethers-contracts/factories/contracts/sealed/ZoneSealedBallots__factory.js";
 import type { MemberPages, PathSource, TreeTop } from "../../sdk/private-path.js";
 import type { KnownToken } from "../../sdk/treasury.js";
 import type { WebConfig } from "./config-types.js";
@@ -108,6 +114,10 @@ export class Relayers implements PathSource, MemberPages {
     return this.firstAccepting((client) => client.submitVote(request));
   }
 
+  submitSealedVote(request: SealedVoteRequest) {
+    return this.firstAccepting((client) => client.submitSealedVote(request));
+  }
+
   submitProposal(request: ProposalRequest) {
     return this.firstAccepting((client) => client.submitProposal(request));
   }
@@ -169,6 +179,17 @@ export async function tokenBalance(provider: JsonRpcProvider, token: string, own
 export function zoneReader(config: WebConfig, zone: string) {
   const provider = chainProvider(config);
   return provider && Zone__factory.connect(zone, provider);
+}
+
+/**
+ * The sealed ballots module, read-only: where a sealed proposal's key and ballots are; undefined
+ * without an RPC URL or sealed ballots in the config.
+ */
+export function sealedBallotsReader(config: WebConfig) {
+  const provider = chainProvider(config);
+  return provider && config.contracts.sealedBallots
+    ? ZoneSealedBallots__factory.connect(config.contracts.sealedBallots, provider)
+    : undefined;
 }
 
 /** The trade contract, read-only; undefined without an RPC URL or a trade contract in the config. */

@@ -18,7 +18,11 @@ async function sha256Hex(bytes: Uint8Array): Promise<string> {
   return Array.from(digest, (byte) => byte.toString(16).padStart(2, "0")).join("");
 }
 
-async function loadVerified(url: string, expected: string): Promise<Uint8Array> {
+async function loadVerified(
+  url: string,
+  expected: string,
+  what = "the official Semaphore file",
+): Promise<Uint8Array> {
   const cache = typeof caches === "undefined" ? undefined : await caches.open(CACHE_NAME);
   const cached = await cache?.match(url);
   if (cached) {
@@ -31,7 +35,7 @@ async function loadVerified(url: string, expected: string): Promise<Uint8Array> 
   const bytes = new Uint8Array(await response.arrayBuffer());
   const actual = await sha256Hex(bytes);
   if (actual !== expected) {
-    throw new Error(`${url} is not the official Semaphore file (SHA-256 ${actual}, expected ${expected})`);
+    throw new Error(`${url} is not ${what} (SHA-256 ${actual}, expected ${expected})`);
   }
   await cache?.put(url, new Response(bytes as BufferSource));
   return bytes;
@@ -46,6 +50,21 @@ export async function loadArtifacts(depth: number, base: string): Promise<Verifi
   const [wasm, zkey] = await Promise.all([
     loadVerified(new URL(`artifacts/semaphore-${depth}.wasm`, base).href, hashes.wasm),
     loadVerified(new URL(`artifacts/semaphore-${depth}.zkey`, base).href, hashes.zkey),
+  ]);
+  return { wasm, zkey };
+}
+
+/**
+ * The sealed ballot circuit's wasm and zkey, from the URLs the app's config names (its server serves
+ * the deployment's files), refused unless they have the SHA-256 the config says.
+ */
+export async function loadSealedBallotFiles(
+  files: { wasm: string; zkey: string; wasmSha256: string; zkeySha256: string },
+  base: string,
+): Promise<VerifiedArtifacts> {
+  const [wasm, zkey] = await Promise.all([
+    loadVerified(new URL(files.wasm, base).href, files.wasmSha256, "the deployment's sealed ballot file"),
+    loadVerified(new URL(files.zkey, base).href, files.zkeySha256, "the deployment's sealed ballot file"),
   ]);
   return { wasm, zkey };
 }

@@ -5,10 +5,25 @@ import { ConfirmDialog, Stages } from "./confirm-dialog.js";
 import { ballotOptions, decisionRuleText, optionLabel, proposalTitle } from "../../sdk/ballot.js";
 import { formatDuration } from "../../sdk/describe.js";
 import { countedVote } from "../../sdk/proposals.js";
-import { explain, zoneReader, type ProposalInfo, type Relayers, type WebConfig } from "./api.js";
+import {
+  explain,
+  sealedBallotsReader,
+  zoneReader,
+  type ProposalInfo,
+  type Relayers,
+  type WebConfig,
+} from "./api.js";
+import { hasCastSealedVote } from "../../sdk/sealed-votes.js";
 import { zoneCreatedBlock } from "./config-types.js";
-import { RelayerRefusal } from "../../sdk/relayer-client.js";
-import { ProverError, prepareVotes, zoneTarget, type VoteJob } from "./prover.js";
+import { RelayerRefusal, type RelayerClient } from "../../sdk/relayer-client.js";
+import {
+  ProverError,
+  prepareSealedVote,
+  prepareVotes,
+  zoneTarget,
+  type SealedVoteJob,
+  type VoteJob,
+} from "./prover.js";
 import type { NotEligible, ProverStage } from "./prover-protocol.js";
 import { rawAction } from "./readable.js";
 import type { CheckedProposal } from "./verify-proposals.js";
@@ -60,6 +75,15 @@ export function timeLeft(
 
 const turnoutOf = (proposal: ProposalInfo) => proposal.tally.reduce((sum, votes) => sum + Number(votes), 0);
 
+/** Whether the proposal's ballots are sealed and its count not yet opened by its tellers. */
+export function isSealedShut(proposal: ProposalInfo): boolean {
+  return (
+    proposal.sealed !== null &&
+    proposal.sealed !== undefined &&
+    ["Pending", "Active", "Tallying"].includes(proposal.state)
+  );
+}
+
 /**
  * Votes needed for quorum (basis points of the eligible citizens, rounded up): under the rule in
  * force at the proposal's creation when the relayer reports it, else the zone's current rule
@@ -78,6 +102,8 @@ function resultLine(proposal: ProposalInfo): string {
     case "Pending":
     case "Active":
       return "Voting in progress";
+    case "Tallying":
+      return "Voting closed: the tellers are opening the sealed count";
     case "Defeated":
       return "Did not pass";
     case "Succeeded":
@@ -127,9 +153,16 @@ export function ProposalList(props: {
                 </span>
               )}
               <div className="muted">
-                <span className="badge">{proposal.state}</span> {timeLeft(proposal, props.chainTime)} ·
-                turnout {turnoutOf(proposal)} of {proposal.eligibleCount}
-                {needed !== undefined && ` (quorum ${needed})`} · {resultLine(proposal)}
+                <span className="badge">{proposal.state}</span> {timeLeft(proposal, props.chainTime)} ·{" "}
+                {isSealedShut(proposal) ? (
+                  <>sealed until {formatDate(proposal.voteEnd)}</>
+                ) : (
+                  <>
+                    turnout {turnoutOf(proposal)} of {proposal.eligibleCount}
+                    {needed !== undefined && ` (quorum ${needed})`}
+                  </>
+                )}{" "}
+                · {resultLine(proposal)}
               </div>
               {proposal.provenance.kind === "contradicted" && (
                 <div className="error">
@@ -242,6 +275,25 @@ export function Results(props: { proposal: ProposalInfo; quorumBps: number | und
           approvalBps: proposal.approvalBps,
         })
       : undefined;
+  if (isSealedShut(proposal)) {
+    return (
+      <section aria-labelledby="results-heading">
+        <h2 id="results-heading">Results</h2>
+        <p>
+          <span className="badge" data-testid="state">
+            {proposal.state}
+          </span>{" "}
+          {resultLine(proposal)}
+        </p>
+        <p data-testid="sealed-until">
+          {proposal.state === "Tallying"
+            ? `Sealed since the vote closed on ${formatDate(proposal.voteEnd)}: enough of the zone's tellers must now open the total together (never a single ballot), and the chain checks their work before it counts.`
+            : `Sealed until ${formatDate(proposal.voteEnd)}: every ballot is encrypted to the zone's tellers, so no count exists to show while the vote is open. After it closes, enough of the tellers together open the total, never a single ballot, and the chain checks their work.`}
+        </p>
+        {rule !== undefined && <p data-testid="decision-rule">{rule}</p>}
+      </section>
+    );
+  }
   return (
     <section aria-labelledby="results-heading">
       <h2 id="results-heading">Results</h2>
@@ -330,7 +382,9 @@ export function VotePanel(props: {
   const [confirming, setConfirming] = useState<number>();
   const [skipping, setSkipping] = useState(skipsConfirmation);
   const job = useRef<VoteJob | undefined>(undefined);
+  const sealedJob = useRef<SealedVoteJob | undefined>(undefined);
   const open = proposal.state === "Active";
+  const sealed = proposal.sealed ?? null;
   const { onNotEligible } = props;
   const { leafIndex, isMember, searching, error: placeError } = props.citizenship;
 
@@ -352,11 +406,56 @@ export function VotePanel(props: {
       // asking a relayer or the RPC about it would let them link this browser to the vote once it
       // appears on chain. Every vote on the proposal is read instead, and ours looked for here.
       // (A vote accepted but not yet mined is refused by the relayer at submission.)
-      const reader = zoneReader(config, zone);
       const place = { chainId: BigInt(config.chainId), zone, proposalId: BigInt(proposal.id) };
-      const counted = reader
-        ? await countedVote(reader, identity, place, zoneCreatedBlock(config, zone))
-        : undefined;
+      const fromBlock = zoneCreatedBlock(config, zone);
+      const onStage = (stage: ProverStage, detail: string) => {
+        if (!stale)
+          setPhase((current) => (current.kind === "preparing" ? { ...current, stage, detail } : current));
+      };
+      const failed = (error: Error) => {
+        if (stale || error.message === "cancelled") return;
+        if (error instanceof ProverError && error.notEligible) {
+          stale = true; // one report, not one per option
+          onNotEligible(error.notEligible);
+          return;
+        }
+        setPhase({ kind: "error", message: error.message });
+      };
+      if (sealed) {
+        // A sealed ballot: its box's SealedVoteCast events are read, as open votes' VoteCast are.
+        const box = sealedBallotsReader(config);
+        if (box && (await hasCastSealedVote(box, identity, place, fromBlock))) {
+          if (!stale) setPhase({ kind: "voted", option: undefined });
+          return;
+        }
+        if (stale) return;
+        if (!config.sealedBallot) {
+          return setPhase({
+            kind: "error",
+            message: "This app is not set up for sealed ballots (its config names no sealed ballot files).",
+          });
+        }
+        setPhase({ kind: "preparing", stage: "path", detail: "fetching your Merkle path", ready: 0 });
+        const ballot = prepareSealedVote(
+          {
+            ...zoneTarget(config, zone, identity, leafIndex),
+            proposal,
+            files: config.sealedBallot,
+            publicKey: [sealed.publicKey[0]!, sealed.publicKey[1]!],
+            sealedBallots: config.contracts.sealedBallots ?? null,
+          },
+          onStage,
+        );
+        sealedJob.current = ballot;
+        ballot.ready.then((ms) => {
+          if (stale) return;
+          performance.measure(MEASURES.proof, { end: performance.now(), duration: ms });
+          setPhase((current) => (current.kind === "preparing" ? { kind: "ready", ready: 1 } : current));
+        }, failed);
+        return;
+      }
+      const reader = zoneReader(config, zone);
+      const counted = reader ? await countedVote(reader, identity, place, fromBlock) : undefined;
       if (stale) return;
       if (counted !== undefined) return setPhase({ kind: "voted", option: Number(counted) });
       let ready = 0;
@@ -368,42 +467,30 @@ export function VotePanel(props: {
           proposal,
           options,
         },
-        (stage, detail) => {
-          if (!stale)
-            setPhase((current) => (current.kind === "preparing" ? { ...current, stage, detail } : current));
-        },
+        onStage,
       );
       job.current = vote;
       for (const option of options) {
-        vote.proof(option).then(
-          ({ ms }) => {
-            if (stale) return;
-            ready += 1;
-            performance.measure(MEASURES.proof, { end: performance.now(), duration: ms });
-            setPhase((current) =>
-              current.kind === "preparing" || current.kind === "ready"
-                ? ready === options.length
-                  ? { kind: "ready", ready }
-                  : { ...current, ready }
-                : current,
-            );
-          },
-          (error: Error) => {
-            if (stale || error.message === "cancelled") return;
-            if (error instanceof ProverError && error.notEligible) {
-              stale = true; // one report, not one per option
-              onNotEligible(error.notEligible);
-              return;
-            }
-            setPhase({ kind: "error", message: error.message });
-          },
-        );
+        vote.proof(option).then(({ ms }) => {
+          if (stale) return;
+          ready += 1;
+          performance.measure(MEASURES.proof, { end: performance.now(), duration: ms });
+          setPhase((current) =>
+            current.kind === "preparing" || current.kind === "ready"
+              ? ready === options.length
+                ? { kind: "ready", ready }
+                : { ...current, ready }
+              : current,
+          );
+        }, failed);
       }
     })().catch((error: unknown) => !stale && setPhase({ kind: "error", message: explain(error) }));
     return () => {
       stale = true;
       job.current?.cancel();
       job.current = undefined;
+      sealedJob.current?.cancel();
+      sealedJob.current = undefined;
     };
     // Prepare again only for another identity, place or proposal, not for each tally refresh.
   }, [identity, zone, proposal.id, open, leafIndex, isMember, placeError]);
@@ -411,13 +498,24 @@ export function VotePanel(props: {
   const vote = async (option: number, clicked: number) => {
     setPhase({ kind: "submitting", option });
     try {
-      if (!job.current) throw new Error("the vote is not prepared yet");
-      const { request } = await job.current.proof(option);
-      const { client } = await relayers.submitVote(request);
+      const waiting = { timeoutMs: 120_000, intervalMs: 500 };
+      let settle: () => ReturnType<RelayerClient["waitForVote"]>;
+      if (sealed) {
+        if (!sealedJob.current) throw new Error("the sealed ballot is not prepared yet");
+        const { request } = await sealedJob.current.proof(option);
+        const { client } = await relayers.submitSealedVote(request);
+        sealedJob.current = undefined; // proved once: its randomness is gone
+        settle = () => client.waitForSealedVote(request.nullifier, waiting);
+      } else {
+        if (!job.current) throw new Error("the vote is not prepared yet");
+        const { request } = await job.current.proof(option);
+        const { client } = await relayers.submitVote(request);
+        job.current = undefined; // the other options' proofs are dropped, never sent
+        settle = () => client.waitForVote(request.nullifier, waiting);
+      }
       const ms = Math.round(performance.measure(MEASURES.clickTo202, { start: clicked }).duration);
       setPhase({ kind: "queued", option, ms });
-      job.current = undefined; // the other options' proofs are dropped, never sent
-      const settled = await client.waitForVote(request.nullifier, { timeoutMs: 120_000, intervalMs: 500 });
+      const settled = await settle();
       if (settled.status === "rejected")
         throw new Error(`The zone rejected the vote: ${settled.reason ?? "no reason given"}`);
       setPhase({ kind: "confirmed", option, ms, txHash: settled.txHash });
@@ -454,6 +552,13 @@ export function VotePanel(props: {
             Your vote is proved in this browser and sent through a relayer: no wallet, no gas, and no one can
             tell which citizen cast it.
           </p>
+          {sealed && (
+            <p data-testid="sealed-note">
+              This vote is sealed: your choice is encrypted to the zone's tellers before it leaves this
+              browser. No one can read it, not the relayer and not any single teller, and no count shows until
+              the vote closes on {formatDate(proposal.voteEnd)}.
+            </p>
+          )}
           <div className="options" role="group" aria-label="Your choice">
             {ballotOrder(proposal).map((option) => (
               <button key={option} disabled={!canClick} onClick={() => choose(option)}>
@@ -473,6 +578,7 @@ export function VotePanel(props: {
             : phase
         }
         proposal={proposal}
+        sealed={sealed !== null}
       />
       {skipping && !voted && (
         <p className="muted">
@@ -546,7 +652,7 @@ function ConfirmVote(props: {
 /** The steps of a vote, in the citizen's words. */
 export const VOTE_STEPS = ["Fetching your Merkle path", "Making your anonymous proof", "Sending", "Counted"];
 
-function Progress({ phase, proposal }: { phase: Phase; proposal: ProposalInfo }) {
+function Progress({ phase, proposal, sealed }: { phase: Phase; proposal: ProposalInfo; sealed: boolean }) {
   const total = ballotOrder(proposal).length;
   const current =
     phase.kind === "preparing"
@@ -566,20 +672,30 @@ function Progress({ phase, proposal }: { phase: Phase; proposal: ProposalInfo })
     <div aria-live="polite" data-testid="vote-status">
       <Stages steps={VOTE_STEPS} current={current} />
       {phase.kind === "checking" && <p>Checking whether you already voted…</p>}
-      {phase.kind === "preparing" && (
+      {phase.kind === "preparing" && !sealed && (
         <p>
           Preparing your vote ({phase.detail}); {phase.ready} of {total} choices ready. You can choose now.
         </p>
+      )}
+      {phase.kind === "preparing" && sealed && (
+        <p>Preparing your sealed ballot ({phase.detail}). You can choose now.</p>
       )}
       {phase.kind === "ready" && <p className="ok">Your vote is ready: choose, then confirm to send it.</p>}
       {phase.kind === "submitting" && <p>Sending your vote for {optionName(proposal, phase.option)}…</p>}
       {phase.kind === "queued" && (
         <p>Accepted by the relayer in {phase.ms} ms; waiting for it to be counted…</p>
       )}
-      {phase.kind === "confirmed" && (
+      {phase.kind === "confirmed" && !sealed && (
         <p className="ok" role="status">
           Your vote for {optionName(proposal, phase.option)} is counted (accepted in {phase.ms} ms
           {phase.txHash ? `, transaction ${phase.txHash.slice(0, 12)}…` : ""}).
+        </p>
+      )}
+      {phase.kind === "confirmed" && sealed && (
+        <p className="ok" role="status">
+          Your sealed ballot for {optionName(proposal, phase.option)} is in the box (accepted in {phase.ms} ms
+          {phase.txHash ? `, transaction ${phase.txHash.slice(0, 12)}…` : ""}). It stays sealed until{" "}
+          {formatDate(proposal.voteEnd)}.
         </p>
       )}
       {phase.kind === "voted" && (

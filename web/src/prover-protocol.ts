@@ -1,5 +1,5 @@
 /** Messages between the app and its prover worker (prover.worker.ts). */
-import type { DividendClaimRequest } from "../../sdk/relayer-api.js";
+import type { DividendClaimRequest, SealedVoteRequest } from "../../sdk/relayer-api.js";
 import type { InvitationRequest, ProposalRequest, VoteRequest } from "../../sdk/relayer-client.js";
 
 export interface ZoneTarget {
@@ -42,6 +42,19 @@ export type ProverRequest =
       options: number[];
     })
   | (ZoneTarget & {
+      type: "prepareSealedVote";
+      jobId: number;
+      proposal: SnapshotInfo;
+      /** The sealed ballot circuit's files on the app's origin, with their SHA-256 (the app's config). */
+      files: { wasm: string; zkey: string; wasmSha256: string; zkeySha256: string };
+      /** The tellers' key as the relayer reports it; the chain's, read by the worker, must match it. */
+      publicKey: [string, string];
+      /** The sealed ballots module (the config's), where the worker reads the key; null without one. */
+      sealedBallots: string | null;
+    })
+  /** The prepared sealed ballot of job `jobId`, proved for `option` (once: its randomness is then gone). */
+  | { type: "proveSealedVote"; jobId: number; option: number }
+  | (ZoneTarget & {
       type: "prepareProposal";
       jobId: number;
       epoch: string;
@@ -80,6 +93,9 @@ export type NotEligible = "not-a-citizen" | "not-yet-eligible";
 export type ProverResponse =
   | { type: "stage"; jobId: number; stage: ProverStage; detail: string }
   | { type: "vote"; jobId: number; option: number; request: VoteRequest; ms: number }
+  /** A sealed ballot is readied (everything but the choice is proved): `prove` takes about a third of `ms`. */
+  | { type: "sealedReady"; jobId: number; ms: number }
+  | { type: "sealedVote"; jobId: number; option: number; request: SealedVoteRequest; ms: number }
   | { type: "proposal"; jobId: number; request: ProposalRequest; ms: number }
   | { type: "invitation"; jobId: number; request: InvitationRequest; ms: number }
   | { type: "dividendClaim"; jobId: number; request: DividendClaimRequest; ms: number }

@@ -1,6 +1,6 @@
 /** The page's side of the prover worker: one job at a time, results as promises. */
 import type { Identity } from "@semaphore-protocol/identity";
-import type { DividendClaimRequest } from "../../sdk/relayer-api.js";
+import type { DividendClaimRequest, SealedVoteRequest } from "../../sdk/relayer-api.js";
 import type { InvitationRequest, ProposalRequest, VoteRequest } from "../../sdk/relayer-client.js";
 import { rememberPlace } from "./citizen-place.js";
 import { zoneCreatedBlock, type WebConfig } from "./config-types.js";
@@ -91,6 +91,7 @@ export function zoneTarget(
 }
 
 type VoteParams = Omit<Extract<ProverRequest, { type: "prepareVotes" }>, "type" | "jobId">;
+type SealedVoteParams = Omit<Extract<ProverRequest, { type: "prepareSealedVote" }>, "type" | "jobId">;
 type ProposalParams = Omit<Extract<ProverRequest, { type: "prepareProposal" }>, "type" | "jobId">;
 type InvitationParams = Omit<Extract<ProverRequest, { type: "prepareInvitation" }>, "type" | "jobId">;
 type DividendClaimParams = Omit<Extract<ProverRequest, { type: "prepareDividendClaim" }>, "type" | "jobId">;
@@ -115,6 +116,50 @@ export function prepareVotes(params: VoteParams, onStage: StageListener): VoteJo
     cancel() {
       handlers.delete(jobId);
       failAll(new Error("cancelled"));
+    },
+  };
+}
+
+/** A sealed ballot being readied in the worker, then proved once for the choice. */
+export interface SealedVoteJob {
+  /** Resolves when the ballot is readied (ms the readying took); rejects as the job fails. */
+  ready: Promise<number>;
+  /** Seals `option` into the readied ballot (once). */
+  proof(option: number): Promise<{ request: SealedVoteRequest; ms: number }>;
+  cancel(): void;
+}
+
+/** Readies a sealed ballot for the proposal (the worker's prepareSealedVote). */
+export function prepareSealedVote(params: SealedVoteParams, onStage: StageListener): SealedVoteJob {
+  const jobId = nextJobId++;
+  const ready = deferred<number>();
+  let proved: Deferred<{ request: SealedVoteRequest; ms: number }> | undefined;
+  const fail = (error: Error) => {
+    ready.reject(error);
+    proved?.reject(error);
+  };
+  handlers.set(jobId, (message) => {
+    if (message.type === "stage") onStage(message.stage, message.detail);
+    else if (message.type === "sealedReady") ready.resolve(message.ms);
+    else if (message.type === "sealedVote") proved?.resolve({ request: message.request, ms: message.ms });
+    else if (message.type === "error") fail(new ProverError(message.message, message.notEligible));
+    if (message.type === "done" || message.type === "error") handlers.delete(jobId);
+  });
+  proverWorker().postMessage({ ...params, type: "prepareSealedVote", jobId } satisfies ProverRequest);
+  return {
+    ready: ready.promise,
+    proof(option) {
+      if (proved) return proved.promise;
+      proved = deferred();
+      void ready.promise.then(
+        () => proverWorker().postMessage({ type: "proveSealedVote", jobId, option } satisfies ProverRequest),
+        () => undefined, // proved was rejected with it
+      );
+      return proved.promise;
+    },
+    cancel() {
+      handlers.delete(jobId);
+      fail(new Error("cancelled"));
     },
   };
 }
