@@ -193,6 +193,23 @@ export function assertProductionKey(report: KeyReport, minimumParties = 2): void
   if (problems.length > 0) throw new Error(`this key cannot be used in production: ${problems.join("; ")}`);
 }
 
+/** Chains a key made by one party may guard: a local development chain's (Hardhat, Anvil, Ganache). */
+export const LOCAL_CHAIN_IDS: readonly bigint[] = [31337n, 1337n];
+
+/**
+ * Whether a deployment on chain `chainId` may use the key `report` describes: it must verify
+ * everywhere; on a local development chain it may be one party's (then `development` is true),
+ * anywhere else it must pass assertProductionKey.
+ */
+export function requireSealedKeyFor(chainId: bigint, report: KeyReport): { development: boolean } {
+  if (!LOCAL_CHAIN_IDS.includes(chainId)) {
+    assertProductionKey(report);
+    return { development: false };
+  }
+  if (!report.valid) throw new Error(`this key cannot be used: ${keyProblems(report).join("; ")}`);
+  return { development: keyProblems(report).length > 0 };
+}
+
 export async function exportVerificationKey(zkey: string): Promise<unknown> {
   return snarkjs.zKey.exportVerificationKey(zkey, quiet);
 }
@@ -297,7 +314,10 @@ export async function sealedBallotFiles(
   zkey: string,
   development: boolean,
 ): Promise<SealedBallotFiles> {
-  const sha256 = async (file: string) => createHash("sha256").update(await readFile(file)).digest("hex");
+  const sha256 = async (file: string) =>
+    createHash("sha256")
+      .update(await readFile(file))
+      .digest("hex");
   return { wasm, zkey, wasmSha256: await sha256(wasm), zkeySha256: await sha256(zkey), development };
 }
 

@@ -12,10 +12,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { JsonRpcProvider } from "ethers";
 import { rebuildGroup } from "../sdk/index.js";
-import { deployedZone, deploymentFileFor, formatDeployment } from "../sdk/deployment.js";
+import { deployedZone, deploymentFileFor, formatDeployment, parseDeployment } from "../sdk/deployment.js";
 import { proveSealedVote, sealedVoteCall } from "../sdk/sealed.js";
 import { hardhatAccount } from "../scripts/demo.js";
-import { sealedBallotFiles } from "../circuits/ceremony.js";
+import { TEST_PTAU, sealedBallotFiles } from "../circuits/ceremony.js";
 import { startCliRelayer, stopCliRelayer, zonedao, type Run } from "./cli-fixture.js";
 import { startRpcBridge, type RpcBridge } from "./rpc-bridge.js";
 import { TELLER_PHASE, deploySealedZone, electionAction, type SealedWorld } from "./sealed-world.js";
@@ -87,6 +87,44 @@ describe("zonedao teller", function () {
   after(async function () {
     provider?.destroy();
     await bridge?.close();
+  });
+
+  it("deploys with the sealed ballot key: verified first, named with its hashes, marked as one party's on this local chain", async function () {
+    const path = join(mkdtempSync(join(tmpdir(), "zonedao-deploy-sealed-")), "deployment.json");
+    const run = await zonedao([
+      "deploy",
+      "--rpc",
+      bridge.url,
+      "--key",
+      keys[2]!,
+      "--deployment",
+      path,
+      "--sealed-zkey",
+      world.key.zkeyPath,
+      "--sealed-wasm",
+      world.key.circuit.wasmPath,
+      "--ptau",
+      TEST_PTAU,
+    ]);
+    expect(run.code, run.stderr).to.equal(0);
+    expect(run.stderr).to.contain("made by one party: accepted on this local chain only");
+    const written = parseDeployment(readFileSync(path, "utf8"));
+    const files = await sealedBallotFiles(world.key.circuit.wasmPath, world.key.zkeyPath, true);
+    expect(written.sealedBallot).to.deep.equal(files);
+    expect(written.contracts.sealedBallots).to.be.a("string");
+    const missing = await zonedao([
+      "deploy",
+      "--rpc",
+      bridge.url,
+      "--key",
+      keys[2]!,
+      "--deployment",
+      path,
+      "--sealed-zkey",
+      world.key.zkeyPath,
+    ]);
+    expect(missing.code).to.equal(2);
+    expect(missing.stderr).to.contain("--sealed-zkey, --sealed-wasm and --ptau go together");
   });
 
   it("runs the key generation one step a run, keeps the secret encrypted, and opens a sealed tally with 2 of 3 tellers", async function () {

@@ -16,6 +16,7 @@ import {
   developmentKey,
   keyProblems,
   preparePhase2,
+  requireSealedKeyFor,
   startPhase1,
   startPhase2,
   stopCeremonyThreads,
@@ -112,5 +113,20 @@ describe("the ceremony", function () {
     expect(report.valid).to.equal(true);
     expect(report.contributions).to.deep.equal([{ name: "development (unsafe)", kind: "contribution" }]);
     expect(() => assertProductionKey(report)).to.throw("1 party contributed");
+  });
+
+  it("lets a deployment use a one-party key on a local chain only, marked as one, and a key that fails nowhere", async function () {
+    const two = await verifyKey(SMALL_CIRCUIT, file("final.ptau"), file("final.zkey"));
+    const one = await verifyKey(SMALL_CIRCUIT, file("final.ptau"), file("1.zkey"));
+    const broken = { ...two, valid: false };
+    expect(requireSealedKeyFor(1n, two)).to.deep.equal({ development: false });
+    expect(requireSealedKeyFor(31337n, two)).to.deep.equal({ development: false });
+    expect(requireSealedKeyFor(31337n, one)).to.deep.equal({ development: true });
+    expect(requireSealedKeyFor(1337n, one)).to.deep.equal({ development: true });
+    for (const chainId of [1n, 10n, 8453n, 11155111n, 424242n]) {
+      expect(() => requireSealedKeyFor(chainId, one)).to.throw("1 party contributed");
+    }
+    expect(() => requireSealedKeyFor(31337n, broken)).to.throw("does not verify");
+    expect(() => requireSealedKeyFor(1n, broken)).to.throw("does not verify");
   });
 });
