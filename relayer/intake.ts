@@ -72,6 +72,27 @@ const PROPOSE_ERRORS: Record<string, KnownRefusal> = {
   },
   ZoneInvalidProof: { status: 422, code: "invalid_proof", message: "the zone rejects the proof" },
   ZoneGroupIsEmpty: { status: 422, code: "empty_group", message: "the zone has no citizens yet" },
+  // A sealed proposal's (proposeSealed): the zone's sealed ballots module checks its tellers' term.
+  ZoneSealedBallotsUnavailable: {
+    status: 422,
+    code: "sealed_unavailable",
+    message: "this deployment has no sealed ballots: propose without tellersTerm",
+  },
+  SealedTellersKeyNotReady: {
+    status: 422,
+    code: "tellers_not_ready",
+    message: "the tellers' term has no final key yet (its key generation is not over)",
+  },
+  TellersUnknownTerm: {
+    status: 422,
+    code: "tellers_not_ready",
+    message: "the zone has elected no tellers for that term",
+  },
+  SealedTermEndsBeforeVote: {
+    status: 422,
+    code: "tellers_term_too_short",
+    message: "the tellers' term ends before the vote would: choose a later term",
+  },
 };
 
 /** What the zone (or its admissions contract) refuses an invitation for, and the answer it gets. */
@@ -391,10 +412,13 @@ export class Intake {
     this.#requireNotAccepted(request.nullifier);
 
     this.#requireCapacity();
+    const tellersTerm =
+      request.tellersTerm === undefined ? undefined : uint256(request.tellersTerm, "tellersTerm");
     const valid = await this.verifier.verifyProposal({
       proof: { merkleTreeRoot, merkleTreeDepth, epoch, slot, nullifier, points },
       options: proposalOptions(request),
       description: request.description,
+      ...(tellersTerm === undefined ? {} : { tellersTerm }),
       context: { chainId: this.chainId, zone: zoneAddress },
     });
     if (!valid) {
@@ -406,8 +430,12 @@ export class Intake {
     }
     await this.#requireUnusedOnChain(zoneAddress, request.nullifier);
     // The rest depends on the zone's state (its recent roots, epoch, rules): ask the zone itself.
+    const from = { from: this.relayerAddress };
     await simulate(
-      () => zone.propose.staticCall(...proposeArguments(request), { from: this.relayerAddress }),
+      () =>
+        tellersTerm === undefined
+          ? zone.propose.staticCall(...proposeArguments(request), from)
+          : zone.proposeSealed.staticCall(...proposeArguments(request), tellersTerm, from),
       PROPOSE_ERRORS,
       { code: "proposal_refused", what: "proposal" },
     );

@@ -28,7 +28,12 @@ export function proposalOptions(request: ProposalRequest): ZoneAction[][] {
   return optionsFromJson(request.options);
 }
 
-/** propose's arguments for an accepted request. */
+/** The tellers' term a sealed proposal request names; undefined for an open one. */
+export function tellersTermOf(request: ProposalRequest): bigint | undefined {
+  return request.tellersTerm === undefined ? undefined : BigInt(request.tellersTerm);
+}
+
+/** propose's arguments for an accepted request (proposeSealed takes them and the tellers' term). */
 export function proposeArguments(request: ProposalRequest) {
   return [
     proposalOptions(request),

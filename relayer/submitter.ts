@@ -43,6 +43,7 @@ import {
   Zone__factory,
   ZoneAdmissions__factory,
   ZoneSealedBallots__factory,
+  ZoneTellers__factory,
   type RawTransactionRequest,
   type SealedVoteRequest,
   type Zone,
@@ -57,6 +58,7 @@ import {
   claimDividendArguments,
   inviteArguments,
   proposeArguments,
+  tellersTermOf,
   voteArguments,
   type DividendClaimRequest,
   type InvitationRequest,
@@ -67,6 +69,8 @@ import {
 const ZONE_INTERFACE = Zone__factory.createInterface();
 const ADMISSIONS_INTERFACE = ZoneAdmissions__factory.createInterface();
 const SEALED_INTERFACE = ZoneSealedBallots__factory.createInterface();
+/** A sealed proposal's term is looked up in ZoneTellers, whose errors come back through the zone. */
+const TELLERS_INTERFACE = ZoneTellers__factory.createInterface();
 /** SealedVoteCast(zone indexed, proposalId indexed, nullifier, ciphertexts), SealedVoteRejected(..., nullifier, reason). */
 const SEALED_CAST_TOPIC = SEALED_INTERFACE.getEvent("SealedVoteCast").topicHash;
 const SEALED_REJECTED_TOPIC = SEALED_INTERFACE.getEvent("SealedVoteRejected").topicHash;
@@ -499,7 +503,11 @@ export class Submitter {
 
   #sendProposal(submission: Submission, nonces: NoncePlan): Promise<number | undefined> {
     const request = JSON.parse(submission.payload) as ProposalRequest;
-    const data = ZONE_INTERFACE.encodeFunctionData("propose", [...proposeArguments(request)]);
+    const tellersTerm = tellersTermOf(request);
+    const data =
+      tellersTerm === undefined
+        ? ZONE_INTERFACE.encodeFunctionData("propose", [...proposeArguments(request)])
+        : ZONE_INTERFACE.encodeFunctionData("proposeSealed", [...proposeArguments(request), tellersTerm]);
     return this.#send(submission.zone, "proposal", [submission], data, nonces);
   }
 
@@ -1083,7 +1091,8 @@ export function revertReason(error: unknown): string | undefined {
   const parsed =
     ZONE_INTERFACE.parseError(data) ??
     ADMISSIONS_INTERFACE.parseError(data) ??
-    SEALED_INTERFACE.parseError(data);
+    SEALED_INTERFACE.parseError(data) ??
+    TELLERS_INTERFACE.parseError(data);
   if (parsed === null) return undefined;
   return `${parsed.name}(${parsed.args.map(String).join(", ")})`;
 }

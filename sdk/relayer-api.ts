@@ -102,8 +102,8 @@ export const sealedVoteRequestSchema = body(
 /** POST /v1/sealed-votes. */
 export type SealedVoteRequest = FromSchema<typeof sealedVoteRequestSchema>;
 
-export const proposalRequestSchema = body(
-  "An anonymous proposal: its options and a membership proof binding them (IZone.propose)",
+const proposalBody = body(
+  "An anonymous proposal: its options and a membership proof binding them (IZone.propose); with `tellersTerm`, a sealed one (IZone.proposeSealed)",
   {
     zone: address,
     options: optionsSchema,
@@ -114,6 +114,17 @@ export const proposalRequestSchema = body(
     ...proofFields,
   },
 );
+export const proposalRequestSchema = {
+  ...proposalBody,
+  properties: {
+    ...proposalBody.properties,
+    tellersTerm: {
+      ...decimal,
+      description:
+        "Optional: seal the proposal's ballots to this term of the zone's tellers (its key must be final and serve past the vote); the proof binds it with the content",
+    },
+  },
+} as const;
 /** POST /v1/proposals. */
 export type ProposalRequest = FromSchema<typeof proposalRequestSchema>;
 

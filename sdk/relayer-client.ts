@@ -49,13 +49,16 @@ export function voteRequest(zone: string, vote: VoteProof): VoteRequest {
   };
 }
 
+/** An anonymous proposal as POST /v1/proposals takes it; with `tellersTerm`, sealed to that term's tellers. */
 export function proposalRequest(
   zone: string,
   options: readonly (readonly ZoneAction[])[],
   description: string,
   proof: ProposalProof,
+  tellersTerm?: bigint,
 ): ProposalRequest {
   return {
+    ...(tellersTerm === undefined ? {} : { tellersTerm: tellersTerm.toString() }),
     zone,
     options: optionsToJson(options),
     description,

@@ -19,7 +19,7 @@ import { TEST_PTAU, sealedBallotFiles } from "../circuits/ceremony.js";
 import { startCliRelayer, stopCliRelayer, zonedao, type Run } from "./cli-fixture.js";
 import { startRpcBridge, type RpcBridge } from "./rpc-bridge.js";
 import { TELLER_PHASE, deploySealedZone, electionAction, type SealedWorld } from "./sealed-world.js";
-import { passProposal, proposeWithFreeSlot } from "./zone-fixture.js";
+import { passProposal } from "./zone-fixture.js";
 
 const PASSPHRASE = "correct horse battery staple";
 const TELLER_ACCOUNTS = [3, 4, 5];
@@ -156,13 +156,35 @@ describe("zonedao teller", function () {
 
     // A sealed proposal: three ballots, 2 For and 1 Against; the Against and one For by
     // `zonedao vote` (through `zonedao relayer`, and from a key), the other For by the sdk.
-    const proposalId = await proposeWithFreeSlot(
-      world,
-      [[]],
-      "Sealed: plant the orchard",
-      world.citizens,
-      0n,
-    );
+    // Proposed sealed with `zonedao propose --sealed`: refused first for a term with no tellers.
+    const actions = join(mkdtempSync(join(tmpdir(), "zonedao-sealed-actions-")), "actions.json");
+    writeFileSync(actions, "[[]]");
+    const proposeSealed = (term: string) =>
+      zonedao([
+        "propose",
+        "--deployment",
+        deploymentPath,
+        "--zone",
+        "Riverside",
+        "--identity",
+        world.citizens[3]!.export(),
+        "--title",
+        "Sealed: plant the orchard",
+        "--actions",
+        actions,
+        "--sealed",
+        term,
+        "--key",
+        keys[0]!,
+        "--json",
+      ]);
+    const noTerm = await proposeSealed("5");
+    expect(noTerm.code).to.not.equal(0);
+    expect(noTerm.stderr).to.contain("the zone has elected no tellers for term 5");
+    const proposed = await proposeSealed("0");
+    expect(proposed.code, proposed.stderr).to.equal(0);
+    const proposalId = BigInt((JSON.parse(proposed.stdout) as { proposalId: string }).proposalId);
+    expect((await world.sealedBallots.ballotBox(world.zoneAddress, proposalId)).optionCount).to.equal(3n);
     const vote = (citizen: number, option: string, how: string[]) =>
       zonedao([
         "vote",

@@ -1,6 +1,7 @@
 /**
  * A sealed proposal end to end through the relayer, with real ballots (the development key's
- * proofs): three tellers elected by the zone make their key (threshold 2); eight citizens send
+ * proofs): three tellers elected by the zone make their key (threshold 2); a citizen proposes sealed
+ * through the relayer (refused for a term without a key, or with the term changed); eight citizens send
  * sealed ballots to a relayer, which checks each one (its proof by the chain's own verifier) before
  * its 202, keeps them across a restart and counts them in one castSealedVotes; nothing shows a count
  * while the vote is open; at the close teller 2 is offline, a wrong partial decryption is refused,
@@ -8,7 +9,15 @@
  */
 import { expect } from "chai";
 import { parseEther, type Signer } from "ethers";
-import { rebuildGroup, type SealedVoteRequest, type ZoneAction } from "../sdk/index.js";
+import {
+  freeProposalSlot,
+  proposalRequest,
+  proveProposal,
+  rebuildGroup,
+  usedProposalNullifiers,
+  type SealedVoteRequest,
+  type ZoneAction,
+} from "../sdk/index.js";
 import { auditZone } from "../sdk/audit/index.js";
 import {
   ballotBoxSums,
@@ -31,7 +40,6 @@ import {
   type ElectedTellers,
   type SealedWorld,
 } from "./sealed-world.js";
-import { proposeWithFreeSlot } from "./zone-fixture.js";
 
 const AGAINST = 0;
 const FOR = 1;
@@ -50,6 +58,50 @@ describe("sealed votes through the relayer", function () {
   let relayer: Relayer;
   let ballots: SealedVoteRequest[];
 
+  /** A citizen's sealed proposal through POST /v1/proposals, to `term` (the elected one by default). */
+  async function proveSealedProposal(term: bigint) {
+    const { zone, zoneAddress, chainId } = world;
+    const epoch = await zone.currentProposalEpoch();
+    const { proposalsPerEpoch } = await zone.rules();
+    const place = { chainId, zone: zoneAddress, epoch };
+    const free = freeProposalSlot(
+      sealedCitizens,
+      { ...place, proposalsPerEpoch },
+      await usedProposalNullifiers(zone),
+    )!;
+    const options = [[payment]];
+    const description = "Pay the well digger, sealed";
+    const proof = await proveProposal(free.author, await rebuildGroup(zone), {
+      ...place,
+      slot: free.slot,
+      options,
+      description,
+      tellersTerm: term,
+    });
+    return proposalRequest(zoneAddress, options, description, proof, term);
+  }
+
+  /** The sealed proposal, refused first for a term with no key, then accepted and landed. */
+  async function proposeSealedThroughRelayer(): Promise<bigint> {
+    const unready = await post(relayer, "/v1/proposals", await proveSealedProposal(tellersTerm.term + 5n));
+    expect([unready.status, unready.body.error], JSON.stringify(unready.body)).to.deep.equal([
+      422,
+      "tellers_not_ready",
+    ]);
+    const body = await proveSealedProposal(tellersTerm.term);
+    const moved = await post(relayer, "/v1/proposals", {
+      ...body,
+      tellersTerm: (tellersTerm.term + 1n).toString(),
+    });
+    expect([moved.status, moved.body.error], "a proof binds its term").to.deep.equal([422, "invalid_proof"]);
+    expect((await post(relayer, "/v1/proposals", body)).status).to.equal(202);
+    await relayer.submitter.step({ flush: true });
+    const landed = await get(relayer, `/v1/proposals/submissions/${body.nullifier}`);
+    expect(landed.body.status, String(landed.body.reason)).to.equal("confirmed");
+    await relayer.indexer.sync();
+    return BigInt(landed.body.proposalId as string);
+  }
+
   before(async function () {
     const sealed = await deploySealedZone();
     tellersTerm = await electTellers(sealed, await tellerSigners(3), 2);
@@ -57,16 +109,12 @@ describe("sealed votes through the relayer", function () {
     await (await deployer.sendTransaction({ to: zoneAddress, value: parseEther("2") })).wait();
     payee = (await sealed.chain.ethers.getSigners())[7]!;
     payment = { target: await payee.getAddress(), value: parseEther("1"), data: "0x" };
-    const proposalId = await proposeWithFreeSlot(
-      sealed,
-      [[payment]],
-      "Pay the well digger, sealed",
-      sealedCitizens,
-      tellersTerm.term,
-    );
-    world = { ...sealed, proposalId, bridge: await startRpcBridge() };
+    // The relayer starts first: the sealed proposal itself goes through it.
+    world = { ...sealed, proposalId: 0n, bridge: await startRpcBridge() };
     environment = await relayerEnvironment(world);
     relayer = await startRelayer(loadRelayerConfig(environment));
+    const proposalId = await proposeSealedThroughRelayer();
+    world.proposalId = proposalId;
 
     const snapshot = await rebuildGroup(world.zone, { untilProposal: proposalId });
     ballots = [];

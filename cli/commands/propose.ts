@@ -4,8 +4,10 @@
  * change it.
  */
 import { basename } from "node:path";
-import { parseEther } from "ethers";
+import { parseEther, type Provider } from "ethers";
 import {
+  sealedBallotsOf,
+  zoneTellersAt,
   MAX_OPTIONS,
   MAX_OPTION_NAME_LENGTH,
   MIN_TREE_DEPTH,
@@ -37,7 +39,7 @@ export const propose: Command = {
   name: "propose",
   summary: "propose anonymously, through a relayer or from your own account",
   usage: `zonedao propose --zone ZONE IDENTITY --title TEXT (--actions FILE [--option-name NAME ...] |
-                 --pay-eth AMOUNT --to ADDRESS) (--relayer URL | --key KEY)
+                 --pay-eth AMOUNT --to ADDRESS) [--sealed TERM] (--relayer URL | --key KEY)
 
 IDENTITY is --identity EXPORTED, --identity-file FILE or --citizen NAME (local demo).
 --title says in a few words what citizens decide (one line, at most ${MAX_TITLE_LENGTH} characters).
@@ -45,6 +47,9 @@ IDENTITY is --identity EXPORTED, --identity-file FILE or --citizen NAME (local d
 For/Against/Abstain vote whose For runs it; 2-${MAX_OPTIONS} lists: choose one). With several lists,
 give one --option-name per list, in order (at most ${MAX_OPTION_NAME_LENGTH} characters each): voters read
 "Option 1: NAME", counted from 1. The proof binds the content, so no relayer can change it.
+--sealed TERM seals the ballots to that term of the zone's tellers (their key must be final and their
+term last past the vote): no count shows until enough of them open it after the vote. At most 3
+options (For/Against/Abstain, or 2-3 lists); the proof binds the term with the content.
 --relayer defaults to the deployment file's relayer. With a relayer, the proof's Merkle path comes
 from its tree (your bucket and decoys, checked against the zone's root; see \`zonedao vote --help\`,
 --leaf-index N skips the scan for your leaf), else the group is rebuilt from the zone's events.`,
@@ -56,6 +61,7 @@ from its tree (your bucket and decoys, checked against the zone's root; see \`zo
     actions: { type: "string" },
     "pay-eth": { type: "string" },
     to: { type: "string" },
+    sealed: { type: "string" },
   },
   async run(context) {
     const identity = context.identity();
@@ -104,6 +110,10 @@ export async function proposeAnonymously(
     await readCanceledProposals(zone, createdBlock ?? 0),
   );
   if (identical !== undefined) throw identicalProposalRefusal(identical.proposalId, identical.voteEnd);
+  const tellersTerm = context.text("sealed") === undefined ? undefined : context.uint("sealed");
+  if (tellersTerm !== undefined) {
+    await requireSealableTerm(address, tellersTerm, chainTime + Number(rules.votingPeriod), provider);
+  }
   // Used slots are found among every proposal's nullifier, not by asking the RPC about ours.
   const slots = proposalSlots(
     identity,
@@ -128,13 +138,14 @@ export async function proposeAnonymously(
     slot: slots.freeSlot,
     options,
     description,
+    tellersTerm,
   });
   await stopProverThreads();
   const relayerUrl = context.relayerUrl();
   if (relayerUrl !== undefined) {
     const client = new RelayerClient(relayerUrl);
     const accepted = await submitToRelayer(() =>
-      client.submitProposal(proposalRequest(address, options, description, proof)),
+      client.submitProposal(proposalRequest(address, options, description, proof, tellersTerm)),
     );
     context.progress(`accepted by ${relayerUrl}; waiting for it to be mined...`);
     let status;
@@ -154,7 +165,12 @@ export async function proposeAnonymously(
   }
   const signer = await context.signer();
   try {
-    const receipt = await (await zone.connect(signer).propose(options, description, proof)).wait();
+    const connected = zone.connect(signer);
+    const sent =
+      tellersTerm === undefined
+        ? connected.propose(options, description, proof)
+        : connected.proposeSealed(options, description, proof, tellersTerm);
+    const receipt = await (await sent).wait();
     const id = await zone.proposalCount();
     return {
       value: { proposalId: id.toString(), txHash: receipt?.hash },
@@ -163,6 +179,34 @@ export async function proposeAnonymously(
     };
   } catch (error) {
     throw new CommandError(`the zone refused the proposal: ${shortError(error)}`);
+  }
+}
+
+/**
+ * Refuses, before anything is proved, a --sealed term that cannot seal a proposal made now: no
+ * sealed ballots in this deployment, no such term, its key not final, or a term ending before the
+ * vote would (`voteEnd`, about).
+ */
+async function requireSealableTerm(
+  zone: string,
+  term: bigint,
+  voteEnd: number,
+  provider: Provider,
+): Promise<void> {
+  const sealedBallots = await sealedBallotsOf(zone, provider);
+  if (sealedBallots === undefined) {
+    throw new CommandError("--sealed: this deployment has no sealed ballots (it was deployed without a key)");
+  }
+  const tellers = zoneTellersAt(await sealedBallots.TELLERS(), provider);
+  if (term >= (await tellers.termCount(zone))) {
+    throw new CommandError(`--sealed: the zone has elected no tellers for term ${term}`);
+  }
+  const { finalized, end } = await tellers.getTerm(zone, term);
+  if (!finalized) throw new CommandError(`--sealed: term ${term}'s tellers have not made their key yet`);
+  if (Number(end) < voteEnd) {
+    throw new CommandError(
+      `--sealed: term ${term} ends ${new Date(Number(end) * 1000).toISOString()}, before the vote would`,
+    );
   }
 }
 
