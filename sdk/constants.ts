@@ -19,6 +19,8 @@ export const ROOT_VALIDITY_SECONDS = 3600;
 
 /** The most options a proposal may offer (ZoneGovernance.MAX_OPTIONS). */
 export const MAX_OPTIONS = 16;
+/** The entries of a sealed ballot (ZoneGovernance.SEALED_OPTIONS): the most options a sealed proposal has. */
+export const SEALED_OPTIONS = 3;
 
 /** Options of a For/Against/Abstain proposal, in OpenZeppelin Governor's order. */
 export const VoteOption = { Against: 0, For: 1, Abstain: 2 } as const;

@@ -22,7 +22,7 @@ import type { Group, MerkleProof } from "@semaphore-protocol/group";
 import type { Identity } from "@semaphore-protocol/identity";
 import { concatBytes } from "./bytes.js";
 // BabyJubJub is defined over BN254's scalar field.
-import { SNARK_SCALAR_FIELD as FIELD } from "./constants.js";
+import { SNARK_SCALAR_FIELD as FIELD, SEALED_OPTIONS } from "./constants.js";
 import type { SealedVoteRequest } from "./relayer-api.js";
 import { semaphoreHash, voteScope } from "./scope.js";
 import type { PackedProof } from "./types.js";
@@ -50,7 +50,7 @@ export interface Ciphertext {
  * Semaphore) and the three options of a For/Against/Abstain proposal. 15,685 constraints, which
  * fit a 2^14 powers-of-tau.
  */
-export const SEALED_BALLOT = { depth: 20, options: 3 } as const;
+export const SEALED_BALLOT = { depth: 20, options: SEALED_OPTIONS } as const;
 
 /** Domain of the Chaum-Pedersen challenge hash, so it cannot be replayed as any other hash. */
 const DLEQ_TAG = "zonedao.sealed.dleq.v1";

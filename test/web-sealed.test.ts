@@ -170,6 +170,44 @@ describe("sealed ballots in the web app, at phone and desktop width (Chromium)",
     });
   }
 
+  describe("proposing", function () {
+    it("offers to seal a proposal to the zone's tellers, says so in the preview, and makes it sealed", async function () {
+      const context = await browser.newContext({ viewport: VIEWPORTS.desktop });
+      const page = await context.newPage();
+      const errors = collectBrowserErrors(page);
+      try {
+        await page.goto(`${app.url}#/identity`);
+        await page
+          .getByLabel("…or paste the backup (or an exported Semaphore key)")
+          .fill(sealedCitizens[5]!.export());
+        await page.getByLabel("Zone of this key (address)").fill(world.zoneAddress);
+        await page.getByLabel(/Passphrase \(the backup's/).fill(PASSPHRASE);
+        await page.getByRole("button", { name: "Restore" }).click();
+        await page.getByRole("button", { name: "Lock" }).first().waitFor();
+        await page.goto(`${app.url}#/zone/${world.zoneAddress}/propose`);
+        const seal = page.getByLabel("Seal the ballots");
+        await seal.waitFor({ timeout: 30_000 });
+        await page.getByLabel("Title").fill("Fence the orchard (sealed)");
+        await page.getByLabel("Pay to (address)").fill(await world.deployer.getAddress());
+        await page.getByLabel("Amount").fill("0.1");
+        await seal.check();
+        expect(await page.getByTestId("preview-sealed").textContent()).to.contain(
+          "no count shows until the vote closes and 2 of the zone's tellers open it",
+        );
+        await screenshot(page, "sealed-desktop-propose");
+        expect(await seriousAccessibilityViolations(page)).to.deep.equal([]);
+        const before = await world.zone.proposalCount();
+        await page.getByRole("button", { name: "Propose" }).click();
+        await page.getByText(`Your proposal is #${before + 1n}.`).waitFor({ timeout: 60_000 });
+        const box = await world.sealedBallots.ballotBox(world.zoneAddress, before + 1n);
+        expect([box.term, box.optionCount]).to.deep.equal([tellersTerm.term, 3n]);
+        expect(errors).to.deep.equal([]);
+      } finally {
+        await context.close();
+      }
+    });
+  });
+
   describe("after the close", function () {
     it("says the tellers are opening the count after the close, and shows it once 2 of 3 have", async function () {
       const { zone, zoneAddress, proposalId, sealedBallots } = world;

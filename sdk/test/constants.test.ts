@@ -8,6 +8,7 @@ import {
   MIN_TREE_DEPTH,
   PROPOSAL_STATES,
   ROOT_VALIDITY_SECONDS,
+  SEALED_OPTIONS,
   SNARK_SCALAR_FIELD,
   VoteOption,
 } from "../constants.js";
@@ -86,6 +87,11 @@ describe("constants", function () {
     it("MAX_OPTIONS equals zone.MAX_OPTIONS()", async function () {
       const { zone } = await loadFixture(emptyZone);
       expect(await zone.MAX_OPTIONS()).to.equal(BigInt(MAX_OPTIONS));
+    });
+
+    it("SEALED_OPTIONS equals zone.SEALED_OPTIONS()", async function () {
+      const { zone } = await loadFixture(emptyZone);
+      expect(await zone.SEALED_OPTIONS()).to.equal(BigInt(SEALED_OPTIONS));
     });
 
     it("VoteOption equals zone.AGAINST(), FOR() and ABSTAIN()", async function () {

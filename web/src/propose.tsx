@@ -8,7 +8,7 @@
 import type { Identity } from "@semaphore-protocol/identity";
 import { useEffect, useId, useState, type FormEvent, type ReactNode } from "react";
 import { ballotOptions } from "../../sdk/ballot.js";
-import { MAX_OPTIONS } from "../../sdk/constants.js";
+import { MAX_OPTIONS, SEALED_OPTIONS } from "../../sdk/constants.js";
 import { MAX_OPTION_NAME_LENGTH, MAX_TITLE_LENGTH } from "../../sdk/proposal-text.js";
 import type { ZoneAction } from "../../sdk/types.js";
 import type { Relayers, WebConfig } from "./api.js";
@@ -100,7 +100,8 @@ function ProposalForm(props: ProposeProps & { onAnother: () => void }) {
   const admissionsAddress = useAdmissionsAddress(config, zone);
   const economy = useEconomyNames(config, zone);
   const admissions = useZoneAdmissions(config, zone, undefined);
-  const { status, busy, sent, period, periodError, propose, say } = usePropose(
+  const [sealedChosen, setSealedChosen] = useState(false);
+  const { status, busy, sent, period, periodError, sealable, propose, say } = usePropose(
     config,
     relayers,
     zone,
@@ -164,6 +165,9 @@ function ProposalForm(props: ProposeProps & { onAnother: () => void }) {
   }
   // The preview shows what voters will read, each choice in ballot order (named once names are valid).
   const summary = options && previewLines(options, ballot === "options", description ?? "");
+  // A sealed ballot has 3 entries: For/Against/Abstain, or at most 3 options.
+  const sealableHere = sealable !== undefined && (ballot !== "options" || drafts.length <= SEALED_OPTIONS);
+  const sealing = sealedChosen && sealableHere;
   function previewLines(actions: ZoneAction[][], multipleChoice: boolean, text: string): string[] {
     const lines = readableLines(
       actions,
@@ -178,7 +182,7 @@ function ProposalForm(props: ProposeProps & { onAnother: () => void }) {
     event.preventDefault();
     if (!options) return say(problem ?? "The form is not complete.", true);
     if (description === undefined) return say(textProblem ?? "The title is missing.", true);
-    propose({ options, description });
+    propose({ options, description, ...(sealing ? { tellersTerm: sealable!.term } : {}) });
   };
   // An open proposal asking exactly this: the citizen is sent to vote on it, not offered a copy.
   const identical = options && description !== undefined && period?.identicalTo({ options, description });
@@ -329,8 +333,33 @@ function ProposalForm(props: ProposeProps & { onAnother: () => void }) {
             <small className="muted"> 2 to {MAX_OPTIONS} options.</small>
           </>
         )}
+        {sealable && (
+          <div className="sealed-choice">
+            <label className="inline">
+              <input
+                type="checkbox"
+                checked={sealing}
+                disabled={!sealableHere}
+                aria-describedby={`${id}-sealed-hint`}
+                onChange={(event) => setSealedChosen(event.target.checked)}
+              />{" "}
+              Seal the ballots
+            </label>
+            <small id={`${id}-sealed-hint`} className="muted">
+              {sealableHere
+                ? ` Each choice is encrypted to the zone's ${sealable.tellers} tellers (term ${sealable.term}): no count shows while the vote is open, and any ${sealable.threshold} of them open the total after it closes.`
+                : ` A sealed vote has at most ${SEALED_OPTIONS} options.`}
+            </small>
+          </div>
+        )}
         <div className="preview" aria-live="polite" data-testid="proposal-preview">
           <h3>What citizens will vote on</h3>
+          {sealing && (
+            <p data-testid="preview-sealed">
+              Sealed: no count shows until the vote closes and {sealable!.threshold} of the zone's tellers
+              open it.
+            </p>
+          )}
           {summary ? (
             <>
               {description !== undefined ? (

@@ -28,6 +28,8 @@ export interface ProposeStatus {
 export interface ProposalDraft {
   options: ZoneAction[][];
   description: string;
+  /** Sealed to this term of the zone's tellers (proposeSealed); open when undefined. */
+  tellersTerm?: bigint;
 }
 
 /** The zone's proposal period now, as read from the chain. */

@@ -61,6 +61,8 @@ export type ProverRequest =
       slot: string;
       options: { target: string; value: string; data: string }[][];
       description: string;
+      /** A sealed proposal's tellers' term: the proof binds it with the content. */
+      tellersTerm?: string;
     })
   | (ZoneTarget & {
       type: "prepareInvitation";

@@ -399,6 +399,7 @@ async function prepareProposal(request: Extract<ProverRequest, { type: "prepareP
   const options = request.options.map((actions) =>
     actions.map((action) => ({ ...action, value: BigInt(action.value) })),
   );
+  const tellersTerm = request.tellersTerm === undefined ? undefined : BigInt(request.tellersTerm);
   const started = performance.now();
   const proof = await proverFor(request.base).proveProposal(identity, membershipOf(membership), {
     chainId: BigInt(request.chainId),
@@ -408,11 +409,12 @@ async function prepareProposal(request: Extract<ProverRequest, { type: "prepareP
     options,
     description: request.description,
     merkleTreeDepth: depth,
+    ...(tellersTerm === undefined ? {} : { tellersTerm }),
   });
   post({
     type: "proposal",
     jobId: request.jobId,
-    request: proposalRequest(request.zone, options, request.description, proof),
+    request: proposalRequest(request.zone, options, request.description, proof, tellersTerm),
     ms: Math.round(performance.now() - started),
   });
 }

@@ -8,7 +8,8 @@ import type { Identity } from "@semaphore-protocol/identity";
 import { useEffect, useRef, useState } from "react";
 import { readCanceledProposals, readProposals } from "../../sdk/proposals.js";
 import type { Zone } from "../../types/ethers-contracts/index.js";
-import { explain, zoneReader, type Relayers, type WebConfig } from "./api.js";
+import { chainProvider, explain, zoneReader, type Relayers, type WebConfig } from "./api.js";
+import { ZoneTellers__factory } from "../../types/ethers-contracts/factories/contracts/sealed/ZoneTellers__factory.js";
 import { zoneCreatedBlock } from "./config-types.js";
 import {
   IdenticalProposal,
@@ -58,7 +59,7 @@ function appSteps(
 ): ProposeSteps {
   return {
     period: () => readPeriod(config, zone, reader),
-    async prove({ options, description, epoch, slot }, onDetail) {
+    async prove({ options, description, epoch, slot, tellersTerm }, onDetail) {
       const { request } = await proveProposal(
         {
           ...zoneTarget(config, zone, identity, leafIndex),
@@ -68,6 +69,7 @@ function appSteps(
             list.map((action) => ({ ...action, value: action.value.toString() })),
           ),
           description,
+          ...(tellersTerm === undefined ? {} : { tellersTerm: tellersTerm.toString() }),
         },
         (_stage, detail) => onDetail(detail),
       );
@@ -78,6 +80,39 @@ function appSteps(
       return () => client.waitForProposal(request.nullifier, PROPOSAL_WAIT);
     },
   };
+}
+
+/** The tellers' term a proposal made now can be sealed to: the zone's newest, its key final. */
+export interface SealableTerm {
+  term: bigint;
+  threshold: number;
+  tellers: number;
+}
+
+/**
+ * The zone's newest tellers' term, if its key is final and it lasts past a vote started now
+ * (`votingPeriod` from `chainTime`); undefined otherwise, or without tellers in the config.
+ */
+async function readSealableTerm(
+  config: WebConfig,
+  zone: string,
+  reader: Zone,
+): Promise<SealableTerm | undefined> {
+  const provider = chainProvider(config);
+  if (!provider || !config.contracts.tellers || !config.contracts.sealedBallots) return undefined;
+  const tellers = ZoneTellers__factory.connect(config.contracts.tellers, provider);
+  const count = await tellers.termCount(zone);
+  if (count === 0n) return undefined;
+  const term = count - 1n;
+  const [view, rules, latest] = await Promise.all([
+    tellers.getTerm(zone, term),
+    reader.rules(),
+    provider.getBlock("latest"),
+  ]);
+  if (!view.finalized || !latest || Number(view.end) < latest.timestamp + Number(rules.votingPeriod)) {
+    return undefined;
+  }
+  return { term, threshold: Number(view.threshold), tellers: view.tellers.length };
 }
 
 export interface Proposing {
@@ -94,6 +129,8 @@ export interface Proposing {
   period: PeriodView | undefined;
   /** Why the period could not be read (the form still proposes: the sequence reads it again). */
   periodError: string | undefined;
+  /** The tellers' term a proposal can be sealed to now; undefined when none can. */
+  sealable: SealableTerm | undefined;
   /** Proves and sends `draft`, once: a second call while one is under way or sent does nothing. */
   propose: (draft: ProposalDraft) => void;
   /** Shows `text` as the form's status (an error when `error`), or nothing. */
@@ -114,6 +151,7 @@ export function usePropose(
   const [sent, setSent] = useState<ProposeStatus>();
   const [period, setPeriod] = useState<PeriodView>();
   const [periodError, setPeriodError] = useState<string>();
+  const [sealable, setSealable] = useState<SealableTerm>();
   // Taken before the first await (submitOnce): one click, one proposal.
   const claimed = useRef(false);
 
@@ -127,6 +165,11 @@ export function usePropose(
     readPeriod(config, zone, reader).then(
       (read) => current && setPeriod(viewPeriod(read, identity, place)),
       (error: unknown) => current && setPeriodError(explain(error)),
+    );
+    setSealable(undefined);
+    readSealableTerm(config, zone, reader).then(
+      (term) => current && setSealable(term),
+      () => undefined, // no sealing offered; the form proposes open votes
     );
     return () => {
       current = false;
@@ -154,5 +197,5 @@ export function usePropose(
   };
   const say = (text: string | undefined, error = false) =>
     setStatus(text === undefined ? undefined : { text, error });
-  return { status, busy, sent, period, periodError, propose, say };
+  return { status, busy, sent, period, periodError, sealable, propose, say };
 }
