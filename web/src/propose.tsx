@@ -182,7 +182,7 @@ function ProposalForm(props: ProposeProps & { onAnother: () => void }) {
     event.preventDefault();
     if (!options) return say(problem ?? "The form is not complete.", true);
     if (description === undefined) return say(textProblem ?? "The title is missing.", true);
-    propose({ options, description, ...(sealing ? { tellersTerm: sealable!.term } : {}) });
+    propose({ options, description, ...(sealing ? { tellersTerm: sealable.term } : {}) });
   };
   // An open proposal asking exactly this: the citizen is sent to vote on it, not offered a copy.
   const identical = options && description !== undefined && period?.identicalTo({ options, description });
@@ -356,8 +356,8 @@ function ProposalForm(props: ProposeProps & { onAnother: () => void }) {
           <h3>What citizens will vote on</h3>
           {sealing && (
             <p data-testid="preview-sealed">
-              Sealed: no count shows until the vote closes and {sealable!.threshold} of the zone's tellers
-              open it.
+              Sealed: no count shows until the vote closes and {sealable.threshold} of the zone's tellers open
+              it.
             </p>
           )}
           {summary ? (
