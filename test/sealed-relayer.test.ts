@@ -3,13 +3,15 @@
  * proofs): three tellers elected by the zone make their key (threshold 2); a citizen proposes sealed
  * through the relayer (refused for a term without a key, or with the term changed); eight citizens send
  * sealed ballots to a relayer, which checks each one (its proof by the chain's own verifier) before
- * its 202, keeps them across a restart and counts them in one castSealedVotes; nothing shows a count
+ * its 202, keeps them through a SIGKILL and counts them in one castSealedVotes; nothing shows a count
  * while the vote is open; at the close teller 2 is offline, a wrong partial decryption is refused,
  * tellers 1 and 3 open the tally, the chain checks it, the proposal executes and the audit agrees.
  */
 import { expect } from "chai";
 import { parseEther, type Signer } from "ethers";
 import {
+  RelayerClient,
+  RelayerRefusal,
   freeProposalSlot,
   proposalRequest,
   proveProposal,
@@ -30,7 +32,13 @@ import { completeSealedTally, postPartialDecryption } from "../sdk/tellers.js";
 import { stopCeremonyThreads } from "../circuits/ceremony.js";
 import { loadRelayerConfig } from "../relayer/config.js";
 import { startRelayer, type Relayer } from "../relayer/relayer.js";
-import { get, post, relayerEnvironment, type RelayerWorld } from "../relayer/test/relayer-fixture.js";
+import {
+  get,
+  post,
+  relayerEnvironment,
+  spawnRelayer,
+  type RelayerWorld,
+} from "../relayer/test/relayer-fixture.js";
 import { startRpcBridge } from "./rpc-bridge.js";
 import {
   deploySealedZone,
@@ -136,7 +144,7 @@ describe("sealed votes through the relayer", function () {
     await stopCeremonyThreads();
   });
 
-  it("checks each sealed ballot before its 202, keeps the accepted ones across a restart, and counts them in one castSealedVotes", async function () {
+  it("checks each sealed ballot before its 202, keeps the accepted ones through a SIGKILL, and counts them in one castSealedVotes", async function () {
     const { zoneAddress, proposalId, sealedBallots } = world;
     const election = proposalId - 1n; // the open proposal that elected the tellers
 
@@ -190,18 +198,22 @@ describe("sealed votes through the relayer", function () {
       ],
     ]);
 
-    // Five accepted, a replay refused; the relayer stops before sending them.
+    // Five accepted by the relayer as its own process, a replay refused, then SIGKILL before any
+    // is sent (its batch age is an hour).
+    await relayer.close();
+    const killed = spawnRelayer(environment);
+    const client = new RelayerClient(await killed.url);
     for (const ballot of ballots.slice(0, 5)) {
-      const accepted = await post(relayer, "/v1/sealed-votes", ballot);
-      expect([accepted.status, accepted.body.status]).to.deep.equal([202, "queued"]);
+      expect((await client.submitSealedVote(ballot)).status).to.equal("queued");
     }
-    const replay = await post(relayer, "/v1/sealed-votes", ballots[0]);
-    expect([replay.status, replay.body.error, replay.body.status]).to.deep.equal([
+    const replay = await client.submitSealedVote(ballots[0]!).catch((error: unknown) => error);
+    expect(replay).to.be.instanceOf(RelayerRefusal);
+    expect([(replay as RelayerRefusal).status, (replay as RelayerRefusal).code]).to.deep.equal([
       409,
       "duplicate_nullifier",
-      "queued",
     ]);
-    await relayer.close();
+    killed.child.kill("SIGKILL");
+    await killed.exited;
 
     // Restarted on the same database: the five are still queued, three more join them.
     relayer = await startRelayer(loadRelayerConfig(environment));
