@@ -6,6 +6,7 @@ import { Interface, isHexString } from "ethers";
 import { Zone__factory, ZoneGoods__factory, ZoneServices__factory, ZoneTrade__factory } from "./contracts.js";
 import {
   LeanIMT__factory,
+  SealedBallotVerifier__factory,
   ZoneAdmissions__factory,
   ZoneFactory__factory,
   ZoneSealedBallots__factory,
@@ -18,6 +19,7 @@ export const GOODS = ZoneGoods__factory.createInterface();
 export const TRADE = ZoneTrade__factory.createInterface();
 export const ADMISSIONS = ZoneAdmissions__factory.createInterface();
 export const SEALED_BALLOTS = ZoneSealedBallots__factory.createInterface();
+export const SEALED_BALLOT_VERIFIER = SealedBallotVerifier__factory.createInterface();
 export const TELLERS = ZoneTellers__factory.createInterface();
 export const FACTORY = ZoneFactory__factory.createInterface();
 export const ERC20 = new Interface([

@@ -359,6 +359,39 @@ export function verifierKeyWords(key: VerificationKey): bigint[] {
   ];
 }
 
+/**
+ * The verification key in SealedBallotVerifier's layout (its verificationKey(), verifierKeyWords'
+ * output) as snarkjs takes it: what an off-chain checker verifies sealed ballots with.
+ */
+export function verificationKeyFromWords(words: readonly bigint[]): VerificationKey & {
+  protocol: "groth16";
+  curve: "bn128";
+  nPublic: number;
+} {
+  if (words.length < 16 || words.length % 2 !== 0) {
+    throw new RangeError(`a verification key has 14 words and 2 per IC point, not ${words.length}`);
+  }
+  const text = (at: number) => words[at]!.toString();
+  const g1 = (at: number) => [text(at), text(at + 1), "1"];
+  // Stored imaginary part first, as the pairing precompile takes them (verifierKeyWords).
+  const g2 = (at: number) => [
+    [text(at + 1), text(at)],
+    [text(at + 3), text(at + 2)],
+    ["1", "0"],
+  ];
+  const ic = Array.from({ length: (words.length - 14) / 2 }, (_, i) => g1(14 + 2 * i));
+  return {
+    protocol: "groth16",
+    curve: "bn128",
+    nPublic: ic.length - 1,
+    vk_alpha_1: g1(0),
+    vk_beta_2: g2(2),
+    vk_gamma_2: g2(6),
+    vk_delta_2: g2(10),
+    IC: ic,
+  };
+}
+
 /** SealedBallotVerifier.verifyBatch's input for `votes`: each one's 8 proof words, then its public signals. */
 export function packSealedVotes(
   votes: readonly SealedVote[],

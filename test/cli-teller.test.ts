@@ -91,14 +91,9 @@ describe("zonedao teller", function () {
 
   it("deploys with the sealed ballot key: verified first, named with its hashes, marked as one party's on this local chain", async function () {
     const path = join(mkdtempSync(join(tmpdir(), "zonedao-deploy-sealed-")), "deployment.json");
-    const run = await zonedao([
-      "deploy",
-      "--rpc",
-      bridge.url,
-      "--key",
-      keys[2]!,
-      "--deployment",
-      path,
+    const deploy = (sealed: string[]) =>
+      zonedao(["deploy", "--rpc", bridge.url, "--key", keys[2]!, "--deployment", path, ...sealed]);
+    const run = await deploy([
       "--sealed-zkey",
       world.key.zkeyPath,
       "--sealed-wasm",
@@ -112,17 +107,7 @@ describe("zonedao teller", function () {
     const files = await sealedBallotFiles(world.key.circuit.wasmPath, world.key.zkeyPath, true);
     expect(written.sealedBallot).to.deep.equal(files);
     expect(written.contracts.sealedBallots).to.be.a("string");
-    const missing = await zonedao([
-      "deploy",
-      "--rpc",
-      bridge.url,
-      "--key",
-      keys[2]!,
-      "--deployment",
-      path,
-      "--sealed-zkey",
-      world.key.zkeyPath,
-    ]);
+    const missing = await deploy(["--sealed-zkey", world.key.zkeyPath]);
     expect(missing.code).to.equal(2);
     expect(missing.stderr).to.contain("--sealed-zkey, --sealed-wasm and --ptau go together");
   });

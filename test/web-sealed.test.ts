@@ -89,6 +89,18 @@ describe("sealed ballots in the web app, at phone and desktop width (Chromium)",
     browser = await launchChromium();
   });
 
+  /** Sealed citizen `citizen`'s identity pasted on Your identity, restored and unlocked. */
+  async function restoreCitizen(page: Page, citizen: number) {
+    await page.goto(`${app.url}#/identity`);
+    await page
+      .getByLabel("…or paste the backup (or an exported Semaphore key)")
+      .fill(sealedCitizens[citizen]!.export());
+    await page.getByLabel("Zone of this key (address)").fill(world.zoneAddress);
+    await page.getByLabel(/Passphrase \(the backup's/).fill(PASSPHRASE);
+    await page.getByRole("button", { name: "Restore" }).click();
+    await page.getByRole("button", { name: "Lock" }).first().waitFor();
+  }
+
   after(async function () {
     await browser?.close();
     await relayer?.close();
@@ -114,14 +126,7 @@ describe("sealed ballots in the web app, at phone and desktop width (Chromium)",
         context = await browser.newContext({ viewport: VIEWPORTS[width] });
         page = await context.newPage();
         errors = collectBrowserErrors(page);
-        await page.goto(`${app.url}#/identity`);
-        await page
-          .getByLabel("…or paste the backup (or an exported Semaphore key)")
-          .fill(sealedCitizens[citizen]!.export());
-        await page.getByLabel("Zone of this key (address)").fill(world.zoneAddress);
-        await page.getByLabel(/Passphrase \(the backup's/).fill(PASSPHRASE);
-        await page.getByRole("button", { name: "Restore" }).click();
-        await page.getByRole("button", { name: "Lock" }).first().waitFor();
+        await restoreCitizen(page, citizen);
       });
 
       after(async function () {
@@ -176,14 +181,7 @@ describe("sealed ballots in the web app, at phone and desktop width (Chromium)",
       const page = await context.newPage();
       const errors = collectBrowserErrors(page);
       try {
-        await page.goto(`${app.url}#/identity`);
-        await page
-          .getByLabel("…or paste the backup (or an exported Semaphore key)")
-          .fill(sealedCitizens[5]!.export());
-        await page.getByLabel("Zone of this key (address)").fill(world.zoneAddress);
-        await page.getByLabel(/Passphrase \(the backup's/).fill(PASSPHRASE);
-        await page.getByRole("button", { name: "Restore" }).click();
-        await page.getByRole("button", { name: "Lock" }).first().waitFor();
+        await restoreCitizen(page, 5);
         await page.goto(`${app.url}#/zone/${world.zoneAddress}/propose`);
         const seal = page.getByLabel("Seal the ballots");
         await seal.waitFor({ timeout: 30_000 });

@@ -7,7 +7,7 @@
  */
 import { expect } from "chai";
 import { parseEther, type Signer } from "ethers";
-import { rebuildGroup, type ZoneAction } from "../../sdk/index.js";
+import { SealedBallotVerifier__factory, rebuildGroup, type ZoneAction } from "../../sdk/index.js";
 import {
   ballotBoxSums,
   ciphertextWords,
@@ -16,13 +16,15 @@ import {
   partialDecryptionCall,
   proveSealedVote,
   sealedVoteCall,
+  sealedVotePublicSignals,
+  verificationKeyFromWords,
   type PartialDecryption,
   type Point,
   type SealedVote,
 } from "../../sdk/sealed.js";
 import { stopCeremonyThreads } from "../../circuits/ceremony.js";
 import { auditZone } from "../../sdk/audit/index.js";
-import { partialFromEvent } from "../../sdk/audit/sealed.js";
+import { partialFromEvent, verifySealedProof } from "../../sdk/audit/sealed.js";
 import { completeSealedTally, postPartialDecryption } from "../../sdk/tellers.js";
 import {
   deploySealedZone,
@@ -218,7 +220,22 @@ describe("sealed proposals (ZoneSealedBallots)", function () {
     );
     expect(await zone.state(proposalId)).to.equal(PROPOSAL_STATE.Executed);
 
-    // The audit, from chain data alone, finds the same sums, proofs and counts.
+    // The verifier gives back its key for off-chain checkers: the development key, as snarkjs has it.
+    const verifier = SealedBallotVerifier__factory.connect(await sealedBallots.VERIFIER(), world.relayer);
+    const exported = world.key.verificationKey as Record<string, unknown>;
+    const readBack = verificationKeyFromWords(await verifier.verificationKey());
+    for (const field of ["vk_alpha_1", "vk_beta_2", "vk_gamma_2", "vk_delta_2", "IC", "nPublic"] as const) {
+      expect(readBack[field], field).to.deep.equal(exported[field]);
+    }
+    // With it a ballot's proof verifies off chain for its own signals, and not for another's ciphertexts.
+    const signalsOf = (ballot: SealedVote) =>
+      sealedVotePublicSignals(ballot, world.chainId, zoneAddress, tellersTerm.publicKey);
+    expect(await verifySealedProof(readBack, signalsOf(ballots[0]!), ballots[0]!.points)).to.equal(true);
+    const swapped = { ...ballots[0]!, ciphertexts: ballots[2]!.ciphertexts };
+    expect(await verifySealedProof(readBack, signalsOf(swapped), ballots[0]!.points)).to.equal(false);
+
+    // The audit, from chain data alone, finds the same sums, proofs and counts, and verifies every
+    // ballot's proof again off chain with that key.
     const report = await auditZone(world.chain.ethers.provider, zoneAddress, {
       fromBlock: world.deployment.blockNumber,
     });

@@ -86,6 +86,12 @@ contract SealedBallotVerifier {
         for (uint256 i = 0; i < count; ++i) valid[i] = _test(key, packed, i, 1, seed);
     }
 
+    /// @notice The verification key this verifier checks with, in the constructor's layout, so that an
+    /// off-chain checker (the audit) can verify the same proofs independently of this code.
+    function verificationKey() external view returns (uint256[] memory) {
+        return _key();
+    }
+
     /// @dev Whether the `count` proofs from `first` pass together (one alone: weight 1 is as good).
     function _test(
         uint256[] memory key,

@@ -5,22 +5,29 @@
  * the completed counts are opened again from the posted shares. Those counts are what the recount
  * (counting.ts) decides a sealed proposal by.
  *
- * What it takes on trust: each ballot's proof is the module's verdict (SealedBallotVerifier, with the
- * key the deployment was given), not verified again here.
+ * Each counted ballot's proof is verified again here, off chain (snarkjs), from its castSealedVotes
+ * calldata, against the proposal's snapshot, vote scope and box key, with the key the module's
+ * verifier holds (SealedBallotVerifier.verificationKey): a verifier contract that passed a false
+ * proof is caught. What it takes on trust is that key itself: that it came from a ceremony with
+ * honest parties (circuits/README.md).
  */
 import type { Interface, Result } from "ethers";
-import { TELLERS, SEALED_BALLOTS } from "../abis.js";
+import * as snarkjs from "snarkjs";
+import { TELLERS, SEALED_BALLOTS, SEALED_BALLOT_VERIFIER } from "../abis.js";
 import {
   IDENTITY,
   SEALED_BALLOT,
   ciphertextsFromWords,
   decryptCounts,
+  sealedVotePublicSignals,
   sumBallots,
+  verificationKeyFromWords,
   verifyPartialDecryption,
   type Ciphertext,
   type PartialDecryption,
   type Point,
 } from "../sealed.js";
+import type { PackedProof } from "../types.js";
 import { callAt, type AuditContext } from "./context.js";
 import { findProposeCall } from "./calldata.js";
 import { arg, type ZoneLog } from "./events.js";
@@ -43,9 +50,12 @@ export async function checkSealedTallies(
   const boxes = context.sealedLogs.filter((log) => log.name === "BallotBoxOpened");
   if (context.sealedBallots !== undefined && boxes.length > 0) {
     const tellers = await view<string>(context, context.sealedBallots, SEALED_BALLOTS, "TELLERS", []);
+    const verifier = await view<string>(context, context.sealedBallots, SEALED_BALLOTS, "VERIFIER", []);
+    const words = await view<Result>(context, verifier, SEALED_BALLOT_VERIFIER, "verificationKey", []);
+    const key = verificationKeyFromWords([...words] as bigint[]);
     for (const box of boxes) {
       const proposalId = arg(box.args, "proposalId");
-      sealed.set(proposalId, await checkBox(context, box, tellers, discrepancies));
+      sealed.set(proposalId, await checkBox(context, box, tellers, key, discrepancies));
     }
   }
   // Every proposal made sealed has a box: else its ballots could be counted nowhere, or in the open.
@@ -67,7 +77,7 @@ export async function checkSealedTallies(
         "each sealed proposal's box: its tellers' key, the sums recomputed from every counted ballot's " +
         "ciphertexts (cast while active, once) against the module's, every partial decryption's proof " +
         "against the teller's share key, and the completed counts opened again from the posted shares; " +
-        "each ballot's proof is the module's verdict, not verified again",
+        "each counted ballot's proof verified again off chain from its calldata, with the key the module's verifier holds",
       items: boxes.length,
       discrepancies,
     },
@@ -79,6 +89,7 @@ async function checkBox(
   context: AuditContext,
   box: ZoneLog,
   tellers: string,
+  key: ReturnType<typeof verificationKeyFromWords>,
   discrepancies: AuditDiscrepancy[],
 ): Promise<SealedOutcome> {
   const proposalId = arg(box.args, "proposalId");
@@ -118,7 +129,21 @@ async function checkBox(
     }
     if (nullifiers.has(nullifier)) report(`ballot ${nullifier} counted twice`, log.txHash);
     nullifiers.add(nullifier);
-    ballots.push(ciphertextsFromWords([...(log.args.getValue("ciphertexts") as Result)] as bigint[]));
+    const ciphertexts = ciphertextsFromWords([...(log.args.getValue("ciphertexts") as Result)] as bigint[]);
+    ballots.push(ciphertexts);
+    const points = await ballotProof(context, log.txHash, proposalId, nullifier);
+    if (points === undefined) {
+      report(`ballot ${nullifier}'s proof is not in its transaction's castSealedVotes calldata`, log.txHash);
+      continue;
+    }
+    const vote = { proposalId, merkleTreeRoot: proposal.snapshotRoot, nullifier, ciphertexts, points };
+    const signals = sealedVotePublicSignals(vote, context.chainId, context.zone, [
+      boxKey[0] as bigint,
+      boxKey[1] as bigint,
+    ]);
+    if (!(await verifySealedProof(key, signals, points))) {
+      report(`ballot ${nullifier}'s proof does not verify off chain`, log.txHash);
+    }
   }
   for (const log of context.logs) {
     if (log.name === "VoteCast" && arg(log.args, "proposalId") === proposalId) {
@@ -227,6 +252,53 @@ function sameCiphertexts(a: readonly Ciphertext[], b: readonly Ciphertext[]): bo
 }
 
 /** A view of `address` at the audited block. */
+/**
+ * The proof of the ballot with `nullifier` in transaction `txHash`'s castSealedVotes calldata (the
+ * event carries its ciphertexts, not its proof); undefined if the transaction is not such a call
+ * for this zone and proposal (a ballot sent through another contract, which this audit cannot read).
+ */
+async function ballotProof(
+  context: AuditContext,
+  txHash: string,
+  proposalId: bigint,
+  nullifier: bigint,
+): Promise<PackedProof | undefined> {
+  const tx = await context.transaction(txHash);
+  if (tx === null) return undefined;
+  const call = SEALED_BALLOTS.parseTransaction({ data: tx.data });
+  if (call?.name !== "castSealedVotes") return undefined;
+  if (String(call.args[0]).toLowerCase() !== context.zone.toLowerCase() || call.args[1] !== proposalId) {
+    return undefined;
+  }
+  const vote = (call.args[2] as Result[]).find((entry) => entry[0] === nullifier);
+  return vote === undefined ? undefined : ([...(vote[2] as Result)] as bigint[] as PackedProof);
+}
+
+/** Whether a Groth16 proof packed as Semaphore packs it verifies for `signals` with `key` (snarkjs). */
+export async function verifySealedProof(
+  key: ReturnType<typeof verificationKeyFromWords>,
+  signals: readonly bigint[],
+  points: readonly bigint[],
+): Promise<boolean> {
+  const [a0, a1, b01, b00, b11, b10, c0, c1] = points.map(String);
+  const proof = {
+    pi_a: [a0!, a1!, "1"],
+    pi_b: [
+      [b00!, b01!],
+      [b10!, b11!],
+      ["1", "0"],
+    ],
+    pi_c: [c0!, c1!, "1"],
+    protocol: "groth16",
+    curve: "bn128",
+  };
+  try {
+    return await snarkjs.groth16.verify(key, signals.map(String), proof);
+  } catch {
+    return false; // a point off the curve
+  }
+}
+
 function view<T>(
   context: AuditContext,
   address: string,

@@ -259,6 +259,21 @@ export function OptionList({ proposal, lines }: { proposal: ProposalInfo; lines:
   );
 }
 
+/** The results' heading: the proposal's state and what it means. */
+function ResultsHeading({ proposal }: { proposal: ProposalInfo }) {
+  return (
+    <>
+      <h2 id="results-heading">Results</h2>
+      <p>
+        <span className="badge" data-testid="state">
+          {proposal.state}
+        </span>{" "}
+        {resultLine(proposal)}
+      </p>
+    </>
+  );
+}
+
 export function Results(props: { proposal: ProposalInfo; quorumBps: number | undefined }) {
   const { proposal } = props;
   const turnout = turnoutOf(proposal);
@@ -278,13 +293,7 @@ export function Results(props: { proposal: ProposalInfo; quorumBps: number | und
   if (isSealedShut(proposal)) {
     return (
       <section aria-labelledby="results-heading">
-        <h2 id="results-heading">Results</h2>
-        <p>
-          <span className="badge" data-testid="state">
-            {proposal.state}
-          </span>{" "}
-          {resultLine(proposal)}
-        </p>
+        <ResultsHeading proposal={proposal} />
         <p data-testid="sealed-until">
           {proposal.state === "Tallying"
             ? `Sealed since the vote closed on ${formatDate(proposal.voteEnd)}: enough of the zone's tellers must now open the total together (never a single ballot), and the chain checks their work before it counts.`
@@ -296,13 +305,7 @@ export function Results(props: { proposal: ProposalInfo; quorumBps: number | und
   }
   return (
     <section aria-labelledby="results-heading">
-      <h2 id="results-heading">Results</h2>
-      <p>
-        <span className="badge" data-testid="state">
-          {proposal.state}
-        </span>{" "}
-        {resultLine(proposal)}
-      </p>
+      <ResultsHeading proposal={proposal} />
       <table>
         <caption className="muted">Votes per option</caption>
         <tbody>

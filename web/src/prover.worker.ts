@@ -224,21 +224,29 @@ async function currentMembership(target: ZoneTarget & { jobId: number }, notMemb
   );
 }
 
-let currentJob = 0;
-
-async function prepareVotes(request: Extract<ProverRequest, { type: "prepareVotes" }>) {
-  const identity = importIdentity(request.identity);
-  prepareEarly(request.base, request.proposal.snapshotDepth);
-  const membership = await snapshotMembership(
-    request,
-    request.proposal,
-    { untilProposal: BigInt(request.proposal.id) },
+/** A voter's membership of the proposal's snapshot; refused if they joined after it was made. */
+function voterMembership(
+  target: ZoneTarget & { jobId: number },
+  proposal: SnapshotInfo,
+): Promise<Membership> {
+  return snapshotMembership(
+    target,
+    proposal,
+    { untilProposal: BigInt(proposal.id) },
     () =>
       new NotEligibleError(
         "not-yet-eligible",
         "You became a citizen after this proposal was made: you can vote on proposals made from now on.",
       ),
   );
+}
+
+let currentJob = 0;
+
+async function prepareVotes(request: Extract<ProverRequest, { type: "prepareVotes" }>) {
+  const identity = importIdentity(request.identity);
+  prepareEarly(request.base, request.proposal.snapshotDepth);
+  const membership = await voterMembership(request, request.proposal);
   const depth = depthOf(membership);
   if (depth !== request.proposal.snapshotDepth) {
     throw new Error(
@@ -330,16 +338,7 @@ async function prepareSealed(request: Extract<ProverRequest, { type: "prepareSea
   const identity = importIdentity(request.identity);
   const circuit = sealedCircuitFor(request.files, request.base); // loads while the path downloads
   const publicKey = await sealedKey(request);
-  const membership = await snapshotMembership(
-    request,
-    request.proposal,
-    { untilProposal: BigInt(request.proposal.id) },
-    () =>
-      new NotEligibleError(
-        "not-yet-eligible",
-        "You became a citizen after this proposal was made: you can vote on proposals made from now on.",
-      ),
-  );
+  const membership = await voterMembership(request, request.proposal);
   post({
     type: "stage",
     jobId: request.jobId,
