@@ -1,14 +1,15 @@
 /**
  * A citizen's side of a sealed proposal against the chain: the box its ballots go in (the key they
- * are encrypted to comes from the chain, never from a relayer), whether this identity's ballot is
- * already in it, and sending one without a relayer. Proving is sdk/sealed.ts's (proveSealedVote,
- * prepareSealedVote); a relayer takes the ballot as sealedVoteRequest.
+ * are encrypted to comes from the chain, never from a relayer), and whether this identity's ballot is
+ * already in it. Proving is sdk/sealed.ts's (proveSealedVote, prepareSealedVote); a relayer takes
+ * the ballot as sealedVoteRequest. Light on purpose (types only from sealed.ts): the web app's page
+ * imports it, and the prover stays in its worker.
  */
 import type { Identity } from "@semaphore-protocol/identity";
 import { queryEvents } from "./logs.js";
 import { nullifierOf } from "./nullifier.js";
 import { voteScope } from "./scope.js";
-import { sealedVoteCall, type Point, type SealedVote } from "./sealed.js";
+import type { Point } from "./sealed.js";
 import type { ZoneSealedBallots } from "../types/ethers-contracts/index.js";
 
 /** A sealed proposal's box as a voter needs it. */
@@ -71,27 +72,3 @@ export const SEALED_REJECTIONS = [
   "NullifierUsed: this identity's ballot is already in the box",
   "InvalidProof: the sealed ballots module rejected the proof",
 ] as const;
-
-/**
- * Sends one sealed ballot from the account `sealedBallots` is connected to (the citizen pays the
- * gas and is seen sending it: a relayer avoids both). Resolves to the transaction when the ballot
- * was counted; throws with the module's reason when it was skipped.
- */
-export async function castSealedVote(
-  sealedBallots: ZoneSealedBallots,
-  zone: string,
-  vote: SealedVote,
-): Promise<{ txHash: string; blockNumber: number }> {
-  const receipt = await (
-    await sealedBallots.castSealedVotes(zone, vote.proposalId, [sealedVoteCall(vote)])
-  ).wait();
-  if (receipt === null) throw new Error("castSealedVotes was not mined");
-  for (const log of receipt.logs) {
-    const event = sealedBallots.interface.parseLog(log);
-    if (event?.name === "SealedVoteRejected") {
-      const reason = SEALED_REJECTIONS[Number(event.args.reason)] ?? "rejected by the module";
-      throw new Error(`the sealed ballots module skipped the ballot: ${reason}`);
-    }
-  }
-  return { txHash: receipt.hash, blockNumber: receipt.blockNumber };
-}

@@ -15,9 +15,16 @@ import {
   rebuildGroup,
   stopProverThreads,
   voteRequest,
+  type ZoneSealedBallots,
 } from "../../sdk/index.js";
-import { SEALED_BALLOT, proveSealedVote, sealedVoteRequest } from "../../sdk/sealed.js";
-import { castSealedVote, hasCastSealedVote, sealedBoxOf } from "../../sdk/sealed-votes.js";
+import {
+  SEALED_BALLOT,
+  proveSealedVote,
+  sealedVoteCall,
+  sealedVoteRequest,
+  type SealedVote,
+} from "../../sdk/sealed.js";
+import { SEALED_REJECTIONS, hasCastSealedVote, sealedBoxOf } from "../../sdk/sealed-votes.js";
 import { WarmCircuit } from "../../sdk/warm-prover.js";
 import {
   CommandError,
@@ -240,4 +247,28 @@ async function sealedBallotCircuit(context: CommandContext): Promise<WarmCircuit
     read(files.zkey, files.zkeySha256),
   ]);
   return WarmCircuit.load(SEALED_BALLOT.depth, { wasm, zkey });
+}
+
+/**
+ * Sends one sealed ballot from the account `sealedBallots` is connected to (the citizen pays the
+ * gas and is seen sending it: a relayer avoids both). Resolves to the transaction when the ballot
+ * was counted; throws with the module's reason when it was skipped.
+ */
+async function castSealedVote(
+  sealedBallots: ZoneSealedBallots,
+  zone: string,
+  vote: SealedVote,
+): Promise<{ txHash: string; blockNumber: number }> {
+  const receipt = await (
+    await sealedBallots.castSealedVotes(zone, vote.proposalId, [sealedVoteCall(vote)])
+  ).wait();
+  if (receipt === null) throw new Error("castSealedVotes was not mined");
+  for (const log of receipt.logs) {
+    const event = sealedBallots.interface.parseLog(log);
+    if (event?.name === "SealedVoteRejected") {
+      const reason = SEALED_REJECTIONS[Number(event.args.reason)] ?? "rejected by the module";
+      throw new Error(`the sealed ballots module skipped the ballot: ${reason}`);
+    }
+  }
+  return { txHash: receipt.hash, blockNumber: receipt.blockNumber };
 }
