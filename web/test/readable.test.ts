@@ -22,6 +22,7 @@ describe("readable (proposal options in words)", function () {
         services: config.contracts.services,
         goods: undefined,
         trade: undefined,
+        tellers: undefined,
         tokens: { [stablecoin]: { symbol: "USDz", decimals: 18 } },
         admissions: undefined,
         names: {
