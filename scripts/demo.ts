@@ -73,6 +73,8 @@ import {
 import { HARDHAT_MNEMONIC } from "./local-chain.js";
 
 const DAY = 86_400;
+/** The farm's grain ships in recycled jute sacks: 85% of what it sells is recyclable content. */
+const GRAIN_RECYCLABLE_BPS = 8_500;
 /** USDz has 18 decimals, like ether. */
 const usdz = (amount: number) => parseEther(String(amount));
 
@@ -322,7 +324,7 @@ export async function seedDemo(
   const grain = goodsId(farm.address, "grain");
   const harvest = await seeder.propose(
     farm,
-    [[produceGoods(goodsAddress, "grain", 100n)]],
+    [[produceGoods(goodsAddress, "grain", 100n, GRAIN_RECYCLABLE_BPS)]],
     "Record the autumn harvest: 100 grain",
   );
   const offerExpiry = (await seeder.now()) + 60 * DAY;

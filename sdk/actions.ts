@@ -212,6 +212,111 @@ export function endService(services: string, serviceId: bigint): ZoneAction {
   };
 }
 
+/** The service kind of a production budget: a service whose provider is an internal DAO. */
+export const PRODUCTION_BUDGET_KIND = "production";
+
+/** What a production budget gives an internal DAO: `budgetPerPeriod` of `token` once per period. */
+export interface ProductionBudgetTerms {
+  /** The internal DAO that produces (a zone whose parent is the deciding zone). */
+  internalDao: string;
+  /** What the budget is for, e.g. "seed and packaging". */
+  description: string;
+  token: string;
+  budgetPerPeriod: bigint;
+  /** Seconds. */
+  periodLength: bigint | number;
+}
+
+/**
+ * Gives an internal DAO a production budget per period: a service of kind "production" whose
+ * provider is the DAO, so it is claimed, paid and audited as every service budget (anyone may claim
+ * it; it is paid only to the DAO).
+ */
+export function productionBudget(services: string, terms: ProductionBudgetTerms): ZoneAction {
+  return createService(services, {
+    kind: PRODUCTION_BUDGET_KIND,
+    description: terms.description,
+    provider: terms.internalDao,
+    token: terms.token,
+    budgetPerPeriod: terms.budgetPerPeriod,
+    periodLength: terms.periodLength,
+  });
+}
+
+/**
+ * Makes service `serviceId` the zone's inspector of productions: its provider attests what internal
+ * DAOs declare they made; a vote may revoke an attestation for `challengeWindow` seconds after it.
+ */
+export function appointInspector(
+  services: string,
+  serviceId: bigint,
+  challengeWindow: bigint | number,
+): ZoneAction {
+  return {
+    target: getAddress(services),
+    value: 0n,
+    data: SERVICES.encodeFunctionData("appointInspector", [serviceId, BigInt(challengeWindow)]),
+  };
+}
+
+/** Revokes the inspector's attestation of production `productionId` (within its challenge window). */
+export function revokeAttestation(services: string, productionId: bigint): ZoneAction {
+  return {
+    target: getAddress(services),
+    value: 0n,
+    data: SERVICES.encodeFunctionData("revokeAttestation", [productionId]),
+  };
+}
+
+/**
+ * How the zone rewards recyclable content: `rewardPerUnit` of `token` (smallest units) for a unit
+ * made wholly of recyclable content, nothing at or below `floorBps`, linear between; at most
+ * `budgetPerPeriod` paid each period of `periodLength` seconds.
+ */
+export interface RewardRuleTerms {
+  token: string;
+  floorBps: number;
+  rewardPerUnit: bigint;
+  budgetPerPeriod: bigint;
+  /** Seconds. */
+  periodLength: bigint | number;
+}
+
+/** Sets the zone's reward rule for recyclable content, replacing the one before. */
+export function setRewardRule(services: string, terms: RewardRuleTerms): ZoneAction {
+  requireBps(terms.floorBps, "floorBps");
+  if (terms.floorBps === BPS) throw new RangeError(`floorBps must be below ${BPS} basis points`);
+  const periodLength = BigInt(terms.periodLength);
+  requirePositive(periodLength, "periodLength");
+  requirePositive(terms.rewardPerUnit, "rewardPerUnit");
+  return {
+    target: getAddress(services),
+    value: 0n,
+    data: SERVICES.encodeFunctionData("setRewardRule", [
+      getAddress(terms.token),
+      terms.floorBps,
+      terms.rewardPerUnit,
+      terms.budgetPerPeriod,
+      periodLength,
+    ]),
+  };
+}
+
+/**
+ * What `amount` units with `recyclableBps` of recyclable content earn under a rule, as
+ * ZoneServices.rewardFor computes it: linear above the floor, at most one period's budget.
+ */
+export function rewardFor(
+  rule: Pick<RewardRuleTerms, "floorBps" | "rewardPerUnit" | "budgetPerPeriod">,
+  amount: bigint,
+  recyclableBps: number,
+): bigint {
+  if (recyclableBps <= rule.floorBps) return 0n;
+  const reward =
+    (amount * rule.rewardPerUnit * BigInt(recyclableBps - rule.floorBps)) / BigInt(BPS - rule.floorBps);
+  return reward < rule.budgetPerPeriod ? reward : rule.budgetPerPeriod;
+}
+
 /** An internal DAO: a zone of its own whose parent this zone is. */
 export interface InternalDaoTerms {
   name: string;
@@ -243,16 +348,24 @@ export function setCharter(zone: string, incomeShareBps: number): ZoneAction {
 }
 
 /**
- * Produces `amount` of `product`, minted to the parent zone. An internal DAO's action, sent to the
- * goods contract (the factory's GOODS()); the good's id is goodsId(internal DAO, product).
+ * Produces `amount` of `product`, minted to the parent zone, declaring `recyclableBps` basis points
+ * of recyclable content (which the zone's inspector attests and its reward rule pays for). An
+ * internal DAO's action, sent to the goods contract (the factory's GOODS()); the good's id is
+ * goodsId(internal DAO, product).
  */
-export function produceGoods(goods: string, product: string, amount: bigint): ZoneAction {
+export function produceGoods(
+  goods: string,
+  product: string,
+  amount: bigint,
+  recyclableBps: number,
+): ZoneAction {
   if (product.length === 0) throw new RangeError("product must not be empty");
   requirePositive(amount, "amount");
+  requireBps(recyclableBps, "recyclableBps");
   return {
     target: getAddress(goods),
     value: 0n,
-    data: GOODS.encodeFunctionData("produce", [product, amount]),
+    data: GOODS.encodeFunctionData("produce", [product, amount, recyclableBps]),
   };
 }
 

@@ -15,6 +15,7 @@ import {
   toBeHex,
 } from "ethers";
 import { ADMISSIONS, ERC20, ETHER_DECIMALS, GOODS, SERVICES, TELLERS, TRADE, ZONE } from "./abis.js";
+import { PRODUCTION_BUDGET_KIND } from "./actions.js";
 import { ballotOptions, type BallotOption } from "./ballot.js";
 import { VoteOption } from "./constants.js";
 import { isMultipleChoice } from "./proposals.js";
@@ -197,6 +198,12 @@ function describeServicesCall(target: string, data: string, context: DescribeCon
   switch (call.name) {
     case "createService": {
       const budget = formatTokenAmount(args[4] as bigint, args[3] as string, context);
+      if (args[0] === PRODUCTION_BUDGET_KIND) {
+        return (
+          `give ${getAddress(args[2] as string)} a production budget of ${budget} every ` +
+          `${formatDuration(args[5] as bigint)} (new service: ${quote(args[1] as string)})`
+        );
+      }
       return (
         `pay ${budget} every ${formatDuration(args[5] as bigint)} to provider ${getAddress(args[2] as string)} ` +
         `for ${word(args[0] as string)} (new service: ${quote(args[1] as string)})`
@@ -213,6 +220,22 @@ function describeServicesCall(target: string, data: string, context: DescribeCon
     }
     case "endService":
       return `end ${formatService(args[0] as bigint, context)}`;
+    case "appointInspector":
+      return (
+        `make ${formatService(args[0] as bigint, context)} the inspector of recyclable content, ` +
+        `whose attestations a vote may revoke for ${formatDuration(args[1] as bigint)}`
+      );
+    case "revokeAttestation":
+      return `revoke the inspector's attestation of production #${String(args[0])}: it earns no reward`;
+    case "setRewardRule": {
+      const token = args[0] as string;
+      const floor = args[1] as bigint;
+      return (
+        `reward recyclable content: ${formatTokenAmount(args[2] as bigint, token, context)} a unit ` +
+        `made wholly of recyclable content, nothing at or below ${formatBps(floor)}, in proportion between; ` +
+        `at most ${formatTokenAmount(args[3] as bigint, token, context)} every ${formatDuration(args[4] as bigint)}`
+      );
+    }
     default:
       return `call ${call.name}(${args.map(formatArg).join(", ")}) on the services registry ${target}`;
   }
@@ -224,7 +247,10 @@ function describeGoodsCall(target: string, data: string, context: DescribeContex
   const args = call.args;
   switch (call.name) {
     case "produce":
-      return `produce ${plural(args[1] as bigint, "unit")} of ${word(args[0] as string)}`;
+      return (
+        `produce ${plural(args[1] as bigint, "unit")} of ${word(args[0] as string)}, ` +
+        `declared ${formatBps(args[2] as bigint)} recyclable content`
+      );
     case "setApprovalForAll": {
       const operator = formatModule(getAddress(args[0] as string), context);
       return args[1]

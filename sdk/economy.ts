@@ -202,6 +202,11 @@ export interface GoodsView {
   surplus: bigint;
   /** Units produced for this zone by its internal DAOs (GoodsProduced). */
   produced: bigint;
+  /**
+   * The share of recyclable content its producers declared, in basis points, over every unit of it
+   * ever produced (ZoneGoods.recyclableBpsOf; a good from another zone carries its producer's).
+   */
+  recyclableBps: bigint;
 }
 
 /**
@@ -229,11 +234,12 @@ export async function readGoods(goods: ZoneGoods, zone: Zone, fromBlock = 0): Pr
   }
   return Promise.all(
     [...ids.values()].map(async (id): Promise<GoodsView> => {
-      const [product, producer, balance, reserve] = await Promise.all([
+      const [product, producer, balance, reserve, recyclableBps] = await Promise.all([
         goods.productOf(id),
         goods.producerOf(id),
         goods.balanceOf(address, id),
         zone.reserveOf(id),
+        goods.recyclableBpsOf(id),
       ]);
       return {
         id,
@@ -243,6 +249,7 @@ export async function readGoods(goods: ZoneGoods, zone: Zone, fromBlock = 0): Pr
         reserve,
         surplus: balance > reserve ? balance - reserve : 0n,
         produced: producedOf.get(id.toString()) ?? 0n,
+        recyclableBps,
       };
     }),
   );

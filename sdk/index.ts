@@ -20,6 +20,7 @@ export * from "./ballot.js";
 export * from "./proposals.js";
 export * from "./economy-names.js";
 export * from "./economy.js";
+export * from "./production.js";
 export * from "./ledger.js";
 export * from "./treasury.js";
 export * from "./dividend-rounds.js";

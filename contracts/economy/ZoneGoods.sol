@@ -9,8 +9,24 @@ import {IZoneFactory} from "../interfaces/IZoneFactory.sol";
 /// @notice A good's id names its producer, so only that internal DAO can ever mint it, and what it
 /// mints goes to its parent zone: no one can mint goods for another zone. Goods leave a zone only
 /// above its domestic reserve, whatever moves them (see {_update}).
+/// Each production declares the share of recyclable content of the units it mints; the zone's
+/// inspector attests it and the zone's reward rule pays for it (ZoneServices).
 contract ZoneGoods is ERC1155 {
+    /// @notice One call of {produce}: what the internal DAO's vote declared it made.
+    struct Production {
+        address producer;
+        address zone;
+        uint256 goodsId;
+        uint256 amount;
+        /// Share of recyclable content of these units, in basis points, as declared by the producer.
+        uint16 recyclableBps;
+        uint64 producedAt;
+        uint256 proposalId;
+    }
+
     error GoodsProducerIsNotAnInternalDao(address caller);
+    error GoodsInvalidRecyclableContent(uint256 recyclableBps);
+    error GoodsUnknownProduction(uint256 productionId);
     /// @notice Goods leaving `zone` would leave `remaining` units of `goodsId` there, below its reserve.
     error GoodsReserveBreached(address zone, uint256 goodsId, uint256 remaining, uint256 reserve);
 
@@ -20,6 +36,8 @@ contract ZoneGoods is ERC1155 {
         uint256 indexed goodsId,
         string product,
         uint256 amount,
+        uint16 recyclableBps,
+        uint256 productionId,
         uint256 proposalId
     );
 
@@ -28,6 +46,12 @@ contract ZoneGoods is ERC1155 {
     /// @notice The internal DAO that produces each good, and the product's name.
     mapping(uint256 goodsId => address producer) public producerOf;
     mapping(uint256 goodsId => string product) public productOf;
+    /// @notice Units ever produced of each good, and the sum of units times their declared recyclable
+    /// basis points: {recyclableBpsOf} is their ratio.
+    mapping(uint256 goodsId => uint256 units) public producedUnitsOf;
+    mapping(uint256 goodsId => uint256 unitBps) public recyclableUnitBpsOf;
+
+    Production[] private _productions;
 
     constructor(IZoneFactory factory) ERC1155("") {
         FACTORY = factory;
@@ -38,20 +62,51 @@ contract ZoneGoods is ERC1155 {
         return uint256(keccak256(abi.encode(producer, product)));
     }
 
-    /// @notice Records `amount` of `product` made by the calling internal DAO, held by its parent zone.
+    /// @notice Records `amount` of `product` made by the calling internal DAO, held by its parent zone,
+    /// with `recyclableBps` basis points of recyclable content.
     /// @dev The internal DAO calls this while executing a passed proposal of its own.
-    function produce(string calldata product, uint256 amount) external returns (uint256 id) {
+    /// @return productionId The production's index, which the inspector attests and rewards name.
+    function produce(
+        string calldata product,
+        uint256 amount,
+        uint16 recyclableBps
+    ) external returns (uint256 productionId) {
         if (!FACTORY.isZone(msg.sender)) revert GoodsProducerIsNotAnInternalDao(msg.sender);
         address zone = IZone(msg.sender).parentZone();
         uint256 proposalId = IZone(msg.sender).executingProposal();
         if (zone == address(0) || proposalId == 0) revert GoodsProducerIsNotAnInternalDao(msg.sender);
-        id = goodsId(msg.sender, product);
+        if (recyclableBps > 10_000) revert GoodsInvalidRecyclableContent(recyclableBps);
+        uint256 id = goodsId(msg.sender, product);
         if (producerOf[id] == address(0)) {
             producerOf[id] = msg.sender;
             productOf[id] = product;
         }
-        emit GoodsProduced(msg.sender, zone, id, product, amount, proposalId);
+        producedUnitsOf[id] += amount;
+        recyclableUnitBpsOf[id] += amount * recyclableBps;
+        productionId = _productions.length;
+        _productions.push(
+            Production(msg.sender, zone, id, amount, recyclableBps, uint64(block.timestamp), proposalId)
+        );
+        emit GoodsProduced(msg.sender, zone, id, product, amount, recyclableBps, productionId, proposalId);
         _mint(zone, id, amount, "");
+    }
+
+    /// @notice The share of recyclable content of every unit of a good ever produced, in basis points
+    /// (weighted by units; 0 for a good never produced).
+    function recyclableBpsOf(uint256 id) external view returns (uint256) {
+        uint256 units = producedUnitsOf[id];
+        return units == 0 ? 0 : recyclableUnitBpsOf[id] / units;
+    }
+
+    /// @notice A production, by its index.
+    function getProduction(uint256 productionId) external view returns (Production memory) {
+        if (productionId >= _productions.length) revert GoodsUnknownProduction(productionId);
+        return _productions[productionId];
+    }
+
+    /// @notice How many productions were recorded, every zone's.
+    function productionCount() external view returns (uint256) {
+        return _productions.length;
     }
 
     /// @dev The one place the domestic reserve is enforced. Every movement of goods comes through here:

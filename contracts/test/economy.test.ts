@@ -7,19 +7,25 @@ import { anyValue } from "@nomicfoundation/hardhat-ethers-chai-matchers/withArgs
 import type { Interface } from "ethers";
 import {
   admissionsOf,
+  appointInspector,
   cancelOffer,
+  createService,
   describeAction,
   endService,
   ledgerBalance,
   ledgerReserved,
   offerGoods,
   offerTokens,
+  productionBudget,
   proveDividendClaim,
   readEconomyNames,
   readLedger,
   rebuildGroup,
   requestAdmissions,
+  revokeAttestation,
+  rewardFor,
   setReserve,
+  setRewardRule,
   type DividendClaim,
   type GoodsOffer,
   type Zone,
@@ -85,6 +91,8 @@ const HARVEST = 100n;
 const GRAIN_RESERVE = 60n;
 const SURPLUS = HARVEST - GRAIN_RESERVE;
 const GRAIN_PRICE = dollars(5);
+/** The harvest's declared recyclable content: 80% (its sacks are recycled jute). */
+const HARVEST_RECYCLABLE_BPS = 8_000;
 const OFFER_LIFETIME = 7 * DAY;
 const priceOf = (quantity: bigint) => quantity * GRAIN_PRICE;
 /** ZoneTrade.OfferStatus. */
@@ -290,8 +298,16 @@ async function withSurplusOffer() {
   return { ...world, ...offer };
 }
 
-function produceAction(world: Economy, product: string, amount: bigint): ZoneAction {
-  return call(world.goodsAddress, goodsInterface.encodeFunctionData("produce", [product, amount]));
+function produceAction(
+  world: Economy,
+  product: string,
+  amount: bigint,
+  recyclableBps = HARVEST_RECYCLABLE_BPS,
+): ZoneAction {
+  return call(
+    world.goodsAddress,
+    goodsInterface.encodeFunctionData("produce", [product, amount, recyclableBps]),
+  );
 }
 
 /** The actions that post an offer of Riverside's grain (the sdk's: approve the trade contract, post, revoke). */
@@ -1143,6 +1159,8 @@ describe("Zone economy", function () {
           world.grainId,
           GRAIN,
           HARVEST,
+          HARVEST_RECYCLABLE_BPS,
+          0n,
           world.production.proposalId,
         );
       expect(await grainOf(world, world.zoneAddress)).to.equal(HARVEST);
@@ -1154,7 +1172,7 @@ describe("Zone economy", function () {
       const world = await loadFixture(withHarvest);
       // produce names no recipient: the goods go to the caller's parent, under an id bound to the caller.
       const inputs = world.goods.interface.getFunction("produce").inputs.map((input) => input.name);
-      expect(inputs).to.deep.equal(["product", "amount"]);
+      expect(inputs).to.deep.equal(["product", "amount", "recyclableBps"]);
       for (const holder of [world.farm.zoneAddress, world.hillside.zoneAddress, world.lakeside.zoneAddress]) {
         expect(await grainOf(world, holder)).to.equal(0n);
       }
@@ -1163,7 +1181,7 @@ describe("Zone economy", function () {
 
     it("refuses production by an account or by a top-level zone", async function () {
       const world = await loadFixture(withHarvest);
-      await expect(world.goods.connect(world.stranger).produce(GRAIN, 1n))
+      await expect(world.goods.connect(world.stranger).produce(GRAIN, 1n, 0))
         .to.be.revertedWithCustomError(world.goods, "GoodsProducerIsNotAnInternalDao")
         .withArgs(world.stranger.address);
       const { proposalId, actions } = await queuePassedProposal(
@@ -1752,5 +1770,346 @@ describe("Zone economy", function () {
         .to.emit(world.zone, "ProposalExecuted")
         .withArgs(next.proposalId, 1n);
     });
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------
+// Production rewarded for recyclable content (TRMS): declaration, attestation, challenge, reward
+// bounds and budgets, each step decided by the zone's votes.
+// ---------------------------------------------------------------------------------------------------
+
+/** Rewards start above 50% recyclable content. */
+const REWARD_FLOOR_BPS = 5_000;
+/** 2 USDz a unit made wholly of recyclable content. */
+const REWARD_PER_UNIT = dollars(2);
+const REWARD_BUDGET = dollars(150);
+const REWARD_PERIOD = 30 * DAY;
+/** How long a vote has to revoke an attestation. */
+const CHALLENGE_WINDOW = DAY;
+/** The harvest's reward: 100 units x 2 USDz x (80% - 50%) / (100% - 50%). */
+const HARVEST_REWARD = dollars(120);
+const INSPECTION_BUDGET = dollars(50);
+const FARM_BUDGET = dollars(300);
+
+/**
+ * Riverside (whose farm declared its harvest 80% recyclable) voted an inspection service, made it
+ * its inspector with a one-day challenge window, and set its reward rule; the inspector attested
+ * the harvest (production 0).
+ */
+async function withRewardRule() {
+  const world = await withHarvest();
+  const inspector = world.thirdProvider;
+  const rules = await passProposal(
+    world,
+    [
+      [
+        createService(world.servicesAddress, {
+          kind: "inspection",
+          description: "Riverside materials lab",
+          provider: inspector.address,
+          token: world.stablecoinAddress,
+          budgetPerPeriod: INSPECTION_BUDGET,
+          periodLength: SERVICE_PERIOD,
+        }),
+        appointInspector(world.servicesAddress, 0n, CHALLENGE_WINDOW),
+        setRewardRule(world.servicesAddress, {
+          token: world.stablecoinAddress,
+          floorBps: REWARD_FLOOR_BPS,
+          rewardPerUnit: REWARD_PER_UNIT,
+          budgetPerPeriod: REWARD_BUDGET,
+          periodLength: REWARD_PERIOD,
+        }),
+      ],
+    ],
+    "Reward recyclable content, checked by the materials lab",
+    { voters: VOTERS },
+  );
+  const attestation = await (await world.services.connect(inspector).attestProduction(0n)).wait();
+  return { ...world, inspector, rules, attestation, harvestId: 0n };
+}
+type WithRewardRule = Awaited<ReturnType<typeof withRewardRule>>;
+
+/** The farm produces `amount` grain with `recyclableBps`, and the inspector attests it; its id. */
+async function attestedProduction(world: WithRewardRule, amount: bigint, recyclableBps: number) {
+  await passProposal(world.farm, [[produceAction(world, GRAIN, amount, recyclableBps)]], "Another harvest", {
+    voters: FARM_VOTERS,
+  });
+  const productionId = (await world.goods.productionCount()) - 1n;
+  await (await world.services.connect(world.inspector).attestProduction(productionId)).wait();
+  return productionId;
+}
+
+describe("Zone production rewards for recyclable content", function () {
+  const claimReward = (world: WithRewardRule, productionId: bigint) =>
+    world.services.connect(world.stranger).claimReward(productionId);
+
+  it("records each production's declared recyclable content, per production and per good", async function () {
+    const world = await loadFixture(withHarvest);
+    const harvest = await world.goods.getProduction(0n);
+    expect(harvest.producer).to.equal(world.farm.zoneAddress);
+    expect(harvest.zone).to.equal(world.zoneAddress);
+    expect(harvest.amount).to.equal(HARVEST);
+    expect(harvest.recyclableBps).to.equal(BigInt(HARVEST_RECYCLABLE_BPS));
+    expect(harvest.proposalId).to.equal(world.production.proposalId);
+    // A second harvest of the same good at 40%: the good's share is weighted by units.
+    await passProposal(world.farm, [[produceAction(world, GRAIN, 300n, 4_000)]], "Winter harvest", {
+      voters: FARM_VOTERS,
+    });
+    expect(await world.goods.productionCount()).to.equal(2n);
+    expect(await world.goods.recyclableBpsOf(world.grainId)).to.equal(5_000n);
+    await expect(world.goods.getProduction(2n))
+      .to.be.revertedWithCustomError(world.goods, "GoodsUnknownProduction")
+      .withArgs(2n);
+  });
+
+  it("refuses a declared share above 100%", async function () {
+    const world = await loadFixture(withHarvest);
+    const { proposalId, actions } = await queuePassedProposal(
+      world.farm,
+      [[produceAction(world, GRAIN, 1n, 10_001)]],
+      "An impossible harvest",
+      { voters: FARM_VOTERS },
+    );
+    await expectActionFailure(world.farm.zone.execute(proposalId, actions), world.farm.zone, 0, [
+      goodsInterface,
+      "GoodsInvalidRecyclableContent",
+      [10_001n],
+    ]);
+  });
+
+  it("lets only the inspector the zone appointed attest, once, and only its zone's productions", async function () {
+    const world = await loadFixture(withHarvest);
+    await expect(world.services.connect(world.thirdProvider).attestProduction(0n))
+      .to.be.revertedWithCustomError(world.services, "ProductionNoInspector")
+      .withArgs(world.zoneAddress);
+    const ruled = await loadFixture(withRewardRule);
+    await expect(ruled.attestation)
+      .to.emit(ruled.services, "ProductionAttested")
+      .withArgs(ruled.zoneAddress, 0n, 0n, ruled.inspector.address, anyValue);
+    await expect(ruled.services.connect(ruled.inspector).attestProduction(0n))
+      .to.be.revertedWithCustomError(ruled.services, "ProductionAlreadyAttested")
+      .withArgs(0n);
+    await passProposal(ruled.farm, [[produceAction(ruled, GRAIN, 10n, 9_000)]], "More grain", {
+      voters: FARM_VOTERS,
+    });
+    // Another zone's provider (the clinic's), or anyone else, cannot vouch for Riverside's goods.
+    for (const signer of [ruled.provider, ruled.stranger]) {
+      await expect(ruled.services.connect(signer).attestProduction(1n))
+        .to.be.revertedWithCustomError(ruled.services, "ProductionCallerIsNotTheInspector")
+        .withArgs(signer.address, ruled.inspector.address);
+    }
+    await expect(ruled.services.connect(ruled.inspector).attestProduction(5n))
+      .to.be.revertedWithCustomError(ruled.goods, "GoodsUnknownProduction")
+      .withArgs(5n);
+  });
+
+  it("pays the producer once, after the challenge window, under the rule, naming the rule's proposal", async function () {
+    const world = await loadFixture(withRewardRule);
+    const closesAt = (await world.services.attestationOf(0n)).claimableAt;
+    await expect(claimReward(world, 0n))
+      .to.be.revertedWithCustomError(world.services, "ProductionChallengeWindowOpen")
+      .withArgs(0n, closesAt);
+    await time.increase(CHALLENGE_WINDOW);
+    expect(
+      await world.services.rewardFor(
+        [...(await world.services.rewardRuleOf(world.zoneAddress))] as unknown as Parameters<
+          typeof world.services.rewardFor
+        >[0],
+        HARVEST,
+        HARVEST_RECYCLABLE_BPS,
+      ),
+    ).to.equal(HARVEST_REWARD);
+    expect(
+      rewardFor(
+        { floorBps: REWARD_FLOOR_BPS, rewardPerUnit: REWARD_PER_UNIT, budgetPerPeriod: REWARD_BUDGET },
+        HARVEST,
+        HARVEST_RECYCLABLE_BPS,
+      ),
+    ).to.equal(HARVEST_REWARD);
+    // Anyone may claim: the reward goes only to the farm, whose ledger records it.
+    await expect(claimReward(world, 0n))
+      .to.emit(world.services, "ProductionRewarded")
+      .withArgs(
+        world.zoneAddress,
+        0n,
+        world.farm.zoneAddress,
+        world.stablecoinAddress,
+        HARVEST_REWARD,
+        0n,
+        world.rules.proposalId,
+      )
+      .and.to.emit(world.zone, "TreasuryPaid")
+      .withArgs(world.rules.proposalId, world.stablecoinAddress, world.farm.zoneAddress, HARVEST_REWARD)
+      .and.to.emit(world.farm.zone, "TreasuryReceived")
+      .withArgs(world.zoneAddress, world.stablecoinAddress, HARVEST_REWARD);
+    expect(await world.stablecoin.balanceOf(world.farm.zoneAddress)).to.equal(HARVEST_REWARD);
+    await expect(claimReward(world, 0n))
+      .to.be.revertedWithCustomError(world.services, "ProductionAlreadyRewarded")
+      .withArgs(0n);
+  });
+
+  it("lets a vote revoke an attestation within its window, never after; a revoked production earns nothing", async function () {
+    const world = await loadFixture(withRewardRule);
+    const late = await attestedProduction(world, 10n, 9_000);
+    await passProposal(world, [[revokeAttestation(world.servicesAddress, 0n)]], "The sacks were plastic", {
+      voters: VOTERS,
+    });
+    await time.increase(CHALLENGE_WINDOW);
+    await expect(claimReward(world, 0n))
+      .to.be.revertedWithCustomError(world.services, "ProductionAttestationRevoked")
+      .withArgs(0n);
+    // The window of the later production has closed too: its attestation stands.
+    const { proposalId, actions } = await queuePassedProposal(
+      world,
+      [[revokeAttestation(world.servicesAddress, late)]],
+      "Too late",
+      { voters: VOTERS },
+    );
+    await expectActionFailure(world.zone.execute(proposalId, actions), world.zone, 0, [
+      servicesInterface,
+      "ProductionChallengeWindowClosed",
+      [late, (await world.services.attestationOf(late)).claimableAt],
+    ]);
+    await expect(claimReward(world, late)).to.emit(world.services, "ProductionRewarded");
+    // No one revokes without a vote, and no zone revokes another's.
+    await expect(world.services.connect(world.stranger).revokeAttestation(late))
+      .to.be.revertedWithCustomError(world.services, "ServicesCallerIsNotAZone")
+      .withArgs(world.stranger.address);
+    const other = await queuePassedProposal(
+      world.hillside,
+      [[revokeAttestation(world.servicesAddress, late)]],
+      "Revoke Riverside's",
+      { voters: VOTERS },
+    );
+    await expectActionFailure(
+      world.hillside.zone.execute(other.proposalId, other.actions),
+      world.hillside.zone,
+      0,
+      [servicesInterface, "ProductionNotOfThisZone", [late, world.hillside.zoneAddress]],
+    );
+  });
+
+  it("pays nothing at or below the floor, and never more than a period's budget", async function () {
+    const world = await loadFixture(withRewardRule);
+    const atFloor = await attestedProduction(world, 500n, REWARD_FLOOR_BPS);
+    const big = await attestedProduction(world, 1_000n, 10_000);
+    await time.increase(CHALLENGE_WINDOW);
+    await expect(claimReward(world, atFloor))
+      .to.be.revertedWithCustomError(world.services, "ProductionNoReward")
+      .withArgs(atFloor);
+    // 1,000 units wholly recyclable would earn 2,000 USDz: paid what one period allows.
+    await expect(claimReward(world, big))
+      .to.emit(world.services, "ProductionRewarded")
+      .withArgs(
+        world.zoneAddress,
+        big,
+        world.farm.zoneAddress,
+        world.stablecoinAddress,
+        REWARD_BUDGET,
+        0n,
+        world.rules.proposalId,
+      );
+  });
+
+  it("refuses a reward once the period's budget is spent, and pays it in the next period", async function () {
+    const world = await loadFixture(withRewardRule);
+    await time.increase(CHALLENGE_WINDOW);
+    await claimReward(world, 0n);
+    const second = await attestedProduction(world, 100n, HARVEST_RECYCLABLE_BPS);
+    await time.increase(CHALLENGE_WINDOW);
+    await expect(claimReward(world, second))
+      .to.be.revertedWithCustomError(world.services, "ProductionRewardBudgetExhausted")
+      .withArgs(world.zoneAddress, 0n, REWARD_BUDGET - HARVEST_REWARD, HARVEST_REWARD);
+    expect(await world.services.rewardsPaid(world.zoneAddress, world.rules.proposalId, 0n)).to.equal(
+      HARVEST_REWARD,
+    );
+    await time.increase(REWARD_PERIOD);
+    await expect(claimReward(world, second))
+      .to.emit(world.services, "ProductionRewarded")
+      .withArgs(
+        world.zoneAddress,
+        second,
+        world.farm.zoneAddress,
+        world.stablecoinAddress,
+        HARVEST_REWARD,
+        1n,
+        world.rules.proposalId,
+      );
+  });
+
+  it("sets rules and inspectors only by vote, with a floor below 100%", async function () {
+    const world = await loadFixture(withRewardRule);
+    await expect(
+      world.services.connect(world.stranger).setRewardRule(world.stablecoinAddress, 0, 1n, 1n, 1n),
+    ).to.be.revertedWithCustomError(world.services, "ServicesCallerIsNotAZone");
+    await expect(
+      world.services.connect(world.stranger).appointInspector(0n, 0n),
+    ).to.be.revertedWithCustomError(world.services, "ServicesCallerIsNotAZone");
+    expect(() =>
+      setRewardRule(world.servicesAddress, {
+        token: world.stablecoinAddress,
+        floorBps: 10_000,
+        rewardPerUnit: 1n,
+        budgetPerPeriod: 1n,
+        periodLength: 1,
+      }),
+    ).to.throw(RangeError, "floorBps must be below 10000");
+    const { proposalId, actions } = await queuePassedProposal(
+      world,
+      [
+        [
+          call(
+            world.servicesAddress,
+            servicesInterface.encodeFunctionData("setRewardRule", [
+              world.stablecoinAddress,
+              10_000,
+              1n,
+              1n,
+              1n,
+            ]),
+          ),
+        ],
+      ],
+      "A floor of 100%",
+      { voters: VOTERS },
+    );
+    await expectActionFailure(world.zone.execute(proposalId, actions), world.zone, 0, [
+      servicesInterface,
+      "ServicesInvalidTerms",
+      [],
+    ]);
+  });
+
+  it("gives an internal DAO a production budget per period, which anyone claims for it", async function () {
+    const world = await loadFixture(withFarm);
+    const budget = await passProposal(
+      world,
+      [
+        [
+          productionBudget(world.servicesAddress, {
+            internalDao: world.farm.zoneAddress,
+            description: "Seed and recycled packaging",
+            token: world.stablecoinAddress,
+            budgetPerPeriod: FARM_BUDGET,
+            periodLength: SERVICE_PERIOD,
+          }),
+        ],
+      ],
+      "Fund the farm's production",
+      { voters: VOTERS },
+    );
+    const claim = () => world.services.connect(world.stranger).claimBudget(world.zoneAddress, 0n);
+    await expect(claim())
+      .to.emit(world.services, "ServiceBudgetClaimed")
+      .withArgs(world.zoneAddress, 0n, 0n, world.farm.zoneAddress, FARM_BUDGET)
+      .and.to.emit(world.zone, "TreasuryPaid")
+      .withArgs(budget.proposalId, world.stablecoinAddress, world.farm.zoneAddress, FARM_BUDGET)
+      // Funding from the parent: on the farm's ledger, and no income share goes back.
+      .and.to.emit(world.farm.zone, "TreasuryReceived")
+      .withArgs(world.zoneAddress, world.stablecoinAddress, FARM_BUDGET)
+      .and.not.to.emit(world.farm.zone, "IncomeShared");
+    await expect(claim())
+      .to.be.revertedWithCustomError(world.services, "ServicesAlreadyClaimed")
+      .withArgs(world.zoneAddress, 0n, 0n);
   });
 });

@@ -135,7 +135,7 @@ async function tradingZones() {
   const goodsAddress = await goods.getAddress();
   await passProposal(
     farm,
-    [PRODUCTS.map((product) => produceGoods(goodsAddress, product, FIRST_HARVEST))],
+    [PRODUCTS.map((product) => produceGoods(goodsAddress, product, FIRST_HARVEST, 10_000))],
     "The first harvest",
     { voters: [FARMER] },
   );
@@ -760,7 +760,7 @@ describe("invariants under a random sequence of actions", function () {
         if (trades.produced >= MAX_PRODUCTIONS) return void log.push("produce: cap reached");
         const product = random.pick(PRODUCTS);
         const amount = BigInt(1 + random.int(60));
-        const actions = [[produceGoods(goodsAddress, product, amount)]];
+        const actions = [[produceGoods(goodsAddress, product, amount, random.int(10_001))]];
         await passProposal(farm, actions, `Harvest ${amount} ${product}`, { voters: [FARMER] });
         held.get(goodsIds[PRODUCTS.indexOf(product)]!)!.zone += amount;
         trades.produced++;

@@ -2,9 +2,11 @@ import { expect } from "chai";
 import { Interface, ZeroAddress, concat, parseEther, toBeHex } from "ethers";
 import {
   MAX_CLAIM_PERIOD_SECONDS,
+  PRODUCTION_BUDGET_KIND,
   acceptOffer,
   addMember,
   addMembers,
+  appointInspector,
   cancelOffer,
   cancelProposal,
   createInternalDao,
@@ -17,10 +19,14 @@ import {
   payEther,
   payToken,
   produceGoods,
+  productionBudget,
   removeMember,
+  revokeAttestation,
+  rewardFor,
   setCharter,
   setRegistrar,
   setReserve,
+  setRewardRule,
   setRules,
   updateMember,
   updateService,
@@ -277,19 +283,98 @@ describe("actions", function () {
     });
   });
 
+  describe("production rewards", function () {
+    const services = ZoneServices__factory.createInterface();
+    it("productionBudget is a service of kind production for the internal DAO, read as its budget", function () {
+      const action = productionBudget(SERVICES, {
+        internalDao: CLINIC,
+        description: "Seed and packaging",
+        token: USDZ,
+        budgetPerPeriod: 300_000_000n,
+        periodLength: 30 * 86_400,
+      });
+      expect(action.data).to.equal(
+        services.encodeFunctionData("createService", [
+          PRODUCTION_BUDGET_KIND,
+          "Seed and packaging",
+          CLINIC,
+          USDZ,
+          300_000_000n,
+          30n * 86_400n,
+        ]),
+      );
+      expect(describe_(action)).to.equal(
+        `give ${CLINIC} a production budget of 300 USDz every 30 days (new service: "Seed and packaging")`,
+      );
+    });
+
+    it("appointInspector, revokeAttestation and setRewardRule read as the decisions they are", function () {
+      expect(describe_(appointInspector(SERVICES, 2n, 86_400))).to.equal(
+        "make service #2 the inspector of recyclable content, whose attestations a vote may revoke for 1 day",
+      );
+      expect(describe_(revokeAttestation(SERVICES, 7n))).to.equal(
+        "revoke the inspector's attestation of production #7: it earns no reward",
+      );
+      const rule = setRewardRule(SERVICES, {
+        token: USDZ,
+        floorBps: 5_000,
+        rewardPerUnit: 2_000_000n,
+        budgetPerPeriod: 150_000_000n,
+        periodLength: 30 * 86_400,
+      });
+      expect(describe_(rule)).to.equal(
+        "reward recyclable content: 2 USDz a unit made wholly of recyclable content, nothing at or below 50%, " +
+          "in proportion between; at most 150 USDz every 30 days",
+      );
+      for (const action of [appointInspector(SERVICES, 2n, 1), revokeAttestation(SERVICES, 7n), rule]) {
+        expect(describeBare(action)).to.equal(raw(action));
+      }
+    });
+
+    it("refuses a reward rule without a period, a reward, or with a floor of 100%", function () {
+      const terms = { token: USDZ, floorBps: 0, rewardPerUnit: 1n, budgetPerPeriod: 1n, periodLength: 1 };
+      expect(() => setRewardRule(SERVICES, { ...terms, floorBps: 10_000 })).to.throw(
+        RangeError,
+        "below 10000",
+      );
+      expect(() => setRewardRule(SERVICES, { ...terms, floorBps: -1 })).to.throw(RangeError, "floorBps");
+      expect(() => setRewardRule(SERVICES, { ...terms, periodLength: 0 })).to.throw(
+        RangeError,
+        "periodLength",
+      );
+      expect(() => setRewardRule(SERVICES, { ...terms, rewardPerUnit: 0n })).to.throw(
+        RangeError,
+        "rewardPerUnit",
+      );
+    });
+
+    it("rewardFor is linear above the floor and capped at a period's budget", function () {
+      const rule = { floorBps: 5_000, rewardPerUnit: 2_000n, budgetPerPeriod: 150_000n };
+      expect(rewardFor(rule, 100n, 5_000)).to.equal(0n);
+      expect(rewardFor(rule, 100n, 8_000)).to.equal(120_000n);
+      expect(rewardFor(rule, 100n, 10_000)).to.equal(150_000n);
+      expect(rewardFor(rule, 10n, 10_000)).to.equal(20_000n);
+    });
+  });
+
   describe("goods", function () {
-    it("produceGoods calls the goods contract", function () {
-      const action = produceGoods(GOODS, "wheat", 50n);
+    it("produceGoods calls the goods contract, with the declared recyclable content", function () {
+      const action = produceGoods(GOODS, "wheat", 50n, 8_250);
       expect(action).to.deep.equal({
         target: GOODS,
         value: 0n,
-        data: ZoneGoods__factory.createInterface().encodeFunctionData("produce", ["wheat", 50n]),
+        data: ZoneGoods__factory.createInterface().encodeFunctionData("produce", ["wheat", 50n, 8_250]),
       });
-      expect(describeAction(action, { ...context, zone: CLINIC })).to.equal("produce 50 units of wheat");
-      expect(describe_(produceGoods(GOODS, "fresh milk", 1n))).to.equal('produce 1 unit of "fresh milk"');
+      expect(describeAction(action, { ...context, zone: CLINIC })).to.equal(
+        "produce 50 units of wheat, declared 82.5% recyclable content",
+      );
+      expect(describe_(produceGoods(GOODS, "fresh milk", 1n, 0))).to.equal(
+        'produce 1 unit of "fresh milk", declared 0% recyclable content',
+      );
       expect(describeBare(action)).to.equal(raw(action));
-      expect(() => produceGoods(GOODS, "", 1n)).to.throw(RangeError, "product must not be empty");
-      expect(() => produceGoods(GOODS, "wheat", 0n)).to.throw(RangeError, "amount must be positive");
+      expect(() => produceGoods(GOODS, "", 1n, 0)).to.throw(RangeError, "product must not be empty");
+      expect(() => produceGoods(GOODS, "wheat", 0n, 0)).to.throw(RangeError, "amount must be positive");
+      expect(() => produceGoods(GOODS, "wheat", 1n, 10_001)).to.throw(RangeError, "recyclableBps must be");
     });
 
     it("goodsId is ZoneGoods.goodsId", async function () {
@@ -563,7 +648,7 @@ describe("actions", function () {
           budgetPerPeriod: 1n,
           periodLength: 1,
         }),
-        produceGoods(GOODS, "wheat", 1n),
+        produceGoods(GOODS, "wheat", 1n, 0),
         cancelOffer(TRADE, 1n),
       ]) {
         const extra = { ...action, data: concat([action.data, "0x00"]) };
