@@ -297,7 +297,12 @@ contract ZoneServices {
         uint256 period = (block.timestamp - rule.start) / rule.periodLength;
         uint256 paid = rewardsPaid[production.zone][rule.authorizingProposal][period];
         if (paid + reward > rule.budgetPerPeriod)
-            revert ProductionRewardBudgetExhausted(production.zone, period, rule.budgetPerPeriod - paid, reward);
+            revert ProductionRewardBudgetExhausted(
+                production.zone,
+                period,
+                rule.budgetPerPeriod - paid,
+                reward
+            );
         rewardsPaid[production.zone][rule.authorizingProposal][period] = paid + reward;
         attestation.rewarded = true;
         emit ProductionRewarded(
@@ -309,7 +314,12 @@ contract ZoneServices {
             period,
             rule.authorizingProposal
         );
-        IZone(production.zone).payFromModule(rule.token, production.producer, reward, rule.authorizingProposal);
+        IZone(production.zone).payFromModule(
+            rule.token,
+            production.producer,
+            reward,
+            rule.authorizingProposal
+        );
     }
 
     /// @notice What `amount` units with `recyclableBps` of recyclable content earn under `rule`: the
@@ -321,7 +331,11 @@ contract ZoneServices {
         uint256 recyclableBps
     ) public pure returns (uint256) {
         if (recyclableBps <= rule.floorBps) return 0;
-        uint256 reward = Math.mulDiv(amount, rule.rewardPerUnit * (recyclableBps - rule.floorBps), BPS - rule.floorBps);
+        uint256 reward = Math.mulDiv(
+            amount,
+            rule.rewardPerUnit * (recyclableBps - rule.floorBps),
+            BPS - rule.floorBps
+        );
         return Math.min(reward, rule.budgetPerPeriod);
     }
 
