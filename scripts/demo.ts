@@ -32,6 +32,7 @@ import {
   ZoneServices__factory,
   ZoneTrade__factory,
   acceptOffer,
+  appointInspector,
   ballotOptions,
   createInternalDao,
   createService,
@@ -61,6 +62,7 @@ import {
   requestAdmissions,
   setAdmissionRules,
   setReserve,
+  setRewardRule,
   zoneAt,
   zoneFactoryAt,
   type DemoCitizen,
@@ -73,10 +75,14 @@ import {
 import { HARDHAT_MNEMONIC } from "./local-chain.js";
 
 const DAY = 86_400;
-/** The farm's grain ships in recycled jute sacks: 85% of what it sells is recyclable content. */
-const GRAIN_RECYCLABLE_BPS = 8_500;
 /** USDz has 18 decimals, like ether. */
 const usdz = (amount: number) => parseEther(String(amount));
+/** The farm's grain ships in recycled jute sacks: 85% of what it sells is recyclable content. */
+const GRAIN_RECYCLABLE_BPS = 8_500;
+/** Riverside's reward for recyclable content: 2 USDz a unit at 100%, nothing at or below 50%. */
+const RECYCLING_REWARD = { floorBps: 5_000, rewardPerUnit: usdz(2), budgetPerPeriod: usdz(500) };
+/** How long Riverside's citizens have to revoke the materials lab's word on a production. */
+const CHALLENGE_WINDOW = 2 * DAY;
 
 /** A week to vote, a day of timelock: testers have days to vote on what start leaves open. */
 export const DEMO_RULES: ZoneRules = rulesWith({
@@ -126,6 +132,7 @@ export const DEMO_ACCOUNTS = {
   teller1: 9,
   teller2: 10,
   teller3: 11,
+  materialsLab: 12,
 } as const;
 
 /** Riverside's tellers: their accounts, and any 2 of 3 open a sealed tally. */
@@ -170,6 +177,17 @@ export interface DemoWorld {
   };
   /** The sealed proposal left open: Riverside's, which Ana has not voted on. */
   sealedProposal: { zone: string; zoneName: string; proposalId: bigint; voter: Person };
+  /**
+   * Riverside rewards recyclable content: the farm's harvest (production 0, 85% recyclable) was
+   * attested by the materials lab (Riverside's inspector, service 1) and rewarded `reward` USDz.
+   */
+  recycling: {
+    zone: string;
+    producer: string;
+    productionId: bigint;
+    reward: bigint;
+    inspectorService: bigint;
+  };
 }
 
 /** A demo zone as the Seeder acts in it: its citizens prove with their demo identities. */
@@ -295,13 +313,34 @@ export async function seedDemo(
     ],
     "Elect three tellers for sealed votes: any two of them open a sealed tally once its vote has closed",
   );
+  // Service 1 once the clinic (service 0) runs first: the lab that checks what the farm declares.
+  const inspectorService = 1n;
+  const recycling = await seeder.propose(
+    riverside,
+    [
+      [
+        createService(servicesAddress, {
+          kind: "inspection",
+          description: "Riverside materials lab: checks the recyclable content producers declare",
+          provider: address("materialsLab"),
+          token,
+          budgetPerPeriod: usdz(100),
+          periodLength: 30 * DAY,
+        }),
+        appointInspector(servicesAddress, inspectorService, CHALLENGE_WINDOW),
+        setRewardRule(servicesAddress, { token, periodLength: 30 * DAY, ...RECYCLING_REWARD }),
+      ],
+    ],
+    "Reward recyclable content: 2 USDz a unit at 100%, none at or below 50%, at most 500 USDz a month, checked by the materials lab",
+  );
   await seeder.vote(clinic, VoteOption.For, ["Ana", "Ben", "Chloe"]);
+  await seeder.vote(recycling, VoteOption.For, ["Ana", "Ben", "Dev"]);
   await seeder.vote(election, VoteOption.For, ["Ana", "Chloe", "Dev"]);
   await seeder.vote(farmFounding, VoteOption.For, ["Ben", "Chloe", "Dev"]);
   await seeder.vote(bridge, VoteOption.Against, ["Ana", "Ben"]);
   await seeder.vote(bridge, VoteOption.For, ["Chloe"]);
   await seeder.vote(school, VoteOption.For, ["Ema", "Finn"]);
-  await seeder.enact([clinic, farmFounding, school, election]);
+  await seeder.enact([clinic, recycling, farmFounding, school, election]);
   const tellers = await seeder.makeTellersKey(riverside, tellersAddress, account);
   progress("the clinic's provider claims its first month's budget");
   const services = ZoneServices__factory.connect(servicesAddress, account("healthcareProvider"));
@@ -366,6 +405,13 @@ export async function seedDemo(
   await seeder.vote(invitations, VoteOption.For, ["Ben", "Chloe"]);
   await seeder.enact([harvest, offer, invitations]);
   const offerId = await ZoneTrade__factory.connect(tradeAddress, provider).offerCount();
+  const harvestProduction = 0n;
+  progress("the materials lab attests the harvest's 85% recyclable content (jute sacks)");
+  await seeder.wait(
+    ZoneServices__factory.connect(servicesAddress, account("materialsLab")).attestProduction(
+      harvestProduction,
+    ),
+  );
 
   // Round 3: Hillside buys the grain; a payment passes and is left for anyone to queue.
   const purchase = await seeder.propose(
@@ -381,6 +427,14 @@ export async function seedDemo(
   await seeder.vote(purchase, VoteOption.For, ["Ana", "Ema", "Gus"]);
   await seeder.vote(garden, VoteOption.For, ["Finn", "Gus"]);
   await seeder.enact([purchase]);
+  progress("the challenge window has closed: the farm's reward for recyclable content is paid to it");
+  const rewarded = await (
+    await ZoneServices__factory.connect(servicesAddress, deployer).claimReward(harvestProduction)
+  ).wait();
+  const rewardLog = (rewarded?.logs ?? [])
+    .map((log) => ZoneServices__factory.createInterface().parseLog(log))
+    .find((parsed) => parsed?.name === "ProductionRewarded");
+  if (!rewardLog) throw new Error("the farm's reward left no ProductionRewarded event");
 
   // Open for voting: a week from now.
   const dividend = await seeder.propose(
@@ -465,6 +519,13 @@ export async function seedDemo(
         account: DEMO_ACCOUNTS[role],
         secret: demoTellerSecret(index + 1),
       })),
+    },
+    recycling: {
+      zone: riverside.address,
+      producer: farm.address,
+      productionId: harvestProduction,
+      reward: rewardLog.args.getValue("amount") as bigint,
+      inspectorService,
     },
     sealedProposal: {
       zone: riverside.address,

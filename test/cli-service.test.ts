@@ -66,7 +66,7 @@ describe("zonedao service", function () {
     await bridge?.close();
   });
 
-  it("lists a zone's services by the zone's name: the clinic, its budget and the claim the demo made", async function () {
+  it("lists a zone's services by the zone's name: the clinic with the claim the demo made, and the materials lab", async function () {
     const { services } = await zonedaoJson<{ services: ListedService[] }>([
       "service",
       "list",
@@ -88,6 +88,12 @@ describe("zonedao service", function () {
         kind: "healthcare",
         budgetPerPeriod: parseEther("1000").toString(),
         claimedThisPeriod: true,
+      },
+      {
+        id: "1",
+        kind: "inspection",
+        budgetPerPeriod: parseEther("100").toString(),
+        claimedThisPeriod: false,
       },
     ]);
     expect(services[0]!.claims.map(({ period, amount }) => ({ period, amount }))).to.deep.equal([

@@ -15,12 +15,12 @@ contract ZoneGoods is ERC1155 {
     /// @notice One call of {produce}: what the internal DAO's vote declared it made.
     struct Production {
         address producer;
-        address zone;
-        uint256 goodsId;
-        uint256 amount;
         /// Share of recyclable content of these units, in basis points, as declared by the producer.
         uint16 recyclableBps;
         uint64 producedAt;
+        address zone;
+        uint256 goodsId;
+        uint256 amount;
         uint256 proposalId;
     }
 
@@ -85,7 +85,7 @@ contract ZoneGoods is ERC1155 {
         recyclableUnitBpsOf[id] += amount * recyclableBps;
         productionId = _productions.length;
         _productions.push(
-            Production(msg.sender, zone, id, amount, recyclableBps, uint64(block.timestamp), proposalId)
+            Production(msg.sender, recyclableBps, uint64(block.timestamp), zone, id, amount, proposalId)
         );
         emit GoodsProduced(msg.sender, zone, id, product, amount, recyclableBps, productionId, proposalId);
         _mint(zone, id, amount, "");

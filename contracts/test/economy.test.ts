@@ -5,6 +5,7 @@
 import { expect } from "chai";
 import { anyValue } from "@nomicfoundation/hardhat-ethers-chai-matchers/withArgs";
 import type { Interface } from "ethers";
+import { auditZone } from "../../sdk/audit/index.js";
 import {
   admissionsOf,
   appointInspector,
@@ -1987,6 +1988,13 @@ describe("Zone production rewards for recyclable content", function () {
       0,
       [servicesInterface, "ProductionNotOfThisZone", [late, world.hillside.zoneAddress]],
     );
+    // The audit re-derives both: the revoked one unpaid, the other paid what the rule says.
+    const report = await auditZone(ethers.provider, world.zoneAddress, {
+      fromBlock: world.deployment.blockNumber,
+    });
+    expect(report.checks.filter((check) => !check.ok)).to.deep.equal([]);
+    // The appointment, the rule, two attestations, a revocation and a reward.
+    expect(report.checks.find((check) => check.name === "production rewards")?.items).to.equal(6);
   });
 
   it("pays nothing at or below the floor, and never more than a period's budget", async function () {

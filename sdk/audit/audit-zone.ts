@@ -7,7 +7,8 @@
  * that every citizen entered by an allowed path, after its delay and within its caps, finds every
  * proof in its transaction's calldata and verifies it off chain (official keys, documented scopes),
  * recounts every proposal and decides it as ZoneGovernance does, checks every execution against the
- * winning option's actions, and accounts for the treasury against the real balances. Each check
+ * winning option's actions, accounts for the treasury against the real balances, and re-derives every
+ * reward for recyclable content from its attestation, rule and budget. Each check
  * lists what it found wrong, with evidence (transaction hashes, blocks, both values).
  *
  * What it trusts: the RPC provider's answers are taken as the chain's, but they are cross-checked
@@ -27,6 +28,7 @@ import { readAuditContext } from "./context.js";
 import { checkExecutions } from "./executions.js";
 import { checkGroup } from "./group.js";
 import { checkNullifiers } from "./nullifiers.js";
+import { checkProduction } from "./production.js";
 import { checkProposalProofs } from "./proposal-proofs.js";
 import type { AuditReport } from "./report.js";
 import { checkSealedTallies } from "./sealed.js";
@@ -72,6 +74,7 @@ export async function auditZone(
     const tallies = await checkTallies(context, group.groupStates, voteProofs.votes, sealedTallies.sealed);
     const executions = await checkExecutions(context, tallies.recount);
     const treasury = await checkTreasury(context);
+    const production = await checkProduction(context);
     const checks = [
       group.check,
       admissions,
@@ -83,6 +86,7 @@ export async function auditZone(
       tallies.check,
       executions,
       treasury,
+      production,
     ].map((check) => ({ ...check, ok: check.discrepancies.length === 0 }));
     context.progress("done");
     return {

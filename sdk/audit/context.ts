@@ -10,7 +10,7 @@ import {
   type Provider,
   type TransactionResponse,
 } from "ethers";
-import { ADMISSIONS, FACTORY, SEALED_BALLOTS, ZONE } from "../abis.js";
+import { ADMISSIONS, FACTORY, GOODS, SEALED_BALLOTS, SERVICES, ZONE } from "../abis.js";
 import { inLogRanges } from "../logs.js";
 import { parseLogs, readAuditedProposals, type AuditedProposal, type ZoneLog } from "./events.js";
 import type { AuditDiscrepancy } from "./report.js";
@@ -32,6 +32,14 @@ export interface AuditContext {
   readonly sealedBallots?: string;
   /** That module's events about this zone (boxes, ballots, partial decryptions, tallies), in chain order. */
   readonly sealedLogs: readonly ZoneLog[];
+  /**
+   * The services registry's events about this zone (services, claims, inspector, attestations, reward
+   * rules, rewards), and the goods contract's productions for it, in chain order.
+   */
+  readonly servicesLogs: readonly ZoneLog[];
+  readonly productionLogs: readonly ZoneLog[];
+  /** The factory's services registry (the one module that pays from zones' treasuries). */
+  readonly services?: string;
   readonly proposals: ReadonlyMap<bigint, AuditedProposal>;
   progress(line: string): void;
   transaction(hash: string): Promise<TransactionResponse | null>;
@@ -90,6 +98,25 @@ export async function readAuditContext(
   const admissionLogs = await logsAbout(admissions, ADMISSIONS, "its admissions contract");
   const sealedBallots = await sealedBallotsAddress(provider, zone, tip.number);
   const sealedLogs = await logsAbout(sealedBallots, SEALED_BALLOTS, "its sealed ballots module");
+  const modules = await economyModules(provider, zone, tip.number);
+  const servicesLogs = await logsAbout(modules?.services, SERVICES, "the services registry");
+  // GoodsProduced names its producer first and the zone second.
+  const productionLogs =
+    modules === undefined
+      ? []
+      : parseLogs(
+          await inLogRanges(fromBlock, tip.number, (from, to) =>
+            provider.getLogs({
+              address: modules.goods,
+              topics: [GOODS.getEvent("GoodsProduced").topicHash, null, zeroPadValue(zone, 32)],
+              fromBlock: from,
+              toBlock: to,
+            }),
+          ),
+          unreadable,
+          GOODS,
+          "the goods contract",
+        );
 
   const transactions = new Map<string, Promise<TransactionResponse | null>>();
   const timestamps = new Map<number, Promise<bigint>>([[tip.number, Promise.resolve(BigInt(tip.timestamp))]]);
@@ -105,6 +132,9 @@ export async function readAuditContext(
     admissionLogs,
     sealedBallots,
     sealedLogs,
+    servicesLogs,
+    productionLogs,
+    services: modules?.services,
     proposals: readAuditedProposals(logs),
     progress,
     transaction(hash) {
@@ -172,6 +202,24 @@ async function sealedBallotsAddress(
     return module === ZeroAddress ? undefined : getAddress(module);
   } catch {
     return undefined; // a factory from before sealed ballots
+  }
+}
+
+/** The services registry and goods contract of the zone's factory as of `blockTag`. */
+async function economyModules(
+  provider: Provider,
+  zone: string,
+  blockTag: number,
+): Promise<{ services: string; goods: string } | undefined> {
+  try {
+    const factory = await callAt<string>(provider, zone, ZONE, "factory", [], blockTag);
+    const [services, goods] = await Promise.all([
+      callAt<string>(provider, factory, FACTORY, "SERVICES", [], blockTag),
+      callAt<string>(provider, factory, FACTORY, "GOODS", [], blockTag),
+    ]);
+    return { services: getAddress(services), goods: getAddress(goods) };
+  } catch {
+    return undefined;
   }
 }
 

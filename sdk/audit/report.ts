@@ -70,7 +70,12 @@ export const CHECKS_IN_PLAIN_WORDS: Readonly<Record<string, { title: string; sum
   treasury: {
     title: "The treasury",
     summary:
-      "Every payment was decided by a vote, a dividend or a service's budget, and the zone holds what its books say.",
+      "Every payment was decided by a vote, a dividend, a service's budget or a production reward, and the zone holds what its books say.",
+  },
+  "production rewards": {
+    title: "Rewards for recyclable content",
+    summary:
+      "Every reward went to a production the zone's inspector vouched for and no vote revoked, after its challenge window, once, for what the voted rule pays, within its budget.",
   },
 };
 

@@ -6,8 +6,7 @@
  * balances and money set aside against the zone's real ones.
  */
 import { Contract, Interface, ZeroAddress, getAddress } from "ethers";
-import { SERVICES } from "../abis.js";
-import { ZoneFactory__factory, Zone__factory, type Zone } from "../contracts.js";
+import { Zone__factory, type Zone } from "../contracts.js";
 import { ledgerBalance, ledgerReserved, readLedger, type LedgerEntry } from "../ledger.js";
 import type { AuditContext } from "./context.js";
 import { arg, type ZoneLog } from "./events.js";
@@ -46,28 +45,26 @@ export async function checkTreasury(context: AuditContext): Promise<CheckResult>
     }
   }
 
-  let services: string | undefined;
-  const servicesAddress = async () => {
-    if (services === undefined) {
-      const factory = ZoneFactory__factory.connect(await contract.factory({ blockTag }), context.provider);
-      services = getAddress(await factory.SERVICES({ blockTag }));
-    }
-    return services;
-  };
+  // Payments the services registry made from the zone (payFromModule): a service budget claimed by
+  // its provider, or a production reward, each in the payment's own transaction.
+  const modulePaymentsIn = new Map<string, { to: string; amount: bigint }[]>();
+  for (const log of context.servicesLogs) {
+    const payee =
+      log.name === "ServiceBudgetClaimed"
+        ? "provider"
+        : log.name === "ProductionRewarded"
+          ? "producer"
+          : undefined;
+    if (payee === undefined) continue;
+    const list = modulePaymentsIn.get(log.txHash) ?? [];
+    list.push({ to: getAddress(log.args.getValue(payee) as string), amount: arg(log.args, "amount") });
+    modulePaymentsIn.set(log.txHash, list);
+  }
 
   // Outflows: every TreasuryPaid names a proposal that was executed, and is its execution, a
   // dividend claim of a round it opened, or a service budget it set (payFromModule).
   const paid = ledger.filter((entry) => entry.source === "TreasuryPaid");
-  const needsReceipt = paid.filter(
-    (entry) => entry.proposalId !== undefined && !executedIn.get(entry.txHash)?.has(entry.proposalId),
-  );
   context.progress(`checking ${paid.length} payments`);
-  const receipts = new Map(
-    await context.mapLimit(
-      [...new Set(needsReceipt.map((entry) => entry.txHash))],
-      async (hash) => [hash, await context.provider.getTransactionReceipt(hash)] as const,
-    ),
-  );
   for (const entry of paid) {
     items++;
     const proposalId = entry.proposalId ?? 0n;
@@ -92,31 +89,12 @@ export async function checkTreasury(context: AuditContext): Promise<CheckResult>
       );
     });
     if (claim !== undefined) continue;
-    const receipt = receipts.get(entry.txHash);
-    const serviceClaim = receipt?.logs.some((log) => {
-      try {
-        const parsed = SERVICES.parseLog({ topics: [...log.topics], data: log.data });
-        return (
-          parsed?.name === "ServiceBudgetClaimed" &&
-          getAddress(parsed.args.getValue("zone") as string) === context.zone &&
-          getAddress(parsed.args.getValue("provider") as string) === getAddress(entry.counterparty) &&
-          (parsed.args.getValue("amount") as bigint) === entry.amount
-        );
-      } catch {
-        return false;
-      }
-    });
-    if (serviceClaim === true && receipt !== null && receipt !== undefined) {
-      const module = await servicesAddress();
-      const fromModule = receipt.logs.some(
-        (log) =>
-          getAddress(log.address) === module &&
-          log.topics[0] === SERVICES.getEvent("ServiceBudgetClaimed").topicHash,
-      );
-      if (fromModule) continue;
-    }
+    const modulePayment = (modulePaymentsIn.get(entry.txHash) ?? []).some(
+      (payment) => payment.to === getAddress(entry.counterparty) && payment.amount === entry.amount,
+    );
+    if (modulePayment) continue;
     discrepancies.push({
-      what: `${label}: not in its execution, nor a dividend claim of a round it opened, nor a service budget claim`,
+      what: `${label}: not in its execution, nor a dividend claim of a round it opened, nor a service budget claim or production reward`,
       evidence: entry.txHash,
     });
   }
