@@ -1,12 +1,14 @@
 /**
  * The economy pages on the demo's world (scripts/demo.ts seedDemo, on the tests' Hardhat chain, with
  * real proofs), at a phone's width and a desktop's (Debian Chromium): Riverside's services with their
- * budgets and claims, its farm DAO and income share, its grain and reserve, the trade with Hillside,
- * and another zone's open offer whose "Propose to accept" opens a prefilled form; a read the chain
- * does not answer shows its error and "Try again". A provider claims
- * its budget from an injected EIP-1193 wallet (window.ethereum, forwarded to the chain, whose
- * accounts are unlocked), and the payment arrives on chain. Each page is screenshotted into
- * test-results/web/economy-<width>-*.png and scanned with axe-core.
+ * budgets and claims, its farm DAO and income share, its grain with its reserve and recyclable
+ * content, the farm's harvest on the Production page (attested and rewarded under Riverside's rule),
+ * the trade with Hillside, and another zone's open offer whose "Propose to accept" opens a prefilled
+ * form; a read the chain does not answer shows its error and "Try again". A citizen proposes a reward
+ * rule for recyclable content from the form, reads it in words before and after the relayer sends it.
+ * A provider claims its budget from an injected EIP-1193 wallet (window.ethereum, forwarded to the
+ * chain, whose accounts are unlocked), and the payment arrives on chain. Each page is screenshotted
+ * into test-results/web/economy-<width>-*.png and scanned with axe-core.
  */
 import { expect } from "chai";
 import { mkdtempSync } from "node:fs";
@@ -17,11 +19,13 @@ import type { Browser, BrowserContext, Page, Route } from "playwright-core";
 import { goodsId, offerGoods } from "../sdk/actions.js";
 import { VoteOption } from "../sdk/constants.js";
 import { TestStablecoin__factory, zoneAt, zoneFactoryAt } from "../sdk/contracts.js";
+import { freeProposalSlot, usedProposalNullifiers } from "../sdk/proposals.js";
 import { loadRelayerConfig } from "../relayer/config.js";
 import { startRelayer, type Relayer } from "../relayer/relayer.js";
 import {
   DEMO_ACCOUNTS,
   Seeder,
+  demoIdentity,
   hardhatAccount,
   seedDemo,
   type DemoWorld,
@@ -51,6 +55,13 @@ const CLAIMS: Record<
   phone: { zone: 2, account: "educationProvider", period: "0", amount: "800" },
   desktop: { zone: 0, account: "healthcareProvider", period: "1", amount: "1,000" },
 };
+
+/** The reward rule a citizen proposes at each width (different, so neither repeats the other's open proposal). */
+const REWARD_RULES: Record<Width, { floor: string; perUnit: string; budget: string }> = {
+  phone: { floor: "60", perUnit: "3", budget: "300" },
+  desktop: { floor: "70.5", perUnit: "4", budget: "400" },
+};
+const PASSPHRASE = "correct horse battery staple";
 
 describe("economy pages on the demo's world, at phone and desktop width (Chromium)", function () {
   this.timeout(600_000);
@@ -167,6 +178,34 @@ describe("economy pages on the demo's world, at phone and desktop width (Chromiu
         expect(overflow, `${name}: the page is wider than the screen`).to.equal(0);
       }
 
+      /**
+       * Restores, in this browser, a Riverside citizen who has a proposal slot left this period (the
+       * demo's proposals used some), as a citizen restores a backup on Your identity.
+       */
+      async function restoreCitizenWithFreeSlot() {
+        const zone = zoneAt(riverside, provider);
+        const [epoch, { proposalsPerEpoch }, used, network] = await Promise.all([
+          zone.currentProposalEpoch(),
+          zone.rules(),
+          usedProposalNullifiers(zone),
+          provider.getNetwork(),
+        ]);
+        const citizens = world.citizens.filter((citizen) => citizen.zones.includes(riverside));
+        const free = freeProposalSlot(
+          citizens.map((citizen) => demoIdentity(citizen.name)),
+          { chainId: network.chainId, zone: riverside, epoch, proposalsPerEpoch },
+          used,
+        );
+        const author = citizens.find((citizen) => citizen.commitment === free?.author.commitment.toString());
+        if (!author) throw new Error("every Riverside citizen has used every proposal slot of this period");
+        await page.goto(`${app.url}#/identity`);
+        await page.getByLabel("…or paste the backup (or an exported Semaphore key)").fill(author.identity);
+        await page.getByLabel("Zone of this key (address)").fill(riverside);
+        await page.getByLabel(/Passphrase \(the backup's/).fill(PASSPHRASE);
+        await page.getByRole("button", { name: "Restore" }).click();
+        await page.getByRole("button", { name: "Lock" }).first().waitFor();
+      }
+
       before(async function () {
         context = await browser.newContext({ viewport: VIEWPORTS[width] });
         page = await context.newPage();
@@ -224,10 +263,70 @@ describe("economy pages on the demo's world, at phone and desktop width (Chromiu
         await failed.getByRole("button", { name: "Try again" }).click();
         const row = page.getByTestId("goods");
         await row.getByText("grain").waitFor();
+        // The farm declared its harvest 85% recyclable (jute sacks): the grain carries it.
         expect((await row.locator("td").allInnerTexts()).slice(1)).to.deep.equal(["60", "60", "0"]);
+        expect(await row.getByTestId("goods-recyclable").innerText()).to.equal("85% recyclable content");
         await look("3-goods");
         await open(farm, "goods");
         await page.getByText("Riverside Farm holds no goods.").waitFor();
+      });
+
+      it("shows the farm's harvest on the Production page: 85% recyclable, attested, rewarded 140 USDz", async function () {
+        const { recycling } = world;
+        expect(recycling.reward).to.equal(usdz(140));
+        await open(riverside, "production");
+        const harvest = page.getByTestId(`production-${recycling.productionId}`);
+        await harvest.getByRole("heading", { name: `#${recycling.productionId}: 100 grain` }).waitFor();
+        await harvest.getByText("Riverside Farm").waitFor();
+        expect(await harvest.getByTestId("production-recyclable").innerText()).to.equal("85% declared");
+        expect(await harvest.getByTestId("production-status").innerText()).to.equal(
+          "Rewarded 140 USDz, paid to the producer",
+        );
+        expect(await page.getByTestId("reward-rule").innerText()).to.match(
+          /^2 USDz a unit made wholly of recyclable content, nothing at or below 50%, in proportion between; at most 500 USDz every 30 days \((0|140) USDz paid this period\)\. Set by proposal #\d+\.$/,
+        );
+        const lab = hardhatAccount(DEMO_ACCOUNTS.materialsLab, provider).address;
+        const inspector = await page.getByTestId("inspector").innerText();
+        expect(inspector).to.include(
+          `Service #${recycling.inspectorService}, inspection: Riverside materials lab: checks the recyclable content producers declare, provided by ${lab.slice(0, 6)}…${lab.slice(-4)}`,
+        );
+        expect(inspector).to.include("A vote may revoke each attestation for 2 days after it.");
+        await look("9-production");
+      });
+
+      it("proposes a reward rule for recyclable content from the form, read in words before and after it is sent", async function () {
+        const rule = REWARD_RULES[width];
+        const sentence =
+          `For: reward recyclable content: ${rule.perUnit} USDz a unit made wholly of recyclable content, ` +
+          `nothing at or below ${rule.floor}%, in proportion between; at most ${rule.budget} USDz every 30 days`;
+        await restoreCitizenWithFreeSlot();
+        await open(riverside, "propose/reward-rule");
+        await page.getByTestId("proposal-slots").waitFor({ timeout: 30_000 });
+        expect(await page.getByLabel("Title").inputValue()).to.equal("Reward recyclable content");
+        await page.getByLabel("Title").fill(`Reward recyclable content above ${rule.floor}%`);
+        const preview = page.getByTestId("proposal-preview");
+        // A floor of 100% would reward nothing: the preview names the field instead of a sentence.
+        await page.getByLabel("Nothing at or below (% recyclable)").fill("100");
+        await preview
+          .getByText(
+            "Not ready yet: Nothing at or below (% recyclable): a percentage from 0 to 99.99, with at most 2 decimals.",
+          )
+          .waitFor();
+        await page.getByLabel("Nothing at or below (% recyclable)").fill(rule.floor);
+        await page.getByLabel("Reward a unit at 100% recyclable").fill(rule.perUnit);
+        await page.getByLabel("At most, per period").fill(rule.budget);
+        expect(await page.getByLabel("Period (days)", { exact: true }).inputValue()).to.equal("30");
+        await preview.getByText(sentence).waitFor();
+        await look("10-propose-reward-rule");
+
+        await page.getByRole("button", { name: "Propose" }).click();
+        const sent = page.getByTestId("proposal-sent");
+        await sent.or(page.getByRole("alert")).waitFor({ timeout: 180_000 });
+        expect(await sent.innerText()).to.match(/^Your proposal is #\d+\./);
+        await sent.getByRole("link", { name: "Open it" }).click();
+        await page.getByText(sentence).waitFor({ timeout: 30_000 });
+        await page.getByRole("heading", { name: `Reward recyclable content above ${rule.floor}%` }).waitFor();
+        await look("11-proposal-reward-rule");
       });
 
       it("shows the grain trade as settled, and Hillside's open offer with Propose to accept, prefilled", async function () {

@@ -6,7 +6,7 @@ import { Relayers, explain, loadConfig, zoneReader, type ProposalInfo, type WebC
 import { AdmissionsSection } from "./admissions-panel.js";
 import { waitingRequestOf } from "./admissions.js";
 import { AuditPage } from "./audit-page.js";
-import { EconomyPage, isEconomyPage } from "./economy-pages.js";
+import { ECONOMY_TITLES, EconomyPage, isEconomyPage } from "./economy-pages.js";
 import { NamesContext } from "./address.js";
 import { formatDate } from "./format.js";
 import { HelpPage } from "./help-page.js";
@@ -377,13 +377,7 @@ function ZonePage(props: ZoneProps & { proposing?: boolean; decision?: string; p
 
 /** The zone's economy, one line of links under its name. */
 function ZoneLinks({ zone }: { zone: string }) {
-  const links = [
-    ["treasury", "Treasury"],
-    ["services", "Services"],
-    ["daos", "Internal DAOs"],
-    ["goods", "Goods"],
-    ["trade", "Trade"],
-  ] as const;
+  const links = [["treasury", "Treasury"], ...Object.entries(ECONOMY_TITLES)];
   return (
     <nav aria-label="The zone's economy" className="zone-links">
       {links.map(([path, label], index) => (

@@ -8,6 +8,7 @@ import {
   MAX_CLAIM_PERIOD_SECONDS,
   acceptOffer,
   addMember,
+  appointInspector,
   createInternalDao,
   createService,
   endService,
@@ -17,8 +18,12 @@ import {
   openDividendRound,
   payEther,
   payToken,
+  produceGoods,
+  productionBudget,
   removeMember,
+  revokeAttestation,
   setReserve,
+  setRewardRule,
   setRules,
   updateService,
 } from "../../sdk/actions.js";
@@ -42,6 +47,11 @@ export const DECISION_KINDS = {
   dividend: "Dividend to every citizen",
   reserve: "Domestic reserve",
   "internal-dao": "Internal DAO",
+  "production-budget": "Production budget for an internal DAO",
+  production: "Record a production (internal DAO)",
+  inspector: "Appoint the inspector of recyclable content",
+  "revoke-attestation": "Revoke an attestation",
+  "reward-rule": "Reward recyclable content",
   offer: "Trade offer (sell)",
   "accept-offer": "Accept a trade offer (buy)",
   rules: "Change the rules",
@@ -124,10 +134,7 @@ function rulesFromFields(fields: Fields, prefix: string): ZoneRules {
   for (const { key, label, unit } of RULE_FIELDS) {
     const text = (fields[prefix + key] ?? "").trim();
     if (unit === "percent") {
-      if (!/^\d{1,3}(\.\d{1,2})?$/.test(text) || Number(text) > 100) {
-        throw new FieldError(`${label}: a percentage from 0 to 100, with at most 2 decimals.`);
-      }
-      rules[key] = Math.round(Number(text) * 100);
+      rules[key] = percentBps(fields, prefix + key, label);
     } else {
       if (!/^\d+$/.test(text)) throw new FieldError(`${label}: a whole number.`);
       rules[key] = unit === "wei" ? BigInt(text) : Number(text);
@@ -138,6 +145,28 @@ function rulesFromFields(fields: Fields, prefix: string): ZoneRules {
   if (rules.proposalsPerEpoch === 0) throw new FieldError("Proposals per citizen per period: at least 1.");
   return rules as unknown as ZoneRules;
 }
+
+/**
+ * A percentage with at most 2 decimals ("12.5") as basis points, from 0 to 100 % (below 100 % with
+ * `below100`: a reward's floor of 100 % would reward nothing).
+ */
+function percentBps(fields: Fields, name: string, label: string, { below100 = false } = {}): number {
+  const text = (fields[name] ?? "").trim();
+  const highest = below100 ? 99.99 : 100;
+  if (!/^\d{1,3}(\.\d{1,2})?$/.test(text) || Number(text) > highest) {
+    throw new FieldError(`${label}: a percentage from 0 to ${highest}, with at most 2 decimals.`);
+  }
+  return Math.round(Number(text) * 100);
+}
+
+/** A number of days (at least 1) as seconds, at most what a uint64 of seconds holds. */
+function days(fields: Fields, name: string, label: string): bigint {
+  return wholeNumber(fields, name, label, { min: 1n, max: MAX_UINT64 / DAY }) * DAY;
+}
+
+const DAY = 86_400n;
+/** The contracts keep periods and windows in seconds as uint64. */
+const MAX_UINT64 = 2n ** 64n - 1n;
 
 function address(fields: Fields, name: string, label: string, { optional = false } = {}): string {
   const text = (fields[name] ?? "").trim();
@@ -210,7 +239,7 @@ export function buildActions(kind: DecisionKind, fields: Fields, context: Decisi
       return [payEther(payee, amount(fields, "amount", "Amount", DEFAULT_DECIMALS))];
     }
     case "service": {
-      const days = wholeNumber(fields, "periodDays", "Paid every (days)", { min: 1n });
+      const periodLength = days(fields, "periodDays", "Paid every (days)");
       const paidIn = token(fields, "serviceToken", "Paid in", config);
       return [
         createService(moduleAddress(config, "services"), {
@@ -219,7 +248,7 @@ export function buildActions(kind: DecisionKind, fields: Fields, context: Decisi
           provider: address(fields, "provider", "Provider"),
           token: paidIn,
           budgetPerPeriod: amount(fields, "budget", "Budget per period", decimalsOf(context, paidIn)),
-          periodLength: days * 86_400n,
+          periodLength,
         }),
       ];
     }
@@ -247,11 +276,11 @@ export function buildActions(kind: DecisionKind, fields: Fields, context: Decisi
         fields.dividendToken === "ether" ? ZeroAddress : token(fields, "dividendToken", "Paid in", config);
       const decimals = paidIn === ZeroAddress ? DEFAULT_DECIMALS : decimalsOf(context, paidIn);
       const perCitizen = amount(fields, "perCitizen", "Amount per citizen", decimals);
-      const days = wholeNumber(fields, "claimDays", "Claims open for (days)", {
+      const claimDays = wholeNumber(fields, "claimDays", "Claims open for (days)", {
         min: 1n,
-        max: BigInt(MAX_CLAIM_PERIOD_SECONDS) / 86_400n,
+        max: BigInt(MAX_CLAIM_PERIOD_SECONDS) / DAY,
       });
-      return [openDividendRound(zone, paidIn, perCitizen, days * 86_400n)];
+      return [openDividendRound(zone, paidIn, perCitizen, claimDays * DAY)];
     }
     case "reserve": {
       const id =
@@ -262,27 +291,74 @@ export function buildActions(kind: DecisionKind, fields: Fields, context: Decisi
       return [setReserve(zone, id, wholeNumber(fields, "reserveAmount", "Kept for citizens (units)"))];
     }
     case "internal-dao": {
-      const share = (fields.incomeShare ?? "").trim();
-      if (!/^\d{1,3}(\.\d{1,2})?$/.test(share) || Number(share) > 100) {
-        throw new FieldError("Income returned to the zone: a percentage from 0 to 100.");
-      }
+      const incomeShareBps = percentBps(fields, "incomeShare", "Income returned to the zone");
       return [
         createInternalDao(zone, {
           name: text(fields, "daoName", "Name"),
           registrar: address(fields, "daoRegistrar", "Registrar", { optional: true }),
           rules: rulesFromFields(fields, "dao."),
-          incomeShareBps: Math.round(Number(share) * 100),
+          incomeShareBps,
+        }),
+      ];
+    }
+    case "production-budget": {
+      const internalDao = address(fields, "internalDao", "Internal DAO");
+      const paidIn = token(fields, "serviceToken", "Paid in", config);
+      return [
+        productionBudget(moduleAddress(config, "services"), {
+          internalDao,
+          description: text(fields, "budgetPurpose", "What it is for"),
+          token: paidIn,
+          budgetPerPeriod: amount(fields, "budget", "Budget per period", decimalsOf(context, paidIn)),
+          periodLength: days(fields, "periodDays", "Paid every (days)"),
+        }),
+      ];
+    }
+    case "production": {
+      const product = text(fields, "product", "Product");
+      const units = wholeNumber(fields, "units", "Units made", { min: 1n });
+      return [
+        produceGoods(
+          moduleAddress(config, "goods"),
+          product,
+          units,
+          percentBps(fields, "recyclable", "Recyclable content (%)"),
+        ),
+      ];
+    }
+    case "inspector": {
+      const serviceId = wholeNumber(fields, "serviceId", "Service number");
+      const window = days(fields, "challengeDays", "Challenge window (days)");
+      return [appointInspector(moduleAddress(config, "services"), serviceId, window)];
+    }
+    case "revoke-attestation":
+      return [
+        revokeAttestation(
+          moduleAddress(config, "services"),
+          wholeNumber(fields, "productionId", "Production number"),
+        ),
+      ];
+    case "reward-rule": {
+      const paidIn = token(fields, "rewardToken", "Paid in", config);
+      const decimals = decimalsOf(context, paidIn);
+      return [
+        setRewardRule(moduleAddress(config, "services"), {
+          token: paidIn,
+          floorBps: percentBps(fields, "floor", "Nothing at or below (% recyclable)", { below100: true }),
+          rewardPerUnit: amount(fields, "rewardPerUnit", "Reward a unit at 100% recyclable", decimals),
+          budgetPerPeriod: amount(fields, "budget", "At most, per period", decimals),
+          periodLength: days(fields, "periodDays", "Period (days)"),
         }),
       ];
     }
     case "offer": {
-      const days = wholeNumber(fields, "expiryDays", "Open for (days)", { min: 1n });
+      const openFor = days(fields, "expiryDays", "Open for (days)");
       const base = {
         zone,
         trade: moduleAddress(config, "trade"),
         paymentToken: token(fields, "paymentToken", "Paid in", config),
         buyer: address(fields, "buyer", "Only this zone may buy", { optional: true }),
-        expiry: BigInt(Math.floor(Date.now() / 1000)) + days * 86_400n,
+        expiry: BigInt(Math.floor(Date.now() / 1000)) + openFor,
       };
       if (base.buyer === ZeroAddress) delete (base as { buyer?: string }).buyer;
       if (fields.offerAsset === "goods") {

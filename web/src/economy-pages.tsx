@@ -1,8 +1,10 @@
 /**
  * The zone's economy, as its citizens follow it: services (budgets, periods, claims, and a
- * provider's claim from a connected EIP-1193 wallet), internal DAOs, goods and reserves, and trade
- * (the zone's offers, and other zones' open offers with "Propose to accept"). Everything is read
- * from the chain with the sdk's readers (sdk/economy.ts); these components only render.
+ * provider's claim from a connected EIP-1193 wallet), internal DAOs, goods and reserves (with their
+ * recyclable content), production (what internal DAOs declared, what the inspector attested, what
+ * was revoked or rewarded, under the zone's reward rule), and trade (the zone's offers, and other
+ * zones' open offers with "Propose to accept"). Everything is read from the chain with the sdk's
+ * readers (sdk/economy.ts, sdk/production.ts); these components only render.
  */
 import { BrowserProvider, ZeroAddress, formatUnits, getAddress, type Eip1193Provider } from "ethers";
 import { useCallback, useEffect, useRef, useState, type ReactNode } from "react";
@@ -20,6 +22,7 @@ import {
   type TradeOfferView,
 } from "../../sdk/economy.js";
 import { formatDuration } from "../../sdk/describe.js";
+import { readProduction, type ProductionView, type RewardRuleView } from "../../sdk/production.js";
 import { ZoneGoods__factory } from "../../types/ethers-contracts/factories/contracts/economy/ZoneGoods__factory.js";
 import { ZoneServices__factory } from "../../types/ethers-contracts/factories/contracts/economy/ZoneServices__factory.js";
 import { ZoneTrade__factory } from "../../types/ethers-contracts/factories/contracts/economy/ZoneTrade__factory.js";
@@ -30,18 +33,20 @@ import { formatDate } from "./format.js";
 import { nameOf } from "./names.js";
 import { useEconomyNames, useTokens } from "./readable.js";
 
-export type EconomyPageKind = "services" | "daos" | "goods" | "trade";
+export type EconomyPageKind = "services" | "daos" | "goods" | "production" | "trade";
 
-const TITLES: Record<EconomyPageKind, string> = {
+/** The economy pages, in the order the navigation lists them. */
+export const ECONOMY_TITLES: Record<EconomyPageKind, string> = {
   services: "Services",
   daos: "Internal DAOs",
   goods: "Goods",
+  production: "Production",
   trade: "Trade",
 };
 
 /** Whether `segment` (the route's third part) is one of the economy pages. */
 export function isEconomyPage(segment: string | undefined): segment is EconomyPageKind {
-  return segment !== undefined && segment in TITLES;
+  return segment !== undefined && segment in ECONOMY_TITLES;
 }
 
 interface PageProps {
@@ -59,14 +64,14 @@ export function EconomyPage({ kind, ...props }: PageProps & { kind: EconomyPageK
         <a href={`#/zone/${zone}`}>← {zoneName}</a>
       </p>
       <h1>
-        {zoneName}: {TITLES[kind]}
+        {zoneName}: {ECONOMY_TITLES[kind]}
       </h1>
       <nav aria-label="Economy" className="econ-nav">
         <ul>
-          {(Object.keys(TITLES) as EconomyPageKind[]).map((page) => (
+          {(Object.keys(ECONOMY_TITLES) as EconomyPageKind[]).map((page) => (
             <li key={page}>
               <a href={`#/zone/${zone}/${page}`} aria-current={page === kind ? "page" : undefined}>
-                {TITLES[page]}
+                {ECONOMY_TITLES[page]}
               </a>
             </li>
           ))}
@@ -75,6 +80,7 @@ export function EconomyPage({ kind, ...props }: PageProps & { kind: EconomyPageK
       {kind === "services" && <ServicesPage {...props} />}
       {kind === "daos" && <DaosPage {...props} />}
       {kind === "goods" && <GoodsPage {...props} />}
+      {kind === "production" && <ProductionPage {...props} />}
       {kind === "trade" && <TradePage {...props} />}
     </>
   );
@@ -531,6 +537,10 @@ function GoodsPage({ config, zone, zoneName }: PageProps) {
                       <div className="muted">
                         by <Address value={good.producer} />
                       </div>
+                      {/* In the product's cell: a fifth column would not fit a phone's width. */}
+                      <div data-testid="goods-recyclable">
+                        {percent(good.recyclableBps)} recyclable content
+                      </div>
                     </td>
                     <td>{good.balance.toLocaleString()}</td>
                     <td>{good.reserve.toLocaleString()}</td>
@@ -544,6 +554,176 @@ function GoodsPage({ config, zone, zoneName }: PageProps) {
       </Loaded>
     </section>
   );
+}
+
+/** Basis points as a percentage ("85%", "12.5%"). */
+function percent(bps: bigint | number): string {
+  return `${(Number(bps) / 100).toLocaleString()}%`;
+}
+
+// --- Production -------------------------------------------------------------------------------
+
+function ProductionPage({ config, zone, zoneName }: PageProps) {
+  const read = useChainRead(
+    config,
+    async (fromBlock) => {
+      const provider = chainProvider(config);
+      const { goods, services } = config.contracts;
+      if (!provider || !goods || !services)
+        throw new Error("the app's config names no goods registry or services registry");
+      const registry = ZoneServices__factory.connect(services, provider);
+      // The chain's clock, not the reader's: a challenge window closes at a block's time.
+      const latest = await provider.getBlock("latest");
+      if (!latest) throw new Error("the chain has no latest block");
+      const state = await readProduction(
+        ZoneGoods__factory.connect(goods, provider),
+        registry,
+        zone,
+        BigInt(latest.timestamp),
+        fromBlock,
+      );
+      const inspector = state.inspection && (await registry.getService(zone, state.inspection.serviceId));
+      return { ...state, inspector };
+    },
+    zone,
+  );
+  const tokens = useTokens(config, [
+    read.value?.rule?.token,
+    ...(read.value?.productions.map((production) => production.reward?.token) ?? []),
+  ]);
+  return (
+    <section aria-labelledby="production-heading">
+      <h2 id="production-heading">Production and recyclable content</h2>
+      <p className="muted">
+        What {zoneName}'s internal DAOs declared they made, with the share of recyclable content. The zone's
+        inspector attests it; for a while after, a vote may revoke the attestation; then the zone's reward
+        rule pays the internal DAO that made it.
+      </p>
+      <Loaded read={read} what="the production">
+        {({ rule, inspection, inspector, productions }) => (
+          <>
+            <dl className="econ-facts" data-testid="production-terms">
+              <dt>Reward rule</dt>
+              <dd data-testid="reward-rule">
+                {rule ? (
+                  <RewardRuleWords zone={zone} rule={rule} tokens={tokens} />
+                ) : (
+                  <>No reward rule: a vote sets one (“Reward recyclable content”).</>
+                )}
+              </dd>
+              <dt>Inspector</dt>
+              <dd data-testid="inspector">
+                {inspection && inspector ? (
+                  <>
+                    Service #{inspection.serviceId.toString()}, {inspector.kind}: {inspector.description},
+                    provided by <Address value={inspector.provider} />. A vote may revoke each attestation for{" "}
+                    {formatDuration(Number(inspection.challengeWindow))} after it.
+                  </>
+                ) : (
+                  <>No inspector: a vote appoints one of the zone's services.</>
+                )}
+              </dd>
+            </dl>
+            <h3>Productions</h3>
+            {productions.length === 0 ? (
+              <p>{zoneName}'s internal DAOs have produced nothing yet.</p>
+            ) : (
+              <ul className="plain econ-list">
+                {[...productions].reverse().map((production) => (
+                  <li key={production.id.toString()} data-testid={`production-${production.id}`}>
+                    <h4>
+                      #{production.id.toString()}: {production.amount.toLocaleString()} {production.product}
+                    </h4>
+                    <dl className="econ-facts">
+                      <dt>Producer</dt>
+                      <dd>
+                        <Address value={production.producer} />, by its{" "}
+                        <ProposalLink zone={production.producer} id={production.proposalId} />
+                      </dd>
+                      <dt>Recyclable content</dt>
+                      <dd data-testid="production-recyclable">
+                        {percent(production.recyclableBps)} declared
+                      </dd>
+                      <dt>Status</dt>
+                      <dd data-testid="production-status">
+                        <ProductionStatusWords
+                          zone={zone}
+                          production={production}
+                          rule={rule}
+                          tokens={tokens}
+                        />
+                      </dd>
+                    </dl>
+                  </li>
+                ))}
+              </ul>
+            )}
+          </>
+        )}
+      </Loaded>
+    </section>
+  );
+}
+
+function RewardRuleWords(props: { zone: string; rule: RewardRuleView; tokens: Record<string, TokenInfo> }) {
+  const { zone, rule, tokens } = props;
+  return (
+    <>
+      {amountOf(rule.rewardPerUnit, rule.token, tokens)} a unit made wholly of recyclable content, nothing at
+      or below {percent(rule.floorBps)}, in proportion between; at most{" "}
+      {amountOf(rule.budgetPerPeriod, rule.token, tokens)} every {formatDuration(Number(rule.periodLength))} (
+      {amountOf(rule.paidThisPeriod, rule.token, tokens)} paid this period). Set by{" "}
+      <ProposalLink zone={zone} id={rule.authorizingProposal} />.
+    </>
+  );
+}
+
+function ProductionStatusWords(props: {
+  zone: string;
+  production: ProductionView;
+  rule: RewardRuleView | undefined;
+  tokens: Record<string, TokenInfo>;
+}) {
+  const { zone, production, rule, tokens } = props;
+  const claimableAt = production.claimableAt === undefined ? "" : formatDate(Number(production.claimableAt));
+  const rewardNow = rule && amountOf(production.rewardNow, rule.token, tokens);
+  switch (production.status) {
+    case "declared":
+      return <>Declared; not attested yet</>;
+    case "challengeable":
+      return (
+        <>
+          Attested; a vote may revoke it until {claimableAt}
+          {production.rewardNow > 0n && <>, then it earns {rewardNow}</>}
+        </>
+      );
+    case "claimable":
+      return production.rewardNow > 0n ? (
+        <>Attested; its reward of {rewardNow} can be claimed by anyone, paid to the producer</>
+      ) : (
+        <>Attested; the reward rule pays nothing for it</>
+      );
+    case "revoked":
+      return (
+        <>
+          Attestation revoked
+          {production.revokedBy !== undefined && (
+            <>
+              {" "}
+              by <ProposalLink zone={zone} id={production.revokedBy} />
+            </>
+          )}
+          ; no reward
+        </>
+      );
+    case "rewarded":
+      return (
+        <>
+          Rewarded {production.reward && amountOf(production.reward.amount, production.reward.token, tokens)},
+          paid to the producer
+        </>
+      );
+  }
 }
 
 // --- Trade ------------------------------------------------------------------------------------

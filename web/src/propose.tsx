@@ -54,6 +54,7 @@ function blankFields(config: WebConfig): Fields {
     currency: "ether",
     serviceToken: config.contracts.stablecoin ? "stablecoin" : "other",
     paymentToken: config.contracts.stablecoin ? "stablecoin" : "other",
+    rewardToken: config.contracts.stablecoin ? "stablecoin" : "other",
     offerToken: "other",
     offerAsset: "tokens",
     dividendToken: config.contracts.stablecoin ? "stablecoin" : "ether",
@@ -592,6 +593,67 @@ function DecisionFields(props: DecisionFieldsProps) {
         })}
         {input("incomeShare", "Income returned to the zone (%)", { decimal: true })}
         {rulesFields("dao.")}
+      </>
+    ),
+    "production-budget": (
+      <>
+        {input("internalDao", "Internal DAO (address)", {
+          hint: "One of the zone's internal DAOs: anyone may claim each period's budget, paid only to the DAO.",
+        })}
+        {input("budgetPurpose", "What it is for", { hint: "Seed and packaging, tools…" })}
+        {tokenChoice("serviceToken", "Paid in")}
+        {input("budget", "Budget per period", { decimal: true })}
+        {input("periodDays", "Paid every (days)")}
+      </>
+    ),
+    production: (
+      <>
+        <p className="muted">
+          An internal DAO's own vote: the goods go to its parent zone, whose inspector may attest the
+          recyclable content declared here.
+        </p>
+        {input("product", "Product", {
+          hint: "Its name: grain, bread… The same name adds to the same good.",
+        })}
+        {input("units", "Units made")}
+        {input("recyclable", "Recyclable content (%)", {
+          decimal: true,
+          hint: "The share of recyclable content of these units, from 0 to 100, with at most 2 decimals.",
+        })}
+      </>
+    ),
+    inspector: (
+      <>
+        {input("serviceId", "Service number", {
+          hint: "The zone's service whose provider attests what internal DAOs declare, numbered from 0.",
+        })}
+        {input("challengeDays", "Challenge window (days)", {
+          hint: "How long after each attestation a vote may revoke it; its reward waits until then.",
+        })}
+      </>
+    ),
+    "revoke-attestation": (
+      <>
+        {input("productionId", "Production number", {
+          hint: "As the Production page numbers them, from 0. Only within its challenge window.",
+        })}
+        <p className="muted">The production then earns no reward.</p>
+      </>
+    ),
+    "reward-rule": (
+      <>
+        <p className="muted">
+          Replaces the zone's rule. Each attested production earns in proportion to its recyclable content
+          above the floor, paid to the internal DAO that made it.
+        </p>
+        {tokenChoice("rewardToken", "Paid in")}
+        {input("floor", "Nothing at or below (% recyclable)", {
+          decimal: true,
+          hint: "From 0 to 99.99, with at most 2 decimals.",
+        })}
+        {input("rewardPerUnit", "Reward a unit at 100% recyclable", { decimal: true })}
+        {input("budget", "At most, per period", { decimal: true })}
+        {input("periodDays", "Period (days)")}
       </>
     ),
     offer: (

@@ -160,6 +160,7 @@ export function useDecisionContext(
       fields.offerTokenAddress,
       fields.paymentTokenAddress,
       fields.dividendTokenAddress,
+      fields.rewardTokenAddress,
     ]),
     ...drafts.map((draft) => offerOf(draft)?.offer?.paymentToken),
     ...drafts.map((draft) => serviceOf(draft)?.service?.token),

@@ -7,13 +7,18 @@
 import { expect } from "chai";
 import { ZeroAddress, toBeHex } from "ethers";
 import {
+  appointInspector,
   createService,
   endService,
   goodsId,
   openDividendRound,
   payEther,
+  produceGoods,
+  productionBudget,
   removeMember,
+  revokeAttestation,
   setReserve,
+  setRewardRule,
   updateService,
 } from "../../sdk/actions.js";
 import { MAX_OPTIONS } from "../../sdk/constants.js";
@@ -32,7 +37,13 @@ import { ZONE, address, webConfig } from "./web-fixture.js";
 
 const zone = ZONE;
 const other = address(0xbeef);
-const config = webConfig({ services: address(0x5e), goods: address(0x600d), trade: address(0x7ade) });
+const usdz = address(0x05d2);
+const config = webConfig({
+  services: address(0x5e),
+  goods: address(0x600d),
+  trade: address(0x7ade),
+  stablecoin: usdz,
+});
 
 const rules = rulesToFields(rulesWith({ quorumBps: 5000 }), "dao.");
 /** A token of 6 decimals, as read from the chain. */
@@ -105,7 +116,7 @@ describe("decisions (the proposal form)", function () {
     it("refuses a wrong field with a message that names it", function () {
       expect(() =>
         buildActions("internal-dao", { daoName: "x", incomeShare: "101", ...rules }, { config, zone }),
-      ).to.throw("Income returned to the zone: a percentage from 0 to 100.");
+      ).to.throw("Income returned to the zone: a percentage from 0 to 100, with at most 2 decimals.");
       expect(() => buildActions("offer", { offerAsset: "goods" }, { config, zone })).to.throw(
         /^Open for \(days\)/,
       );
@@ -251,6 +262,181 @@ describe("decisions (the proposal form)", function () {
         const [forLine] = describeProposal([actions], { zone, services, multipleChoice: false });
         expect(forLine, kind).to.equal(`For: ${sentence}`);
       }
+    });
+  });
+
+  describe("production rewarded for recyclable content", function () {
+    const services = config.contracts.services!;
+    const goods = config.contracts.goods!;
+    const farm = address(0xfa7);
+    /** USDz as the app reads it, and a token of 6 decimals. */
+    const context = {
+      config,
+      zone,
+      tokens: { [usdz]: { symbol: "USDz", decimals: 18 }, ...sixDecimals.tokens },
+    };
+    const usdzUnits = (whole: bigint) => whole * 10n ** 18n;
+
+    it("builds each decision exactly as the sdk's builder does, read as the sdk's sentence", function () {
+      const decisions: [DecisionKind, Fields, ZoneAction, string][] = [
+        [
+          "reward-rule",
+          { rewardToken: "stablecoin", floor: "50", rewardPerUnit: "2", budget: "500", periodDays: "30" },
+          setRewardRule(services, {
+            token: usdz,
+            floorBps: 5_000,
+            rewardPerUnit: usdzUnits(2n),
+            budgetPerPeriod: usdzUnits(500n),
+            periodLength: 30 * 86_400,
+          }),
+          "reward recyclable content: 2 USDz a unit made wholly of recyclable content, nothing at or below 50%, " +
+            "in proportion between; at most 500 USDz every 30 days",
+        ],
+        [
+          "reward-rule",
+          {
+            rewardToken: "other",
+            rewardTokenAddress: other,
+            floor: "12.25",
+            rewardPerUnit: "0.5",
+            budget: "100",
+            periodDays: "7",
+          },
+          setRewardRule(services, {
+            token: other,
+            floorBps: 1_225,
+            rewardPerUnit: 500_000n,
+            budgetPerPeriod: 100_000_000n,
+            periodLength: 7 * 86_400,
+          }),
+          "reward recyclable content: 0.5 USDC a unit made wholly of recyclable content, nothing at or below 12.25%, " +
+            "in proportion between; at most 100 USDC every 7 days",
+        ],
+        [
+          "inspector",
+          { serviceId: "1", challengeDays: "2" },
+          appointInspector(services, 1n, 2 * 86_400),
+          "make service #1 the inspector of recyclable content, whose attestations a vote may revoke for 2 days",
+        ],
+        [
+          "revoke-attestation",
+          { productionId: "7" },
+          revokeAttestation(services, 7n),
+          "revoke the inspector's attestation of production #7: it earns no reward",
+        ],
+        [
+          "production-budget",
+          {
+            internalDao: farm,
+            budgetPurpose: " Seed and packaging ",
+            serviceToken: "stablecoin",
+            budget: "300",
+            periodDays: "30",
+          },
+          productionBudget(services, {
+            internalDao: farm,
+            description: "Seed and packaging",
+            token: usdz,
+            budgetPerPeriod: usdzUnits(300n),
+            periodLength: 30 * 86_400,
+          }),
+          `give ${farm} a production budget of 300 USDz every 30 days (new service: "Seed and packaging")`,
+        ],
+        [
+          "production",
+          { product: " grain ", units: "100", recyclable: "85" },
+          produceGoods(goods, "grain", 100n, 8_500),
+          "produce 100 units of grain, declared 85% recyclable content",
+        ],
+      ];
+      for (const [kind, fields, action, sentence] of decisions) {
+        const actions = buildActions(kind, fields, context);
+        expect(actions, kind).to.deep.equal([action]);
+        const [forLine] = describeProposal([actions], {
+          zone,
+          services,
+          goods,
+          tokens: context.tokens,
+          multipleChoice: false,
+        });
+        expect(forLine, kind).to.equal(`For: ${sentence}`);
+      }
+    });
+
+    it("refuses a wrong field with a message that names it", function () {
+      const rule = {
+        rewardToken: "stablecoin",
+        floor: "50",
+        rewardPerUnit: "2",
+        budget: "500",
+        periodDays: "30",
+      };
+      const budget = {
+        internalDao: farm,
+        budgetPurpose: "Seed",
+        serviceToken: "stablecoin",
+        budget: "300",
+        periodDays: "30",
+      };
+      const refused: [DecisionKind, Fields, string][] = [
+        // A floor of 100% would reward nothing: the contract refuses it.
+        [
+          "reward-rule",
+          { ...rule, floor: "100" },
+          "Nothing at or below (% recyclable): a percentage from 0 to 99.99, with at most 2 decimals.",
+        ],
+        [
+          "reward-rule",
+          { ...rule, floor: "50.125" },
+          "Nothing at or below (% recyclable): a percentage from 0 to 99.99, with at most 2 decimals.",
+        ],
+        [
+          "reward-rule",
+          { ...rule, rewardPerUnit: "0" },
+          "Reward a unit at 100% recyclable: must be more than 0.",
+        ],
+        ["reward-rule", { ...rule, budget: "" }, "At most, per period: a number such as 100 or 0.5."],
+        ["reward-rule", { ...rule, periodDays: "0" }, "Period (days): at least 1."],
+        [
+          "reward-rule",
+          { ...rule, rewardToken: "other", rewardTokenAddress: "0x12" },
+          "Paid in (address): an address, 0x followed by 40 hex digits.",
+        ],
+        ["inspector", { serviceId: "one", challengeDays: "2" }, "Service number: a whole number."],
+        ["inspector", { serviceId: "1", challengeDays: "1.5" }, "Challenge window (days): a whole number."],
+        // The window is a uint64 of seconds.
+        [
+          "inspector",
+          { serviceId: "1", challengeDays: "213503982334602" },
+          "Challenge window (days): at most 213503982334601.",
+        ],
+        ["revoke-attestation", { productionId: "-1" }, "Production number: a whole number."],
+        [
+          "production-budget",
+          { ...budget, internalDao: "farm" },
+          "Internal DAO: an address, 0x followed by 40 hex digits.",
+        ],
+        ["production-budget", { ...budget, budgetPurpose: " " }, "What it is for: required."],
+        ["production-budget", { ...budget, budget: "-3" }, "Budget per period: a number such as 100 or 0.5."],
+        ["production", { product: "", units: "1", recyclable: "85" }, "Product: required."],
+        ["production", { product: "grain", units: "0", recyclable: "85" }, "Units made: at least 1."],
+        [
+          "production",
+          { product: "grain", units: "10", recyclable: "100.5" },
+          "Recyclable content (%): a percentage from 0 to 100, with at most 2 decimals.",
+        ],
+      ];
+      for (const [kind, fields, message] of refused) {
+        expect(() => buildActions(kind, fields, context), message).to.throw(message);
+      }
+      // Without the module in the app's config there is nothing to send the decision to.
+      const bare = { config: webConfig({ stablecoin: usdz }), zone };
+      expect(() =>
+        buildActions("production", { product: "grain", units: "1", recyclable: "0" }, bare),
+      ).to.throw("The app's config does not name the zone's goods contract.");
+      expect(() => buildActions("reward-rule", rule, bare)).to.throw(
+        "The app's config does not name the zone's services contract.",
+      );
     });
   });
 
