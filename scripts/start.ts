@@ -7,7 +7,7 @@
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { JsonRpcProvider } from "ethers";
+import { JsonRpcProvider, formatEther } from "ethers";
 import {
   deployedZone,
   deploymentFileFor,
@@ -342,7 +342,14 @@ function printSummary(
   say(
     `  ZONEDAO_TELLER_PASSPHRASE=${DEMO_TELLER_PASSPHRASE} ZONEDAO_PRIVATE_KEY=${tellers.firstTellerKey} npm run zonedao -- teller --deployment ${file} --zone ${sealed.zoneName} --term ${world.tellers.term} --teller-file ${shown(tellers.files[0] ?? "")} --proposal ${sealed.proposalId}`,
   );
-  say("or with the sdk, through the relayer:");
+  const { recycling } = world;
+  say(
+    `${zoneNames.get(recycling.zone) ?? recycling.zone} rewards recyclable content: ${zoneNames.get(recycling.producer) ?? recycling.producer}'s harvest (production ${recycling.productionId}, 85% recyclable) was attested by the materials lab (service ${recycling.inspectorService}, Hardhat account #${DEMO_ACCOUNTS.materialsLab}) and rewarded ${formatEther(recycling.reward)} USDz. See ${deployment.web?.url ?? ""}#/zone/${recycling.zone}/production, or:`,
+  );
+  say(
+    `  npm run zonedao -- production list --deployment ${file} --zone ${zoneNames.get(recycling.zone) ?? recycling.zone}`,
+  );
+  say("Vote as " + voter + " with the sdk, through the relayer:");
   say(`  const zone = zoneAt("${zone}", new JsonRpcProvider("${localChain.url}"));`);
   say(`  const group = await rebuildGroup(zone, { untilProposal: ${proposalId}n });`);
   say(

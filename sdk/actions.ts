@@ -23,6 +23,15 @@ function requireBps(bps: number, what: string): void {
   }
 }
 
+/** A duration the contracts keep as a uint64 of seconds. */
+function seconds(value: bigint | number, what: string): bigint {
+  const duration = BigInt(value);
+  if (duration < 0n || duration >= 2n ** 64n) {
+    throw new RangeError(`${what} must be from 0 to 2^64 - 1 seconds, got ${duration}`);
+  }
+  return duration;
+}
+
 /** A group leaf: neither 0 (an empty leaf) nor beyond the field (never a leaf). */
 function requireCommitment(commitment: bigint, what: string): void {
   if (commitment <= 0n || commitment >= SNARK_SCALAR_FIELD) {
@@ -255,7 +264,10 @@ export function appointInspector(
   return {
     target: getAddress(services),
     value: 0n,
-    data: SERVICES.encodeFunctionData("appointInspector", [serviceId, BigInt(challengeWindow)]),
+    data: SERVICES.encodeFunctionData("appointInspector", [
+      serviceId,
+      seconds(challengeWindow, "challengeWindow"),
+    ]),
   };
 }
 

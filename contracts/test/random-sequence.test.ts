@@ -5,7 +5,9 @@
  * claims (on chain, on the ledger and in the model), goods are conserved across zones, escrow and
  * the accounts they were sent to, no goods leave an inventory below its domestic reserve (by an
  * offer, or by a plain ERC-1155 transfer or batch transfer that a vote makes), and no approval for
- * the trade contract outlives its vote. The sequence runs on a chain of its own whose clock moves
+ * the trade contract outlives its vote; and every reward for recyclable content was paid for an
+ * attested, unrevoked production after its challenge window, once, for what the zone's rule pays,
+ * within the rule's budget per period (the farm holds exactly its rewards). The sequence runs on a chain of its own whose clock moves
  * only with the sequence's own steps (test/steady-clock.ts), so a seed takes the same path on any
  * machine, any day, whatever other test files ran. Paths that must be covered every time (an export
  * refused for the reserve, a cancel, a reclaim, a round's expiry) are deterministic tests in
@@ -17,12 +19,15 @@ import {
   TestStablecoin__factory,
   VoteOption,
   ZoneGoods__factory,
+  ZoneServices__factory,
   ZoneTrade__factory,
   Zone__factory,
   acceptOffer,
   admissionsOf,
+  appointInspector,
   cancelOffer,
   createInternalDao,
+  createService,
   goodsId,
   ledgerBalance,
   ledgerReserved,
@@ -36,7 +41,10 @@ import {
   readLedger,
   rebuildGroup,
   requestAdmissions,
+  revokeAttestation,
+  rewardFor,
   setReserve,
+  setRewardRule,
   type DividendClaim,
   type RequestedAdmission,
   type Group,
@@ -86,6 +94,20 @@ const QUICK_RULES: ZoneRules = { ...TEST_RULES, votingPeriod: 60, executionDelay
 const PRODUCTS = ["grain", "timber"] as const;
 const FIRST_HARVEST = 100n;
 const BUYER_DOLLARS = ethers.parseEther("1000000");
+/** Zone A's USDz at the start, for rewards before any sale. */
+const ZONE_DOLLARS = ethers.parseEther("3");
+/**
+ * Zone A's reward for recyclable content: 0.01 USDz a unit at 100%, nothing at or below 30%, at most
+ * 1.5 USDz every 2 days (less than the first harvest's two productions earn), with 3 days to revoke
+ * (a vote takes 6 hours and the timelock; the sequence's time jumps close some windows first).
+ */
+const REWARD_RULE = {
+  floorBps: 3_000,
+  rewardPerUnit: ethers.parseEther("0.01"),
+  budgetPerPeriod: ethers.parseEther("1.5"),
+  periodLength: 2 * 86_400,
+};
+const CHALLENGE_WINDOW = 3n * 86_400n;
 const FARMER = new Identity("zonedao-adversarial-farmer");
 const BUYER = new Identity("zonedao-adversarial-buyer");
 /** ZoneTrade.OfferStatus, by name. */
@@ -140,10 +162,37 @@ async function tradingZones() {
     { voters: [FARMER] },
   );
   const buyer = await createSecondZone(world, { name: "Hillside", members: [BUYER], rules: QUICK_RULES });
-  await (await stablecoin.mint(await world.deployer.getAddress(), BUYER_DOLLARS)).wait();
+  await (await stablecoin.mint(await world.deployer.getAddress(), BUYER_DOLLARS + ZONE_DOLLARS)).wait();
   await (await stablecoin.approve(buyer.zoneAddress, BUYER_DOLLARS)).wait();
+  await (await stablecoin.approve(world.zoneAddress, ZONE_DOLLARS)).wait();
   const stablecoinAddress = await stablecoin.getAddress();
   await (await buyer.zone.connect(world.deployer).deposit(stablecoinAddress, BUYER_DOLLARS)).wait();
+  await (await world.zone.connect(world.deployer).deposit(stablecoinAddress, ZONE_DOLLARS)).wait();
+  // A's inspector (service 0, an account of its own) and its reward rule, by A's vote.
+  const services = ZoneServices__factory.connect(await world.factory.SERVICES(), world.relayer);
+  const servicesAddress = await services.getAddress();
+  const [inspector, impostor] = (await ethers.getSigners()).slice(14, 16);
+  if (!inspector || !impostor) throw new Error("need 16 signers");
+  const { receipt } = await passProposal(
+    world,
+    [
+      [
+        createService(servicesAddress, {
+          kind: "inspection",
+          description: "Materials lab",
+          provider: await inspector.getAddress(),
+          token: stablecoinAddress,
+          budgetPerPeriod: 1n,
+          periodLength: 86_400,
+        }),
+        appointInspector(servicesAddress, 0n, CHALLENGE_WINDOW),
+        setRewardRule(servicesAddress, { token: stablecoinAddress, ...REWARD_RULE }),
+      ],
+    ],
+    "Reward recyclable content",
+    { voters: [alice, bob] },
+  );
+  const ruleStart = BigInt((await receipt!.getBlock()).timestamp);
   // A new proposal epoch: the sequence then finds every citizen's proposal slots of A free.
   await time.increase(TEST_RULES.proposalEpoch);
   const votesFrom = (await ethers.provider.getBlockNumber()) + 1;
@@ -158,6 +207,10 @@ async function tradingZones() {
     trade,
     stablecoin,
     stablecoinAddress,
+    services,
+    inspector,
+    impostor,
+    ruleStart,
   };
 }
 
@@ -169,7 +222,8 @@ type Intent =
   | { kind: "reserve"; goodsId: bigint; amount: bigint }
   | { kind: "offer"; goodsId: bigint; quantity: bigint; buyer: string; expiry: bigint; pricePerUnit: bigint }
   | { kind: "transfer"; goodsId: bigint; lines: bigint[]; to: "buyer" | "away" }
-  | { kind: "cancel"; offerId: bigint };
+  | { kind: "cancel"; offerId: bigint }
+  | { kind: "revoke"; productionId: bigint };
 
 /** A dividend round of zone A, all in ether: who may claim (its proposal's voters) and who did. */
 interface RoundModel {
@@ -189,6 +243,16 @@ interface Failure {
   args: unknown[];
 }
 
+/** A production of the farm for zone A, as the model follows it to its reward. */
+interface ProductionModel {
+  amount: bigint;
+  recyclableBps: number;
+  /** When its challenge window closes, once attested. */
+  claimableAt?: bigint;
+  revoked: boolean;
+  rewarded: boolean;
+}
+
 interface OfferModel {
   id: bigint;
   goodsId: bigint;
@@ -206,7 +270,7 @@ describe("invariants under a random sequence of actions", function () {
     this.timeout(STEPS * 10_000);
     const fixture = await tradingZones();
     const { world, fromBlock, votesFrom, farm, buyer, goods, goodsAddress, trade, stablecoin } = fixture;
-    const { stablecoinAddress } = fixture;
+    const { stablecoinAddress, services, inspector, impostor, ruleStart } = fixture;
     const { zone } = world;
     const tradeAddress = await trade.getAddress();
     const random = prng(SEED);
@@ -235,7 +299,17 @@ describe("invariants under a random sequence of actions", function () {
     const reserves = new Map(goodsIds.map((id) => [id, 0n]));
     const inventoryBefore = new Map(goodsIds.map((id) => [id, FIRST_HARVEST]));
     const offers = new Map<bigint, OfferModel>();
-    const dollars = { zone: 0n, buyer: BUYER_DOLLARS };
+    const dollars = { zone: ZONE_DOLLARS, buyer: BUYER_DOLLARS, farm: 0n };
+    // The production model: the first harvest's two productions (wholly recyclable) and the rest,
+    // the rewards paid in each period of the rule, and what each step did.
+    const productions = new Map<bigint, ProductionModel>(
+      PRODUCTS.map((_, index) => [
+        BigInt(index),
+        { amount: FIRST_HARVEST, recyclableBps: 10_000, revoked: false, rewarded: false },
+      ]),
+    );
+    const rewardsPaid = new Map<bigint, bigint>();
+    const rewarding = { attested: 0, refused: 0, revoked: 0, rewarded: 0 };
     const refused = new Set<bigint>(); // proposals whose goods were refused for the reserve, at least once
     const trades = {
       exports: 0,
@@ -297,6 +371,66 @@ describe("invariants under a random sequence of actions", function () {
       for (const id of executed)
         expect(await stateOf(id), `executed ${id} at ${where}`).to.equal(State.Executed);
       await checkTrade(where, ledger);
+      await checkRewards(where);
+    }
+
+    /**
+     * Every reward for an attested, unrevoked production, after its window, once, for what the rule
+     * pays, within each period's budget; the registry's records equal the model's; the farm holds
+     * exactly its rewards, on its ledger too.
+     */
+    async function checkRewards(where: string) {
+      expect(await goods.productionCount(), `productions at ${where}`).to.equal(BigInt(productions.size));
+      const paid = new Map<bigint, bigint>();
+      const seen = new Set<bigint>();
+      const [attestedEvents, revokedEvents, rewardEvents] = await Promise.all([
+        services.queryFilter(services.filters.ProductionAttested(world.zoneAddress), fromBlock),
+        services.queryFilter(services.filters.AttestationRevoked(world.zoneAddress), fromBlock),
+        services.queryFilter(services.filters.ProductionRewarded(world.zoneAddress), fromBlock),
+      ]);
+      for (const reward of rewardEvents) {
+        const { productionId, amount, period } = reward.args;
+        const what = `reward of production ${productionId} at ${where}`;
+        const attestation = attestedEvents.find((event) => event.args.productionId === productionId);
+        expect(attestation, `${what}: attested`).to.not.equal(undefined);
+        expect(attestation!.blockNumber, `${what}: attested first`).to.be.below(reward.blockNumber);
+        const revocation = revokedEvents.find((event) => event.args.productionId === productionId);
+        if (revocation)
+          expect(revocation.blockNumber, `${what}: not revoked`).to.be.above(reward.blockNumber);
+        const paidAt = BigInt((await reward.getBlock()).timestamp);
+        expect(paidAt >= attestation!.args.claimableAt, `${what}: after the window`).to.equal(true);
+        expect(seen.has(productionId), `${what}: once`).to.equal(false);
+        seen.add(productionId);
+        const production = productions.get(productionId)!;
+        expect(amount, what).to.equal(rewardFor(REWARD_RULE, production.amount, production.recyclableBps));
+        expect(period, `${what}: period`).to.equal((paidAt - ruleStart) / BigInt(REWARD_RULE.periodLength));
+        paid.set(period, (paid.get(period) ?? 0n) + amount);
+      }
+      for (const [period, total] of paid) {
+        expect(total <= REWARD_RULE.budgetPerPeriod, `rewards of period ${period} at ${where}`).to.equal(
+          true,
+        );
+        expect(total, `model's rewards of period ${period} at ${where}`).to.equal(rewardsPaid.get(period));
+      }
+      for (const [id, model] of productions) {
+        const onChain = await services.attestationOf(id);
+        expect(
+          { claimableAt: onChain.claimableAt, revoked: onChain.revoked, rewarded: onChain.rewarded },
+          `attestation of production ${id} at ${where}`,
+        ).to.deep.equal({
+          claimableAt: model.claimableAt ?? 0n,
+          revoked: model.revoked,
+          rewarded: model.rewarded,
+        });
+      }
+      const [farmDollars, farmLedger] = await Promise.all([
+        stablecoin.balanceOf(farm.zoneAddress),
+        readLedger(farm.zone, { fromBlock }),
+      ]);
+      expect(farmDollars, `the farm's USDz at ${where}`).to.equal(dollars.farm);
+      expect(ledgerBalance(farmLedger, stablecoinAddress), `the farm's ledger at ${where}`).to.equal(
+        farmDollars,
+      );
     }
 
     /** The goods, offers and USDz against the model, no goods gone below a reserve, no standing approval. */
@@ -340,7 +474,10 @@ describe("invariants under a random sequence of actions", function () {
         stablecoin.balanceOf(buyer.zoneAddress),
         readLedger(buyer.zone, { fromBlock }),
       ]);
-      expect({ zone: zoneDollars, buyer: buyerDollars }, `USDz at ${where}`).to.deep.equal(dollars);
+      expect({ zone: zoneDollars, buyer: buyerDollars }, `USDz at ${where}`).to.deep.equal({
+        zone: dollars.zone,
+        buyer: dollars.buyer,
+      });
       expect(ledgerBalance(ledger, stablecoinAddress), `A's USDz vs ledger at ${where}`).to.equal(
         zoneDollars,
       );
@@ -376,6 +513,15 @@ describe("invariants under a random sequence of actions", function () {
         };
       }
       if (roll < 0.42) return { intent: { kind: "none" }, actions: [], what: "no action" };
+      const attested = [...productions].filter(([, production]) => production.claimableAt !== undefined);
+      if (roll < 0.55 && attested.length > 0) {
+        const [productionId] = random.pick(attested);
+        return {
+          intent: { kind: "revoke", productionId },
+          actions: [revokeAttestation(await services.getAddress(), productionId)],
+          what: `revokes production ${productionId}'s attestation`,
+        };
+      }
       const id = random.pick(goodsIds);
       const inventory = held.get(id)!.zone;
       const good = PRODUCTS[goodsIds.indexOf(id)]!;
@@ -489,6 +635,15 @@ describe("invariants under a random sequence of actions", function () {
         return goodsLeavingFailure(intent.goodsId, [intent.quantity], 1);
       }
       if (intent.kind === "transfer") return goodsLeavingFailure(intent.goodsId, intent.lines, 0);
+      if (intent.kind === "revoke") {
+        const { claimableAt, revoked } = productions.get(intent.productionId)!;
+        const [error, args] = revoked
+          ? ["ProductionAttestationRevoked", [intent.productionId]]
+          : now >= claimableAt!
+            ? ["ProductionChallengeWindowClosed", [intent.productionId, claimableAt]]
+            : [];
+        if (error) return [0, services.interface.encodeErrorResult(error, args)];
+      }
       if (intent.kind === "cancel") {
         const { status } = offers.get(intent.offerId)!;
         if (status !== "open")
@@ -530,8 +685,12 @@ describe("invariants under a random sequence of actions", function () {
       const data = args[1] as string;
       if (data === "0x") return "ether transfer failed";
       return (
-        (tradeInterface.parseError(data) ?? goodsInterface.parseError(data) ?? zoneInterface.parseError(data))
-          ?.name ?? data
+        (
+          tradeInterface.parseError(data) ??
+          goodsInterface.parseError(data) ??
+          zoneInterface.parseError(data) ??
+          services.interface.parseError(data)
+        )?.name ?? data
       );
     }
 
@@ -569,6 +728,9 @@ describe("invariants under a random sequence of actions", function () {
         offer.status = "cancelled";
         moveGoods(offer.goodsId, offer.quantity, "escrow", "zone");
         trades.cancelled++;
+      } else if (intent.kind === "revoke") {
+        productions.get(intent.productionId)!.revoked = true;
+        rewarding.revoked++;
       } else if (intent.kind === "transfer") {
         moveGoods(
           intent.goodsId,
@@ -760,11 +922,82 @@ describe("invariants under a random sequence of actions", function () {
         if (trades.produced >= MAX_PRODUCTIONS) return void log.push("produce: cap reached");
         const product = random.pick(PRODUCTS);
         const amount = BigInt(1 + random.int(60));
-        const actions = [[produceGoods(goodsAddress, product, amount, random.int(10_001))]];
+        const recyclableBps = random.int(10_001);
+        const actions = [[produceGoods(goodsAddress, product, amount, recyclableBps)]];
         await passProposal(farm, actions, `Harvest ${amount} ${product}`, { voters: [FARMER] });
+        productions.set(BigInt(productions.size), { amount, recyclableBps, revoked: false, rewarded: false });
         held.get(goodsIds[PRODUCTS.indexOf(product)]!)!.zone += amount;
         trades.produced++;
         log.push(`produce ${amount} ${product}`);
+      },
+      /** The inspector (or, at times, an impostor) attests a production: known or not, attested or not. */
+      async attest() {
+        const productionId = BigInt(random.int(productions.size + 1));
+        const byImpostor = random.next() < 0.2;
+        const signer = byImpostor ? impostor : inspector;
+        const now = await fixNextTimestamp();
+        const attesting = services.connect(signer).attestProduction(productionId);
+        const production = productions.get(productionId);
+        const refusal = !production
+          ? "GoodsUnknownProduction"
+          : byImpostor
+            ? "ProductionCallerIsNotTheInspector"
+            : production.claimableAt !== undefined
+              ? "ProductionAlreadyAttested"
+              : undefined;
+        if (refusal) {
+          await expect(attesting).to.be.revertedWithCustomError(
+            refusal === "GoodsUnknownProduction" ? goods : services,
+            refusal,
+          );
+          await afterRevert();
+          rewarding.refused++;
+          return void log.push(`attest ${productionId}: refused (${refusal})`);
+        }
+        await (await attesting).wait();
+        production!.claimableAt = now + CHALLENGE_WINDOW;
+        rewarding.attested++;
+        log.push(`attest ${productionId}`);
+      },
+      /** Anyone claims a production's reward: refused unless attested, unrevoked, past its window, unpaid, within budget. */
+      async claimReward() {
+        const productionId = BigInt(random.int(productions.size));
+        const production = productions.get(productionId)!;
+        const now = await fixNextTimestamp();
+        const claiming = services.connect(impostor).claimReward(productionId);
+        const reward = rewardFor(REWARD_RULE, production.amount, production.recyclableBps);
+        const period = (now - ruleStart) / BigInt(REWARD_RULE.periodLength);
+        const paid = rewardsPaid.get(period) ?? 0n;
+        const refusal =
+          production.claimableAt === undefined
+            ? "ProductionNotAttested"
+            : production.revoked
+              ? "ProductionAttestationRevoked"
+              : now < production.claimableAt
+                ? "ProductionChallengeWindowOpen"
+                : production.rewarded
+                  ? "ProductionAlreadyRewarded"
+                  : reward === 0n
+                    ? "ProductionNoReward"
+                    : paid + reward > REWARD_RULE.budgetPerPeriod
+                      ? "ProductionRewardBudgetExhausted"
+                      : undefined;
+        if (refusal || reward > dollars.zone) {
+          if (refusal) await expect(claiming).to.be.revertedWithCustomError(services, refusal);
+          else await expect(claiming).to.be.revertedWithCustomError(zone, "ZoneInsufficientTreasury");
+          await afterRevert();
+          rewarding.refused++;
+          return void log.push(
+            `claim reward ${productionId}: refused (${refusal ?? "ZoneInsufficientTreasury"})`,
+          );
+        }
+        await (await claiming).wait();
+        production.rewarded = true;
+        rewardsPaid.set(period, paid + reward);
+        dollars.zone -= reward;
+        dollars.farm += reward;
+        rewarding.rewarded++;
+        log.push(`claim reward ${productionId}: ${reward}`);
       },
       async buy() {
         if (purchases >= MAX_PURCHASES) return void log.push("buy: cap reached");
@@ -999,6 +1232,8 @@ describe("invariants under a random sequence of actions", function () {
       ["execute", 3],
       ["timeJump", 3],
       ["produce", 1],
+      ["attest", 1],
+      ["claimReward", 2],
       ["buy", 2],
       ["reclaim", 1],
       ["claim", 3],
@@ -1026,7 +1261,8 @@ describe("invariants under a random sequence of actions", function () {
         `${dividends.claimed} claims, ${dividends.closed} closed; trade: ` +
         `${trades.produced} productions, ${trades.reserves} reserves set, ${trades.exports} exports, ` +
         `${trades.transfers} plain transfers, ${refused.size} refused for the reserve, ${trades.sold} sold, ` +
-        `${trades.cancelled} cancelled, ${trades.reclaimed} reclaimed`,
+        `${trades.cancelled} cancelled, ${trades.reclaimed} reclaimed; rewards: ${rewarding.attested} attested, ` +
+        `${rewarding.revoked} revoked, ${rewarding.rewarded} paid, ${rewarding.refused} refused`,
     );
     console.log(`      ${log.join("; ")}`);
   });

@@ -326,6 +326,11 @@ describe("actions", function () {
         "reward recyclable content: 2 USDz a unit made wholly of recyclable content, nothing at or below 50%, " +
           "in proportion between; at most 150 USDz every 30 days",
       );
+      expect(() => appointInspector(SERVICES, 2n, -1)).to.throw(RangeError, "challengeWindow must be from 0");
+      expect(() => appointInspector(SERVICES, 2n, 2n ** 64n)).to.throw(
+        RangeError,
+        "challengeWindow must be from 0",
+      );
       for (const action of [appointInspector(SERVICES, 2n, 1), revokeAttestation(SERVICES, 7n), rule]) {
         expect(describeBare(action)).to.equal(raw(action));
       }
