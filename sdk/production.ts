@@ -49,16 +49,42 @@ export interface ProductionView {
   rewardNow: bigint;
 }
 
-/** A zone's reward rule for recyclable content (ZoneServices.setRewardRule), with this period's spend. */
-export interface RewardRuleView {
+/** A zone's reward rule for recyclable content, as ZoneServices.setRewardRule stored it. */
+export interface RewardRule {
   token: string;
   floorBps: number;
   rewardPerUnit: bigint;
   budgetPerPeriod: bigint;
   periodLength: bigint;
+  /** When it was set: its periods count from here. */
   start: bigint;
-  /** The proposal that set it: it authorises each reward. */
+  /** The proposal that set it: it authorises each reward and keys its budget. */
   authorizingProposal: bigint;
+}
+
+/** The contract's RewardRule struct (a view's result or a RewardRuleSet event's `rule`) as a RewardRule. */
+export function rewardRuleFrom(struct: {
+  token: string;
+  floorBps: bigint;
+  rewardPerUnit: bigint;
+  budgetPerPeriod: bigint;
+  periodLength: bigint;
+  start: bigint;
+  authorizingProposal: bigint;
+}): RewardRule {
+  return {
+    token: getAddress(struct.token),
+    floorBps: Number(struct.floorBps),
+    rewardPerUnit: struct.rewardPerUnit,
+    budgetPerPeriod: struct.budgetPerPeriod,
+    periodLength: struct.periodLength,
+    start: struct.start,
+    authorizingProposal: struct.authorizingProposal,
+  };
+}
+
+/** The zone's reward rule now, with the current period and what was paid in it. */
+export interface RewardRuleView extends RewardRule {
   currentPeriod: bigint;
   /** Paid in the current period. */
   paidThisPeriod: bigint;
@@ -97,13 +123,7 @@ export async function readProduction(
   if (ruleRaw.periodLength > 0n) {
     const currentPeriod = now >= ruleRaw.start ? (now - ruleRaw.start) / ruleRaw.periodLength : 0n;
     rule = {
-      token: getAddress(ruleRaw.token),
-      floorBps: Number(ruleRaw.floorBps),
-      rewardPerUnit: ruleRaw.rewardPerUnit,
-      budgetPerPeriod: ruleRaw.budgetPerPeriod,
-      periodLength: ruleRaw.periodLength,
-      start: ruleRaw.start,
-      authorizingProposal: ruleRaw.authorizingProposal,
+      ...rewardRuleFrom(ruleRaw),
       currentPeriod,
       paidThisPeriod: await services.rewardsPaid(address, ruleRaw.authorizingProposal, currentPeriod),
     };

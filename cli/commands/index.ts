@@ -14,6 +14,10 @@ import { memberApply } from "./member-apply.js";
 import { memberInvite } from "./member-invite.js";
 import { memberPending } from "./member-pending.js";
 import { memberReject } from "./member-reject.js";
+import { productionAction } from "./production-action.js";
+import { productionAttest } from "./production-attest.js";
+import { productionClaim } from "./production-claim.js";
+import { productionList } from "./production-list.js";
 import { propose } from "./propose.js";
 import { relayer } from "./relayer.js";
 import { serviceClaim } from "./service-claim.js";
@@ -43,6 +47,10 @@ export const commands: readonly Command[] = [
   execute,
   serviceList,
   serviceClaim,
+  productionList,
+  productionAction,
+  productionAttest,
+  productionClaim,
   relayer,
   teller,
   audit,

@@ -15,6 +15,7 @@
  */
 import { getAddress, type Result } from "ethers";
 import { rewardFor } from "../actions.js";
+import { rewardRuleFrom, type RewardRule } from "../production.js";
 import type { AuditContext } from "./context.js";
 import { arg, type ZoneLog } from "./events.js";
 import type { AuditDiscrepancy, CheckResult } from "./report.js";
@@ -38,16 +39,6 @@ export async function checkProduction(context: AuditContext): Promise<CheckResul
     productionLogs: context.productionLogs,
     timestamps: new Map(blocks.map((block, k) => [block, times[k]!])),
   });
-}
-
-interface Rule {
-  token: string;
-  floorBps: number;
-  rewardPerUnit: bigint;
-  budgetPerPeriod: bigint;
-  periodLength: bigint;
-  start: bigint;
-  proposal: bigint;
 }
 
 interface Attestation {
@@ -96,7 +87,7 @@ export function checkProductionRecords({
   // The registry's state for this zone, as its events build it.
   const providers = new Map<bigint, string>();
   let inspection: { serviceId: bigint; window: bigint } | undefined;
-  let rule: Rule | undefined;
+  let rule: RewardRule | undefined;
   const attestations = new Map<bigint, Attestation>();
   const paidPerPeriod = new Map<string, bigint>();
 
@@ -117,17 +108,10 @@ export function checkProductionRecords({
         break;
       case "RewardRuleSet": {
         items++;
-        const set = log.args.getValue("rule") as Result;
-        rule = {
-          token: getAddress(set.getValue("token") as string),
-          floorBps: Number(set.getValue("floorBps") as bigint),
-          rewardPerUnit: set.getValue("rewardPerUnit") as bigint,
-          budgetPerPeriod: set.getValue("budgetPerPeriod") as bigint,
-          periodLength: set.getValue("periodLength") as bigint,
-          start: set.getValue("start") as bigint,
-          proposal: set.getValue("authorizingProposal") as bigint,
-        };
-        byVote(log, "a reward rule", rule.proposal);
+        rule = rewardRuleFrom(
+          (log.args.getValue("rule") as Result).toObject() as Parameters<typeof rewardRuleFrom>[0],
+        );
+        byVote(log, "a reward rule", rule.authorizingProposal);
         if (rule.start !== timeOf(log)) {
           report(log, `a reward rule starts at ${rule.start}, not when it was set (${timeOf(log)})`);
         }
@@ -216,10 +200,10 @@ export function checkProductionRecords({
     }
     attestation.rewarded = true;
     if (rule === undefined) return report(log, `${label}: the zone had no reward rule`);
-    if (ruleProposal !== rule.proposal || token !== rule.token) {
+    if (ruleProposal !== rule.authorizingProposal || token !== rule.token) {
       report(
         log,
-        `${label} names rule ${ruleProposal} in ${token}, but the rule in force is proposal ${rule.proposal}'s, in ${rule.token}`,
+        `${label} names rule ${ruleProposal} in ${token}, but the rule in force is proposal ${rule.authorizingProposal}'s, in ${rule.token}`,
       );
     }
     const expected = rewardFor(rule, production.amount, production.recyclableBps);
@@ -231,13 +215,13 @@ export function checkProductionRecords({
     }
     const expectedPeriod = (timeOf(log) - rule.start) / rule.periodLength;
     if (period !== expectedPeriod) report(log, `${label} counted in period ${period}, not ${expectedPeriod}`);
-    const key = `${rule.proposal}:${expectedPeriod}`;
+    const key = `${rule.authorizingProposal}:${expectedPeriod}`;
     const paid = (paidPerPeriod.get(key) ?? 0n) + amount;
     paidPerPeriod.set(key, paid);
     if (paid > rule.budgetPerPeriod) {
       report(
         log,
-        `${label}: rewards of period ${expectedPeriod} under rule ${rule.proposal} reach ${paid}, above its budget of ${rule.budgetPerPeriod}`,
+        `${label}: rewards of period ${expectedPeriod} under rule ${rule.authorizingProposal} reach ${paid}, above its budget of ${rule.budgetPerPeriod}`,
       );
     }
     const payment = (paidIn.get(log.txHash) ?? []).some(

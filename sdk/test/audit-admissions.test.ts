@@ -4,10 +4,10 @@
  * real ABIs), with the honest paths beside them. test/audit.test.ts runs it on a real chain.
  */
 import { expect } from "chai";
-import type { Interface } from "ethers";
 import { ZONE } from "../abis.js";
 import { checkAdmissionRecords } from "../audit/admissions.js";
 import type { ZoneLog } from "../audit/events.js";
+import { ChainRecords, type Event } from "./chain-records.js";
 import { ZoneAdmissions__factory } from "../../types/ethers-contracts/index.js";
 
 const ADMISSIONS = ZoneAdmissions__factory.createInterface();
@@ -24,7 +24,6 @@ const START = 1_000n * DAY;
 const FOUNDERS = [11n, 12n, 13n, 14n];
 const NEWCOMER = 21n;
 
-type Event = [Interface, string, unknown[]];
 const zone = (name: string, ...values: unknown[]): Event => [ZONE, name, values];
 const admissions = (name: string, ...values: unknown[]): Event => [
   ADMISSIONS,
@@ -39,23 +38,13 @@ const membersAdded = (startIndex: number, commitments: bigint[]) =>
 const proposalCreated = (proposalId: number) =>
   zone("ProposalCreated", proposalId, [[]], "", 1n, 1n, 4n, 0n, 1n, 7n);
 
-/** A chain written transaction by transaction: each at its time, one block each. */
-class Records {
+/** The zone's and its admissions contract's events, transaction by transaction. */
+class Records extends ChainRecords {
   zoneLogs: ZoneLog[] = [];
   admissionLogs: ZoneLog[] = [];
-  timestamps = new Map<number, bigint>();
 
-  tx(time: bigint, ...events: Event[]): string {
-    const blockNumber = this.timestamps.size + 1;
-    const txHash = `0x${blockNumber.toString(16).padStart(64, "0")}`;
-    this.timestamps.set(blockNumber, time);
-    events.forEach(([abi, name, values], logIndex) => {
-      const { topics, data } = abi.encodeEventLog(name, values);
-      const parsed = abi.parseLog({ topics, data })!;
-      const into = abi === ZONE ? this.zoneLogs : this.admissionLogs;
-      into.push({ name, args: parsed.args, blockNumber, logIndex, txHash, order: into.length });
-    });
-    return txHash;
+  constructor() {
+    super((abi) => (abi === ZONE ? this.zoneLogs : this.admissionLogs));
   }
 
   check() {

@@ -4,9 +4,10 @@
  * ABIs), beside the honest path. contracts/test/economy.test.ts runs it on a real chain.
  */
 import { expect } from "chai";
-import { getAddress, type Interface } from "ethers";
+import { getAddress } from "ethers";
 import { GOODS, SERVICES, ZONE } from "../abis.js";
 import type { ZoneLog } from "../audit/events.js";
+import { ChainRecords, type Event } from "./chain-records.js";
 import { checkProductionRecords } from "../audit/production.js";
 
 const ZONE_ADDRESS = getAddress("0x00000000000000000000000000000000000020ae");
@@ -24,7 +25,6 @@ const RULE = { floorBps: 5_000, rewardPerUnit: 2n, budgetPerPeriod: 150n };
 const REWARD = 120n;
 const RULE_PROPOSAL = 3n;
 
-type Event = [Interface, string, unknown[]];
 const zone = (name: string, ...values: unknown[]): Event => [ZONE, name, values];
 const services = (name: string, ...values: unknown[]): Event => [SERVICES, name, [ZONE_ADDRESS, ...values]];
 const produced = (productionId: number, amount: bigint, bps: number): Event => [
@@ -42,24 +42,14 @@ const rewarded = (productionId: number, amount = REWARD, period = 0n, to = FARM)
   zone("TreasuryPaid", RULE_PROPOSAL, USDZ, to, amount),
 ];
 
-/** A chain written transaction by transaction: each at its time, one block each. */
-class Records {
+/** The zone's, the services registry's and the goods contract's events, transaction by transaction. */
+class Records extends ChainRecords {
   zoneLogs: ZoneLog[] = [];
   servicesLogs: ZoneLog[] = [];
   productionLogs: ZoneLog[] = [];
-  timestamps = new Map<number, bigint>();
 
-  tx(time: bigint, ...events: Event[]): string {
-    const blockNumber = this.timestamps.size + 1;
-    const txHash = `0x${blockNumber.toString(16).padStart(64, "0")}`;
-    this.timestamps.set(blockNumber, time);
-    events.forEach(([abi, name, values], logIndex) => {
-      const { topics, data } = abi.encodeEventLog(name, values);
-      const parsed = abi.parseLog({ topics, data })!;
-      const into = abi === ZONE ? this.zoneLogs : abi === GOODS ? this.productionLogs : this.servicesLogs;
-      into.push({ name, args: parsed.args, blockNumber, logIndex, txHash, order: into.length });
-    });
-    return txHash;
+  constructor() {
+    super((abi) => (abi === ZONE ? this.zoneLogs : abi === GOODS ? this.productionLogs : this.servicesLogs));
   }
 
   whats(): string[] {
