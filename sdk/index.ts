@@ -31,7 +31,7 @@ export * from "./json-schema.js";
 export * from "./relayer-api.js";
 export * from "./relayer-client.js";
 export * from "./deployment.js";
-export { decodeZoneDaoError } from "./abis.js";
+export { BPS, ETHER_DECIMALS, decodeZoneDaoError } from "./abis.js";
 export {
   createProofVerifier,
   verifyVote,

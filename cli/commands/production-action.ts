@@ -8,6 +8,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { Contract, ZeroAddress, getAddress, isAddress, parseUnits, type Provider } from "ethers";
 import {
+  ETHER_DECIMALS,
   appointInspector,
   describeAction,
   produceGoods,
@@ -25,8 +26,6 @@ import { BPS_PER_PERCENT, goodsOf } from "./production-list.js";
 import { servicesOf } from "./service-list.js";
 
 const DAY = 86_400;
-/** Ether has 18 decimals (wei). */
-const ETHER_DECIMALS = 18;
 
 /** Each kind of decision and the flags it takes (any other is refused, so a typo is not ignored). */
 const KINDS = {

@@ -5,6 +5,7 @@
  */
 import type { Provider } from "ethers";
 import {
+  BPS,
   ZoneGoods__factory,
   formatDuration,
   readProduction,
@@ -39,8 +40,8 @@ export function zoneLabel(context: CommandContext, address: string): string {
   return named === undefined ? address : `${named.name} (${address})`;
 }
 
-/** A percentage is 100 basis points. */
-export const BPS_PER_PERCENT = 100;
+/** Basis points in one percent. */
+export const BPS_PER_PERCENT = BPS / 100;
 
 /** Basis points as a percentage: 8500 → "85%", 8550 → "85.5%". */
 export function percent(bps: number | bigint): string {

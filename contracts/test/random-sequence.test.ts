@@ -73,7 +73,12 @@ const chain = await chainWithSteadyClock(SEQUENCE_START);
 const { ethers, networkHelpers } = chain;
 const { time } = networkHelpers;
 
-const SEED = Number(process.env.ZONEDAO_ADVERSARIAL_SEED ?? 5);
+/**
+ * Seed 7 by default: its path attests, revokes by vote and pays rewards (and refuses claims for
+ * four different reasons) besides its trade and dividends; seed 5, the default before production
+ * rewards, paid none with them.
+ */
+const SEED = Number(process.env.ZONEDAO_ADVERSARIAL_SEED ?? 7);
 const STEPS = 300;
 const MAX_PROPOSALS = 10;
 const MAX_VOTE_PROOFS = 32;
@@ -98,7 +103,7 @@ const BUYER_DOLLARS = ethers.parseEther("1000000");
 const ZONE_DOLLARS = ethers.parseEther("3");
 /**
  * Zone A's reward for recyclable content: 0.01 USDz a unit at 100%, nothing at or below 30%, at most
- * 1.5 USDz every 2 days (less than the first harvest's two productions earn), with 3 days to revoke
+ * 1.5 USDz every 2 days (less than the first harvest's two productions earn), with 2 days to revoke
  * (a vote takes 6 hours and the timelock; the sequence's time jumps close some windows first).
  */
 const REWARD_RULE = {
@@ -107,7 +112,7 @@ const REWARD_RULE = {
   budgetPerPeriod: ethers.parseEther("1.5"),
   periodLength: 2 * 86_400,
 };
-const CHALLENGE_WINDOW = 3n * 86_400n;
+const CHALLENGE_WINDOW = 2n * 86_400n;
 const FARMER = new Identity("zonedao-adversarial-farmer");
 const BUYER = new Identity("zonedao-adversarial-buyer");
 /** ZoneTrade.OfferStatus, by name. */
@@ -1233,7 +1238,7 @@ describe("invariants under a random sequence of actions", function () {
       ["timeJump", 3],
       ["produce", 1],
       ["attest", 1],
-      ["claimReward", 2],
+      ["claimReward", 3],
       ["buy", 2],
       ["reclaim", 1],
       ["claim", 3],
