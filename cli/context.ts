@@ -94,10 +94,30 @@ export class CommandContext {
     return url;
   }
 
-  /** A provider for --rpc, after checking that a JSON-RPC node answers there. */
+  /**
+   * A provider for --rpc, after checking that a JSON-RPC node answers there and, with a deployment
+   * file, that it is the file's chain: every command asks for the provider before it reads or sends
+   * anything, so none sends a transaction (real gas) to addresses that mean nothing on that chain.
+   */
   provider(): Promise<JsonRpcProvider> {
-    this.#provider ??= connect(this.rpcUrl());
+    this.#provider ??= connect(this.rpcUrl()).then((provider) => this.#onDeploymentChain(provider));
     return this.#provider;
+  }
+
+  async #onDeploymentChain(provider: JsonRpcProvider): Promise<JsonRpcProvider> {
+    // `deploy` names the file it will write: there may be none yet.
+    const path = this.text("deployment", "ZONEDAO_DEPLOYMENT");
+    if (path === undefined || !existsSync(path)) return provider;
+    const deployment = this.requireDeployment();
+    const { chainId } = await provider.getNetwork();
+    if (BigInt(deployment.chainId) !== chainId) {
+      throw new CommandError(
+        `the node at ${this.rpcUrl()} is chain ${chainId}, but the deployment file ${path} is for chain ` +
+          `${deployment.chainId}: nothing was sent. Give --rpc a node of chain ${deployment.chainId}, or ` +
+          `another --deployment file.`,
+      );
+    }
+    return provider;
   }
 
   /** The account that signs (--key or ZONEDAO_PRIVATE_KEY); the key is never printed. */

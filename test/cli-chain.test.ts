@@ -1,0 +1,88 @@
+/**
+ * Issue 22, friction 1 ("wrong chain, real gas"): a deployment file names its chain, and every
+ * zonedao command checks the node it is given against it before it reads or sends anything. Before,
+ * `zone create --deployment FILE --rpc <a node of another chain>` sent a real transaction to an
+ * address with no contract there, then failed on its receipt.
+ */
+import { expect } from "chai";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { JsonRpcProvider } from "ethers";
+import { deployZoneDao } from "../sdk/contracts.js";
+import { deploymentFileFor, formatDeployment } from "../sdk/deployment.js";
+import { hardhatAccount } from "../scripts/demo.js";
+import { zonedao } from "./cli-fixture.js";
+import { startRpcBridge, type RpcBridge } from "./rpc-bridge.js";
+
+/** A chain id no test node has (Anvil's example of a custom chain). */
+const OTHER_CHAIN = "424242";
+
+describe("zonedao and a node of another chain than its deployment file's", function () {
+  this.timeout(300_000);
+  let bridge: RpcBridge;
+  let provider: JsonRpcProvider;
+  let onThisChain: string;
+  let onOtherChain: string;
+  let signerKey: string;
+  let signerAddress: string;
+
+  before(async function () {
+    bridge = await startRpcBridge();
+    provider = new JsonRpcProvider(bridge.url, undefined, { staticNetwork: true, cacheTimeout: -1 });
+    // Account 17: no other test file signs with it, so its nonce moves only here.
+    const signer = hardhatAccount(17, provider);
+    signerKey = signer.privateKey;
+    signerAddress = signer.address;
+    const deployment = await deployZoneDao(hardhatAccount(0, provider));
+    const file = await deploymentFileFor(deployment, provider, { network: "test", rpcUrl: bridge.url });
+    const folder = mkdtempSync(join(tmpdir(), "zonedao-chain-"));
+    onThisChain = join(folder, "this-chain.json");
+    onOtherChain = join(folder, "other-chain.json");
+    writeFileSync(onThisChain, formatDeployment(file));
+    // The same file, as if it had been written on another chain (its addresses mean nothing here).
+    writeFileSync(onOtherChain, formatDeployment({ ...file, chainId: OTHER_CHAIN }));
+  });
+
+  after(async function () {
+    provider?.destroy();
+    await bridge?.close();
+  });
+
+  const createZone = (deployment: string) =>
+    zonedao([
+      "zone",
+      "create",
+      "--deployment",
+      deployment,
+      "--rpc",
+      bridge.url,
+      "--key",
+      signerKey,
+      "--name",
+      "Elsewhere",
+    ]);
+
+  it("refuses to send anything, and says which chain each is", async function () {
+    const nonce = await provider.getTransactionCount(signerAddress);
+    const run = await createZone(onOtherChain);
+    expect(run.code, run.stdout).to.not.equal(0);
+    const { chainId } = await provider.getNetwork();
+    expect(run.stderr).to.include(
+      `the node at ${bridge.url} is chain ${chainId}, but the deployment file ${onOtherChain} is for chain ${OTHER_CHAIN}: nothing was sent`,
+    );
+    expect(await provider.getTransactionCount(signerAddress), "transactions sent").to.equal(nonce);
+  });
+
+  it("refuses reads too, so nothing is shown from the wrong chain", async function () {
+    const run = await zonedao(["zone", "show", "--deployment", onOtherChain, "--zone", signerAddress]);
+    expect(run.code).to.not.equal(0);
+    expect(run.stderr).to.include(`is for chain ${OTHER_CHAIN}: nothing was sent`);
+  });
+
+  it("goes ahead on the file's own chain", async function () {
+    const run = await createZone(onThisChain);
+    expect(run.code, run.stderr).to.equal(0);
+    expect(run.stdout).to.include("Elsewhere");
+  });
+});
