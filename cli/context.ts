@@ -185,6 +185,21 @@ export class CommandContext {
   }
 
   /** The relayer to send through: --relayer, ZONEDAO_RELAYER_URL, else (unless --key) the deployment's. */
+  /**
+   * Where a citizen's proof will go: a relayer's URL, or undefined to send it from --key. Asked
+   * before proving, so a command with neither says so at once, not after the proof's seconds.
+   */
+  sendingRelayer(): string | undefined {
+    const url = this.relayerUrl();
+    if (url === undefined && this.text("key", "ZONEDAO_PRIVATE_KEY") === undefined) {
+      throw new UsageError(
+        "give --relayer URL (a relayer sends it and pays the gas; also ZONEDAO_RELAYER_URL, or a " +
+          "deployment file naming one, see `zonedao relayer`) or --key KEY (your own account sends it and pays)",
+      );
+    }
+    return url;
+  }
+
   relayerUrl(): string | undefined {
     return (
       this.text("relayer", "ZONEDAO_RELAYER_URL") ??

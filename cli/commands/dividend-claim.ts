@@ -47,6 +47,7 @@ proof's Merkle path comes from its tree (see \`zonedao vote --help\`; --leaf-ind
     const roundId = context.uint("round");
     if (roundId === 0n) throw new UsageError("--round: rounds are numbered from 1");
     const recipient = context.address("to");
+    const relayerUrl = context.sendingRelayer();
     const { address, zone, createdBlock } = await context.zone();
     const provider = await context.provider();
     const chainId = await chainIdOf(provider);
@@ -93,7 +94,6 @@ proof's Merkle path comes from its tree (see \`zonedao vote --help\`; --leaf-ind
     });
     await stopProverThreads();
     const amount = formatRoundAmount(round.amountPerCitizen, round.token);
-    const relayerUrl = context.relayerUrl();
     if (relayerUrl !== undefined) {
       const client = new RelayerClient(relayerUrl);
       const accepted = await submitToRelayer(() =>

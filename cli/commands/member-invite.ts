@@ -41,6 +41,7 @@ admission delay, during which the citizens can reject it; then anyone admits it.
     if (!/^\d+$/.test(typed)) throw new UsageError(`"${typed}" is not a decimal identity commitment`);
     const newcomer = BigInt(typed);
     const identity = context.identity();
+    const relayerUrl = context.sendingRelayer();
     const { address, zone, createdBlock } = await context.zone();
     const provider = await context.provider();
     const chainId = await chainIdOf(provider);
@@ -84,7 +85,6 @@ admission delay, during which the citizens can reject it; then anyone admits it.
       newcomer,
     });
     await stopProverThreads();
-    const relayerUrl = context.relayerUrl();
     if (relayerUrl !== undefined) {
       const client = new RelayerClient(relayerUrl);
       const accepted = await submitToRelayer(() =>

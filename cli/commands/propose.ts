@@ -85,6 +85,7 @@ export async function proposeAnonymously(
   options: ZoneAction[][],
   description: string,
 ): Promise<{ value: Record<string, unknown>; text: string; proposalId: bigint }> {
+  const relayerUrl = context.sendingRelayer();
   const { address, zone, createdBlock } = await context.zone();
   const provider = await context.provider();
   const chainId = await chainIdOf(provider);
@@ -141,7 +142,6 @@ export async function proposeAnonymously(
     tellersTerm,
   });
   await stopProverThreads();
-  const relayerUrl = context.relayerUrl();
   if (relayerUrl !== undefined) {
     const client = new RelayerClient(relayerUrl);
     const accepted = await submitToRelayer(() =>

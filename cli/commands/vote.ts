@@ -75,6 +75,7 @@ tellers open the tally.`,
     const identity = context.identity();
     const proposalId = context.uint("proposal");
     const typed = context.required("option");
+    const relayerUrl = context.sendingRelayer();
     const { address, zone, createdBlock } = await context.zone();
     const provider = await context.provider();
     const chainId = await chainIdOf(provider);
@@ -128,7 +129,6 @@ tellers open the tally.`,
         publicKey: box.publicKey,
         option,
       });
-      const relayerUrl = context.relayerUrl();
       const summary = { nullifier: ballot.nullifier.toString(), option, choice: chosen.label, sealedUntil };
       if (relayerUrl === undefined) {
         const signer = await context.signer();
@@ -166,7 +166,6 @@ tellers open the tally.`,
     context.progress(`proving a vote for ${chosen.label} (a few seconds)...`);
     const vote = await proveVote(identity, membership, { ...place, option, merkleTreeDepth });
     await stopProverThreads();
-    const relayerUrl = context.relayerUrl();
     if (relayerUrl !== undefined) {
       const client = new RelayerClient(relayerUrl);
       await submitToRelayer(() => client.submitVote(voteRequest(address, vote)));

@@ -1,8 +1,12 @@
 /**
- * Issue 22, friction 1 ("wrong chain, real gas"): a deployment file names its chain, and every
- * zonedao command checks the node it is given against it before it reads or sends anything. Before,
- * `zone create --deployment FILE --rpc <a node of another chain>` sent a real transaction to an
- * address with no contract there, then failed on its receipt.
+ * The operator's frictions of issue 22, each reproduced as it was met and checked as it is now:
+ *
+ * - friction 1, "wrong chain, real gas": a deployment file names its chain, and every zonedao command
+ *   checks the node it is given against it before it reads or sends anything. Before, `zone create
+ *   --deployment FILE --rpc <a node of another chain>` sent a real transaction to an address with no
+ *   contract there, then failed on its receipt;
+ * - friction 4, in part: a citizen's command with neither a relayer nor a key says so before it
+ *   proves, naming both ways. Before, `vote` proved first, then failed with `--key is required`.
  */
 import { expect } from "chai";
 import { mkdtempSync, writeFileSync } from "node:fs";
@@ -11,6 +15,7 @@ import { join } from "node:path";
 import { JsonRpcProvider } from "ethers";
 import { deployZoneDao } from "../sdk/contracts.js";
 import { deploymentFileFor, formatDeployment } from "../sdk/deployment.js";
+import { exportIdentity, identityFromSeed } from "../sdk/identity.js";
 import { hardhatAccount } from "../scripts/demo.js";
 import { zonedao } from "./cli-fixture.js";
 import { startRpcBridge, type RpcBridge } from "./rpc-bridge.js";
@@ -18,7 +23,7 @@ import { startRpcBridge, type RpcBridge } from "./rpc-bridge.js";
 /** A chain id no test node has (Anvil's example of a custom chain). */
 const OTHER_CHAIN = "424242";
 
-describe("zonedao and a node of another chain than its deployment file's", function () {
+describe("zonedao for operators (issue 22)", function () {
   this.timeout(300_000);
   let bridge: RpcBridge;
   let provider: JsonRpcProvider;
@@ -63,7 +68,7 @@ describe("zonedao and a node of another chain than its deployment file's", funct
       "Elsewhere",
     ]);
 
-  it("refuses to send anything, and says which chain each is", async function () {
+  it("refuses to send anything to a node of another chain than the deployment file's, and says which chain each is", async function () {
     const nonce = await provider.getTransactionCount(signerAddress);
     const run = await createZone(onOtherChain);
     expect(run.code, run.stdout).to.not.equal(0);
@@ -74,15 +79,33 @@ describe("zonedao and a node of another chain than its deployment file's", funct
     expect(await provider.getTransactionCount(signerAddress), "transactions sent").to.equal(nonce);
   });
 
-  it("refuses reads too, so nothing is shown from the wrong chain", async function () {
+  it("refuses reads from the wrong chain too, so nothing is shown from it", async function () {
     const run = await zonedao(["zone", "show", "--deployment", onOtherChain, "--zone", signerAddress]);
     expect(run.code).to.not.equal(0);
     expect(run.stderr).to.include(`is for chain ${OTHER_CHAIN}: nothing was sent`);
   });
 
-  it("goes ahead on the file's own chain", async function () {
+  it("goes ahead on the deployment file's own chain", async function () {
     const run = await createZone(onThisChain);
     expect(run.code, run.stderr).to.equal(0);
     expect(run.stdout).to.include("Elsewhere");
+  });
+
+  it("asks for a relayer or a key before proving a vote, a proposal, a claim or an invitation", async function () {
+    const identity = exportIdentity(identityFromSeed("zonedao-test-operator-citizen"));
+    // No deployment file (so no relayer from it), no --relayer, no --key: nothing to send with.
+    const citizen = ["--rpc", bridge.url, "--zone", signerAddress, "--identity", identity];
+    const runs = await Promise.all([
+      zonedao(["vote", ...citizen, "--proposal", "1", "--option", "for"]),
+      zonedao(["propose", ...citizen, "--title", "Pay", "--pay-eth", "1", "--to", signerAddress]),
+      zonedao(["dividend", "claim", ...citizen, "--round", "1", "--to", signerAddress]),
+      zonedao(["member", "invite", ...citizen, "1234"]),
+    ]);
+    for (const run of runs) {
+      expect(run.code, run.stderr).to.equal(2);
+      expect(run.stderr).to.include("give --relayer URL (a relayer sends it and pays the gas");
+      expect(run.stderr).to.include("or --key KEY (your own account sends it and pays)");
+      expect(run.stderr).not.to.include("proving");
+    }
   });
 });
