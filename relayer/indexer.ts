@@ -7,7 +7,7 @@ import type { Log, Provider } from "ethers";
 import type { Logger } from "pino";
 import {
   BUCKET_BITS,
-  LOG_RANGE,
+  logsFrom,
   PROPOSAL_STATES,
   Zone__factory,
   ZoneSealedBallots__factory,
@@ -130,10 +130,13 @@ export class ZoneIndexer {
     const proposal = this.store.proposal(zone, proposalId);
     const latest = await this.provider.getBlockNumber();
     const topics = ZONE_INTERFACE.encodeFilterTopics("VoteCast", [proposalId, null, nullifier]);
-    for (let from = proposal?.createdBlock ?? this.settings.fromBlock; from <= latest; from += LOG_RANGE) {
-      const toBlock = Math.min(latest, from + LOG_RANGE - 1);
-      const [log] = await this.provider.getLogs({ address: zone, topics, fromBlock: from, toBlock });
+    for (let from = proposal?.createdBlock ?? this.settings.fromBlock; from <= latest;) {
+      const piece = await logsFrom(from, latest, (fromBlock, toBlock) =>
+        this.provider.getLogs({ address: zone, topics, fromBlock, toBlock }),
+      );
+      const [log] = piece.logs;
       if (log !== undefined) return { txHash: log.transactionHash, blockNumber: log.blockNumber };
+      from = piece.to + 1;
     }
     return undefined;
   }
@@ -175,8 +178,9 @@ export class ZoneIndexer {
           ? { address, topics: [ZONE_TOPICS] }
           : { address: [address, module], topics: [[...ZONE_TOPICS, BOX_OPENED_TOPIC]] };
       while (from <= trusted) {
-        const to = Math.min(trusted, from + LOG_RANGE - 1);
-        const logs = await this.provider.getLogs({ ...filter, fromBlock: from, toBlock: to });
+        const { logs, to } = await logsFrom(from, trusted, (fromBlock, toBlock) =>
+          this.provider.getLogs({ ...filter, fromBlock, toBlock }),
+        );
         const castVotes: string[] = [];
         this.store.transaction(() => {
           const opened: Log[] = [];

@@ -5,6 +5,9 @@
  *   checks the node it is given against it before it reads or sends anything. Before, `zone create
  *   --deployment FILE --rpc <a node of another chain>` sent a real transaction to an address with no
  *   contract there, then failed on its receipt;
+ * - friction 2, RPC limits: behind an RPC that caps eth_getLogs at 1,000 blocks, `zone show` and
+ *   `audit` failed ("query exceeds max block range"); event reads now ask again in halves, in the
+ *   sdk, so the CLI, the relayer, the web app and the audit agree;
  * - friction 4, in part: a citizen's command with neither a relayer nor a key says so before it
  *   proves, naming both ways. Before, `vote` proved first, then failed with `--key is required`.
  */
@@ -12,13 +15,15 @@ import { expect } from "chai";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { JsonRpcProvider } from "ethers";
+import { JsonRpcProvider, toBeHex } from "ethers";
 import { deployZoneDao } from "../sdk/contracts.js";
 import { deploymentFileFor, formatDeployment } from "../sdk/deployment.js";
 import { exportIdentity, identityFromSeed } from "../sdk/identity.js";
 import { hardhatAccount } from "../scripts/demo.js";
-import { zonedao } from "./cli-fixture.js";
+import { zonedao, zonedaoJson } from "./cli-fixture.js";
 import { startRpcBridge, type RpcBridge } from "./rpc-bridge.js";
+import { startTamperingRpc } from "./tampering-rpc.js";
+import { connection } from "./zone-fixture.js";
 
 /** A chain id no test node has (Anvil's example of a custom chain). */
 const OTHER_CHAIN = "424242";
@@ -106,6 +111,40 @@ describe("zonedao for operators (issue 22)", function () {
       expect(run.stderr).to.include("give --relayer URL (a relayer sends it and pays the gas");
       expect(run.stderr).to.include("or --key KEY (your own account sends it and pays)");
       expect(run.stderr).not.to.include("proving");
+    }
+  });
+
+  it("reads a zone's events through an RPC that caps eth_getLogs at 1,000 blocks", async function () {
+    const created = await zonedaoJson<{ address: string }>([
+      "zone",
+      "create",
+      "--deployment",
+      onThisChain,
+      "--rpc",
+      bridge.url,
+      "--key",
+      signerKey,
+      "--name",
+      "Capped",
+    ]);
+    // The zone's history now spans more blocks than one request to the capped RPC may.
+    await connection.provider.request({ method: "hardhat_mine", params: [toBeHex(1_500)] });
+    const capped = await startTamperingRpc({ maxLogRange: 1_000 });
+    try {
+      const refusal = await new JsonRpcProvider(capped.url).getLogs({ fromBlock: 0 }).then(
+        () => "answered",
+        (error: Error) => error.message,
+      );
+      expect(refusal).to.include("exceeds max block range 1000");
+      const onCapped = ["--deployment", onThisChain, "--rpc", capped.url, "--zone", created.address];
+      const shown = await zonedao(["zone", "show", ...onCapped]);
+      expect(shown.code, shown.stderr).to.equal(0);
+      expect(shown.stdout).to.include(`zone ${created.address}`);
+      const audited = await zonedao(["audit", ...onCapped]);
+      expect(audited.code, audited.stdout + audited.stderr).to.equal(0);
+      expect(audited.stdout).to.include("Verdict: OK");
+    } finally {
+      await capped.close();
     }
   });
 });
