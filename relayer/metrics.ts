@@ -49,6 +49,16 @@ export class RelayerMetrics {
     this.#refundsClaimedWei += amountWei;
   }
 
+  /** The node refused the last broadcast for want of funds, until one is accepted (the submitter's). */
+  fundsRefused = false;
+  /** The account's balance was 0 when /v1/health last read it. */
+  zeroBalance = false;
+
+  /** Whether the relayer's account cannot pay for its next transaction. */
+  get unfunded(): boolean {
+    return this.fundsRefused || this.zeroBalance;
+  }
+
   /** The text Prometheus scrapes; `queue` holds the current count of submissions per status. */
   render(queue: Record<string, number>): string {
     const lines: string[] = [];
@@ -69,6 +79,12 @@ export class RelayerMetrics {
     for (const [outcome, count] of this.#outcomes) {
       lines.push(`zonedao_relayer_settled_total{outcome="${outcome}"} ${count}`);
     }
+    family(
+      "zonedao_relayer_unfunded",
+      "gauge",
+      "1 while the relayer's account cannot pay for its next transaction (fund it: submissions wait).",
+    );
+    lines.push(`zonedao_relayer_unfunded ${this.unfunded ? 1 : 0}`);
     family("zonedao_relayer_queue_depth", "gauge", "Accepted submissions by status.");
     for (const [status, count] of Object.entries(queue)) {
       lines.push(`zonedao_relayer_queue_depth{status="${status}"} ${count}`);

@@ -34,7 +34,7 @@
  * transaction. Mined transactions wait to be `confirmations` deep before their submissions are
  * settled, without holding a slot of the window.
  */
-import { Transaction, type JsonRpcApiProvider, type TransactionReceipt, type Wallet } from "ethers";
+import { Transaction, isError, type JsonRpcApiProvider, type TransactionReceipt, type Wallet } from "ethers";
 import type { Logger } from "pino";
 import {
   castVotesCalldata,
@@ -131,6 +131,11 @@ const MAX_REFUSALS = 5;
  */
 const PASSING_REFUSALS = new Set(["NETWORK_ERROR", "TIMEOUT", "SERVER_ERROR", "INSUFFICIENT_FUNDS"]);
 /**
+ * While the account cannot pay, a transaction is broadcast again at most this often (not at every
+ * step): the node would refuse it the same way until the operator funds the account.
+ */
+const UNFUNDED_RETRY_MS = 30_000;
+/**
  * Least time between the starts of two steps woken by new submissions: at 400 votes a second a
  * full batch of 64 forms every 160 ms, so it leaves at most this late, for a step per 20 ms
  * instead of one per vote.
@@ -193,6 +198,8 @@ export class Submitter {
   readonly #minedNotDeep = new Set<number>();
   /** When the pending batches were last followed (receipts, nonces), and the node's pool asked. */
   #followedAt = 0;
+  /** When a broadcast was last refused for want of funds, and that refusal (see UNFUNDED_RETRY_MS). */
+  #unfundedRefusal: { at: number; error: unknown } | undefined;
   #droppedCheckedAt = 0;
   /** A submission was accepted while a step ran: run another right after it. */
   #wakeAgain = false;
@@ -618,10 +625,26 @@ export class Submitter {
    * the node's refusals come back with the same codes (INSUFFICIENT_FUNDS...) either way.
    */
   async #broadcast(rawTransaction: string): Promise<unknown> {
+    const unpaid = this.#unfundedRefusal;
+    if (unpaid !== undefined && Date.now() - unpaid.at < UNFUNDED_RETRY_MS) return unpaid.error;
     try {
       await this.provider.send("eth_sendRawTransaction", [rawTransaction]);
+      this.#unfundedRefusal = undefined;
+      this.metrics.fundsRefused = false;
       return undefined;
     } catch (error) {
+      if (isError(error, "INSUFFICIENT_FUNDS")) {
+        if (unpaid === undefined) {
+          this.logger.error(
+            { err: error },
+            "the relayer's account cannot pay for its transaction: fund it (health answers 503 until then; " +
+              `submissions wait, none is lost; broadcast again every ${UNFUNDED_RETRY_MS / 1000} s)`,
+          );
+        }
+        this.#unfundedRefusal = { at: Date.now(), error };
+        this.metrics.fundsRefused = true;
+        return error;
+      }
       // "already known", "nonce too low", a node that is down: the batch stays pending and the next
       // step finds out from receipts and nonces what happened.
       this.logger.warn({ err: error }, "broadcast failed; the pending batch will be checked again");

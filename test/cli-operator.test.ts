@@ -8,6 +8,8 @@
  * - friction 2, RPC limits: behind an RPC that caps eth_getLogs at 1,000 blocks, `zone show` and
  *   `audit` failed ("query exceeds max block range"); event reads now ask again in halves, in the
  *   sdk, so the CLI, the relayer, the web app and the audit agree;
+ * - friction 3, in part: a relayer whose account cannot pay answered `"status":"ok"`; its health is
+ *   now 503 `relayer_unfunded` and its metric `zonedao_relayer_unfunded` 1 until it is funded;
  * - friction 4, in part: a citizen's command with neither a relayer nor a key says so before it
  *   proves, naming both ways. Before, `vote` proved first, then failed with `--key is required`.
  */
@@ -15,8 +17,11 @@ import { expect } from "chai";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { JsonRpcProvider, toBeHex } from "ethers";
-import { deployZoneDao } from "../sdk/contracts.js";
+import { JsonRpcProvider, Wallet, parseEther, toBeHex } from "ethers";
+import { createZone, deployZoneDao, zoneFactoryAt } from "../sdk/contracts.js";
+import { DEFAULT_RULES } from "../sdk/rules.js";
+import { loadRelayerConfig } from "../relayer/config.js";
+import { startRelayer } from "../relayer/relayer.js";
 import { deploymentFileFor, formatDeployment } from "../sdk/deployment.js";
 import { exportIdentity, identityFromSeed } from "../sdk/identity.js";
 import { hardhatAccount } from "../scripts/demo.js";
@@ -36,6 +41,8 @@ describe("zonedao for operators (issue 22)", function () {
   let onOtherChain: string;
   let signerKey: string;
   let signerAddress: string;
+  let deployer: Wallet;
+  let factoryAddress: string;
 
   before(async function () {
     bridge = await startRpcBridge();
@@ -44,7 +51,9 @@ describe("zonedao for operators (issue 22)", function () {
     const signer = hardhatAccount(17, provider);
     signerKey = signer.privateKey;
     signerAddress = signer.address;
-    const deployment = await deployZoneDao(hardhatAccount(0, provider));
+    deployer = hardhatAccount(0, provider) as unknown as Wallet;
+    const deployment = await deployZoneDao(deployer);
+    factoryAddress = deployment.zoneFactory;
     const file = await deploymentFileFor(deployment, provider, { network: "test", rpcUrl: bridge.url });
     const folder = mkdtempSync(join(tmpdir(), "zonedao-chain-"));
     onThisChain = join(folder, "this-chain.json");
@@ -59,7 +68,7 @@ describe("zonedao for operators (issue 22)", function () {
     await bridge?.close();
   });
 
-  const createZone = (deployment: string) =>
+  const createZoneWithCli = (deployment: string) =>
     zonedao([
       "zone",
       "create",
@@ -75,7 +84,7 @@ describe("zonedao for operators (issue 22)", function () {
 
   it("refuses to send anything to a node of another chain than the deployment file's, and says which chain each is", async function () {
     const nonce = await provider.getTransactionCount(signerAddress);
-    const run = await createZone(onOtherChain);
+    const run = await createZoneWithCli(onOtherChain);
     expect(run.code, run.stdout).to.not.equal(0);
     const { chainId } = await provider.getNetwork();
     expect(run.stderr).to.include(
@@ -91,7 +100,7 @@ describe("zonedao for operators (issue 22)", function () {
   });
 
   it("goes ahead on the deployment file's own chain", async function () {
-    const run = await createZone(onThisChain);
+    const run = await createZoneWithCli(onThisChain);
     expect(run.code, run.stderr).to.equal(0);
     expect(run.stdout).to.include("Elsewhere");
   });
@@ -145,6 +154,46 @@ describe("zonedao for operators (issue 22)", function () {
       expect(audited.stdout).to.include("Verdict: OK");
     } finally {
       await capped.close();
+    }
+  });
+
+  it("answers 503 relayer_unfunded, and says so in its metrics, while its account cannot pay", async function () {
+    const factory = zoneFactoryAt(factoryAddress, deployer);
+    const zone = await createZone(factory, {
+      name: "Served",
+      registrar: deployer.address,
+      rules: DEFAULT_RULES,
+    });
+    const account = Wallet.createRandom();
+    const relayer = await startRelayer(
+      loadRelayerConfig({
+        ZONEDAO_RPC_URL: bridge.url,
+        ZONEDAO_RELAYER_KEY: account.privateKey,
+        ZONEDAO_ZONES: zone,
+        ZONEDAO_RELAYER_DB: join(mkdtempSync(join(tmpdir(), "zonedao-unfunded-")), "relayer.sqlite"),
+        ZONEDAO_RELAYER_PORT: "0",
+        ZONEDAO_VERIFIER_THREADS: "1",
+        ZONEDAO_LOG_LEVEL: "silent",
+      }),
+    );
+    try {
+      const url = await relayer.listen();
+      const health = () => fetch(`${url}/v1/health`);
+      const unfunded = async () =>
+        (await (await fetch(`${url}/metrics`)).text()).match(/^zonedao_relayer_unfunded (\d)$/m)?.[1];
+      const refused = await health();
+      expect(refused.status).to.equal(503);
+      const body = (await refused.json()) as { error: string; message: string };
+      expect(body.error).to.equal("relayer_unfunded");
+      expect(body.message).to.include(
+        `the relayer's account ${account.address} cannot pay for its next transaction (balance 0 wei)`,
+      );
+      expect(await unfunded()).to.equal("1");
+      await (await deployer.sendTransaction({ to: account.address, value: parseEther("1") })).wait();
+      expect((await health()).status).to.equal(200);
+      expect(await unfunded()).to.equal("0");
+    } finally {
+      await relayer.close();
     }
   });
 });

@@ -21,7 +21,10 @@ export const operationRoutes: RoutePlugin = (app, deps, done) => {
   app.get(
     "/v1/health",
     {
-      schema: readSchema("Whether the relayer can reach its chain (503 if not)", "RelayerHealth"),
+      schema: readSchema(
+        "Whether the relayer can reach its chain and pay for its next transaction (503 if not)",
+        "RelayerHealth",
+      ),
     },
     async () => {
       let chain: Awaited<ReturnType<RouteDependencies["health"]>>;
@@ -31,6 +34,18 @@ export const operationRoutes: RoutePlugin = (app, deps, done) => {
         throw new RelayerError(503, "rpc_unreachable", "the relayer cannot reach its chain's RPC", {
           status: "unavailable",
         });
+      }
+      // An account with nothing (or refused for want of funds) accepts submissions it cannot send:
+      // a load balancer should send citizens elsewhere, and the operator be told.
+      metrics.zeroBalance = chain.balanceWei === "0";
+      if (metrics.unfunded) {
+        throw new RelayerError(
+          503,
+          "relayer_unfunded",
+          `the relayer's account ${chain.relayer} cannot pay for its next transaction (balance ${chain.balanceWei} wei): ` +
+            "its operator must fund it; submissions already accepted wait and none is lost",
+          { status: "unfunded", relayer: chain.relayer, balanceWei: chain.balanceWei },
+        );
       }
       return {
         status: "ok",
