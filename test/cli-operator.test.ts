@@ -10,15 +10,24 @@
  *   sdk, so the CLI, the relayer, the web app and the audit agree;
  * - friction 3, in part: a relayer whose account cannot pay answered `"status":"ok"`; its health is
  *   now 503 `relayer_unfunded` and its metric `zonedao_relayer_unfunded` 1 until it is funded;
- * - friction 4, in part: a citizen's command with neither a relayer nor a key says so before it
+ * - friction 4, in part: no command funded a zone, and a plain 21,000-gas transfer to one reverts;
+ *   `zonedao zone fund` sends ether through its receive (gas estimated) or deposits a token, on its
+ *   ledger. And a citizen's command with neither a relayer nor a key says so before it
  *   proves, naming both ways. Before, `vote` proved first, then failed with `--key is required`.
  */
 import { expect } from "chai";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { JsonRpcProvider, Wallet, parseEther, toBeHex } from "ethers";
-import { createZone, deployZoneDao, zoneFactoryAt } from "../sdk/contracts.js";
+import { JsonRpcProvider, Wallet, ZeroAddress, parseEther, toBeHex } from "ethers";
+import {
+  TestStablecoin__factory,
+  createZone,
+  deployZoneDao,
+  zoneAt,
+  zoneFactoryAt,
+} from "../sdk/contracts.js";
+import { ledgerBalance, readLedger } from "../sdk/ledger.js";
 import { DEFAULT_RULES } from "../sdk/rules.js";
 import { loadRelayerConfig } from "../relayer/config.js";
 import { startRelayer } from "../relayer/relayer.js";
@@ -195,5 +204,52 @@ describe("zonedao for operators (issue 22)", function () {
     } finally {
       await relayer.close();
     }
+  });
+
+  it("funds a zone with ether and with a token, on its ledger, where a plain transfer fails", async function () {
+    const factory = zoneFactoryAt(factoryAddress, deployer);
+    const zone = await createZone(factory, {
+      name: "Funded",
+      registrar: deployer.address,
+      rules: DEFAULT_RULES,
+    });
+    const signer = hardhatAccount(17, provider);
+    // What an exchange or a wallet sends: 21,000 gas, not enough for the zone to record the income.
+    const plain = await signer.sendTransaction({ to: zone, value: parseEther("1"), gasLimit: 21_000 }).then(
+      async (sent) => (await sent.wait())?.status,
+      () => "refused",
+    );
+    expect(plain, "a 21,000-gas transfer").to.not.equal(1);
+    const fund = (token: string, amount: string) =>
+      zonedao([
+        "zone",
+        "fund",
+        "--rpc",
+        bridge.url,
+        "--zone",
+        zone,
+        "--key",
+        signerKey,
+        "--token",
+        token,
+        "--amount",
+        amount,
+      ]);
+    const ether = await fund("eth", "1.5");
+    expect(ether.code, ether.stderr).to.equal(0);
+    expect(ether.stdout).to.include(`funded ${zone} with 1.5 ETH`);
+    const usdz = await (await new TestStablecoin__factory(deployer).deploy()).waitForDeployment();
+    const usdzAddress = await usdz.getAddress();
+    await (await usdz.mint(signerAddress, parseEther("20"))).wait();
+    const tokens = await fund(usdzAddress, "20");
+    expect(tokens.code, tokens.stderr).to.equal(0);
+    expect(tokens.stdout).to.include(`funded ${zone} with 20.0 USDz`);
+    const ledger = await readLedger(zoneAt(zone, provider));
+    expect(ledgerBalance(ledger, ZeroAddress)).to.equal(parseEther("1.5"));
+    expect(ledgerBalance(ledger, usdzAddress)).to.equal(parseEther("20"));
+    expect(await provider.getBalance(zone)).to.equal(parseEther("1.5"));
+    const refused = await fund("eth", "0");
+    expect(refused.code).to.equal(2);
+    expect(refused.stderr).to.include("--amount must be more than 0");
   });
 });

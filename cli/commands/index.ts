@@ -25,11 +25,13 @@ import { serviceList } from "./service-list.js";
 import { teller } from "./teller.js";
 import { vote } from "./vote.js";
 import { zoneCreate } from "./zone-create.js";
+import { zoneFund } from "./zone-fund.js";
 import { zoneShow } from "./zone-show.js";
 
 export const commands: readonly Command[] = [
   deploy,
   zoneCreate,
+  zoneFund,
   zoneShow,
   ledger,
   memberAdd,

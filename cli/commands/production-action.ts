@@ -6,9 +6,8 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
-import { Contract, ZeroAddress, getAddress, isAddress, parseUnits, type Provider } from "ethers";
+import { ZeroAddress, getAddress, isAddress, type Provider } from "ethers";
 import {
-  ETHER_DECIMALS,
   appointInspector,
   describeAction,
   produceGoods,
@@ -16,7 +15,6 @@ import {
   revokeAttestation,
   setRewardRule,
   type DescribeContext,
-  type TokenInfo,
   type ZoneAction,
 } from "../../sdk/index.js";
 import { CommandError, UsageError, type CommandContext } from "../context.js";
@@ -24,6 +22,7 @@ import { common, zoneFlag, type Command } from "../flags.js";
 import { productionFlag, productionOfZone } from "./production-attest.js";
 import { BPS_PER_PERCENT, goodsOf } from "./production-list.js";
 import { servicesOf } from "./service-list.js";
+import { amount, tokenOf } from "../tokens.js";
 
 const DAY = 86_400;
 
@@ -140,7 +139,8 @@ function kindOf(context: CommandContext): Kind {
 const BUILDERS: Record<Kind, (place: Place) => Promise<ZoneAction>> = {
   async "reward-rule"(place) {
     const { context } = place;
-    const token = await tokenOf(place);
+    const token = await tokenOf(context, place.provider);
+    place.describe.tokens = { [token.address]: token };
     const floorBps = basisPoints(context, "floor");
     if (floorBps >= 100 * BPS_PER_PERCENT) throw new UsageError("--floor must be below 100%");
     const rewardPerUnit = amount(context, "reward-per-unit", token);
@@ -181,7 +181,8 @@ const BUILDERS: Record<Kind, (place: Place) => Promise<ZoneAction>> = {
   async budget(place) {
     const { context } = place;
     const internalDao = internalDaoOf(context);
-    const token = await tokenOf(place);
+    const token = await tokenOf(context, place.provider);
+    place.describe.tokens = { [token.address]: token };
     const description = context.required("for");
     return built(() =>
       productionBudget(place.services, {
@@ -215,53 +216,6 @@ function built(build: () => ZoneAction): ZoneAction {
     return build();
   } catch (error) {
     throw new UsageError((error as Error).message);
-  }
-}
-
-/** --token: an address, "stablecoin" (the deployment file's) or "eth"; its symbol and decimals read from it. */
-async function tokenOf(place: Place): Promise<{ address: string } & TokenInfo> {
-  const { context } = place;
-  const given = context.required("token");
-  if (/^(eth|ether)$/i.test(given)) return { address: ZeroAddress, symbol: "ETH", decimals: ETHER_DECIMALS };
-  let address: string;
-  if (given.toLowerCase() === "stablecoin") {
-    const stablecoin = context.deployment()?.contracts.stablecoin;
-    if (stablecoin === undefined)
-      throw new UsageError("--token stablecoin: the deployment file names no stablecoin");
-    address = getAddress(stablecoin);
-  } else if (isAddress(given)) {
-    address = getAddress(given);
-  } else {
-    throw new UsageError(`--token: "${String(given)}" is not an address, "stablecoin" or "eth"`);
-  }
-  const erc20 = new Contract(
-    address,
-    ["function symbol() view returns (string)", "function decimals() view returns (uint8)"],
-    place.provider,
-  );
-  let info: TokenInfo;
-  try {
-    info = {
-      symbol: (await erc20.getFunction("symbol")()) as string,
-      decimals: Number(await erc20.getFunction("decimals")()),
-    };
-  } catch {
-    throw new CommandError(`--token: ${address} is not an ERC-20 token (it has no symbol and decimals)`);
-  }
-  place.describe.tokens = { [address]: info };
-  return { address, ...info };
-}
-
-/** An amount in whole units of `token` ("2", "0.5"), in its smallest unit. */
-function amount(context: CommandContext, flag: string, token: { symbol: string; decimals: number }): bigint {
-  const value = context.required(flag);
-  try {
-    if (!/^\d+(\.\d+)?$/.test(value)) throw new Error("not a decimal");
-    return parseUnits(value, token.decimals);
-  } catch {
-    throw new UsageError(
-      `--${flag}: "${value}" is not an amount of ${token.symbol} (at most ${token.decimals} decimals)`,
-    );
   }
 }
 
