@@ -5,7 +5,7 @@
  */
 import { existsSync, readFileSync, writeFileSync, mkdirSync } from "node:fs";
 import { dirname } from "node:path";
-import { JsonRpcProvider, Network, Wallet, getAddress, isAddress, type Provider } from "ethers";
+import { HDNodeWallet, JsonRpcProvider, Network, Wallet, getAddress, isAddress, type Provider } from "ethers";
 import {
   PROPOSAL_STATES,
   formatDeployment,
@@ -120,9 +120,29 @@ export class CommandContext {
     return provider;
   }
 
-  /** The account that signs (--key or ZONEDAO_PRIVATE_KEY); the key is never printed. */
+  /** Whether a signing account is given (--key, --keystore, or their environment variables). */
+  hasSigner(): boolean {
+    return (
+      this.text("key", "ZONEDAO_PRIVATE_KEY") !== undefined ||
+      this.text("keystore", "ZONEDAO_KEYSTORE") !== undefined
+    );
+  }
+
+  /**
+   * The account that signs: --keystore FILE (or ZONEDAO_KEYSTORE), an ethers JSON keystore opened
+   * with ZONEDAO_KEYSTORE_PASSWORD, else --key (or ZONEDAO_PRIVATE_KEY). Neither key nor password is
+   * ever printed.
+   */
   async signer(): Promise<Wallet> {
-    const key = this.required("key", "ZONEDAO_PRIVATE_KEY");
+    const keystore = this.text("keystore", "ZONEDAO_KEYSTORE");
+    if (keystore !== undefined)
+      return (await openKeystore(keystore, this.env)).connect(await this.provider());
+    const key = this.text("key", "ZONEDAO_PRIVATE_KEY");
+    if (key === undefined) {
+      throw new UsageError(
+        "a signing account is required: ZONEDAO_PRIVATE_KEY or --keystore FILE (with ZONEDAO_KEYSTORE_PASSWORD), or --key",
+      );
+    }
     let wallet: Wallet;
     try {
       wallet = new Wallet(key);
@@ -191,7 +211,7 @@ export class CommandContext {
    */
   sendingRelayer(): string | undefined {
     const url = this.relayerUrl();
-    if (url === undefined && this.text("key", "ZONEDAO_PRIVATE_KEY") === undefined) {
+    if (url === undefined && !this.hasSigner()) {
       throw new UsageError(
         "give --relayer URL (a relayer sends it and pays the gas; also ZONEDAO_RELAYER_URL, or a " +
           "deployment file naming one, see `zonedao relayer`) or --key KEY (your own account sends it and pays)",
@@ -203,7 +223,9 @@ export class CommandContext {
   relayerUrl(): string | undefined {
     return (
       this.text("relayer", "ZONEDAO_RELAYER_URL") ??
-      (this.text("key") ? undefined : this.deployment()?.relayer?.url)
+      (this.text("key") !== undefined || this.text("keystore") !== undefined
+        ? undefined
+        : this.deployment()?.relayer?.url)
     );
   }
 
@@ -253,6 +275,27 @@ function bigintsAsStrings(_key: string, value: unknown): unknown {
 function readIdentityFile(path: string): string {
   if (!existsSync(path)) throw new UsageError(`--identity-file: no file at ${path}`);
   return readFileSync(path, "utf8");
+}
+
+/** The wallet in an ethers JSON keystore file, opened with ZONEDAO_KEYSTORE_PASSWORD. */
+async function openKeystore(
+  path: string,
+  env: Readonly<Record<string, string | undefined>>,
+): Promise<Wallet> {
+  if (!existsSync(path)) throw new UsageError(`--keystore: no file at ${path}`);
+  const password = env.ZONEDAO_KEYSTORE_PASSWORD;
+  if (password === undefined) {
+    throw new UsageError(
+      "--keystore needs ZONEDAO_KEYSTORE_PASSWORD in the environment (a password is never taken on the command line)",
+    );
+  }
+  let opened: Wallet | HDNodeWallet;
+  try {
+    opened = await Wallet.fromEncryptedJson(readFileSync(path, "utf8"), password);
+  } catch (error) {
+    throw new UsageError(`--keystore: ${path} did not open: ${(error as Error).message}`);
+  }
+  return new Wallet(opened.privateKey);
 }
 
 /** Connects to a JSON-RPC node, failing with a clear message if none answers within 10 s. */

@@ -27,8 +27,12 @@ export const common = {
   rpc: { type: "string" },
 } as const satisfies Options;
 
-/** The account that signs transactions (CommandContext.signer). */
-export const signing = { key: { type: "string" } } as const satisfies Options;
+/**
+ * The account that signs transactions (CommandContext.signer): --key (or ZONEDAO_PRIVATE_KEY), or
+ * --keystore FILE (or ZONEDAO_KEYSTORE), an encrypted JSON keystore whose password comes only from
+ * ZONEDAO_KEYSTORE_PASSWORD: a key or password on the command line is in every `ps` listing.
+ */
+export const signing = { key: { type: "string" }, keystore: { type: "string" } } as const satisfies Options;
 
 /** A citizen's identity, given one of three ways (CommandContext.identity). */
 export const identityFlags = {

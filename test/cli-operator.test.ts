@@ -10,6 +10,8 @@
  *   sdk, so the CLI, the relayer, the web app and the audit agree;
  * - friction 3, in part: a relayer whose account cannot pay answered `"status":"ok"`; its health is
  *   now 503 `relayer_unfunded` and its metric `zonedao_relayer_unfunded` 1 until it is funded;
+ * - friction 5: keys on the command line (`ps` shows them): a signing command takes an encrypted
+ *   keystore file whose password comes from the environment only;
  * - friction 4, in part: no command funded a zone, and a plain 21,000-gas transfer to one reverts;
  *   `zonedao zone fund` sends ether through its receive (gas estimated) or deposits a token, on its
  *   ledger. And a citizen's command with neither a relayer nor a key says so before it
@@ -19,7 +21,7 @@ import { expect } from "chai";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { JsonRpcProvider, Wallet, ZeroAddress, parseEther, toBeHex } from "ethers";
+import { JsonRpcProvider, Wallet, ZeroAddress, encryptKeystoreJson, parseEther, toBeHex } from "ethers";
 import {
   TestStablecoin__factory,
   createZone,
@@ -251,5 +253,60 @@ describe("zonedao for operators (issue 22)", function () {
     const refused = await fund("eth", "0");
     expect(refused.code).to.equal(2);
     expect(refused.stderr).to.include("--amount must be more than 0");
+  });
+
+  it("signs from an encrypted keystore whose password is never on the command line", async function () {
+    const factory = zoneFactoryAt(factoryAddress, deployer);
+    const zone = await createZone(factory, {
+      name: "Keystore",
+      registrar: deployer.address,
+      rules: DEFAULT_RULES,
+    });
+    const account = hardhatAccount(17, provider);
+    const keystore = join(mkdtempSync(join(tmpdir(), "zonedao-keystore-")), "funder.json");
+    // A light scrypt: the test's time, not the file's strength, is what matters here.
+    writeFileSync(
+      keystore,
+      await encryptKeystoreJson(
+        { address: account.address, privateKey: account.privateKey },
+        "correct horse",
+        {
+          scrypt: { N: 1 << 10 },
+        },
+      ),
+    );
+    const fund = (env: Record<string, string>) =>
+      zonedao(
+        [
+          "zone",
+          "fund",
+          "--rpc",
+          bridge.url,
+          "--zone",
+          zone,
+          "--keystore",
+          keystore,
+          "--token",
+          "eth",
+          "--amount",
+          "0.25",
+        ],
+        env,
+      );
+    const withoutPassword = await fund({});
+    expect(withoutPassword.code).to.equal(2);
+    expect(withoutPassword.stderr).to.include(
+      "--keystore needs ZONEDAO_KEYSTORE_PASSWORD in the environment",
+    );
+    const wrong = await fund({ ZONEDAO_KEYSTORE_PASSWORD: "wrong" });
+    expect(wrong.code).to.equal(2);
+    expect(wrong.stderr).to.include(`--keystore: ${keystore} did not open`);
+    const funded = await fund({ ZONEDAO_KEYSTORE_PASSWORD: "correct horse" });
+    expect(funded.code, funded.stderr).to.equal(0);
+    expect(await provider.getBalance(zone)).to.equal(parseEther("0.25"));
+    for (const run of [withoutPassword, wrong, funded]) {
+      expect(run.stdout + run.stderr).not.to.include(account.privateKey.slice(2));
+      expect(run.stdout + run.stderr).not.to.include("correct horse");
+    }
   });
 });

@@ -24,7 +24,10 @@ zones. Stops gracefully on Ctrl-C.`,
     const environment: Record<string, string | undefined> = {
       ...context.env,
       ZONEDAO_RPC_URL: context.rpcUrl(),
-      ZONEDAO_RELAYER_KEY: context.text("key", "ZONEDAO_RELAYER_KEY") ?? context.env.ZONEDAO_PRIVATE_KEY,
+      ZONEDAO_RELAYER_KEY:
+        context.text("keystore", "ZONEDAO_KEYSTORE") === undefined
+          ? (context.text("key", "ZONEDAO_RELAYER_KEY") ?? context.env.ZONEDAO_PRIVATE_KEY)
+          : (await context.signer()).privateKey,
       ZONEDAO_ZONES:
         context.text("zones", "ZONEDAO_ZONES") ?? deployment?.zones.map((zone) => zone.address).join(","),
       ZONEDAO_RELAYER_PORT: context.text("port", "ZONEDAO_RELAYER_PORT"),
