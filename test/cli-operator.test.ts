@@ -12,13 +12,14 @@
  *   now 503 `relayer_unfunded` and its metric `zonedao_relayer_unfunded` 1 until it is funded;
  * - friction 5: keys on the command line (`ps` shows them): a signing command takes an encrypted
  *   keystore file whose password comes from the environment only;
+ * - friction 6, in part: `identity new` had no --out, so the secret went to the terminal;
  * - friction 4, in part: no command funded a zone, and a plain 21,000-gas transfer to one reverts;
  *   `zonedao zone fund` sends ether through its receive (gas estimated) or deposits a token, on its
  *   ledger. And a citizen's command with neither a relayer nor a key says so before it
  *   proves, naming both ways. Before, `vote` proved first, then failed with `--key is required`.
  */
 import { expect } from "chai";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { JsonRpcProvider, Wallet, ZeroAddress, encryptKeystoreJson, parseEther, toBeHex } from "ethers";
@@ -308,5 +309,25 @@ describe("zonedao for operators (issue 22)", function () {
       expect(run.stdout + run.stderr).not.to.include(account.privateKey.slice(2));
       expect(run.stdout + run.stderr).not.to.include("correct horse");
     }
+  });
+
+  it("writes a new identity to a file of its owner's alone, prints only its commitment, and never overwrites", async function () {
+    const file = join(mkdtempSync(join(tmpdir(), "zonedao-identity-")), "me.identity");
+    const made = await zonedao(["identity", "new", "--out", file, "--json"]);
+    expect(made.code, made.stderr).to.equal(0);
+    const { commitment, identityFile } = JSON.parse(made.stdout) as {
+      commitment: string;
+      identityFile: string;
+    };
+    expect(identityFile).to.equal(file);
+    const secret = readFileSync(file, "utf8").trim();
+    expect(made.stdout).not.to.include(secret);
+    expect(statSync(file).mode & 0o777).to.equal(0o600);
+    const shown = await zonedao(["identity", "show", "--identity-file", file, "--json"]);
+    expect((JSON.parse(shown.stdout) as { commitment: string }).commitment).to.equal(commitment);
+    const again = await zonedao(["identity", "new", "--out", file]);
+    expect(again.code).to.equal(2);
+    expect(again.stderr).to.include("is never overwritten");
+    expect(readFileSync(file, "utf8").trim()).to.equal(secret);
   });
 });
