@@ -64,8 +64,16 @@ describe("economy readers (on the demo's world)", function () {
   describe("readServices", function () {
     it("lists Riverside's clinic with its budget, period, deciding proposal and the claim the demo made", async function () {
       const services = ZoneServices__factory.connect(modules.services, provider);
-      const [clinic, ...others] = await readServices(services, riverside, fromBlock);
+      const [clinic, lab, ...others] = await readServices(services, riverside, fromBlock);
       expect(others).to.deep.equal([]);
+      // The materials lab, voted as the inspector of recyclable content with the reward rule.
+      expect(lab).to.include({
+        id: world.recycling.inspectorService,
+        kind: "inspection",
+        provider: hardhatAccount(DEMO_ACCOUNTS.materialsLab, provider).address,
+        claimedThisPeriod: false,
+        createdBy: 5n,
+      });
       expect(clinic).to.include({
         id: 0n,
         kind: "healthcare",
@@ -141,6 +149,8 @@ describe("economy readers (on the demo's world)", function () {
           reserve: 60n,
           surplus: 0n,
           produced: 100n,
+          // Declared 85% recyclable (the demo's jute sacks).
+          recyclableBps: 8_500n,
         },
       ]);
     });
