@@ -56,6 +56,12 @@ ZONE is an address, or a zone's name in the --deployment file.`,
         state: PROPOSAL_STATES[Number(view.state)] ?? "unknown",
         tally: view.tally.map(String),
         voteEnd: formatTime(view.voteEnd),
+        // Once queued: from when anyone may execute it, and until when (the execution window).
+        executableFrom: view.eta === 0n ? null : formatTime(view.eta),
+        executableUntil:
+          view.eta === 0n
+            ? null
+            : formatTime(view.eta + rulesAt(created?.blockNumber ?? Infinity).executionWindow),
         rule: decisionRuleText({
           multipleChoice: view.multipleChoice,
           ...pick(rulesAt(created?.blockNumber ?? Infinity)),
@@ -93,6 +99,10 @@ ZONE is an address, or a zone's name in the --deployment file.`,
       `  proposals   ${proposalCount}`,
       ...proposals.flatMap((p) => [
         `    #${p.id} ${p.state.padEnd(9)} ${p.title}`,
+        `        vote ends ${p.voteEnd}` +
+          (p.executableFrom === null
+            ? ""
+            : `; executable from ${p.executableFrom} until ${p.executableUntil}`),
         ...p.ballot.map((choice) => `        ${choice.votes.padStart(4)}  ${choice.label}`),
         `        ${p.rule}`,
       ]),
