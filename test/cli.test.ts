@@ -473,7 +473,9 @@ describe("zonedao CLI", function () {
       // In words for people: when the vote ends (and, once queued, when it can be executed).
       const text = await zonedao(["zone", "show", ...inZone.slice(0, 4)]);
       expect(text.stdout).to.match(
-        new RegExp(`#${proposalId} Active +Who mows the park\n +vote ends \d{4}-\d\d-\d\dT[\d:.]+Z\n`),
+        new RegExp(
+          String.raw`#${proposalId} Active +Who mows the park\n +vote ends \d{4}-\d\d-\d\dT[\d:.]+Z\n`,
+        ),
       );
 
       const vote = (option: string, identity: string) =>
