@@ -80,6 +80,14 @@ describe("zonedao for operators (issue 22)", function () {
     await bridge?.close();
   });
 
+  /** A zone of the test's deployment, made with the sdk, whose registrar is the deployer. */
+  const newZone = (name: string) =>
+    createZone(zoneFactoryAt(factoryAddress, deployer), {
+      name,
+      registrar: deployer.address,
+      rules: DEFAULT_RULES,
+    });
+
   const createZoneWithCli = (deployment: string) =>
     zonedao([
       "zone",
@@ -170,12 +178,7 @@ describe("zonedao for operators (issue 22)", function () {
   });
 
   it("answers 503 relayer_unfunded, and says so in its metrics, while its account cannot pay", async function () {
-    const factory = zoneFactoryAt(factoryAddress, deployer);
-    const zone = await createZone(factory, {
-      name: "Served",
-      registrar: deployer.address,
-      rules: DEFAULT_RULES,
-    });
+    const zone = await newZone("Served");
     const account = Wallet.createRandom();
     const relayer = await startRelayer(
       loadRelayerConfig({
@@ -210,12 +213,7 @@ describe("zonedao for operators (issue 22)", function () {
   });
 
   it("funds a zone with ether and with a token, on its ledger, where a plain transfer fails", async function () {
-    const factory = zoneFactoryAt(factoryAddress, deployer);
-    const zone = await createZone(factory, {
-      name: "Funded",
-      registrar: deployer.address,
-      rules: DEFAULT_RULES,
-    });
+    const zone = await newZone("Funded");
     const signer = hardhatAccount(17, provider);
     // What an exchange or a wallet sends: 21,000 gas, not enough for the zone to record the income.
     const plain = await signer.sendTransaction({ to: zone, value: parseEther("1"), gasLimit: 21_000 }).then(
@@ -257,12 +255,7 @@ describe("zonedao for operators (issue 22)", function () {
   });
 
   it("signs from an encrypted keystore whose password is never on the command line", async function () {
-    const factory = zoneFactoryAt(factoryAddress, deployer);
-    const zone = await createZone(factory, {
-      name: "Keystore",
-      registrar: deployer.address,
-      rules: DEFAULT_RULES,
-    });
+    const zone = await newZone("Keystore");
     const account = hardhatAccount(17, provider);
     const keystore = join(mkdtempSync(join(tmpdir(), "zonedao-keystore-")), "funder.json");
     // A light scrypt: the test's time, not the file's strength, is what matters here.

@@ -83,7 +83,7 @@ describe("zonedao CLI", function () {
       expect(flag.stderr).to.match(/Unknown option '--colour'/);
       const partial = await zonedao(["zone"]);
       expect(partial.code).to.equal(2);
-      expect(partial.stderr).to.include("expected one of zone create, zone show");
+      expect(partial.stderr).to.include("expected one of zone create, zone fund, zone show");
     });
   });
 
