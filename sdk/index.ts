@@ -18,6 +18,8 @@ export * from "./describe.js";
 export * from "./proposal-text.js";
 export * from "./ballot.js";
 export * from "./proposals.js";
+export * from "./proposal-timeline.js";
+export * from "./execution.js";
 export * from "./economy-names.js";
 export * from "./economy.js";
 export * from "./production.js";

@@ -4,9 +4,12 @@
  */
 import { expect } from "chai";
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { Provider } from "ethers";
+import { deployedZone, deploymentFileFor, formatDeployment } from "../sdk/deployment.js";
+import type { ZoneDaoDeployment } from "../sdk/index.js";
 
 export interface Run {
   code: number | null;
@@ -14,20 +17,29 @@ export interface Run {
   stderr: string;
 }
 
-/** Runs `zonedao args...` to completion. */
+/** Runs `zonedao args...` to completion, through its bin: the compiled command (scripts/cli-bundle.mjs). */
 export function zonedao(args: string[], env: Record<string, string> = {}): Promise<Run> {
-  return new Promise((resolve) => {
-    const child = spawn(
-      process.execPath,
-      ["--disable-warning=ExperimentalWarning", "--import", "tsx", "cli/zonedao.ts", ...args],
-      { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] },
-    );
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString("utf8")));
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString("utf8")));
-    child.on("exit", (code) => resolve({ code, stdout, stderr }));
-  });
+  return startZonedao(args, env).exited;
+}
+
+/**
+ * Starts `zonedao args...` as zonedao() does, without waiting for it: `output` grows as it prints (a
+ * test can wait for a line of progress, then act on the chain); `exited` resolves once it exits.
+ */
+export function startZonedao(
+  args: string[],
+  env: Record<string, string> = {},
+): { output: Run; exited: Promise<Run> } {
+  const output: Run = { code: null, stdout: "", stderr: "" };
+  const child = spawn(
+    process.execPath,
+    ["--disable-warning=ExperimentalWarning", "cli/zonedao.mjs", ...args],
+    { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] },
+  );
+  child.stdout.on("data", (chunk: Buffer) => (output.stdout += chunk.toString("utf8")));
+  child.stderr.on("data", (chunk: Buffer) => (output.stderr += chunk.toString("utf8")));
+  const exited = new Promise<Run>((resolve) => child.on("exit", (code) => resolve({ ...output, code })));
+  return { output, exited };
 }
 
 /** Runs a command that must succeed with --json, and returns its parsed output. */
@@ -88,4 +100,22 @@ export async function startCliRelayer(
 export async function stopCliRelayer(relayer: ChildProcess): Promise<void> {
   relayer.kill("SIGINT");
   expect(await new Promise((resolve) => relayer.on("exit", resolve))).to.equal(0);
+}
+
+/**
+ * A deployment file for a deployment the test process made (zone-fixture's, the demo's) and its
+ * zones, naming `rpcUrl` (an RPC bridge) as its node, in a fresh temporary directory: the CLI then
+ * finds the zones by name and reads their events from their creation blocks. Returns its path.
+ */
+export async function writeDeploymentFile(
+  deployment: ZoneDaoDeployment,
+  zoneAddresses: readonly string[],
+  provider: Provider,
+  rpcUrl: string,
+): Promise<string> {
+  const file = await deploymentFileFor(deployment, provider, { network: "test", rpcUrl });
+  file.zones = await Promise.all(zoneAddresses.map((address) => deployedZone(file, address, provider)));
+  const path = join(mkdtempSync(join(tmpdir(), "zonedao-cli-deployment-")), "deployment.json");
+  writeFileSync(path, formatDeployment(file));
+  return path;
 }

@@ -58,6 +58,8 @@ describe("zonedao CLI", function () {
         "identity new",
         "identity show",
         "propose",
+        "proposal list",
+        "proposal show",
         "member reject",
         "member invite",
         "vote",

@@ -18,6 +18,8 @@ import { productionAction } from "./production-action.js";
 import { productionAttest } from "./production-attest.js";
 import { productionClaim } from "./production-claim.js";
 import { productionList } from "./production-list.js";
+import { proposalList } from "./proposal-list.js";
+import { proposalShow } from "./proposal-show.js";
 import { propose } from "./propose.js";
 import { relayer } from "./relayer.js";
 import { serviceClaim } from "./service-claim.js";
@@ -41,6 +43,8 @@ export const commands: readonly Command[] = [
   identityNew,
   identityShow,
   propose,
+  proposalList,
+  proposalShow,
   memberReject,
   memberInvite,
   vote,

@@ -3,12 +3,10 @@
  * approved, with Merkle siblings of the group as it is now. `zonedao execute` does it too, right
  * after running a proposal that approved some.
  */
-import type { Signer } from "ethers";
 import {
-  applyApprovedChange,
-  applyApprovedChanges,
+  applyMembershipApprovals,
   type AppliedMembershipChange,
-  type Zone,
+  type MembershipChangeFailure,
 } from "../../sdk/index.js";
 import { CommandError } from "../context.js";
 import { common, signing, zoneFlag, type Command } from "../flags.js";
@@ -28,43 +26,27 @@ Without --commitment every approved change still waiting is applied; with it, th
     const commitments = context.commitments("commitment");
     const { address, zone, createdBlock } = await context.zone();
     const signer = await context.signer();
-    const outcome = await applyApproved(zone, signer, { fromBlock: createdBlock, commitments });
-    const lines = outcome.lines.length > 0 ? outcome.lines : [`no approved change is waiting in ${address}`];
-    context.print({ zone: address, applied: outcome.applied }, lines.join("\n"));
-    if (outcome.failures.length > 0) throw new CommandError(outcome.failures.join("; "));
+    const { applied, failed } = await applyMembershipApprovals(zone, signer, {
+      fromBlock: createdBlock,
+      commitments,
+    });
+    const lines =
+      applied.length > 0 ? appliedLines(applied) : [`no approved change is waiting in ${address}`];
+    context.print({ zone: address, applied }, lines.join("\n"));
+    if (failed.length > 0) throw new CommandError(failureSentences(failed).join("; "));
   },
 };
 
-/**
- * Applies approved changes: those of `commitments` if any, else of `proposalId` if given, else every
- * one waiting. Returns what was applied, a line for each, and each refusal as a sentence.
- */
-export async function applyApproved(
-  zone: Zone,
-  signer: Signer,
-  options: { fromBlock?: number; proposalId?: bigint; commitments?: readonly bigint[] },
-): Promise<{ applied: AppliedMembershipChange[]; lines: string[]; failures: string[] }> {
-  const applied: AppliedMembershipChange[] = [];
-  const failures: string[] = [];
-  if (options.commitments !== undefined && options.commitments.length > 0) {
-    for (const commitment of options.commitments) {
-      try {
-        applied.push(await applyApprovedChange(zone, commitment, signer, options));
-      } catch (error) {
-        failures.push(`citizen ${commitment}: ${shortError(error)}`);
-      }
-    }
-  } else {
-    const outcome = await applyApprovedChanges(zone, signer, options);
-    applied.push(...outcome.applied);
-    for (const { change, error } of outcome.failed) {
-      failures.push(`citizen ${change.identityCommitment}: ${shortError(error)}`);
-    }
-  }
-  const lines = applied.map((change) =>
+/** A line for each change applied, with its transaction. */
+export function appliedLines(applied: readonly AppliedMembershipChange[]): string[] {
+  return applied.map((change) =>
     change.newIdentityCommitment === 0n
       ? `removed citizen ${change.identityCommitment} (tx ${change.txHash})`
       : `replaced citizen ${change.identityCommitment} with ${change.newIdentityCommitment} (tx ${change.txHash})`,
   );
-  return { applied, lines, failures };
+}
+
+/** Each change that could not be applied, with the zone's refusal in a few words. */
+export function failureSentences(failed: readonly MembershipChangeFailure[]): string[] {
+  return failed.map(({ identityCommitment, error }) => `citizen ${identityCommitment}: ${shortError(error)}`);
 }

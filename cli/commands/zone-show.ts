@@ -2,13 +2,10 @@
 import { ZeroAddress, formatEther } from "ethers";
 import {
   DEFAULT_RULES,
-  PROPOSAL_STATES,
   decisionRuleText,
   describeBallot,
   formatDuration,
-  proposalTitle,
-  queryEvents,
-  readProposals,
+  readProposalTimelines,
   type ZoneRules,
 } from "../../sdk/index.js";
 import { formatTime } from "../context.js";
@@ -33,48 +30,36 @@ ZONE is an address, or a zone's name in the --deployment file.`,
       zone.proposalCount(),
       provider.getBalance(address),
     ]);
-    const records = new Map(
-      (await readProposals(zone, createdBlock ?? 0)).map((record) => [record.proposalId, record]),
-    );
-    // Each proposal is decided by the rules in force at its creation: the last RulesChanged before it
-    // (one in the proposal's own block is taken as before it).
-    const ruleChanges = await queryEvents(zone, zone.filters.RulesChanged(), createdBlock ?? 0);
-    const rulesAt = (block: number) =>
-      ruleChanges.filter((change) => change.blockNumber <= block).at(-1)?.args.rules ?? rules;
     // Calls to the zone's admissions contract (a veto on pending admissions...) read as decisions.
     const describeContext = { zone: address, admissions: await zone.ADMISSIONS() };
-    const proposals = [];
-    for (let id = 1n; id <= proposalCount; id++) {
-      const view = await zone.getProposal(id);
-      const created = records.get(id);
+    const timelines = await readProposalTimelines(zone, { fromBlock: createdBlock ?? 0 });
+    const proposals = timelines.map((timeline) => {
       // Labelled and ordered as the web app and `vote --option` label them (the sdk's ballot).
-      const ballot = created ? describeBallot(created, describeContext) : [];
-      proposals.push({
-        id: id.toString(),
-        title: created ? proposalTitle(created) : "",
-        description: created?.description ?? "",
-        state: PROPOSAL_STATES[Number(view.state)] ?? "unknown",
-        tally: view.tally.map(String),
-        voteEnd: formatTime(view.voteEnd),
+      const ballot = describeBallot(timeline.record, describeContext);
+      return {
+        id: timeline.proposalId.toString(),
+        title: timeline.title,
+        description: timeline.record.description,
+        state: timeline.state,
+        // In the chain's option order, as the zone counts them (the ballot below is in ballot order).
+        tally: [...timeline.tally]
+          .sort((a, b) => a.option - b.option)
+          .map((option) => option.votes.toString()),
+        voteEnd: formatTime(timeline.voteEnd),
         // Once queued: from when anyone may execute it, and until when (the execution window).
-        executableFrom: view.eta === 0n ? null : formatTime(view.eta),
-        executableUntil:
-          view.eta === 0n
-            ? null
-            : formatTime(view.eta + rulesAt(created?.blockNumber ?? Infinity).executionWindow),
-        rule: decisionRuleText({
-          multipleChoice: view.multipleChoice,
-          ...pick(rulesAt(created?.blockNumber ?? Infinity)),
-        }),
+        executableFrom: timeline.executableFrom === null ? null : formatTime(timeline.executableFrom),
+        executableUntil: timeline.executableUntil === null ? null : formatTime(timeline.executableUntil),
+        nextStep: timeline.nextStep,
+        rule: decisionRuleText({ multipleChoice: timeline.record.multipleChoice, ...timeline.rules }),
         options: ballot.map((choice) => choice.line),
         ballot: ballot.map((choice) => ({
           option: choice.index,
           label: choice.label,
           does: choice.actions,
-          votes: String(view.tally[choice.index] ?? 0n),
+          votes: String(timeline.tally.find((option) => option.option === choice.index)?.votes ?? 0n),
         })),
-      });
-    }
+      };
+    });
     const ruleValues = Object.fromEntries(
       Object.keys(DEFAULT_RULES).map((key) => [key, String(rules[key as keyof ZoneRules])]),
     );
@@ -103,6 +88,7 @@ ZONE is an address, or a zone's name in the --deployment file.`,
           (p.executableFrom === null
             ? ""
             : `; executable from ${p.executableFrom} until ${p.executableUntil}`),
+        `        next: ${p.nextStep}`,
         ...p.ballot.map((choice) => `        ${choice.votes.padStart(4)}  ${choice.label}`),
         `        ${p.rule}`,
       ]),
@@ -110,7 +96,3 @@ ZONE is an address, or a zone's name in the --deployment file.`,
     context.print(summary, text);
   },
 };
-
-function pick(rules: { quorumBps: bigint; approvalBps: bigint }) {
-  return { quorumBps: rules.quorumBps, approvalBps: rules.approvalBps };
-}
