@@ -112,6 +112,7 @@ export default tseslint.config(
       "types/",
       "circuits/build/",
       "web/dist/",
+      "cli/zonedao.bundle.mjs",
       "bench/results/",
     ],
   },

@@ -3,7 +3,7 @@
  * and written to bench/results.json. Run by `hardhat run`, which compiles first, so the chain
  * sections get Hardhat's in-process network.
  */
-import { writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { fileURLToPath } from "node:url";
 import { stopProverThreads } from "../sdk/index.js";
@@ -63,6 +63,10 @@ try {
     sealed,
     // bench:million's figures (browser, indexer, registration.million) are kept as they were.
     scale: withMillionFigures(scale.results, RESULTS_FILE),
+    // bench:cli's figures are kept as they were.
+    ...(existsSync(RESULTS_FILE)
+      ? { cli: (JSON.parse(readFileSync(RESULTS_FILE, "utf8")) as { cli?: unknown }).cli }
+      : {}),
     totalSeconds,
   };
   writeFileSync(RESULTS_FILE, `${JSON.stringify(results, null, 2)}\n`);

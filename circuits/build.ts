@@ -19,6 +19,7 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { section, sections } from "../sdk/groth16-prover.js";
 import { SEALED_BALLOT } from "../sdk/sealed.js";
+import { isRunAsScript } from "./run-as-script.js";
 
 /** The tree depths the project uses. */
 export const CIRCUIT_DEPTHS = [10, 16, 20] as const;
@@ -201,7 +202,7 @@ async function exists(file: string): Promise<boolean> {
 }
 
 // Run as a script (not when imported by a test): build the depths given, or everything.
-if (process.argv[1] !== undefined && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+if (isRunAsScript(import.meta.url)) {
   const depths = process.argv.length > 2 ? process.argv.slice(2).map(Number) : [...CIRCUIT_DEPTHS];
   // One circuit after the other: circom2 already keeps more than one core busy.
   for (const depth of depths) await buildCircuit(depth);

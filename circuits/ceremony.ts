@@ -24,13 +24,13 @@ import { createHash, randomBytes } from "node:crypto";
 import { mkdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import * as snarkjs from "snarkjs";
 import type { SealedBallotFiles } from "../sdk/deployment.js";
 import { section, sections } from "../sdk/groth16-prover.js";
 import { SEALED_BALLOT } from "../sdk/sealed.js";
 import { WarmCircuit } from "../sdk/warm-prover.js";
 import { buildSealedBallotCircuit, type CircuitBuild } from "./build.js";
+import { isRunAsScript } from "./run-as-script.js";
 
 /** One link of a ceremony's chain, as the file records it. */
 export interface Contribution {
@@ -438,7 +438,7 @@ async function main([command, ...args]: string[]): Promise<number> {
   return (await run(args)) ?? 0;
 }
 
-if (process.argv[1] !== undefined && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+if (isRunAsScript(import.meta.url)) {
   const code = await main(process.argv.slice(2)).catch((error: unknown) => {
     console.error(error instanceof Error ? error.message : error);
     return 1;

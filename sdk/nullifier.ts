@@ -5,7 +5,7 @@
  */
 import type { Group } from "@semaphore-protocol/group";
 import type { Identity } from "@semaphore-protocol/identity";
-import { poseidon2 } from "poseidon-lite";
+import { poseidon2 } from "poseidon-lite/poseidon2";
 import { MIN_TREE_DEPTH } from "./constants.js";
 import { semaphoreHash } from "./scope.js";
 
