@@ -12,7 +12,9 @@ import {
   importIdentity,
   jsonRpcProvider,
   parseDeployment,
+  setLogRange,
   zoneAt,
+  zoneCreatedBlock,
   type DeploymentFile,
   type Identity,
   type Zone,
@@ -100,6 +102,13 @@ export class CommandContext {
    * anything, so none sends a transaction (real gas) to addresses that mean nothing on that chain.
    */
   provider(): Promise<JsonRpcProvider> {
+    const logRange = this.text("log-range", "ZONEDAO_LOG_RANGE");
+    // Without it, a range the RPC refuses is halved until it serves one (sdk/logs.ts).
+    if (logRange !== undefined) {
+      if (!/^[1-9]\d{0,8}$/.test(logRange))
+        throw new UsageError(`--log-range: "${logRange}" is not a number of blocks (1 or more)`);
+      setLogRange(Number(logRange));
+    }
     this.#provider ??= connect(this.rpcUrl()).then((provider) => this.#onDeploymentChain(provider));
     return this.#provider;
   }
@@ -156,7 +165,7 @@ export class CommandContext {
    * The zone named by --zone: an address, or a zone's name in the deployment file. Checked to be a
    * ZoneDAO zone on the chain.
    */
-  async zone(): Promise<{ address: string; zone: Zone; createdBlock: number | undefined }> {
+  async zone(): Promise<{ address: string; zone: Zone; createdBlock: number }> {
     const given = this.required("zone", "ZONEDAO_ZONE");
     const named = this.deployment()?.zones.find((zone) => zone.name.toLowerCase() === given.toLowerCase());
     if (named === undefined && !isAddress(given)) {
@@ -176,8 +185,12 @@ export class CommandContext {
     } catch {
       throw new CommandError(`the contract at ${address} on chain ${chainId} is not a ZoneDAO zone`);
     }
-    const known = this.deployment()?.zones.find((entry) => entry.address === address);
-    return { address, zone, createdBlock: known?.createdBlock };
+    const deployment = this.deployment();
+    const known = deployment?.zones.find((entry) => entry.address === address);
+    // Found on chain for a zone the file does not name, so no event read starts at block 0.
+    const createdBlock =
+      known?.createdBlock ?? (await zoneCreatedBlock(provider, address, deployment?.blockNumber ?? 0));
+    return { address, zone, createdBlock };
   }
 
   /** The citizen's identity: --identity (exported), --identity-file, or --citizen (a local demo name). */

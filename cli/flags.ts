@@ -25,6 +25,8 @@ export const common = {
   help: { type: "boolean", short: "h" },
   deployment: { type: "string" },
   rpc: { type: "string" },
+  /** Blocks per eth_getLogs request to start with, for an RPC with a documented cap (CommandContext.provider). */
+  "log-range": { type: "string" },
 } as const satisfies Options;
 
 /**

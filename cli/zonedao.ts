@@ -18,8 +18,8 @@ function overview(): string {
     ...commands.map((command) => `  ${command.name.padEnd(width)}  ${command.summary}`),
     "",
     "Run `zonedao <command> --help` for a command's flags. Settings also come from the environment",
-    "(ZONEDAO_RPC_URL, ZONEDAO_PRIVATE_KEY, ZONEDAO_DEPLOYMENT, ZONEDAO_ZONE, ZONEDAO_IDENTITY,",
-    "ZONEDAO_RELAYER_URL).",
+    "(ZONEDAO_RPC_URL, ZONEDAO_PRIVATE_KEY, ZONEDAO_KEYSTORE, ZONEDAO_DEPLOYMENT, ZONEDAO_ZONE,",
+    "ZONEDAO_IDENTITY, ZONEDAO_RELAYER_URL, ZONEDAO_LOG_RANGE).",
   ].join("\n");
 }
 
@@ -92,6 +92,8 @@ const COMMON_FLAGS = `
 Common flags (where they apply):
   --rpc URL            JSON-RPC node (env ZONEDAO_RPC_URL; default: the deployment file's)
   --deployment FILE    deployment file from \`zonedao deploy\` or \`npm start\` (env ZONEDAO_DEPLOYMENT)
+  --log-range N        blocks per eth_getLogs request, for an RPC with a documented cap (env
+                       ZONEDAO_LOG_RANGE; default 5000, halved whenever the RPC refuses a range)
   --key KEY            signing account's private key (env ZONEDAO_PRIVATE_KEY); never printed
   --json               print JSON instead of text
   -h, --help           this help`;

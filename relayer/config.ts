@@ -4,6 +4,7 @@
  */
 import { availableParallelism } from "node:os";
 import { getAddress, isAddress, Wallet } from "ethers";
+import { LOG_RANGE } from "../sdk/logs.js";
 
 export interface RelayerConfig {
   /** JSON-RPC endpoint of the chain the zones live on. */
@@ -12,8 +13,8 @@ export interface RelayerConfig {
   privateKey: string;
   /** Zones this relayer accepts votes for, checksummed. */
   zones: string[];
-  /** Block to index the zones' events from (their creation block keeps public RPCs happy). */
-  fromBlock: number;
+  /** Block to index the zones' events from; undefined: the oldest zone's creation (startRelayer). */
+  fromBlock: number | undefined;
   host: string;
   port: number;
   /** SQLite file holding the queue and the index. */
@@ -26,6 +27,8 @@ export interface RelayerConfig {
   maxInFlight: number;
   /** How often the index and the pending transactions are checked. */
   pollIntervalMs: number;
+  /** Blocks per eth_getLogs request to start with (sdk/logs.ts halves a range the RPC refuses). */
+  logRange: number;
   /** How often each zone's admission requests are read, to admit those whose delay is over. */
   admitIntervalMs: number;
   /** A transaction not mined after this long is re-sent with higher fees. */
@@ -51,12 +54,16 @@ export interface RelayerConfig {
   trustProxy: boolean;
 }
 
+/** A relayer's settings once it started: it knows where its index starts. */
+export type IndexedRelayerConfig = RelayerConfig & { fromBlock: number };
+
 /** Every variable the relayer reads, with its meaning, for --help and the README. */
 export const RELAYER_ENVIRONMENT = {
   ZONEDAO_RPC_URL: "JSON-RPC URL of the chain, http(s) (required), e.g. http://127.0.0.1:8545",
   ZONEDAO_RELAYER_KEY: "private key (0x + 64 hex) that signs and pays for transactions (required)",
   ZONEDAO_ZONES: "comma-separated zone addresses to serve (required)",
-  ZONEDAO_FROM_BLOCK: "block to index the zones' events from (default 0)",
+  ZONEDAO_FROM_BLOCK:
+    "block to index the zones' events from (default: the oldest zone's creation block, from its ZoneCreated event)",
   ZONEDAO_RELAYER_HOST: "address to listen on (default 127.0.0.1)",
   ZONEDAO_RELAYER_PORT: "port to listen on (default 8787; 0 picks a free one)",
   ZONEDAO_RELAYER_DB: "SQLite file for the queue and index (default relayer.sqlite)",
@@ -64,6 +71,8 @@ export const RELAYER_ENVIRONMENT = {
   ZONEDAO_BATCH_MAX_AGE_MS: "longest a vote waits for its batch to fill (default 2000)",
   ZONEDAO_MAX_IN_FLIGHT: "most unmined transactions at once, consecutive nonces (default 8)",
   ZONEDAO_POLL_INTERVAL_MS: "how often to read new events and receipts (default 1000)",
+  ZONEDAO_LOG_RANGE:
+    "blocks per eth_getLogs request, for an RPC with a documented cap (default 5000, halved whenever the RPC refuses a range)",
   ZONEDAO_ADMIT_INTERVAL_MS:
     "how often each zone's admission requests are read to admit the ready ones (default 60000; 0: never)",
   ZONEDAO_RESEND_AFTER_MS: "re-send an unmined transaction with higher fees after (default 30000)",
@@ -181,7 +190,10 @@ export function loadRelayerConfig(env: Environment): RelayerConfig {
     rpcUrl,
     privateKey,
     zones,
-    fromBlock: integer("ZONEDAO_FROM_BLOCK", 0, 0, Number.MAX_SAFE_INTEGER),
+    fromBlock:
+      text("ZONEDAO_FROM_BLOCK") === undefined
+        ? undefined
+        : integer("ZONEDAO_FROM_BLOCK", 0, 0, Number.MAX_SAFE_INTEGER),
     host: text("ZONEDAO_RELAYER_HOST") ?? "127.0.0.1",
     port: integer("ZONEDAO_RELAYER_PORT", 8787, 0, 65_535),
     databasePath: text("ZONEDAO_RELAYER_DB") ?? "relayer.sqlite",
@@ -193,6 +205,7 @@ export function loadRelayerConfig(env: Environment): RelayerConfig {
     // slots): 8 batches of 64 votes is ~45M gas, about a block's worth on Ethereum.
     maxInFlight: integer("ZONEDAO_MAX_IN_FLIGHT", 8, 1, 64),
     pollIntervalMs: integer("ZONEDAO_POLL_INTERVAL_MS", 1000, 10, 600_000),
+    logRange: integer("ZONEDAO_LOG_RANGE", LOG_RANGE, 1, 100_000_000),
     admitIntervalMs: integer("ZONEDAO_ADMIT_INTERVAL_MS", 60_000, 0, 86_400_000),
     resendAfterMs: integer("ZONEDAO_RESEND_AFTER_MS", 30_000, 100, 3_600_000),
     confirmations: integer("ZONEDAO_CONFIRMATIONS", 1, 1, 1000),

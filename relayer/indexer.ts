@@ -17,7 +17,7 @@ import {
   type ProposalCreatedArgs,
   type Zone,
 } from "../sdk/index.js";
-import type { RelayerConfig } from "./config.js";
+import type { IndexedRelayerConfig } from "./config.js";
 import type { IndexedProposal, RelayerStore } from "./store.js";
 import { ZoneTrees } from "./tree.js";
 
@@ -72,7 +72,7 @@ export class ZoneIndexer {
     private readonly store: RelayerStore,
     private readonly provider: Provider,
     zones: readonly string[],
-    private readonly settings: Pick<RelayerConfig, "fromBlock" | "confirmations">,
+    private readonly settings: Pick<IndexedRelayerConfig, "fromBlock" | "confirmations">,
     private readonly logger: Logger,
     /** Each zone's sealed ballots module (its factory's), whose BallotBoxOpened events seal proposals. */
     private readonly sealedBallots: ReadonlyMap<string, string> = new Map(),

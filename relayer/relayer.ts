@@ -10,13 +10,15 @@ import {
   SealedBallotVerifier__factory,
   jsonRpcProvider,
   sealedBallotsOf,
+  setLogRange,
   zoneAt,
+  zoneCreatedBlock,
   type SealedBallotVerifier,
   type Zone,
   type ZoneSealedBallots,
 } from "../sdk/index.js";
 import { buildRelayerApp, type RelayerApp } from "./app.js";
-import type { RelayerConfig } from "./config.js";
+import type { IndexedRelayerConfig, RelayerConfig } from "./config.js";
 import { ZoneIndexer } from "./indexer.js";
 import { Intake } from "./intake.js";
 import { RelayerMetrics } from "./metrics.js";
@@ -66,13 +68,14 @@ export function relayerLogger(level: RelayerConfig["logLevel"]): Logger {
 }
 
 export async function startRelayer(
-  config: RelayerConfig,
+  given: RelayerConfig,
   options: { logger?: Logger; provider?: JsonRpcApiProvider } = {},
 ): Promise<Relayer> {
-  const logger = options.logger ?? relayerLogger(config.logLevel);
+  const logger = options.logger ?? relayerLogger(given.logLevel);
+  setLogRange(given.logRange);
   const provider =
     options.provider ??
-    jsonRpcProvider(config.rpcUrl, undefined, {
+    jsonRpcProvider(given.rpcUrl, undefined, {
       staticNetwork: true,
       // ethers reuses a result for 250 ms by default: a relayer must see each new block's time.
       cacheTimeout: -1,
@@ -83,10 +86,10 @@ export async function startRelayer(
   } catch (error) {
     // The origin only: a provider URL's path often carries an API key.
     throw new RelayerStartupError(
-      `cannot reach the chain at ${new URL(config.rpcUrl).origin}: ${(error as Error).message}`,
+      `cannot reach the chain at ${new URL(given.rpcUrl).origin}: ${(error as Error).message}`,
     );
   }
-  for (const zone of config.zones) {
+  for (const zone of given.zones) {
     const code = await provider.getCode(zone);
     if (code === "0x") throw new RelayerStartupError(`zone ${zone} has no contract on chain ${chainId}`);
     try {
@@ -95,6 +98,14 @@ export async function startRelayer(
       throw new RelayerStartupError(`${zone} on chain ${chainId} is not a ZoneDAO zone`);
     }
   }
+  // Unless told where, the index starts at the oldest served zone's creation (its ZoneCreated
+  // event): never at block 0, which behind a public RPC is thousands of eth_getLogs requests.
+  const config: IndexedRelayerConfig = {
+    ...given,
+    fromBlock:
+      given.fromBlock ??
+      Math.min(...(await Promise.all(given.zones.map((zone) => zoneCreatedBlock(provider, zone))))),
+  };
   const wallet = new Wallet(config.privateKey, provider);
   // The first signature builds secp256k1's precomputed multiples of the generator (~130 ms of the
   // event loop): here, not in the middle of the first batch, with votes waiting for their 202.

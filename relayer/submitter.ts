@@ -48,7 +48,7 @@ import {
   type SealedVoteRequest,
   type Zone,
 } from "../sdk/index.js";
-import type { RelayerConfig } from "./config.js";
+import type { IndexedRelayerConfig } from "./config.js";
 import type { ZoneIndexer } from "./indexer.js";
 import { SEALED_REJECTIONS } from "../sdk/sealed-votes.js";
 import type { RelayerMetrics } from "./metrics.js";
@@ -216,7 +216,7 @@ export class Submitter {
     private readonly zones: ReadonlyMap<string, Zone>,
     private readonly sealedModules: SealedModules,
     private readonly indexer: ZoneIndexer,
-    private readonly config: RelayerConfig,
+    private readonly config: IndexedRelayerConfig,
     private readonly metrics: RelayerMetrics,
     private readonly logger: Logger,
   ) {}

@@ -27,6 +27,7 @@ export * from "./ledger.js";
 export * from "./treasury.js";
 export * from "./dividend-rounds.js";
 export * from "./logs.js";
+export * from "./zone-origin.js";
 export * from "./rpc.js";
 export * from "./raw-transaction.js";
 export * from "./json-schema.js";

@@ -177,6 +177,80 @@ describe("zonedao for operators (issue 22)", function () {
     }
   });
 
+  it("takes an RPC's documented eth_getLogs cap, so it never asks for a range that is refused", async function () {
+    const created = await zonedaoJson<{ address: string }>([
+      "zone",
+      "create",
+      "--deployment",
+      onThisChain,
+      "--rpc",
+      bridge.url,
+      "--key",
+      signerKey,
+      "--name",
+      "Documented",
+    ]);
+    await connection.provider.request({ method: "hardhat_mine", params: [toBeHex(2_500)] });
+    const ranges: number[] = [];
+    const capped = await startTamperingRpc({
+      maxLogRange: 1_000,
+      onLogRequest: ({ fromBlock, toBlock }) => ranges.push(Number(toBlock) - Number(fromBlock) + 1),
+    });
+    try {
+      const onCapped = [
+        "zone",
+        "show",
+        "--deployment",
+        onThisChain,
+        "--rpc",
+        capped.url,
+        "--zone",
+        created.address,
+      ];
+      const refused = await zonedao([...onCapped, "--log-range", "0"]);
+      expect(refused.code).to.equal(2);
+      expect(refused.stderr).to.include('--log-range: "0" is not a number of blocks');
+      const shown = await zonedao(onCapped, { ZONEDAO_LOG_RANGE: "1000" });
+      expect(shown.code, shown.stderr).to.equal(0);
+      expect(ranges).to.not.be.empty;
+      expect(Math.max(...ranges)).to.be.at.most(1_000);
+    } finally {
+      await capped.close();
+    }
+  });
+
+  it("starts an audit without a deployment file at the zone's creation block, from its ZoneCreated event", async function () {
+    // 5,000 blocks before the zone: a read from block 0 would cost 5 requests per filter at least.
+    await connection.provider.request({ method: "hardhat_mine", params: [toBeHex(5_000)] });
+    const created = await zonedaoJson<{ address: string; createdBlock: number }>([
+      "zone",
+      "create",
+      "--deployment",
+      onThisChain,
+      "--rpc",
+      bridge.url,
+      "--key",
+      signerKey,
+      "--name",
+      "Found",
+    ]);
+    const startsOfReads: number[] = [];
+    const capped = await startTamperingRpc({
+      maxLogRange: 1_000,
+      onLogRequest: ({ fromBlock }) => startsOfReads.push(Number(fromBlock)),
+    });
+    try {
+      // No --deployment and no --from-block: only the chain says where the zone starts.
+      const audited = await zonedao(["audit", "--rpc", capped.url, "--zone", created.address]);
+      expect(audited.code, audited.stdout + audited.stderr).to.equal(0);
+      expect(audited.stdout).to.include("Verdict: OK");
+      expect(startsOfReads).to.not.be.empty;
+      expect(Math.min(...startsOfReads)).to.equal(created.createdBlock);
+    } finally {
+      await capped.close();
+    }
+  });
+
   it("answers 503 relayer_unfunded, and says so in its metrics, while its account cannot pay", async function () {
     const zone = await newZone("Served");
     const account = Wallet.createRandom();

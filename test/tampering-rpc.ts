@@ -33,6 +33,8 @@ export interface Tampering {
   transaction?: (transaction: RpcTransaction) => RpcTransaction;
   /** Refuses eth_getLogs over more blocks than this, as public RPC providers do. */
   maxLogRange?: number;
+  /** Sees every eth_getLogs request's filter, answered or refused. */
+  onLogRequest?: (filter: { fromBlock?: string; toBlock?: string; address?: string }) => void;
 }
 
 export interface TamperingRpc {
@@ -47,6 +49,7 @@ export async function startTamperingRpc(tampering: Tampering = {}): Promise<Tamp
   const bridge = await startRpcBridge({
     async rewrite(method, result, params) {
       const { maxLogRange } = node.tampering;
+      if (method === "eth_getLogs") node.tampering.onLogRequest?.((params as [{ fromBlock?: string }])[0]);
       if (method === "eth_getLogs" && maxLogRange !== undefined) {
         const [{ fromBlock, toBlock }] = params as [{ fromBlock?: string; toBlock?: string }];
         const blockNumber = async (tag = "latest") =>

@@ -10,7 +10,9 @@ Independent of relayers and of the zone's own checks: rebuilds the group and che
 proposal's snapshot; verifies every vote's and proposal's proof off chain with the official
 Semaphore v4 keys and the documented scopes; checks every nullifier is used once; recomputes every
 tally, state and outcome, and that each executed proposal ran exactly its winning option's actions,
-once; accounts for every treasury inflow and outflow. Exits 0 only if everything holds.`,
+once; accounts for every treasury inflow and outflow. Exits 0 only if everything holds.
+  --from-block N       where to start reading events (default: the zone's creation block, from the
+                       deployment file or else from its factory's ZoneCreated event)`,
   options: { ...common, ...zoneFlag, "from-block": { type: "string" } },
   async run(context) {
     const { address, createdBlock } = await context.zone();
