@@ -3,7 +3,7 @@
  * build (hardhat-typechain writes them to types/ethers-contracts on compile): nothing here copies an
  * ABI by hand.
  */
-import { ZeroAddress, type ContractRunner, type Signer } from "ethers";
+import { ZeroAddress, type ContractDeployTransaction, type ContractRunner, type Signer } from "ethers";
 import {
   LeanIMT__factory,
   PoseidonT3__factory,
@@ -64,70 +64,123 @@ export interface ZoneDaoDeployment {
   blockNumber: number;
 }
 
+/** A contract deployZoneDao sends (the factory's modules are made by the factory). */
+export type ZoneDaoContract = Exclude<keyof ZoneDaoDeployment, "blockNumber">;
+
 export interface DeployOptions {
   /**
    * The sealed ballot circuit's verification key (circuits/ceremony.ts): with it the factory makes
    * a sealed ballots module and zones can make sealed proposals; without, they cannot.
    */
   sealedBallotKey?: VerificationKey;
+  /**
+   * What an unfinished run deployed (its deployment file's), not deployed again. Check it first
+   * (sdk/deploy.ts `verifyDeployedContracts`): a rerun must not build on an address that holds
+   * something else.
+   */
+  deployed?: Partial<ZoneDaoDeployment>;
+  /** Hears the deployment so far after each contract, so that a caller can save it for a rerun. */
+  onDeployed?: (soFar: Partial<ZoneDaoDeployment>) => void;
+}
+
+/** One contract of the deployment: how to make its creation transaction from those before it. */
+export interface DeploymentStep {
+  contract: ZoneDaoContract;
+  /** Its name in progress lines. */
+  label: string;
+  /** The creation transaction, given the address of each contract it links or takes. */
+  creation(addressOf: (contract: ZoneDaoContract) => string): Promise<ContractDeployTransaction>;
 }
 
 /**
- * Deploys ZoneDAO: Poseidon, the LeanIMT library, the official Semaphore v4 verifier (all depths 1-32), the Zone
- * implementation, the sealed ballots' verifier if given a key, and the factory (which makes the
- * economy modules, the tellers and the sealed ballots module). `onProgress` hears one line per step.
+ * The contracts deployZoneDao sends, in order: each one's libraries and constructor arguments come
+ * before it. Poseidon, the LeanIMT library, the official Semaphore v4 verifier (all depths 1-32), the
+ * batch verifier, the Zone implementation, the sealed ballots' verifier if given a key, and the
+ * factory (which makes the economy modules, the tellers and the sealed ballots module).
+ */
+export function deploymentSteps(options: Pick<DeployOptions, "sealedBallotKey">): DeploymentStep[] {
+  const { sealedBallotKey } = options;
+  return [
+    {
+      contract: "poseidonT3",
+      label: "PoseidonT3",
+      creation: () => new PoseidonT3__factory().getDeployTransaction(),
+    },
+    // The tree's updates run in the LeanIMT library, deployed once, rather than in every zone's code:
+    // inlined, they would take the Zone past the 24,576-byte contract size limit.
+    {
+      contract: "leanIMT",
+      label: "LeanIMT",
+      creation: (addressOf) =>
+        new LeanIMT__factory({ [POSEIDON_T3]: addressOf("poseidonT3") }).getDeployTransaction(),
+    },
+    {
+      contract: "semaphoreVerifier",
+      label: "SemaphoreVerifier (official Semaphore v4 keys)",
+      creation: () => new SemaphoreVerifier__factory().getDeployTransaction(),
+    },
+    {
+      contract: "batchVerifier",
+      label: "SemaphoreBatchVerifier (same keys, batched)",
+      creation: () => new SemaphoreBatchVerifier__factory().getDeployTransaction(),
+    },
+    {
+      contract: "zoneImplementation",
+      label: "Zone implementation",
+      creation: (addressOf) =>
+        new Zone__factory({ [LEAN_IMT]: addressOf("leanIMT") }).getDeployTransaction(
+          addressOf("semaphoreVerifier"),
+          addressOf("batchVerifier"),
+        ),
+    },
+    ...(sealedBallotKey
+      ? [
+          {
+            contract: "sealedBallotVerifier",
+            label: "SealedBallotVerifier (the sealed ballot circuit's key)",
+            creation: () =>
+              new SealedBallotVerifier__factory().getDeployTransaction(verifierKeyWords(sealedBallotKey)),
+          } satisfies DeploymentStep,
+        ]
+      : []),
+    {
+      contract: "zoneFactory",
+      label: "ZoneFactory (and its modules)",
+      creation: (addressOf) =>
+        new ZoneFactory__factory().getDeployTransaction(
+          addressOf("zoneImplementation"),
+          sealedBallotKey ? addressOf("sealedBallotVerifier") : ZeroAddress,
+        ),
+    },
+  ];
+}
+
+/**
+ * Deploys ZoneDAO (deploymentSteps), skipping what `options.deployed` already holds. `onProgress`
+ * hears one line per contract sent.
  */
 export async function deployZoneDao(
   signer: Signer,
   onProgress: (step: string) => void = () => undefined,
   options: DeployOptions = {},
 ): Promise<ZoneDaoDeployment> {
-  onProgress("deploying PoseidonT3");
-  const poseidon = await (await new PoseidonT3__factory(signer).deploy()).waitForDeployment();
-  const firstReceipt = await poseidon.deploymentTransaction()?.wait();
-  if (!firstReceipt) throw new Error("deployZoneDao: the PoseidonT3 deployment has no receipt");
-  // The tree's updates run in the LeanIMT library, deployed once, rather than in every zone's code:
-  // inlined, they would take the Zone past the 24,576-byte contract size limit.
-  onProgress("deploying LeanIMT");
-  const leanIMT = await (
-    await new LeanIMT__factory({ [POSEIDON_T3]: await poseidon.getAddress() }, signer).deploy()
-  ).waitForDeployment();
-  onProgress("deploying SemaphoreVerifier (official Semaphore v4 keys)");
-  const verifier = await (await new SemaphoreVerifier__factory(signer).deploy()).waitForDeployment();
-  onProgress("deploying SemaphoreBatchVerifier (same keys, batched)");
-  const batchVerifier = await (
-    await new SemaphoreBatchVerifier__factory(signer).deploy()
-  ).waitForDeployment();
-  onProgress("deploying Zone implementation");
-  const zoneFactory = new Zone__factory({ [LEAN_IMT]: await leanIMT.getAddress() }, signer);
-  const implementation = await (
-    await zoneFactory.deploy(await verifier.getAddress(), await batchVerifier.getAddress())
-  ).waitForDeployment();
-  let sealedBallotVerifier: string | undefined;
-  if (options.sealedBallotKey) {
-    onProgress("deploying SealedBallotVerifier (the sealed ballot circuit's key)");
-    const sealed = await (
-      await new SealedBallotVerifier__factory(signer).deploy(verifierKeyWords(options.sealedBallotKey))
-    ).waitForDeployment();
-    sealedBallotVerifier = await sealed.getAddress();
-  }
-  onProgress("deploying ZoneFactory (and its modules)");
-  const factory = await (
-    await new ZoneFactory__factory(signer).deploy(
-      await implementation.getAddress(),
-      sealedBallotVerifier ?? ZeroAddress,
-    )
-  ).waitForDeployment();
-  return {
-    poseidonT3: await poseidon.getAddress(),
-    leanIMT: await leanIMT.getAddress(),
-    semaphoreVerifier: await verifier.getAddress(),
-    batchVerifier: await batchVerifier.getAddress(),
-    zoneImplementation: await implementation.getAddress(),
-    zoneFactory: await factory.getAddress(),
-    ...(sealedBallotVerifier ? { sealedBallotVerifier } : {}),
-    blockNumber: firstReceipt.blockNumber,
+  const deployed: Partial<ZoneDaoDeployment> = { ...options.deployed };
+  const addressOf = (contract: ZoneDaoContract): string => {
+    const address = deployed[contract];
+    if (address === undefined) throw new Error(`deployZoneDao: ${contract} is needed before it is deployed`);
+    return address;
   };
+  for (const step of deploymentSteps(options)) {
+    if (deployed[step.contract] !== undefined) continue;
+    onProgress(`deploying ${step.label}`);
+    const receipt = await (await signer.sendTransaction(await step.creation(addressOf))).wait();
+    if (!receipt?.contractAddress)
+      throw new Error(`deployZoneDao: the ${step.label} deployment has no receipt`);
+    deployed[step.contract] = receipt.contractAddress;
+    deployed.blockNumber ??= receipt.blockNumber;
+    options.onDeployed?.({ ...deployed });
+  }
+  return deployed as ZoneDaoDeployment;
 }
 
 /** The zone at `address`. */

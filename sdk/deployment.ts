@@ -1,11 +1,13 @@
 /**
  * The deployment file: what `zonedao deploy` and `npm start` write (deployments/<network>.json) and
  * every other command, the relayer and the web app read to find a ZoneDAO deployment. Only the
- * local demo's file holds identities (its demo citizens', so testers can vote as them).
+ * local demo's file holds identities (its demo citizens', so testers can vote as them). While
+ * `zonedao deploy` runs, the file is an unfinished deployment (`"complete": false`), which only a
+ * rerun of `zonedao deploy` reads: it resumes from it.
  */
 import { ZeroAddress, getAddress, isAddress, type Provider } from "ethers";
 import { PROPOSAL_STATES } from "./constants.js";
-import { zoneAt, zoneFactoryAt, type ZoneDaoDeployment } from "./contracts.js";
+import { zoneAt, zoneFactoryAt, type ZoneDaoContract, type ZoneDaoDeployment } from "./contracts.js";
 import { queryEvents } from "./logs.js";
 
 export const DEPLOYMENT_FORMAT = "zonedao-deployment/1";
@@ -79,15 +81,51 @@ export interface DeploymentFile {
   demo?: { citizens: DemoCitizen[] };
 }
 
-/** Parses and checks a deployment file's JSON; throws naming the first thing wrong. */
+/**
+ * A deployment `zonedao deploy` has not finished (it stopped, or is still running): the contracts
+ * sent so far, written after each one so that a rerun resumes instead of starting over. Nothing
+ * else may use it: its factory, if any, has no zones, and its other contracts are not all there.
+ */
+export interface UnfinishedDeploymentFile extends Omit<DeploymentFile, "contracts"> {
+  complete: false;
+  contracts: Partial<Pick<DeploymentFile["contracts"], ZoneDaoContract>>;
+}
+
+/**
+ * Parses and checks a deployment file's JSON; throws naming the first thing wrong, and refuses an
+ * unfinished deployment (saying how to finish it).
+ */
 export function parseDeployment(json: string, source = "deployment file"): DeploymentFile {
+  const file = parseAnyDeployment(json, source);
+  if (isUnfinished(file)) {
+    const deployed = Object.keys(file.contracts);
+    throw new Error(
+      `${source} is a deployment that did not finish (${deployed.length === 0 ? "no contract" : deployed.join(", ")} ` +
+        `deployed so far): run \`zonedao deploy --deployment ${source}\` again to finish it`,
+    );
+  }
+  return file;
+}
+
+/** Whether a deployment file is one `zonedao deploy` has not finished. */
+export function isUnfinished(
+  file: DeploymentFile | UnfinishedDeploymentFile,
+): file is UnfinishedDeploymentFile {
+  return "complete" in file && file.complete === false;
+}
+
+/** parseDeployment, accepting an unfinished deployment too: what `zonedao deploy` resumes from. */
+export function parseAnyDeployment(
+  json: string,
+  source = "deployment file",
+): DeploymentFile | UnfinishedDeploymentFile {
   let value: unknown;
   try {
     value = JSON.parse(json);
   } catch (error) {
     throw new Error(`${source} is not JSON: ${(error as Error).message}`);
   }
-  const file = value as Partial<DeploymentFile>;
+  const file = value as Partial<DeploymentFile> & { complete?: unknown };
   const fail = (what: string): never => {
     throw new Error(`${source}: ${what}`);
   };
@@ -98,6 +136,8 @@ export function parseDeployment(json: string, source = "deployment file"): Deplo
     fail("chainId must be a decimal string");
   if (typeof file.rpcUrl !== "string") fail("rpcUrl must be a string");
   if (!Number.isSafeInteger(file.blockNumber)) fail("blockNumber must be a block number");
+  if (file.complete !== undefined && typeof file.complete !== "boolean")
+    fail("complete must be true or false");
   const contracts = file.contracts ?? fail("contracts is missing");
   for (const [name, address] of Object.entries(contracts)) {
     if (typeof address !== "string" || !isAddress(address)) fail(`contracts.${name} is not an address`);
@@ -106,11 +146,11 @@ export function parseDeployment(json: string, source = "deployment file"): Deplo
     if (!isAddress(zone.address)) fail(`zone ${JSON.stringify(zone.name)} has no valid address`);
     zone.address = getAddress(zone.address);
   }
-  return file as DeploymentFile;
+  return file as DeploymentFile | UnfinishedDeploymentFile;
 }
 
 /** The deployment file's text: stable key order, two-space indent, trailing newline. */
-export function formatDeployment(deployment: DeploymentFile): string {
+export function formatDeployment(deployment: DeploymentFile | UnfinishedDeploymentFile): string {
   return `${JSON.stringify(deployment, null, 2)}\n`;
 }
 

@@ -11,6 +11,7 @@ export * from "./private-path.js";
 export * from "./membership.js";
 export * from "./admissions.js";
 export * from "./contracts.js";
+export * from "./deploy.js";
 export * from "./prover-threads.js";
 export * from "./identity.js";
 export * from "./actions.js";
