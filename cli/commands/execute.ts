@@ -49,8 +49,7 @@ Anyone may do any of it.
     const proposalId = context.uint("proposal");
     const wait = context.flags.wait === true;
     const pollMs = Number(context.uint("poll-ms", BigInt(DEFAULT_POLL_MS)));
-    const { address, zone, createdBlock } = await context.zone();
-    const fromBlock = createdBlock ?? 0;
+    const { address, zone, createdBlock: fromBlock } = await context.zone();
     const signer = await context.signer();
     await existingProposal(zone, address, proposalId);
     const timeline = await readProposalTimeline(zone, proposalId, { fromBlock });

@@ -27,7 +27,7 @@ its source), then the open dividend rounds and what they still owe, and the rela
     const { address, zone, createdBlock } = await context.zone();
     const token = context.text("token") === undefined ? undefined : context.address("token");
     const provider = await context.provider();
-    const entries = await readLedger(zone, { fromBlock: createdBlock ?? 0 });
+    const entries = await readLedger(zone, { fromBlock: createdBlock });
     const times = await readBlockTimes(
       provider,
       entries.map((entry) => entry.blockNumber),

@@ -57,7 +57,7 @@ async function claimRefusal(
   error: unknown,
   context: CommandContext,
   { services, goods }: { services: ZoneServices; goods: ZoneGoods },
-  target: { address: string; createdBlock: number | undefined },
+  target: { address: string; createdBlock: number },
   productionId: bigint,
 ): Promise<CommandError> {
   const { address: zone, createdBlock } = target;
@@ -72,7 +72,7 @@ async function claimRefusal(
       const [revocation] = await queryEvents(
         services,
         services.filters.AttestationRevoked(zone, productionId),
-        createdBlock ?? 0,
+        createdBlock,
       );
       const by = revocation === undefined ? "a vote" : `proposal #${revocation.args.proposalId}`;
       return new CommandError(
@@ -88,7 +88,7 @@ async function claimRefusal(
       const [reward] = await queryEvents(
         services,
         services.filters.ProductionRewarded(zone, productionId),
-        createdBlock ?? 0,
+        createdBlock,
       );
       const paid =
         reward === undefined

@@ -63,7 +63,7 @@ revoked by a proposal, or rewarded (the amount paid). Times are the chain's.`,
     const provider = await context.provider();
     const [services, goods] = await Promise.all([servicesOf(zone, provider), goodsOf(zone, provider)]);
     const now = await chainTime(provider);
-    const state = await readProduction(goods, services, address, now, createdBlock ?? 0);
+    const state = await readProduction(goods, services, address, now, createdBlock);
     const inspector = state.inspection && (await inspectorOf(services, address, state.inspection));
     const lines = [
       await ruleLine(state.rule, provider),

@@ -20,7 +20,7 @@ executable in 10 minutes (…), until …", "expired: …". \`zonedao proposal s
   options: { ...common, ...zoneFlag },
   async run(context) {
     const { address, zone, createdBlock } = await context.zone();
-    const timelines = await readProposalTimelines(zone, { fromBlock: createdBlock ?? 0 });
+    const timelines = await readProposalTimelines(zone, { fromBlock: createdBlock });
     // The time the timelines were read at; read alone only when there is none.
     const chainTime = timelines[0]?.chainTime ?? (await chainTimeOf(await context.provider()));
     const proposals = timelines.map((timeline) => ({

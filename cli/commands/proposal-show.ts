@@ -29,7 +29,7 @@ them, what each option does, and the rule that decides it. --json gives times in
     const proposalId = context.uint("proposal");
     const { address, zone, createdBlock } = await context.zone();
     await existingProposal(zone, address, proposalId);
-    const timeline = await readProposalTimeline(zone, proposalId, { fromBlock: createdBlock ?? 0 });
+    const timeline = await readProposalTimeline(zone, proposalId, { fromBlock: createdBlock });
     const ballot = describeBallot(timeline.record, await describeContextOf(zone, address));
     const rule = decisionRuleText({ multipleChoice: timeline.record.multipleChoice, ...timeline.rules });
     const votesOf = (option: number) => timeline.tally.find((entry) => entry.option === option)?.votes ?? 0n;

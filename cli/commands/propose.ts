@@ -100,7 +100,7 @@ export async function proposeAnonymously(
   });
   const epoch = await zone.currentProposalEpoch();
   const rules = await zone.rules();
-  const proposals = await readProposals(zone, createdBlock ?? 0);
+  const proposals = await readProposals(zone, createdBlock);
   // A copy of a proposal still open would only split its votes and spend a slot.
   const chainTime = (await provider.getBlock("latest"))?.timestamp ?? 0;
   const identical = identicalPendingProposal(
@@ -108,7 +108,7 @@ export async function proposeAnonymously(
     options,
     description,
     chainTime,
-    await readCanceledProposals(zone, createdBlock ?? 0),
+    await readCanceledProposals(zone, createdBlock),
   );
   if (identical !== undefined) throw identicalProposalRefusal(identical.proposalId, identical.voteEnd);
   const tellersTerm = context.text("sealed") === undefined ? undefined : context.uint("sealed");

@@ -49,7 +49,7 @@ period it is in and whether that period's budget is claimed, and each budget cla
   async run(context) {
     const { address, zone, createdBlock } = await context.zone();
     const provider = await context.provider();
-    const services = await readServices(await servicesOf(zone, provider), address, createdBlock ?? 0);
+    const services = await readServices(await servicesOf(zone, provider), address, createdBlock);
     const lines: string[] = [];
     for (const service of services) {
       const budget = await tokenAmount(service.budgetPerPeriod, service.token, provider);

@@ -87,7 +87,7 @@ tellers open the tally.`,
     }
     // Options are read from the proposal's ProposalCreated event: its actions, and its names in the
     // description the proposer's proof bound, so the choice is the one the web app shows.
-    const [record] = await readProposals(zone, createdBlock ?? 0, proposalId);
+    const [record] = await readProposals(zone, createdBlock, proposalId);
     if (record === undefined) throw new CommandError(`no ProposalCreated event for proposal ${proposalId}`);
     let chosen;
     try {
@@ -105,8 +105,8 @@ tellers open the tally.`,
     // Found among every vote's event, never by asking the RPC about this identity's nullifier.
     const voted =
       box === undefined
-        ? (await countedVote(zone, identity, place, createdBlock ?? 0)) !== undefined
-        : await hasCastSealedVote(sealedBallots!, identity, place, createdBlock ?? 0);
+        ? (await countedVote(zone, identity, place, createdBlock)) !== undefined
+        : await hasCastSealedVote(sealedBallots!, identity, place, createdBlock);
     if (voted) throw new CommandError(`this identity already voted on proposal ${proposalId}`);
     const { membership, merkleTreeDepth } = await provingMembership(context, {
       address,

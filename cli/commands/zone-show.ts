@@ -32,7 +32,7 @@ ZONE is an address, or a zone's name in the --deployment file.`,
     ]);
     // Calls to the zone's admissions contract (a veto on pending admissions...) read as decisions.
     const describeContext = { zone: address, admissions: await zone.ADMISSIONS() };
-    const timelines = await readProposalTimelines(zone, { fromBlock: createdBlock ?? 0 });
+    const timelines = await readProposalTimelines(zone, { fromBlock: createdBlock });
     const proposals = timelines.map((timeline) => {
       // Labelled and ordered as the web app and `vote --option` label them (the sdk's ballot).
       const ballot = describeBallot(timeline.record, describeContext);
