@@ -17,6 +17,7 @@ import {
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { BINDINGS, STAMP, ensureBuild, staleBuildReason } from "../scripts/build.js";
+import { CLI_BUNDLE, cliBundleIsCurrent } from "../scripts/cli-bundle.mjs";
 
 describe("ensureBuild (scripts/build.ts)", function () {
   let root: string;
@@ -79,5 +80,48 @@ describe("ensureBuild (scripts/build.ts)", function () {
     fakeHardhat("exit 3");
     expect(() => ensureBuild(root)).to.throw("hardhat compile failed (exit code 3)");
     expect(existsSync(join(root, STAMP))).to.equal(false);
+  });
+});
+
+describe("the compiled zonedao command (scripts/cli-bundle.mjs)", function () {
+  let root: string;
+  const write = (path: string, ageSeconds: number) => {
+    mkdirSync(dirname(join(root, path)), { recursive: true });
+    writeFileSync(join(root, path), "");
+    const when = Date.now() / 1000 - ageSeconds;
+    utimesSync(join(root, path), when, when);
+  };
+
+  beforeEach(function () {
+    root = mkdtempSync(join(tmpdir(), "zonedao-cli-bundle-"));
+    for (const folder of ["cli", "sdk", "circuits", "relayer", "scripts"]) mkdirSync(join(root, folder));
+    write("sdk/index.ts", 120);
+    write("types/ethers-contracts/index.ts", 120);
+    write("node_modules/.package-lock.json", 120);
+  });
+
+  afterEach(function () {
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  it("is remade when missing, or older than a source, the bindings or the installed packages", function () {
+    expect(cliBundleIsCurrent(root), "no bundle yet").to.equal(false);
+    write(CLI_BUNDLE, 60);
+    expect(cliBundleIsCurrent(root)).to.equal(true);
+    // Built files and dependencies inside the source folders are not sources.
+    write("circuits/build/sealed-ballot/generated.ts", 0);
+    write("relayer/node_modules/dependency/index.ts", 0);
+    expect(cliBundleIsCurrent(root)).to.equal(true);
+    const newer = [
+      "relayer/test/deep/helper.ts",
+      "types/ethers-contracts/index.ts",
+      "node_modules/.package-lock.json",
+    ];
+    newer.forEach((path, index) => {
+      write(path, 50 - 10 * index);
+      expect(cliBundleIsCurrent(root), `${path} changed`).to.equal(false);
+      write(CLI_BUNDLE, 45 - 10 * index);
+      expect(cliBundleIsCurrent(root)).to.equal(true);
+    });
   });
 });
