@@ -340,10 +340,8 @@ export async function existingProposal(zone: Zone, address: string, proposalId: 
   return { view, state: PROPOSAL_STATES[Number(view.state)] };
 }
 
-/** A chain timestamp (seconds) as the commands print it: ISO 8601, UTC. */
-export function formatTime(seconds: bigint | number): string {
-  return new Date(Number(seconds) * 1000).toISOString();
-}
+/** A chain timestamp (seconds) as the commands print it: ISO 8601, UTC (the sdk's timelines' way). */
+export { formatChainTime as formatTime } from "../sdk/index.js";
 
 export async function chainIdOf(provider: Provider): Promise<bigint> {
   return (await provider.getNetwork()).chainId;

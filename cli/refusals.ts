@@ -4,7 +4,7 @@
  * (a proposal that an open one already asks). Each becomes a CommandError (exit code 1).
  */
 import { isHexString, type Interface } from "ethers";
-import { decodeZoneDaoError } from "../sdk/index.js";
+import { decodeZoneDaoError, formatChainTime } from "../sdk/index.js";
 import { CommandError } from "./context.js";
 
 /**
@@ -67,7 +67,7 @@ export async function submitToRelayer<T>(submit: () => Promise<T>): Promise<T> {
 export function identicalProposalRefusal(proposalId: bigint, voteEnd: number): CommandError {
   return new CommandError(
     `proposal ${proposalId} already asks exactly this and is still open ` +
-      `(voting ends ${new Date(voteEnd * 1000).toISOString()}): vote on it instead ` +
+      `(voting ends ${formatChainTime(voteEnd)}): vote on it instead ` +
       `(zonedao vote --proposal ${proposalId} ...)`,
   );
 }

@@ -8,6 +8,7 @@ import type { Signer } from "ethers";
 import type { Zone } from "./contracts.js";
 import { rebuildGroup } from "./group.js";
 import { queryEvents } from "./logs.js";
+import { chainTimeOf } from "./proposal-timeline.js";
 
 /** A change a passed proposal approved that nobody has applied yet. */
 export interface ApprovedMembershipChange {
@@ -54,7 +55,7 @@ export async function approvedMembershipChanges(
     ...removals.map((log) => ({ log, newIdentityCommitment: 0n })),
     ...updates.map((log) => ({ log, newIdentityCommitment: log.args.newIdentityCommitment })),
   ].sort((a, b) => a.log.blockNumber - b.log.blockNumber || a.log.index - b.log.index);
-  const now = await latestTimestamp(zone);
+  const now = await chainTimeOf(zone.runner);
   const waiting: ApprovedMembershipChange[] = [];
   const seen = new Set<bigint>();
   // The zone holds one approval per commitment, the latest: only the state says if it was used.
@@ -92,7 +93,7 @@ export async function applyApprovedChange(
   if (held.validUntil === 0n) {
     throw new Error(`no removal or replacement of citizen ${identityCommitment} is approved and unapplied`);
   }
-  if (held.validUntil <= (await latestTimestamp(zone))) {
+  if (held.validUntil <= (await chainTimeOf(zone.runner))) {
     throw new Error(
       `the approved change of citizen ${identityCommitment} lapsed at unix time ${held.validUntil}`,
     );
@@ -140,10 +141,4 @@ export async function applyApprovedChanges(
     }
   }
   return { applied, failed };
-}
-
-async function latestTimestamp(zone: Zone): Promise<bigint> {
-  const block = await zone.runner?.provider?.getBlock("latest");
-  if (!block) throw new Error("the zone has no provider to read the latest block from");
-  return BigInt(block.timestamp);
 }

@@ -111,8 +111,8 @@ export async function readProposalTimeline(
 }
 
 /** The chain's time: the latest block's timestamp, in unix seconds. */
-export async function chainTimeOf(runner: ContractRunner): Promise<bigint> {
-  const block = await runner.provider?.getBlock("latest");
+export async function chainTimeOf(runner: ContractRunner | null): Promise<bigint> {
+  const block = await runner?.provider?.getBlock("latest");
   if (!block) throw new Error("cannot read the latest block: no provider");
   return BigInt(block.timestamp);
 }

@@ -30,7 +30,7 @@ import {
   type Identity,
   type ZoneAction,
 } from "../../sdk/index.js";
-import { CommandError, UsageError, chainIdOf, type CommandContext } from "../context.js";
+import { CommandError, UsageError, chainIdOf, formatTime, type CommandContext } from "../context.js";
 import { citizenFlags, type Command } from "../flags.js";
 import { leafIndexFlag, provingMembership } from "../membership.js";
 import { identicalProposalRefusal, shortError, submitToRelayer } from "../refusals.js";
@@ -127,7 +127,7 @@ export async function proposeAnonymously(
   if (slots.freeSlot === undefined) {
     throw new CommandError(
       `this identity has used all ${slots.total} of its proposals in epoch ${epoch}; they renew ` +
-        `${new Date(Number(slots.renewsAt) * 1000).toISOString()} (in ${formatDuration(slots.renewsIn, { units: 2 })})`,
+        `${formatTime(slots.renewsAt)} (in ${formatDuration(slots.renewsIn, { units: 2 })})`,
     );
   }
   context.progress("proving membership (a few seconds)...");
@@ -204,9 +204,7 @@ async function requireSealableTerm(
   const { finalized, end } = await tellers.getTerm(zone, term);
   if (!finalized) throw new CommandError(`--sealed: term ${term}'s tellers have not made their key yet`);
   if (Number(end) < voteEnd) {
-    throw new CommandError(
-      `--sealed: term ${term} ends ${new Date(Number(end) * 1000).toISOString()}, before the vote would`,
-    );
+    throw new CommandError(`--sealed: term ${term} ends ${formatTime(end)}, before the vote would`);
   }
 }
 
