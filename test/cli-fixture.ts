@@ -42,20 +42,38 @@ export function startZonedao(
   return { output, exited };
 }
 
+/** Waits until a zonedao from startZonedao has printed `text` on stderr; fails if it exits first. */
+export async function progressLine(
+  running: { output: Run; exited: Promise<Run> },
+  text: string,
+): Promise<void> {
+  let exited = false;
+  void running.exited.then(() => (exited = true));
+  while (!running.output.stderr.includes(text)) {
+    if (exited) throw new Error(`zonedao exited before printing "${text}":\n${running.output.stderr}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
 /** Runs a command that must succeed with --json, and returns its parsed output. */
-export async function zonedaoJson<T = Record<string, unknown>>(args: string[]): Promise<T> {
-  const run = await zonedao([...args, "--json"]);
+export async function zonedaoJson<T = Record<string, unknown>>(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<T> {
+  const run = await zonedao([...args, "--json"], env);
   expect(run.code, `zonedao ${args.join(" ")}\n${run.stderr}`).to.equal(0);
   return JSON.parse(run.stdout) as T;
 }
 
 /**
- * `zonedao relayer` on the test chain for the zones of `deploymentPath`, paying with `key`;
- * resolves once it listens.
+ * `zonedao relayer` on the test chain for the zones of `deploymentPath`, paying with `key` (given in
+ * the environment, as an operator should, never on the command line); resolves once it listens.
+ * `extraArgs` come after the fixture's own flags, so they may override them (`--port N`).
  */
 export async function startCliRelayer(
   deploymentPath: string,
   key: string,
+  extraArgs: readonly string[] = [],
 ): Promise<{ relayer: ChildProcess; relayerUrl: string }> {
   const relayer = spawn(
     process.execPath,
@@ -67,16 +85,16 @@ export async function startCliRelayer(
       "relayer",
       "--deployment",
       deploymentPath,
-      "--key",
-      key,
       "--port",
       "0",
       "--db",
       join(mkdtempSync(join(tmpdir(), "zonedao-cli-relayer-")), "r.sqlite"),
+      ...extraArgs,
     ],
     {
       env: {
         ...process.env,
+        ZONEDAO_PRIVATE_KEY: key,
         ZONEDAO_BATCH_MAX_AGE_MS: "0",
         ZONEDAO_POLL_INTERVAL_MS: "50",
         ZONEDAO_VERIFIER_THREADS: "1",

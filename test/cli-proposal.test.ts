@@ -17,7 +17,7 @@ import {
   type Identity,
   type ZoneAction,
 } from "../sdk/index.js";
-import { startZonedao, writeDeploymentFile, zonedao, zonedaoJson, type Run } from "./cli-fixture.js";
+import { progressLine, startZonedao, writeDeploymentFile, zonedao, zonedaoJson } from "./cli-fixture.js";
 import { startRpcBridge, type RpcBridge } from "./rpc-bridge.js";
 import {
   TEST_RULES,
@@ -309,13 +309,3 @@ describe("zonedao proposal list, proposal show and execute --wait", function () 
     });
   });
 });
-
-/** Waits until a running zonedao has printed `text` on stderr; fails if it exits first. */
-async function progressLine(running: { output: Run; exited: Promise<Run> }, text: string): Promise<void> {
-  let exited = false;
-  void running.exited.then(() => (exited = true));
-  while (!running.output.stderr.includes(text)) {
-    if (exited) throw new Error(`zonedao exited before printing "${text}":\n${running.output.stderr}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}

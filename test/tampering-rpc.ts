@@ -3,6 +3,7 @@
  * test/rpc-bridge.ts does, but passes some answers through a rewrite first (logs dropped or changed,
  * a transaction's input altered), so a test can check that an auditor reading through it notices.
  */
+import { blocksSpanned, logRangeRefusal, type LogFilter } from "./capped-rpc.js";
 import { startRpcBridge } from "./rpc-bridge.js";
 import { connection } from "./zone-fixture.js";
 
@@ -34,7 +35,7 @@ export interface Tampering {
   /** Refuses eth_getLogs over more blocks than this, as public RPC providers do. */
   maxLogRange?: number;
   /** Sees every eth_getLogs request's filter, answered or refused. */
-  onLogRequest?: (filter: { fromBlock?: string; toBlock?: string; address?: string }) => void;
+  onLogRequest?: (filter: LogFilter) => void;
 }
 
 export interface TamperingRpc {
@@ -49,16 +50,13 @@ export async function startTamperingRpc(tampering: Tampering = {}): Promise<Tamp
   const bridge = await startRpcBridge({
     async rewrite(method, result, params) {
       const { maxLogRange } = node.tampering;
-      if (method === "eth_getLogs") node.tampering.onLogRequest?.((params as [{ fromBlock?: string }])[0]);
-      if (method === "eth_getLogs" && maxLogRange !== undefined) {
-        const [{ fromBlock, toBlock }] = params as [{ fromBlock?: string; toBlock?: string }];
-        const blockNumber = async (tag = "latest") =>
-          tag.startsWith("0x")
-            ? Number(tag)
-            : Number(await connection.provider.request({ method: "eth_blockNumber" }));
-        if ((await blockNumber(toBlock)) - (await blockNumber(fromBlock)) + 1 > maxLogRange) {
-          throw Object.assign(new Error(`query exceeds max block range ${maxLogRange}`), { code: -32600 });
-        }
+      if (method === "eth_getLogs") node.tampering.onLogRequest?.((params as [LogFilter])[0]);
+      if (
+        method === "eth_getLogs" &&
+        maxLogRange !== undefined &&
+        (await blocksSpanned(connection.provider, (params as [LogFilter])[0])) > maxLogRange
+      ) {
+        throw logRangeRefusal(maxLogRange);
       }
       if (method === "eth_getLogs" && node.tampering.logs !== undefined) {
         return node.tampering.logs(result as RpcLog[]);
