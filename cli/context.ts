@@ -145,7 +145,7 @@ export class CommandContext {
   async signer(): Promise<Wallet> {
     const keystore = this.text("keystore", "ZONEDAO_KEYSTORE");
     if (keystore !== undefined)
-      return (await openKeystore(keystore, this.env)).connect(await this.provider());
+      return (await openKeystore(keystore, this.env, "keystore")).connect(await this.provider());
     const key = this.text("key", "ZONEDAO_PRIVATE_KEY");
     if (key === undefined) {
       throw new UsageError(
@@ -159,6 +159,16 @@ export class CommandContext {
       throw new UsageError("--key is not a private key (expected 0x followed by 64 hex digits)");
     }
     return wallet.connect(await this.provider());
+  }
+
+  /**
+   * The key in the keystore file named by `--flag` (or `envName`), opened as --keystore's is (its
+   * password from ZONEDAO_KEYSTORE_PASSWORD); undefined if none is named. For a command that hands
+   * keys on rather than signing itself (`zonedao relayer`).
+   */
+  async keystoreKey(flag: string, envName: string): Promise<string | undefined> {
+    const path = this.text(flag, envName);
+    return path === undefined ? undefined : (await openKeystore(path, this.env, flag)).privateKey;
   }
 
   /**
@@ -290,23 +300,27 @@ function readIdentityFile(path: string): string {
   return readFileSync(path, "utf8");
 }
 
-/** The wallet in an ethers JSON keystore file, opened with ZONEDAO_KEYSTORE_PASSWORD. */
+/**
+ * The wallet in an ethers JSON keystore file, opened with ZONEDAO_KEYSTORE_PASSWORD; errors name the
+ * `flag` that gave the file.
+ */
 async function openKeystore(
   path: string,
   env: Readonly<Record<string, string | undefined>>,
+  flag: string,
 ): Promise<Wallet> {
-  if (!existsSync(path)) throw new UsageError(`--keystore: no file at ${path}`);
+  if (!existsSync(path)) throw new UsageError(`--${flag}: no file at ${path}`);
   const password = env.ZONEDAO_KEYSTORE_PASSWORD;
   if (password === undefined) {
     throw new UsageError(
-      "--keystore needs ZONEDAO_KEYSTORE_PASSWORD in the environment (a password is never taken on the command line)",
+      `--${flag} needs ZONEDAO_KEYSTORE_PASSWORD in the environment (a password is never taken on the command line)`,
     );
   }
   let opened: Wallet | HDNodeWallet;
   try {
     opened = await Wallet.fromEncryptedJson(readFileSync(path, "utf8"), password);
   } catch (error) {
-    throw new UsageError(`--keystore: ${path} did not open: ${(error as Error).message}`);
+    throw new UsageError(`--${flag}: ${path} did not open: ${(error as Error).message}`);
   }
   return new Wallet(opened.privateKey);
 }

@@ -52,6 +52,13 @@ export interface RelayerConfig {
   logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
   /** Whether a reverse proxy in front sets X-Forwarded-For (rate limits then key on it). */
   trustProxy: boolean;
+  /**
+   * The keeper's key (keeper.ts), which signs and pays for queueing and executing passed
+   * proposals; undefined: no keeper. Never the relayer's key, never logged.
+   */
+  keeperKey: string | undefined;
+  /** How often the keeper looks for proposals to queue or execute. */
+  keeperIntervalMs: number;
 }
 
 /** A relayer's settings once it started: it knows where its index starts. */
@@ -87,6 +94,9 @@ export const RELAYER_ENVIRONMENT = {
     "claim the zones' relayer refunds once credit reaches this (default 0: never)",
   ZONEDAO_LOG_LEVEL: "fatal|error|warn|info|debug|trace|silent (default info)",
   ZONEDAO_TRUST_PROXY: "true behind a reverse proxy, so rate limits see X-Forwarded-For (default false)",
+  ZONEDAO_KEEPER_KEY:
+    "private key of the keeper, which queues and executes the zones' passed proposals and pays for it; an account of its own, not the relayer's (default: no keeper)",
+  ZONEDAO_KEEPER_INTERVAL_MS: "how often the keeper looks for proposals to queue or execute (default 60000)",
 } as const;
 
 export class RelayerConfigError extends Error {
@@ -132,14 +142,25 @@ export function loadRelayerConfig(env: Environment): RelayerConfig {
     problems.push("ZONEDAO_RPC_URL must be an http:// or https:// URL");
   }
 
-  const privateKey = required("ZONEDAO_RELAYER_KEY");
-  if (privateKey !== "") {
+  // Never echo a key: it may be a real one with a typo.
+  const accountOf = (name: "ZONEDAO_RELAYER_KEY" | "ZONEDAO_KEEPER_KEY", key: string): string | undefined => {
     try {
-      new Wallet(privateKey);
+      return new Wallet(key).address;
     } catch {
-      // Never echo the value: it may be a real key with a typo.
-      problems.push("ZONEDAO_RELAYER_KEY is not a valid private key (expected 0x followed by 64 hex digits)");
+      problems.push(`${name} is not a valid private key (expected 0x followed by 64 hex digits)`);
+      return undefined;
     }
+  };
+  const privateKey = required("ZONEDAO_RELAYER_KEY");
+  const relayerAccount = privateKey === "" ? undefined : accountOf("ZONEDAO_RELAYER_KEY", privateKey);
+  const keeperKey = text("ZONEDAO_KEEPER_KEY");
+  const keeperAccount = keeperKey === undefined ? undefined : accountOf("ZONEDAO_KEEPER_KEY", keeperKey);
+  if (keeperAccount !== undefined && keeperAccount === relayerAccount) {
+    problems.push(
+      "ZONEDAO_KEEPER_KEY is the relayer's own key (ZONEDAO_RELAYER_KEY): the relayer signs its batches with " +
+        "consecutive nonces it counts itself, and a keeper transaction from the same account would take one " +
+        "of them and strand the batches after it. Give the keeper an account of its own",
+    );
   }
 
   const zones: string[] = [];
@@ -217,6 +238,8 @@ export function loadRelayerConfig(env: Environment): RelayerConfig {
     claimRefundAboveWei,
     logLevel: logLevel as RelayerConfig["logLevel"],
     trustProxy: trustProxy === "true",
+    keeperKey,
+    keeperIntervalMs: integer("ZONEDAO_KEEPER_INTERVAL_MS", 60_000, 10, 86_400_000),
   };
   if (problems.length > 0) throw new RelayerConfigError(problems);
   return config;

@@ -2,6 +2,7 @@
  * How a request that fails is answered: on purpose (RelayerError), because its body broke the
  * schema, or because something else went wrong; the body is always the API's ErrorBody.
  */
+import { isError } from "ethers";
 import type { FastifyError } from "fastify";
 import type { ErrorBody } from "../sdk/index.js";
 
@@ -91,4 +92,14 @@ export function errorAnswer(error: FastifyError | RelayerError): { statusCode: n
     statusCode: 500,
     body: { error: "internal_error", message: "the relayer failed to handle this request" },
   };
+}
+
+/**
+ * Whether a node refused a transaction because its sender cannot pay for it. ethers names geth's
+ * and Anvil's refusal INSUFFICIENT_FUNDS; Hardhat's node says "Sender doesn't have enough funds",
+ * which ethers leaves unnamed, in the JSON-RPC error it keeps.
+ */
+export function isUnpayable(error: unknown): boolean {
+  const said = (error as { error?: { message?: unknown } }).error?.message;
+  return isError(error, "INSUFFICIENT_FUNDS") || (typeof said === "string" && /enough funds/i.test(said));
 }

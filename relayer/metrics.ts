@@ -16,6 +16,8 @@ export class RelayerMetrics {
   #gasUsed = 0n;
   #feesPaidWei = 0n;
   #refundsClaimedWei = 0n;
+  /** The keeper's counts (keeper.ts); undefined without a keeper, whose families are then left out. */
+  keeper: KeeperMetrics | undefined;
 
   /** A vote or proposal answered 202. */
   accepted(kind: string): void {
@@ -112,7 +114,54 @@ export class RelayerMetrics {
       "Relayer refunds claimed from zones, in wei.",
     );
     lines.push(`zonedao_relayer_refunds_claimed_wei_total ${this.#refundsClaimedWei}`);
+    this.keeper?.render(family, lines);
     return `${lines.join("\n")}\n`;
+  }
+}
+
+/** What the keeper did: proposals queued and executed, steps that failed, and when it last looked. */
+export class KeeperMetrics {
+  #queued = 0;
+  #executed = 0;
+  /** By step (queue, execute) and reason (unfunded, reverted, error). */
+  readonly #failures = new Map<string, number>();
+  #lastRunSeconds = 0;
+
+  queued(): void {
+    this.#queued++;
+  }
+
+  executed(): void {
+    this.#executed++;
+  }
+
+  failed(step: "queue" | "execute", reason: "unfunded" | "reverted" | "error"): void {
+    increment(this.#failures, `step="${step}",reason="${reason}"`);
+  }
+
+  /** A pass over every served zone ended (whatever its steps' outcomes), at `atMs`. */
+  ran(atMs: number): void {
+    this.#lastRunSeconds = Math.floor(atMs / 1000);
+  }
+
+  render(family: (name: string, type: string, help: string) => void, lines: string[]): void {
+    family("zonedao_keeper_queued_total", "counter", "Passed proposals the keeper queued.");
+    lines.push(`zonedao_keeper_queued_total ${this.#queued}`);
+    family("zonedao_keeper_executed_total", "counter", "Queued proposals the keeper executed.");
+    lines.push(`zonedao_keeper_executed_total ${this.#executed}`);
+    family(
+      "zonedao_keeper_failures_total",
+      "counter",
+      "Keeper steps that failed, by step and reason (unfunded: fund the keeper's account); retried at its next pass.",
+    );
+    for (const [labels, count] of this.#failures)
+      lines.push(`zonedao_keeper_failures_total{${labels}} ${count}`);
+    family(
+      "zonedao_keeper_last_run_timestamp_seconds",
+      "gauge",
+      "When the keeper last finished a pass over the zones (unix seconds; 0: not yet). Alert if it falls behind.",
+    );
+    lines.push(`zonedao_keeper_last_run_timestamp_seconds ${this.#lastRunSeconds}`);
   }
 }
 

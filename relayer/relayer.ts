@@ -1,11 +1,11 @@
 /**
- * Puts the relayer together: chain connection, SQLite store, index, verifier threads, submitter
- * and HTTP app. `startRelayer` checks at boot what configuration alone cannot (the RPC answers,
- * every zone is a zone), and `close` shuts down in order: stop taking requests, finish the
- * transaction in flight, then release threads and the database.
+ * Puts the relayer together: chain connection, SQLite store, index, verifier threads, submitter,
+ * the optional keeper and HTTP app. `startRelayer` checks at boot what configuration alone cannot
+ * (the RPC answers, every zone is a zone), and `close` shuts down in order: stop taking requests,
+ * finish the transactions in flight, then release threads and the database.
  */
 import { Wallet, ZeroHash, formatEther, type JsonRpcApiProvider } from "ethers";
-import { pino, type Logger } from "pino";
+import { pino, type DestinationStream, type Logger } from "pino";
 import {
   SealedBallotVerifier__factory,
   jsonRpcProvider,
@@ -21,7 +21,8 @@ import { buildRelayerApp, type RelayerApp } from "./app.js";
 import type { IndexedRelayerConfig, RelayerConfig } from "./config.js";
 import { ZoneIndexer } from "./indexer.js";
 import { Intake } from "./intake.js";
-import { RelayerMetrics } from "./metrics.js";
+import { Keeper, type KeeperDependencies } from "./keeper.js";
+import { KeeperMetrics, RelayerMetrics } from "./metrics.js";
 import { RelayerStore } from "./store.js";
 import { Submitter } from "./submitter.js";
 import { VerifierPool } from "./verifier-pool.js";
@@ -41,6 +42,8 @@ export interface Relayer {
   indexer: ZoneIndexer;
   submitter: Submitter;
   address: string;
+  /** The keeper, when ZONEDAO_KEEPER_KEY gives it an account. */
+  keeper: Keeper | undefined;
   /** Starts listening on the configured host and port; resolves to the URL it listens on. */
   listen(): Promise<string>;
   close(): Promise<void>;
@@ -50,21 +53,32 @@ export class RelayerStartupError extends Error {
   override name = "RelayerStartupError";
 }
 
-/** A pino logger that can never print the relayer's key, even if a config object is logged. */
-export function relayerLogger(level: RelayerConfig["logLevel"]): Logger {
-  return pino({
-    level,
-    redact: {
-      paths: [
-        "privateKey",
-        "*.privateKey",
-        "config.privateKey",
-        "ZONEDAO_RELAYER_KEY",
-        "*.ZONEDAO_RELAYER_KEY",
-      ],
-      censor: "[redacted]",
+/**
+ * A pino logger that can never print the relayer's or the keeper's key, even if a config object is
+ * logged; to stdout unless given a `destination`.
+ */
+export function relayerLogger(level: RelayerConfig["logLevel"], destination?: DestinationStream): Logger {
+  return pino(
+    {
+      level,
+      redact: {
+        paths: [
+          "privateKey",
+          "*.privateKey",
+          "config.privateKey",
+          "ZONEDAO_RELAYER_KEY",
+          "*.ZONEDAO_RELAYER_KEY",
+          "keeperKey",
+          "*.keeperKey",
+          "config.keeperKey",
+          "ZONEDAO_KEEPER_KEY",
+          "*.ZONEDAO_KEEPER_KEY",
+        ],
+        censor: "[redacted]",
+      },
     },
-  });
+    destination,
+  );
 }
 
 export async function startRelayer(
@@ -184,11 +198,13 @@ export async function startRelayer(
     indexer.sync().catch((error: unknown) => logger.warn({ err: error }, "index sync failed; will retry"));
   }, config.pollIntervalMs);
   submitter.start();
+  const keeper = await startKeeper(config, { provider, zones, store, indexer, metrics, logger });
   logger.info(
     {
       chainId: chainId.toString(),
       relayer: wallet.address,
       balance: formatEther(balance),
+      keeper: keeper?.address ?? null,
       zones: config.zones,
     },
     "relayer started",
@@ -201,12 +217,14 @@ export async function startRelayer(
     indexer,
     submitter,
     address: wallet.address,
+    keeper,
     async listen() {
       return app.listen({ host: config.host, port: config.port });
     },
     close() {
       closing ??= (async () => {
         await app.close();
+        await keeper?.stop();
         clearInterval(indexTimer);
         await submitter.stop();
         await verifier.close();
@@ -218,4 +236,31 @@ export async function startRelayer(
       return closing;
     },
   };
+}
+
+/** The keeper, with its own account, when the configuration gives it a key; else undefined. */
+async function startKeeper(
+  config: IndexedRelayerConfig,
+  deps: Pick<KeeperDependencies, "provider" | "zones" | "store" | "indexer" | "logger"> & {
+    metrics: RelayerMetrics;
+  },
+): Promise<Keeper | undefined> {
+  if (config.keeperKey === undefined) return undefined;
+  const wallet = new Wallet(config.keeperKey, deps.provider);
+  const balance = await deps.provider.getBalance(wallet.address);
+  if (balance === 0n) {
+    deps.logger.warn(
+      { keeper: wallet.address },
+      "the keeper account has no funds to pay for gas: its steps fail until it is funded",
+    );
+  }
+  deps.metrics.keeper = new KeeperMetrics();
+  const keeper = new Keeper({
+    ...deps,
+    wallet,
+    intervalMs: config.keeperIntervalMs,
+    metrics: deps.metrics.keeper,
+  });
+  keeper.start();
+  return keeper;
 }

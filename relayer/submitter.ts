@@ -34,7 +34,7 @@
  * transaction. Mined transactions wait to be `confirmations` deep before their submissions are
  * settled, without holding a slot of the window.
  */
-import { Transaction, isError, type JsonRpcApiProvider, type TransactionReceipt, type Wallet } from "ethers";
+import { Transaction, type JsonRpcApiProvider, type TransactionReceipt, type Wallet } from "ethers";
 import type { Logger } from "pino";
 import {
   castVotesCalldata,
@@ -49,6 +49,7 @@ import {
   type Zone,
 } from "../sdk/index.js";
 import type { IndexedRelayerConfig } from "./config.js";
+import { isUnpayable } from "./errors.js";
 import type { ZoneIndexer } from "./indexer.js";
 import { SEALED_REJECTIONS } from "../sdk/sealed-votes.js";
 import type { RelayerMetrics } from "./metrics.js";
@@ -633,7 +634,7 @@ export class Submitter {
       this.metrics.fundsRefused = false;
       return undefined;
     } catch (error) {
-      if (isError(error, "INSUFFICIENT_FUNDS")) {
+      if (isUnpayable(error)) {
         if (unpaid === undefined) {
           this.logger.error(
             { err: error },

@@ -17,9 +17,11 @@
  *   `zonedao zone fund` sends ether through its receive (gas estimated) or deposits a token, on its
  *   ledger. And a citizen's command with neither a relayer nor a key says so before it
  *   proves, naming both ways. Before, `vote` proved first, then failed with `--key is required`.
+ *   `zonedao relayer --publish URL` writes the relayer's URL into the deployment file, which those
+ *   commands then send through without --relayer; before, nothing ever wrote it there.
  */
 import { expect } from "chai";
-import { mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { JsonRpcProvider, Wallet, ZeroAddress, encryptKeystoreJson, parseEther, toBeHex } from "ethers";
@@ -37,7 +39,8 @@ import { startRelayer } from "../relayer/relayer.js";
 import { deploymentFileFor, formatDeployment } from "../sdk/deployment.js";
 import { exportIdentity, identityFromSeed } from "../sdk/identity.js";
 import { hardhatAccount } from "../scripts/demo.js";
-import { zonedao, zonedaoJson } from "./cli-fixture.js";
+import { startCliRelayer, stopCliRelayer, zonedao, zonedaoJson } from "./cli-fixture.js";
+import { unusedPort } from "./ports.js";
 import { startRpcBridge, type RpcBridge } from "./rpc-bridge.js";
 import { startTamperingRpc } from "./tampering-rpc.js";
 import { connection } from "./zone-fixture.js";
@@ -283,6 +286,76 @@ describe("zonedao for operators (issue 22)", function () {
       expect(await unfunded()).to.equal("0");
     } finally {
       await relayer.close();
+    }
+  });
+
+  it("publishes the relayer's URL into the deployment file once it listens, for citizens' commands to use", async function () {
+    const zone = await newZone("Published");
+    const deploymentPath = join(mkdtempSync(join(tmpdir(), "zonedao-publish-")), "deployment.json");
+    copyFileSync(onThisChain, deploymentPath);
+    const original = JSON.parse(readFileSync(deploymentPath, "utf8")) as Record<string, unknown>;
+    const identity = exportIdentity(identityFromSeed("zonedao-test-operator-citizen"));
+    const vote = () =>
+      zonedao([
+        "vote",
+        "--deployment",
+        deploymentPath,
+        "--zone",
+        zone,
+        "--identity",
+        identity,
+        "--proposal",
+        "1",
+        "--option",
+        "for",
+      ]);
+    expect((await vote()).stderr, "before: no relayer anywhere").to.include("give --relayer URL");
+
+    // Refused before anything starts: no key needed to find out.
+    const relayerFlags = ["relayer", "--rpc", bridge.url, "--zones", zone];
+    const withoutFile = await zonedao([...relayerFlags, "--publish", "https://relayer.example.org"]);
+    expect(withoutFile.code).to.equal(2);
+    expect(withoutFile.stderr).to.include(
+      "--publish writes the relayer's URL into a deployment file: give --deployment FILE",
+    );
+    const notHttp = await zonedao([
+      ...relayerFlags,
+      "--deployment",
+      deploymentPath,
+      "--publish",
+      "ftp://relayer.example.org",
+    ]);
+    expect(notHttp.code).to.equal(2);
+    expect(notHttp.stderr).to.include('--publish: "ftp://relayer.example.org" is not an http or https URL');
+
+    const port = await unusedPort();
+    const url = `http://127.0.0.1:${port}`;
+    const { relayer } = await startCliRelayer(deploymentPath, signerKey, [
+      "--zones",
+      zone,
+      "--port",
+      String(port),
+      "--publish",
+      `${url}/`,
+    ]);
+    try {
+      const published = async () => {
+        for (;;) {
+          const file = JSON.parse(readFileSync(deploymentPath, "utf8")) as { relayer: unknown };
+          if (file.relayer !== null) return file;
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+      };
+      const file = await published();
+      expect(file.relayer).to.deep.equal({ url, address: signerAddress });
+      expect({ ...file, relayer: null }, "every other field as it was").to.deep.equal(original);
+      expect((await fetch(`${url}/v1/health`)).status).to.equal(200);
+      // Past the relayer question now, to the zone's: it has no proposal 1.
+      const sent = await vote();
+      expect(sent.code, sent.stderr).to.equal(1);
+      expect(sent.stderr).to.include(`zone ${zone} has no proposal 1`);
+    } finally {
+      await stopCliRelayer(relayer);
     }
   });
 
