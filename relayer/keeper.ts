@@ -59,6 +59,11 @@ export class Keeper {
     return this.deps.wallet.address;
   }
 
+  /** When its last pass over the zones ended (unix seconds), or null before the first. */
+  get lastRunAt(): number | null {
+    return this.deps.metrics.lastRunSeconds;
+  }
+
   /** Makes a pass now, then every interval. */
   start(): void {
     const pass = () => {

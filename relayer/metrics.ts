@@ -144,6 +144,11 @@ export class KeeperMetrics {
     this.#lastRunSeconds = Math.floor(atMs / 1000);
   }
 
+  /** When the last pass ended (unix seconds), or null before the first. */
+  get lastRunSeconds(): number | null {
+    return this.#lastRunSeconds === 0 ? null : this.#lastRunSeconds;
+  }
+
   render(family: (name: string, type: string, help: string) => void, lines: string[]): void {
     family("zonedao_keeper_queued_total", "counter", "Passed proposals the keeper queued.");
     lines.push(`zonedao_keeper_queued_total ${this.#queued}`);

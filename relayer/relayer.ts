@@ -190,6 +190,7 @@ export async function startRelayer(
         relayer: wallet.address,
         balanceWei: balanceWei.toString(),
         block,
+        keeper: keeper === undefined ? null : { address: keeper.address, lastRunAt: keeper.lastRunAt },
       };
     },
   });

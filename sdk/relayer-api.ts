@@ -310,6 +310,15 @@ export const healthSchema = allOf("The relayer reaches its chain; what it pays w
     ...count,
     description: "Full buckets of the zones' trees not hashed yet (tops answer 503 tree_not_ready until 0)",
   },
+  keeper: {
+    type: ["object", "null"],
+    description: "The keeper that executes passed proposals (ZONEDAO_KEEPER_KEY); null when it is off",
+    required: ["address", "lastRunAt"],
+    properties: {
+      address: { ...address, description: "The keeper's own account, which pays for its steps" },
+      lastRunAt: { type: ["integer", "null"], description: "When its last pass ended (unix seconds)" },
+    },
+  },
 });
 /** GET /v1/health (200; 503 with an ErrorBody when the RPC is unreachable). */
 export type RelayerHealth = FromSchema<typeof healthSchema>;

@@ -8,6 +8,7 @@ import {
   addressSchema,
   decimalSchema,
   type FromSchema,
+  type RelayerHealth,
   type SubmissionStatus,
   type relayerSchemas,
 } from "../../sdk/index.js";
@@ -34,7 +35,7 @@ export interface RouteDependencies {
   intake: Intake;
   metrics: RelayerMetrics;
   /** Chain, account and balance for /v1/health; throws if the RPC is unreachable. */
-  health(): Promise<{ chainId: string; relayer: string; balanceWei: string; block: number }>;
+  health(): Promise<Pick<RelayerHealth, "chainId" | "relayer" | "balanceWei" | "block" | "keeper">>;
 }
 
 /** A group of routes, registered by buildRelayerApp. */

@@ -169,8 +169,12 @@ describe("keeper", function () {
         `keeper cannot pay to queue the proposal: fund its account ${keeper.address}`,
       );
       expect(await stateOf(passing.proposalId)).to.equal("Succeeded");
-      // The relayer's own account pays for votes: it is healthy, and serves on.
-      expect((await get(relayer, "/v1/health")).status).to.equal(200);
+      // The relayer's own account pays for votes: it is healthy, and serves on; its health names the
+      // keeper and when it last looked.
+      const health = await get(relayer, "/v1/health");
+      expect(health.status).to.equal(200);
+      expect(health.body.keeper).to.deep.include({ address: keeper.address });
+      expect((health.body.keeper as { lastRunAt: unknown }).lastRunAt).to.be.a("number");
       expect((await get(relayer, `/v1/zones/${world.zoneAddress}/proposals`)).status).to.equal(200);
 
       const [funder] = await ethers.getSigners();

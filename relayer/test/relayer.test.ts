@@ -285,6 +285,7 @@ describe("relayer", function () {
         status: "ok",
         chainId: world.chainId.toString(),
         relayer: relayer.address,
+        keeper: null,
       });
       const metrics = await get(relayer, "/metrics");
       expect(metrics.text).to.match(/zonedao_relayer_accepted_total\{kind="vote"\} \d+/);
