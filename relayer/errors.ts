@@ -103,3 +103,18 @@ export function isUnpayable(error: unknown): boolean {
   const said = (error as { error?: { message?: unknown } }).error?.message;
   return isError(error, "INSUFFICIENT_FUNDS") || (typeof said === "string" && /enough funds/i.test(said));
 }
+
+/**
+ * 503 relayer_unfunded: the relayer's account cannot pay for its next transaction. New submissions
+ * are refused meanwhile, so that a client sends them to another relayer; those accepted before wait
+ * in the queue and none is lost.
+ */
+export function relayerUnfunded(relayer: string, balanceWei: bigint): RelayerError {
+  return new RelayerError(
+    503,
+    "relayer_unfunded",
+    `the relayer's account ${relayer} cannot pay for its next transaction (balance ${balanceWei} wei): ` +
+      "its operator must fund it; it takes submissions again once funded, and those it accepted wait, none lost",
+    { status: "unfunded", relayer, balanceWei: balanceWei.toString() },
+  );
+}

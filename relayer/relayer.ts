@@ -18,6 +18,7 @@ import {
   type ZoneSealedBallots,
 } from "../sdk/index.js";
 import { buildRelayerApp, type RelayerApp } from "./app.js";
+import { relayerUnfunded } from "./errors.js";
 import type { IndexedRelayerConfig, RelayerConfig } from "./config.js";
 import { ZoneIndexer } from "./indexer.js";
 import { Intake } from "./intake.js";
@@ -138,6 +139,8 @@ export async function startRelayer(
   }
   const store = new RelayerStore(config.databasePath);
   const metrics = new RelayerMetrics();
+  // Until funded, submissions are refused (503 relayer_unfunded) so that clients try another relayer.
+  metrics.zeroBalance = balance === 0n;
   const indexer = new ZoneIndexer(
     store,
     provider,
@@ -180,6 +183,16 @@ export async function startRelayer(
     indexer,
     intake,
     metrics,
+    async assertCanPay(balance?: bigint) {
+      // Nothing to read while nothing says otherwise: a broadcast refused for want of funds (the
+      // submitter) or a balance of 0 (at start, at the last health check) raises the flags.
+      if (!metrics.unfunded && balance === undefined) return;
+      const balanceWei = balance ?? (await provider.getBalance(wallet.address));
+      metrics.zeroBalance = balanceWei === 0n;
+      // Funded since the node refused: broadcast again now, and take submissions again.
+      if (metrics.fundsRefused && balanceWei !== submitter.balanceAtRefusal) submitter.retryUnpaidNow();
+      if (metrics.unfunded) throw relayerUnfunded(wallet.address, balanceWei);
+    },
     async health() {
       const [block, balanceWei] = await Promise.all([
         provider.getBlockNumber(),

@@ -199,8 +199,11 @@ export class Submitter {
   readonly #minedNotDeep = new Set<number>();
   /** When the pending batches were last followed (receipts, nonces), and the node's pool asked. */
   #followedAt = 0;
-  /** When a broadcast was last refused for want of funds, and that refusal (see UNFUNDED_RETRY_MS). */
-  #unfundedRefusal: { at: number; error: unknown } | undefined;
+  /**
+   * When a broadcast was last refused for want of funds, that refusal (see UNFUNDED_RETRY_MS), and the
+   * account's balance then (undefined if it could not be read).
+   */
+  #unfundedRefusal: { at: number; error: unknown; balance: bigint | undefined } | undefined;
   #droppedCheckedAt = 0;
   /** A submission was accepted while a step ran: run another right after it. */
   #wakeAgain = false;
@@ -227,6 +230,22 @@ export class Submitter {
     if (orphans > 0)
       this.logger.warn({ orphans }, "requeued submissions whose transaction was no longer pending");
     this.#schedule(0);
+  }
+
+  /**
+   * The account's balance when the node last refused a broadcast for want of funds; undefined when
+   * none is refused now.
+   */
+  get balanceAtRefusal(): bigint | undefined {
+    return this.#unfundedRefusal?.balance;
+  }
+
+  /** The account was funded since the node refused: broadcast again at the next step, not in 30 s. */
+  retryUnpaidNow(): void {
+    if (this.#unfundedRefusal === undefined) return;
+    this.#unfundedRefusal = undefined;
+    this.metrics.fundsRefused = false;
+    this.wake();
   }
 
   /** A new submission is queued: step now, which sends a batch if that makes one worth sending. */
@@ -642,7 +661,8 @@ export class Submitter {
               `submissions wait, none is lost; broadcast again every ${UNFUNDED_RETRY_MS / 1000} s)`,
           );
         }
-        this.#unfundedRefusal = { at: Date.now(), error };
+        const balance = await this.provider.getBalance(this.wallet.address).catch(() => undefined);
+        this.#unfundedRefusal = { at: Date.now(), error, balance };
         this.metrics.fundsRefused = true;
         return error;
       }

@@ -9,7 +9,8 @@
  *   `audit` failed ("query exceeds max block range"); event reads now ask again in halves, in the
  *   sdk, so the CLI, the relayer, the web app and the audit agree;
  * - friction 3, in part: a relayer whose account cannot pay answered `"status":"ok"`; its health is
- *   now 503 `relayer_unfunded` and its metric `zonedao_relayer_unfunded` 1 until it is funded;
+ *   now 503 `relayer_unfunded` and its metric `zonedao_relayer_unfunded` 1 until it is funded, and it
+ *   refuses new submissions meanwhile (before, it answered 202 to votes it could not send);
  * - friction 5: keys on the command line (`ps` shows them): a signing command takes an encrypted
  *   keystore file whose password comes from the environment only;
  * - friction 6, in part: `identity new` had no --out, so the secret went to the terminal;
@@ -281,7 +282,28 @@ describe("zonedao for operators (issue 22)", function () {
         `the relayer's account ${account.address} cannot pay for its next transaction (balance 0 wei)`,
       );
       expect(await unfunded()).to.equal("1");
+      // A citizen's vote is refused before its proof is checked, so the web app sends it to its next
+      // relayer rather than leave it with one that cannot send it.
+      const vote = () =>
+        fetch(`${url}/v1/votes`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({
+            zone,
+            proposalId: "1",
+            option: "1",
+            nullifier: "12345",
+            merkleTreeDepth: "16",
+            proof: Array.from({ length: 8 }, () => "1"),
+          }),
+        });
+      const unsent = await vote();
+      expect(unsent.status).to.equal(503);
+      expect(((await unsent.json()) as { error: string }).error).to.equal("relayer_unfunded");
       await (await deployer.sendTransaction({ to: account.address, value: parseEther("1") })).wait();
+      // The next submission sees the balance: no health check needed in between.
+      const taken = await vote();
+      expect(((await taken.json()) as { error: string }).error).to.equal("unknown_proposal");
       expect((await health()).status).to.equal(200);
       expect(await unfunded()).to.equal("0");
     } finally {

@@ -36,6 +36,11 @@ export interface RouteDependencies {
   metrics: RelayerMetrics;
   /** Chain, account and balance for /v1/health; throws if the RPC is unreachable. */
   health(): Promise<Pick<RelayerHealth, "chainId" | "relayer" | "balanceWei" | "block" | "keeper">>;
+  /**
+   * Throws 503 relayer_unfunded while the relayer's account cannot pay for its next transaction
+   * (`balance`: one just read, else read here if the relayer is flagged as unfunded).
+   */
+  assertCanPay: (balance?: bigint) => Promise<void>;
 }
 
 /** A group of routes, registered by buildRelayerApp. */

@@ -35,18 +35,8 @@ export const operationRoutes: RoutePlugin = (app, deps, done) => {
           status: "unavailable",
         });
       }
-      // An account with nothing (or refused for want of funds) accepts submissions it cannot send:
-      // a load balancer should send citizens elsewhere, and the operator be told.
-      metrics.zeroBalance = chain.balanceWei === "0";
-      if (metrics.unfunded) {
-        throw new RelayerError(
-          503,
-          "relayer_unfunded",
-          `the relayer's account ${chain.relayer} cannot pay for its next transaction (balance ${chain.balanceWei} wei): ` +
-            "its operator must fund it; submissions already accepted wait and none is lost",
-          { status: "unfunded", relayer: chain.relayer, balanceWei: chain.balanceWei },
-        );
-      }
+      // An account that cannot pay: a load balancer should send citizens elsewhere, and the operator be told.
+      await deps.assertCanPay(BigInt(chain.balanceWei));
       return {
         status: "ok",
         ...chain,

@@ -7,30 +7,38 @@
  */
 import { nullifierParams, readSchema, submissionStatus, submitSchema, type RoutePlugin } from "./common.js";
 
-export const submissionRoutes: RoutePlugin = (app, { intake, store }, done) => {
+export const submissionRoutes: RoutePlugin = (app, { intake, store, assertCanPay }, done) => {
+  // After the body's schema (a malformed one is a 400 whatever the balance), before any proof check.
+  const preHandler = async () => assertCanPay();
   app.post(
     "/v1/votes",
-    { schema: submitSchema("Submit an anonymous vote", "VoteRequest") },
+    { schema: submitSchema("Submit an anonymous vote", "VoteRequest"), preHandler },
     async (request, reply) => reply.status(202).send(await intake.acceptVote(request.body)),
   );
   app.post(
     "/v1/sealed-votes",
-    { schema: submitSchema("Submit a sealed vote on a sealed proposal", "SealedVoteRequest") },
+    { schema: submitSchema("Submit a sealed vote on a sealed proposal", "SealedVoteRequest"), preHandler },
     async (request, reply) => reply.status(202).send(await intake.acceptSealedVote(request.body)),
   );
   app.post(
     "/v1/proposals",
-    { schema: submitSchema("Submit an anonymous proposal", "ProposalRequest") },
+    { schema: submitSchema("Submit an anonymous proposal", "ProposalRequest"), preHandler },
     async (request, reply) => reply.status(202).send(await intake.acceptProposal(request.body)),
   );
   app.post(
     "/v1/invitations",
-    { schema: submitSchema("Submit a citizen's anonymous invitation of a newcomer", "InvitationRequest") },
+    {
+      schema: submitSchema("Submit a citizen's anonymous invitation of a newcomer", "InvitationRequest"),
+      preHandler,
+    },
     async (request, reply) => reply.status(202).send(await intake.acceptInvitation(request.body)),
   );
   app.post(
     "/v1/dividends",
-    { schema: submitSchema("Submit a citizen's anonymous dividend claim", "DividendClaimRequest") },
+    {
+      schema: submitSchema("Submit a citizen's anonymous dividend claim", "DividendClaimRequest"),
+      preHandler,
+    },
     async (request, reply) => reply.status(202).send(await intake.acceptDividend(request.body)),
   );
 
