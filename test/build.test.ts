@@ -10,10 +10,12 @@ import {
   mkdirSync,
   mkdtempSync,
   readFileSync,
+  readlinkSync,
   rmSync,
   utimesSync,
   writeFileSync,
 } from "node:fs";
+import { spawnSync } from "node:child_process";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { BINDINGS, STAMP, ensureBuild, staleBuildReason } from "../scripts/build.js";
@@ -123,5 +125,17 @@ describe("the compiled zonedao command (scripts/cli-bundle.mjs)", function () {
       write(CLI_BUNDLE, 45 - 10 * index);
       expect(cliBundleIsCurrent(root)).to.equal(true);
     });
+  });
+});
+
+describe("the zonedao bin in this checkout (scripts/postinstall.ts)", function () {
+  this.timeout(60_000);
+
+  it("is linked into node_modules/.bin by npm install, and runs the compiled command", function () {
+    expect(readlinkSync("node_modules/.bin/zonedao")).to.equal(join("..", "..", "cli", "zonedao.mjs"));
+    const help = spawnSync(process.execPath, ["node_modules/.bin/zonedao", "help"], { encoding: "utf8" });
+    expect(help.status, help.stderr).to.equal(0);
+    expect(help.stdout).to.include("zonedao: private voting for community DAOs (zones)");
+    expect(cliBundleIsCurrent(), "the bin remade the bundle if it was stale").to.equal(true);
   });
 });
