@@ -148,18 +148,7 @@ describe("zonedao for operators (issue 22)", function () {
   });
 
   it("reads a zone's events through an RPC that caps eth_getLogs at 1,000 blocks", async function () {
-    const created = await zonedaoJson<{ address: string }>([
-      "zone",
-      "create",
-      "--deployment",
-      onThisChain,
-      "--rpc",
-      bridge.url,
-      "--key",
-      signerKey,
-      "--name",
-      "Capped",
-    ]);
+    const zone = await newZone("Capped");
     // The zone's history now spans more blocks than one request to the capped RPC may.
     await connection.provider.request({ method: "hardhat_mine", params: [toBeHex(1_500)] });
     const capped = await startTamperingRpc({ maxLogRange: 1_000 });
@@ -169,10 +158,10 @@ describe("zonedao for operators (issue 22)", function () {
         (error: Error) => error.message,
       );
       expect(refusal).to.include("exceeds max block range 1000");
-      const onCapped = ["--deployment", onThisChain, "--rpc", capped.url, "--zone", created.address];
+      const onCapped = ["--deployment", onThisChain, "--rpc", capped.url, "--zone", zone];
       const shown = await zonedao(["zone", "show", ...onCapped]);
       expect(shown.code, shown.stderr).to.equal(0);
-      expect(shown.stdout).to.include(`zone ${created.address}`);
+      expect(shown.stdout).to.include(`zone ${zone}`);
       const audited = await zonedao(["audit", ...onCapped]);
       expect(audited.code, audited.stdout + audited.stderr).to.equal(0);
       expect(audited.stdout).to.include("Verdict: OK");
@@ -182,18 +171,7 @@ describe("zonedao for operators (issue 22)", function () {
   });
 
   it("takes an RPC's documented eth_getLogs cap, so it never asks for a range that is refused", async function () {
-    const created = await zonedaoJson<{ address: string }>([
-      "zone",
-      "create",
-      "--deployment",
-      onThisChain,
-      "--rpc",
-      bridge.url,
-      "--key",
-      signerKey,
-      "--name",
-      "Documented",
-    ]);
+    const zone = await newZone("Documented");
     await connection.provider.request({ method: "hardhat_mine", params: [toBeHex(2_500)] });
     const ranges: number[] = [];
     const capped = await startTamperingRpc({
@@ -201,16 +179,7 @@ describe("zonedao for operators (issue 22)", function () {
       onLogRequest: ({ fromBlock, toBlock }) => ranges.push(Number(toBlock) - Number(fromBlock) + 1),
     });
     try {
-      const onCapped = [
-        "zone",
-        "show",
-        "--deployment",
-        onThisChain,
-        "--rpc",
-        capped.url,
-        "--zone",
-        created.address,
-      ];
+      const onCapped = ["zone", "show", "--deployment", onThisChain, "--rpc", capped.url, "--zone", zone];
       const refused = await zonedao([...onCapped, "--log-range", "0"]);
       expect(refused.code).to.equal(2);
       expect(refused.stderr).to.include('--log-range: "0" is not a number of blocks');
