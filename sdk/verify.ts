@@ -139,6 +139,11 @@ export interface ProofVerifier {
    * the round exists and is not exhausted, and that the nullifier is unused.
    */
   verifyDividendClaims(items: readonly DividendClaimToVerify[]): Promise<boolean[]>;
+  /**
+   * Loads the verification keys of these tree depths now (~15 ms each), rather than when a proof
+   * first needs one: a relayer loads the depths of its open proposals before it serves.
+   */
+  loadKeys(depths: readonly number[]): Promise<void>;
   /** Releases the curve and the keys; the verifier cannot be used afterwards. */
   terminate(): Promise<void>;
 }
@@ -193,12 +198,12 @@ const { curves } = snarkjs as unknown as {
 /** The key of one depth, as curve points. */
 interface DepthKey {
   delta: PreparedG2;
-  /** IC[0..4], 64-byte affine points back to back: bases for a multi-exponentiation. */
-  ic: Uint8Array;
+  /** IC[0..4], each with its table of multiples (the public inputs' fixed bases). */
+  ic: FixedBaseTable[];
 }
 /** The key parts every depth shares. */
 interface SharedKey {
-  alpha: Point;
+  alpha: FixedBaseTable;
   beta: PreparedG2;
   gamma: PreparedG2;
   /** alpha, beta and gamma as JSON, to compare with each key loaded later. */
@@ -264,6 +269,8 @@ export async function createProofVerifier(options: ProofVerifierOptions = {}): P
   const inG2 = g2MembershipTest(curve);
   const pairing = pairingProduct(curve);
   const glv = g1Endomorphism(curve);
+  const fixedBase = fixedBaseTables(curve);
+  const multiExp = g1MultiExp(curve);
   const keys = new Map<number, Promise<DepthKey>>();
   let shared: SharedKey | undefined;
   /** hash(scope) of each vote scope met ("chainId:zone:proposalId"). */
@@ -291,7 +298,7 @@ export async function createProofVerifier(options: ProofVerifierOptions = {}): P
     // The batch pairs alpha, beta and gamma once for all depths, which needs them to be the same.
     const sharedJson = JSON.stringify([json.vk_alpha_1, json.vk_beta_2, json.vk_gamma_2]);
     shared ??= {
-      alpha: g1FromJson(bn128, json.vk_alpha_1),
+      alpha: fixedBase.table(g1FromJson(bn128, json.vk_alpha_1)),
       beta: pairing.prepareG2(g2FromJson(bn128, json.vk_beta_2)),
       gamma: pairing.prepareG2(g2FromJson(bn128, json.vk_gamma_2)),
       json: sharedJson,
@@ -300,7 +307,7 @@ export async function createProofVerifier(options: ProofVerifierOptions = {}): P
     if (json.IC.length !== PUBLIC_INPUTS + 1) throw new Error(`${what} is not a Semaphore v4 key`);
     return {
       delta: pairing.prepareG2(g2FromJson(bn128, json.vk_delta_2)),
-      ic: concatBytes(json.IC.map((point) => g1FromJson(bn128, point))),
+      ic: json.IC.map((point) => fixedBase.table(g1FromJson(bn128, point))),
     };
   }
 
@@ -469,16 +476,14 @@ export async function createProofVerifier(options: ProofVerifierOptions = {}): P
       sums.icScalars[0]! += weight.value;
       for (let j = 0; j < PUBLIC_INPUTS; j++) sums.icScalars[j + 1]! += weight.value * proof.inputs[j]!;
     }
-    const icBases: Uint8Array[] = [];
-    const icScalars: Uint8Array[] = [];
+    const icTerms: [FixedBaseTable, bigint][] = [];
     for (const [depth, sums] of depths) {
       const key = await keyFor(depth);
-      pairs.push([await G1.multiExpAffine(concatBytes(sums.cs), concatBytes(sums.halves)), key.delta]);
-      icBases.push(key.ic);
-      icScalars.push(...sums.icScalars.map((sum) => scalarBytes(sum % r, 32)));
+      pairs.push([multiExp(concatBytes(sums.cs), concatBytes(sums.halves), HALF_BYTES), key.delta]);
+      sums.icScalars.forEach((sum, j) => icTerms.push([key.ic[j]!, sum % r]));
     }
-    pairs.push([G1.timesScalar(shared.alpha, scalarBytes(weightSum % r, 32)), shared.beta]);
-    pairs.push([await G1.multiExpAffine(concatBytes(icBases), concatBytes(icScalars)), shared.gamma]);
+    pairs.push([fixedBase.sum([[shared.alpha, weightSum % r]]), shared.beta]);
+    pairs.push([fixedBase.sum(icTerms), shared.gamma]);
     // Sums that came out as 0 (as a Jacobian point, which the engine does handle) are left out too
     // (the key's G2 points are not 0: preparing one would have thrown).
     return pairing.isOne(pairs.filter(([g1]) => !G1.isZero(g1)));
@@ -542,6 +547,9 @@ export async function createProofVerifier(options: ProofVerifierOptions = {}): P
     },
     async verifyDividendClaims(items) {
       return verdictsFor(items, prepareDividendClaim);
+    },
+    async loadKeys(depths) {
+      await Promise.all(depths.map(keyFor));
     },
     async terminate() {
       const released = curve;
@@ -615,6 +623,103 @@ export function g2MembershipTest(bn128: Bn128): (point: Point) => boolean {
       return eq(left, right) !== 0;
     });
   };
+}
+
+/** A fixed G1 point's multiples for {@link fixedBaseTables}: k 16^i P, k = 1..15, i = 0..63, affine. */
+export interface FixedBaseTable {
+  multiples: Uint8Array;
+}
+
+/** 4-bit windows of a scalar below 2^256. */
+const WINDOWS = 64;
+const WINDOW_MULTIPLES = 15;
+
+/**
+ * [s]P for fixed G1 points P (the keys' alpha and IC), from a table of each point's multiples in
+ * every 4-bit window of the scalar: 960 affine points (61 kB) per point, made once when its key is
+ * loaded. A sum of such terms is one mixed addition per non-zero window and no doubling: about 60
+ * additions for a 254-bit scalar. The engine's generic multi-exponentiation (ffjavascript's
+ * multiExpAffine), given the five IC points, cut their 254-bit scalars into 1-bit windows, one queued
+ * task each, and took ~1.9 ms of a batch's fixed ~9. The tables stay in JavaScript: the engine's
+ * memory (1.6 MB) does not grow. Points not 0, in the engine's affine form. Exported for the tests only.
+ */
+export function fixedBaseTables(bn128: Bn128): {
+  table(point: Point): FixedBaseTable;
+  /** sum_k [s_k]P_k (Jacobian, the engine's form), for scalars below 2^256. */
+  sum(terms: readonly (readonly [FixedBaseTable, bigint])[]): Point;
+} {
+  const { tm } = bn128;
+  const [zero, copy, add, double, addMixed, batchToAffine] = [
+    "g1m_zero",
+    "g1m_copy",
+    "g1m_add",
+    "g1m_double",
+    "g1m_addMixed",
+    "g1m_batchToAffine",
+  ].map((name) => engineFunction(bn128, name)) as [Export, Export, Export, Export, Export, Export];
+  const JACOBIAN = 3 * 32;
+  const AFFINE = 2 * 32;
+  const ENTRIES = WINDOWS * WINDOW_MULTIPLES;
+  return {
+    table(point) {
+      if (bn128.G1.isZero(point)) throw new Error("a fixed base cannot be the point at infinity");
+      return withEngineMemory(bn128, () => {
+        // Entry (i, k) is (k + 1) 16^i P: none is 0, since r is a prime above 16 that divides no 16^i (k + 1).
+        const jacobian = tm.alloc(ENTRIES * JACOBIAN);
+        const windowBase = tm.allocBuff(bn128.G1.toJacobian(point));
+        for (let i = 0; i < WINDOWS; i++) {
+          const first = jacobian + i * WINDOW_MULTIPLES * JACOBIAN;
+          copy(windowBase, first);
+          for (let k = 1; k < WINDOW_MULTIPLES; k++)
+            add(first + (k - 1) * JACOBIAN, windowBase, first + k * JACOBIAN);
+          for (let d = 0; d < 4; d++) double(windowBase, windowBase);
+        }
+        const affine = tm.alloc(ENTRIES * AFFINE);
+        batchToAffine(jacobian, ENTRIES, affine);
+        return { multiples: tm.getBuff(affine, ENTRIES * AFFINE) };
+      });
+    },
+    sum(terms) {
+      // The entries to add, gathered into the engine's memory, then added in one pass.
+      const picked: Uint8Array[] = [];
+      for (const [{ multiples }, scalar] of terms) {
+        const bytes = scalarBytes(scalar, 32);
+        for (let i = 0; i < WINDOWS; i++) {
+          const digit = (bytes[i >> 1]! >> ((i & 1) * 4)) & 0xf;
+          if (digit === 0) continue;
+          const entry = (i * WINDOW_MULTIPLES + digit - 1) * AFFINE;
+          picked.push(multiples.subarray(entry, entry + AFFINE));
+        }
+      }
+      return withEngineMemory(bn128, () => {
+        const sum = tm.alloc(JACOBIAN);
+        zero(sum);
+        if (picked.length === 0) return tm.getBuff(sum, JACOBIAN);
+        const entries = tm.allocBuff(concatBytes(picked));
+        for (let k = 0; k < picked.length; k++) addMixed(sum, entries + k * AFFINE, sum);
+        return tm.getBuff(sum, JACOBIAN);
+      });
+    },
+  };
+}
+
+/**
+ * sum_k [s_k]P_k over affine G1 points (64 bytes each, back to back, none 0) and little-endian
+ * scalars of `scalarBytes` each, by the engine's own multi-exponentiation in one call. ffjavascript's
+ * multiExpAffine reaches the same code through its task queue, one queued task (and one copy of
+ * every base and scalar) per window: ~1 ms of a batch's fixed cost spent outside the arithmetic.
+ */
+function g1MultiExp(bn128: Bn128): (bases: Uint8Array, scalars: Uint8Array, scalarBytes: number) => Point {
+  const multiExpAffine = engineFunction(bn128, "g1m_multiexpAffine");
+  const { tm } = bn128;
+  return (bases, scalars, scalarLength) =>
+    withEngineMemory(bn128, () => {
+      const count = bases.length / 64;
+      if (scalars.length !== count * scalarLength) throw new Error("one scalar per base");
+      const sum = tm.alloc(3 * 32);
+      multiExpAffine(tm.allocBuff(bases), tm.allocBuff(scalars), scalarLength, count, sum);
+      return tm.getBuff(sum, 3 * 32);
+    });
 }
 
 /** A batch weight: `value` = `low` + lambda `high` (mod r), with 64-bit halves. */

@@ -19,6 +19,7 @@ import {
 } from "../pairing.js";
 import {
   createProofVerifier,
+  fixedBaseTables,
   g1Endomorphism,
   g2MembershipTest,
   GLV_LAMBDA,
@@ -514,6 +515,41 @@ describe("createProofVerifier", function () {
       const pairing = pairingProduct(curve);
       expect(() => pairing.isOne([[curve.G1.zero, curve.G2.g]])).to.throw(/leave its pair out/);
       expect(() => pairing.prepareG2(curve.G2.zero)).to.throw(/point at infinity/);
+    });
+  });
+
+  describe("fixed-base tables (the keys' alpha and IC)", function () {
+    it("sums [s_k]P_k as timesScalar does, for scalars with zero, full and top windows", function () {
+      const fixedBase = fixedBaseTables(curve);
+      const points = [
+        curve.G1.g,
+        ...eight.slice(0, 2).map(({ vote: { points: p } }) => curve.G1.fromObject([p[0], p[1]])),
+      ];
+      const tables = points.map((point) => fixedBase.table(point));
+      const scalars = [
+        0n,
+        1n,
+        15n,
+        16n,
+        R - 1n,
+        (1n << 255n) + 17n,
+        0x0f0f0f0f0f0f0f0fn << 190n,
+        (1n << 256n) - 1n,
+      ];
+      for (const [k, point] of points.entries()) {
+        for (const value of scalars) {
+          const expected = curve.G1.timesScalar(point, scalar(value, 32));
+          expect(curve.G1.eq(fixedBase.sum([[tables[k]!, value]]), expected), `${value}`).to.equal(true);
+        }
+      }
+      // Several points into one sum, as the batch does for IC.
+      const terms = points.map((_, k) => [tables[k]!, scalars[k + 4]!] as const);
+      const expected = points
+        .map((point, k) => curve.G1.timesScalar(point, scalar(scalars[k + 4]!, 32)))
+        .reduce((sum, term) => curve.G1.add(sum, term));
+      expect(curve.G1.eq(fixedBase.sum(terms), expected)).to.equal(true);
+      expect(curve.G1.isZero(fixedBase.sum([]))).to.equal(true);
+      expect(() => fixedBase.table(curve.G1.zero)).to.throw(/infinity/);
     });
   });
 
