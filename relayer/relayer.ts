@@ -152,7 +152,10 @@ export async function startRelayer(
   // Members and proposals only: the tree's full buckets hash afterwards on the tree thread, while the
   // relayer serves (tops answer 503 tree_not_ready until then; /v1/health counts what is left).
   await indexer.sync();
-  const verifier = await VerifierPool.start(config.verifierThreads);
+  const openDepths = new Set(
+    config.zones.flatMap((zone) => store.proposals(zone, { onlyOpen: true }).map((p) => p.snapshotDepth)),
+  );
+  const verifier = await VerifierPool.start(config.verifierThreads, [...openDepths]);
   const submitter = new Submitter(
     store,
     provider,

@@ -14,17 +14,17 @@ import type {
 /**
  * The most proofs sent to a thread at once: a batch's cost grows linearly, its latency too. A
  * request that arrives just after a thread took a batch waits for it, then for its own: at 32, a
- * batch is ~55 ms of work on a quiet core (~7 ms fixed, ~1.5 ms a proof: sdk batch sizes timed in
- * turn), and its fixed part is ~13% of it.
+ * batch is ~50 ms of work on a quiet core (~5 ms fixed, ~1.5 ms a proof: sdk batch sizes timed in
+ * turn), and its fixed part is ~10% of it.
  */
 const MAX_BATCH = 32;
 /**
  * While another thread is busy, a free one waits for this many proofs, or for the oldest to have
- * waited SHARED_MAX_WAIT_MS, before it takes a batch. A batch costs a fixed ~7 ms (the final
- * exponentiation, the key's three pairs, the public inputs' multi-exponentiation) plus ~1.5 ms a
- * proof, so under load two threads taking every proof as it came checked batches of 1 to 5 at
- * 3-9 ms a proof, and took the cores the rest of the relayer needed. An idle relayer still checks
- * a lone proof at once.
+ * waited SHARED_MAX_WAIT_MS, before it takes a batch. A batch costs a fixed ~5 ms (the final
+ * exponentiation, the key's three pairs, the public inputs' sums; ~7 ms before the sdk kept tables
+ * of the keys' fixed points) plus ~1.5 ms a proof, so under load two threads taking every proof as
+ * it came checked batches of 1 to 5 at 3-9 ms a proof, and took the cores the rest of the relayer
+ * needed. An idle relayer still checks a lone proof at once.
  */
 const SHARED_MIN_BATCH = 8;
 const SHARED_MAX_WAIT_MS = 15;
@@ -62,11 +62,14 @@ export class VerifierPool {
   /** A dispatch due when the oldest waiting proof has waited SHARED_MAX_WAIT_MS. */
   #dispatchTimer: NodeJS.Timeout | undefined;
 
-  private constructor() {}
+  private constructor(private readonly preloadDepths: readonly number[]) {}
 
-  /** Starts `threads` verifier threads, each with the official keys loaded on first use. */
-  static async start(threads: number): Promise<VerifierPool> {
-    const pool = new VerifierPool();
+  /**
+   * Starts `threads` verifier threads, each with the official keys of `preloadDepths` loaded before
+   * it takes a proof (a relayer passes its open proposals' snapshot depths) and any other on first use.
+   */
+  static async start(threads: number, preloadDepths: readonly number[] = []): Promise<VerifierPool> {
+    const pool = new VerifierPool(preloadDepths);
     await Promise.all(Array.from({ length: threads }, () => pool.#spawn()));
     return pool;
   }
@@ -162,7 +165,12 @@ export class VerifierPool {
       // snarkjs's curve library imports the `web-worker` package, which, loaded off the main thread,
       // assumes it is one of its own workers and reads the module to run from workerData. An empty
       // module satisfies it; the verifier itself uses a single-thread curve and no workers of its own.
-      workerData: { mod: "data:text/javascript,", type: "module", name: "zonedao-verifier" },
+      workerData: {
+        mod: "data:text/javascript,",
+        type: "module",
+        name: "zonedao-verifier",
+        preloadDepths: [...this.preloadDepths],
+      },
     });
     const thread: Thread = { worker, busy: true };
     this.#threads.push(thread);

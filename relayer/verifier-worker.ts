@@ -2,13 +2,15 @@
  * A verifier thread: checks the proofs the relayer's pool sends it with the sdk's batch verifier, so
  * that a flood of proofs keeps a CPU core busy without blocking the HTTP server's event loop.
  */
-import { parentPort } from "node:worker_threads";
+import { parentPort, workerData } from "node:worker_threads";
 import { createProofVerifier } from "../sdk/verify.js";
 import type { VerifierRequest, VerifierResponse } from "./verifier-pool.js";
 
 const port = parentPort;
 if (port === null) throw new Error("verifier-worker.ts runs as a worker thread of verifier-pool.ts");
 const verifier = await createProofVerifier();
+// The depths of the proposals open when the relayer started: their votes need no key loading.
+await verifier.loadKeys((workerData as { preloadDepths: number[] }).preloadDepths);
 
 port.on("message", (request: VerifierRequest) => {
   const verdicts =
