@@ -9,8 +9,9 @@ import type { VerifierRequest, VerifierResponse } from "./verifier-pool.js";
 const port = parentPort;
 if (port === null) throw new Error("verifier-worker.ts runs as a worker thread of verifier-pool.ts");
 const verifier = await createProofVerifier();
-// The depths of the proposals open when the relayer started: their votes need no key loading.
-await verifier.loadKeys((workerData as { preloadDepths: number[] }).preloadDepths);
+// The depths of the proposals open when the relayer started: their votes need no key loading. A
+// key that fails to load here is asked for again, and its error reported, when a proof needs it.
+await verifier.loadKeys((workerData as { preloadDepths: number[] }).preloadDepths).catch(() => undefined);
 
 port.on("message", (request: VerifierRequest) => {
   const verdicts =

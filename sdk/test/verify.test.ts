@@ -637,6 +637,25 @@ describe("createProofVerifier", function () {
     }
   });
 
+  it("loads keys ahead with loadKeys, once each, and verifies with them without asking again", async function () {
+    const asked: number[] = [];
+    const verifier = await createProofVerifier({
+      loadVerificationKey: (depth) => {
+        asked.push(depth);
+        const json = readFileSync(semaphoreArtifacts(depth).verificationKey, "utf8");
+        return Promise.resolve(JSON.parse(json) as VerificationKeyJson);
+      },
+    });
+    try {
+      await verifier.loadKeys([2, 3, 2]);
+      expect(asked.sort()).to.deep.equal([2, 3]);
+      expect(await verifier.verifyVotes([...eight, ...three])).to.deep.equal(Array(11).fill(true));
+      expect(asked).to.have.length(2);
+    } finally {
+      await verifier.terminate();
+    }
+  });
+
   it("cannot be used once terminated", async function () {
     const stopped = await createProofVerifier();
     await stopped.terminate();
