@@ -140,8 +140,9 @@ export interface ProofVerifier {
    */
   verifyDividendClaims(items: readonly DividendClaimToVerify[]): Promise<boolean[]>;
   /**
-   * Loads the verification keys of these tree depths now (~15 ms each), rather than when a proof
-   * first needs one: a relayer loads the depths of its open proposals before it serves.
+   * Loads the verification keys of these tree depths now (~50 ms each, tables included, on a busy
+   * machine) rather than when a proof first needs one: a relayer loads the depths of its open
+   * proposals before it serves.
    */
   loadKeys(depths: readonly number[]): Promise<void>;
   /** Releases the curve and the keys; the verifier cannot be used afterwards. */
@@ -640,8 +641,9 @@ const WINDOW_MULTIPLES = 15;
  * loaded. A sum of such terms is one mixed addition per non-zero window and no doubling: about 60
  * additions for a 254-bit scalar. The engine's generic multi-exponentiation (ffjavascript's
  * multiExpAffine), given the five IC points, cut their 254-bit scalars into 1-bit windows, one queued
- * task each, and took ~1.9 ms of a batch's fixed ~9. The tables stay in JavaScript: the engine's
- * memory (1.6 MB) does not grow. Points not 0, in the engine's affine form. Exported for the tests only.
+ * task each, and took ~1.9 ms of a batch's fixed ~12 (on the busy machine it was timed on). The
+ * tables stay in JavaScript: the engine's memory (1.6 MB) does not grow. Points not 0, in the
+ * engine's affine form. Exported for the tests only.
  */
 export function fixedBaseTables(bn128: Bn128): {
   table(point: Point): FixedBaseTable;
