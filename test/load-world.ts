@@ -102,6 +102,18 @@ export interface LoadFixture {
   votes: Record<keyof VoteProof, string | string[]>[];
 }
 
+/** One of the fixture's votes, from its decimal strings. */
+export function fixtureVote(raw: LoadFixture["votes"][number]): VoteProof {
+  return {
+    proposalId: BigInt(raw.proposalId as string),
+    option: Number(raw.option),
+    nullifier: BigInt(raw.nullifier as string),
+    merkleTreeRoot: BigInt(raw.merkleTreeRoot as string),
+    merkleTreeDepth: Number(raw.merkleTreeDepth),
+    points: (raw.points as string[]).map(BigInt) as VoteProof["points"],
+  };
+}
+
 export function readLoadFixture(): LoadFixture {
   if (!existsSync(FIXTURE_PATH)) {
     throw new Error("test/load-fixture.json is missing: make it with `npm run bench:load:fixture` (~20 min)");
@@ -139,15 +151,6 @@ export async function buildLoadWorldWithProposals(
     };
     await (await world.zone.propose(options, description, proof)).wait();
   }
-  const votes = fixture.votes.map((raw) =>
-    voteRequest(world.zoneAddress, {
-      proposalId: BigInt(raw.proposalId as string),
-      option: Number(raw.option),
-      nullifier: BigInt(raw.nullifier as string),
-      merkleTreeRoot: BigInt(raw.merkleTreeRoot as string),
-      merkleTreeDepth: Number(raw.merkleTreeDepth),
-      points: (raw.points as string[]).map(BigInt) as VoteProof["points"],
-    }),
-  );
+  const votes = fixture.votes.map((raw) => voteRequest(world.zoneAddress, fixtureVote(raw)));
   return { world, votes };
 }

@@ -16,10 +16,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Wallet, parseEther } from "ethers";
 import { loadRelayerConfig } from "../../relayer/config.js";
-import type { PackedProof } from "../../sdk/types.js";
 import { createProofVerifier, type VoteToVerify } from "../../sdk/verify.js";
 import { startRelayer } from "../../relayer/relayer.js";
-import { buildLoadWorldWithProposals, readLoadFixture, type LoadFixture } from "../../test/load-world.js";
+import {
+  buildLoadWorldWithProposals,
+  fixtureVote,
+  readLoadFixture,
+  type LoadFixture,
+} from "../../test/load-world.js";
 import type { LoadClientReport, LoadClientTask } from "./client.js";
 import { BLOCK_GAS_LIMIT, BLOCK_TIME_MS, startAnvil } from "./anvil.js";
 
@@ -43,17 +47,9 @@ async function verifyRate(fixture: LoadFixture): Promise<number> {
     snapshotRoot: BigInt(fixture.snapshotRoot),
     snapshotDepth: Number(fixture.votes[0]!.merkleTreeDepth),
   };
-  const votes: VoteToVerify[] = fixture.votes.slice(0, 32).map((vote) => ({
-    vote: {
-      proposalId: BigInt(vote.proposalId as string),
-      option: Number(vote.option),
-      nullifier: BigInt(vote.nullifier as string),
-      merkleTreeRoot: BigInt(vote.merkleTreeRoot as string),
-      merkleTreeDepth: Number(vote.merkleTreeDepth),
-      points: (vote.points as string[]).map(BigInt) as PackedProof,
-    },
-    snapshot,
-  }));
+  const votes: VoteToVerify[] = fixture.votes
+    .slice(0, 32)
+    .map((raw) => ({ vote: fixtureVote(raw), snapshot }));
   const verifier = await createProofVerifier();
   try {
     await verifier.verifyVotes(votes); // the key, loaded once

@@ -77,6 +77,15 @@ function scalar(value: bigint, length = 64): Bytes {
   return Uint8Array.from({ length }, (_, k) => Number((value >> BigInt(8 * k)) & 0xffn));
 }
 
+/** A key loader that reads the installed key of each depth it is asked for, noting the depth. */
+function installedKeyNoting(asked: number[]): (depth: number) => Promise<VerificationKeyJson> {
+  return (depth) => {
+    asked.push(depth);
+    const json = readFileSync(semaphoreArtifacts(depth).verificationKey, "utf8");
+    return Promise.resolve(JSON.parse(json) as VerificationKeyJson);
+  };
+}
+
 const withPoints = (item: VoteToVerify, change: (points: PackedProof) => void): VoteToVerify => {
   const points = [...item.vote.points] as PackedProof;
   change(points);
@@ -608,13 +617,7 @@ describe("createProofVerifier", function () {
 
   it("verifies with keys from an injected source, as a browser gives them, and refuses a key of the wrong shape", async function () {
     const asked: number[] = [];
-    const injected = await createProofVerifier({
-      loadVerificationKey: (depth) => {
-        asked.push(depth);
-        const json = readFileSync(semaphoreArtifacts(depth).verificationKey, "utf8");
-        return Promise.resolve(JSON.parse(json) as VerificationKeyJson);
-      },
-    });
+    const injected = await createProofVerifier({ loadVerificationKey: installedKeyNoting(asked) });
     const truncated = await createProofVerifier({
       loadVerificationKey: (depth) => {
         const json = JSON.parse(
@@ -639,13 +642,7 @@ describe("createProofVerifier", function () {
 
   it("loads keys ahead with loadKeys, once each, and verifies with them without asking again", async function () {
     const asked: number[] = [];
-    const verifier = await createProofVerifier({
-      loadVerificationKey: (depth) => {
-        asked.push(depth);
-        const json = readFileSync(semaphoreArtifacts(depth).verificationKey, "utf8");
-        return Promise.resolve(JSON.parse(json) as VerificationKeyJson);
-      },
-    });
+    const verifier = await createProofVerifier({ loadVerificationKey: installedKeyNoting(asked) });
     try {
       await verifier.loadKeys([2, 3, 2]);
       expect(asked.sort()).to.deep.equal([2, 3]);
