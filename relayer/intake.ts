@@ -6,6 +6,7 @@
  */
 import { getAddress, type JsonRpcApiProvider } from "ethers";
 import {
+  BN254_BASE_FIELD,
   MAX_TREE_DEPTH,
   MIN_TREE_DEPTH,
   SNARK_SCALAR_FIELD,
@@ -37,7 +38,6 @@ import { revertReason } from "./submitter.js";
 import type { VerifierPool } from "./verifier-pool.js";
 
 /** Base field of BN254: every proof coordinate must be below it. */
-const BASE_FIELD = 21888242871839275222246405745257275088696311157297823662689037894645226208583n;
 const UINT256_BOUND = 1n << 256n;
 /** Proofs waiting for a verifier thread beyond which requests get 503 (~2 s of work at 500/s). */
 const MAX_VERIFY_BACKLOG = 1024;
@@ -768,7 +768,7 @@ function treeDepth(value: string): number {
 function proofPoints(values: readonly string[]): PackedProof {
   const points = values.map(BigInt);
   points.forEach((point, i) => {
-    if (point >= BASE_FIELD) throw malformed(`proof[${i}] is not below the BN254 base field order`);
+    if (point >= BN254_BASE_FIELD) throw malformed(`proof[${i}] is not below the BN254 base field order`);
   });
   return points as PackedProof;
 }

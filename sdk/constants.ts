@@ -7,6 +7,10 @@
 export const SNARK_SCALAR_FIELD =
   21888242871839275222246405745257275088548364400416034343698204186575808495617n;
 
+/** Order of the BN254 base field: every coordinate of a proof's points must be below it (ZoneScopes.BASE_FIELD). */
+export const BN254_BASE_FIELD =
+  21888242871839275222246405745257275088696311157297823662689037894645226208583n;
+
 /** Tree depths the official Semaphore v4 ceremony has keys for. */
 export const MIN_TREE_DEPTH = 1;
 export const MAX_TREE_DEPTH = 32;

@@ -12,6 +12,7 @@ import { DatabaseSync } from "node:sqlite";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
+  BN254_BASE_FIELD,
   RelayerClient,
   dividendClaimRequest,
   openDividendRound,
@@ -36,7 +37,6 @@ import {
 
 const PER_CITIZEN = parseEther("1");
 const CLAIM_PERIOD = 3600;
-const BASE_FIELD = 21888242871839275222246405745257275088696311157297823662689037894645226208583n;
 
 describe("relayer: dividend claims", function () {
   let world: RelayerWorld;
@@ -161,14 +161,14 @@ describe("relayer: dividend claims", function () {
     const before = relayer.store.countByStatus();
     const decimal = (max: bigint) => fc.bigInt({ min: 0n, max }).map(String);
     const mutation = fc.oneof(
-      fc.record({ nullifier: decimal(BASE_FIELD) }),
+      fc.record({ nullifier: decimal(BN254_BASE_FIELD) }),
       fc.record({ roundId: fc.constantFrom("1", "2") }),
-      fc.tuple(fc.nat({ max: 7 }), decimal(BASE_FIELD - 1n)).map(([i, point]) => ({
+      fc.tuple(fc.nat({ max: 7 }), decimal(BN254_BASE_FIELD - 1n)).map(([i, point]) => ({
         proof: valid.proof.map((value, j) => (j === i ? point : value)),
       })),
       fc.record({ recipient: fc.constantFrom(ZeroAddress, Wallet.createRandom().address) }),
       fc.record({ roundId: fc.bigInt({ min: 3n, max: (1n << 256n) - 1n }).map(String) }),
-      fc.record({ proof: fc.array(decimal(BASE_FIELD + 5n), { minLength: 8, maxLength: 8 }) }),
+      fc.record({ proof: fc.array(decimal(BN254_BASE_FIELD + 5n), { minLength: 8, maxLength: 8 }) }),
     );
     await fc.assert(
       fc.asyncProperty(mutation, async (change) => {

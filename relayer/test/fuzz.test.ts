@@ -7,14 +7,13 @@
 import { expect } from "chai";
 import fc from "fast-check";
 import { Wallet } from "ethers";
-import { SNARK_SCALAR_FIELD, type VoteRequest } from "../../sdk/index.js";
+import { BN254_BASE_FIELD, SNARK_SCALAR_FIELD, type VoteRequest } from "../../sdk/index.js";
 import type { RelayerConfig } from "../config.js";
 import type { Relayer } from "../relayer.js";
 import { carol } from "../../test/zone-fixture.js";
 import { get, relayerWorld, startTestRelayer, voteBody, type RelayerWorld } from "./relayer-fixture.js";
 
 const SEED = Number(process.env.FUZZ_SEED ?? 8_2026);
-const BASE_FIELD = 21888242871839275222246405745257275088696311157297823662689037894645226208583n;
 const UINT256_BOUND = 1n << 256n;
 const runs = (numRuns: number) => ({ seed: SEED, numRuns, endOnFailure: true });
 
@@ -191,7 +190,7 @@ describe("relayer fuzz (fast-check)", function () {
           body: with_({ nullifier: value }),
           ...malformed,
         })),
-        fc.tuple(fc.nat({ max: 7 }), decimalBetween(BASE_FIELD, 10n ** 78n - 1n)).map(([i, value]) => ({
+        fc.tuple(fc.nat({ max: 7 }), decimalBetween(BN254_BASE_FIELD, 10n ** 78n - 1n)).map(([i, value]) => ({
           kind: "proof value >= q",
           body: with_({ proof: valid.proof.map((p, j) => (i === j ? value : p)) }),
           ...malformed,
@@ -266,13 +265,13 @@ describe("relayer fuzz (fast-check)", function () {
         fc
           .constantFrom("0", "2")
           .map((value) => ({ kind: "another option", body: with_({ option: value }), ...invalidProof })),
-        proofOf(decimalBetween(0n, BASE_FIELD - 1n)).map((proof) => ({
+        proofOf(decimalBetween(0n, BN254_BASE_FIELD - 1n)).map((proof) => ({
           kind: "random proof below q",
           body: with_({ proof }),
           ...invalidProof,
         })),
         fc
-          .tuple(fc.nat({ max: 7 }), decimalBetween(0n, BASE_FIELD - 1n))
+          .tuple(fc.nat({ max: 7 }), decimalBetween(0n, BN254_BASE_FIELD - 1n))
           .filter(([i, value]) => valid.proof[i] !== value)
           .map(([i, value]) => ({
             kind: `proof[${i}] replaced`,
@@ -350,7 +349,7 @@ describe("relayer fuzz (fast-check)", function () {
         epoch: decimal(UINT256_BOUND - 1n),
         slot: decimal(1000n),
         nullifier: decimal(SNARK_SCALAR_FIELD - 1n),
-        proof: fc.array(decimal(BASE_FIELD - 1n), { minLength: 8, maxLength: 8 }),
+        proof: fc.array(decimal(BN254_BASE_FIELD - 1n), { minLength: 8, maxLength: 8 }),
       });
       await fc.assert(
         fc.asyncProperty(proposal, fc.boolean(), async (body, unserved) => {
@@ -378,7 +377,7 @@ describe("relayer fuzz (fast-check)", function () {
           .uint8Array({ minLength: 20, maxLength: 20 })
           .map((bytes) => `0x${Buffer.from(bytes).toString("hex")}`),
         nullifier: decimal(SNARK_SCALAR_FIELD - 1n),
-        proof: fc.array(decimal(BASE_FIELD - 1n), { minLength: 8, maxLength: 8 }),
+        proof: fc.array(decimal(BN254_BASE_FIELD - 1n), { minLength: 8, maxLength: 8 }),
       });
       await fc.assert(
         fc.asyncProperty(claim, fc.boolean(), async (body, unserved) => {

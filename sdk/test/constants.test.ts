@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { expect } from "chai";
 import { semaphoreArtifacts } from "../artifacts.js";
 import {
+  BN254_BASE_FIELD,
   MAX_OPTIONS,
   MAX_TREE_DEPTH,
   MIN_TREE_DEPTH,
@@ -66,6 +67,14 @@ describe("constants", function () {
 
     it("equals ZoneScopes.SNARK_SCALAR_FIELD", function () {
       expect(SNARK_SCALAR_FIELD).to.equal(constantValue("libraries/ZoneScopes.sol", "SNARK_SCALAR_FIELD"));
+    });
+  });
+
+  describe("BN254_BASE_FIELD", function () {
+    it("is the order q of BN254's base field, 36u^4 + 36u^3 + 24u^2 + 6u + 1, and equals ZoneScopes.BASE_FIELD", function () {
+      const u = 4965661367192848881n;
+      expect(BN254_BASE_FIELD).to.equal(36n * u ** 4n + 36n * u ** 3n + 24n * u ** 2n + 6n * u + 1n);
+      expect(BN254_BASE_FIELD).to.equal(constantValue("libraries/ZoneScopes.sol", "BASE_FIELD"));
     });
   });
 
