@@ -10,6 +10,7 @@
 import { loadavg } from "node:os";
 import { groth16 } from "snarkjs";
 import {
+  BN254_BASE_FIELD,
   createProofVerifier,
   semaphoreHash,
   voteScope,
@@ -29,6 +30,11 @@ export interface VerifyResults {
   sdkPerSecond: number;
   /** Proofs per second of a loop of snarkjs groth16.verify, default settings. */
   snarkjsPerSecond: number;
+  /**
+   * Proofs per second of verifyVotes on a batch of forged proofs that pass every check but the
+   * pairing one (each vote's A negated), as a flood of them reaches a relayer's threads.
+   */
+  sdkForgedPerSecond: number;
   /** The same, per second of the process's CPU time (all its threads). */
   sdkPerCpuSecond: number;
   snarkjsPerCpuSecond: number;
@@ -60,6 +66,15 @@ export async function benchVerify(votes: VoteProof[], snapshot: VoteSnapshot): P
     const verdicts = await verifier.verifyVotes(items);
     if (!verdicts.every(Boolean)) throw new Error("the sdk verifier rejected a valid vote");
   };
+  const forgedItems = items.map(({ vote }) => {
+    const points = [...vote.points] as VoteProof["points"];
+    points[1] = BN254_BASE_FIELD - points[1]; // -A: on the curve, and the proof no longer holds
+    return { vote: { ...vote, points }, snapshot };
+  });
+  const sdkForgedBatch = async () => {
+    const verdicts = await verifier.verifyVotes(forgedItems);
+    if (verdicts.some(Boolean)) throw new Error("the sdk verifier accepted a forged vote");
+  };
 
   // Throughput in a steady state, as a relayer's verifier threads run for hours: one whole round
   // of each first. The first call builds its curve and reads the key, and WebAssembly starts in a
@@ -76,6 +91,12 @@ export async function benchVerify(votes: VoteProof[], snapshot: VoteSnapshot): P
     snarkjsCpuTimes.push(await cpuMs(async () => snarkjsTimes.push(await timeMs(snarkjsLoop))));
     sdkCpuTimes.push(await cpuMs(async () => sdkTimes.push(await timeMs(sdkBatch))));
   }
+  // A flood: after a round of forged proofs the verifier has seen mostly forged ones, as a thread
+  // under such a flood has, and checks a failed batch's proofs one by one.
+  progress("verify", `${votes.length} forged votes: a warm-up round, then ${ROUNDS} rounds`);
+  await sdkForgedBatch();
+  const sdkForgedTimes: number[] = [];
+  for (let round = 0; round < ROUNDS; round++) sdkForgedTimes.push(await timeMs(sdkForgedBatch));
   await verifier.terminate();
 
   const perSecond = (times: number[]) => Math.round((votes.length * 1000) / median(times));
@@ -85,6 +106,7 @@ export async function benchVerify(votes: VoteProof[], snapshot: VoteSnapshot): P
     rounds: ROUNDS,
     sdkPerSecond: perSecond(sdkTimes),
     snarkjsPerSecond: perSecond(snarkjsTimes),
+    sdkForgedPerSecond: perSecond(sdkForgedTimes),
     sdkPerCpuSecond: perSecond(sdkCpuTimes),
     snarkjsPerCpuSecond: perSecond(snarkjsCpuTimes),
     loadAverage: Math.round(loadavg()[0]! * 10) / 10,
@@ -119,6 +141,13 @@ export function printVerify(results: VerifyResults): void {
         formatRatio(results.sdkPerSecond, reference),
         formatNumber(results.sdkPerCpuSecond),
         formatRatio(results.sdkPerCpuSecond, cpuReference),
+      ],
+      [
+        "sdk, one batch of well-formed forged proofs (A negated)",
+        formatNumber(results.sdkForgedPerSecond),
+        formatRatio(results.sdkForgedPerSecond, reference),
+        "",
+        "",
       ],
     ],
   );

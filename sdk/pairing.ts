@@ -49,10 +49,17 @@ export interface PairingProduct {
   /** The line coefficients of `point` (a G2 point, not 0), to reuse in every product it is in. */
   prepareG2(point: Uint8Array): PreparedG2;
   /**
-   * Whether prod_k e(g1_k, g2_k) = 1. Every point must be on its curve and in its order-r group,
-   * and none may be 0 (leave such a pair out: its pairing is 1).
+   * prod_k of the pairs' Miller loops, before the final exponentiation: an Fq12 element (384 bytes,
+   * the engine's form) to pass to isOne, when a pair is to be in several products. The pairs are as
+   * isOne takes them.
    */
-  isOne(pairs: readonly PairingPair[]): boolean;
+  millerLoop(pairs: readonly PairingPair[]): Uint8Array;
+  /**
+   * Whether prod_k e(g1_k, g2_k) = 1, with the Miller loops in `millerValues` (from millerLoop)
+   * multiplied in before the final exponentiation. Every point must be on its curve and in its
+   * order-r group, and none may be 0 (leave such a pair out: its pairing is 1).
+   */
+  isOne(pairs: readonly PairingPair[], millerValues?: readonly Uint8Array[]): boolean;
 }
 
 type Export = (...pointers: number[]) => number;
@@ -428,33 +435,46 @@ export function pairingProduct(engine: PairingEngine): PairingProduct {
         return { prepared: tm.getBuff(q, preQSize) };
       });
     },
-    isOne(pairs) {
-      for (const [g1, g2] of pairs) {
-        if (engine.G1.isZero(g1) || (g2 instanceof Uint8Array && engine.G2.isZero(g2))) {
-          throw new Error("a pairing product's point is 0: leave its pair out");
-        }
-      }
+    millerLoop(pairs) {
       return withMemory(() => {
         const product = tm.alloc(FQ12_BYTES);
-        const chunkProduct = tm.alloc(FQ12_BYTES);
-        // The engine's memory does not grow: pairs that do not fit at once go in chunks, each with
-        // its own accumulator, multiplied together before the one final exponentiation.
-        const free = tm.memory.buffer.byteLength - tm.u32[0]! - SPARE_BYTES;
-        // Per pair: its G1 point as given and in affine form, the batch inversion's element, its G2
-        // point (if not prepared) and its line coefficients.
-        const perPair =
-          G1_JACOBIAN_BYTES + G1_AFFINE_BYTES + FQ_BYTES + 3 * FQ2_BYTES + preQSize + TABLE_ENTRY_BYTES;
-        const chunk = Math.max(1, Math.floor(free / perPair));
-        fq12One(product);
-        for (let start = 0; start < pairs.length; start += chunk) {
-          withScratch(() => millerLoops(pairs.slice(start, start + chunk), chunkProduct));
-          fq12Mul(product, chunkProduct, product);
-        }
+        millerLoopsInChunks(pairs, product);
+        return tm.getBuff(product, FQ12_BYTES);
+      });
+    },
+    isOne(pairs, millerValues = []) {
+      return withMemory(() => {
+        const product = tm.alloc(FQ12_BYTES);
+        millerLoopsInChunks(pairs, product);
+        for (const value of millerValues) fq12Mul(product, tm.allocBuff(value), product);
         finalExponentiation(product, product);
         return fq12IsOne(product) !== 0;
       });
     },
   };
+
+  /** prod_k of the Miller loops of any number of `pairs`, into `product` (in withMemory). */
+  function millerLoopsInChunks(pairs: readonly PairingPair[], product: number): void {
+    for (const [g1, g2] of pairs) {
+      if (engine.G1.isZero(g1) || (g2 instanceof Uint8Array && engine.G2.isZero(g2))) {
+        throw new Error("a pairing product's point is 0: leave its pair out");
+      }
+    }
+    const chunkProduct = tm.alloc(FQ12_BYTES);
+    // The engine's memory does not grow: pairs that do not fit at once go in chunks, each with its
+    // own accumulator, multiplied together.
+    const free = tm.memory.buffer.byteLength - tm.u32[0]! - SPARE_BYTES;
+    // Per pair: its G1 point as given and in affine form, the batch inversion's element, its G2
+    // point (if not prepared) and its line coefficients.
+    const perPair =
+      G1_JACOBIAN_BYTES + G1_AFFINE_BYTES + FQ_BYTES + 3 * FQ2_BYTES + preQSize + TABLE_ENTRY_BYTES;
+    const chunk = Math.max(1, Math.floor(free / perPair));
+    fq12One(product);
+    for (let start = 0; start < pairs.length; start += chunk) {
+      withScratch(() => millerLoops(pairs.slice(start, start + chunk), chunkProduct));
+      fq12Mul(product, chunkProduct, product);
+    }
+  }
 
   /** Runs `body`, then releases whatever it allocated (nested in withMemory). */
   function withScratch(body: () => void): void {

@@ -44,7 +44,11 @@
  * uniform over 2^128 - 1 distinct nonzero values, as the bound above needs.
  *
  * A failed batch does not say which proof is bad: it is split in halves, recursively, until every
- * invalid proof is isolated, so a forged vote cannot sink the honest ones.
+ * invalid proof is isolated, so a forged vote cannot sink the honest ones. Its parts keep their
+ * weights, so each proof's own pair is Miller-looped once for all the checks it is in, and the bound
+ * above holds for each check: an invalid proof passes one of the (at most 2n - 1) checks of a batch
+ * of n with probability at most (2n - 1)/(2^128 - 1). When many recent proofs were invalid (a flood
+ * of forged ones), a failed batch's proofs are checked one by one instead (INDIVIDUAL_CHECKS_SHARE).
  */
 import * as snarkjs from "snarkjs";
 import { concatBytes } from "./bytes.js";
@@ -224,14 +228,34 @@ interface PreparedProof {
   depth: number;
   a: Point;
   b: Point;
-  /** B's line coefficients, kept once a batch holding it has failed: its halves pair B again. */
-  preparedB?: PreparedG2;
   c: Point;
   /** [root, nullifier, hash(message), hash(scope)], each below r. */
   inputs: readonly bigint[];
   /** Its position in verifyVotes's argument. */
   index: number;
 }
+
+/** A proof as a batch check takes it: its weight and its own pair, and that pair's Miller loop once needed. */
+interface WeightedProof {
+  proof: PreparedProof;
+  weight: Weight;
+  /** (-w A, B), or none if A or B is 0 (the pairing is then 1). */
+  ownPair?: PairingPair;
+  /** ownPair's Miller loop, computed once the first check holding the proof failed. */
+  ownMiller?: Uint8Array;
+}
+
+/**
+ * When at least this share of recent proofs was invalid, a failed batch's proofs are checked one by
+ * one instead of by halves: (3 - sqrt 5) / 2, above which testing each item alone takes the fewest
+ * tests (Ungar, 1960), and each check here costs about the same whatever its size once its proofs'
+ * Miller loops are computed. A flood of forged proofs then costs ~11 ms each (32 forged in a batch
+ * of 32: one failed check, 32 Miller loops, 32 single checks of ~6 ms fixed cost each) rather than
+ * the ~18 ms halving takes (timed back to back, against ~2 ms for a valid proof in that batch).
+ */
+const INDIVIDUAL_CHECKS_SHARE = (3 - Math.sqrt(5)) / 2;
+/** The recent proofs that share is averaged over (an exponential moving average). */
+const INVALID_SHARE_WINDOW = 64;
 
 const PUBLIC_INPUTS = 4;
 /** A weight is low + lambda high (mod r), each half a uniform 64-bit number (see the top). */
@@ -244,6 +268,8 @@ export interface ProofVerifierOptions {
    * @zk-kit/semaphore-artifacts (Node only); a browser passes keys it fetched and checked itself.
    */
   loadVerificationKey?: (depth: number) => Promise<VerificationKeyJson>;
+  /** Told the number of proofs in each pairing check made (a batch's, or a part's of a failed one). */
+  onPairingCheck?: (proofs: number) => void;
 }
 
 /** The key of `depth` from the locally installed artifacts, imported lazily so browsers can bundle this module. */
@@ -276,6 +302,16 @@ export async function createProofVerifier(options: ProofVerifierOptions = {}): P
   let shared: SharedKey | undefined;
   /** hash(scope) of each vote scope met ("chainId:zone:proposalId"). */
   const scopeHashes = new Map<string, bigint>();
+  const { onPairingCheck } = options;
+  /** The share of recent proofs past the cheap checks that were invalid (see INDIVIDUAL_CHECKS_SHARE). */
+  const invalidShare = {
+    value: 0,
+    observe(invalid: number, of: number) {
+      if (of === 0) return;
+      const kept = (1 - 1 / INVALID_SHARE_WINDOW) ** of;
+      this.value = this.value * kept + (invalid / of) * (1 - kept);
+    },
+  };
 
   function activeCurve(): Bn128 {
     if (curve === undefined) throw new Error("the proof verifier was terminated");
@@ -446,24 +482,36 @@ export async function createProofVerifier(options: ProofVerifierOptions = {}): P
     return { depth, a, b, c, inputs, index };
   }
 
+  /** Each proof with its random weight and its own pair, (-w A, B), for every check it will be in. */
+  function weigh(bn128: Bn128, proofs: readonly PreparedProof[]): WeightedProof[] {
+    const { G1, G2 } = bn128;
+    return proofs.map((proof) => {
+      const weight = randomWeight();
+      // A term with the point at infinity is 1, and is left out: the engine gets arithmetic on its
+      // affine 0 wrong ([w]0 is not 0), and its Miller loop gets a zero G2 point wrong.
+      const ownPair: PairingPair | undefined =
+        G1.isZero(proof.a) || G2.isZero(proof.b)
+          ? undefined
+          : [G1.neg(glv.timesWeight(proof.a, weight)), proof.b];
+      return { proof, weight, ownPair };
+    });
+  }
+
   /** Whether the weighted product of the proofs' equations is 1 (see the top of this file). */
-  async function batchHolds(bn128: Bn128, proofs: readonly PreparedProof[]): Promise<boolean> {
+  async function batchHolds(bn128: Bn128, weighted: readonly WeightedProof[]): Promise<boolean> {
     if (shared === undefined) throw new Error("no verification key is loaded");
-    const { G1, G2, r } = bn128;
+    const { G1, r } = bn128;
+    onPairingCheck?.(weighted.length);
     const pairs: PairingPair[] = [];
+    const millerValues: Uint8Array[] = [];
     let weightSum = 0n;
     // Per depth: the bases C_i and phi(C_i) and their scalars (the weights' halves), and the sums
     // of the weights times each public input.
     const depths = new Map<number, { cs: Point[]; halves: Uint8Array[]; icScalars: bigint[] }>();
-    for (const proof of proofs) {
-      const weight = randomWeight();
-      const weightHalves = [scalarBytes(weight.low, HALF_BYTES), scalarBytes(weight.high, HALF_BYTES)];
+    for (const { proof, weight, ownPair, ownMiller } of weighted) {
       weightSum += weight.value;
-      // A term with the point at infinity is 1, and is left out: the engine gets arithmetic on its
-      // affine 0 wrong ([w]0 is not 0), and its Miller loop gets a zero G2 point wrong.
-      if (!G1.isZero(proof.a) && !G2.isZero(proof.b)) {
-        pairs.push([G1.neg(glv.timesWeight(proof.a, weight)), proof.preparedB ?? proof.b]);
-      }
+      if (ownMiller !== undefined) millerValues.push(ownMiller);
+      else if (ownPair !== undefined) pairs.push(ownPair);
       let sums = depths.get(proof.depth);
       if (sums === undefined) {
         sums = { cs: [], halves: [], icScalars: new Array<bigint>(PUBLIC_INPUTS + 1).fill(0n) };
@@ -472,7 +520,7 @@ export async function createProofVerifier(options: ProofVerifierOptions = {}): P
       if (!G1.isZero(proof.c)) {
         // w C = low C + high phi(C): twice the bases at half the scalar length.
         sums.cs.push(proof.c, glv.phi(proof.c));
-        sums.halves.push(...weightHalves);
+        sums.halves.push(scalarBytes(weight.low, HALF_BYTES), scalarBytes(weight.high, HALF_BYTES));
       }
       sums.icScalars[0]! += weight.value;
       for (let j = 0; j < PUBLIC_INPUTS; j++) sums.icScalars[j + 1]! += weight.value * proof.inputs[j]!;
@@ -487,32 +535,45 @@ export async function createProofVerifier(options: ProofVerifierOptions = {}): P
     pairs.push([fixedBase.sum(icTerms), shared.gamma]);
     // Sums that came out as 0 (as a Jacobian point, which the engine does handle) are left out too
     // (the key's G2 points are not 0: preparing one would have thrown).
-    return pairing.isOne(pairs.filter(([g1]) => !G1.isZero(g1)));
+    return pairing.isOne(
+      pairs.filter(([g1]) => !G1.isZero(g1)),
+      millerValues,
+    );
   }
 
   /**
-   * The valid ones among `proofs`: all of them if their batch holds, else those of each half.
-   * `knownToFail` skips the batch check when its outcome is known (the parent batch failed and
-   * its other half held).
+   * The valid ones among `weighted`: all of them if their check holds, else those found by checking
+   * its parts. `knownToFail` skips the check when its outcome is known: its parent failed and the
+   * parent's other half held (with the same weights the parent's product is the halves' product).
    */
   async function validAmong(
     bn128: Bn128,
-    proofs: readonly PreparedProof[],
+    weighted: readonly WeightedProof[],
     knownToFail = false,
-  ): Promise<readonly PreparedProof[]> {
-    if (proofs.length === 0) return proofs;
-    if (!knownToFail && (await batchHolds(bn128, proofs))) return proofs;
-    if (proofs.length === 1) return [];
-    // Each proof is paired again in a smaller batch: prepare its B (about a third of its pair's
-    // Miller loop) once for all of them, so a flood of forged proofs costs less to sort out.
-    for (const proof of proofs) {
-      if (proof.preparedB === undefined && !bn128.G2.isZero(proof.b))
-        proof.preparedB = pairing.prepareG2(proof.b);
+  ): Promise<readonly WeightedProof[]> {
+    if (weighted.length === 0) return weighted;
+    if (!knownToFail && (await batchHolds(bn128, weighted))) return weighted;
+    if (weighted.length === 1) return [];
+    // Each proof will be in smaller checks: its own pair's Miller loop, run once now (~1 ms), serves
+    // them all, so that each of them costs its fixed part (the key's pairs and the final
+    // exponentiation, ~4 ms) and not also a Miller loop per proof in it.
+    for (const item of weighted) {
+      if (item.ownMiller === undefined && item.ownPair !== undefined)
+        item.ownMiller = pairing.millerLoop([item.ownPair]);
     }
-    const middle = proofs.length >> 1;
-    const firstHalf = proofs.slice(0, middle);
+    if (invalidShare.value >= INDIVIDUAL_CHECKS_SHARE) {
+      const valid: WeightedProof[] = [];
+      for (const item of weighted) if (await batchHolds(bn128, [item])) valid.push(item);
+      return valid;
+    }
+    const middle = weighted.length >> 1;
+    const firstHalf = weighted.slice(0, middle);
     const validFirst = await validAmong(bn128, firstHalf);
-    const validSecond = await validAmong(bn128, proofs.slice(middle), validFirst.length === firstHalf.length);
+    const validSecond = await validAmong(
+      bn128,
+      weighted.slice(middle),
+      validFirst.length === firstHalf.length,
+    );
     return [...validFirst, ...validSecond];
   }
 
@@ -529,7 +590,9 @@ export async function createProofVerifier(options: ProofVerifierOptions = {}): P
     // Load the keys first, so that a missing artifact throws rather than reads as a bad proof.
     await Promise.all([...new Set(prepared.map((proof) => proof.depth))].map(keyFor));
     const verdicts = new Array<boolean>(items.length).fill(false);
-    for (const proof of await validAmong(bn128, prepared)) verdicts[proof.index] = true;
+    const valid = await validAmong(bn128, weigh(bn128, prepared));
+    for (const { proof } of valid) verdicts[proof.index] = true;
+    invalidShare.observe(prepared.length - valid.length, prepared.length);
     return verdicts;
   }
 

@@ -4,7 +4,7 @@ import * as snarkjs from "snarkjs";
 import { Group } from "@semaphore-protocol/group";
 import { Identity } from "@semaphore-protocol/identity";
 import { semaphoreArtifacts } from "../artifacts.js";
-import { MAX_OPTIONS, SNARK_SCALAR_FIELD } from "../constants.js";
+import { BN254_BASE_FIELD as Q, MAX_OPTIONS, SNARK_SCALAR_FIELD } from "../constants.js";
 import { SemaphoreVerifier__factory } from "../contracts.js";
 import { SemaphoreBatchVerifier__factory } from "../../types/ethers-contracts/index.js";
 import { proveProposal, proveVote } from "../proof.js";
@@ -35,7 +35,6 @@ import { ethers } from "../../test/zone-fixture.js";
 const CHAIN_ID = 31337n;
 const ZONE = "0x0000000000000000000000000000000000005a5a";
 const R = SNARK_SCALAR_FIELD;
-const Q = 21888242871839275222246405745257275088696311157297823662689037894645226208583n;
 /** The twist curve has r·h points; h's prime factors (the smallest is 10069). */
 const TWIST_COFACTOR = 2n * Q - R;
 const COFACTOR_PRIMES = [
@@ -320,6 +319,40 @@ describe("createProofVerifier", function () {
       expect(await verifier.verifyVotes(malleated)).to.deep.equal([false]);
     });
 
+    it("halves a failed batch, but checks its proofs one by one while most recent ones were forged", async function () {
+      const checks: number[] = [];
+      const counted = await createProofVerifier({ onPairingCheck: (proofs) => checks.push(proofs) });
+      // Forged but well formed: A moved along the curve passes every check but the pairing one.
+      const forge = TAMPERS["A moved along the curve"]!;
+      const checksOf = async (batch: VoteToVerify[], expected: boolean[]) => {
+        checks.length = 0;
+        expect(await counted.verifyVotes(batch)).to.deep.equal(expected);
+        return [...checks];
+      };
+      try {
+        const oneForged = eight.map((item, i) => (i === 5 ? forge(item) : item));
+        const oneForgedVerdicts = eight.map((_, i) => i !== 5);
+        // 8 fails; 0-3 hold, so 4-7 fails; 4-5 fails; 4 holds, so 5 is the bad one; 6-7 hold.
+        expect(await checksOf(oneForged, oneForgedVerdicts)).to.deep.equal([8, 4, 2, 1, 2]);
+        const allForged = eight.map(forge);
+        const noneValid = eight.map(() => false);
+        // Depth first: 8, then 0-3, 0-1, 0, 1, 2-3, 2, 3, then 4-7 alike: 15 checks.
+        const halving = [4, 2, 1, 1, 2, 1, 1];
+        expect(await checksOf(allForged, noneValid)).to.deep.equal([8, ...halving, ...halving]);
+        // After 32 forged in a row (a moving average over ~64 proofs reaches 0.39 >= 0.38), each
+        // proof of a failed batch is checked alone: 9 checks for 8 forged, not 15.
+        for (let batch = 0; batch < 3; batch++) await checksOf(allForged, noneValid);
+        expect(await checksOf(allForged, noneValid)).to.deep.equal([8, ...noneValid.map(() => 1)]);
+        expect(await checksOf(oneForged, oneForgedVerdicts)).to.deep.equal([8, ...noneValid.map(() => 1)]);
+        // Valid votes bring the share down again, and with it the halving back.
+        const allValid = eight.map(() => true);
+        for (let batch = 0; batch < 6; batch++) await checksOf(eight, allValid);
+        expect(await checksOf(oneForged, oneForgedVerdicts)).to.deep.equal([8, 4, 2, 1, 2]);
+      } finally {
+        await counted.terminate();
+      }
+    });
+
     it("rejects two forged proofs whose errors cancel when all weights are 1", async function () {
       // C1 + D and C2 - D: with unit weights the batch sums C1 + C2 and cannot tell.
       const forged = [moveG1(eight[0]!, 6, 4242n), moveG1(eight[1]!, 6, -4242n)];
@@ -474,6 +507,17 @@ describe("createProofVerifier", function () {
       expect([pairing.isOne(notOne), await curve.pairingEq(...notOne.flat())]).to.deep.equal([false, false]);
       // A single pair with nonzero points never pairs to 1 (the pairing is non-degenerate).
       expect(pairing.isOne([[curve.G1.g, curve.G2.g]])).to.equal(false);
+    });
+
+    it("multiplies Miller loops computed apart into a product, as if their pairs were in it", function () {
+      const pairing = pairingProduct(curve);
+      const one = pairsOfProductOne(5);
+      const apart = [pairing.millerLoop(one.slice(0, 2)), pairing.millerLoop(one.slice(4))];
+      expect(pairing.isOne(one.slice(2, 4), apart)).to.equal(true);
+      expect(pairing.isOne([], [pairing.millerLoop(one)])).to.equal(true);
+      // Without one of them, or with one twice, the product is not 1.
+      expect(pairing.isOne(one.slice(2, 4), apart.slice(0, 1))).to.equal(false);
+      expect(pairing.isOne(one.slice(2, 4), [...apart, apart[1]!])).to.equal(false);
     });
 
     it("joins chunks when the pairs do not fit in the engine's memory at once", function () {
