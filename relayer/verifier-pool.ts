@@ -4,6 +4,7 @@
  * check verifies them for about a Miller loop each, and when idle a proof is checked at once.
  */
 import { Worker } from "node:worker_threads";
+import { RelayerError } from "./errors.js";
 import type {
   DividendClaimToVerify,
   InvitationToVerify,
@@ -28,6 +29,15 @@ const MAX_BATCH = 32;
  */
 const SHARED_MIN_BATCH = 8;
 const SHARED_MAX_WAIT_MS = 15;
+/**
+ * A thread that died after it started is replaced at once; one that could not start (its curve or
+ * keys failed to load) is tried again after 0.1 s, then twice as long each time in a row, up to
+ * 30 s: a fault that outlives a restart does not become a loop of thread starts.
+ */
+const RESTART_FIRST_DELAY_MS = 100;
+const RESTART_MAX_DELAY_MS = 30_000;
+/** The thread that runs a pool's checks (the tests give a stand-in of their own). */
+const VERIFIER_WORKER = new URL("./verifier-worker.ts", import.meta.url);
 
 export type VerifierRequest =
   | { id: number; kind: "votes"; items: VoteToVerify[] }
@@ -46,6 +56,8 @@ interface Waiting<Item> {
 
 interface Thread {
   worker: Worker;
+  /** Whether it has said it is ready (its verifier and keys loaded). */
+  started: boolean;
   busy: boolean;
   /** The request it is working on, to answer or fail. */
   current?: { id: number; waiting: Waiting<unknown>[] };
@@ -61,16 +73,34 @@ export class VerifierPool {
   #closed = false;
   /** A dispatch due when the oldest waiting proof has waited SHARED_MAX_WAIT_MS. */
   #dispatchTimer: NodeJS.Timeout | undefined;
+  /** Threads that failed to start in a row (see RESTART_FIRST_DELAY_MS), and the next try. */
+  #failedStarts = 0;
+  readonly #restartTimers = new Set<NodeJS.Timeout>();
+  /** Set while no thread is started and the last one to try failed: every proof gets it at once. */
+  #unavailable: RelayerError | undefined;
 
-  private constructor(private readonly preloadDepths: readonly number[]) {}
+  private constructor(
+    private readonly preloadDepths: readonly number[],
+    private readonly workerModule: URL,
+  ) {}
 
   /**
    * Starts `threads` verifier threads, each with the official keys of `preloadDepths` loaded before
-   * it takes a proof (a relayer passes its open proposals' snapshot depths) and any other on first use.
+   * it takes a proof (a relayer passes its open proposals' snapshot depths) and any other on first
+   * use. Fails, with no thread left running, if one cannot start.
    */
-  static async start(threads: number, preloadDepths: readonly number[] = []): Promise<VerifierPool> {
-    const pool = new VerifierPool(preloadDepths);
-    await Promise.all(Array.from({ length: threads }, () => pool.#spawn()));
+  static async start(
+    threads: number,
+    preloadDepths: readonly number[] = [],
+    workerModule: URL = VERIFIER_WORKER,
+  ): Promise<VerifierPool> {
+    const pool = new VerifierPool(preloadDepths, workerModule);
+    try {
+      await Promise.all(Array.from({ length: threads }, () => pool.#spawn()));
+    } catch (error) {
+      await pool.close();
+      throw error;
+    }
     return pool;
   }
 
@@ -102,19 +132,21 @@ export class VerifierPool {
   async close(): Promise<void> {
     this.#closed = true;
     clearTimeout(this.#dispatchTimer);
-    const error = new Error("the verifier pool was closed");
-    for (const waiting of [
-      ...this.#votes.splice(0),
-      ...this.#proposals.splice(0),
-      ...this.#invitations.splice(0),
-      ...this.#dividends.splice(0),
-    ])
-      waiting.reject(error);
+    for (const timer of this.#restartTimers) clearTimeout(timer);
+    this.#rejectWaiting(new Error("the verifier pool was closed"));
     await Promise.all(this.#threads.map((thread) => thread.worker.terminate()));
+  }
+
+  /** Fails every proof waiting for a thread. */
+  #rejectWaiting(error: Error): void {
+    for (const queue of [this.#votes, this.#proposals, this.#invitations, this.#dividends]) {
+      for (const waiting of queue.splice(0)) waiting.reject(error);
+    }
   }
 
   #enqueue<Item>(queue: Waiting<Item>[], item: Item): Promise<boolean> {
     if (this.#closed) return Promise.reject(new Error("the verifier pool was closed"));
+    if (this.#unavailable !== undefined) return Promise.reject(this.#unavailable);
     return new Promise<boolean>((resolve, reject) => {
       queue.push({ item, at: performance.now(), resolve, reject });
       this.#dispatch();
@@ -159,7 +191,7 @@ export class VerifierPool {
   }
 
   #spawn(): Promise<void> {
-    const worker = new Worker(new URL("./verifier-worker.ts", import.meta.url), {
+    const worker = new Worker(this.workerModule, {
       // The worker is TypeScript importing the sdk: it needs the same loader as this process.
       execArgv: ["--import", "tsx"],
       // snarkjs's curve library imports the `web-worker` package, which, loaded off the main thread,
@@ -172,12 +204,15 @@ export class VerifierPool {
         preloadDepths: [...this.preloadDepths],
       },
     });
-    const thread: Thread = { worker, busy: true };
+    const thread: Thread = { worker, started: false, busy: true };
     this.#threads.push(thread);
     return new Promise((ready, failed) => {
       worker.on("message", (message: VerifierResponse | { ready: true }) => {
         if ("ready" in message) {
+          thread.started = true;
           thread.busy = false;
+          this.#failedStarts = 0;
+          this.#unavailable = undefined;
           ready();
         } else {
           this.#answer(thread, message);
@@ -207,12 +242,39 @@ export class VerifierPool {
     current.waiting.forEach((waiting, index) => waiting.resolve(response.verdicts[index] === true));
   }
 
-  /** A thread that died fails its current request and is replaced, so the pool keeps its size. */
+  /**
+   * A thread that died fails its current request and is replaced, so the pool keeps its size; the
+   * proofs it held, and every waiting one if no thread is left started, get a 503 to retry.
+   */
   #failThread(thread: Thread, error: Error): void {
     const index = this.#threads.indexOf(thread);
     if (index === -1) return;
     this.#threads.splice(index, 1);
-    for (const waiting of thread.current?.waiting ?? []) waiting.reject(error);
-    if (!this.#closed) void this.#spawn().catch(() => undefined);
+    const unavailable = verifierUnavailable(error);
+    for (const waiting of thread.current?.waiting ?? []) waiting.reject(unavailable);
+    if (this.#closed) return;
+    let delay = 0;
+    if (!thread.started) {
+      this.#failedStarts++;
+      delay = Math.min(RESTART_FIRST_DELAY_MS * 2 ** (this.#failedStarts - 1), RESTART_MAX_DELAY_MS);
+      if (!this.#threads.some((other) => other.started)) {
+        this.#unavailable = unavailable;
+        this.#rejectWaiting(unavailable);
+      }
+    }
+    const timer = setTimeout(() => {
+      this.#restartTimers.delete(timer);
+      if (!this.#closed) void this.#spawn().catch(() => undefined);
+    }, delay);
+    this.#restartTimers.add(timer);
   }
+}
+
+/** 503 verifier_unavailable: a proof no thread could check (nothing was accepted: retry it). */
+function verifierUnavailable(cause: Error): RelayerError {
+  return new RelayerError(
+    503,
+    "verifier_unavailable",
+    `the relayer could not check this proof (${cause.message}); nothing was accepted: retry shortly`,
+  );
 }
