@@ -211,6 +211,8 @@ interface SharedKey {
   alpha: FixedBaseTable;
   beta: PreparedG2;
   gamma: PreparedG2;
+  /** e(alpha, beta)'s Miller loop, for the checks of one proof alone (unweighted). */
+  alphaBetaMiller: Uint8Array;
   /** alpha, beta and gamma as JSON, to compare with each key loaded later. */
   json: string;
 }
@@ -248,10 +250,11 @@ interface WeightedProof {
 /**
  * When at least this share of recent proofs was invalid, a failed batch's proofs are checked one by
  * one instead of by halves: (3 - sqrt 5) / 2, above which testing each item alone takes the fewest
- * tests (Ungar, 1960), and each check here costs about the same whatever its size once its proofs'
- * Miller loops are computed. A flood of forged proofs then costs ~11 ms each (32 forged in a batch
- * of 32: one failed check, 32 Miller loops, 32 single checks of ~6 ms fixed cost each) rather than
- * the ~18 ms halving takes (timed back to back, against ~2 ms for a valid proof in that batch).
+ * tests (Ungar, 1960); here a check costs about the same whatever its size (its fixed part, once its
+ * proofs' Miller loops are computed), and a proof alone is checked without a weight, with e(alpha,
+ * beta)'s Miller loop computed once. A flood of forged proofs then costs ~9 ms each (32 forged in a
+ * batch of 32: one failed check, then 32 single checks of ~6 ms) rather than the ~18 ms halving
+ * takes (timed back to back, against ~2 ms for a valid proof in that batch).
  */
 const INDIVIDUAL_CHECKS_SHARE = (3 - Math.sqrt(5)) / 2;
 /** The recent proofs that share is averaged over (an exponential moving average). */
@@ -334,12 +337,17 @@ export async function createProofVerifier(options: ProofVerifierOptions = {}): P
     const json = await loadVerificationKey(depth);
     // The batch pairs alpha, beta and gamma once for all depths, which needs them to be the same.
     const sharedJson = JSON.stringify([json.vk_alpha_1, json.vk_beta_2, json.vk_gamma_2]);
-    shared ??= {
-      alpha: fixedBase.table(g1FromJson(bn128, json.vk_alpha_1)),
-      beta: pairing.prepareG2(g2FromJson(bn128, json.vk_beta_2)),
-      gamma: pairing.prepareG2(g2FromJson(bn128, json.vk_gamma_2)),
-      json: sharedJson,
-    };
+    if (shared === undefined) {
+      const alpha = g1FromJson(bn128, json.vk_alpha_1);
+      const beta = pairing.prepareG2(g2FromJson(bn128, json.vk_beta_2));
+      shared = {
+        alpha: fixedBase.table(alpha),
+        beta,
+        gamma: pairing.prepareG2(g2FromJson(bn128, json.vk_gamma_2)),
+        alphaBetaMiller: pairing.millerLoop([[alpha, beta]]),
+        json: sharedJson,
+      };
+    }
     if (shared.json !== sharedJson) throw new Error(`${what} has an alpha, beta or gamma of its own`);
     if (json.IC.length !== PUBLIC_INPUTS + 1) throw new Error(`${what} is not a Semaphore v4 key`);
     return {
@@ -542,6 +550,28 @@ export async function createProofVerifier(options: ProofVerifierOptions = {}): P
   }
 
   /**
+   * Whether one proof's own equation holds: e(-A, B) e(alpha, beta) e(L, gamma) e(C, delta) = 1,
+   * with L = IC[0] + sum_j x_j IC[j]. Alone, a proof needs no weight, so e(alpha, beta)'s Miller
+   * loop is the key's, computed once: one pair fewer than a batch of one (and no weighting).
+   */
+  async function holdsAlone(bn128: Bn128, proof: PreparedProof): Promise<boolean> {
+    const key = await keyFor(proof.depth);
+    if (shared === undefined) throw new Error("no verification key is loaded");
+    const { G1, G2 } = bn128;
+    onPairingCheck?.(1);
+    const inputs = fixedBase.sum([
+      [key.ic[0]!, 1n],
+      ...proof.inputs.map((input, j): [FixedBaseTable, bigint] => [key.ic[j + 1]!, input]),
+    ]);
+    const pairs: PairingPair[] = [];
+    // As in batchHolds, a pair with a 0 point is 1 and is left out.
+    if (!G1.isZero(proof.a) && !G2.isZero(proof.b)) pairs.push([G1.neg(proof.a), proof.b]);
+    if (!G1.isZero(proof.c)) pairs.push([proof.c, key.delta]);
+    if (!G1.isZero(inputs)) pairs.push([inputs, shared.gamma]);
+    return pairing.isOne(pairs, [shared.alphaBetaMiller]);
+  }
+
+  /**
    * The valid ones among `weighted`: all of them if their check holds, else those found by checking
    * its parts. `knownToFail` skips the check when its outcome is known: its parent failed and the
    * parent's other half held (with the same weights the parent's product is the halves' product).
@@ -554,17 +584,17 @@ export async function createProofVerifier(options: ProofVerifierOptions = {}): P
     if (weighted.length === 0) return weighted;
     if (!knownToFail && (await batchHolds(bn128, weighted))) return weighted;
     if (weighted.length === 1) return [];
+    if (invalidShare.value >= INDIVIDUAL_CHECKS_SHARE) {
+      const valid: WeightedProof[] = [];
+      for (const item of weighted) if (await holdsAlone(bn128, item.proof)) valid.push(item);
+      return valid;
+    }
     // Each proof will be in smaller checks: its own pair's Miller loop, run once now (~1 ms), serves
     // them all, so that each of them costs its fixed part (the key's pairs and the final
-    // exponentiation, ~4 ms) and not also a Miller loop per proof in it.
+    // exponentiation, ~6 ms) and not also a Miller loop per proof in it.
     for (const item of weighted) {
       if (item.ownMiller === undefined && item.ownPair !== undefined)
         item.ownMiller = pairing.millerLoop([item.ownPair]);
-    }
-    if (invalidShare.value >= INDIVIDUAL_CHECKS_SHARE) {
-      const valid: WeightedProof[] = [];
-      for (const item of weighted) if (await batchHolds(bn128, [item])) valid.push(item);
-      return valid;
     }
     const middle = weighted.length >> 1;
     const firstHalf = weighted.slice(0, middle);
