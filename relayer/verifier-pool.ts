@@ -73,8 +73,9 @@ export class VerifierPool {
   #closed = false;
   /** A dispatch due when the oldest waiting proof has waited SHARED_MAX_WAIT_MS. */
   #dispatchTimer: NodeJS.Timeout | undefined;
-  /** Threads that failed to start in a row (see RESTART_FIRST_DELAY_MS), and the next try. */
+  /** Threads that failed to start in a row (see RESTART_FIRST_DELAY_MS). */
   #failedStarts = 0;
+  /** Replacement threads due to start, cancelled by close. */
   readonly #restartTimers = new Set<NodeJS.Timeout>();
   /** Set while no thread is started and the last one to try failed: every proof gets it at once. */
   #unavailable: RelayerError | undefined;
