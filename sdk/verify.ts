@@ -50,8 +50,9 @@
  * of n with probability at most (2n - 1)/(2^128 - 1). When many recent proofs were invalid (a flood
  * of forged ones), a failed batch's proofs are checked one by one instead (INDIVIDUAL_CHECKS_SHARE).
  */
-import * as snarkjs from "snarkjs";
+import { buildBn128 } from "ffjavascript";
 import { concatBytes } from "./bytes.js";
+import { fasterFieldMultiplication } from "./field-multiplication.js";
 import { MAX_OPTIONS, MAX_TREE_DEPTH, MIN_TREE_DEPTH, SNARK_SCALAR_FIELD } from "./constants.js";
 import {
   engineExtensions,
@@ -194,11 +195,6 @@ interface CurveGroup {
   /** sum_k s_k P_k over 64-byte affine (G1) bases and equally long scalars. */
   multiExpAffine(bases: Uint8Array, scalars: Uint8Array): Promise<Point>;
 }
-// snarkjs exports the curve builder of the ffjavascript copy it uses (so no second copy is loaded,
-// whose import would reset snarkjs's cached curve), but @types/snarkjs does not declare it.
-const { curves } = snarkjs as unknown as {
-  curves: { getCurveFromName(name: string, options: { singleThread: boolean }): Promise<Bn128> };
-};
 
 /** The key of one depth, as curve points. */
 interface DepthKey {
@@ -294,7 +290,7 @@ const MAX_SCOPE_HASHES = 4096;
 
 export async function createProofVerifier(options: ProofVerifierOptions = {}): Promise<ProofVerifier> {
   const loadVerificationKey = options.loadVerificationKey ?? readInstalledVerificationKey;
-  let curve: Bn128 | undefined = await curves.getCurveFromName("bn128", { singleThread: true });
+  let curve: Bn128 | undefined = (await buildBn128(true, fasterFieldMultiplication)) as Bn128;
   if (curve.r !== SNARK_SCALAR_FIELD) throw new Error("the bn128 curve's group order is not r");
   const inG2 = g2MembershipTest(curve);
   const pairing = pairingProduct(curve);
