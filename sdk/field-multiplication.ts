@@ -143,7 +143,7 @@ function montgomeryProduct(f: WasmFunctionBuilder, yParam: "x" | "y", modulus: b
     set(t(j), empty.has(t(j)) ? product : c.i64_add(get(t(j)), product));
     empty.delete(t(j));
   };
-  for (; step < LIMBS;) {
+  while (step < LIMBS) {
     for (const j of limbs) accumulate(j, c.i64_mul(get(`x${step}`), get(`y${j}`)));
     set("m", low(c.i64_mul(low(get(t(0))), int(minusQInverse))));
     for (const j of limbs) accumulate(j, c.i64_mul(get("m"), int(qLimb(j))));

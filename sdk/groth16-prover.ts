@@ -46,7 +46,8 @@ interface Curve {
   tm: { queueAction(task: unknown[]): Promise<Bytes[]> };
 }
 
-// snarkjs exports the curve builder of its own ffjavascript copy (see verify.ts); without
+// snarkjs exports the curve builder of its own ffjavascript copy (so no second copy is loaded,
+// whose import would reset the cached curve), but @types/snarkjs does not declare it. Without
 // `singleThread` it returns the threaded curve its own prover uses, kept in globalThis.curve_bn128.
 // Asked for at every proof, never held: stopProverThreads terminates it, and the next proof must
 // find a new one (field elements and points are bytes, the same in any instance of the curve).
