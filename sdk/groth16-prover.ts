@@ -9,7 +9,9 @@
  * s are drawn fresh for every proof, so a proof is exactly one snarkjs could have made.
  * Browser-safe: bytes in.
  */
-import * as snarkjs from "snarkjs";
+import { buildBn128 } from "ffjavascript";
+import type * as snarkjs from "snarkjs";
+import { fasterFieldMultiplication } from "./field-multiplication.js";
 
 /** A field element or curve point: bytes, in ffjavascript's internal (Montgomery) form. */
 type Bytes = Uint8Array;
@@ -46,12 +48,14 @@ interface Curve {
   tm: { queueAction(task: unknown[]): Promise<Bytes[]> };
 }
 
-// snarkjs exports the curve builder of its own ffjavascript copy (so no second copy is loaded,
-// whose import would reset the cached curve), but @types/snarkjs does not declare it. Without
-// `singleThread` it returns the threaded curve its own prover uses, kept in globalThis.curve_bn128.
-// Asked for at every proof, never held: stopProverThreads terminates it, and the next proof must
-// find a new one (field elements and points are bytes, the same in any instance of the curve).
-const { curves } = snarkjs as unknown as { curves: { getCurveFromName(name: string): Promise<Curve> } };
+/**
+ * The threaded BN254 engine, kept in globalThis.curve_bn128 as snarkjs keeps its own: the one
+ * already there (snarkjs's, if its own prover ran first), else a new one built with our faster
+ * field multiplication (field-multiplication.ts), which snarkjs's provers in this process then take
+ * too. Asked for at every proof, never held: stopProverThreads terminates it, and the next proof
+ * must find a new one (field elements and points are bytes, the same in any instance of the curve).
+ */
+const threadedCurve = async () => (await buildBn128(false, fasterFieldMultiplication)) as Curve;
 
 /** A witness is replayed as a difference when at most this share of its values changed. */
 const MAX_CHANGED_SHARE = 1 / 8;
@@ -120,7 +124,7 @@ export class Groth16Prover {
 
   /** Splits a Groth16 zkey (as readHeaderGroth16 reads it) and builds the curve. */
   static async load(zkey: Uint8Array): Promise<Groth16Prover> {
-    const curve = await curves.getCurveFromName("bn128");
+    const curve = await threadedCurve();
     const all = sections(zkey, "zkey");
     if (new DataView(section(all, 1).buffer, section(all, 1).byteOffset).getUint32(0, true) !== 1) {
       throw new Error("the zkey is not a Groth16 key");
@@ -171,7 +175,7 @@ export class Groth16Prover {
   /** Proves a witness (a .wtns file's bytes, as circom_runtime's calculateWTNSBin makes it). */
   async prove(wtns: Uint8Array): Promise<Groth16Result> {
     const { key } = this;
-    const curve = await curves.getCurveFromName("bn128");
+    const curve = await threadedCurve();
     const { Fr, G1, G2 } = curve;
     const n8 = 32;
     const all = sections(wtns, "wtns");
